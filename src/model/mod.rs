@@ -1,0 +1,1 @@
+//! NonStop models.

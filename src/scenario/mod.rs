@@ -1,0 +1,5 @@
+//! Scenario files: TOML -> raw serde structs -> validated, typed [`Scenario`].
+
+mod types;
+
+pub use types::*;

@@ -1,0 +1,208 @@
+//! What one run produces: plain data, no simulation state, no I/O.
+//!
+//! Reports (`crate::report`) turn a `RunResults` into bytes; tests read it directly. Every list
+//! is in a stable order (processor id, process creation order, scenario order), never hash
+//! order, so the same seed gives the same bytes.
+
+use serde::Serialize;
+
+/// Results of one simulation run.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunResults {
+    /// Scenario name.
+    pub scenario: String,
+    /// Master seed.
+    pub seed: u64,
+    /// TCP/IP stack (`conventional` or `parallel`).
+    pub stack: String,
+    /// Listener model of the workload's listener (`distributor` or `parallel`).
+    pub listener_model: String,
+    /// Simulated time at the end of the run [s] (arrival window plus drain).
+    pub sim_time_s: f64,
+    /// Length of the measurement window, warm-up excluded [s].
+    pub measured_s: f64,
+    /// Warm-up [s].
+    pub warmup_s: f64,
+    /// Events processed by the engine.
+    pub events: u64,
+    /// Wall-clock time of the simulation loop [s]. Not deterministic; excluded from CSV.
+    pub wall_s: f64,
+    /// Events per wall-clock second. Not deterministic; excluded from CSV.
+    pub events_per_s: f64,
+    /// Request accounting over the whole run.
+    pub requests: RequestCounts,
+    /// Requests completed in the measurement window per second.
+    pub throughput_per_s: f64,
+    /// Offered requests per second in the measurement window.
+    pub offered_per_s: f64,
+    /// Connections opened per second in the measurement window.
+    pub connections_per_s: f64,
+    /// End-to-end latency of requests sent after warm-up that completed.
+    pub latency_ms: LatencySummary,
+    /// Mean IPC hops crossed per completed request, both directions.
+    pub hops_per_request_mean: f64,
+    /// Per processor, in id order.
+    pub processors: Vec<ProcessorResult>,
+    /// Per process, in creation order.
+    pub processes: Vec<ProcessResult>,
+    /// Per server class, in scenario order.
+    pub server_classes: Vec<ServerClassResult>,
+    /// Per listener instance, in scenario order.
+    pub listeners: Vec<ListenerResult>,
+    /// Per LAN adapter port (PIF).
+    pub pifs: Vec<PifResult>,
+    /// Latency histogram of measured requests: log-spaced buckets.
+    pub latency_histogram: Vec<HistogramBucket>,
+    /// Throughput and latency over time, one row per sample interval (whole run, warm-up
+    /// included, so the transient is visible).
+    pub timeseries: Vec<TimeSample>,
+}
+
+/// Conservation: `offered = completed + failed + in_flight`, checked at the end of every run.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct RequestCounts {
+    /// Requests clients tried to send.
+    pub offered: u64,
+    /// Requests whose reply reached the client.
+    pub completed: u64,
+    /// Requests that failed (connection refused after SYN retries).
+    pub failed: u64,
+    /// Requests still in the system when the run ended.
+    pub in_flight: u64,
+    /// SYNs dropped because a listen backlog was full (each may be retried).
+    pub syn_drops: u64,
+    /// Requests counted in the latency statistics (sent after warm-up, completed).
+    pub measured: u64,
+}
+
+/// Latency statistics [ms].
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LatencySummary {
+    /// Mean.
+    pub mean: f64,
+    /// Sample standard deviation.
+    pub sd: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// 99.9th percentile.
+    pub p999: f64,
+    /// Maximum.
+    pub max: f64,
+}
+
+/// One processor.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProcessorResult {
+    /// Processor number.
+    pub id: u32,
+    /// Busy core-time / (cores x measured time), in [0, 1].
+    pub busy_ratio: f64,
+    /// Busy ratio split by the kind of process that used the CPU, in `ProcessKind` order;
+    /// the parts sum to `busy_ratio`.
+    pub busy_by_kind: Vec<KindShare>,
+}
+
+/// A share of one processor's capacity used by one process kind.
+#[derive(Clone, Debug, Serialize)]
+pub struct KindShare {
+    /// Process kind: `tcpip`, `distributor`, `listener`, `server`.
+    pub kind: String,
+    /// Fraction of the processor's capacity.
+    pub busy_ratio: f64,
+}
+
+/// One process.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProcessResult {
+    /// Guardian-style name, e.g. `$ZTC3`, `$DIST-3`, `A-0`.
+    pub name: String,
+    /// Kind (see `KindShare::kind`).
+    pub kind: String,
+    /// Processor it runs in.
+    pub processor: u32,
+    /// Fraction of one core it used in the measurement window.
+    pub busy_ratio: f64,
+    /// CPU bursts it ran in the measurement window.
+    pub bursts: u64,
+    /// Mean time a burst waited for a core [ms] (run-queue wait).
+    pub ready_wait_ms_mean: f64,
+}
+
+/// One server class.
+#[derive(Clone, Debug, Serialize)]
+pub struct ServerClassResult {
+    /// Class name.
+    pub name: String,
+    /// Server processes.
+    pub servers: u32,
+    /// Measured requests completed for this class.
+    pub completed: u64,
+    /// Mean end-to-end latency of this class's measured requests [ms].
+    pub latency_ms_mean: f64,
+    /// Mean wait in the class queue for a free server [ms] (Pathsend requests only).
+    pub queue_wait_ms_mean: f64,
+    /// Time-averaged number of requests waiting for a server.
+    pub queue_length_mean: f64,
+    /// Largest number of requests waiting for a server.
+    pub queue_length_max: u64,
+    /// Fraction of time the class's servers were holding a request, averaged over servers.
+    pub server_busy_ratio: f64,
+}
+
+/// One listener instance.
+#[derive(Clone, Debug, Serialize)]
+pub struct ListenerResult {
+    /// Instance name, e.g. `$DIST-3`.
+    pub name: String,
+    /// Processor it runs in.
+    pub processor: u32,
+    /// IP host it is reached at (conventional: its TCP/IP process; parallel: the shared host).
+    pub ip_host: String,
+    /// Connections it accepted (whole run): round-robin fairness shows here.
+    pub connections: u64,
+    /// Requests it handled (whole run).
+    pub requests: u64,
+    /// SYNs dropped because its backlog was full.
+    pub syn_drops: u64,
+}
+
+/// One LAN adapter port.
+#[derive(Clone, Debug, Serialize)]
+pub struct PifResult {
+    /// PIF name, e.g. `G4SA0.0.A`.
+    pub name: String,
+    /// Inbound utilisation in the measurement window.
+    pub busy_ratio_in: f64,
+    /// Outbound utilisation in the measurement window.
+    pub busy_ratio_out: f64,
+}
+
+/// One latency histogram bucket.
+#[derive(Clone, Debug, Serialize)]
+pub struct HistogramBucket {
+    /// Upper bound of the bucket [ms] (inclusive).
+    pub upper_ms: f64,
+    /// Requests in the bucket.
+    pub count: u64,
+    /// Fraction of measured requests at or below `upper_ms`.
+    pub cumulative: f64,
+}
+
+/// One time-series sample.
+#[derive(Clone, Debug, Serialize)]
+pub struct TimeSample {
+    /// Start of the interval [s].
+    pub t_s: f64,
+    /// Requests completed in the interval per second.
+    pub throughput_per_s: f64,
+    /// Requests offered in the interval per second.
+    pub offered_per_s: f64,
+    /// Mean latency of requests completed in the interval [ms]; 0 when none.
+    pub latency_ms_mean: f64,
+    /// 99th percentile latency of requests completed in the interval [ms]; 0 when none.
+    pub latency_ms_p99: f64,
+}
