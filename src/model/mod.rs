@@ -1,1 +1,492 @@
-//! NonStop models.
+//! NonStop models, wired into one [`Cluster`] and run by [`simulate`].
+//!
+//! Every event the engine delivers is an [`Event`]; `Cluster::handle` dispatches them in one
+//! `match`, and `Cluster::advance` moves a request along its path (drawn in `request.rs`).
+//! Components live in `Vec`s and refer to each other by index: no shared ownership, no trait
+//! objects, no allocation per event once the run has reached its largest population.
+
+mod cluster;
+mod lan;
+mod listener;
+mod message_system;
+mod pathway;
+mod processor;
+mod request;
+mod tcpip;
+mod workload;
+
+use std::time::Instant;
+
+use crate::engine::{self, Model, Scheduler, SimDuration, SimTime, StreamRng};
+use crate::scenario::{ListenerModel, Scenario, StackKind};
+use crate::stats::{Recorder, RunResults};
+
+use lan::{Direction, Pif};
+use listener::Listener;
+use message_system::MessageSystem;
+use pathway::ServerClass;
+use processor::{Burst, Process, ProcessId, Processor};
+use request::{Request, RequestId, SessionId, Slab, Stage};
+use tcpip::StackCosts;
+use workload::{Mix, Sampler, Session};
+
+pub use processor::ProcessKind;
+
+/// Runs a validated scenario to the end and returns its results.
+///
+/// Panics if an invariant is violated (conservation of requests, time order): such a failure
+/// is a bug in the simulator, never a property of the input.
+pub fn simulate(scenario: &Scenario) -> RunResults {
+    let mut cluster = Cluster::build(scenario);
+    let mut sched = Scheduler::new();
+    cluster.start(&mut sched);
+    let horizon = SimTime::ZERO.saturating_add(scenario.run.duration).saturating_add(scenario.run.drain);
+    let wall = Instant::now();
+    let events = engine::run_until(&mut cluster, &mut sched, horizon);
+    let wall_s = wall.elapsed().as_secs_f64();
+    cluster.results(sched.now(), events, wall_s)
+}
+
+/// Everything the engine can deliver.
+#[derive(Clone, Copy, Debug)]
+pub enum Event {
+    /// Open workload: a new client session arrives.
+    SessionArrives,
+    /// Closed workload: a client's think time is over.
+    ThinkDone(SessionId),
+    /// A request's next step is due (its `Stage` says which).
+    Step(RequestId),
+    /// A process's running burst has used its CPU demand.
+    BurstDone(ProcessId),
+    /// A client retransmits a dropped SYN.
+    SynRetry(RequestId),
+    /// The arrival window is over: clients send nothing new.
+    StopArrivals,
+}
+
+/// How clients arrive.
+#[derive(Debug)]
+enum Clients {
+    Open { interarrival: Sampler, rng: StreamRng },
+    Closed { clients: u32, think: Sampler, rng: StreamRng },
+}
+
+/// Per-class random draws, made when a request is created.
+#[derive(Debug)]
+struct ClassDraws {
+    service: Sampler,
+    service_rng: StreamRng,
+    io: Option<(Sampler, StreamRng)>,
+}
+
+/// The node and its clients at run time.
+#[derive(Debug)]
+pub struct Cluster {
+    name: String,
+    seed: u64,
+    warmup: SimDuration,
+    ipc: MessageSystem,
+    stack: StackCosts,
+    client_latency: SimDuration,
+    request_bytes: u32,
+    reply_bytes: u32,
+    processors: Vec<Processor>,
+    processes: Vec<Process>,
+    pifs: Vec<Pif>,
+    listeners: Vec<Listener>,
+    /// Index of the listener the workload connects to.
+    target: usize,
+    classes: Vec<ServerClass>,
+    draws: Vec<ClassDraws>,
+    clients: Clients,
+    requests_per_connection: u32,
+    mix: Mix,
+    mix_rng: StreamRng,
+    accepting: bool,
+    max_requests: Option<u64>,
+    end: SimTime,
+    requests: Slab<Request>,
+    sessions: Slab<Session>,
+    rec: Recorder,
+}
+
+impl Model for Cluster {
+    type Event = Event;
+
+    fn handle(&mut self, event: Event, s: &mut Scheduler<Event>) {
+        match event {
+            Event::SessionArrives => self.session_arrives(s),
+            Event::ThinkDone(session) => self.send_next(session, s),
+            Event::Step(r) => self.advance(r, s),
+            Event::BurstDone(p) => self.burst_done(p, s),
+            Event::SynRetry(r) => self.syn_retry(r, s),
+            Event::StopArrivals => self.accepting = false,
+        }
+    }
+}
+
+impl Cluster {
+    /// Schedules the first arrivals and the end of the arrival window.
+    fn start(&mut self, s: &mut Scheduler<Event>) {
+        s.schedule_at(self.end, Event::StopArrivals);
+        match &mut self.clients {
+            Clients::Open { .. } => s.schedule_in(SimDuration::ZERO, Event::SessionArrives),
+            Clients::Closed { clients, think, rng } => {
+                // Terminals start staggered by one think time each, not all at instant zero.
+                for client in 0..*clients {
+                    let first = think.sample(rng);
+                    let id = SessionId(self.sessions.insert(Session {
+                        instance: 0,
+                        remaining: 0,
+                        client: Some(client),
+                    }));
+                    s.schedule_in(first, Event::ThinkDone(id));
+                }
+            }
+        }
+    }
+
+    // ----- clients -------------------------------------------------------------------------
+
+    fn session_arrives(&mut self, s: &mut Scheduler<Event>) {
+        if !self.accepting {
+            return;
+        }
+        let id = SessionId(self.sessions.insert(Session {
+            instance: 0,
+            remaining: 0,
+            client: None,
+        }));
+        self.send_next(id, s);
+        if let Clients::Open { interarrival, rng } = &mut self.clients {
+            // Sessions carry `requests_per_connection` requests each, so they arrive that much
+            // less often: the offered request rate stays 1 / mean(inter-arrival).
+            let mut gap = SimDuration::ZERO;
+            for _ in 0..self.requests_per_connection {
+                gap += interarrival.sample(rng);
+            }
+            s.schedule_in(gap, Event::SessionArrives);
+        }
+    }
+
+    /// The session sends its next request, opening a new connection if it has none.
+    fn send_next(&mut self, id: SessionId, s: &mut Scheduler<Event>) {
+        if !self.accepting {
+            self.end_session(id);
+            return;
+        }
+        let now = s.now();
+        let session = self.sessions.get_mut(id.0);
+        let opens = session.remaining == 0;
+        if opens {
+            session.remaining = self.requests_per_connection;
+            session.instance = self.listeners[self.target].round_robin();
+        }
+        let closes = session.remaining == 1;
+        let class = self.mix.pick(&mut self.mix_rng);
+        let d = &mut self.draws[class as usize];
+        let service = d.service.sample(&mut d.service_rng);
+        let io = match &mut d.io {
+            Some((sampler, rng)) => sampler.sample(rng),
+            None => SimDuration::ZERO,
+        };
+        let r = RequestId(self.requests.insert(Request {
+            session: id,
+            class,
+            stage: Stage::AtAdapterIn,
+            created: now,
+            service,
+            io,
+            opens_connection: opens,
+            closes_connection: closes,
+            syn_attempts: 0,
+            hops: 0,
+            server: None,
+            queued_at: now,
+            queue_wait: SimDuration::ZERO,
+        }));
+        self.rec.offered(now);
+        if self.max_requests.is_some_and(|m| self.rec.counts.offered >= m) {
+            self.accepting = false;
+        }
+        s.schedule_in(self.wire_in_delay(opens), Event::Step(r));
+    }
+
+    /// Client to adapter: one way, plus the SYN / SYN-ACK round trip for a new connection.
+    fn wire_in_delay(&self, opens: bool) -> SimDuration {
+        let one_way = self.client_latency;
+        if opens { one_way + one_way + one_way } else { one_way }
+    }
+
+    fn end_session(&mut self, id: SessionId) {
+        if self.sessions.get(id.0).client.is_none() {
+            self.sessions.remove(id.0);
+        }
+        // A closed-loop terminal keeps its session slot; it simply stops sending.
+    }
+
+    /// A request left the system (completed or failed): its session continues or ends.
+    fn request_finished(&mut self, r: RequestId, failed: bool, s: &mut Scheduler<Event>) {
+        let req = self.requests.remove(r.0);
+        let session = self.sessions.get_mut(req.session.0);
+        session.remaining = if failed { 0 } else { session.remaining - 1 };
+        match (&mut self.clients, session.client) {
+            (Clients::Closed { think, rng, .. }, Some(_)) => {
+                let t = think.sample(rng);
+                s.schedule_in(t, Event::ThinkDone(req.session));
+            }
+            _ => {
+                if session.remaining > 0 {
+                    self.send_next(req.session, s);
+                } else {
+                    self.sessions.remove(req.session.0);
+                }
+            }
+        }
+    }
+
+    fn syn_retry(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
+        let req = self.requests.get(r.0);
+        if self.stack.kind == StackKind::Parallel {
+            // The retransmitted SYN is a new incoming connection to the round-robin filter.
+            let instance = self.listeners[self.target].round_robin();
+            self.sessions.get_mut(req.session.0).instance = instance;
+        }
+        self.requests.get_mut(r.0).stage = Stage::AtAdapterIn;
+        s.schedule_in(self.wire_in_delay(true), Event::Step(r));
+    }
+
+    // ----- processors ----------------------------------------------------------------------
+
+    /// Queues a CPU burst of `demand` for process `p`; the request advances when it ends.
+    fn submit(&mut self, p: ProcessId, demand: SimDuration, r: RequestId, s: &mut Scheduler<Event>) {
+        let now = s.now();
+        let proc_ = &mut self.processes[p.0 as usize];
+        proc_.bursts.push_back(Burst { demand, request: r, queued_at: now });
+        if !proc_.running && proc_.bursts.len() == 1 {
+            let cpu = proc_.processor.0 as usize;
+            self.processors[cpu].make_ready(p, proc_.priority);
+            self.dispatch(cpu, s);
+        }
+    }
+
+    /// Starts bursts on idle cores of processor `cpu` while processes are ready.
+    fn dispatch(&mut self, cpu: usize, s: &mut Scheduler<Event>) {
+        let now = s.now();
+        while let Some(p) = self.processors[cpu].next_to_run() {
+            let proc_ = &mut self.processes[p.0 as usize];
+            let b = *proc_.bursts.front().expect("a ready process has a burst");
+            proc_.running = true;
+            if now >= self.rec.warmup() && now < self.rec.end() {
+                proc_.bursts_started += 1;
+                proc_.ready_wait_ns += (now - b.queued_at).as_nanos();
+            }
+            proc_.busy_ns += self.rec.window_overlap(now, b.demand);
+            s.schedule_in(b.demand, Event::BurstDone(p));
+        }
+    }
+
+    fn burst_done(&mut self, p: ProcessId, s: &mut Scheduler<Event>) {
+        let proc_ = &mut self.processes[p.0 as usize];
+        let b = proc_.bursts.pop_front().expect("a finished burst");
+        proc_.running = false;
+        let cpu = proc_.processor.0 as usize;
+        self.processors[cpu].release_core();
+        if !proc_.bursts.is_empty() {
+            self.processors[cpu].make_ready(p, proc_.priority);
+        }
+        self.dispatch(cpu, s);
+        self.advance(b.request, s);
+    }
+
+    /// Sends a message from process `from` to `to`: counts the hop and schedules the next
+    /// step at delivery. The sender's and receiver's CPU costs are in their bursts.
+    fn hop(&mut self, r: RequestId, from: ProcessId, to: ProcessId, s: &mut Scheduler<Event>) {
+        let a = self.processes[from.0 as usize].processor;
+        let b = self.processes[to.0 as usize].processor;
+        let req = self.requests.get_mut(r.0);
+        req.hops += 1;
+        s.schedule_in(self.ipc.latency(a, b), Event::Step(r));
+    }
+
+    // ----- the request path ----------------------------------------------------------------
+
+    /// Performs the request's next step (see the diagram in `request.rs`).
+    fn advance(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
+        let now = s.now();
+        let req = *self.requests.get(r.0);
+        let session = self.sessions.get(req.session.0);
+        let target = self.target;
+        let inst_ix = session.instance as usize;
+        let listener = &self.listeners[target];
+        let inst = &listener.instances[inst_ix];
+        let (lproc, tproc, pif) = (inst.process, inst.endpoint.tcpip, inst.endpoint.pif);
+        let model = listener.model;
+        let (accept, handle) = (listener.accept_cpu, listener.handle_cpu);
+        let ipc = self.ipc.cpu_per_message;
+        let opens = req.opens_connection;
+        let set = |c: &mut Self, st: Stage| c.requests.get_mut(r.0).stage = st;
+
+        match req.stage {
+            Stage::AtAdapterIn => {
+                let (start, done, d) = self.pifs[pif].transmit(now, self.request_bytes, Direction::In);
+                self.pifs[pif].busy_in_ns += self.rec.window_overlap(start, d);
+                set(self, Stage::StackIn);
+                s.schedule_at(done, Event::Step(r));
+            }
+            Stage::StackIn => {
+                if opens && !self.admit_syn(r, s) {
+                    return;
+                }
+                // The listener's own inbound work: receive (conventional: the message from the
+                // TCP/IP process), accept a new connection, handle; then either the Pathsend
+                // send (distributor) or the request's whole service demand (parallel listener).
+                let own = if opens { accept } else { SimDuration::ZERO }
+                    + handle
+                    + match model {
+                        ListenerModel::Distributor => ipc,
+                        ListenerModel::Parallel => req.service,
+                    };
+                match tproc {
+                    Some(t) => {
+                        set(self, Stage::StackInDone);
+                        self.submit(t, self.stack.inbound(opens) + ipc, r, s);
+                    }
+                    None => {
+                        set(self, Stage::ListenerInDone);
+                        self.submit(lproc, self.stack.inbound(opens) + own, r, s);
+                    }
+                }
+            }
+            Stage::StackInDone => {
+                set(self, Stage::ListenerIn);
+                self.hop(r, tproc.expect("conventional stack"), lproc, s);
+            }
+            Stage::ListenerIn => {
+                let own = if opens { accept } else { SimDuration::ZERO }
+                    + handle
+                    + match model {
+                        ListenerModel::Distributor => ipc,
+                        ListenerModel::Parallel => req.service,
+                    };
+                set(self, Stage::ListenerInDone);
+                self.submit(lproc, ipc + own, r, s);
+            }
+            Stage::ListenerInDone => {
+                let inst = &mut self.listeners[target].instances[inst_ix];
+                inst.requests += 1;
+                if opens {
+                    inst.pending_accepts -= 1;
+                    inst.connections += 1;
+                    self.rec.connection_opened(now);
+                }
+                match model {
+                    ListenerModel::Distributor => {
+                        set(self, Stage::ServerIn);
+                        self.requests.get_mut(r.0).queued_at = now;
+                        let class = &mut self.classes[req.class as usize];
+                        if let Some(server) = class.send(r, now, &self.rec) {
+                            self.to_server(r, server, s);
+                        }
+                    }
+                    ListenerModel::Parallel => {
+                        set(self, Stage::ListenerIoDone);
+                        s.schedule_in(req.io, Event::Step(r));
+                    }
+                }
+            }
+            Stage::ServerIn => {
+                set(self, Stage::ServiceDone);
+                self.submit(req.server.expect("delivered to a server"), ipc + req.service, r, s);
+            }
+            Stage::ServiceDone => {
+                set(self, Stage::ServerIoDone);
+                s.schedule_in(req.io, Event::Step(r));
+            }
+            Stage::ServerIoDone => {
+                set(self, Stage::ServerReplyDone);
+                self.submit(req.server.expect("held by a server"), ipc, r, s);
+            }
+            Stage::ServerReplyDone => {
+                let server = self.requests.get_mut(r.0).server.take().expect("held by a server");
+                if let Some(next) = self.classes[req.class as usize].server_freed(server, now, &self.rec) {
+                    self.to_server(next, server, s);
+                }
+                set(self, Stage::ListenerOut);
+                self.hop(r, server, lproc, s);
+            }
+            Stage::ListenerOut | Stage::ListenerIoDone => {
+                // Distributor: receive the reply from the server. Then handle it and pass it
+                // on: to the TCP/IP process (conventional) or through the library (parallel).
+                let receive = if req.stage == Stage::ListenerOut { ipc } else { SimDuration::ZERO };
+                let pass_on = match tproc {
+                    Some(_) => ipc,
+                    None => self.stack.outbound(req.closes_connection),
+                };
+                set(self, Stage::ListenerOutDone);
+                self.submit(lproc, receive + handle + pass_on, r, s);
+            }
+            Stage::ListenerOutDone => match tproc {
+                Some(t) => {
+                    set(self, Stage::StackOut);
+                    self.hop(r, lproc, t, s);
+                }
+                None => {
+                    set(self, Stage::StackOutDone);
+                    self.advance(r, s);
+                }
+            },
+            Stage::StackOut => {
+                set(self, Stage::StackOutDone);
+                let t = tproc.expect("conventional stack");
+                self.submit(t, ipc + self.stack.outbound(req.closes_connection), r, s);
+            }
+            Stage::StackOutDone => {
+                let (start, done, d) = self.pifs[pif].transmit(now, self.reply_bytes, Direction::Out);
+                self.pifs[pif].busy_out_ns += self.rec.window_overlap(start, d);
+                set(self, Stage::ToClient);
+                s.schedule_at(done + self.client_latency, Event::Step(r));
+            }
+            Stage::ToClient => {
+                set(self, Stage::Done);
+                self.rec.completed(now, req.created, req.hops, req.class as usize, req.queue_wait);
+                self.request_finished(r, false, s);
+            }
+            Stage::Done => unreachable!("a completed request was stepped again"),
+        }
+    }
+
+    /// A SYN reaches the listening socket: queue it for accept, or drop it if the backlog is
+    /// full (the client retransmits later, or gives up and the request fails).
+    fn admit_syn(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> bool {
+        let req = self.requests.get_mut(r.0);
+        let inst_ix = self.sessions.get(req.session.0).instance as usize;
+        let inst = &mut self.listeners[self.target].instances[inst_ix];
+        if inst.pending_accepts < self.stack.backlog {
+            inst.pending_accepts += 1;
+            return true;
+        }
+        inst.syn_drops += 1;
+        self.rec.syn_dropped();
+        if req.syn_attempts >= self.stack.syn_retries {
+            self.rec.failed();
+            self.request_finished(r, true, s);
+        } else {
+            req.syn_attempts += 1;
+            let timeout = self.stack.syn_timeout(req.syn_attempts);
+            s.schedule_in(timeout, Event::SynRetry(r));
+        }
+        false
+    }
+
+    /// Hands request `r` to `server`: a Pathsend message from its listener.
+    fn to_server(&mut self, r: RequestId, server: ProcessId, s: &mut Scheduler<Event>) {
+        let now = s.now();
+        let req = self.requests.get_mut(r.0);
+        req.server = Some(server);
+        req.queue_wait = now - req.queued_at;
+        let inst = self.sessions.get(req.session.0).instance as usize;
+        let lproc = self.listeners[self.target].instances[inst].process;
+        self.hop(r, lproc, server, s);
+    }
+}

@@ -1,0 +1,90 @@
+//! Builds the seed's Figure 3-3 distributor topology in Rust (no scenario file), runs it and
+//! prints the summary: the library API a capacity-planning script would use.
+//!
+//! Run with `cargo run --release --example distributor_in_code`.
+
+use nssim::engine::SimDuration;
+use nssim::model::simulate;
+use nssim::scenario::{
+    Arrivals, Dist, Lan, Listener, ListenerModel, MessageSystem, RunControl, Scenario,
+    ServerClass, StackKind, System, TcpIp, TcpIpProcess, Workload,
+};
+
+fn us(n: u64) -> SimDuration {
+    SimDuration::from_micros(n)
+}
+
+fn main() {
+    let class = |name: &str, mean_us: u64| ServerClass {
+        name: name.to_string(),
+        processors: vec![0, 1, 2],
+        servers: 6,
+        service: Dist::Exponential { mean: us(mean_us) },
+        io: None,
+        priority: 150,
+    };
+    let scenario = Scenario {
+        name: "fig-3-3-in-code".to_string(),
+        description: "Figure 3-3 built in Rust".to_string(),
+        run: RunControl {
+            seed: 1,
+            duration: SimDuration::from_secs(10),
+            warmup: SimDuration::from_secs(1),
+            max_requests: None,
+            drain: SimDuration::from_secs(10),
+            sample_interval: SimDuration::from_secs(1),
+        },
+        system: System { processors: 6, cores: 1 },
+        message_system: MessageSystem {
+            cpu_per_message: us(10),
+            latency_same_processor: us(15),
+            latency_cross_processor: us(30),
+        },
+        lan: Lan { pif_bandwidth_bps: 1e9, client_latency: us(100) },
+        tcpip: TcpIp {
+            stack: StackKind::Conventional,
+            segment_cpu: us(15),
+            connect_cpu: us(75),
+            close_cpu: us(25),
+            backlog: 5,
+            syn_retry: SimDuration::from_secs(1),
+            syn_retries: 3,
+            processes: (3..6)
+                .map(|cpu| TcpIpProcess { name: format!("$ZTC{cpu}"), processor: cpu })
+                .collect(),
+            priority: 199,
+        },
+        listeners: vec![Listener {
+            name: "$DIST".to_string(),
+            model: ListenerModel::Distributor,
+            port: 3000,
+            processors: vec![3, 4, 5],
+            tcpip: vec![0, 1, 2],
+            accept_cpu: us(30),
+            handle_cpu: us(20),
+            priority: 180,
+        }],
+        server_classes: vec![class("A", 150), class("D", 100), class("G", 80)],
+        workload: Workload {
+            listener: 0,
+            arrivals: Arrivals::Open { interarrival: Dist::Exponential { mean: us(100) } },
+            requests_per_connection: 4,
+            request_bytes: 1024,
+            reply_bytes: 4096,
+            mix: vec![(0, 0.4), (1, 0.3), (2, 0.3)],
+        },
+    };
+    let r = simulate(&scenario);
+    println!(
+        "{}: offered {} completed {} failed {} in flight {}",
+        r.scenario, r.requests.offered, r.requests.completed, r.requests.failed, r.requests.in_flight
+    );
+    println!(
+        "throughput {:.0}/s, latency mean {:.3} ms p99 {:.3} ms, {:.1} hops/request",
+        r.throughput_per_s, r.latency_ms.mean, r.latency_ms.p99, r.hops_per_request_mean
+    );
+    for p in &r.processors {
+        println!("cpu{} busy {:.1} %", p.id, 100.0 * p.busy_ratio);
+    }
+    println!("{} events, {:.2} M events/s", r.events, r.events_per_s / 1e6);
+}

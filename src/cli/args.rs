@@ -1,0 +1,82 @@
+//! What was typed: the clap definition of the command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// nssim: a discrete-event simulator of HPE NonStop clusters.
+///
+/// Replays TCP/IP listener topologies (conventional distributors, TCP/IPv6 distributors with
+/// round-robin filtering, parallel listeners) and Pathway server classes from scenario files,
+/// and reports latency, throughput, hops and processor utilisation with plots.
+#[derive(Debug, Parser)]
+#[command(name = "nssim", version, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run one scenario and write its summary, CSV files and plots.
+    #[command(after_help = "Example:\n  nssim run scenarios/fig-3-3-distributor.toml --seed 7 \
+                           --set workload.rate=12000/s\n\nWrites output/<scenario name>/ unless --out is given.")]
+    Run(RunArgs),
+    /// Run several scenarios with the same seed and compare them side by side.
+    #[command(after_help = "Example:\n  nssim compare scenarios/fig-3-3-distributor.toml \
+                           scenarios/tcpipv6-distributor.toml scenarios/parallel-listener.toml\n\n\
+                           Writes output/compare/ (comparison.csv, comparison.json, plots) and one \
+                           folder per scenario inside it, unless --out is given.")]
+    Compare(CompareArgs),
+    /// Validate a scenario file without running it; reports every problem found.
+    #[command(after_help = "Example:\n  nssim check scenarios/parallel-listener.toml")]
+    Check(CheckArgs),
+}
+
+/// Options shared by `run` and `compare`.
+#[derive(Debug, Args)]
+pub struct SimOptions {
+    /// Master seed, overriding the scenario's `run.seed`.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override a scenario field before validation, e.g. `--set workload.rate=12000/s` or
+    /// `--set listener[0].processors=[0,1]`. May be repeated.
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Output folder.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// `nssim run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Seed, overrides and output folder.
+    #[command(flatten)]
+    pub options: SimOptions,
+}
+
+/// `nssim compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario files (TOML), at least two.
+    #[arg(required = true, num_args = 2..)]
+    pub scenarios: Vec<PathBuf>,
+    /// Seed, overrides (applied to every scenario) and output folder.
+    #[command(flatten)]
+    pub options: SimOptions,
+}
+
+/// `nssim check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Overrides to apply before validating, as for `run`.
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
+}

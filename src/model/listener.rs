@@ -1,0 +1,80 @@
+//! Listener processes: distributors and parallel listeners.
+//!
+//! Models the seed's two listening models:
+//! - *Distributor*: accepts connections and relays every request through Pathsend to the
+//!   request's server class, then relays the reply back to the client. All data flows through
+//!   it, which the manual names as the potential bottleneck. CPU per message it handles:
+//!   `handle_cpu` inbound and again outbound, plus the message-system send and receive costs.
+//! - *Parallel listener*: an instance on every listed processor, sharing the port through
+//!   round-robin filtering, doing the request's work (the server class's service demand) in its
+//!   own process and processor: no hop at all under TCP/IPv6.
+//!
+//! A listener is one process per instance and so runs one burst at a time; it never blocks
+//! while a request is at a server or in I/O (Guardian nowait I/O), so only its CPU serialises.
+//!
+//! Simplifies: the standard, hybrid and broker listener models are not modelled; a parallel
+//! listener does not hand work to a local server class.
+
+use crate::engine::SimDuration;
+use crate::scenario::ListenerModel;
+
+use super::processor::{ProcessId, ProcessorId};
+use super::tcpip::Endpoint;
+
+/// One listener instance (one process in one processor).
+#[derive(Debug)]
+pub struct ListenerInstance {
+    /// Its process.
+    pub process: ProcessId,
+    /// Its processor.
+    pub processor: ProcessorId,
+    /// Where its sockets live.
+    pub endpoint: Endpoint,
+    /// Connections waiting for its accept (the listen backlog in use).
+    pub pending_accepts: u32,
+    /// Connections accepted.
+    pub connections: u64,
+    /// Requests handled.
+    pub requests: u64,
+    /// SYNs dropped at its full backlog.
+    pub syn_drops: u64,
+}
+
+/// A listener: its instances share one port.
+#[derive(Debug)]
+pub struct Listener {
+    /// Name prefix.
+    pub name: String,
+    /// Distributor or parallel listener.
+    pub model: ListenerModel,
+    /// Instances in round-robin order.
+    pub instances: Vec<ListenerInstance>,
+    /// CPU to accept a connection.
+    pub accept_cpu: SimDuration,
+    /// CPU per request and per reply handled.
+    pub handle_cpu: SimDuration,
+    next: u32,
+}
+
+impl Listener {
+    /// A listener over `instances`.
+    pub fn new(
+        name: String,
+        model: ListenerModel,
+        instances: Vec<ListenerInstance>,
+        accept_cpu: SimDuration,
+        handle_cpu: SimDuration,
+    ) -> Self {
+        assert!(!instances.is_empty(), "a listener needs an instance");
+        Listener { name, model, instances, accept_cpu, handle_cpu, next: 0 }
+    }
+
+    /// The instance that gets the next new connection: the adapter's round-robin filter
+    /// (parallel stack) or the clients spreading connections over the IP hosts (conventional).
+    /// Either way: first, second, ..., last, then the first again.
+    pub fn round_robin(&mut self) -> u32 {
+        let i = self.next;
+        self.next = (self.next + 1) % self.instances.len() as u32;
+        i
+    }
+}

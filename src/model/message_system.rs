@@ -1,0 +1,32 @@
+//! The Guardian message system: inter-process messages (IPC "hops") over ServerNet.
+//!
+//! Models: a message costs CPU in the sending process and again in the receiving process
+//! (`cpu_per_message`, charged inside their bursts), and takes a delivery latency that differs
+//! between two processes in the same processor and two in different processors. Every
+//! message a request crosses is counted as a hop.
+//!
+//! Simplifies: cost does not depend on message size; no ServerNet fabric contention, X/Y path
+//! choice or fabric failure. No modern per-message figure is published: the defaults are
+//! placeholders to calibrate (historically cross-processor was about 1.5x same-processor).
+
+use crate::engine::SimDuration;
+
+use super::processor::ProcessorId;
+
+/// Message-system costs.
+#[derive(Clone, Debug)]
+pub struct MessageSystem {
+    /// CPU per message, at each end.
+    pub cpu_per_message: SimDuration,
+    /// Latency within one processor.
+    pub latency_same_processor: SimDuration,
+    /// Latency between processors.
+    pub latency_cross_processor: SimDuration,
+}
+
+impl MessageSystem {
+    /// Delivery latency of a message from a process in `a` to one in `b`.
+    pub fn latency(&self, a: ProcessorId, b: ProcessorId) -> SimDuration {
+        if a == b { self.latency_same_processor } else { self.latency_cross_processor }
+    }
+}

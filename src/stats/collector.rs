@@ -1,0 +1,303 @@
+//! Accumulators fed by the models during a run. No I/O, no wall clock.
+//!
+//! The measurement window is `[warmup, end)`, where `end` is the end of the arrival window.
+//! Latency counts requests *sent* at or after warm-up that completed (during the drain too), so
+//! slow requests near the end are not censored; throughput counts completions inside the window;
+//! busy time and queue lengths are integrated over the window only. Nothing is reset at the end
+//! of warm-up, so no statistic restarts from zero while the system is not empty.
+
+use hdrhistogram::Histogram;
+
+use crate::engine::{SimDuration, SimTime};
+
+use super::results::{HistogramBucket, LatencySummary, RequestCounts, TimeSample};
+
+/// Highest latency the histograms resolve [ns] (one hour); larger values are clamped to it.
+const LATENCY_NS_MAX: u64 = 3_600_000_000_000;
+
+/// Per-run statistics the models feed.
+#[derive(Debug)]
+pub struct Recorder {
+    warmup: SimTime,
+    end: SimTime,
+    interval: SimDuration,
+    /// Whole-run request accounting (conservation).
+    pub counts: RequestCounts,
+    latency: Histogram<u64>,
+    latency_sum_ms: f64,
+    latency_sumsq_ms: f64,
+    hops_sum: u64,
+    completed_in_window: u64,
+    offered_in_window: u64,
+    connections_in_window: u64,
+    series: Vec<SeriesBucket>,
+    classes: Vec<ClassTally>,
+}
+
+#[derive(Debug)]
+struct SeriesBucket {
+    completed: u64,
+    offered: u64,
+    latency_sum_ns: u128,
+    latency_us: Histogram<u32>,
+}
+
+/// Per-class tallies of measured requests.
+#[derive(Debug, Default, Clone)]
+pub struct ClassTally {
+    /// Measured completions.
+    pub completed: u64,
+    /// Summed latency [ns].
+    pub latency_sum_ns: u128,
+    /// Summed class-queue wait [ns].
+    pub queue_wait_sum_ns: u128,
+}
+
+impl Recorder {
+    /// A recorder for a run whose arrival window is `[0, end)` and warm-up `[0, warmup)`.
+    pub fn new(warmup: SimTime, end: SimTime, interval: SimDuration, classes: usize) -> Self {
+        assert!(warmup < end, "warm-up must end before the arrival window does");
+        assert!(!interval.is_zero(), "sample interval must be positive");
+        Recorder {
+            warmup,
+            end,
+            interval,
+            counts: RequestCounts::default(),
+            latency: Histogram::new_with_bounds(1, LATENCY_NS_MAX, 3).expect("valid bounds"),
+            latency_sum_ms: 0.0,
+            latency_sumsq_ms: 0.0,
+            hops_sum: 0,
+            completed_in_window: 0,
+            offered_in_window: 0,
+            connections_in_window: 0,
+            series: Vec::new(),
+            classes: vec![ClassTally::default(); classes],
+        }
+    }
+
+    /// Start of the measurement window.
+    pub fn warmup(&self) -> SimTime {
+        self.warmup
+    }
+    /// End of the measurement window (end of arrivals).
+    pub fn end(&self) -> SimTime {
+        self.end
+    }
+    /// Length of the measurement window.
+    pub fn window(&self) -> SimDuration {
+        self.end - self.warmup
+    }
+    /// The part of `[start, start + d)` inside the measurement window [ns].
+    pub fn window_overlap(&self, start: SimTime, d: SimDuration) -> u64 {
+        let lo = start.as_nanos().max(self.warmup.as_nanos());
+        let hi = (start.as_nanos() + d.as_nanos()).min(self.end.as_nanos());
+        hi.saturating_sub(lo)
+    }
+    fn in_window(&self, t: SimTime) -> bool {
+        t >= self.warmup && t < self.end
+    }
+    fn bucket(&mut self, t: SimTime) -> &mut SeriesBucket {
+        let i = (t.as_nanos() / self.interval.as_nanos()) as usize;
+        while self.series.len() <= i {
+            self.series.push(SeriesBucket {
+                completed: 0,
+                offered: 0,
+                latency_sum_ns: 0,
+                latency_us: Histogram::new_with_bounds(1, LATENCY_NS_MAX / 1000, 1)
+                    .expect("valid bounds"),
+            });
+        }
+        &mut self.series[i]
+    }
+
+    /// A client sent a new request at `now`.
+    pub fn offered(&mut self, now: SimTime) {
+        self.counts.offered += 1;
+        if self.in_window(now) {
+            self.offered_in_window += 1;
+        }
+        self.bucket(now).offered += 1;
+    }
+
+    /// A connection was accepted at `now`.
+    pub fn connection_opened(&mut self, now: SimTime) {
+        if self.in_window(now) {
+            self.connections_in_window += 1;
+        }
+    }
+
+    /// A SYN was dropped because a listen backlog was full.
+    pub fn syn_dropped(&mut self) {
+        self.counts.syn_drops += 1;
+    }
+
+    /// A request failed at `now`.
+    pub fn failed(&mut self) {
+        self.counts.failed += 1;
+    }
+
+    /// A request sent at `created` completed at `now`.
+    pub fn completed(
+        &mut self,
+        now: SimTime,
+        created: SimTime,
+        hops: u8,
+        class: usize,
+        queue_wait: SimDuration,
+    ) {
+        self.counts.completed += 1;
+        let latency = now - created;
+        if self.in_window(now) {
+            self.completed_in_window += 1;
+        }
+        let b = self.bucket(now);
+        b.completed += 1;
+        b.latency_sum_ns += u128::from(latency.as_nanos());
+        b.latency_us.saturating_record((latency.as_nanos() / 1000).max(1));
+        if created >= self.warmup {
+            self.counts.measured += 1;
+            self.latency.saturating_record(latency.as_nanos().max(1));
+            let ms = latency.as_millis_f64();
+            self.latency_sum_ms += ms;
+            self.latency_sumsq_ms += ms * ms;
+            self.hops_sum += u64::from(hops);
+            let c = &mut self.classes[class];
+            c.completed += 1;
+            c.latency_sum_ns += u128::from(latency.as_nanos());
+            c.queue_wait_sum_ns += u128::from(queue_wait.as_nanos());
+        }
+    }
+
+    /// Completions inside the window per second.
+    pub fn throughput_per_s(&self) -> f64 {
+        self.completed_in_window as f64 / self.window().as_secs_f64()
+    }
+    /// Offered requests inside the window per second.
+    pub fn offered_per_s(&self) -> f64 {
+        self.offered_in_window as f64 / self.window().as_secs_f64()
+    }
+    /// Connections accepted inside the window per second.
+    pub fn connections_per_s(&self) -> f64 {
+        self.connections_in_window as f64 / self.window().as_secs_f64()
+    }
+    /// Mean IPC hops per measured request.
+    pub fn hops_per_request_mean(&self) -> f64 {
+        if self.counts.measured == 0 { 0.0 } else { self.hops_sum as f64 / self.counts.measured as f64 }
+    }
+    /// Per-class tallies, in scenario order.
+    pub fn classes(&self) -> &[ClassTally] {
+        &self.classes
+    }
+
+    /// Latency summary of measured requests [ms].
+    pub fn latency_summary(&self) -> LatencySummary {
+        let n = self.counts.measured;
+        if n == 0 {
+            return LatencySummary::default();
+        }
+        let mean = self.latency_sum_ms / n as f64;
+        let var = if n > 1 {
+            ((self.latency_sumsq_ms - n as f64 * mean * mean) / (n as f64 - 1.0)).max(0.0)
+        } else {
+            0.0
+        };
+        let q = |p: f64| self.latency.value_at_quantile(p) as f64 / 1e6;
+        LatencySummary {
+            mean,
+            sd: var.sqrt(),
+            p50: q(0.50),
+            p90: q(0.90),
+            p99: q(0.99),
+            p999: q(0.999),
+            max: self.latency.max() as f64 / 1e6,
+        }
+    }
+
+    /// Log-spaced latency histogram of measured requests (buckets 10 % wide), from the first
+    /// non-empty bucket to the last.
+    pub fn latency_histogram(&self) -> Vec<HistogramBucket> {
+        let total = self.latency.len();
+        if total == 0 {
+            return Vec::new();
+        }
+        let mut rows = Vec::new();
+        let mut seen = 0u64;
+        for v in self.latency.iter_log(1_000, 1.1) {
+            let count = v.count_since_last_iteration();
+            seen += count;
+            if seen == 0 {
+                continue;
+            }
+            rows.push(HistogramBucket {
+                upper_ms: v.value_iterated_to() as f64 / 1e6,
+                count,
+                cumulative: seen as f64 / total as f64,
+            });
+            if seen >= total {
+                break;
+            }
+        }
+        rows
+    }
+
+    /// Throughput and latency per sample interval over the whole run.
+    pub fn timeseries(&self) -> Vec<TimeSample> {
+        let width = self.interval.as_secs_f64();
+        self.series
+            .iter()
+            .enumerate()
+            .map(|(i, b)| TimeSample {
+                t_s: i as f64 * width,
+                throughput_per_s: b.completed as f64 / width,
+                offered_per_s: b.offered as f64 / width,
+                latency_ms_mean: if b.completed == 0 {
+                    0.0
+                } else {
+                    b.latency_sum_ns as f64 / b.completed as f64 / 1e6
+                },
+                latency_ms_p99: if b.completed == 0 {
+                    0.0
+                } else {
+                    b.latency_us.value_at_quantile(0.99) as f64 / 1e3
+                },
+            })
+            .collect()
+    }
+}
+
+/// A level integrated over the measurement window (queue lengths, busy servers).
+#[derive(Debug, Default, Clone)]
+pub struct TimeWeighted {
+    level: u64,
+    since: SimTime,
+    area: u128,
+    max: u64,
+}
+
+impl TimeWeighted {
+    /// Sets the level at `now`, integrating the previous level over the window part of
+    /// `[since, now)`.
+    pub fn set(&mut self, now: SimTime, level: u64, rec: &Recorder) {
+        let overlap = rec.window_overlap(self.since, now - self.since);
+        self.area += u128::from(overlap) * u128::from(self.level);
+        self.level = level;
+        self.since = now;
+        if now >= rec.warmup() && now < rec.end() {
+            self.max = self.max.max(level);
+        }
+    }
+    /// The current level.
+    pub fn level(&self) -> u64 {
+        self.level
+    }
+    /// Time average over the window, closing the integral at `now`.
+    pub fn mean(&self, now: SimTime, rec: &Recorder) -> f64 {
+        let overlap = rec.window_overlap(self.since, now.max(self.since) - self.since);
+        let area = self.area + u128::from(overlap) * u128::from(self.level);
+        area as f64 / rec.window().as_nanos() as f64
+    }
+    /// Largest level seen inside the window.
+    pub fn max(&self) -> u64 {
+        self.max
+    }
+}
