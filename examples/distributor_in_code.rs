@@ -6,8 +6,8 @@
 use nssim::engine::SimDuration;
 use nssim::model::simulate;
 use nssim::scenario::{
-    Arrivals, Dist, Lan, Listener, ListenerModel, MessageSystem, RunControl, Scenario,
-    ServerClass, StackKind, System, TcpIp, TcpIpProcess, Workload,
+    Arrivals, Dist, Lan, Listener, ListenerModel, MessageSystem, RunControl, Scenario, ServerClass,
+    StackKind, System, TcpIp, TcpIpProcess, Workload,
 };
 
 fn us(n: u64) -> SimDuration {
@@ -34,13 +34,19 @@ fn main() {
             drain: SimDuration::from_secs(10),
             sample_interval: SimDuration::from_secs(1),
         },
-        system: System { processors: 6, cores: 1 },
+        system: System {
+            processors: 6,
+            cores: 1,
+        },
         message_system: MessageSystem {
             cpu_per_message: us(10),
             latency_same_processor: us(15),
             latency_cross_processor: us(30),
         },
-        lan: Lan { pif_bandwidth_bps: 1e9, client_latency: us(100) },
+        lan: Lan {
+            pif_bandwidth_bps: 1e9,
+            client_latency: us(100),
+        },
         tcpip: TcpIp {
             stack: StackKind::Conventional,
             segment_cpu: us(15),
@@ -50,7 +56,10 @@ fn main() {
             syn_retry: SimDuration::from_secs(1),
             syn_retries: 3,
             processes: (3..6)
-                .map(|cpu| TcpIpProcess { name: format!("$ZTC{cpu}"), processor: cpu })
+                .map(|cpu| TcpIpProcess {
+                    name: format!("$ZTC{cpu}"),
+                    processor: cpu,
+                })
                 .collect(),
             priority: 199,
         },
@@ -67,7 +76,9 @@ fn main() {
         server_classes: vec![class("A", 150), class("D", 100), class("G", 80)],
         workload: Workload {
             listener: 0,
-            arrivals: Arrivals::Open { interarrival: Dist::Exponential { mean: us(100) } },
+            arrivals: Arrivals::Open {
+                interarrival: Dist::Exponential { mean: us(100) },
+            },
             requests_per_connection: 4,
             request_bytes: 1024,
             reply_bytes: 4096,
@@ -77,7 +88,11 @@ fn main() {
     let r = simulate(&scenario);
     println!(
         "{}: offered {} completed {} failed {} in flight {}",
-        r.scenario, r.requests.offered, r.requests.completed, r.requests.failed, r.requests.in_flight
+        r.scenario,
+        r.requests.offered,
+        r.requests.completed,
+        r.requests.failed,
+        r.requests.in_flight
     );
     println!(
         "throughput {:.0}/s, latency mean {:.3} ms p99 {:.3} ms, {:.1} hops/request",
@@ -86,5 +101,9 @@ fn main() {
     for p in &r.processors {
         println!("cpu{} busy {:.1} %", p.id, 100.0 * p.busy_ratio);
     }
-    println!("{} events, {:.2} M events/s", r.events, r.events_per_s / 1e6);
+    println!(
+        "{} events, {:.2} M events/s",
+        r.events,
+        r.events_per_s / 1e6
+    );
 }

@@ -21,14 +21,18 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run one scenario and write its summary, CSV files and plots.
-    #[command(after_help = "Example:\n  nssim run scenarios/fig-3-3-distributor.toml --seed 7 \
-                           --set workload.rate=12000/s\n\nWrites output/<scenario name>/ unless --out is given.")]
+    #[command(
+        after_help = "Example:\n  nssim run scenarios/fig-3-3-distributor.toml --seed 7 \
+                           --set workload.rate=12000/s\n\nWrites output/<scenario name>/ unless --out is given."
+    )]
     Run(RunArgs),
     /// Run several scenarios with the same seed and compare them side by side.
-    #[command(after_help = "Example:\n  nssim compare scenarios/fig-3-3-distributor.toml \
+    #[command(
+        after_help = "Example:\n  nssim compare scenarios/fig-3-3-distributor.toml \
                            scenarios/tcpipv6-distributor.toml scenarios/parallel-listener.toml\n\n\
                            Writes output/compare/ (comparison.csv, comparison.json, plots) and one \
-                           folder per scenario inside it, unless --out is given.")]
+                           folder per scenario inside it, unless --out is given."
+    )]
     Compare(CompareArgs),
     /// Validate a scenario file without running it; reports every problem found.
     #[command(after_help = "Example:\n  nssim check scenarios/parallel-listener.toml")]

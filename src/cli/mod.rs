@@ -85,7 +85,11 @@ fn cmd_check(a: &CheckArgs) -> Result<(), Failure> {
 
 fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
     let s = load(&a.scenario, &a.options)?;
-    let out = a.options.out.clone().unwrap_or_else(|| Path::new("output").join(&s.name));
+    let out = a
+        .options
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&s.name));
     prepare(&out)?;
     eprintln!("nssim: running '{}' (seed {})", s.name, s.run.seed);
     let r = model::simulate(&s);
@@ -118,16 +122,24 @@ fn cmd_compare(a: &CompareArgs) -> Result<(), Failure> {
             )));
         }
     }
-    let out = a.options.out.clone().unwrap_or_else(|| PathBuf::from("output/compare"));
+    let out = a
+        .options
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output/compare"));
     prepare(&out)?;
     let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
     eprintln!("nssim: comparing {}", names.join(", "));
     let results = simulate_all(&scenarios);
     let mut written = 0;
     for r in &results {
-        written += report::write_run(&out.join(&r.scenario), r).map_err(Failure::Run)?.len();
+        written += report::write_run(&out.join(&r.scenario), r)
+            .map_err(Failure::Run)?
+            .len();
     }
-    written += report::write_comparison(&out, &results).map_err(Failure::Run)?.len();
+    written += report::write_comparison(&out, &results)
+        .map_err(Failure::Run)?
+        .len();
     print!("{}", report::comparison_table(&results));
     println!("wrote {written} files to {}", out.display());
     Ok(())
@@ -137,7 +149,9 @@ fn cmd_compare(a: &CompareArgs) -> Result<(), Failure> {
 /// single-threaded and seeded on its own, and results come back in input order, so the output
 /// does not depend on the number of threads.
 pub fn simulate_all(scenarios: &[Scenario]) -> Vec<RunResults> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .max(1);
     let mut results: Vec<Option<RunResults>> = (0..scenarios.len()).map(|_| None).collect();
     for (chunk_s, chunk_r) in scenarios.chunks(threads).zip(results.chunks_mut(threads)) {
         std::thread::scope(|scope| {
@@ -146,7 +160,10 @@ pub fn simulate_all(scenarios: &[Scenario]) -> Vec<RunResults> {
             }
         });
     }
-    results.into_iter().map(|r| r.expect("every scenario ran")).collect()
+    results
+        .into_iter()
+        .map(|r| r.expect("every scenario ran"))
+        .collect()
 }
 
 fn prepare(out: &Path) -> Result<(), Failure> {

@@ -29,7 +29,10 @@ impl<E> Default for Scheduler<E> {
 impl<E> Scheduler<E> {
     /// A scheduler at time zero with nothing pending.
     pub fn new() -> Self {
-        Scheduler { now: SimTime::ZERO, queue: EventQueue::new() }
+        Scheduler {
+            now: SimTime::ZERO,
+            queue: EventQueue::new(),
+        }
     }
     /// The current virtual time.
     pub fn now(&self) -> SimTime {
@@ -42,7 +45,11 @@ impl<E> Scheduler<E> {
     }
     /// Schedules `event` at instant `at`, which must not be in the past.
     pub fn schedule_at(&mut self, at: SimTime, event: E) {
-        assert!(at >= self.now, "scheduling into the past: {at} < {}", self.now);
+        assert!(
+            at >= self.now,
+            "scheduling into the past: {at} < {}",
+            self.now
+        );
         self.queue.push(at, event);
     }
     /// Events waiting to run.
@@ -70,7 +77,12 @@ pub fn run_until<M: Model>(model: &mut M, sched: &mut Scheduler<M::Event>, until
             break;
         }
         let next = sched.queue.pop().expect("peeked event is present");
-        assert!(next.at >= sched.now, "time went backwards: {} < {}", next.at, sched.now);
+        assert!(
+            next.at >= sched.now,
+            "time went backwards: {} < {}",
+            next.at,
+            sched.now
+        );
         sched.now = next.at;
         model.handle(next.event, sched);
         handled += 1;

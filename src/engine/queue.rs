@@ -57,7 +57,10 @@ impl<E> Default for EventQueue<E> {
 impl<E> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
-        EventQueue { heap: BinaryHeap::with_capacity(1024), next_seq: 0 }
+        EventQueue {
+            heap: BinaryHeap::with_capacity(1024),
+            next_seq: 0,
+        }
     }
     /// Adds `event` to run at `at`, after every event already scheduled for `at`.
     pub fn push(&mut self, at: SimTime, event: E) {

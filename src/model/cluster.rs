@@ -33,11 +33,15 @@ impl Cluster {
     /// Builds the arena. The scenario has been validated; a dangling index here is a bug.
     pub fn build(sc: &Scenario) -> Cluster {
         let streams = RngStreams::new(sc.run.seed);
-        let processors =
-            (0..sc.system.processors).map(|_| Processor::new(sc.system.cores)).collect();
+        let processors = (0..sc.system.processors)
+            .map(|_| Processor::new(sc.system.cores))
+            .collect();
         let mut processes: Vec<Process> = Vec::new();
         let mut spawn = |name: String, kind: ProcessKind, cpu: u32, priority: u8| {
-            assert!(cpu < sc.system.processors, "process {name} on missing processor {cpu}");
+            assert!(
+                cpu < sc.system.processors,
+                "process {name} on missing processor {cpu}"
+            );
             processes.push(Process {
                 name,
                 kind,
@@ -56,7 +60,12 @@ impl Cluster {
         let mut pifs = Vec::new();
         let mut stack_procs = Vec::new();
         for (i, t) in sc.tcpip.processes.iter().enumerate() {
-            stack_procs.push(spawn(t.name.clone(), ProcessKind::TcpIp, t.processor, sc.tcpip.priority));
+            stack_procs.push(spawn(
+                t.name.clone(),
+                ProcessKind::TcpIp,
+                t.processor,
+                sc.tcpip.priority,
+            ));
             pifs.push(Pif::new(pif_name(i), sc.lan.pif_bandwidth_bps));
         }
         if sc.tcpip.stack == StackKind::Parallel {
@@ -85,9 +94,11 @@ impl Cluster {
                                     ip_host: sc.tcpip.processes[t].name.clone(),
                                 }
                             }
-                            StackKind::Parallel => {
-                                Endpoint { tcpip: None, pif: 0, ip_host: "shared".to_string() }
-                            }
+                            StackKind::Parallel => Endpoint {
+                                tcpip: None,
+                                pif: 0,
+                                ip_host: "shared".to_string(),
+                            },
                         };
                         ListenerInstance {
                             process: spawn(format!("{}-{cpu}", l.name), kind, cpu, l.priority),
@@ -100,7 +111,7 @@ impl Cluster {
                         }
                     })
                     .collect();
-                Listener::new(l.name.clone(), l.model, instances, l.accept_cpu, l.handle_cpu)
+                Listener::new(l.model, instances, l.accept_cpu, l.handle_cpu)
             })
             .collect();
 
@@ -110,7 +121,12 @@ impl Cluster {
             let servers = (0..c.servers)
                 .map(|k| {
                     let cpu = c.processors[k as usize % c.processors.len()];
-                    spawn(format!("{}#{k}", c.name), ProcessKind::Server, cpu, c.priority)
+                    spawn(
+                        format!("{}#{k}", c.name),
+                        ProcessKind::Server,
+                        cpu,
+                        c.priority,
+                    )
                 })
                 .collect();
             classes.push(ServerClass::new(c.name.clone(), servers));
@@ -118,7 +134,10 @@ impl Cluster {
                 service: Sampler::new(&c.service),
                 service_rng: streams.stream(&format!("class/{}/service", c.name)),
                 io: c.io.as_ref().map(|d| {
-                    (Sampler::new(d), streams.stream(&format!("class/{}/io", c.name)))
+                    (
+                        Sampler::new(d),
+                        streams.stream(&format!("class/{}/io", c.name)),
+                    )
                 }),
             });
         }
@@ -214,8 +233,15 @@ impl Cluster {
                     })
                     .collect();
                 let busy_ratio = busy_by_kind.iter().map(|k| k.busy_ratio).sum();
-                assert!(busy_ratio <= 1.0 + 1e-9, "processor {id} busier than its cores");
-                ProcessorResult { id: id as u32, busy_ratio, busy_by_kind }
+                assert!(
+                    busy_ratio <= 1.0 + 1e-9,
+                    "processor {id} busier than its cores"
+                );
+                ProcessorResult {
+                    id: id as u32,
+                    busy_ratio,
+                    busy_by_kind,
+                }
             })
             .collect();
         let processes = self
@@ -239,7 +265,13 @@ impl Cluster {
             .iter()
             .zip(self.rec.classes())
             .map(|(c, t)| {
-                let per = |sum: u128| if t.completed == 0 { 0.0 } else { sum as f64 / t.completed as f64 / 1e6 };
+                let per = |sum: u128| {
+                    if t.completed == 0 {
+                        0.0
+                    } else {
+                        sum as f64 / t.completed as f64 / 1e6
+                    }
+                };
                 ServerClassResult {
                     name: c.name.clone(),
                     servers: c.servers.len() as u32,
@@ -298,7 +330,11 @@ impl Cluster {
             warmup_s: self.warmup.as_secs_f64(),
             events,
             wall_s,
-            events_per_s: if wall_s > 0.0 { events as f64 / wall_s } else { 0.0 },
+            events_per_s: if wall_s > 0.0 {
+                events as f64 / wall_s
+            } else {
+                0.0
+            },
             requests: counts,
             throughput_per_s: self.rec.throughput_per_s(),
             offered_per_s: self.rec.offered_per_s(),

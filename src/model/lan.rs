@@ -52,7 +52,12 @@ impl Pif {
 
     /// Queues a frame of `bytes` at `now`; returns when its last bit has been sent and the
     /// span it occupied the port (for busy accounting).
-    pub fn transmit(&mut self, now: SimTime, bytes: u32, dir: Direction) -> (SimTime, SimTime, SimDuration) {
+    pub fn transmit(
+        &mut self,
+        now: SimTime,
+        bytes: u32,
+        dir: Direction,
+    ) -> (SimTime, SimTime, SimDuration) {
         let d = SimDuration::from_nanos((f64::from(bytes) * self.ns_per_byte).round() as u64);
         let free_at = match dir {
             Direction::In => &mut self.in_free_at,

@@ -43,8 +43,6 @@ pub struct ListenerInstance {
 /// A listener: its instances share one port.
 #[derive(Debug)]
 pub struct Listener {
-    /// Name prefix.
-    pub name: String,
     /// Distributor or parallel listener.
     pub model: ListenerModel,
     /// Instances in round-robin order.
@@ -59,14 +57,19 @@ pub struct Listener {
 impl Listener {
     /// A listener over `instances`.
     pub fn new(
-        name: String,
         model: ListenerModel,
         instances: Vec<ListenerInstance>,
         accept_cpu: SimDuration,
         handle_cpu: SimDuration,
     ) -> Self {
         assert!(!instances.is_empty(), "a listener needs an instance");
-        Listener { name, model, instances, accept_cpu, handle_cpu, next: 0 }
+        Listener {
+            model,
+            instances,
+            accept_cpu,
+            handle_cpu,
+            next: 0,
+        }
     }
 
     /// The instance that gets the next new connection: the adapter's round-robin filter

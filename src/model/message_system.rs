@@ -27,6 +27,10 @@ pub struct MessageSystem {
 impl MessageSystem {
     /// Delivery latency of a message from a process in `a` to one in `b`.
     pub fn latency(&self, a: ProcessorId, b: ProcessorId) -> SimDuration {
-        if a == b { self.latency_same_processor } else { self.latency_cross_processor }
+        if a == b {
+            self.latency_same_processor
+        } else {
+            self.latency_cross_processor
+        }
     }
 }

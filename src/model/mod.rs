@@ -40,7 +40,9 @@ pub fn simulate(scenario: &Scenario) -> RunResults {
     let mut cluster = Cluster::build(scenario);
     let mut sched = Scheduler::new();
     cluster.start(&mut sched);
-    let horizon = SimTime::ZERO.saturating_add(scenario.run.duration).saturating_add(scenario.run.drain);
+    let horizon = SimTime::ZERO
+        .saturating_add(scenario.run.duration)
+        .saturating_add(scenario.run.drain);
     let wall = Instant::now();
     let events = engine::run_until(&mut cluster, &mut sched, horizon);
     let wall_s = wall.elapsed().as_secs_f64();
@@ -67,8 +69,15 @@ pub enum Event {
 /// How clients arrive.
 #[derive(Debug)]
 enum Clients {
-    Open { interarrival: Sampler, rng: StreamRng },
-    Closed { clients: u32, think: Sampler, rng: StreamRng },
+    Open {
+        interarrival: Sampler,
+        rng: StreamRng,
+    },
+    Closed {
+        clients: u32,
+        think: Sampler,
+        rng: StreamRng,
+    },
 }
 
 /// Per-class random draws, made when a request is created.
@@ -131,7 +140,11 @@ impl Cluster {
         s.schedule_at(self.end, Event::StopArrivals);
         match &mut self.clients {
             Clients::Open { .. } => s.schedule_in(SimDuration::ZERO, Event::SessionArrives),
-            Clients::Closed { clients, think, rng } => {
+            Clients::Closed {
+                clients,
+                think,
+                rng,
+            } => {
                 // Terminals start staggered by one think time each, not all at instant zero.
                 for client in 0..*clients {
                     let first = think.sample(rng);
@@ -206,7 +219,10 @@ impl Cluster {
             queue_wait: SimDuration::ZERO,
         }));
         self.rec.offered(now);
-        if self.max_requests.is_some_and(|m| self.rec.counts.offered >= m) {
+        if self
+            .max_requests
+            .is_some_and(|m| self.rec.counts.offered >= m)
+        {
             self.accepting = false;
         }
         s.schedule_in(self.wire_in_delay(opens), Event::Step(r));
@@ -215,7 +231,11 @@ impl Cluster {
     /// Client to adapter: one way, plus the SYN / SYN-ACK round trip for a new connection.
     fn wire_in_delay(&self, opens: bool) -> SimDuration {
         let one_way = self.client_latency;
-        if opens { one_way + one_way + one_way } else { one_way }
+        if opens {
+            one_way + one_way + one_way
+        } else {
+            one_way
+        }
     }
 
     fn end_session(&mut self, id: SessionId) {
@@ -259,10 +279,20 @@ impl Cluster {
     // ----- processors ----------------------------------------------------------------------
 
     /// Queues a CPU burst of `demand` for process `p`; the request advances when it ends.
-    fn submit(&mut self, p: ProcessId, demand: SimDuration, r: RequestId, s: &mut Scheduler<Event>) {
+    fn submit(
+        &mut self,
+        p: ProcessId,
+        demand: SimDuration,
+        r: RequestId,
+        s: &mut Scheduler<Event>,
+    ) {
         let now = s.now();
         let proc_ = &mut self.processes[p.0 as usize];
-        proc_.bursts.push_back(Burst { demand, request: r, queued_at: now });
+        proc_.bursts.push_back(Burst {
+            demand,
+            request: r,
+            queued_at: now,
+        });
         if !proc_.running && proc_.bursts.len() == 1 {
             let cpu = proc_.processor.0 as usize;
             self.processors[cpu].make_ready(p, proc_.priority);
@@ -329,7 +359,8 @@ impl Cluster {
 
         match req.stage {
             Stage::AtAdapterIn => {
-                let (start, done, d) = self.pifs[pif].transmit(now, self.request_bytes, Direction::In);
+                let (start, done, d) =
+                    self.pifs[pif].transmit(now, self.request_bytes, Direction::In);
                 self.pifs[pif].busy_in_ns += self.rec.window_overlap(start, d);
                 set(self, Stage::StackIn);
                 s.schedule_at(done, Event::Step(r));
@@ -386,7 +417,7 @@ impl Cluster {
                         self.requests.get_mut(r.0).queued_at = now;
                         let class = &mut self.classes[req.class as usize];
                         if let Some(server) = class.send(r, now, &self.rec) {
-                            self.to_server(r, server, s);
+                            self.send_to_server(r, server, s);
                         }
                     }
                     ListenerModel::Parallel => {
@@ -397,7 +428,12 @@ impl Cluster {
             }
             Stage::ServerIn => {
                 set(self, Stage::ServiceDone);
-                self.submit(req.server.expect("delivered to a server"), ipc + req.service, r, s);
+                self.submit(
+                    req.server.expect("delivered to a server"),
+                    ipc + req.service,
+                    r,
+                    s,
+                );
             }
             Stage::ServiceDone => {
                 set(self, Stage::ServerIoDone);
@@ -408,9 +444,16 @@ impl Cluster {
                 self.submit(req.server.expect("held by a server"), ipc, r, s);
             }
             Stage::ServerReplyDone => {
-                let server = self.requests.get_mut(r.0).server.take().expect("held by a server");
-                if let Some(next) = self.classes[req.class as usize].server_freed(server, now, &self.rec) {
-                    self.to_server(next, server, s);
+                let server = self
+                    .requests
+                    .get_mut(r.0)
+                    .server
+                    .take()
+                    .expect("held by a server");
+                if let Some(next) =
+                    self.classes[req.class as usize].server_freed(server, now, &self.rec)
+                {
+                    self.send_to_server(next, server, s);
                 }
                 set(self, Stage::ListenerOut);
                 self.hop(r, server, lproc, s);
@@ -418,7 +461,11 @@ impl Cluster {
             Stage::ListenerOut | Stage::ListenerIoDone => {
                 // Distributor: receive the reply from the server. Then handle it and pass it
                 // on: to the TCP/IP process (conventional) or through the library (parallel).
-                let receive = if req.stage == Stage::ListenerOut { ipc } else { SimDuration::ZERO };
+                let receive = if req.stage == Stage::ListenerOut {
+                    ipc
+                } else {
+                    SimDuration::ZERO
+                };
                 let pass_on = match tproc {
                     Some(_) => ipc,
                     None => self.stack.outbound(req.closes_connection),
@@ -442,14 +489,21 @@ impl Cluster {
                 self.submit(t, ipc + self.stack.outbound(req.closes_connection), r, s);
             }
             Stage::StackOutDone => {
-                let (start, done, d) = self.pifs[pif].transmit(now, self.reply_bytes, Direction::Out);
+                let (start, done, d) =
+                    self.pifs[pif].transmit(now, self.reply_bytes, Direction::Out);
                 self.pifs[pif].busy_out_ns += self.rec.window_overlap(start, d);
                 set(self, Stage::ToClient);
                 s.schedule_at(done + self.client_latency, Event::Step(r));
             }
             Stage::ToClient => {
                 set(self, Stage::Done);
-                self.rec.completed(now, req.created, req.hops, req.class as usize, req.queue_wait);
+                self.rec.completed(
+                    now,
+                    req.created,
+                    req.hops,
+                    req.class as usize,
+                    req.queue_wait,
+                );
                 self.request_finished(r, false, s);
             }
             Stage::Done => unreachable!("a completed request was stepped again"),
@@ -480,7 +534,7 @@ impl Cluster {
     }
 
     /// Hands request `r` to `server`: a Pathsend message from its listener.
-    fn to_server(&mut self, r: RequestId, server: ProcessId, s: &mut Scheduler<Event>) {
+    fn send_to_server(&mut self, r: RequestId, server: ProcessId, s: &mut Scheduler<Event>) {
         let now = s.now();
         let req = self.requests.get_mut(r.0);
         req.server = Some(server);

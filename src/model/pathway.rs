@@ -69,7 +69,12 @@ impl ServerClass {
 
     /// Server `s` finished its request at `now`: returns the queued request it takes next,
     /// or marks it idle and returns `None`.
-    pub fn server_freed(&mut self, s: ProcessId, now: SimTime, rec: &Recorder) -> Option<RequestId> {
+    pub fn server_freed(
+        &mut self,
+        s: ProcessId,
+        now: SimTime,
+        rec: &Recorder,
+    ) -> Option<RequestId> {
         match self.queue.pop_front() {
             Some(r) => {
                 self.queue_len.set(now, self.queue.len() as u64, rec);

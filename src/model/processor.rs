@@ -40,8 +40,12 @@ pub enum ProcessKind {
 
 impl ProcessKind {
     /// Every kind, in reporting order.
-    pub const ALL: [ProcessKind; 4] =
-        [ProcessKind::TcpIp, ProcessKind::Distributor, ProcessKind::Listener, ProcessKind::Server];
+    pub const ALL: [ProcessKind; 4] = [
+        ProcessKind::TcpIp,
+        ProcessKind::Distributor,
+        ProcessKind::Listener,
+        ProcessKind::Server,
+    ];
 
     /// Lower-case name used in reports.
     pub fn name(self) -> &'static str {
@@ -112,7 +116,12 @@ impl Processor {
     /// A processor with `cores` idle cores.
     pub fn new(cores: u32) -> Self {
         assert!(cores >= 1, "a processor needs a core");
-        Processor { cores, idle_cores: cores, ready: BinaryHeap::new(), ready_seq: 0 }
+        Processor {
+            cores,
+            idle_cores: cores,
+            ready: BinaryHeap::new(),
+            ready_seq: 0,
+        }
     }
 
     /// Puts a process with work at the back of its priority level.
@@ -137,7 +146,10 @@ impl Processor {
 
     /// Returns a core after a burst ends.
     pub fn release_core(&mut self) {
-        assert!(self.idle_cores < self.cores, "released a core that was not busy");
+        assert!(
+            self.idle_cores < self.cores,
+            "released a core that was not busy"
+        );
         self.idle_cores += 1;
     }
 }

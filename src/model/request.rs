@@ -104,7 +104,7 @@ pub struct Request {
 /// A slab of values with a free list: ids are reused, so memory stays flat in run length and
 /// nothing is allocated per request once the slab has grown to the largest population.
 #[derive(Debug)]
-pub struct Slab<T> {
+pub(crate) struct Slab<T> {
     items: Vec<Option<T>>,
     free: Vec<u32>,
     live: usize,
@@ -112,7 +112,11 @@ pub struct Slab<T> {
 
 impl<T> Default for Slab<T> {
     fn default() -> Self {
-        Slab { items: Vec::new(), free: Vec::new(), live: 0 }
+        Slab {
+            items: Vec::new(),
+            free: Vec::new(),
+            live: 0,
+        }
     }
 }
 
@@ -130,7 +134,9 @@ impl<T> Slab<T> {
     }
     /// Removes and returns the value at `i`.
     pub fn remove(&mut self, i: u32) -> T {
-        let v = self.items[i as usize].take().expect("slab: removing a free slot");
+        let v = self.items[i as usize]
+            .take()
+            .expect("slab: removing a free slot");
         self.free.push(i);
         self.live -= 1;
         v
@@ -146,9 +152,5 @@ impl<T> Slab<T> {
     /// Number of live values.
     pub fn len(&self) -> usize {
         self.live
-    }
-    /// True when no value is live.
-    pub fn is_empty(&self) -> bool {
-        self.live == 0
     }
 }

@@ -47,15 +47,29 @@ pub struct StackCosts {
 impl StackCosts {
     /// Inbound protocol CPU for a request (connect included when it opens the connection).
     pub fn inbound(&self, opens: bool) -> SimDuration {
-        self.segment_cpu + if opens { self.connect_cpu } else { SimDuration::ZERO }
+        self.segment_cpu
+            + if opens {
+                self.connect_cpu
+            } else {
+                SimDuration::ZERO
+            }
     }
     /// Outbound protocol CPU for a reply (close included when it closes the connection).
     pub fn outbound(&self, closes: bool) -> SimDuration {
-        self.segment_cpu + if closes { self.close_cpu } else { SimDuration::ZERO }
+        self.segment_cpu
+            + if closes {
+                self.close_cpu
+            } else {
+                SimDuration::ZERO
+            }
     }
     /// Timeout before SYN retransmission number `attempt` (1-based): doubles each time.
     pub fn syn_timeout(&self, attempt: u32) -> SimDuration {
-        SimDuration(self.syn_retry.as_nanos().saturating_mul(1u64 << (attempt - 1).min(20)))
+        SimDuration(
+            self.syn_retry
+                .as_nanos()
+                .saturating_mul(1u64 << (attempt - 1).min(20)),
+        )
     }
 }
 

@@ -59,11 +59,15 @@ impl Sampler {
             Dist::Lognormal { mean, cv } => {
                 // If X = exp(mu + sigma Z): E[X] = exp(mu + sigma^2/2), cv^2 = exp(sigma^2) - 1.
                 let sigma2 = (1.0 + cv * cv).ln();
-                Sampler::Lognormal { mu: mean.as_secs_f64().ln() - sigma2 / 2.0, sigma: sigma2.sqrt() }
+                Sampler::Lognormal {
+                    mu: mean.as_secs_f64().ln() - sigma2 / 2.0,
+                    sigma: sigma2.sqrt(),
+                }
             }
-            Dist::Erlang { mean, k } => {
-                Sampler::Erlang { k, phase_mean: mean.as_secs_f64() / f64::from(k) }
-            }
+            Dist::Erlang { mean, k } => Sampler::Erlang {
+                k,
+                phase_mean: mean.as_secs_f64() / f64::from(k),
+            },
             Dist::Gamma { mean, cv } => {
                 // shape k = 1/cv^2, scale theta = mean cv^2, so that k theta = mean.
                 let shape = 1.0 / (cv * cv);
@@ -145,7 +149,10 @@ mod tests {
     fn mean_of(d: Dist, n: usize) -> f64 {
         let s = Sampler::new(&d);
         let mut rng = RngStreams::new(3).stream("t");
-        (0..n).map(|_| s.sample(&mut rng).as_secs_f64()).sum::<f64>() / n as f64
+        (0..n)
+            .map(|_| s.sample(&mut rng).as_secs_f64())
+            .sum::<f64>()
+            / n as f64
     }
 
     #[test]
@@ -156,7 +163,10 @@ mod tests {
             Dist::Lognormal { mean: m, cv: 0.5 },
             Dist::Erlang { mean: m, k: 3 },
             Dist::Gamma { mean: m, cv: 2.0 },
-            Dist::Uniform { min: SimDuration::from_millis(1), max: SimDuration::from_millis(3) },
+            Dist::Uniform {
+                min: SimDuration::from_millis(1),
+                max: SimDuration::from_millis(3),
+            },
         ] {
             let got = mean_of(d.clone(), 200_000);
             // cv <= 2, so the standard error of the mean is <= 2 * 2ms / sqrt(2e5) = 0.009 ms;

@@ -1,1 +1,394 @@
 //! Reports: pure functions from [`crate::stats::RunResults`] to bytes, and the files of a run.
+//!
+//! Every exporter takes results and returns bytes or a string (hyperfine's `Exporter`), so
+//! reports are tested without running a simulation. Only [`write_run`], [`write_comparison`]
+//! and [`Plot::write`] touch the file system.
+//!
+//! | function | file | content |
+//! | --- | --- | --- |
+//! | [`summary_json`] | `summary.json` | headline and per-component numbers (a contract) |
+//! | [`metrics_csv`] | `metrics.csv` | every summary number, one per row (long format) |
+//! | [`histogram_csv`] | `latency_histogram.csv` | latency histogram buckets |
+//! | [`timeseries_csv`] | `timeseries.csv` | throughput and latency per sample interval |
+//! | [`Plot`] | `<name>.png`, `<name>.svg` | charts, see [`Plot`] for the list |
+//! | [`comparison_csv`] | `comparison.csv` | headline numbers of several runs, long format |
+//! | [`comparison_json`] | `comparison.json` | the same, one object per run |
+//! | [`terminal_summary`], [`comparison_table`] | (stdout) | short human-readable text |
+//!
+//! Determinism: lists are written in the order `RunResults` keeps them (processor id, process
+//! creation, scenario order), never hash order; floats are rounded to 6 decimals in JSON and
+//! printed with `{:.6}` in CSV; lines end in `\n`. The only values that differ between two runs
+//! with the same seed are the wall-clock ones (`wall_s`, `events_per_s`), which appear in
+//! `summary.json` and the terminal summary but never in CSV.
+
+mod compare;
+mod csv;
+mod json;
+mod plot;
+mod table;
+
+#[cfg(test)]
+pub(crate) mod testdata;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, ensure};
+
+use crate::stats::{ProcessorResult, RunResults};
+
+pub use self::csv::{comparison_csv, histogram_csv, metrics_csv, timeseries_csv};
+pub use self::json::{comparison_json, summary_json};
+pub use self::plot::{Plot, register_fonts};
+pub use self::table::{comparison_table, terminal_summary};
+
+/// Writes every file of one run into `dir` (created if missing) and returns the paths written,
+/// in this fixed order: `summary.json`, `metrics.csv`, `latency_histogram.csv`,
+/// `timeseries.csv`, then `latency_cdf`, `throughput_latency` and `utilisation`, each as `.png`
+/// followed by `.svg`.
+pub fn write_run(dir: &Path, r: &RunResults) -> anyhow::Result<Vec<PathBuf>> {
+    create_dir(dir)?;
+    let mut written = vec![
+        write_file(dir, "summary.json", summary_json(r).as_bytes())?,
+        write_file(dir, "metrics.csv", &metrics_csv(r))?,
+        write_file(dir, "latency_histogram.csv", &histogram_csv(r))?,
+        write_file(dir, "timeseries.csv", &timeseries_csv(r))?,
+    ];
+    for plot in [
+        Plot::LatencyCdf(r),
+        Plot::ThroughputLatency(r),
+        Plot::Utilisation(r),
+    ] {
+        written.extend(plot.write(dir)?);
+    }
+    Ok(written)
+}
+
+/// Writes the comparison of several runs (kept in the given order) into `dir` (created if
+/// missing) and returns the paths written, in this fixed order: `comparison.csv`,
+/// `comparison.json`, then `compare_latency`, `compare_throughput`, `compare_latency_cdf` and
+/// `compare_utilisation`, each as `.png` followed by `.svg`.
+pub fn write_comparison(dir: &Path, runs: &[RunResults]) -> anyhow::Result<Vec<PathBuf>> {
+    ensure!(!runs.is_empty(), "nothing to compare: no runs given");
+    create_dir(dir)?;
+    let mut written = vec![
+        write_file(dir, "comparison.csv", &comparison_csv(runs))?,
+        write_file(dir, "comparison.json", comparison_json(runs).as_bytes())?,
+    ];
+    for plot in [
+        Plot::CompareLatency(runs),
+        Plot::CompareThroughput(runs),
+        Plot::CompareLatencyCdf(runs),
+        Plot::CompareUtilisation(runs),
+    ] {
+        written.extend(plot.write(dir)?);
+    }
+    Ok(written)
+}
+
+fn create_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("could not create output directory '{}'", dir.display()))
+}
+
+fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes)
+        .with_context(|| format!("could not write '{}'", path.display()))?;
+    Ok(path)
+}
+
+/// A number in a report. Counts stay integers; everything else is a float, printed with six
+/// decimals in CSV and rounded to six decimals in JSON so the bytes are stable.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Num {
+    /// A count (requests, events, bursts, ids).
+    Int(u64),
+    /// A measured or derived quantity.
+    Float(f64),
+}
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Num::Int(v) => write!(f, "{v}"),
+            Num::Float(v) => write!(f, "{:.6}", zero_sign(*v)),
+        }
+    }
+}
+
+impl serde::Serialize for Num {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Num::Int(v) => s.serialize_u64(*v),
+            Num::Float(v) => serde::Serialize::serialize(&json::F6(*v), s),
+        }
+    }
+}
+
+/// `-0.0` prints as `-0.000000`; a report should not show a sign on nothing.
+fn zero_sign(v: f64) -> f64 {
+    if v == 0.0 { 0.0 } else { v }
+}
+
+/// The processor with the largest busy ratio; on a tie the lowest id wins, so the choice does
+/// not depend on float noise in the order of the list.
+pub(crate) fn busiest_processor(r: &RunResults) -> Option<&ProcessorResult> {
+    r.processors
+        .iter()
+        .fold(None, |best: Option<&ProcessorResult>, p| match best {
+            Some(b) if b.busy_ratio >= p.busy_ratio => Some(b),
+            _ => Some(p),
+        })
+}
+
+/// `offered == completed + failed + in_flight`, the conservation law every run must satisfy.
+pub(crate) fn conservation_ok(r: &RunResults) -> bool {
+    let q = &r.requests;
+    q.completed
+        .checked_add(q.failed)
+        .and_then(|s| s.checked_add(q.in_flight))
+        == Some(q.offered)
+}
+
+/// The headline numbers of one run, in the order `comparison.csv`, `comparison.json` and the
+/// comparison plots use. Names carry their unit last (`latency_ms_p99`).
+pub(crate) fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
+    use Num::{Float, Int};
+    let l = &r.latency_ms;
+    let q = &r.requests;
+    let mut m: Vec<(String, Num)> = [
+        ("throughput_per_s", Float(r.throughput_per_s)),
+        ("offered_per_s", Float(r.offered_per_s)),
+        ("latency_ms_mean", Float(l.mean)),
+        ("latency_ms_p50", Float(l.p50)),
+        ("latency_ms_p90", Float(l.p90)),
+        ("latency_ms_p99", Float(l.p99)),
+        ("latency_ms_max", Float(l.max)),
+        ("hops_per_request_mean", Float(r.hops_per_request_mean)),
+        ("requests_offered", Int(q.offered)),
+        ("requests_completed", Int(q.completed)),
+        ("requests_failed", Int(q.failed)),
+        ("requests_in_flight", Int(q.in_flight)),
+        ("requests_syn_drops", Int(q.syn_drops)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    if let Some(p) = busiest_processor(r) {
+        m.push(("busiest_processor".into(), Int(u64::from(p.id))));
+        m.push(("busiest_processor_busy_ratio".into(), Float(p.busy_ratio)));
+    }
+    for p in &r.processors {
+        m.push((format!("cpu{}_busy_ratio", p.id), Float(p.busy_ratio)));
+    }
+    m
+}
+
+/// Process kinds in the order they are stacked and listed in every plot and table: the known
+/// kinds in request-path order, then any other kind in order of first appearance.
+pub(crate) fn kind_order<'a>(runs: impl IntoIterator<Item = &'a RunResults>) -> Vec<String> {
+    let mut kinds: Vec<String> = KNOWN_KINDS.iter().map(|k| k.to_string()).collect();
+    let mut seen = vec![false; KNOWN_KINDS.len()];
+    for r in runs {
+        for share in r.processors.iter().flat_map(|p| &p.busy_by_kind) {
+            match kinds.iter().position(|k| *k == share.kind) {
+                Some(i) if i < seen.len() => seen[i] = true,
+                Some(_) => {}
+                None => kinds.push(share.kind.clone()),
+            }
+        }
+    }
+    // Known kinds that no processor reported are left out so the legend lists only what is drawn.
+    let mut i = 0;
+    kinds.retain(|_| {
+        let keep = i >= seen.len() || seen[i];
+        i += 1;
+        keep
+    });
+    kinds
+}
+
+/// Kinds named in `KindShare::kind`, in the order a request meets them.
+pub(crate) const KNOWN_KINDS: [&str; 4] = ["tcpip", "distributor", "listener", "server"];
+
+#[cfg(test)]
+mod tests {
+    use super::testdata::{sample_results, scratch_dir};
+    use super::*;
+
+    #[test]
+    fn write_run_writes_every_file_in_order() {
+        let dir = scratch_dir("write_run");
+        let r = sample_results("fig-3-3-distributor");
+        let paths = write_run(&dir, &r).unwrap();
+        let names: Vec<_> = paths
+            .iter()
+            .map(|p| p.file_name().unwrap().to_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "summary.json",
+                "metrics.csv",
+                "latency_histogram.csv",
+                "timeseries.csv",
+                "latency_cdf.png",
+                "latency_cdf.svg",
+                "throughput_latency.png",
+                "throughput_latency.svg",
+                "utilisation.png",
+                "utilisation.svg",
+            ]
+        );
+        for p in &paths {
+            let bytes = std::fs::read(p).unwrap();
+            assert!(!bytes.is_empty(), "{} is empty", p.display());
+            if p.extension().unwrap() == "png" {
+                assert_eq!(
+                    &bytes[..8],
+                    b"\x89PNG\r\n\x1a\n",
+                    "{} is not a PNG",
+                    p.display()
+                );
+            }
+            if p.extension().unwrap() == "svg" {
+                assert!(bytes.starts_with(b"<svg"), "{} is not an SVG", p.display());
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn write_comparison_writes_every_file_in_order() {
+        let dir = scratch_dir("write_comparison");
+        let runs = testdata::three_runs();
+        let paths = write_comparison(&dir, &runs).unwrap();
+        let names: Vec<_> = paths
+            .iter()
+            .map(|p| p.file_name().unwrap().to_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "comparison.csv",
+                "comparison.json",
+                "compare_latency.png",
+                "compare_latency.svg",
+                "compare_throughput.png",
+                "compare_throughput.svg",
+                "compare_latency_cdf.png",
+                "compare_latency_cdf.svg",
+                "compare_utilisation.png",
+                "compare_utilisation.svg",
+            ]
+        );
+        for p in &paths {
+            let bytes = std::fs::read(p).unwrap();
+            assert!(bytes.len() > 100, "{} is (nearly) empty", p.display());
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn write_comparison_rejects_no_runs() {
+        let dir = scratch_dir("write_comparison_empty");
+        let err = write_comparison(&dir, &[]).unwrap_err();
+        assert!(err.to_string().contains("no runs"), "{err}");
+    }
+
+    #[test]
+    fn write_errors_name_the_path() {
+        // A regular file where the directory should be: creating the directory fails.
+        let dir = scratch_dir("write_error");
+        std::fs::create_dir_all(&dir).unwrap();
+        let blocker = dir.join("not-a-dir");
+        std::fs::write(&blocker, b"x").unwrap();
+        let err = write_run(&blocker, &sample_results("a")).unwrap_err();
+        assert!(format!("{err:#}").contains("not-a-dir"), "{err:#}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn busiest_processor_prefers_lowest_id_on_tie() {
+        let mut r = sample_results("a");
+        for p in &mut r.processors {
+            p.busy_ratio = 0.5;
+        }
+        assert_eq!(busiest_processor(&r).unwrap().id, r.processors[0].id);
+    }
+
+    #[test]
+    fn conservation_detects_a_lost_request() {
+        let mut r = sample_results("a");
+        assert!(conservation_ok(&r));
+        r.requests.completed -= 1;
+        assert!(!conservation_ok(&r));
+    }
+
+    #[test]
+    fn kind_order_puts_known_kinds_first_and_drops_absent_ones() {
+        let mut r = sample_results("a");
+        r.processors[0].busy_by_kind.push(crate::stats::KindShare {
+            kind: "backup".into(),
+            busy_ratio: 0.01,
+        });
+        for p in &mut r.processors {
+            p.busy_by_kind.retain(|k| k.kind != "listener");
+        }
+        assert_eq!(
+            kind_order([&r]),
+            ["tcpip", "distributor", "server", "backup"]
+        );
+    }
+
+    /// Writes every plot of synthetic runs to `/tmp/report-preview/` for a human to look at:
+    /// `cargo test --lib report::tests::preview -- --ignored`.
+    #[test]
+    #[ignore = "writes preview images for manual inspection"]
+    fn preview() {
+        let dir = std::path::Path::new("/tmp/report-preview");
+        let runs = testdata::three_runs();
+        write_run(&dir.join("run"), &runs[0]).unwrap();
+        write_comparison(&dir.join("compare"), &runs).unwrap();
+        let mut many = Vec::new();
+        for i in 0..6 {
+            let mut r = testdata::sample_results_scaled(
+                &format!("tcpipv6-distributor-variant-{i}"),
+                0.6 + 0.15 * i as f64,
+            );
+            r.processors
+                .extend(
+                    testdata::sample_results("x")
+                        .processors
+                        .into_iter()
+                        .map(|mut p| {
+                            p.id += 4;
+                            p
+                        }),
+                );
+            many.push(r);
+        }
+        write_run(&dir.join("run16"), &testdata::sixteen_cpus()).unwrap();
+        write_comparison(&dir.join("compare6"), &many).unwrap();
+        let long: Vec<_> = (0..8)
+            .map(|i| {
+                let name = format!("fig-3-3-distributor-conventional-stack-{i}");
+                testdata::sample_results_scaled(&name, 0.5 + 0.2 * i as f64)
+            })
+            .collect();
+        write_comparison(&dir.join("compare8long"), &long).unwrap();
+        // Narrow latency range (linear CDF axis), long run with a short warm-up.
+        let mut narrow = testdata::sample_results("narrow-linear-cdf");
+        narrow
+            .latency_histogram
+            .retain(|b| b.upper_ms > 1.0 && b.upper_ms < 30.0);
+        narrow.warmup_s = 2.0;
+        for s in &mut narrow.timeseries {
+            s.t_s *= 10.0;
+        }
+        write_run(&dir.join("narrow"), &narrow).unwrap();
+        println!("{}", terminal_summary(&runs[0]));
+        println!("{}", comparison_table(&runs));
+    }
+}

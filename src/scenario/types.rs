@@ -181,9 +181,9 @@ pub struct Workload {
     pub arrivals: Arrivals,
     /// Requests sent over one TCP connection before it is closed (>= 1).
     pub requests_per_connection: u32,
-    /// Request message size [bytes].
+    /// Request message size \[bytes\].
     pub request_bytes: u32,
-    /// Reply message size [bytes].
+    /// Reply message size \[bytes\].
     pub reply_bytes: u32,
     /// Transaction mix: (index into `Scenario::server_classes`, probability). Sums to 1.
     pub mix: Vec<(usize, f64)>,

@@ -56,7 +56,10 @@ pub struct ClassTally {
 impl Recorder {
     /// A recorder for a run whose arrival window is `[0, end)` and warm-up `[0, warmup)`.
     pub fn new(warmup: SimTime, end: SimTime, interval: SimDuration, classes: usize) -> Self {
-        assert!(warmup < end, "warm-up must end before the arrival window does");
+        assert!(
+            warmup < end,
+            "warm-up must end before the arrival window does"
+        );
         assert!(!interval.is_zero(), "sample interval must be positive");
         Recorder {
             warmup,
@@ -153,7 +156,8 @@ impl Recorder {
         let b = self.bucket(now);
         b.completed += 1;
         b.latency_sum_ns += u128::from(latency.as_nanos());
-        b.latency_us.saturating_record((latency.as_nanos() / 1000).max(1));
+        b.latency_us
+            .saturating_record((latency.as_nanos() / 1000).max(1));
         if created >= self.warmup {
             self.counts.measured += 1;
             self.latency.saturating_record(latency.as_nanos().max(1));
@@ -182,7 +186,11 @@ impl Recorder {
     }
     /// Mean IPC hops per measured request.
     pub fn hops_per_request_mean(&self) -> f64 {
-        if self.counts.measured == 0 { 0.0 } else { self.hops_sum as f64 / self.counts.measured as f64 }
+        if self.counts.measured == 0 {
+            0.0
+        } else {
+            self.hops_sum as f64 / self.counts.measured as f64
+        }
     }
     /// Per-class tallies, in scenario order.
     pub fn classes(&self) -> &[ClassTally] {

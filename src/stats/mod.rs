@@ -2,6 +2,8 @@
 
 mod collector;
 mod results;
+mod summary;
 
 pub use collector::{ClassTally, Recorder, TimeWeighted};
 pub use results::*;
+pub use summary::{MeanCi, mean_ci};

@@ -1,0 +1,397 @@
+//! `summary.json` (one run) and `comparison.json` (several runs).
+//!
+//! The keys of `summary.json` are a contract other tools read; add keys freely, never rename or
+//! drop one. Keys appear in the order of the structs below (serde writes struct fields in
+//! declaration order), floats are rounded to 6 decimals so the bytes are stable, and counts
+//! are JSON integers. The histogram and the time series are not here: they go to CSV.
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use super::{busiest_processor, conservation_ok, headline_metrics};
+use crate::stats::{
+    KindShare, LatencySummary, ListenerResult, PifResult, ProcessResult, ProcessorResult,
+    RequestCounts, RunResults, ServerClassResult,
+};
+
+/// Pretty JSON summary of one run, ending in a newline.
+///
+/// Keys: `scenario`, `seed`, `stack`, `listener_model`, `sim_time_s`, `warmup_s`, `measured_s`,
+/// `events`, `wall_s`, `events_per_s`, `requests` {`offered`, `completed`, `failed`,
+/// `in_flight`, `syn_drops`, `measured`}, `conservation_ok`, `throughput_per_s`,
+/// `offered_per_s`, `connections_per_s`, `latency_ms` {`mean`, `sd`, `p50`, `p90`, `p99`,
+/// `p999`, `max`}, `hops_per_request_mean`, `busiest_processor` (id, absent without
+/// processors), `processors` [{`id`, `busy_ratio`, `busy_by_kind` {kind: ratio}}],
+/// `processes`, `server_classes`, `listeners`, `pifs` (lists with the fields of their
+/// `crate::stats` structs). `wall_s` and `events_per_s` are the only non-deterministic values.
+pub fn summary_json(r: &RunResults) -> String {
+    let summary = Summary {
+        scenario: &r.scenario,
+        seed: r.seed,
+        stack: &r.stack,
+        listener_model: &r.listener_model,
+        sim_time_s: F6(r.sim_time_s),
+        warmup_s: F6(r.warmup_s),
+        measured_s: F6(r.measured_s),
+        events: r.events,
+        wall_s: F6(r.wall_s),
+        events_per_s: F6(r.events_per_s),
+        requests: &r.requests,
+        conservation_ok: conservation_ok(r),
+        throughput_per_s: F6(r.throughput_per_s),
+        offered_per_s: F6(r.offered_per_s),
+        connections_per_s: F6(r.connections_per_s),
+        latency_ms: Latency::from(&r.latency_ms),
+        hops_per_request_mean: F6(r.hops_per_request_mean),
+        busiest_processor: busiest_processor(r).map(|p| p.id),
+        processors: r.processors.iter().map(Processor::from).collect(),
+        processes: r.processes.iter().map(Process::from).collect(),
+        server_classes: r.server_classes.iter().map(Class::from).collect(),
+        listeners: &r.listeners,
+        pifs: r.pifs.iter().map(Pif::from).collect(),
+    };
+    to_pretty(&summary)
+}
+
+/// Pretty JSON list with one object per run, in the given order, ending in a newline. Each
+/// object has `scenario`, `seed`, `stack`, `listener_model`, then the headline numbers with
+/// the same names as in `comparison.csv` (`throughput_per_s`, `latency_ms_p99`,
+/// `busiest_processor_busy_ratio`, `cpu0_busy_ratio`, ...).
+pub fn comparison_json(runs: &[RunResults]) -> String {
+    let rows: Vec<Headline<'_>> = runs.iter().map(Headline).collect();
+    to_pretty(&rows)
+}
+
+fn to_pretty<T: Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value)
+        .expect("report structs have string keys and no maps that can fail");
+    s.push('\n');
+    s
+}
+
+/// A float rounded to 6 decimals when serialized; NaN and infinities become `null` (JSON has
+/// no literal for them).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct F6(pub f64);
+
+impl Serialize for F6 {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0.is_finite() {
+            s.serialize_f64(round6(self.0))
+        } else {
+            s.serialize_none()
+        }
+    }
+}
+
+/// Rounds to 6 decimals. `k / 1e6` with integer-valued `k` is the double nearest to the
+/// decimal, so serde_json prints it with at most 6 decimals.
+pub(crate) fn round6(v: f64) -> f64 {
+    let scaled = (v * 1e6).round();
+    // Beyond 2^53 every double is already an integer, and rounding would only risk overflow.
+    if !scaled.is_finite() || scaled.abs() >= 9.0e15 {
+        return v;
+    }
+    let r = scaled / 1e6;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    scenario: &'a str,
+    seed: u64,
+    stack: &'a str,
+    listener_model: &'a str,
+    sim_time_s: F6,
+    warmup_s: F6,
+    measured_s: F6,
+    events: u64,
+    wall_s: F6,
+    events_per_s: F6,
+    requests: &'a RequestCounts,
+    conservation_ok: bool,
+    throughput_per_s: F6,
+    offered_per_s: F6,
+    connections_per_s: F6,
+    latency_ms: Latency,
+    hops_per_request_mean: F6,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    busiest_processor: Option<u32>,
+    processors: Vec<Processor<'a>>,
+    processes: Vec<Process<'a>>,
+    server_classes: Vec<Class<'a>>,
+    listeners: &'a [ListenerResult],
+    pifs: Vec<Pif<'a>>,
+}
+
+#[derive(Serialize)]
+struct Latency {
+    mean: F6,
+    sd: F6,
+    p50: F6,
+    p90: F6,
+    p99: F6,
+    p999: F6,
+    max: F6,
+}
+
+impl From<&LatencySummary> for Latency {
+    fn from(l: &LatencySummary) -> Self {
+        Latency {
+            mean: F6(l.mean),
+            sd: F6(l.sd),
+            p50: F6(l.p50),
+            p90: F6(l.p90),
+            p99: F6(l.p99),
+            p999: F6(l.p999),
+            max: F6(l.max),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Processor<'a> {
+    id: u32,
+    busy_ratio: F6,
+    busy_by_kind: KindMap<'a>,
+}
+
+impl<'a> From<&'a ProcessorResult> for Processor<'a> {
+    fn from(p: &'a ProcessorResult) -> Self {
+        Processor {
+            id: p.id,
+            busy_ratio: F6(p.busy_ratio),
+            busy_by_kind: KindMap(&p.busy_by_kind),
+        }
+    }
+}
+
+/// `{"tcpip": 0.31, "server": 0.2}` in `ProcessKind` order. A kind listed twice is summed into
+/// its first position, so the object never has duplicate keys.
+struct KindMap<'a>(&'a [KindShare]);
+
+impl Serialize for KindMap<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut merged: Vec<(&str, f64)> = Vec::with_capacity(self.0.len());
+        for share in self.0 {
+            match merged.iter_mut().find(|(k, _)| *k == share.kind) {
+                Some((_, b)) => *b += share.busy_ratio,
+                None => merged.push((&share.kind, share.busy_ratio)),
+            }
+        }
+        let mut map = s.serialize_map(Some(merged.len()))?;
+        for (kind, busy) in merged {
+            map.serialize_entry(kind, &F6(busy))?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Process<'a> {
+    name: &'a str,
+    kind: &'a str,
+    processor: u32,
+    busy_ratio: F6,
+    bursts: u64,
+    ready_wait_ms_mean: F6,
+}
+
+impl<'a> From<&'a ProcessResult> for Process<'a> {
+    fn from(p: &'a ProcessResult) -> Self {
+        Process {
+            name: &p.name,
+            kind: &p.kind,
+            processor: p.processor,
+            busy_ratio: F6(p.busy_ratio),
+            bursts: p.bursts,
+            ready_wait_ms_mean: F6(p.ready_wait_ms_mean),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Class<'a> {
+    name: &'a str,
+    servers: u32,
+    completed: u64,
+    latency_ms_mean: F6,
+    queue_wait_ms_mean: F6,
+    queue_length_mean: F6,
+    queue_length_max: u64,
+    server_busy_ratio: F6,
+}
+
+impl<'a> From<&'a ServerClassResult> for Class<'a> {
+    fn from(c: &'a ServerClassResult) -> Self {
+        Class {
+            name: &c.name,
+            servers: c.servers,
+            completed: c.completed,
+            latency_ms_mean: F6(c.latency_ms_mean),
+            queue_wait_ms_mean: F6(c.queue_wait_ms_mean),
+            queue_length_mean: F6(c.queue_length_mean),
+            queue_length_max: c.queue_length_max,
+            server_busy_ratio: F6(c.server_busy_ratio),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Pif<'a> {
+    name: &'a str,
+    busy_ratio_in: F6,
+    busy_ratio_out: F6,
+}
+
+impl<'a> From<&'a PifResult> for Pif<'a> {
+    fn from(p: &'a PifResult) -> Self {
+        Pif {
+            name: &p.name,
+            busy_ratio_in: F6(p.busy_ratio_in),
+            busy_ratio_out: F6(p.busy_ratio_out),
+        }
+    }
+}
+
+/// One object of `comparison.json`.
+struct Headline<'a>(&'a RunResults);
+
+impl Serialize for Headline<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let metrics = headline_metrics(r);
+        let mut map = s.serialize_map(Some(4 + metrics.len()))?;
+        map.serialize_entry("scenario", &r.scenario)?;
+        map.serialize_entry("seed", &r.seed)?;
+        map.serialize_entry("stack", &r.stack)?;
+        map.serialize_entry("listener_model", &r.listener_model)?;
+        for (name, value) in &metrics {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testdata::{sample_results, three_runs};
+    use serde_json::Value;
+
+    #[test]
+    fn summary_has_every_contract_key_with_its_type() {
+        let v: Value = serde_json::from_str(&summary_json(&sample_results("a"))).unwrap();
+        assert_eq!(v["scenario"], "a");
+        for key in ["seed", "events"] {
+            assert!(v[key].is_u64(), "{key} is not an integer: {}", v[key]);
+        }
+        for key in [
+            "sim_time_s",
+            "wall_s",
+            "events_per_s",
+            "throughput_per_s",
+            "offered_per_s",
+            "hops_per_request_mean",
+            "warmup_s",
+            "measured_s",
+            "connections_per_s",
+        ] {
+            assert!(v[key].is_f64(), "{key} is not a float: {}", v[key]);
+        }
+        for key in [
+            "offered",
+            "completed",
+            "failed",
+            "in_flight",
+            "syn_drops",
+            "measured",
+        ] {
+            assert!(
+                v["requests"][key].is_u64(),
+                "requests.{key} is not an integer"
+            );
+        }
+        assert_eq!(v["conservation_ok"], Value::Bool(true));
+        for key in ["mean", "sd", "p50", "p90", "p99", "p999", "max"] {
+            assert!(
+                v["latency_ms"][key].is_f64(),
+                "latency_ms.{key} is not a number"
+            );
+        }
+        let p0 = &v["processors"][0];
+        assert!(p0["id"].is_u64());
+        assert!(p0["busy_ratio"].is_f64());
+        assert!(p0["busy_by_kind"]["tcpip"].is_f64());
+        for key in [
+            "processes",
+            "server_classes",
+            "listeners",
+            "pifs",
+            "processors",
+        ] {
+            assert!(v[key].is_array(), "{key} is not a list");
+        }
+        assert_eq!(v["stack"], "conventional");
+        assert_eq!(v["listener_model"], "distributor");
+        assert!(v.get("latency_histogram").is_none());
+        assert!(v.get("timeseries").is_none());
+    }
+
+    #[test]
+    fn summary_floats_are_rounded_to_six_decimals() {
+        let mut r = sample_results("a");
+        r.throughput_per_s = 1.0 / 3.0;
+        r.hops_per_request_mean = -1e-9;
+        r.latency_ms.max = f64::NAN;
+        let v: Value = serde_json::from_str(&summary_json(&r)).unwrap();
+        assert_eq!(v["throughput_per_s"].as_f64().unwrap(), 0.333333);
+        assert_eq!(v["hops_per_request_mean"].as_f64().unwrap(), 0.0);
+        assert!(v["latency_ms"]["max"].is_null());
+        // No long float tails anywhere in the text.
+        let text = summary_json(&r);
+        assert!(!text.contains("3333333"), "{text}");
+        assert!(!text.contains("-0.0"), "{text}");
+    }
+
+    #[test]
+    fn summary_reports_a_conservation_violation() {
+        let mut r = sample_results("a");
+        r.requests.in_flight += 1;
+        let v: Value = serde_json::from_str(&summary_json(&r)).unwrap();
+        assert_eq!(v["conservation_ok"], Value::Bool(false));
+    }
+
+    #[test]
+    fn summary_is_byte_stable() {
+        assert_eq!(
+            summary_json(&sample_results("a")),
+            summary_json(&sample_results("a"))
+        );
+    }
+
+    #[test]
+    fn comparison_has_one_object_per_run_in_order() {
+        let runs = three_runs();
+        let v: Value = serde_json::from_str(&comparison_json(&runs)).unwrap();
+        let list = v.as_array().unwrap();
+        assert_eq!(list.len(), 3);
+        for (obj, r) in list.iter().zip(&runs) {
+            assert_eq!(obj["scenario"], r.scenario.as_str());
+            assert!(obj["requests_offered"].is_u64());
+            assert!(obj["latency_ms_p99"].is_f64());
+            assert!(obj["busiest_processor_busy_ratio"].is_f64());
+            assert!(obj["cpu3_busy_ratio"].is_f64());
+        }
+        assert_eq!(comparison_json(&runs), comparison_json(&three_runs()));
+    }
+
+    #[test]
+    fn round6_keeps_short_decimals() {
+        assert_eq!(round6(0.1234564), 0.123456);
+        assert_eq!(round6(0.1234565001), 0.123457);
+        assert_eq!(round6(-0.0000004), 0.0);
+        assert_eq!(round6(1e300), 1e300);
+        assert_eq!(serde_json::to_string(&F6(2.0 / 3.0)).unwrap(), "0.666667");
+    }
+}

@@ -1,0 +1,262 @@
+//! Plain-text summaries for the terminal: one run ([`terminal_summary`]) and several runs side
+//! by side ([`comparison_table`]). Text only, no colour codes, so the output can be pasted
+//! into a ticket or a test expectation.
+
+use std::fmt::Write as _;
+
+use super::{busiest_processor, conservation_ok};
+use crate::stats::{ProcessorResult, RunResults};
+
+/// A dozen lines describing one run: what ran, how long, what happened to the requests, how
+/// fast they went and where the CPU time went. Ends with a newline.
+pub fn terminal_summary(r: &RunResults) -> String {
+    let q = &r.requests;
+    let l = &r.latency_ms;
+    let mut s = String::new();
+    // `write!` into a String cannot fail; the results are ignored on purpose.
+    let _ = writeln!(s, "scenario    {}", r.scenario);
+    let _ = writeln!(
+        s,
+        "model       stack {}, listener {}",
+        r.stack, r.listener_model
+    );
+    let _ = writeln!(s, "seed        {}", r.seed);
+    let _ = writeln!(
+        s,
+        "sim time    {:.3} s (warm-up {:.3} s, measured {:.3} s)",
+        r.sim_time_s, r.warmup_s, r.measured_s
+    );
+    let _ = writeln!(
+        s,
+        "events      {} in {:.3} s wall ({} events/s)",
+        r.events,
+        r.wall_s,
+        si(r.events_per_s)
+    );
+    let conservation = if conservation_ok(r) {
+        "conservation ok".to_string()
+    } else {
+        format!(
+            "CONSERVATION VIOLATED: completed + failed + in flight = {}",
+            q.completed as u128 + q.failed as u128 + q.in_flight as u128
+        )
+    };
+    let _ = writeln!(
+        s,
+        "requests    offered {}, completed {}, failed {}, in flight {} ({conservation})",
+        q.offered, q.completed, q.failed, q.in_flight
+    );
+    let ratio = if r.offered_per_s > 0.0 {
+        format!(" ({:.1} %)", 100.0 * r.throughput_per_s / r.offered_per_s)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        s,
+        "throughput  {:.2} requests/s completed of {:.2} offered{ratio}",
+        r.throughput_per_s, r.offered_per_s
+    );
+    let _ = writeln!(
+        s,
+        "latency     mean {}, p50 {}, p90 {}, p99 {}, max {} [ms] ({} measured)",
+        ms(l.mean),
+        ms(l.p50),
+        ms(l.p90),
+        ms(l.p99),
+        ms(l.max),
+        q.measured
+    );
+    let _ = writeln!(
+        s,
+        "hops        {:.2} IPC hops per request",
+        r.hops_per_request_mean
+    );
+    match busiest_processor(r) {
+        Some(p) => {
+            let _ = writeln!(s, "busiest     {}", busiest_line(p));
+        }
+        None => {
+            let _ = writeln!(s, "busiest     (no processors)");
+        }
+    }
+    if q.syn_drops > 0 {
+        let _ = writeln!(s, "SYN drops   {} (listen backlog full)", q.syn_drops);
+    }
+    s
+}
+
+/// `cpu3 at 63.2 % busy (tcpip 40.1 %)`: the processor and the kind that used most of it.
+fn busiest_line(p: &ProcessorResult) -> String {
+    let top =
+        p.busy_by_kind.iter().fold(
+            None,
+            |best: Option<&crate::stats::KindShare>, k| match best {
+                Some(b) if b.busy_ratio >= k.busy_ratio => Some(b),
+                _ => Some(k),
+            },
+        );
+    let mut line = format!("cpu{} at {:.1} % busy", p.id, 100.0 * p.busy_ratio);
+    if let Some(k) = top.filter(|k| k.busy_ratio > 0.0) {
+        let _ = write!(line, " (mostly {} {:.1} %)", k.kind, 100.0 * k.busy_ratio);
+    }
+    line
+}
+
+/// Several runs side by side: metrics as rows, scenarios as columns (in the given order).
+/// Ends with a newline; columns are separated by at least two spaces.
+pub fn comparison_table(runs: &[RunResults]) -> String {
+    type Cell = fn(&RunResults) -> String;
+    let rows: [(&str, Cell); 14] = [
+        ("seed", |r| r.seed.to_string()),
+        ("throughput [requests/s]", |r| {
+            format!("{:.2}", r.throughput_per_s)
+        }),
+        ("offered [requests/s]", |r| {
+            format!("{:.2}", r.offered_per_s)
+        }),
+        ("latency mean [ms]", |r| ms(r.latency_ms.mean)),
+        ("latency p50 [ms]", |r| ms(r.latency_ms.p50)),
+        ("latency p90 [ms]", |r| ms(r.latency_ms.p90)),
+        ("latency p99 [ms]", |r| ms(r.latency_ms.p99)),
+        ("latency max [ms]", |r| ms(r.latency_ms.max)),
+        ("hops per request", |r| {
+            format!("{:.2}", r.hops_per_request_mean)
+        }),
+        ("busiest processor", |r| {
+            busiest_processor(r).map_or("-".into(), |p| format!("cpu{}", p.id))
+        }),
+        ("busiest processor busy [%]", |r| {
+            busiest_processor(r).map_or("-".into(), |p| format!("{:.1}", 100.0 * p.busy_ratio))
+        }),
+        ("failed", |r| r.requests.failed.to_string()),
+        ("in flight", |r| r.requests.in_flight.to_string()),
+        ("SYN drops", |r| r.requests.syn_drops.to_string()),
+    ];
+    let header: Vec<String> = runs.iter().map(|r| r.scenario.clone()).collect();
+    let cells: Vec<(&str, Vec<String>)> = rows
+        .iter()
+        .map(|(label, f)| (*label, runs.iter().map(f).collect()))
+        .collect();
+
+    let label_width = cells
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    let widths: Vec<usize> = (0..runs.len())
+        .map(|i| {
+            cells
+                .iter()
+                .map(|(_, c)| c[i].chars().count())
+                .chain([header[i].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+
+    let mut s = String::new();
+    let mut line = format!("{:<label_width$}", "metric");
+    for (h, w) in header.iter().zip(&widths) {
+        let _ = write!(line, "  {h:>w$}");
+    }
+    s.push_str(line.trim_end());
+    s.push('\n');
+    for (label, values) in &cells {
+        let mut line = format!("{label:<label_width$}");
+        for (v, w) in values.iter().zip(&widths) {
+            let _ = write!(line, "  {v:>w$}");
+        }
+        s.push_str(line.trim_end());
+        s.push('\n');
+    }
+    s
+}
+
+/// Milliseconds with three decimals: microsecond resolution is what NonStop latencies need.
+fn ms(v: f64) -> String {
+    format!("{v:.3}")
+}
+
+/// `1.52 M`, `830 k`, `12.0`: a rate with an SI prefix, for wall-clock speed.
+fn si(v: f64) -> String {
+    match v.abs() {
+        a if a >= 1e9 => format!("{:.2} G", v / 1e9),
+        a if a >= 1e6 => format!("{:.2} M", v / 1e6),
+        a if a >= 1e3 => format!("{:.1} k", v / 1e3),
+        _ => format!("{v:.1}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testdata::{sample_results, three_runs};
+
+    #[test]
+    fn summary_mentions_the_headline_numbers() {
+        let s = terminal_summary(&sample_results("fig-3-3-distributor"));
+        let expected = [
+            "scenario    fig-3-3-distributor",
+            "stack conventional, listener distributor",
+            "seed        42",
+            "60.500 s (warm-up 10.000 s, measured 50.000 s)",
+            "1234567 in 0.812 s wall (1.52 M events/s)",
+            "offered 30000, completed 29990, failed 3, in flight 7 (conservation ok)",
+            "499.80 requests/s completed of 500.00 offered (100.0 %)",
+            "mean 2.100, p50 2.000, p90 4.300, p99 8.900, max 600.000 [ms]",
+            "8.00 IPC hops per request",
+            "cpu0 at 82.0 % busy (mostly tcpip 45.0 %)",
+            "SYN drops   12",
+        ];
+        for e in expected {
+            assert!(s.contains(e), "missing {e:?} in\n{s}");
+        }
+        assert!(s.lines().count() <= 13, "{s}");
+    }
+
+    #[test]
+    fn summary_flags_a_conservation_violation_and_omits_zero_syn_drops() {
+        let mut r = sample_results("a");
+        r.requests.failed = 0;
+        r.requests.syn_drops = 0;
+        let s = terminal_summary(&r);
+        assert!(s.contains("CONSERVATION VIOLATED"), "{s}");
+        assert!(!s.contains("SYN drops"), "{s}");
+    }
+
+    #[test]
+    fn table_has_scenarios_as_columns() {
+        let t = comparison_table(&three_runs());
+        let lines: Vec<_> = t.lines().collect();
+        assert!(lines[0].starts_with("metric"));
+        let header_cols: Vec<_> = lines[0].split_whitespace().collect();
+        assert_eq!(
+            header_cols,
+            [
+                "metric",
+                "fig-3-3-distributor",
+                "tcpipv6-distributor",
+                "parallel-listener"
+            ]
+        );
+        let p99 = lines
+            .iter()
+            .find(|l| l.starts_with("latency p99 [ms]"))
+            .unwrap();
+        let cells: Vec<_> = p99.split_whitespace().collect();
+        assert_eq!(
+            cells[cells.len() - 3..],
+            ["8.900", "12.460", "6.230"],
+            "{p99}"
+        );
+        assert!(t.contains("busiest processor busy [%]"));
+        // Right-aligned columns: every line is exactly as wide as the header.
+        let width = lines[0].len();
+        assert_eq!(
+            lines.iter().filter(|l| l.len() == width).count(),
+            lines.len(),
+            "{t}"
+        );
+    }
+}

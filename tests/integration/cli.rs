@@ -1,0 +1,254 @@
+//! The binary as a user runs it: success paths and every kind of bad input.
+
+use std::fs;
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use crate::{SHIPPED, repo};
+
+fn nssim() -> Command {
+    let mut c = Command::cargo_bin("nssim").unwrap();
+    c.current_dir(repo(""));
+    c
+}
+
+/// Writes the Figure 3-3 scenario with `from` replaced by `to` into a temp file.
+fn broken(name: &str, edits: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let mut text = fs::read_to_string(repo(SHIPPED[0])).unwrap();
+    for (from, to) in edits {
+        assert!(
+            text.contains(from),
+            "fixture edit: {from:?} not in the scenario"
+        );
+        text = text.replacen(from, to, 1);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn check_accepts_every_shipped_scenario() {
+    for rel in SHIPPED {
+        nssim()
+            .args(["check", rel])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("ok"));
+    }
+}
+
+#[test]
+fn run_writes_summary_csv_and_plots() {
+    let tmp = tempfile::tempdir().unwrap();
+    nssim()
+        .args([
+            "run",
+            SHIPPED[2],
+            "--set",
+            "run.duration=1s",
+            "--set",
+            "run.warmup=100ms",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("parallel-listener"));
+    for f in [
+        "summary.json",
+        "metrics.csv",
+        "latency_histogram.csv",
+        "timeseries.csv",
+        "latency_cdf.png",
+        "latency_cdf.svg",
+        "throughput_latency.png",
+        "throughput_latency.svg",
+        "utilisation.png",
+        "utilisation.svg",
+    ] {
+        let len = fs::metadata(tmp.path().join(f))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        assert!(len > 0, "{f} missing or empty");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(tmp.path().join("summary.json")).unwrap())
+            .unwrap();
+    for key in [
+        "scenario",
+        "seed",
+        "sim_time_s",
+        "events",
+        "wall_s",
+        "requests",
+        "throughput_per_s",
+    ] {
+        assert!(summary.get(key).is_some(), "summary.json lacks {key}");
+    }
+    let req = &summary["requests"];
+    let n = |k: &str| {
+        req[k]
+            .as_u64()
+            .unwrap_or_else(|| panic!("requests.{k} is not an integer"))
+    };
+    assert_eq!(n("offered"), n("completed") + n("failed") + n("in_flight"));
+    for key in ["mean", "p50", "p90", "p99", "max"] {
+        assert!(summary["latency_ms"][key].is_f64(), "latency_ms.{key}");
+    }
+    assert_eq!(summary["hops_per_request_mean"].as_f64(), Some(0.0));
+    assert_eq!(summary["processors"].as_array().unwrap().len(), 6);
+    assert!(summary["processors"][0]["busy_ratio"].is_f64());
+    assert!(summary["processors"][0]["id"].is_u64());
+}
+
+#[test]
+fn compare_writes_the_comparison_and_prints_a_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    nssim()
+        .arg("compare")
+        .args(SHIPPED)
+        .args([
+            "--set",
+            "run.duration=1s",
+            "--set",
+            "run.warmup=100ms",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("fig-3-3-distributor")
+                .and(predicate::str::contains("parallel-listener")),
+        );
+    for f in [
+        "comparison.csv",
+        "comparison.json",
+        "compare_latency.png",
+        "compare_throughput.png",
+    ] {
+        assert!(tmp.path().join(f).exists(), "{f} missing");
+    }
+    assert!(tmp.path().join("tcpipv6-distributor/summary.json").exists());
+}
+
+#[test]
+fn help_of_each_subcommand_shows_an_example() {
+    for sub in ["run", "compare", "check"] {
+        nssim()
+            .args([sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Example"));
+    }
+}
+
+/// Runs `nssim check` on a broken copy and expects exit 2 with all `needles` on stderr.
+fn rejects(edits: &[(&str, &str)], needles: &[&str]) {
+    let (_dir, path) = broken("bad.toml", edits);
+    let mut assert = nssim().arg("check").arg(&path).assert().code(2);
+    for n in needles {
+        assert = assert.stderr(predicate::str::contains(*n));
+    }
+    // The same file is refused by `run` before anything is simulated.
+    nssim()
+        .arg("run")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.toml"));
+}
+
+#[test]
+fn a_misspelled_field_names_file_line_column_and_field() {
+    rejects(
+        &[("cores = 1", "coers = 1")],
+        &["bad.toml", "26:1", "coers", "system"],
+    );
+}
+
+#[test]
+fn a_wrong_type_names_the_field() {
+    rejects(
+        &[("processors = 6", "processors = \"six\"")],
+        &["bad.toml", "25:", "system.processors"],
+    );
+}
+
+#[test]
+fn a_unitless_or_negative_duration_names_the_field_and_units() {
+    rejects(
+        &[("duration = \"20s\"", "duration = \"20\"")],
+        &["run.duration", "missing unit"],
+    );
+    rejects(
+        &[("warmup = \"2s\"", "warmup = \"-2s\"")],
+        &["run.warmup", "negative"],
+    );
+}
+
+#[test]
+fn a_server_class_on_a_missing_processor_is_refused() {
+    rejects(
+        &[(
+            "processors = [0, 1, 2]\nservers = 6",
+            "processors = [0, 1, 9]\nservers = 6",
+        )],
+        &["server_class[0].processors", "9", "0..=5"],
+    );
+}
+
+#[test]
+fn zero_processors_is_refused() {
+    rejects(
+        &[("processors = 6", "processors = 0")],
+        &["system.processors", "between 1 and 16"],
+    );
+}
+
+#[test]
+fn two_parallel_listeners_on_one_processor_for_one_port_are_refused() {
+    let (_d, path) = broken("bad.toml", &[]);
+    let text = fs::read_to_string(repo(SHIPPED[2])).unwrap().replace(
+        "processors = [0, 1, 2, 3, 4, 5]",
+        "processors = [0, 1, 2, 3, 4, 4]",
+    );
+    fs::write(&path, text).unwrap();
+    nssim().arg("check").arg(&path).assert().code(2).stderr(
+        predicate::str::contains("listener[0].processors").and(predicate::str::contains(
+            "one listener per processor per port",
+        )),
+    );
+}
+
+#[test]
+fn check_reports_every_problem_not_just_the_first() {
+    rejects(
+        &[
+            (
+                "processors = [0, 1, 2]\nservers = 6",
+                "processors = [0, 1, 7]\nservers = 6",
+            ),
+            ("mean = \"100us\"", "mean = \"100\""),
+            ("rate = \"15000/s\"", "rate = \"0/s\""),
+        ],
+        &[
+            "server_class[0].processors",
+            "server_class[1].service",
+            "workload.rate",
+        ],
+    );
+}
+
+#[test]
+fn a_missing_file_is_a_clear_error() {
+    nssim()
+        .args(["check", "scenarios/nope.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nope.toml"));
+}

@@ -1,0 +1,34 @@
+//! The one integration-test binary. Where new tests belong:
+//! - `engine`: the event engine's contracts (ordering, time, random streams).
+//! - `queueing`: models reduced to textbook queues, checked against exact results.
+//! - `manual_claims`: what the NonStop manuals say, replayed (hops, saturation, round robin).
+//! - `determinism`: same seed, same bytes.
+//! - `cli`: the `nssim` binary as a user runs it, errors included.
+
+mod cli;
+mod determinism;
+mod engine;
+mod manual_claims;
+mod queueing;
+
+use std::path::{Path, PathBuf};
+
+use nssim::scenario::{self, Scenario};
+
+/// Path of a file in the repository.
+pub fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// Loads a scenario file with `--set` style overrides; panics with the problems on error.
+pub fn load(rel: &str, overrides: &[&str]) -> Scenario {
+    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    scenario::load(&repo(rel), &overrides).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The three shipped scenarios of the distributor / parallel-listener comparison.
+pub const SHIPPED: [&str; 3] = [
+    "scenarios/fig-3-3-distributor.toml",
+    "scenarios/tcpipv6-distributor.toml",
+    "scenarios/parallel-listener.toml",
+];
