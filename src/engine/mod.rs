@@ -64,9 +64,15 @@ pub trait Model {
     type Event;
     /// Handles one event at `sched.now()`.
     fn handle(&mut self, event: Self::Event, sched: &mut Scheduler<Self::Event>);
+    /// True when the run is over even though events are still pending (checked after each
+    /// event; the default never ends early).
+    fn finished(&self) -> bool {
+        false
+    }
 }
 
-/// Runs `model` until no event is pending or the next one is later than `until`.
+/// Runs `model` until no event is pending, the next one is later than `until`, or the model
+/// says it has finished.
 /// Returns the number of events handled. The clock is left at the last event's time
 /// (or at `until` if events remain beyond it).
 pub fn run_until<M: Model>(model: &mut M, sched: &mut Scheduler<M::Event>, until: SimTime) -> u64 {
@@ -86,6 +92,9 @@ pub fn run_until<M: Model>(model: &mut M, sched: &mut Scheduler<M::Event>, until
         sched.now = next.at;
         model.handle(next.event, sched);
         handled += 1;
+        if model.finished() {
+            break;
+        }
     }
     handled
 }

@@ -114,6 +114,17 @@ impl Sub<SimTime> for SimTime {
     }
 }
 
+impl Sub<SimDuration> for SimTime {
+    type Output = SimTime;
+    fn sub(self, d: SimDuration) -> SimTime {
+        SimTime(
+            self.0
+                .checked_sub(d.0)
+                .expect("SimTime before the start of the run"),
+        )
+    }
+}
+
 impl Add for SimDuration {
     type Output = SimDuration;
     fn add(self, o: SimDuration) -> SimDuration {

@@ -50,22 +50,30 @@ impl Pif {
         }
     }
 
-    /// Queues a frame of `bytes` at `now`; returns when its last bit has been sent and the
-    /// span it occupied the port (for busy accounting).
-    pub fn transmit(
-        &mut self,
-        now: SimTime,
-        bytes: u32,
-        dir: Direction,
-    ) -> (SimTime, SimTime, SimDuration) {
-        let d = SimDuration::from_nanos((f64::from(bytes) * self.ns_per_byte).round() as u64);
+    /// Time the port needs to send a frame of `bytes`.
+    pub fn frame_time(&self, bytes: u32) -> SimDuration {
+        SimDuration::from_nanos((f64::from(bytes) * self.ns_per_byte).round() as u64)
+    }
+
+    /// Queues a frame of `bytes` at `now`; returns when its last bit has been sent.
+    /// Busy time is accounted by the caller when the frame has gone (`account`), so that
+    /// a measurement window cut short by `max_requests` is still measured exactly.
+    pub fn transmit(&mut self, now: SimTime, bytes: u32, dir: Direction) -> SimTime {
+        let d = self.frame_time(bytes);
         let free_at = match dir {
             Direction::In => &mut self.in_free_at,
             Direction::Out => &mut self.out_free_at,
         };
-        let start = now.max(*free_at);
-        let done = start + d;
+        let done = now.max(*free_at) + d;
         *free_at = done;
-        (start, done, d)
+        done
+    }
+
+    /// Adds `busy_ns` of the measurement window to direction `dir`.
+    pub fn account(&mut self, dir: Direction, busy_ns: u64) {
+        match dir {
+            Direction::In => self.busy_in_ns += busy_ns,
+            Direction::Out => self.busy_out_ns += busy_ns,
+        }
     }
 }

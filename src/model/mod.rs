@@ -129,8 +129,13 @@ impl Model for Cluster {
             Event::Step(r) => self.advance(r, s),
             Event::BurstDone(p) => self.burst_done(p, s),
             Event::SynRetry(r) => self.syn_retry(r, s),
-            Event::StopArrivals => self.accepting = false,
+            Event::StopArrivals => self.stop_arrivals(s.now()),
         }
+    }
+
+    /// Arrivals have stopped and every request has left: nothing more can happen.
+    fn finished(&self) -> bool {
+        !self.accepting && self.requests.is_empty()
     }
 }
 
@@ -223,9 +228,15 @@ impl Cluster {
             .max_requests
             .is_some_and(|m| self.rec.counts.offered >= m)
         {
-            self.accepting = false;
+            self.stop_arrivals(now);
         }
         s.schedule_in(self.wire_in_delay(opens), Event::Step(r));
+    }
+
+    /// Clients send nothing new from `now` on; the measurement window ends here.
+    fn stop_arrivals(&mut self, now: SimTime) {
+        self.accepting = false;
+        self.rec.stop_arrivals(now);
     }
 
     /// Client to adapter: one way, plus the SYN / SYN-ACK round trip for a new connection.
@@ -311,7 +322,6 @@ impl Cluster {
                 proc_.bursts_started += 1;
                 proc_.ready_wait_ns += (now - b.queued_at).as_nanos();
             }
-            proc_.busy_ns += self.rec.window_overlap(now, b.demand);
             s.schedule_in(b.demand, Event::BurstDone(p));
         }
     }
@@ -320,6 +330,7 @@ impl Cluster {
         let proc_ = &mut self.processes[p.0 as usize];
         let b = proc_.bursts.pop_front().expect("a finished burst");
         proc_.running = false;
+        proc_.busy_ns += self.rec.window_overlap(s.now() - b.demand, b.demand);
         let cpu = proc_.processor.0 as usize;
         self.processors[cpu].release_core();
         if !proc_.bursts.is_empty() {
@@ -359,13 +370,14 @@ impl Cluster {
 
         match req.stage {
             Stage::AtAdapterIn => {
-                let (start, done, d) =
-                    self.pifs[pif].transmit(now, self.request_bytes, Direction::In);
-                self.pifs[pif].busy_in_ns += self.rec.window_overlap(start, d);
+                let done = self.pifs[pif].transmit(now, self.request_bytes, Direction::In);
                 set(self, Stage::StackIn);
                 s.schedule_at(done, Event::Step(r));
             }
             Stage::StackIn => {
+                let d = self.pifs[pif].frame_time(self.request_bytes);
+                let busy = self.rec.window_overlap(now - d, d);
+                self.pifs[pif].account(Direction::In, busy);
                 if opens && !self.admit_syn(r, s) {
                     return;
                 }
@@ -489,13 +501,15 @@ impl Cluster {
                 self.submit(t, ipc + self.stack.outbound(req.closes_connection), r, s);
             }
             Stage::StackOutDone => {
-                let (start, done, d) =
-                    self.pifs[pif].transmit(now, self.reply_bytes, Direction::Out);
-                self.pifs[pif].busy_out_ns += self.rec.window_overlap(start, d);
+                let done = self.pifs[pif].transmit(now, self.reply_bytes, Direction::Out);
                 set(self, Stage::ToClient);
                 s.schedule_at(done + self.client_latency, Event::Step(r));
             }
             Stage::ToClient => {
+                let d = self.pifs[pif].frame_time(self.reply_bytes);
+                let sent = now - self.client_latency;
+                let busy = self.rec.window_overlap(sent - d, d);
+                self.pifs[pif].account(Direction::Out, busy);
                 set(self, Stage::Done);
                 self.rec.completed(
                     now,

@@ -153,4 +153,8 @@ impl<T> Slab<T> {
     pub fn len(&self) -> usize {
         self.live
     }
+    /// True when no value is live.
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
 }

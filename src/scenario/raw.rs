@@ -63,7 +63,7 @@ pub struct RawRun {
     /// Default `"10s"`.
     pub drain: Option<String>,
     /// Width of one bucket of the time series \[duration\]. Default `"1s"`, > 0, and
-    /// `duration / sample_interval` at most 100000.
+    /// `duration / sample_interval` at most 10000 (each interval keeps its own latency histogram).
     pub sample_interval: Option<String>,
 }
 

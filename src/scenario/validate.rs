@@ -28,7 +28,7 @@ const PRIORITY_MAX: u32 = 199;
 /// NonStop TCP/IPv6 holds at most 5 pending connections per listening socket.
 const PARALLEL_BACKLOG_MAX: u32 = 5;
 /// Bounds the time series: `duration / sample_interval` buckets at most.
-const MAX_SAMPLES: u64 = 100_000;
+const MAX_SAMPLES: u64 = 10_000;
 
 /// Distribution names and the parameters each takes, in the order messages list them.
 const DISTS: &[(&str, &[&str])] = &[
@@ -1851,7 +1851,7 @@ mix = { A = 3, G = 1 }
             "duration = \"10s\"",
             "duration = \"10s\"\nsample_interval = \"1us\"",
         );
-        expect_problem(&text, "run.sample_interval", "at least 100us");
+        expect_problem(&text, "run.sample_interval", "at least 1ms");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Accumulators fed by the models during a run. No I/O, no wall clock.
 //!
-//! The measurement window is `[warmup, end)`, where `end` is the end of the arrival window.
+//! The measurement window is `[warmup, end)`, where `end` is when arrivals stop (the end of the
+//! arrival window, or earlier when `max_requests` is reached). Busy time is accounted when a
+//! burst or frame ends, so moving `end` earlier never leaves time counted past it.
 //! Latency counts requests *sent* at or after warm-up that completed (during the drain too), so
 //! slow requests near the end are not censored; throughput counts completions inside the window;
 //! busy time and queue lengths are integrated over the window only. Nothing is reset at the end
@@ -78,6 +80,15 @@ impl Recorder {
         }
     }
 
+    /// Arrivals stopped at `now` (end of the arrival window, or `max_requests` reached): the
+    /// measurement window ends here. If that happens during warm-up the window is left as
+    /// configured, so its statistics stay defined.
+    pub fn stop_arrivals(&mut self, now: SimTime) {
+        if now > self.warmup && now < self.end {
+            self.end = now;
+        }
+    }
+
     /// Start of the measurement window.
     pub fn warmup(&self) -> SimTime {
         self.warmup
@@ -106,7 +117,7 @@ impl Recorder {
                 completed: 0,
                 offered: 0,
                 latency_sum_ns: 0,
-                latency_us: Histogram::new_with_bounds(1, LATENCY_NS_MAX / 1000, 1)
+                latency_us: Histogram::new_with_bounds(1, LATENCY_NS_MAX / 1000, 2)
                     .expect("valid bounds"),
             });
         }
@@ -221,8 +232,8 @@ impl Recorder {
         }
     }
 
-    /// Log-spaced latency histogram of measured requests (buckets 10 % wide), from the first
-    /// non-empty bucket to the last.
+    /// Log-spaced latency histogram of measured requests (buckets 10 % wide), from the empty
+    /// bucket just below the first non-empty one to the last non-empty one.
     pub fn latency_histogram(&self) -> Vec<HistogramBucket> {
         let total = self.latency.len();
         if total == 0 {
@@ -230,11 +241,22 @@ impl Recorder {
         }
         let mut rows = Vec::new();
         let mut seen = 0u64;
+        let mut empty_below = None;
         for v in self.latency.iter_log(1_000, 1.1) {
             let count = v.count_since_last_iteration();
             seen += count;
             if seen == 0 {
+                empty_below = Some(v.value_iterated_to());
                 continue;
+            }
+            // One empty bucket first, so a CDF starts at the lower edge of the first
+            // non-empty bucket rather than at zero.
+            if let Some(edge) = empty_below.take() {
+                rows.push(HistogramBucket {
+                    upper_ms: edge as f64 / 1e6,
+                    count: 0,
+                    cumulative: 0.0,
+                });
             }
             rows.push(HistogramBucket {
                 upper_ms: v.value_iterated_to() as f64 / 1e6,
