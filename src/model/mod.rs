@@ -10,6 +10,7 @@ mod lan;
 mod listener;
 mod message_system;
 mod pathway;
+pub mod pathway_xm;
 mod processor;
 mod request;
 mod tcpip;

@@ -26,10 +26,17 @@ pub struct Scenario {
     pub tcpip: TcpIp,
     /// Listener processes (distributors or parallel listeners); at least one.
     pub listeners: Vec<Listener>,
-    /// Pathway server classes; the workload's transaction mix names them.
+    /// PATHMONs. A file without `[[pathmon]]` gets one, `$PM` in processor 0.
+    pub pathmons: Vec<Pathmon>,
+    /// ACS Pathway domains.
+    pub domains: Vec<Domain>,
+    /// Pathway server classes, each in one PATHMON; the workload's mix names them.
     pub server_classes: Vec<ServerClass>,
-    /// The client population.
-    pub workload: Workload,
+    /// The TCP/IP client population; exactly one of `workload` and `pathway_xm` is set.
+    pub workload: Option<Workload>,
+    /// Pathway/XM terminals, TCPs and generated PATHMONs; exactly one of `workload` and
+    /// `pathway_xm` is set.
+    pub pathway_xm: Option<PathwayXm>,
 }
 
 /// Run control.
@@ -153,23 +160,92 @@ pub struct Listener {
     pub priority: u8,
 }
 
-/// A Pathway server class (first cut: a shared request queue served by single-threaded
-/// server processes, in the manner of LINKDEPTH = MAXLINKS = 1 links).
+/// A PATHMON: the Pathway monitor process pair that owns server classes and grants links.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pathmon {
+    /// Process name, e.g. `$PM1`.
+    pub name: String,
+    /// Processor of the primary.
+    pub processor: u32,
+    /// Processor of the backup, if the pair has one (used by the fault models to come).
+    pub backup: Option<u32>,
+    /// CPU the PATHMON spends granting one link (choosing a server, answering the link manager).
+    pub grant_cpu: SimDuration,
+    /// Time to create a dynamic server process (process creation and program start).
+    pub process_creation: SimDuration,
+    /// Scheduling priority (1-199, higher runs first).
+    pub priority: u8,
+}
+
+/// An ACS Pathway domain: up to four PATHMONs sharing link requests by weight (ACSCTL
+/// `%DOM = \A.$PM1:50, \A.$PM2:10, \A.$PM3:40`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Domain {
+    /// Domain name, e.g. `%DOM`.
+    pub name: String,
+    /// Members in ACSCTL order.
+    pub members: Vec<DomainMember>,
+}
+
+/// One PATHMON of a domain.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DomainMember {
+    /// Index into `Scenario::pathmons`.
+    pub pathmon: usize,
+    /// Weight in percent; members named without a weight share the rest equally. All members'
+    /// weights total 100.
+    pub weight: f64,
+    /// True when the weight was written in the file, false when it is a share of the rest.
+    pub explicit: bool,
+}
+
+/// A Pathway server class in one PATHMON, with the TS/MP attributes that shape link
+/// management. Defaults are TS/MP's.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServerClass {
-    /// Server class name, e.g. `A`.
+    /// Server class name, e.g. `SERVER-CORRECT`. The same name may exist in several PATHMONs.
     pub name: String,
-    /// Processors the class's server processes are spread over, in order.
-    pub processors: Vec<u32>,
-    /// Number of server processes, placed round-robin over `processors`. May be 0 when only
-    /// parallel listeners (which do the work in-process) use the class.
-    pub servers: u32,
+    /// Index into `Scenario::pathmons` of the PATHMON that owns it.
+    pub pathmon: usize,
+    /// MAXSERVERS: most server processes at once (0-4095; default 1). 0 is allowed for classes
+    /// whose work parallel listeners do in-process.
+    pub maxservers: u32,
+    /// NUMSTATIC: servers started with the class and never deleted (default 0, <= MAXSERVERS);
+    /// the other MAXSERVERS - NUMSTATIC are dynamic, created on demand.
+    pub numstatic: u32,
+    /// MAXLINKS: most links to one server from all link managers (default unlimited: `None`).
+    pub maxlinks: Option<u32>,
+    /// LINKDEPTH: most links one link manager holds to one server (1-255, default 1, <= MAXLINKS).
+    pub linkdepth: u32,
+    /// CREATEDELAY: how long a send waits for a link to free, once only dynamic links remain,
+    /// before the link manager asks for a link to a dynamic server (default 1 min).
+    pub createdelay: SimDuration,
+    /// DELETEDELAY: idle time after which a link to a dynamic server is returned, and a
+    /// dynamic server with no links left is deleted (default 10 min).
+    pub deletedelay: SimDuration,
+    /// TIMEOUT: a send to a server that takes longer fails with Pathsend error 904 (default none).
+    pub timeout: Option<SimDuration>,
+    /// CPUS: processors the servers are placed on, round-robin in this order.
+    pub cpus: Vec<u32>,
+    /// AUTORESTART: restarts of a failed static server within 10 minutes (default 0). Accepted
+    /// and reported; it has no effect until processes can fail.
+    pub autorestart: u32,
     /// CPU demand of one request.
     pub service: Dist,
     /// Non-CPU time one request holds its server (disc I/O, waits); zero if absent.
     pub io: Option<Dist>,
     /// Scheduling priority of the server processes (1-199, higher runs first).
     pub priority: u8,
+}
+
+/// Where a requester's Pathsend requests go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendTarget {
+    /// One PATHMON (index into `Scenario::pathmons`): the link manager asks it for links.
+    Pathmon(usize),
+    /// An ACS domain (index into `Scenario::domains`): links are spread over its PATHMONs by
+    /// weight.
+    Domain(usize),
 }
 
 /// The client population and what it sends.
@@ -185,7 +261,12 @@ pub struct Workload {
     pub request_bytes: u32,
     /// Reply message size \[bytes\].
     pub reply_bytes: u32,
-    /// Transaction mix: (index into `Scenario::server_classes`, probability). Sums to 1.
+    /// Where Pathsend requests go (distributors): a PATHMON or a domain. Default: the only
+    /// domain if there is one, else the only PATHMON.
+    pub send_to: SendTarget,
+    /// Transaction mix: (index into `Scenario::server_classes` of the first class with that
+    /// name, probability). Sums to 1. A request is sent to the class of that name in the
+    /// `send_to` PATHMON or domain.
     pub mix: Vec<(usize, f64)>,
 }
 
@@ -205,6 +286,82 @@ pub enum Arrivals {
         /// Think time after each reply.
         think: Dist,
     },
+}
+
+/// Pathway/XM: TERM objects spread over TCPs (Terminal Control Processes), and TCPs over
+/// generated PATHMONs, by the Pathway/XM load-balancing rules (see `model::pathway_xm`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathwayXm {
+    /// Logical nodes (NODE objects): processors with CPU weights.
+    pub nodes: Vec<XmNode>,
+    /// How PATHMONs are generated.
+    pub pathmon: XmPathmon,
+    /// TCP templates; every terminal names one.
+    pub tcp_templates: Vec<TcpTemplate>,
+    /// Terminals, one entry per TERM object (groups in the file are expanded, in file order).
+    pub terms: Vec<Term>,
+    /// Server classes replicated into every generated PATHMON (REPLICATED classes). Their
+    /// `pathmon` field is ignored; their `cpus` are the server node's processors when empty.
+    pub server_classes: Vec<ServerClass>,
+    /// Index into `nodes` of the node the server processes run on.
+    pub server_node: usize,
+    /// Transaction mix: (index into `server_classes`, probability), sums to 1.
+    pub mix: Vec<(usize, f64)>,
+}
+
+/// A Pathway/XM logical node: a set of processors with weights (`SET NODE CPUS (1:50, 2:25)`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct XmNode {
+    /// NODE name.
+    pub name: String,
+    /// (processor, weight) pairs in the order written; weight 0 = used only after a failure.
+    pub cpus: Vec<(u32, u32)>,
+}
+
+/// How Pathway/XM generates PATHMONs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct XmPathmon {
+    /// Index into `PathwayXm::nodes` of the node whose CPU distribution places the PATHMONs.
+    pub node: usize,
+    /// Most TCPs one PATHMON controls; the number of PATHMONs follows from it.
+    pub maxtcps: u32,
+    /// CPU per link grant.
+    pub grant_cpu: SimDuration,
+    /// Time to create a dynamic server process.
+    pub process_creation: SimDuration,
+    /// Priority of the PATHMON processes.
+    pub priority: u8,
+}
+
+/// A TCP template: what each TCP process of a set of terminals looks like.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TcpTemplate {
+    /// Template name.
+    pub name: String,
+    /// Index into `PathwayXm::nodes` of the node whose CPU distribution places the TCPs.
+    pub node: usize,
+    /// MAXTERMS: most terminals one TCP serves.
+    pub maxterms: u32,
+    /// MAXSERVERPROCESSES: most server links one TCP holds; terminals per TCP are also
+    /// limited to MAXSERVERPROCESSES / number of server classes.
+    pub maxserverprocesses: u32,
+    /// TCP CPU per request and again per reply (screen program, terminal I/O).
+    pub handle_cpu: SimDuration,
+    /// Priority of the TCP processes.
+    pub priority: u8,
+}
+
+/// One terminal (TERM object).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Term {
+    /// TERM name, e.g. `T-ORDERS-001`.
+    pub name: String,
+    /// Index into `PathwayXm::tcp_templates`.
+    pub template: usize,
+    /// Configured WEIGHT: relative workload (e.g. transactions per hour).
+    pub weight: u32,
+    /// Think time between a reply and the next request.
+    pub think: Dist,
 }
 
 /// A distribution of durations.

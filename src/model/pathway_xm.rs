@@ -1,0 +1,1 @@
+//! Pathway/XM load balancing (placeholder: being written).
