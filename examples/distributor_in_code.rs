@@ -6,8 +6,8 @@
 use nssim::engine::SimDuration;
 use nssim::model::simulate;
 use nssim::scenario::{
-    Arrivals, Dist, Lan, Listener, ListenerModel, MessageSystem, RunControl, Scenario, ServerClass,
-    StackKind, System, TcpIp, TcpIpProcess, Workload,
+    Arrivals, Dist, Lan, Listener, ListenerModel, MessageSystem, Pathmon, RunControl, Scenario,
+    SendTarget, ServerClass, StackKind, System, TcpIp, TcpIpProcess, Workload,
 };
 
 fn us(n: u64) -> SimDuration {
@@ -15,10 +15,19 @@ fn us(n: u64) -> SimDuration {
 }
 
 fn main() {
+    // Six static servers per class in processors 0-2, one link each (LINKDEPTH = MAXLINKS = 1).
     let class = |name: &str, mean_us: u64| ServerClass {
         name: name.to_string(),
-        processors: vec![0, 1, 2],
-        servers: 6,
+        pathmon: 0,
+        maxservers: 6,
+        numstatic: 6,
+        maxlinks: Some(1),
+        linkdepth: 1,
+        createdelay: SimDuration::from_secs(60),
+        deletedelay: SimDuration::from_secs(600),
+        timeout: None,
+        cpus: vec![0, 1, 2],
+        autorestart: 0,
         service: Dist::Exponential { mean: us(mean_us) },
         io: None,
         priority: 150,
@@ -73,8 +82,18 @@ fn main() {
             handle_cpu: us(20),
             priority: 180,
         }],
+        pathmons: vec![Pathmon {
+            name: "$PM".to_string(),
+            processor: 0,
+            backup: Some(1),
+            grant_cpu: us(200),
+            process_creation: SimDuration::from_millis(200),
+            priority: 170,
+        }],
+        domains: vec![],
         server_classes: vec![class("A", 150), class("D", 100), class("G", 80)],
-        workload: Workload {
+        pathway_xm: None,
+        workload: Some(Workload {
             listener: 0,
             arrivals: Arrivals::Open {
                 interarrival: Dist::Exponential { mean: us(100) },
@@ -82,8 +101,9 @@ fn main() {
             requests_per_connection: 4,
             request_bytes: 1024,
             reply_bytes: 4096,
+            send_to: SendTarget::Pathmon(0),
             mix: vec![(0, 0.4), (1, 0.3), (2, 0.3)],
-        },
+        }),
     };
     let r = simulate(&scenario);
     println!(

@@ -58,8 +58,12 @@ pub fn run(command: Command) -> Result<(), Failure> {
     }
 }
 
+/// Loads and validates a scenario for a run, printing its configuration warnings.
 fn load(path: &Path, options: &SimOptions) -> Result<Scenario, Failure> {
     let mut s = scenario::load(path, &options.set)?;
+    for w in scenario::warnings(&s) {
+        eprintln!("{}: {w}", path.display());
+    }
     if let Some(seed) = options.seed {
         s.run.seed = seed;
     }
@@ -68,6 +72,9 @@ fn load(path: &Path, options: &SimOptions) -> Result<Scenario, Failure> {
 
 fn cmd_check(a: &CheckArgs) -> Result<(), Failure> {
     let s = scenario::load(&a.scenario, &a.set)?;
+    for w in scenario::warnings(&s) {
+        eprintln!("{w}");
+    }
     println!(
         "{}: ok: scenario '{}', {} processors, {} stack, {} listener(s), {} server class(es)",
         a.scenario.display(),

@@ -3,22 +3,23 @@
 //!
 //! Names follow NonStop conventions: TCP/IP processes keep their scenario names (`$ZTC3`),
 //! listener instances are `<listener>-<cpu>` (`$DIST-3`), server processes `<class>#<n>`
-//! (`A#0`), PIFs `G4SA<adapter>.0.<port letter>` with four ports per adapter.
+//! (`A#0`), PIFs `G4SA<adapter>.0.<port letter>` with four ports per adapter. Pathway/XM's
+//! generated PATHMONs and TCPs are named by `pathway_xm::assign` (`$XM0`, `$T0`).
 
-use std::collections::VecDeque;
-
-use crate::engine::{RngStreams, SimTime};
-use crate::scenario::{Arrivals, ListenerModel, Scenario, StackKind};
+use crate::engine::{RngStreams, SimDuration, SimTime};
+use crate::scenario::{Arrivals, ListenerModel, Scenario, SendTarget, ServerClass, StackKind};
 use crate::stats::{
-    KindShare, ListenerResult, PifResult, ProcessResult, ProcessorResult, Recorder, RunResults,
-    ServerClassResult,
+    KindShare, ListenerResult, PathmonShare, PathsendErrors, PifResult, ProcessResult,
+    ProcessorResult, Recorder, RunResults, ServerClassResult, TimeWeighted, XmPathmonResult,
+    XmResult, XmTcpResult,
 };
 
 use super::lan::Pif;
 use super::listener::{Listener, ListenerInstance};
 use super::message_system::MessageSystem;
-use super::pathway::ServerClass;
-use super::processor::{Process, ProcessId, ProcessKind, Processor, ProcessorId};
+use super::pathway::{ClassAttrs, ClassRt, LinkManager, PathmonRt, Pathway, Route};
+use super::pathway_xm::{self, XmAssignment};
+use super::processor::{ProcessKind, Processor, ProcessorId};
 use super::request::Slab;
 use super::tcpip::{Endpoint, StackCosts};
 use super::workload::{Mix, Sampler};
@@ -29,133 +30,19 @@ fn pif_name(i: usize) -> String {
     format!("G4SA{}.0.{port}", i / 4)
 }
 
+/// A send target: a PATHMON, or an ACS domain's weighted PATHMONs.
+struct Target {
+    domain: Option<String>,
+    members: Vec<(usize, f64)>,
+}
+
 impl Cluster {
     /// Builds the arena. The scenario has been validated; a dangling index here is a bug.
     pub fn build(sc: &Scenario) -> Cluster {
         let streams = RngStreams::new(sc.run.seed);
-        let processors = (0..sc.system.processors)
-            .map(|_| Processor::new(sc.system.cores))
-            .collect();
-        let mut processes: Vec<Process> = Vec::new();
-        let mut spawn = |name: String, kind: ProcessKind, cpu: u32, priority: u8| {
-            assert!(
-                cpu < sc.system.processors,
-                "process {name} on missing processor {cpu}"
-            );
-            processes.push(Process {
-                name,
-                kind,
-                processor: ProcessorId(cpu),
-                priority,
-                bursts: VecDeque::new(),
-                running: false,
-                busy_ns: 0,
-                bursts_started: 0,
-                ready_wait_ns: 0,
-            });
-            ProcessId(processes.len() as u32 - 1)
-        };
-
-        // TCP/IP processes (conventional) each own a PIF; the parallel stack shares one.
-        let mut pifs = Vec::new();
-        let mut stack_procs = Vec::new();
-        for (i, t) in sc.tcpip.processes.iter().enumerate() {
-            stack_procs.push(spawn(
-                t.name.clone(),
-                ProcessKind::TcpIp,
-                t.processor,
-                sc.tcpip.priority,
-            ));
-            pifs.push(Pif::new(pif_name(i), sc.lan.pif_bandwidth_bps));
-        }
-        if sc.tcpip.stack == StackKind::Parallel {
-            pifs.push(Pif::new(pif_name(0), sc.lan.pif_bandwidth_bps));
-        }
-
-        let listeners = sc
-            .listeners
-            .iter()
-            .map(|l| {
-                let kind = match l.model {
-                    ListenerModel::Distributor => ProcessKind::Distributor,
-                    ListenerModel::Parallel => ProcessKind::Listener,
-                };
-                let instances = l
-                    .processors
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &cpu)| {
-                        let endpoint = match sc.tcpip.stack {
-                            StackKind::Conventional => {
-                                let t = l.tcpip[i];
-                                Endpoint {
-                                    tcpip: Some(stack_procs[t]),
-                                    pif: t,
-                                    ip_host: sc.tcpip.processes[t].name.clone(),
-                                }
-                            }
-                            StackKind::Parallel => Endpoint {
-                                tcpip: None,
-                                pif: 0,
-                                ip_host: "shared".to_string(),
-                            },
-                        };
-                        ListenerInstance {
-                            process: spawn(format!("{}-{cpu}", l.name), kind, cpu, l.priority),
-                            processor: ProcessorId(cpu),
-                            endpoint,
-                            pending_accepts: 0,
-                            connections: 0,
-                            requests: 0,
-                            syn_drops: 0,
-                        }
-                    })
-                    .collect();
-                Listener::new(l.model, instances, l.accept_cpu, l.handle_cpu)
-            })
-            .collect();
-
-        let mut classes = Vec::new();
-        let mut draws = Vec::new();
-        for c in &sc.server_classes {
-            let servers = (0..c.servers)
-                .map(|k| {
-                    let cpu = c.processors[k as usize % c.processors.len()];
-                    spawn(
-                        format!("{}#{k}", c.name),
-                        ProcessKind::Server,
-                        cpu,
-                        c.priority,
-                    )
-                })
-                .collect();
-            classes.push(ServerClass::new(c.name.clone(), servers));
-            draws.push(ClassDraws {
-                service: Sampler::new(&c.service),
-                service_rng: streams.stream(&format!("class/{}/service", c.name)),
-                io: c.io.as_ref().map(|d| {
-                    (
-                        Sampler::new(d),
-                        streams.stream(&format!("class/{}/io", c.name)),
-                    )
-                }),
-            });
-        }
-
-        let w = &sc.workload;
-        let clients = match &w.arrivals {
-            Arrivals::Open { interarrival } => Clients::Open {
-                interarrival: Sampler::new(interarrival),
-                rng: streams.stream("workload/arrivals"),
-            },
-            Arrivals::Closed { clients, think } => Clients::Closed {
-                clients: *clients,
-                think: Sampler::new(think),
-                rng: streams.stream("workload/think"),
-            },
-        };
         let end = SimTime::ZERO + sc.run.duration;
-        Cluster {
+        let xm_plan = sc.pathway_xm.as_ref().map(pathway_xm::assign);
+        let mut c = Cluster {
             name: sc.name.clone(),
             seed: sc.run.seed,
             warmup: sc.run.warmup,
@@ -174,18 +61,28 @@ impl Cluster {
                 syn_retries: sc.tcpip.syn_retries,
             },
             client_latency: sc.lan.client_latency,
-            request_bytes: w.request_bytes,
-            reply_bytes: w.reply_bytes,
-            processors,
-            processes,
-            pifs,
-            listeners,
-            target: w.listener,
-            classes,
-            draws,
-            clients,
-            requests_per_connection: w.requests_per_connection,
-            mix: Mix::new(&w.mix),
+            request_bytes: 0,
+            reply_bytes: 0,
+            processors: (0..sc.system.processors)
+                .map(|_| Processor::new(sc.system.cores))
+                .collect(),
+            processes: Vec::new(),
+            pifs: Vec::new(),
+            listeners: Vec::new(),
+            target: None,
+            pathway: Pathway::default(),
+            draws: Vec::new(),
+            first_instance: Vec::new(),
+            route_for: Vec::new(),
+            abandoned: 0,
+            next_serial: 0,
+            sample_interval: sc.run.sample_interval,
+            clients: Clients::Open {
+                interarrival: Sampler::Constant(SimDuration::ZERO),
+                rng: streams.stream("unused"),
+            },
+            requests_per_connection: 1,
+            mix: Mix::new(&[(0, 1.0)]),
             mix_rng: streams.stream("workload/mix"),
             accepting: true,
             max_requests: sc.run.max_requests,
@@ -196,15 +93,368 @@ impl Cluster {
                 SimTime::ZERO + sc.run.warmup,
                 end,
                 sc.run.sample_interval,
-                sc.server_classes.len(),
+                0,
             ),
+            xm_plan: xm_plan.clone(),
+            xm_templates: sc
+                .pathway_xm
+                .iter()
+                .flat_map(|x| x.tcp_templates.iter().map(|t| t.name.clone()))
+                .collect(),
+            xm_terms: sc
+                .pathway_xm
+                .iter()
+                .flat_map(|x| x.terms.iter().map(|t| t.name.clone()))
+                .collect(),
+        };
+
+        // PATHMONs, server classes and send targets: from the file, or generated by Pathway/XM.
+        let (classes, targets): (Vec<ServerClass>, Vec<Target>) = match (&sc.pathway_xm, &xm_plan) {
+            (Some(xm), Some(plan)) => {
+                for pm in &plan.pathmons {
+                    let process = c.spawn(
+                        pm.name.clone(),
+                        ProcessKind::Pathmon,
+                        pm.primary,
+                        xm.pathmon.priority,
+                    );
+                    c.pathway.pathmons.push(PathmonRt {
+                        name: pm.name.clone(),
+                        process,
+                        process_creation: xm.pathmon.process_creation,
+                        grant_cpu: xm.pathmon.grant_cpu,
+                    });
+                }
+                // REPLICATED classes: a copy in every generated PATHMON.
+                let classes = (0..plan.pathmons.len())
+                    .flat_map(|p| {
+                        xm.server_classes.iter().map(move |k| ServerClass {
+                            pathmon: p,
+                            ..k.clone()
+                        })
+                    })
+                    .collect();
+                let targets = (0..plan.pathmons.len())
+                    .map(|p| Target {
+                        domain: None,
+                        members: vec![(p, 100.0)],
+                    })
+                    .collect();
+                (classes, targets)
+            }
+            _ => {
+                for pm in &sc.pathmons {
+                    let process = c.spawn(
+                        pm.name.clone(),
+                        ProcessKind::Pathmon,
+                        pm.processor,
+                        pm.priority,
+                    );
+                    c.pathway.pathmons.push(PathmonRt {
+                        name: pm.name.clone(),
+                        process,
+                        process_creation: pm.process_creation,
+                        grant_cpu: pm.grant_cpu,
+                    });
+                }
+                let w = sc
+                    .workload
+                    .as_ref()
+                    .expect("a scenario has a workload or Pathway/XM");
+                let target = match w.send_to {
+                    SendTarget::Pathmon(p) => Target {
+                        domain: None,
+                        members: vec![(p, 100.0)],
+                    },
+                    SendTarget::Domain(d) => Target {
+                        domain: Some(sc.domains[d].name.clone()),
+                        members: sc.domains[d]
+                            .members
+                            .iter()
+                            .map(|m| (m.pathmon, m.weight))
+                            .collect(),
+                    },
+                };
+                (sc.server_classes.clone(), vec![target])
+            }
+        };
+
+        // Class names: requests name a class; which instance serves it depends on the link.
+        let mut names: Vec<String> = Vec::new();
+        for (i, k) in classes.iter().enumerate() {
+            if !names.contains(&k.name) {
+                names.push(k.name.clone());
+                c.first_instance.push(i);
+                c.draws.push(ClassDraws {
+                    service: Sampler::new(&k.service),
+                    service_rng: streams.stream(&format!("class/{}/service", k.name)),
+                    io: k.io.as_ref().map(|d| {
+                        (
+                            Sampler::new(d),
+                            streams.stream(&format!("class/{}/io", k.name)),
+                        )
+                    }),
+                });
+            }
         }
+        for k in &classes {
+            c.pathway.classes.push(ClassRt {
+                name: k.name.clone(),
+                pathmon: k.pathmon,
+                attrs: ClassAttrs {
+                    maxservers: k.maxservers,
+                    numstatic: k.numstatic,
+                    maxlinks: k.maxlinks.unwrap_or(u32::MAX),
+                    linkdepth: k.linkdepth,
+                    createdelay: k.createdelay,
+                    deletedelay: k.deletedelay,
+                    timeout: k.timeout,
+                },
+                cpus: k.cpus.clone(),
+                priority: k.priority,
+                servers: Vec::new(),
+                next_cpu: 0,
+                servers_counted: 0,
+                links_out: 0,
+                links_granted: 0,
+                links_held: TimeWeighted::default(),
+                static_running: TimeWeighted::default(),
+                dynamic_running: TimeWeighted::default(),
+                dynamic_created: 0,
+                dynamic_deleted: 0,
+                requests: 0,
+                errors_904: 0,
+                timeline: Vec::new(),
+            });
+        }
+        for t in &targets {
+            let mut row = Vec::new();
+            for name in &names {
+                row.push(u16::try_from(c.pathway.routes.len()).expect("fewer than 65536 routes"));
+                let members = t
+                    .members
+                    .iter()
+                    .map(|&(pm, weight)| {
+                        let class = classes
+                            .iter()
+                            .position(|k| k.pathmon == pm && &k.name == name);
+                        (class, pm, weight)
+                    })
+                    .collect();
+                c.pathway.routes.push(Route {
+                    domain: t.domain.clone(),
+                    class_name: name.clone(),
+                    members,
+                    errors_905: 0,
+                    queued: TimeWeighted::default(),
+                });
+            }
+            c.route_for.push(row);
+        }
+        for cpu in 0..sc.system.processors {
+            for route in 0..c.pathway.routes.len() {
+                c.pathway.lms.push(LinkManager {
+                    cpu,
+                    route,
+                    idle: Vec::new(),
+                    held: Vec::new(),
+                    queue: Default::default(),
+                    pending: 0,
+                    createdelay_armed: false,
+                    createdelay_generation: 0,
+                });
+            }
+        }
+        // Static servers start with their class.
+        for class in 0..c.pathway.classes.len() {
+            for _ in 0..c.pathway.classes[class].attrs.numstatic {
+                c.new_server(class, false);
+            }
+        }
+        c.rec = Recorder::new(
+            SimTime::ZERO + sc.run.warmup,
+            end,
+            sc.run.sample_interval,
+            c.pathway.classes.len(),
+        );
+        for class in 0..c.pathway.classes.len() {
+            let (st, dy) = c.pathway.running(class);
+            let k = &mut c.pathway.classes[class];
+            k.static_running.set(SimTime::ZERO, st, &c.rec);
+            k.dynamic_running.set(SimTime::ZERO, dy, &c.rec);
+        }
+
+        match (&sc.workload, &sc.pathway_xm, &xm_plan) {
+            (Some(w), _, _) => c.build_tcpip_clients(sc, w, &streams, &names),
+            (None, Some(xm), Some(plan)) => c.build_terminals(xm, plan, &streams),
+            _ => unreachable!("validated: a workload or Pathway/XM"),
+        }
+        c
+    }
+
+    /// TCP/IP processes, PIFs, listeners and the open or closed client population.
+    fn build_tcpip_clients(
+        &mut self,
+        sc: &Scenario,
+        w: &crate::scenario::Workload,
+        streams: &RngStreams,
+        names: &[String],
+    ) {
+        let mut stack_procs = Vec::new();
+        for (i, t) in sc.tcpip.processes.iter().enumerate() {
+            stack_procs.push(self.spawn(
+                t.name.clone(),
+                ProcessKind::TcpIp,
+                t.processor,
+                sc.tcpip.priority,
+            ));
+            self.pifs
+                .push(Pif::new(pif_name(i), sc.lan.pif_bandwidth_bps));
+        }
+        if sc.tcpip.stack == StackKind::Parallel {
+            self.pifs
+                .push(Pif::new(pif_name(0), sc.lan.pif_bandwidth_bps));
+        }
+        for l in &sc.listeners {
+            let kind = match l.model {
+                ListenerModel::Distributor => ProcessKind::Distributor,
+                ListenerModel::Parallel => ProcessKind::Listener,
+            };
+            let mut instances = Vec::new();
+            for (i, &cpu) in l.processors.iter().enumerate() {
+                let endpoint = match sc.tcpip.stack {
+                    StackKind::Conventional => {
+                        let t = l.tcpip[i];
+                        Endpoint {
+                            tcpip: Some(stack_procs[t]),
+                            pif: Some(t),
+                            ip_host: sc.tcpip.processes[t].name.clone(),
+                        }
+                    }
+                    StackKind::Parallel => Endpoint {
+                        tcpip: None,
+                        pif: Some(0),
+                        ip_host: "shared".to_string(),
+                    },
+                };
+                instances.push(ListenerInstance {
+                    process: self.spawn(format!("{}-{cpu}", l.name), kind, cpu, l.priority),
+                    processor: ProcessorId(cpu),
+                    endpoint,
+                    send_to: 0,
+                    pending_accepts: 0,
+                    connections: 0,
+                    requests: 0,
+                    syn_drops: 0,
+                });
+            }
+            self.listeners.push(Listener::new(
+                l.model,
+                instances,
+                l.accept_cpu,
+                l.handle_cpu,
+            ));
+        }
+        self.target = Some(w.listener);
+        self.request_bytes = w.request_bytes;
+        self.reply_bytes = w.reply_bytes;
+        self.requests_per_connection = w.requests_per_connection;
+        // The mix names classes by their first definition; requests carry the name's slot.
+        let mix: Vec<(usize, f64)> = w
+            .mix
+            .iter()
+            .map(|&(k, p)| {
+                let name = &sc.server_classes[k].name;
+                (
+                    names
+                        .iter()
+                        .position(|n| n == name)
+                        .expect("mix names a class"),
+                    p,
+                )
+            })
+            .collect();
+        self.mix = Mix::new(&mix);
+        self.clients = match &w.arrivals {
+            Arrivals::Open { interarrival } => Clients::Open {
+                interarrival: Sampler::new(interarrival),
+                rng: streams.stream("workload/arrivals"),
+            },
+            Arrivals::Closed { clients, think } => Clients::Closed {
+                clients: *clients,
+                think: Sampler::new(think),
+                rng: streams.stream("workload/think"),
+            },
+        };
+    }
+
+    /// Pathway/XM: a TCP process per planned TCP (one listener per template, so each keeps its
+    /// template's CPU cost), each sending to its PATHMON; terminals as closed-loop clients.
+    fn build_terminals(
+        &mut self,
+        xm: &crate::scenario::PathwayXm,
+        plan: &XmAssignment,
+        streams: &RngStreams,
+    ) {
+        let mut slot = vec![(0u16, 0u32); plan.tcps.len()];
+        for (t, template) in xm.tcp_templates.iter().enumerate() {
+            let listener = u16::try_from(self.listeners.len()).expect("few templates");
+            let mut instances = Vec::new();
+            for (i, tcp) in plan
+                .tcps
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.template == t)
+            {
+                slot[i] = (listener, instances.len() as u32);
+                instances.push(ListenerInstance {
+                    process: self.spawn(
+                        tcp.name.clone(),
+                        ProcessKind::Tcp,
+                        tcp.primary,
+                        template.priority,
+                    ),
+                    processor: ProcessorId(tcp.primary),
+                    endpoint: Endpoint {
+                        tcpip: None,
+                        pif: None,
+                        ip_host: "terminals".to_string(),
+                    },
+                    send_to: tcp.pathmon,
+                    pending_accepts: 0,
+                    connections: 0,
+                    requests: 0,
+                    syn_drops: 0,
+                });
+            }
+            if !instances.is_empty() {
+                self.listeners.push(Listener::new(
+                    ListenerModel::Distributor,
+                    instances,
+                    SimDuration::ZERO,
+                    template.handle_cpu,
+                ));
+            }
+        }
+        self.mix = Mix::new(&xm.mix);
+        self.clients = Clients::Terminals {
+            terms: xm
+                .terms
+                .iter()
+                .enumerate()
+                .map(|(term, t)| {
+                    let (listener, instance) = slot[plan.term_tcp[term]];
+                    (listener, instance, Sampler::new(&t.think))
+                })
+                .collect(),
+            rng: streams.stream("xm/think"),
+        };
     }
 
     /// Checks the end-of-run invariants and collects the results.
     pub(super) fn results(&self, now: SimTime, events: u64, wall_s: f64) -> RunResults {
         let mut counts = self.rec.counts.clone();
-        counts.in_flight = self.requests.len() as u64;
+        counts.in_flight = (self.requests.len() - self.abandoned) as u64;
         assert_eq!(
             counts.offered,
             counts.completed + counts.failed + counts.in_flight,
@@ -260,11 +510,13 @@ impl Cluster {
                 },
             })
             .collect();
-        let server_classes = self
+        let pw = &self.pathway;
+        let server_classes = pw
             .classes
             .iter()
             .zip(self.rec.classes())
-            .map(|(c, t)| {
+            .enumerate()
+            .map(|(i, (k, t))| {
                 let per = |sum: u128| {
                     if t.completed == 0 {
                         0.0
@@ -272,22 +524,52 @@ impl Cluster {
                         sum as f64 / t.completed as f64 / 1e6
                     }
                 };
+                // The send target's queue: the route of this class name that reaches its PATHMON.
+                let route = pw
+                    .routes
+                    .iter()
+                    .find(|r| r.members.iter().any(|m| m.0 == Some(i)));
+                let busy_servers: f64 = k
+                    .servers
+                    .iter()
+                    .map(|&s| self.processes[pw.servers[s].process.0 as usize].busy_ns as f64)
+                    .sum::<f64>()
+                    / window_ns;
                 ServerClassResult {
-                    name: c.name.clone(),
-                    servers: c.servers.len() as u32,
+                    name: k.name.clone(),
+                    pathmon: pw.pathmons[k.pathmon].name.clone(),
+                    servers: k.attrs.maxservers,
+                    numstatic: k.attrs.numstatic,
                     completed: t.completed,
                     latency_ms_mean: per(t.latency_sum_ns),
                     queue_wait_ms_mean: per(t.queue_wait_sum_ns),
-                    queue_length_mean: c.queue_len.mean(now, &self.rec),
-                    queue_length_max: c.queue_len.max(),
-                    server_busy_ratio: if c.servers.is_empty() {
+                    queue_length_mean: route.map_or(0.0, |r| r.queued.mean(now, &self.rec)),
+                    queue_length_max: route.map_or(0, |r| r.queued.max()),
+                    server_busy_ratio: if k.attrs.maxservers == 0 {
                         0.0
                     } else {
-                        c.busy.mean(now, &self.rec) / c.servers.len() as f64
+                        busy_servers / f64::from(k.attrs.maxservers)
                     },
+                    requests: k.requests,
+                    links_granted: k.links_granted,
+                    links_held_mean: k.links_held.mean(now, &self.rec),
+                    links_held_max: k.links_held.max(),
+                    servers_static_mean: k.static_running.mean(now, &self.rec),
+                    servers_dynamic_mean: k.dynamic_running.mean(now, &self.rec),
+                    servers_dynamic_max: k.dynamic_running.max(),
+                    dynamic_created: k.dynamic_created,
+                    dynamic_deleted: k.dynamic_deleted,
+                    errors_904: k.errors_904,
+                    timeline: k.timeline.clone(),
                 }
             })
             .collect();
+        let pathmons = self.pathmon_shares();
+        let pathsend_errors = PathsendErrors {
+            e904: pw.classes.iter().map(|k| k.errors_904).sum(),
+            e905: pw.routes.iter().map(|r| r.errors_905).sum(),
+            e916: 0,
+        };
         let listeners = self
             .listeners
             .iter()
@@ -311,7 +593,13 @@ impl Cluster {
                 busy_ratio_out: p.busy_out_ns as f64 / window_ns,
             })
             .collect();
-        let target = &self.listeners[self.target];
+        let listener_model = match self.target {
+            Some(t) => match self.listeners[t].model {
+                ListenerModel::Distributor => "distributor",
+                ListenerModel::Parallel => "parallel",
+            },
+            None => "pathway-xm",
+        };
         RunResults {
             scenario: self.name.clone(),
             seed: self.seed,
@@ -320,11 +608,7 @@ impl Cluster {
                 StackKind::Parallel => "parallel",
             }
             .to_string(),
-            listener_model: match target.model {
-                ListenerModel::Distributor => "distributor",
-                ListenerModel::Parallel => "parallel",
-            }
-            .to_string(),
+            listener_model: listener_model.to_string(),
             sim_time_s: now.as_secs_f64(),
             measured_s: self.rec.window().as_secs_f64(),
             warmup_s: self.warmup.as_secs_f64(),
@@ -344,10 +628,122 @@ impl Cluster {
             processors,
             processes,
             server_classes,
+            pathmons,
+            pathsend_errors,
+            pathway_xm: self.xm_results(),
             listeners,
             pifs,
             latency_histogram: self.rec.latency_histogram(),
             timeseries: self.rec.timeseries(),
         }
+    }
+
+    /// Pathway/XM's plan with the load each TCP and PATHMON carried.
+    fn xm_results(&self) -> Option<XmResult> {
+        let plan = self.xm_plan.as_ref()?;
+        let pw = &self.pathway;
+        let tcp_instances: Vec<&ListenerInstance> = self
+            .listeners
+            .iter()
+            .flat_map(|l| l.instances.iter())
+            .collect();
+        let total: u64 = tcp_instances.iter().map(|i| i.requests).sum();
+        let pct = |x: u64| {
+            if total == 0 {
+                0.0
+            } else {
+                100.0 * x as f64 / total as f64
+            }
+        };
+        let window_ns = self.rec.window().as_nanos() as f64;
+        let tcps = plan
+            .tcps
+            .iter()
+            .map(|t| {
+                let inst = tcp_instances
+                    .iter()
+                    .find(|i| self.processes[i.process.0 as usize].name == t.name)
+                    .expect("every planned TCP runs");
+                XmTcpResult {
+                    name: t.name.clone(),
+                    template: self.xm_templates[t.template].clone(),
+                    primary: t.primary,
+                    backup: t.backup,
+                    pathmon: plan.pathmons[t.pathmon].name.clone(),
+                    terms: t.terms.iter().map(|&k| self.xm_terms[k].clone()).collect(),
+                    total_weight: t.total_weight,
+                    requests: inst.requests,
+                    request_share: pct(inst.requests),
+                    busy_ratio: self.processes[inst.process.0 as usize].busy_ns as f64 / window_ns,
+                }
+            })
+            .collect();
+        let pathmons = plan
+            .pathmons
+            .iter()
+            .enumerate()
+            .map(|(p, pm)| {
+                let requests = pw
+                    .classes
+                    .iter()
+                    .filter(|k| k.pathmon == p)
+                    .map(|k| k.requests)
+                    .sum();
+                XmPathmonResult {
+                    name: pm.name.clone(),
+                    primary: pm.primary,
+                    backup: pm.backup,
+                    tcps: pm.tcps.iter().map(|&t| plan.tcps[t].name.clone()).collect(),
+                    total_weight: pm.total_weight,
+                    requests,
+                    request_share: pct(requests),
+                }
+            })
+            .collect();
+        Some(XmResult {
+            pathmons,
+            tcps,
+            relative_workload_spread: pathway_xm::relative_workload_spread(plan),
+        })
+    }
+
+    /// Link and request shares per member of every route that carried requests.
+    fn pathmon_shares(&self) -> Vec<PathmonShare> {
+        let pw = &self.pathway;
+        let mut out = Vec::new();
+        for route in &pw.routes {
+            let granted =
+                |m: &(Option<usize>, usize, f64)| m.0.map_or(0, |k| pw.classes[k].links_granted);
+            let served =
+                |m: &(Option<usize>, usize, f64)| m.0.map_or(0, |k| pw.classes[k].requests);
+            let links: u64 = route.members.iter().map(granted).sum();
+            let requests: u64 = route.members.iter().map(served).sum();
+            if links == 0 && requests == 0 {
+                continue;
+            }
+            let pct = |x: u64, of: u64| {
+                if of == 0 {
+                    0.0
+                } else {
+                    100.0 * x as f64 / of as f64
+                }
+            };
+            for m in &route.members {
+                let link_share = pct(granted(m), links);
+                out.push(PathmonShare {
+                    domain: route.domain.clone(),
+                    name: pw.pathmons[m.1].name.clone(),
+                    server_class: route.class_name.clone(),
+                    weight: m.2,
+                    maxservers: m.0.map_or(0, |k| pw.classes[k].attrs.maxservers),
+                    links_granted: granted(m),
+                    link_share,
+                    deviation_pp: (link_share - m.2).abs(),
+                    requests: served(m),
+                    request_share: pct(served(m), requests),
+                });
+            }
+        }
+        out
     }
 }

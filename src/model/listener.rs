@@ -30,6 +30,8 @@ pub struct ListenerInstance {
     pub processor: ProcessorId,
     /// Where its sockets live.
     pub endpoint: Endpoint,
+    /// Index of the send target its Pathsend requests go to.
+    pub send_to: usize,
     /// Connections waiting for its accept (the listen backlog in use).
     pub pending_accepts: u32,
     /// Connections accepted.

@@ -9,6 +9,7 @@ mod cluster;
 mod lan;
 mod listener;
 mod message_system;
+mod pathsend;
 mod pathway;
 pub mod pathway_xm;
 mod processor;
@@ -25,8 +26,8 @@ use crate::stats::{Recorder, RunResults};
 use lan::{Direction, Pif};
 use listener::Listener;
 use message_system::MessageSystem;
-use pathway::ServerClass;
-use processor::{Burst, Process, ProcessId, Processor};
+use pathway::{LinkId, Pathway};
+use processor::{Burst, Process, ProcessId, Processor, ProcessorId, Work};
 use request::{Request, RequestId, SessionId, Slab, Stage};
 use tcpip::StackCosts;
 use workload::{Mix, Sampler, Session};
@@ -65,6 +66,35 @@ pub enum Event {
     SynRetry(RequestId),
     /// The arrival window is over: clients send nothing new.
     StopArrivals,
+    /// A link request reached its PATHMON.
+    GrantAtPathmon(LinkId),
+    /// A dynamic server process has been created for a link.
+    ServerCreated(LinkId),
+    /// A granted link is open at its link manager.
+    LinkReady(LinkId),
+    /// CREATEDELAY passed at a link manager (ignored if `generation` is stale).
+    CreateDelay {
+        /// Link manager.
+        lm: u32,
+        /// Generation of the wait.
+        generation: u32,
+    },
+    /// DELETEDELAY passed for an idle link to a dynamic server (ignored if used since).
+    DeleteDelay {
+        /// The link.
+        link: LinkId,
+        /// Its generation when it went idle.
+        generation: u32,
+    },
+    /// A server class TIMEOUT for a send.
+    Timeout {
+        /// The request.
+        r: RequestId,
+        /// Its serial, in case the slot was reused.
+        serial: u32,
+    },
+    /// Record servers and links over time.
+    Sample,
 }
 
 /// How clients arrive.
@@ -77,6 +107,12 @@ enum Clients {
     Closed {
         clients: u32,
         think: Sampler,
+        rng: StreamRng,
+    },
+    /// Pathway/XM terminals: closed-loop, each with its TCP and its own think time.
+    Terminals {
+        /// Per terminal: (listener standing for its TCP template, TCP instance, think).
+        terms: Vec<(u16, u32, Sampler)>,
         rng: StreamRng,
     },
 }
@@ -104,10 +140,24 @@ pub struct Cluster {
     processes: Vec<Process>,
     pifs: Vec<Pif>,
     listeners: Vec<Listener>,
-    /// Index of the listener the workload connects to.
-    target: usize,
-    classes: Vec<ServerClass>,
+    /// Index of the listener the TCP/IP workload connects to (none for Pathway/XM).
+    target: Option<usize>,
+    pathway: Pathway,
+    /// Per class name (request `class`): random draws.
     draws: Vec<ClassDraws>,
+    /// Per class name: the first class instance of that name (parallel listeners' tallies).
+    first_instance: Vec<usize>,
+    /// Per send target, per class name: the route.
+    route_for: Vec<Vec<u16>>,
+    /// Requests failed with a Pathsend error whose server still holds them.
+    abandoned: usize,
+    next_serial: u32,
+    sample_interval: SimDuration,
+    /// Pathway/XM's assignment of terminals, TCPs and PATHMONs, if the scenario uses it.
+    xm_plan: Option<pathway_xm::XmAssignment>,
+    /// Pathway/XM TCP template names and TERM names, for reports.
+    xm_templates: Vec<String>,
+    xm_terms: Vec<String>,
     clients: Clients,
     requests_per_connection: u32,
     mix: Mix,
@@ -131,6 +181,17 @@ impl Model for Cluster {
             Event::BurstDone(p) => self.burst_done(p, s),
             Event::SynRetry(r) => self.syn_retry(r, s),
             Event::StopArrivals => self.stop_arrivals(s.now()),
+            Event::GrantAtPathmon(link) => self.grant_at_pathmon(link, s),
+            Event::ServerCreated(link) => self.server_created(link, s),
+            Event::LinkReady(link) => self.link_ready(link, s),
+            Event::CreateDelay { lm, generation } => {
+                self.createdelay_expired(lm as usize, generation, s)
+            }
+            Event::DeleteDelay { link, generation } => {
+                self.deletedelay_expired(link, generation, s)
+            }
+            Event::Timeout { r, serial } => self.timeout_expired(r, serial, s),
+            Event::Sample => self.sample(s),
         }
     }
 
@@ -144,6 +205,7 @@ impl Cluster {
     /// Schedules the first arrivals and the end of the arrival window.
     fn start(&mut self, s: &mut Scheduler<Event>) {
         s.schedule_at(self.end, Event::StopArrivals);
+        s.schedule_in(SimDuration::ZERO, Event::Sample);
         match &mut self.clients {
             Clients::Open { .. } => s.schedule_in(SimDuration::ZERO, Event::SessionArrives),
             Clients::Closed {
@@ -155,6 +217,7 @@ impl Cluster {
                 for client in 0..*clients {
                     let first = think.sample(rng);
                     let id = SessionId(self.sessions.insert(Session {
+                        listener: self.target.expect("a closed workload has a listener") as u16,
                         instance: 0,
                         remaining: 0,
                         client: Some(client),
@@ -162,6 +225,38 @@ impl Cluster {
                     s.schedule_in(first, Event::ThinkDone(id));
                 }
             }
+            Clients::Terminals { terms, rng } => {
+                // Terminals are attached to their TCP for the whole run (no connections).
+                for (term, (listener, tcp, think)) in terms.iter().enumerate() {
+                    let first = think.sample(rng);
+                    let id = SessionId(self.sessions.insert(Session {
+                        listener: *listener,
+                        instance: *tcp,
+                        remaining: u32::MAX,
+                        client: Some(term as u32),
+                    }));
+                    s.schedule_in(first, Event::ThinkDone(id));
+                }
+            }
+        }
+    }
+
+    /// Records servers and links of every class, once per sample interval.
+    fn sample(&mut self, s: &mut Scheduler<Event>) {
+        let t_s = s.now().as_secs_f64();
+        for c in 0..self.pathway.classes.len() {
+            let (st, dy) = self.pathway.running(c);
+            let class = &mut self.pathway.classes[c];
+            let links = class.links_held.level();
+            class.timeline.push(crate::stats::ServerSample {
+                t_s,
+                static_servers: st,
+                dynamic_servers: dy,
+                links,
+            });
+        }
+        if self.accepting || !self.requests.is_empty() {
+            s.schedule_in(self.sample_interval, Event::Sample);
         }
     }
 
@@ -172,6 +267,7 @@ impl Cluster {
             return;
         }
         let id = SessionId(self.sessions.insert(Session {
+            listener: self.target.expect("an open workload has a listener") as u16,
             instance: 0,
             remaining: 0,
             client: None,
@@ -196,13 +292,19 @@ impl Cluster {
         }
         let now = s.now();
         let session = self.sessions.get_mut(id.0);
+        let terminal = session.remaining == u32::MAX;
         let opens = session.remaining == 0;
         if opens {
             session.remaining = self.requests_per_connection;
-            session.instance = self.listeners[self.target].round_robin();
+            session.instance = self.listeners[session.listener as usize].round_robin();
         }
         let closes = session.remaining == 1;
+        let (listener, instance) = (session.listener as usize, session.instance as usize);
         let class = self.mix.pick(&mut self.mix_rng);
+        let target = self.listeners[listener].instances[instance].send_to;
+        let route = self.route_for[target][class as usize];
+        let serial = self.next_serial;
+        self.next_serial = self.next_serial.wrapping_add(1);
         let d = &mut self.draws[class as usize];
         let service = d.service.sample(&mut d.service_rng);
         let io = match &mut d.io {
@@ -212,7 +314,11 @@ impl Cluster {
         let r = RequestId(self.requests.insert(Request {
             session: id,
             class,
-            stage: Stage::AtAdapterIn,
+            stage: if terminal {
+                Stage::ListenerIn
+            } else {
+                Stage::AtAdapterIn
+            },
             created: now,
             service,
             io,
@@ -220,7 +326,12 @@ impl Cluster {
             closes_connection: closes,
             syn_attempts: 0,
             hops: 0,
+            route,
+            link: None,
             server: None,
+            served_by: None,
+            serial,
+            abandoned: false,
             queued_at: now,
             queue_wait: SimDuration::ZERO,
         }));
@@ -231,7 +342,12 @@ impl Cluster {
         {
             self.stop_arrivals(now);
         }
-        s.schedule_in(self.wire_in_delay(opens), Event::Step(r));
+        let delay = if terminal {
+            self.client_latency
+        } else {
+            self.wire_in_delay(opens)
+        };
+        s.schedule_in(delay, Event::Step(r));
     }
 
     /// Clients send nothing new from `now` on; the measurement window ends here.
@@ -260,18 +376,30 @@ impl Cluster {
     /// A request left the system (completed or failed): its session continues or ends.
     fn request_finished(&mut self, r: RequestId, failed: bool, s: &mut Scheduler<Event>) {
         let req = self.requests.remove(r.0);
-        let session = self.sessions.get_mut(req.session.0);
-        session.remaining = if failed { 0 } else { session.remaining - 1 };
+        self.session_after_request(req.session, failed, s);
+    }
+
+    /// The client has its reply (or its error): it thinks, sends its next request, or ends.
+    fn session_after_request(&mut self, id: SessionId, failed: bool, s: &mut Scheduler<Event>) {
+        let session = self.sessions.get_mut(id.0);
+        if session.remaining != u32::MAX {
+            // A failed request ends its connection; a terminal has none to end.
+            session.remaining = if failed { 0 } else { session.remaining - 1 };
+        }
         match (&mut self.clients, session.client) {
             (Clients::Closed { think, rng, .. }, Some(_)) => {
                 let t = think.sample(rng);
-                s.schedule_in(t, Event::ThinkDone(req.session));
+                s.schedule_in(t, Event::ThinkDone(id));
+            }
+            (Clients::Terminals { terms, rng, .. }, Some(term)) => {
+                let t = terms[term as usize].2.sample(rng);
+                s.schedule_in(t, Event::ThinkDone(id));
             }
             _ => {
                 if session.remaining > 0 {
-                    self.send_next(req.session, s);
+                    self.send_next(id, s);
                 } else {
-                    self.sessions.remove(req.session.0);
+                    self.sessions.remove(id.0);
                 }
             }
         }
@@ -281,8 +409,8 @@ impl Cluster {
         let req = self.requests.get(r.0);
         if self.stack.kind == StackKind::Parallel {
             // The retransmitted SYN is a new incoming connection to the round-robin filter.
-            let instance = self.listeners[self.target].round_robin();
-            self.sessions.get_mut(req.session.0).instance = instance;
+            let session = self.sessions.get_mut(req.session.0);
+            session.instance = self.listeners[session.listener as usize].round_robin();
         }
         self.requests.get_mut(r.0).stage = Stage::AtAdapterIn;
         s.schedule_in(self.wire_in_delay(true), Event::Step(r));
@@ -298,11 +426,22 @@ impl Cluster {
         r: RequestId,
         s: &mut Scheduler<Event>,
     ) {
+        self.submit_work(p, demand, Work::Request(r), s);
+    }
+
+    /// Queues a CPU burst of `demand` for process `p`; `work` continues when it ends.
+    fn submit_work(
+        &mut self,
+        p: ProcessId,
+        demand: SimDuration,
+        work: Work,
+        s: &mut Scheduler<Event>,
+    ) {
         let now = s.now();
         let proc_ = &mut self.processes[p.0 as usize];
         proc_.bursts.push_back(Burst {
             demand,
-            request: r,
+            work,
             queued_at: now,
         });
         if !proc_.running && proc_.bursts.len() == 1 {
@@ -310,6 +449,26 @@ impl Cluster {
             self.processors[cpu].make_ready(p, proc_.priority);
             self.dispatch(cpu, s);
         }
+    }
+
+    /// Adds a process to the arena (at build time, and when PATHMON creates a server).
+    fn spawn(&mut self, name: String, kind: ProcessKind, cpu: u32, priority: u8) -> ProcessId {
+        assert!(
+            (cpu as usize) < self.processors.len(),
+            "process {name} on missing processor {cpu}"
+        );
+        self.processes.push(Process {
+            name,
+            kind,
+            processor: ProcessorId(cpu),
+            priority,
+            bursts: Default::default(),
+            running: false,
+            busy_ns: 0,
+            bursts_started: 0,
+            ready_wait_ns: 0,
+        });
+        ProcessId(u32::try_from(self.processes.len() - 1).expect("fewer than 2^32 processes"))
     }
 
     /// Starts bursts on idle cores of processor `cpu` while processes are ready.
@@ -338,7 +497,10 @@ impl Cluster {
             self.processors[cpu].make_ready(p, proc_.priority);
         }
         self.dispatch(cpu, s);
-        self.advance(b.request, s);
+        match b.work {
+            Work::Request(r) => self.advance(r, s),
+            Work::Grant(link) => self.grant_done(link, s),
+        }
     }
 
     /// Sends a message from process `from` to `to`: counts the hop and schedules the next
@@ -358,11 +520,12 @@ impl Cluster {
         let now = s.now();
         let req = *self.requests.get(r.0);
         let session = self.sessions.get(req.session.0);
-        let target = self.target;
-        let inst_ix = session.instance as usize;
-        let listener = &self.listeners[target];
+        let (lix, inst_ix) = (session.listener as usize, session.instance as usize);
+        let listener = &self.listeners[lix];
         let inst = &listener.instances[inst_ix];
-        let (lproc, tproc, pif) = (inst.process, inst.endpoint.tcpip, inst.endpoint.pif);
+        let (lproc, tproc) = (inst.process, inst.endpoint.tcpip);
+        // Terminals (Pathway/XM) reach their TCP directly, not through a LAN adapter.
+        let pif = inst.endpoint.pif.unwrap_or(usize::MAX);
         let model = listener.model;
         let (accept, handle) = (listener.accept_cpu, listener.handle_cpu);
         let ipc = self.ipc.cpu_per_message;
@@ -413,11 +576,17 @@ impl Cluster {
                         ListenerModel::Distributor => ipc,
                         ListenerModel::Parallel => req.service,
                     };
+                // A message from the TCP/IP process costs a receive; a terminal's input does not.
+                let receive = if tproc.is_some() {
+                    ipc
+                } else {
+                    SimDuration::ZERO
+                };
                 set(self, Stage::ListenerInDone);
-                self.submit(lproc, ipc + own, r, s);
+                self.submit(lproc, receive + own, r, s);
             }
             Stage::ListenerInDone => {
-                let inst = &mut self.listeners[target].instances[inst_ix];
+                let inst = &mut self.listeners[lix].instances[inst_ix];
                 inst.requests += 1;
                 if opens {
                     inst.pending_accepts -= 1;
@@ -425,51 +594,30 @@ impl Cluster {
                     self.rec.connection_opened(now);
                 }
                 match model {
-                    ListenerModel::Distributor => {
-                        set(self, Stage::ServerIn);
-                        self.requests.get_mut(r.0).queued_at = now;
-                        let class = &mut self.classes[req.class as usize];
-                        if let Some(server) = class.send(r, now, &self.rec) {
-                            self.send_to_server(r, server, s);
-                        }
-                    }
+                    ListenerModel::Distributor => self.pathsend(r, s),
                     ListenerModel::Parallel => {
                         set(self, Stage::ListenerIoDone);
                         s.schedule_in(req.io, Event::Step(r));
                     }
                 }
             }
-            Stage::ServerIn => {
-                set(self, Stage::ServiceDone);
-                self.submit(
-                    req.server.expect("delivered to a server"),
-                    ipc + req.service,
-                    r,
-                    s,
-                );
-            }
+            Stage::ServerIn => self.server_receive(r, s),
             Stage::ServiceDone => {
                 set(self, Stage::ServerIoDone);
                 s.schedule_in(req.io, Event::Step(r));
             }
             Stage::ServerIoDone => {
                 set(self, Stage::ServerReplyDone);
-                self.submit(req.server.expect("held by a server"), ipc, r, s);
+                let server = req.server.expect("held by a server") as usize;
+                self.submit(self.pathway.servers[server].process, ipc, r, s);
             }
             Stage::ServerReplyDone => {
-                let server = self
-                    .requests
-                    .get_mut(r.0)
-                    .server
-                    .take()
-                    .expect("held by a server");
-                if let Some(next) =
-                    self.classes[req.class as usize].server_freed(server, now, &self.rec)
-                {
-                    self.send_to_server(next, server, s);
+                let server = req.server.expect("held by a server") as usize;
+                let process = self.pathway.servers[server].process;
+                if self.server_done(r, s) {
+                    set(self, Stage::ListenerOut);
+                    self.hop(r, process, lproc, s);
                 }
-                set(self, Stage::ListenerOut);
-                self.hop(r, server, lproc, s);
             }
             Stage::ListenerOut | Stage::ListenerIoDone => {
                 // Distributor: receive the reply from the server. Then handle it and pass it
@@ -479,21 +627,26 @@ impl Cluster {
                 } else {
                     SimDuration::ZERO
                 };
-                let pass_on = match tproc {
-                    Some(_) => ipc,
-                    None => self.stack.outbound(req.closes_connection),
+                let pass_on = match (tproc, inst.endpoint.pif) {
+                    (Some(_), _) => ipc,
+                    (None, Some(_)) => self.stack.outbound(req.closes_connection),
+                    (None, None) => SimDuration::ZERO,
                 };
                 set(self, Stage::ListenerOutDone);
                 self.submit(lproc, receive + handle + pass_on, r, s);
             }
-            Stage::ListenerOutDone => match tproc {
-                Some(t) => {
+            Stage::ListenerOutDone => match (tproc, inst.endpoint.pif) {
+                (Some(t), _) => {
                     set(self, Stage::StackOut);
                     self.hop(r, lproc, t, s);
                 }
-                None => {
+                (None, Some(_)) => {
                     set(self, Stage::StackOutDone);
                     self.advance(r, s);
+                }
+                (None, None) => {
+                    set(self, Stage::ToClient);
+                    s.schedule_in(self.client_latency, Event::Step(r));
                 }
             },
             Stage::StackOut => {
@@ -507,18 +660,19 @@ impl Cluster {
                 s.schedule_at(done + self.client_latency, Event::Step(r));
             }
             Stage::ToClient => {
-                let d = self.pifs[pif].frame_time(self.reply_bytes);
-                let sent = now - self.client_latency;
-                let busy = self.rec.window_overlap(sent - d, d);
-                self.pifs[pif].account(Direction::Out, busy);
+                if pif != usize::MAX {
+                    let d = self.pifs[pif].frame_time(self.reply_bytes);
+                    let sent = now - self.client_latency;
+                    let busy = self.rec.window_overlap(sent - d, d);
+                    self.pifs[pif].account(Direction::Out, busy);
+                }
                 set(self, Stage::Done);
-                self.rec.completed(
-                    now,
-                    req.created,
-                    req.hops,
-                    req.class as usize,
-                    req.queue_wait,
-                );
+                let class = match req.served_by {
+                    Some(c) => c as usize,
+                    None => self.first_instance[req.class as usize],
+                };
+                self.rec
+                    .completed(now, req.created, req.hops, class, req.queue_wait);
                 self.request_finished(r, false, s);
             }
             Stage::Done => unreachable!("a completed request was stepped again"),
@@ -530,7 +684,8 @@ impl Cluster {
     fn admit_syn(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> bool {
         let req = self.requests.get_mut(r.0);
         let inst_ix = self.sessions.get(req.session.0).instance as usize;
-        let inst = &mut self.listeners[self.target].instances[inst_ix];
+        let listener = self.sessions.get(req.session.0).listener as usize;
+        let inst = &mut self.listeners[listener].instances[inst_ix];
         if inst.pending_accepts < self.stack.backlog {
             inst.pending_accepts += 1;
             return true;
@@ -546,16 +701,5 @@ impl Cluster {
             s.schedule_in(timeout, Event::SynRetry(r));
         }
         false
-    }
-
-    /// Hands request `r` to `server`: a Pathsend message from its listener.
-    fn send_to_server(&mut self, r: RequestId, server: ProcessId, s: &mut Scheduler<Event>) {
-        let now = s.now();
-        let req = self.requests.get_mut(r.0);
-        req.server = Some(server);
-        req.queue_wait = now - req.queued_at;
-        let inst = self.sessions.get(req.session.0).instance as usize;
-        let lproc = self.listeners[self.target].instances[inst].process;
-        self.hop(r, lproc, server, s);
     }
 }

@@ -15,6 +15,7 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use crate::engine::{SimDuration, SimTime};
 
+use super::pathway::LinkId;
 use super::request::RequestId;
 
 /// Index of a processor in the node (its CPU number).
@@ -36,6 +37,10 @@ pub enum ProcessKind {
     Listener,
     /// A Pathway server process.
     Server,
+    /// A PATHMON (grants links).
+    Pathmon,
+    /// A Pathway/XM terminal control process (TCP).
+    Tcp,
 }
 
 impl ProcessKind {
@@ -54,17 +59,28 @@ impl ProcessKind {
             ProcessKind::Distributor => "distributor",
             ProcessKind::Listener => "listener",
             ProcessKind::Server => "server",
+            ProcessKind::Pathmon => "pathmon",
+            ProcessKind::Tcp => "tcp",
         }
     }
 }
 
-/// One CPU burst waiting for (or running on) a core, and the request it advances.
+/// What a burst is for: what continues when it ends.
+#[derive(Clone, Copy, Debug)]
+pub enum Work {
+    /// A step of a request's journey.
+    Request(RequestId),
+    /// A PATHMON granting a link.
+    Grant(LinkId),
+}
+
+/// One CPU burst waiting for (or running on) a core.
 #[derive(Clone, Copy, Debug)]
 pub struct Burst {
     /// CPU time the burst needs.
     pub demand: SimDuration,
-    /// The request whose journey continues when the burst ends.
-    pub request: RequestId,
+    /// What continues when it ends.
+    pub work: Work,
     /// When the burst was queued (for run-queue wait statistics).
     pub queued_at: SimTime,
 }

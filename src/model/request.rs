@@ -22,7 +22,7 @@
 
 use crate::engine::{SimDuration, SimTime};
 
-use super::processor::ProcessId;
+use super::pathway::LinkId;
 
 /// Index of a request in the request slab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,8 +93,19 @@ pub struct Request {
     pub syn_attempts: u32,
     /// IPC hops crossed so far.
     pub hops: u8,
-    /// The server process holding it, while it has one.
-    pub server: Option<ProcessId>,
+    /// Where its Pathsend requests go: index of its route (send target and class).
+    pub route: u16,
+    /// The link carrying it, while it has one.
+    pub link: Option<LinkId>,
+    /// The server (index in `Pathway::servers`) holding it, while it has one.
+    pub server: Option<u32>,
+    /// The server class instance that served it (for per-class statistics).
+    pub served_by: Option<u16>,
+    /// Unique per request, so a timer can tell whether its request slot was reused.
+    pub serial: u32,
+    /// Failed with a Pathsend error while its server still works on it: the server's reply
+    /// is discarded and the request leaves then.
+    pub abandoned: bool,
     /// When it joined its server class queue.
     pub queued_at: SimTime,
     /// Time it waited in the server class queue.
@@ -144,6 +155,10 @@ impl<T> Slab<T> {
     /// The value at `i`; panics if the slot is free (a dangling id is a bug).
     pub fn get(&self, i: u32) -> &T {
         self.items[i as usize].as_ref().expect("slab: dangling id")
+    }
+    /// The value at `i`, if the slot is in use.
+    pub fn try_get(&self, i: u32) -> Option<&T> {
+        self.items.get(i as usize).and_then(Option::as_ref)
     }
     /// The value at `i`, mutably.
     pub fn get_mut(&mut self, i: u32) -> &mut T {

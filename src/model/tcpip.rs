@@ -78,8 +78,8 @@ impl StackCosts {
 pub struct Endpoint {
     /// Conventional: the TCP/IP process that owns the socket. Parallel: none.
     pub tcpip: Option<ProcessId>,
-    /// The PIF its traffic crosses.
-    pub pif: usize,
+    /// The PIF its traffic crosses; none for a Pathway/XM TCP, whose terminals attach directly.
+    pub pif: Option<usize>,
     /// The IP host clients address (conventional: the TCP/IP process; parallel: shared).
     pub ip_host: String,
 }

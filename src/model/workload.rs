@@ -102,10 +102,13 @@ impl Sampler {
 /// One client session: a TCP connection and the requests it still has to send.
 #[derive(Clone, Debug)]
 pub struct Session {
-    /// Listener instance (index into the workload listener's instances) the connection is
-    /// bound to; chosen when its SYN is sent.
+    /// The listener (or, for Pathway/XM terminals, the set of TCPs) it sends to.
+    pub listener: u16,
+    /// Listener instance (index into that listener's instances) the connection is bound to;
+    /// chosen when its SYN is sent. A terminal's TCP.
     pub instance: u32,
-    /// Requests this connection will still send, the current one included.
+    /// Requests this connection will still send, the current one included; `u32::MAX` for a
+    /// terminal, which has no connection to open or close.
     pub remaining: u32,
     /// Closed workload: the client (terminal) that owns the session.
     pub client: Option<u32>,

@@ -13,9 +13,13 @@ use crate::stats::RunResults;
 /// Every number of the summary except the wall-clock ones, one per row:
 /// `scenario,seed,component,metric,value`.
 ///
-/// Components, in this order: `system`; `cpuN` and `cpuN/<kind>` per processor; each process by
-/// its name (`$ZTC3`, `A-0`); `class/<name>` per server class; `listener/<name>` per listener
-/// instance; `pif/<name>` per LAN adapter port.
+/// Components, in this order: `system` (ending with `pathsend_errors_904/905/916`); `cpuN` and
+/// `cpuN/<kind>` per processor; each process by its name (`$ZTC3`, `A-0`);
+/// `class/<pathmon>/<name>` per server class in a PATHMON; `pathmon/<domain>/<pathmon>/<class>`
+/// per member of a send target (`-` for a PATHMON addressed directly: `weight`,
+/// `links_granted`, `link_share`, `deviation_pp`, `requests`, `request_share`, shares and
+/// weight in [%]); `listener/<name>` per listener instance; `pif/<name>` per LAN adapter port.
+/// An empty PATHMON name is written `-` too, so components never contain `//`.
 pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
     use Num::{Float, Int};
     let mut w = Rows::new(r, &["scenario", "seed", "component", "metric", "value"]);
@@ -48,6 +52,12 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
     if let Some(p) = busiest_processor(r) {
         system.push(("busiest_processor", Int(u64::from(p.id))));
     }
+    let e = &r.pathsend_errors;
+    system.extend([
+        ("pathsend_errors_904", Int(e.e904)),
+        ("pathsend_errors_905", Int(e.e905)),
+        ("pathsend_errors_916", Int(e.e916)),
+    ]);
     for (metric, value) in system {
         w.metric("system", metric, value);
     }
@@ -69,14 +79,49 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         w.metric(&p.name, "ready_wait_ms_mean", Float(p.ready_wait_ms_mean));
     }
     for c in &r.server_classes {
-        let name = format!("class/{}", c.name);
-        w.metric(&name, "servers", Int(u64::from(c.servers)));
-        w.metric(&name, "completed", Int(c.completed));
-        w.metric(&name, "latency_ms_mean", Float(c.latency_ms_mean));
-        w.metric(&name, "queue_wait_ms_mean", Float(c.queue_wait_ms_mean));
-        w.metric(&name, "queue_length_mean", Float(c.queue_length_mean));
-        w.metric(&name, "queue_length_max", Int(c.queue_length_max));
-        w.metric(&name, "server_busy_ratio", Float(c.server_busy_ratio));
+        let name = format!("class/{}/{}", dash_if_empty(&c.pathmon), c.name);
+        let rows = [
+            ("servers", Int(u64::from(c.servers))),
+            ("numstatic", Int(u64::from(c.numstatic))),
+            ("completed", Int(c.completed)),
+            ("latency_ms_mean", Float(c.latency_ms_mean)),
+            ("queue_wait_ms_mean", Float(c.queue_wait_ms_mean)),
+            ("queue_length_mean", Float(c.queue_length_mean)),
+            ("queue_length_max", Int(c.queue_length_max)),
+            ("server_busy_ratio", Float(c.server_busy_ratio)),
+            ("requests", Int(c.requests)),
+            ("links_granted", Int(c.links_granted)),
+            ("links_held_mean", Float(c.links_held_mean)),
+            ("links_held_max", Int(c.links_held_max)),
+            ("servers_static_mean", Float(c.servers_static_mean)),
+            ("servers_dynamic_mean", Float(c.servers_dynamic_mean)),
+            ("servers_dynamic_max", Int(c.servers_dynamic_max)),
+            ("dynamic_created", Int(c.dynamic_created)),
+            ("dynamic_deleted", Int(c.dynamic_deleted)),
+            ("errors_904", Int(c.errors_904)),
+        ];
+        for (metric, value) in rows {
+            w.metric(&name, metric, value);
+        }
+    }
+    for p in &r.pathmons {
+        let name = format!(
+            "pathmon/{}/{}/{}",
+            p.domain.as_deref().map_or("-", dash_if_empty),
+            dash_if_empty(&p.name),
+            p.server_class
+        );
+        let rows = [
+            ("weight", Float(p.weight)),
+            ("links_granted", Int(p.links_granted)),
+            ("link_share", Float(p.link_share)),
+            ("deviation_pp", Float(p.deviation_pp)),
+            ("requests", Int(p.requests)),
+            ("request_share", Float(p.request_share)),
+        ];
+        for (metric, value) in rows {
+            w.metric(&name, metric, value);
+        }
     }
     for l in &r.listeners {
         let name = format!("listener/{}", l.name);
@@ -134,10 +179,96 @@ pub fn timeseries_csv(r: &RunResults) -> Vec<u8> {
     w.finish()
 }
 
+/// Servers and links of every server class over time:
+/// `scenario,seed,pathmon,server_class,t_s,static_servers,dynamic_servers,links`, classes in
+/// `RunResults::server_classes` order, each class's samples in time order.
+pub fn servers_timeline_csv(r: &RunResults) -> Vec<u8> {
+    let mut w = Rows::new(
+        r,
+        &[
+            "scenario",
+            "seed",
+            "pathmon",
+            "server_class",
+            "t_s",
+            "static_servers",
+            "dynamic_servers",
+            "links",
+        ],
+    );
+    for c in &r.server_classes {
+        for s in &c.timeline {
+            w.labelled(
+                &[&c.pathmon, &c.name],
+                &[
+                    Num::Float(s.t_s),
+                    Num::Int(s.static_servers),
+                    Num::Int(s.dynamic_servers),
+                    Num::Int(s.links),
+                ],
+            );
+        }
+    }
+    w.finish()
+}
+
+/// Pathway/XM's assignment, one row per TCP: `scenario,seed,tcp,template,primary,backup,
+/// pathmon,pathmon_primary,pathmon_backup,terms,total_weight,requests,request_share,busy_ratio`,
+/// with the terms space-separated. Empty (header only) for other scenarios.
+pub fn xm_assignment_csv(r: &RunResults) -> Vec<u8> {
+    let mut w = Rows::new(
+        r,
+        &[
+            "scenario",
+            "seed",
+            "tcp",
+            "template",
+            "primary",
+            "backup",
+            "pathmon",
+            "pathmon_primary",
+            "pathmon_backup",
+            "terms",
+            "total_weight",
+            "requests",
+            "request_share",
+            "busy_ratio",
+        ],
+    );
+    if let Some(xm) = &r.pathway_xm {
+        let cpu = |c: Option<u32>| c.map_or_else(|| "-".to_string(), |c| c.to_string());
+        for t in &xm.tcps {
+            let pm = xm.pathmons.iter().find(|p| p.name == t.pathmon);
+            let terms = t.terms.join(" ");
+            w.labelled(
+                &[
+                    &t.name,
+                    &t.template,
+                    &t.primary.to_string(),
+                    &cpu(t.backup),
+                    &t.pathmon,
+                    &pm.map_or_else(|| "-".to_string(), |p| p.primary.to_string()),
+                    &cpu(pm.and_then(|p| p.backup)),
+                    &terms,
+                ],
+                &[
+                    Num::Int(t.total_weight),
+                    Num::Int(t.requests),
+                    Num::Float(t.request_share),
+                    Num::Float(t.busy_ratio),
+                ],
+            );
+        }
+    }
+    w.finish()
+}
+
 /// Headline numbers of several runs, in the given order: `scenario,seed,metric,value` with
 /// `throughput_per_s`, `offered_per_s`, `latency_ms_{mean,p50,p90,p99,max}`,
 /// `hops_per_request_mean`, `requests_{offered,completed,failed,in_flight,syn_drops}`,
-/// `busiest_processor`, `busiest_processor_busy_ratio` and `cpuN_busy_ratio` per processor.
+/// `pathsend_errors_905`, `busiest_processor`, `busiest_processor_busy_ratio`,
+/// `cpuN_busy_ratio` per processor and `link_share[<domain>/<class>/<pathmon>]` [%] per
+/// PATHMON of a send target (`-` for no domain).
 pub fn comparison_csv(runs: &[RunResults]) -> Vec<u8> {
     let mut w = writer();
     write(&mut w, &["scenario", "seed", "metric", "value"]);
@@ -148,6 +279,11 @@ pub fn comparison_csv(runs: &[RunResults]) -> Vec<u8> {
         }
     }
     w.into_inner().expect("flushing into a Vec cannot fail")
+}
+
+/// `-` for an empty name: a path-like component never gets an empty segment.
+fn dash_if_empty(s: &str) -> &str {
+    if s.is_empty() { "-" } else { s }
 }
 
 fn writer() -> Writer<Vec<u8>> {
@@ -188,9 +324,15 @@ impl<'a> Rows<'a> {
     }
 
     fn values(&mut self, values: &[Num]) {
-        let mut fields: Vec<String> = Vec::with_capacity(values.len() + 2);
+        self.labelled(&[], values);
+    }
+
+    /// A row of `scenario,seed`, then `labels` as they are, then `values`.
+    fn labelled(&mut self, labels: &[&str], values: &[Num]) {
+        let mut fields: Vec<String> = Vec::with_capacity(values.len() + labels.len() + 2);
         fields.push(self.scenario.to_string());
         fields.push(self.seed.clone());
+        fields.extend(labels.iter().map(|l| l.to_string()));
         fields.extend(values.iter().map(Num::to_string));
         self.w
             .write_record(&fields)
@@ -228,10 +370,20 @@ mod tests {
         assert!(s.contains("\nfig-3-3,42,$ZTC0,bursts,60000\n"));
         assert!(s.contains("\nfig-3-3,42,listener/$DIST-0,syn_drops,12\n"));
         assert!(s.contains("\nfig-3-3,42,pif/G4SA0.0.A,busy_ratio_out,0.300000\n"));
+        assert!(s.contains("\nfig-3-3,42,class/$PM1/SERVER-WRONG,servers,2\n"));
+        assert!(s.contains("\nfig-3-3,42,class/$PM1/SERVER-WRONG,errors_904,2\n"));
+        assert!(s.contains("\nfig-3-3,42,class/$PM2/SERVER-CORRECT,numstatic,1\n"));
+        assert!(s.contains("\nfig-3-3,42,pathmon/%DOM/$PM2/SERVER-WRONG,link_share,47.500000\n"));
+        assert!(s.contains("\nfig-3-3,42,pathmon/%DOM/$PM1/SERVER-WRONG,weight,50.000000\n"));
+        assert!(s.contains("\nfig-3-3,42,system,pathsend_errors_905,1\n"));
+        assert!(!s.contains("//"), "no empty path segment");
         // A class name with a comma is quoted, so the row still has five fields.
+        let mut comma = sample_results("fig-3-3");
+        comma.server_classes[0].name = "A,B".into();
+        let c = text(metrics_csv(&comma));
         assert!(
-            s.contains("\nfig-3-3,42,\"class/A,B\",queue_length_max,9\n"),
-            "{s}"
+            c.contains("\nfig-3-3,42,\"class/$PM1/A,B\",queue_length_max,9\n"),
+            "{c}"
         );
         assert!(!s.contains('\r'));
         assert!(s.ends_with('\n'));
@@ -246,6 +398,92 @@ mod tests {
     }
 
     #[test]
+    fn metrics_rows_for_every_class_and_share_in_order() {
+        let r = sample_results("a");
+        let s = text(metrics_csv(&r));
+        let components: Vec<&str> = s
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(2).unwrap())
+            .collect();
+        let mut classes: Vec<&str> = components
+            .iter()
+            .copied()
+            .filter(|c| c.starts_with("class/"))
+            .collect();
+        classes.dedup();
+        assert_eq!(
+            classes,
+            [
+                "class/$PM1/SERVER-CORRECT",
+                "class/$PM2/SERVER-CORRECT",
+                "class/$PM3/SERVER-CORRECT",
+                "class/$PM1/SERVER-WRONG",
+                "class/$PM2/SERVER-WRONG",
+                "class/$PM3/SERVER-WRONG",
+            ]
+        );
+        let shares: Vec<&str> = s
+            .lines()
+            .filter(|l| l.starts_with("a,42,pathmon/%DOM/$PM3/SERVER-CORRECT,"))
+            .map(|l| l.split(',').nth(3).unwrap())
+            .collect();
+        assert_eq!(
+            shares,
+            [
+                "weight",
+                "links_granted",
+                "link_share",
+                "deviation_pp",
+                "requests",
+                "request_share"
+            ]
+        );
+        // Classes before shares before listeners.
+        let first = |prefix: &str| {
+            components
+                .iter()
+                .position(|c| c.starts_with(prefix))
+                .unwrap()
+        };
+        assert!(first("class/") < first("pathmon/") && first("pathmon/") < first("listener/"));
+
+        let mut direct = r.clone();
+        direct.pathmons[0].domain = None;
+        direct.server_classes[0].pathmon.clear();
+        let d = text(metrics_csv(&direct));
+        assert!(
+            d.contains("\na,42,pathmon/-/$PM1/SERVER-CORRECT,link_share,"),
+            "{d}"
+        );
+        assert!(d.contains("\na,42,class/-/SERVER-CORRECT,servers,"), "{d}");
+    }
+
+    #[test]
+    fn servers_timeline_rows() {
+        let r = sample_results("a");
+        let s = text(servers_timeline_csv(&r));
+        let lines: Vec<_> = s.lines().collect();
+        assert_eq!(
+            lines[0],
+            "scenario,seed,pathmon,server_class,t_s,static_servers,dynamic_servers,links"
+        );
+        let samples: usize = r.server_classes.iter().map(|c| c.timeline.len()).sum();
+        assert_eq!(lines.len(), 1 + samples);
+        assert_eq!(lines[1], "a,42,$PM1,SERVER-CORRECT,0.000000,4,0,4");
+        assert!(
+            lines
+                .last()
+                .unwrap()
+                .starts_with("a,42,$PM3,SERVER-WRONG,60.000000,3,")
+        );
+        assert_eq!(
+            servers_timeline_csv(&r),
+            servers_timeline_csv(&sample_results("a"))
+        );
+    }
+
+    #[test]
     fn metrics_are_byte_stable_and_ignore_wall_clock() {
         let a = sample_results("a");
         let mut b = sample_results("a");
@@ -254,6 +492,7 @@ mod tests {
         assert_eq!(metrics_csv(&a), metrics_csv(&b));
         assert_eq!(histogram_csv(&a), histogram_csv(&b));
         assert_eq!(timeseries_csv(&a), timeseries_csv(&b));
+        assert_eq!(servers_timeline_csv(&a), servers_timeline_csv(&b));
     }
 
     #[test]
@@ -311,6 +550,10 @@ mod tests {
         }
         assert!(s.contains("\ntcpipv6-distributor,42,requests_offered,30000\n"));
         assert!(s.contains("\ntcpipv6-distributor,42,requests_in_flight,7\n"));
+        assert!(s.contains("\ntcpipv6-distributor,42,pathsend_errors_905,1\n"));
+        assert!(
+            s.contains("\nparallel-listener,42,link_share[%DOM/SERVER-WRONG/$PM2],47.500000\n")
+        );
         let first = s.find("fig-3-3-distributor,").unwrap();
         let second = s.find("tcpipv6-distributor,").unwrap();
         let third = s.find("parallel-listener,").unwrap();

@@ -10,8 +10,8 @@ use serde::ser::{SerializeMap, Serializer};
 
 use super::{busiest_processor, conservation_ok, headline_metrics};
 use crate::stats::{
-    KindShare, LatencySummary, ListenerResult, PifResult, ProcessResult, ProcessorResult,
-    RequestCounts, RunResults, ServerClassResult,
+    KindShare, LatencySummary, ListenerResult, PathmonShare, PathsendErrors, PifResult,
+    ProcessResult, ProcessorResult, RequestCounts, RunResults, ServerClassResult,
 };
 
 /// Pretty JSON summary of one run, ending in a newline.
@@ -22,8 +22,12 @@ use crate::stats::{
 /// `offered_per_s`, `connections_per_s`, `latency_ms` {`mean`, `sd`, `p50`, `p90`, `p99`,
 /// `p999`, `max`}, `hops_per_request_mean`, `busiest_processor` (id, absent without
 /// processors), `processors` [{`id`, `busy_ratio`, `busy_by_kind` {kind: ratio}}],
-/// `processes`, `server_classes`, `listeners`, `pifs` (lists with the fields of their
-/// `crate::stats` structs). `wall_s` and `events_per_s` are the only non-deterministic values.
+/// `processes`, `server_classes` (without `timeline`, which goes to `servers_timeline.csv`),
+/// `pathmons` [{`domain` (string or null), `name`, `server_class`, `weight`, `maxservers`,
+/// `links_granted`, `link_share`, `deviation_pp`, `requests`, `request_share`}],
+/// `pathsend_errors` {`904`, `905`, `916`}, `listeners`, `pifs` (lists with the fields of their
+/// `crate::stats` structs), and for Pathway/XM scenarios `pathway_xm` (the assignment of
+/// terminals to TCPs and TCPs to PATHMONs with processors and measured load). `wall_s` and `events_per_s` are the only non-deterministic values.
 pub fn summary_json(r: &RunResults) -> String {
     let summary = Summary {
         scenario: &r.scenario,
@@ -47,8 +51,11 @@ pub fn summary_json(r: &RunResults) -> String {
         processors: r.processors.iter().map(Processor::from).collect(),
         processes: r.processes.iter().map(Process::from).collect(),
         server_classes: r.server_classes.iter().map(Class::from).collect(),
+        pathmons: r.pathmons.iter().map(Share::from).collect(),
+        pathsend_errors: Errors::from(&r.pathsend_errors),
         listeners: &r.listeners,
         pifs: r.pifs.iter().map(Pif::from).collect(),
+        pathway_xm: r.pathway_xm.as_ref(),
     };
     to_pretty(&summary)
 }
@@ -120,8 +127,12 @@ struct Summary<'a> {
     processors: Vec<Processor<'a>>,
     processes: Vec<Process<'a>>,
     server_classes: Vec<Class<'a>>,
+    pathmons: Vec<Share<'a>>,
+    pathsend_errors: Errors,
     listeners: &'a [ListenerResult],
     pifs: Vec<Pif<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pathway_xm: Option<&'a crate::stats::XmResult>,
 }
 
 #[derive(Serialize)]
@@ -210,29 +221,111 @@ impl<'a> From<&'a ProcessResult> for Process<'a> {
     }
 }
 
+/// A server class in one PATHMON. `timeline` is left out: one sample per interval is too long
+/// for a summary, and `servers_timeline.csv` has it.
 #[derive(Serialize)]
 struct Class<'a> {
     name: &'a str,
+    pathmon: &'a str,
     servers: u32,
+    numstatic: u32,
     completed: u64,
     latency_ms_mean: F6,
     queue_wait_ms_mean: F6,
     queue_length_mean: F6,
     queue_length_max: u64,
     server_busy_ratio: F6,
+    requests: u64,
+    links_granted: u64,
+    links_held_mean: F6,
+    links_held_max: u64,
+    servers_static_mean: F6,
+    servers_dynamic_mean: F6,
+    servers_dynamic_max: u64,
+    dynamic_created: u64,
+    dynamic_deleted: u64,
+    errors_904: u64,
 }
 
 impl<'a> From<&'a ServerClassResult> for Class<'a> {
     fn from(c: &'a ServerClassResult) -> Self {
         Class {
             name: &c.name,
+            pathmon: &c.pathmon,
             servers: c.servers,
+            numstatic: c.numstatic,
             completed: c.completed,
             latency_ms_mean: F6(c.latency_ms_mean),
             queue_wait_ms_mean: F6(c.queue_wait_ms_mean),
             queue_length_mean: F6(c.queue_length_mean),
             queue_length_max: c.queue_length_max,
             server_busy_ratio: F6(c.server_busy_ratio),
+            requests: c.requests,
+            links_granted: c.links_granted,
+            links_held_mean: F6(c.links_held_mean),
+            links_held_max: c.links_held_max,
+            servers_static_mean: F6(c.servers_static_mean),
+            servers_dynamic_mean: F6(c.servers_dynamic_mean),
+            servers_dynamic_max: c.servers_dynamic_max,
+            dynamic_created: c.dynamic_created,
+            dynamic_deleted: c.dynamic_deleted,
+            errors_904: c.errors_904,
+        }
+    }
+}
+
+/// One PATHMON's part of a send target. `name`, `weight`, `server_class`, `links_granted` and
+/// `link_share` are the contract keys planners' tools read; `domain` is `null` for a PATHMON
+/// addressed directly.
+#[derive(Serialize)]
+struct Share<'a> {
+    domain: Option<&'a str>,
+    name: &'a str,
+    server_class: &'a str,
+    weight: F6,
+    maxservers: u32,
+    links_granted: u64,
+    link_share: F6,
+    deviation_pp: F6,
+    requests: u64,
+    request_share: F6,
+}
+
+impl<'a> From<&'a PathmonShare> for Share<'a> {
+    fn from(p: &'a PathmonShare) -> Self {
+        Share {
+            domain: p.domain.as_deref(),
+            name: &p.name,
+            server_class: &p.server_class,
+            weight: F6(p.weight),
+            maxservers: p.maxservers,
+            links_granted: p.links_granted,
+            link_share: F6(p.link_share),
+            deviation_pp: F6(p.deviation_pp),
+            requests: p.requests,
+            request_share: F6(p.request_share),
+        }
+    }
+}
+
+/// `{"904": n, "905": n, "916": n}`: keyed by the Pathsend error number, as the manuals and
+/// EMS messages name them.
+#[derive(Serialize)]
+struct Errors {
+    #[serde(rename = "904")]
+    e904: u64,
+    #[serde(rename = "905")]
+    e905: u64,
+    #[serde(rename = "916")]
+    e916: u64,
+}
+
+impl From<&PathsendErrors> for Errors {
+    fn from(e: &PathsendErrors) -> Self {
+        Errors {
+            e904: e.e904,
+            e905: e.e905,
+            e916: e.e916,
         }
     }
 }
@@ -326,6 +419,7 @@ mod tests {
         for key in [
             "processes",
             "server_classes",
+            "pathmons",
             "listeners",
             "pifs",
             "processors",
@@ -336,6 +430,86 @@ mod tests {
         assert_eq!(v["listener_model"], "distributor");
         assert!(v.get("latency_histogram").is_none());
         assert!(v.get("timeseries").is_none());
+    }
+
+    #[test]
+    fn summary_pathmons_have_the_contract_keys() {
+        let r = sample_results("a");
+        let v: Value = serde_json::from_str(&summary_json(&r)).unwrap();
+        let list = v["pathmons"].as_array().unwrap();
+        assert_eq!(list.len(), r.pathmons.len());
+        assert_eq!(list.len(), 6, "two targets of three PATHMONs");
+        for p in list {
+            // The contract keys, with their types.
+            assert!(p["name"].is_string(), "{p}");
+            assert!(p["server_class"].is_string(), "{p}");
+            assert!(p["weight"].is_number(), "{p}");
+            assert!(p["links_granted"].is_u64(), "{p}");
+            assert!(p["link_share"].is_number(), "{p}");
+            // The extra keys.
+            assert!(p["domain"].is_string(), "{p}");
+            assert!(p["maxservers"].is_u64(), "{p}");
+            assert!(p["deviation_pp"].is_number(), "{p}");
+            assert!(p["requests"].is_u64(), "{p}");
+            assert!(p["request_share"].is_number(), "{p}");
+        }
+        // SERVER-WRONG at $PM1: 20 of 200 links = 10 % against a weight of 50.
+        let wrong = &list[3];
+        assert_eq!(wrong["domain"], "%DOM");
+        assert_eq!(wrong["name"], "$PM1");
+        assert_eq!(wrong["server_class"], "SERVER-WRONG");
+        assert_eq!(wrong["weight"].as_f64(), Some(50.0));
+        assert_eq!(wrong["maxservers"], 2);
+        assert_eq!(wrong["links_granted"], 20);
+        assert_eq!(wrong["link_share"].as_f64(), Some(10.0));
+        assert_eq!(wrong["deviation_pp"].as_f64(), Some(40.0));
+
+        let mut direct = r.clone();
+        direct.pathmons[0].domain = None;
+        let v: Value = serde_json::from_str(&summary_json(&direct)).unwrap();
+        assert!(v["pathmons"][0]["domain"].is_null());
+    }
+
+    #[test]
+    fn summary_has_pathsend_errors_by_number_and_class_fields() {
+        let v: Value = serde_json::from_str(&summary_json(&sample_results("a"))).unwrap();
+        let e = &v["pathsend_errors"];
+        assert_eq!(e["904"], 2);
+        assert_eq!(e["905"], 1);
+        assert_eq!(e["916"], 0);
+        assert_eq!(e.as_object().unwrap().len(), 3);
+        let c = &v["server_classes"][0];
+        assert_eq!(c["name"], "SERVER-CORRECT");
+        assert_eq!(c["pathmon"], "$PM1");
+        for key in [
+            "servers",
+            "numstatic",
+            "completed",
+            "queue_length_max",
+            "requests",
+            "links_granted",
+            "links_held_max",
+            "servers_dynamic_max",
+            "dynamic_created",
+            "dynamic_deleted",
+            "errors_904",
+        ] {
+            assert!(
+                c[key].is_u64(),
+                "server_classes[0].{key} is not an integer: {c}"
+            );
+        }
+        for key in [
+            "links_held_mean",
+            "servers_static_mean",
+            "servers_dynamic_mean",
+        ] {
+            assert!(
+                c[key].is_number(),
+                "server_classes[0].{key} is not a number: {c}"
+            );
+        }
+        assert!(c.get("timeline").is_none(), "the timeline belongs in CSV");
     }
 
     #[test]
@@ -382,6 +556,8 @@ mod tests {
             assert!(obj["latency_ms_p99"].is_f64());
             assert!(obj["busiest_processor_busy_ratio"].is_f64());
             assert!(obj["cpu3_busy_ratio"].is_f64());
+            assert!(obj["pathsend_errors_905"].is_u64());
+            assert!(obj["link_share[%DOM/SERVER-WRONG/$PM1]"].is_f64());
         }
         assert_eq!(comparison_json(&runs), comparison_json(&three_runs()));
     }

@@ -10,6 +10,7 @@
 //! | [`metrics_csv`] | `metrics.csv` | every summary number, one per row (long format) |
 //! | [`histogram_csv`] | `latency_histogram.csv` | latency histogram buckets |
 //! | [`timeseries_csv`] | `timeseries.csv` | throughput and latency per sample interval |
+//! | [`servers_timeline_csv`] | `servers_timeline.csv` | servers and links per class over time |
 //! | [`Plot`] | `<name>.png`, `<name>.svg` | charts, see [`Plot`] for the list |
 //! | [`comparison_csv`] | `comparison.csv` | headline numbers of several runs, long format |
 //! | [`comparison_json`] | `comparison.json` | the same, one object per run |
@@ -24,6 +25,7 @@
 mod compare;
 mod csv;
 mod json;
+mod pathway;
 mod plot;
 mod table;
 
@@ -35,17 +37,25 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, ensure};
 
-use crate::stats::{ProcessorResult, RunResults};
+use crate::stats::{PathmonShare, ProcessorResult, RunResults};
 
-pub use self::csv::{comparison_csv, histogram_csv, metrics_csv, timeseries_csv};
+pub use self::csv::{
+    comparison_csv, histogram_csv, metrics_csv, servers_timeline_csv, timeseries_csv,
+    xm_assignment_csv,
+};
 pub use self::json::{comparison_json, summary_json};
 pub use self::plot::{Plot, register_fonts};
 pub use self::table::{comparison_table, terminal_summary};
 
 /// Writes every file of one run into `dir` (created if missing) and returns the paths written,
 /// in this fixed order: `summary.json`, `metrics.csv`, `latency_histogram.csv`,
-/// `timeseries.csv`, then `latency_cdf`, `throughput_latency` and `utilisation`, each as `.png`
-/// followed by `.svg`.
+/// `timeseries.csv`, `servers_timeline.csv`, then `latency_cdf`, `throughput_latency`,
+/// `utilisation`, `link_share` and `servers`, each as `.png` followed by `.svg`.
+///
+/// `link_share` is written only when some send target is an ACS domain
+/// ([`domain_targets`] is not empty), `servers` only when some server class has
+/// MAXSERVERS > 0; without them there is nothing to draw, so the files are left out rather than
+/// written empty.
 pub fn write_run(dir: &Path, r: &RunResults) -> anyhow::Result<Vec<PathBuf>> {
     create_dir(dir)?;
     let mut written = vec![
@@ -53,13 +63,22 @@ pub fn write_run(dir: &Path, r: &RunResults) -> anyhow::Result<Vec<PathBuf>> {
         write_file(dir, "metrics.csv", &metrics_csv(r))?,
         write_file(dir, "latency_histogram.csv", &histogram_csv(r))?,
         write_file(dir, "timeseries.csv", &timeseries_csv(r))?,
+        write_file(dir, "servers_timeline.csv", &servers_timeline_csv(r))?,
     ];
-    for plot in [
-        Plot::LatencyCdf(r),
-        Plot::ThroughputLatency(r),
-        Plot::Utilisation(r),
-    ] {
-        written.extend(plot.write(dir)?);
+    if r.pathway_xm.is_some() {
+        written.push(write_file(dir, "xm_assignment.csv", &xm_assignment_csv(r))?);
+    }
+    let plots = [
+        (Plot::LatencyCdf(r), true),
+        (Plot::ThroughputLatency(r), true),
+        (Plot::Utilisation(r), true),
+        (Plot::LinkShare(r), !domain_targets(r).is_empty()),
+        (Plot::Servers(r), has_servers(r)),
+    ];
+    for (plot, wanted) in plots {
+        if wanted {
+            written.extend(plot.write(dir)?);
+        }
     }
     Ok(written)
 }
@@ -131,6 +150,70 @@ fn zero_sign(v: f64) -> f64 {
     if v == 0.0 { 0.0 } else { v }
 }
 
+/// A send target of one server class: an ACS domain or a single PATHMON, with its members.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Target<'a> {
+    /// ACS domain, or `None` for a PATHMON addressed directly.
+    pub domain: Option<&'a str>,
+    /// Server class name.
+    pub server_class: &'a str,
+    /// Its PATHMONs, in `RunResults::pathmons` order.
+    pub members: &'a [PathmonShare],
+}
+
+impl Target<'_> {
+    /// `%DOM / SERVER-CORRECT` (or `$PM1 / SERVER-CORRECT` for a direct PATHMON).
+    pub fn title(&self) -> String {
+        let head = self
+            .domain
+            .or_else(|| self.members.first().map(|m| m.name.as_str()))
+            .unwrap_or("-");
+        format!("{head} / {}", self.server_class)
+    }
+}
+
+/// `RunResults::pathmons` cut into targets: consecutive entries with the same domain and
+/// server class form one target (the order `RunResults` promises), so the same (domain, class)
+/// met again later is a separate target rather than a reordering.
+pub(crate) fn targets(r: &RunResults) -> Vec<Target<'_>> {
+    let same = |a: &PathmonShare, b: &PathmonShare| {
+        // Direct PATHMONs (no domain) are targets of their own even when neighbours share the
+        // class: two PATHMONs addressed directly are two targets.
+        a.domain.is_some() && a.domain == b.domain && a.server_class == b.server_class
+    };
+    r.pathmons
+        .chunk_by(same)
+        .map(|members| Target {
+            domain: members[0].domain.as_deref(),
+            server_class: &members[0].server_class,
+            members,
+        })
+        .collect()
+}
+
+/// The targets that are ACS domains, the only ones where a link share can differ from 100 %.
+pub(crate) fn domain_targets(r: &RunResults) -> Vec<Target<'_>> {
+    targets(r)
+        .into_iter()
+        .filter(|t| t.domain.is_some())
+        .collect()
+}
+
+/// Whether some server class can run servers (MAXSERVERS > 0), i.e. the `servers` chart has
+/// something to show.
+pub(crate) fn has_servers(r: &RunResults) -> bool {
+    r.server_classes.iter().any(|c| c.servers > 0)
+}
+
+/// `weight 50` rather than `50.0`: weights are usually whole percentages, but 33.3 must show.
+pub(crate) fn fmt_weight(w: f64) -> String {
+    if (w - w.round()).abs() < 1e-9 {
+        format!("{w:.0}")
+    } else {
+        format!("{w:.1}")
+    }
+}
+
 /// The processor with the largest busy ratio; on a tie the lowest id wins, so the choice does
 /// not depend on float noise in the order of the list.
 pub(crate) fn busiest_processor(r: &RunResults) -> Option<&ProcessorResult> {
@@ -151,8 +234,9 @@ pub(crate) fn conservation_ok(r: &RunResults) -> bool {
         == Some(q.offered)
 }
 
-/// The headline numbers of one run, in the order `comparison.csv`, `comparison.json` and the
-/// comparison plots use. Names carry their unit last (`latency_ms_p99`).
+/// The headline numbers of one run, in the order `comparison.csv` and `comparison.json` use.
+/// Names carry their unit last (`latency_ms_p99`); link shares are named
+/// `link_share[<domain or ->/<class>/<pathmon>]` [%], one per `RunResults::pathmons` entry.
 pub(crate) fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
     use Num::{Float, Int};
     let l = &r.latency_ms;
@@ -171,6 +255,7 @@ pub(crate) fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
         ("requests_failed", Int(q.failed)),
         ("requests_in_flight", Int(q.in_flight)),
         ("requests_syn_drops", Int(q.syn_drops)),
+        ("pathsend_errors_905", Int(r.pathsend_errors.e905)),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -181,6 +266,11 @@ pub(crate) fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
     }
     for p in &r.processors {
         m.push((format!("cpu{}_busy_ratio", p.id), Float(p.busy_ratio)));
+    }
+    for p in &r.pathmons {
+        let domain = p.domain.as_deref().unwrap_or("-");
+        let name = format!("link_share[{domain}/{}/{}]", p.server_class, p.name);
+        m.push((name, Float(p.link_share)));
     }
     m
 }
@@ -233,12 +323,17 @@ mod tests {
                 "metrics.csv",
                 "latency_histogram.csv",
                 "timeseries.csv",
+                "servers_timeline.csv",
                 "latency_cdf.png",
                 "latency_cdf.svg",
                 "throughput_latency.png",
                 "throughput_latency.svg",
                 "utilisation.png",
                 "utilisation.svg",
+                "link_share.png",
+                "link_share.svg",
+                "servers.png",
+                "servers.svg",
             ]
         );
         for p in &paths {
@@ -257,6 +352,76 @@ mod tests {
             }
         }
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn write_run_skips_charts_with_nothing_to_show() {
+        let dir = scratch_dir("write_run_skips");
+        let mut r = sample_results("no-domain");
+        for p in &mut r.pathmons {
+            p.domain = None;
+        }
+        for c in &mut r.server_classes {
+            c.servers = 0;
+        }
+        let names: Vec<_> = write_run(&dir, &r)
+            .unwrap()
+            .iter()
+            .map(|p| p.file_name().unwrap().to_str().unwrap().to_owned())
+            .collect();
+        assert!(names.contains(&"servers_timeline.csv".to_string()));
+        assert!(
+            !names.iter().any(|n| n.starts_with("link_share")),
+            "{names:?}"
+        );
+        assert!(
+            !names.iter().any(|n| n.starts_with("servers.")),
+            "{names:?}"
+        );
+        assert_eq!(names.last().unwrap(), "utilisation.svg");
+        assert!(!dir.join("link_share.png").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn write_run_is_byte_stable() {
+        // Same input, same bytes: every file except summary.json's wall-clock values, which
+        // are the same here because the input is the same.
+        let a = scratch_dir("stable_a");
+        let b = scratch_dir("stable_b");
+        let pa = write_run(&a, &sample_results("stable")).unwrap();
+        let pb = write_run(&b, &sample_results("stable")).unwrap();
+        assert_eq!(pa.len(), pb.len());
+        for (x, y) in pa.iter().zip(&pb) {
+            assert_eq!(x.file_name(), y.file_name());
+            assert!(
+                std::fs::read(x).unwrap() == std::fs::read(y).unwrap(),
+                "{} differs between two writes",
+                x.display()
+            );
+        }
+        std::fs::remove_dir_all(&a).unwrap();
+        std::fs::remove_dir_all(&b).unwrap();
+    }
+
+    #[test]
+    fn targets_group_consecutive_entries_of_one_domain_and_class() {
+        let mut r = sample_results("a");
+        let t = targets(&r);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].title(), "%DOM / SERVER-CORRECT");
+        assert_eq!(t[1].title(), "%DOM / SERVER-WRONG");
+        assert!(t.iter().all(|t| t.members.len() == 3));
+        // A PATHMON addressed directly is a target of its own.
+        let mut direct = r.pathmons[0].clone();
+        direct.domain = None;
+        direct.name = "$PM9".into();
+        r.pathmons.push(direct.clone());
+        r.pathmons.push(direct);
+        let t = targets(&r);
+        assert_eq!(t.len(), 4);
+        assert_eq!(t[3].title(), "$PM9 / SERVER-CORRECT");
+        assert_eq!(domain_targets(&r).len(), 2);
     }
 
     #[test]
@@ -351,6 +516,30 @@ mod tests {
         let runs = testdata::three_runs();
         write_run(&dir.join("run"), &runs[0]).unwrap();
         write_comparison(&dir.join("compare"), &runs).unwrap();
+        // One domain target (one panel), and four targets (two rows of panels) with twelve
+        // classes in the servers chart.
+        let mut one = testdata::sample_results("one-domain-target");
+        one.pathmons.truncate(3);
+        one.server_classes.truncate(3);
+        write_run(&dir.join("one_target"), &one).unwrap();
+        let mut four = testdata::sample_results_scaled("four-domain-targets", 1.3);
+        for (k, extra) in ["SERVER-THIRD", "SERVER-FOURTH-WITH-A-LONG-NAME"]
+            .iter()
+            .enumerate()
+        {
+            let mut shares = four.pathmons[3 * k..3 * k + 3].to_vec();
+            for p in &mut shares {
+                p.server_class = (*extra).into();
+                p.domain = Some("%DOM2".into());
+            }
+            four.pathmons.extend(shares);
+            let mut classes = four.server_classes[3 * k..3 * k + 3].to_vec();
+            for c in &mut classes {
+                c.name = (*extra).into();
+            }
+            four.server_classes.extend(classes);
+        }
+        write_run(&dir.join("four_targets"), &four).unwrap();
         let mut many = Vec::new();
         for i in 0..6 {
             let mut r = testdata::sample_results_scaled(
@@ -389,6 +578,7 @@ mod tests {
         }
         write_run(&dir.join("narrow"), &narrow).unwrap();
         println!("{}", terminal_summary(&runs[0]));
+        println!("{}", terminal_summary(&four));
         println!("{}", comparison_table(&runs));
     }
 }

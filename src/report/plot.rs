@@ -62,11 +62,17 @@ pub enum Plot<'a> {
     CompareLatencyCdf(&'a [RunResults]),
     /// One utilisation panel per scenario, same 0..100 % scale.
     CompareUtilisation(&'a [RunResults]),
+    /// Per ACS domain target, one panel: configured weight, link share and request share of
+    /// each PATHMON [%]. Empty (a "no data" note) when no send target is a domain.
+    LinkShare(&'a RunResults),
+    /// Static and dynamic servers running over time, one panel per server class name, one
+    /// colour per PATHMON.
+    Servers(&'a RunResults),
 }
 
 impl Plot<'_> {
-    /// File stem: `latency_cdf`, `throughput_latency`, `utilisation`, `compare_latency`,
-    /// `compare_throughput`, `compare_latency_cdf`, `compare_utilisation`.
+    /// File stem: `latency_cdf`, `throughput_latency`, `utilisation`, `link_share`, `servers`,
+    /// `compare_latency`, `compare_throughput`, `compare_latency_cdf`, `compare_utilisation`.
     pub fn name(&self) -> &'static str {
         match self {
             Plot::LatencyCdf(_) => "latency_cdf",
@@ -76,6 +82,8 @@ impl Plot<'_> {
             Plot::CompareThroughput(_) => "compare_throughput",
             Plot::CompareLatencyCdf(_) => "compare_latency_cdf",
             Plot::CompareUtilisation(_) => "compare_utilisation",
+            Plot::LinkShare(_) => "link_share",
+            Plot::Servers(_) => "servers",
         }
     }
 
@@ -89,6 +97,8 @@ impl Plot<'_> {
                 (1000.max(260 + 150 * runs.len() as u32), 600)
             }
             Plot::CompareUtilisation(runs) => super::compare::utilisation_size(runs.len()),
+            Plot::LinkShare(r) => super::pathway::link_share_size(r),
+            Plot::Servers(r) => super::pathway::servers_size(r),
         }
     }
 
@@ -137,6 +147,8 @@ impl Plot<'_> {
             Plot::CompareThroughput(runs) => super::compare::throughput(root, runs),
             Plot::CompareLatencyCdf(runs) => super::compare::latency_cdf(root, runs),
             Plot::CompareUtilisation(runs) => super::compare::utilisation(root, runs),
+            Plot::LinkShare(r) => super::pathway::link_share(root, r),
+            Plot::Servers(r) => super::pathway::servers(root, r),
         }
     }
 }
@@ -350,7 +362,7 @@ impl Ranged for Ticked {
 }
 
 /// The smallest 1, 2 or 5 times a power of ten at or above `raw`.
-fn nice_step(raw: f64) -> f64 {
+pub(super) fn nice_step(raw: f64) -> f64 {
     if !(raw.is_finite() && raw > 0.0) {
         return 1.0;
     }
@@ -604,14 +616,28 @@ impl CategoryLabels {
         names: &[String],
         slot: u32,
     ) -> Result<CategoryLabels, DrawingAreaErrorKind<DB::ErrorType>> {
+        let names: Vec<Vec<String>> = names.iter().map(|n| vec![n.clone()]).collect();
+        CategoryLabels::fit_lines(area, &names, slot)
+    }
+
+    /// Like [`CategoryLabels::fit`] for names of several lines (`["$PM1", "MAXSERVERS 10"]`):
+    /// each line starts a new line and is wrapped on its own.
+    pub fn fit_lines<DB: DrawingBackend>(
+        area: &Area<DB>,
+        names: &[Vec<String>],
+        slot: u32,
+    ) -> Result<CategoryLabels, DrawingAreaErrorKind<DB::ErrorType>> {
         let usable = slot.saturating_sub(6).max(1);
         let mut px = LABEL_PX;
         loop {
             let style = font(px);
             let mut lines = Vec::with_capacity(names.len());
             let mut widest = 0;
-            for n in names {
-                let wrapped = wrap(area, n, &style, usable)?;
+            for name in names {
+                let mut wrapped = Vec::new();
+                for n in name {
+                    wrapped.extend(wrap(area, n, &style, usable)?);
+                }
                 for l in &wrapped {
                     widest = widest.max(area.estimate_text_size(l, &style)?.0);
                 }
@@ -970,7 +996,7 @@ fn throughput_latency<DB: DrawingBackend>(root: &Area<DB>, r: &RunResults) -> Dr
 
 /// Shades `0..warmup_s` light grey and labels it "warm-up" (inside the band when it fits,
 /// else just right of it).
-fn shade_warmup<DB: DrawingBackend>(
+pub(super) fn shade_warmup<DB: DrawingBackend>(
     area: &Area<DB>,
     chart: &mut Chart<'_, DB>,
     x: &Axis,
@@ -1169,6 +1195,8 @@ mod tests {
             Plot::CompareThroughput(&runs),
             Plot::CompareLatencyCdf(&runs),
             Plot::CompareUtilisation(&runs),
+            Plot::LinkShare(&r),
+            Plot::Servers(&r),
         ];
         for p in plots {
             let a = p.to_svg().unwrap();
@@ -1189,6 +1217,10 @@ mod tests {
         r.latency_histogram.clear();
         r.timeseries.clear();
         r.processors.clear();
+        r.pathmons.clear();
+        for c in &mut r.server_classes {
+            c.timeline.clear();
+        }
         let runs = vec![r.clone()];
         for p in [
             Plot::LatencyCdf(&r),
@@ -1200,6 +1232,8 @@ mod tests {
             Plot::CompareUtilisation(&runs),
             Plot::CompareLatency(&[]),
             Plot::CompareUtilisation(&[]),
+            Plot::LinkShare(&r),
+            Plot::Servers(&r),
         ] {
             let svg = p.to_svg().unwrap();
             assert!(svg.contains("<svg"), "{}", p.name());

@@ -4,11 +4,13 @@
 
 use std::fmt::Write as _;
 
-use super::{busiest_processor, conservation_ok};
+use super::{Target, busiest_processor, conservation_ok, domain_targets, fmt_weight};
 use crate::stats::{ProcessorResult, RunResults};
 
 /// A dozen lines describing one run: what ran, how long, what happened to the requests, how
-/// fast they went and where the CPU time went. Ends with a newline.
+/// fast they went and where the CPU time went; then one line per ACS domain target with each
+/// PATHMON's link share against its weight, and Pathsend errors when there were any. Ends with
+/// a newline.
 pub fn terminal_summary(r: &RunResults) -> String {
     let q = &r.requests;
     let l = &r.latency_ms;
@@ -82,7 +84,70 @@ pub fn terminal_summary(r: &RunResults) -> String {
     if q.syn_drops > 0 {
         let _ = writeln!(s, "SYN drops   {} (listen backlog full)", q.syn_drops);
     }
+    for t in domain_targets(r) {
+        let _ = writeln!(s, "domain      {}", link_share_line(&t));
+    }
+    let e = &r.pathsend_errors;
+    if e.e904 > 0 || e.e905 > 0 || e.e916 > 0 {
+        let _ = writeln!(
+            s,
+            "pathsend    errors 904 {} (timeout), 905 {} (no link), 916 {} (server creation)",
+            e.e904, e.e905, e.e916
+        );
+    }
+    if let Some(xm) = &r.pathway_xm {
+        for pm in &xm.pathmons {
+            let backup = pm.backup.map_or_else(|| "-".to_string(), |b| b.to_string());
+            let _ = writeln!(
+                s,
+                "pathmon     {} cpu {}/{backup}: TCPs {} (weight {}), {} requests ({:.1} %)",
+                pm.name,
+                pm.primary,
+                pm.tcps.join(" "),
+                pm.total_weight,
+                pm.requests,
+                pm.request_share
+            );
+        }
+        for t in &xm.tcps {
+            let backup = t.backup.map_or_else(|| "-".to_string(), |b| b.to_string());
+            let _ = writeln!(
+                s,
+                "tcp         {} cpu {}/{backup} on {}: {} terms (weight {}), {} requests ({:.1} %), busy {:.1} %",
+                t.name,
+                t.primary,
+                t.pathmon,
+                t.terms.len(),
+                t.total_weight,
+                t.requests,
+                t.request_share,
+                100.0 * t.busy_ratio
+            );
+        }
+        let _ = writeln!(
+            s,
+            "xm balance  relative workload spread {:.3} (0 = every TCP the same weight)",
+            xm.relative_workload_spread
+        );
+    }
     s
+}
+
+/// `%DOM / SERVER-WRONG: links $PM1 10.0 % (w 50), $PM2 47.5 % (w 10), $PM3 42.5 % (w 40)`.
+fn link_share_line(t: &Target<'_>) -> String {
+    let members: Vec<String> = t
+        .members
+        .iter()
+        .map(|m| {
+            format!(
+                "{} {:.1} % (w {})",
+                m.name,
+                m.link_share,
+                fmt_weight(m.weight)
+            )
+        })
+        .collect();
+    format!("{}: links {}", t.title(), members.join(", "))
 }
 
 /// `cpu3 at 63.2 % busy (tcpip 40.1 %)`: the processor and the kind that used most of it.
@@ -106,7 +171,7 @@ fn busiest_line(p: &ProcessorResult) -> String {
 /// Ends with a newline; columns are separated by at least two spaces.
 pub fn comparison_table(runs: &[RunResults]) -> String {
     type Cell = fn(&RunResults) -> String;
-    let rows: [(&str, Cell); 14] = [
+    let rows: [(&str, Cell); 15] = [
         ("seed", |r| r.seed.to_string()),
         ("throughput [requests/s]", |r| {
             format!("{:.2}", r.throughput_per_s)
@@ -131,6 +196,9 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
         ("failed", |r| r.requests.failed.to_string()),
         ("in flight", |r| r.requests.in_flight.to_string()),
         ("SYN drops", |r| r.requests.syn_drops.to_string()),
+        ("Pathsend errors 905", |r| {
+            r.pathsend_errors.e905.to_string()
+        }),
     ];
     let header: Vec<String> = runs.iter().map(|r| r.scenario.clone()).collect();
     let cells: Vec<(&str, Vec<String>)> = rows
@@ -208,11 +276,28 @@ mod tests {
             "8.00 IPC hops per request",
             "cpu0 at 82.0 % busy (mostly tcpip 45.0 %)",
             "SYN drops   12",
+            "domain      %DOM / SERVER-CORRECT: links $PM1 50.0 % (w 50), $PM2 10.5 % (w 10), \
+             $PM3 39.5 % (w 40)",
+            "domain      %DOM / SERVER-WRONG: links $PM1 10.0 % (w 50), $PM2 47.5 % (w 10), \
+             $PM3 42.5 % (w 40)",
+            "pathsend    errors 904 2 (timeout), 905 1 (no link), 916 0 (server creation)",
         ];
         for e in expected {
             assert!(s.contains(e), "missing {e:?} in\n{s}");
         }
-        assert!(s.lines().count() <= 13, "{s}");
+        assert!(s.lines().count() <= 16, "{s}");
+    }
+
+    #[test]
+    fn summary_omits_direct_targets_and_zero_errors() {
+        let mut r = sample_results("a");
+        for p in &mut r.pathmons {
+            p.domain = None;
+        }
+        r.pathsend_errors = Default::default();
+        let s = terminal_summary(&r);
+        assert!(!s.contains("domain "), "{s}");
+        assert!(!s.contains("pathsend"), "{s}");
     }
 
     #[test]
@@ -251,6 +336,11 @@ mod tests {
             "{p99}"
         );
         assert!(t.contains("busiest processor busy [%]"));
+        assert!(t.contains("Pathsend errors 905"));
+        assert!(
+            !t.contains("link_share"),
+            "link shares are for CSV and JSON only"
+        );
         // Right-aligned columns: every line is exactly as wide as the header.
         let width = lines[0].len();
         assert_eq!(

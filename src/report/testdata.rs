@@ -1,15 +1,20 @@
 //! Synthetic `RunResults` built by hand, so report tests need no simulation.
 //!
 //! The numbers are plausible, not simulated: four processors, a TCP/IP process and a listener
-//! in each, one server class, log-spaced latency buckets and a 60 s time series with a 10 s
-//! warm-up ramp. They satisfy the invariants reports rely on (conservation, busy parts summing
-//! to the processor's busy ratio, a cumulative histogram ending at 1).
+//! in each, log-spaced latency buckets and a 60 s time series with a 10 s warm-up ramp. Pathway
+//! is the seed example of the ACS domain `%DOM = $PM1:50, $PM2:10, $PM3:40`: server class
+//! SERVER-CORRECT has MAXSERVERS 10/2/8 in the three PATHMONs (links follow the weights),
+//! SERVER-WRONG has 2/10/8 ($PM1 cannot take its 50 %, the others absorb it). They satisfy the
+//! invariants reports rely on (conservation, busy parts summing to the processor's busy ratio,
+//! a cumulative histogram ending at 1, link and request shares of a target summing to 100 %,
+//! static + dynamic servers never above MAXSERVERS).
 
 use std::path::PathBuf;
 
 use crate::stats::{
-    HistogramBucket, KindShare, LatencySummary, ListenerResult, PifResult, ProcessResult,
-    ProcessorResult, RequestCounts, RunResults, ServerClassResult, TimeSample,
+    HistogramBucket, KindShare, LatencySummary, ListenerResult, PathmonShare, PathsendErrors,
+    PifResult, ProcessResult, ProcessorResult, RequestCounts, RunResults, ServerClassResult,
+    ServerSample, TimeSample,
 };
 
 /// A run named `name` at the reference load.
@@ -176,16 +181,22 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
                 ready_wait_ms_mean: 0.03,
             },
         ],
-        server_classes: vec![ServerClassResult {
-            name: "A,B".into(), // a comma, to check CSV quoting
-            servers: 4,
-            completed: 24_000,
-            latency_ms_mean: 2.1,
-            queue_wait_ms_mean: 0.4,
-            queue_length_mean: 0.25,
-            queue_length_max: 9,
-            server_busy_ratio: 0.5,
-        }],
+        server_classes: DOMAIN
+            .iter()
+            .flat_map(|t| {
+                t.members
+                    .iter()
+                    .map(move |m| class_result(t.class, m, load))
+            })
+            .collect(),
+        pathmons: DOMAIN.iter().flat_map(target_shares).collect(),
+        pathsend_errors: PathsendErrors {
+            // The three failed requests: SERVER-WRONG's 904s at $PM1, and one 905.
+            e904: 2,
+            e905: 1,
+            e916: 0,
+        },
+        pathway_xm: None,
         listeners: vec![ListenerResult {
             name: "$DIST-0".into(),
             processor: 0,
@@ -201,5 +212,141 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
         }],
         latency_histogram,
         timeseries,
+    }
+}
+
+/// One send target of the sample domain: a server class and its PATHMONs.
+struct Target {
+    class: &'static str,
+    members: [Member; 3],
+}
+
+/// A PATHMON of the sample domain, with what it defines and what it got.
+struct Member {
+    pathmon: &'static str,
+    weight: f64,
+    maxservers: u32,
+    numstatic: u32,
+    links_granted: u64,
+    requests: u64,
+}
+
+const fn member(
+    pathmon: &'static str,
+    weight: f64,
+    (maxservers, numstatic): (u32, u32),
+    links_granted: u64,
+    requests: u64,
+) -> Member {
+    Member {
+        pathmon,
+        weight,
+        maxservers,
+        numstatic,
+        links_granted,
+        requests,
+    }
+}
+
+/// `%DOM = $PM1:50, $PM2:10, $PM3:40`. Links of SERVER-CORRECT follow the weights
+/// (100 : 21 : 79 of 200); SERVER-WRONG's $PM1 is full at 2 servers, so $PM2 and $PM3 take
+/// the rest (20 : 95 : 85 of 200, the brief's 10.0 / 47.5 / 42.5 %).
+const DOMAIN: [Target; 2] = [
+    Target {
+        class: "SERVER-CORRECT",
+        members: [
+            member("$PM1", 50.0, (10, 4), 100, 7_480),
+            member("$PM2", 10.0, (2, 1), 21, 1_520),
+            member("$PM3", 40.0, (8, 3), 79, 6_000),
+        ],
+    },
+    Target {
+        class: "SERVER-WRONG",
+        members: [
+            member("$PM1", 50.0, (2, 2), 20, 1_500),
+            member("$PM2", 10.0, (10, 2), 95, 7_120),
+            member("$PM3", 40.0, (8, 3), 85, 6_380),
+        ],
+    },
+];
+
+/// The `PathmonShare` rows of one target: shares of its totals, in member order.
+fn target_shares(t: &Target) -> Vec<PathmonShare> {
+    let links: u64 = t.members.iter().map(|m| m.links_granted).sum();
+    let requests: u64 = t.members.iter().map(|m| m.requests).sum();
+    t.members
+        .iter()
+        .map(|m| {
+            let link_share = 100.0 * m.links_granted as f64 / links as f64;
+            PathmonShare {
+                domain: Some("%DOM".into()),
+                name: m.pathmon.into(),
+                server_class: t.class.into(),
+                weight: m.weight,
+                maxservers: m.maxservers,
+                links_granted: m.links_granted,
+                link_share,
+                deviation_pp: (link_share - m.weight).abs(),
+                requests: m.requests,
+                request_share: 100.0 * m.requests as f64 / requests as f64,
+            }
+        })
+        .collect()
+}
+
+/// A class in one PATHMON: static servers from t = 0, dynamic ones created during the warm-up
+/// ramp (more under more `load`, never past MAXSERVERS) and deleted in the last 5 s.
+fn class_result(class: &str, m: &Member, load: f64) -> ServerClassResult {
+    let dynamic_max = u64::from(m.maxservers - m.numstatic);
+    let timeline: Vec<ServerSample> = (0..=60)
+        .map(|i| {
+            let t_s = f64::from(i);
+            let ramp = (t_s / 8.0).min(1.0) * if i > 55 { 0.0 } else { 1.0 };
+            let wobble = 0.8 + 0.2 * (t_s * 0.9 + f64::from(m.maxservers)).sin();
+            let dynamic_servers =
+                ((dynamic_max as f64 * ramp * wobble * load).round() as u64).min(dynamic_max);
+            let static_servers = u64::from(m.numstatic);
+            ServerSample {
+                t_s,
+                static_servers,
+                dynamic_servers,
+                links: static_servers + dynamic_servers,
+            }
+        })
+        .collect();
+    let mean = |f: fn(&ServerSample) -> u64| {
+        timeline[10..].iter().map(|s| f(s) as f64).sum::<f64>() / (timeline.len() - 10) as f64
+    };
+    let dynamic_servers_max = timeline
+        .iter()
+        .map(|s| s.dynamic_servers)
+        .max()
+        .unwrap_or(0);
+    ServerClassResult {
+        name: class.into(),
+        pathmon: m.pathmon.into(),
+        servers: m.maxservers,
+        numstatic: m.numstatic,
+        completed: m.requests * 5 / 6,
+        latency_ms_mean: 2.1 * load,
+        queue_wait_ms_mean: 0.4 * load,
+        queue_length_mean: 0.25,
+        queue_length_max: 9,
+        server_busy_ratio: 0.5,
+        requests: m.requests,
+        links_granted: m.links_granted,
+        links_held_mean: mean(|s| s.links),
+        links_held_max: timeline.iter().map(|s| s.links).max().unwrap_or(0),
+        servers_static_mean: mean(|s| s.static_servers),
+        servers_dynamic_mean: mean(|s| s.dynamic_servers),
+        servers_dynamic_max: dynamic_servers_max,
+        dynamic_created: dynamic_servers_max + 3,
+        dynamic_deleted: dynamic_servers_max + 3,
+        errors_904: if class == "SERVER-WRONG" && m.pathmon == "$PM1" {
+            2
+        } else {
+            0
+        },
+        timeline,
     }
 }

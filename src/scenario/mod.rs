@@ -8,10 +8,13 @@
 //!    and column;
 //! 4. validate raw -> typed (`validate.rs`), collecting every problem rather than stopping at the
 //!    first, each with its field path and, found by walking a span-keeping `toml_edit` parse of
-//!    the same text, its line and column.
+//!    the same text, its line and column;
+//! 5. for a valid scenario, [`warnings`] (`check.rs`) gives configuration advice: ACS domain
+//!    weights that do not follow MAXSERVERS, server classes whose servers are all dynamic.
 //!
 //! `scenarios/README.md` is the reference manual of the format.
 
+mod check;
 mod overrides;
 pub mod raw;
 mod types;
@@ -24,6 +27,7 @@ use std::path::Path;
 
 use toml_edit::{Item, Table, Value};
 
+pub use check::warnings;
 use overrides::Segment;
 pub use types::*;
 pub use units::{parse_bandwidth, parse_duration, parse_rate};

@@ -34,16 +34,28 @@ pub struct RawScenario {
     pub message_system: Option<RawMessageSystem>,
     /// `[lan]`: LAN adapters. Optional; every field has a default.
     pub lan: Option<RawLan>,
-    /// `[tcpip]`: the TCP/IP subsystem. Required.
+    /// `[tcpip]`: the TCP/IP subsystem. Required when there is a `[[listener]]`; without
+    /// listeners (Pathway/XM scenarios) it defaults to the parallel stack with every default.
     pub tcpip: Option<RawTcpIp>,
-    /// `[[listener]]`: listener processes. At least one.
+    /// `[[listener]]`: listener processes. At least one with a `[workload]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub listener: Vec<RawListener>,
-    /// `[[server_class]]`: Pathway server classes. At least one.
+    /// `[[pathmon]]`: PATHMONs. Optional: without any, one PATHMON `$PM` in processor 0 with
+    /// every default is created.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pathmon: Vec<RawPathmon>,
+    /// `[[domain]]`: ACS Pathway domains. Optional.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domain: Vec<RawDomain>,
+    /// `[[server_class]]`: Pathway server classes, each in one PATHMON. At least one with a
+    /// `[workload]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub server_class: Vec<RawServerClass>,
-    /// `[workload]`: the clients. Required.
+    /// `[workload]`: TCP/IP clients. Exactly one of `[workload]` and `[pathway_xm]`.
     pub workload: Option<RawWorkload>,
+    /// `[pathway_xm]`: Pathway/XM terminals, TCPs and generated PATHMONs. Exactly one of
+    /// `[workload]` and `[pathway_xm]`.
+    pub pathway_xm: Option<RawPathwayXm>,
 }
 
 /// `[run]`: run control.
@@ -160,17 +172,70 @@ pub struct RawListener {
     pub priority: Option<u32>,
 }
 
-/// `[[server_class]]`: a Pathway server class.
+/// `[[pathmon]]`: a PATHMON process pair, which owns server classes and grants links.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPathmon {
+    /// Process name, e.g. `"$PM1"`. Required, unique.
+    pub name: Option<String>,
+    /// Processor of the primary \[processor number\]. Required, must exist.
+    pub processor: Option<u32>,
+    /// Processor of the backup \[processor number\]. Optional; must exist and differ from
+    /// `processor`.
+    pub backup: Option<u32>,
+    /// CPU to grant one link \[duration\]. Default `"200us"` (placeholder).
+    pub grant_cpu: Option<String>,
+    /// Time to create a dynamic server process \[duration\]. Default `"200ms"` (placeholder).
+    pub process_creation: Option<String>,
+    /// Scheduling priority \[1..=199\]. Default 170.
+    pub priority: Option<u32>,
+}
+
+/// `[[domain]]`: an ACS Pathway domain (an ACSCTL `[Pathway Domain]` entry).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDomain {
+    /// Domain name, e.g. `"%DOM"`. Required, unique, starts with `%`.
+    pub name: Option<String>,
+    /// Members in ACSCTL syntax, `"$PM1:50"` or `"$PM1"` \[names with optional integer
+    /// weights\]. Required: 1 to 4 `[[pathmon]]` names, no repeats; weights 0..=100 totalling
+    /// 100, members without a weight sharing what the others leave of 100 equally.
+    pub pathmons: Option<Vec<String>>,
+}
+
+/// `[[server_class]]` (and `[[pathway_xm.server_class]]`): a Pathway server class with its
+/// TS/MP attributes. Defaults are TS/MP's.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawServerClass {
-    /// Server class name, e.g. `"A"`. Required, unique.
+    /// Server class name, e.g. `"A"`. Required; unique within its PATHMON.
     pub name: Option<String>,
-    /// Processors the server processes are spread over \[processor numbers\]. Default `[]`; each
-    /// must exist.
-    pub processors: Option<Vec<u32>>,
-    /// Server processes, placed round-robin over `processors` \[count\]. Default 0.
-    pub servers: Option<u32>,
+    /// The `[[pathmon]]` that owns the class \[name\]. Default: the only PATHMON (the implicit
+    /// `$PM` when there is no `[[pathmon]]`); required when there are several. Not allowed in
+    /// `[[pathway_xm.server_class]]`.
+    pub pathmon: Option<String>,
+    /// MAXSERVERS: most server processes at once \[count\]. Default 1, 0..=4095.
+    pub maxservers: Option<u32>,
+    /// NUMSTATIC: static servers, started with the class \[count\]. Default 0, <= `maxservers`.
+    pub numstatic: Option<u32>,
+    /// MAXLINKS: most links to one server from all link managers \[count\]. Default unlimited,
+    /// 1..=4095.
+    pub maxlinks: Option<u32>,
+    /// LINKDEPTH: most links one link manager holds to one server \[count\]. Default 1,
+    /// 1..=255, <= `maxlinks`.
+    pub linkdepth: Option<u32>,
+    /// CREATEDELAY \[duration\]. Default `"1min"`, at most 16383s.
+    pub createdelay: Option<String>,
+    /// DELETEDELAY \[duration\]. Default `"10min"`, at most 16383s.
+    pub deletedelay: Option<String>,
+    /// TIMEOUT of a send to a server \[duration\]. Default none, > 0, at most 16383s.
+    pub timeout: Option<String>,
+    /// CPUS: processors the servers are placed on, in order \[processor numbers\]. Default `[]`
+    /// (in `[[pathway_xm.server_class]]`: the server node's processors with weight > 0);
+    /// non-empty when `maxservers` > 0; each must exist.
+    pub cpus: Option<Vec<u32>>,
+    /// AUTORESTART \[count\]. Default 0, 0..=32767.
+    pub autorestart: Option<u32>,
     /// CPU demand of one request \[distribution of durations\]. Required.
     pub service: Option<RawDist>,
     /// Non-CPU time a request holds its server (disc I/O) \[distribution of durations\].
@@ -205,9 +270,105 @@ pub struct RawWorkload {
     pub request_bytes: Option<u32>,
     /// Reply message size \[bytes\]. Default 4096.
     pub reply_bytes: Option<u32>,
+    /// Where distributors send Pathsend requests: a `[[domain]]` or `[[pathmon]]` name
+    /// \[name\]. Default: the only domain when there is exactly one, else the only PATHMON.
+    pub send_to: Option<String>,
     /// Transaction mix: server class name -> relative weight (> 0), normalised to sum 1.
-    /// Required, non-empty. Sorted by name, so the order never depends on the file.
+    /// Required, non-empty; each name must be a class of the `send_to` PATHMON, or of at least
+    /// one PATHMON of the `send_to` domain. Sorted by name, so the order never depends on the
+    /// file.
     pub mix: Option<BTreeMap<String, f64>>,
+}
+
+/// `[pathway_xm]`: a Pathway/XM environment, terminals (TERM objects) served by TCPs under
+/// generated PATHMONs.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPathwayXm {
+    /// The node whose processors run the server processes \[name of a `[[pathway_xm.node]]`\].
+    /// Required.
+    pub server_node: Option<String>,
+    /// Transaction mix: `[[pathway_xm.server_class]]` name -> relative weight (> 0), normalised
+    /// to sum 1. Required, non-empty.
+    pub mix: Option<BTreeMap<String, f64>>,
+    /// `[[pathway_xm.node]]`: logical nodes. At least one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub node: Vec<RawXmNode>,
+    /// `[pathway_xm.pathmon]`: how PATHMONs are generated. Required.
+    pub pathmon: Option<RawXmPathmon>,
+    /// `[[pathway_xm.tcp_template]]`: TCP templates. At least one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tcp_template: Vec<RawTcpTemplate>,
+    /// `[[pathway_xm.term]]`: groups of terminals. At least one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub term: Vec<RawTerm>,
+    /// `[[pathway_xm.server_class]]`: server classes replicated into every generated PATHMON.
+    /// At least one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub server_class: Vec<RawServerClass>,
+}
+
+/// `[[pathway_xm.node]]`: a logical node (NODE object).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawXmNode {
+    /// NODE name. Required, unique.
+    pub name: Option<String>,
+    /// CPU distribution, `"cpu:weight"` or `"cpu"` (weight 1); a bare integer is accepted for
+    /// `"cpu"` \[processors with weights\]. Required, non-empty; each processor exists, no
+    /// repeats; at least one weight > 0 (weight 0: used only after a failure).
+    pub cpus: Option<Vec<NameOrNumber>>,
+}
+
+/// `[pathway_xm.pathmon]`: how Pathway/XM generates PATHMONs.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawXmPathmon {
+    /// The node whose CPU distribution places the PATHMONs \[node name\]. Required.
+    pub node: Option<String>,
+    /// Most TCPs one PATHMON controls \[count\]. Default 4, >= 1.
+    pub maxtcps: Option<u32>,
+    /// CPU to grant one link \[duration\]. Default `"200us"` (placeholder).
+    pub grant_cpu: Option<String>,
+    /// Time to create a dynamic server process \[duration\]. Default `"200ms"` (placeholder).
+    pub process_creation: Option<String>,
+    /// Scheduling priority of the PATHMONs \[1..=199\]. Default 170.
+    pub priority: Option<u32>,
+}
+
+/// `[[pathway_xm.tcp_template]]`: what each TCP of a set of terminals looks like.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTcpTemplate {
+    /// Template name. Required, unique.
+    pub name: Option<String>,
+    /// The node whose CPU distribution places the TCPs \[node name\]. Required.
+    pub node: Option<String>,
+    /// MAXTERMS: most terminals one TCP serves \[count\]. Default 32, >= 1.
+    pub maxterms: Option<u32>,
+    /// MAXSERVERPROCESSES: most server links one TCP holds \[count\]. Default 64, >= 1.
+    pub maxserverprocesses: Option<u32>,
+    /// TCP CPU per request and again per reply \[duration\]. Default `"300us"` (placeholder).
+    pub handle_cpu: Option<String>,
+    /// Scheduling priority of the TCPs \[1..=199\]. Default 160.
+    pub priority: Option<u32>,
+}
+
+/// `[[pathway_xm.term]]`: a group of `count` terminals (TERM objects).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTerm {
+    /// TERM name; with `count` > 1 the terminals are `<name>-001`, `<name>-002`, ... Required;
+    /// the expanded names must be unique.
+    pub name: Option<String>,
+    /// Terminals in the group \[count\]. Default 1, >= 1.
+    pub count: Option<u32>,
+    /// The `[[pathway_xm.tcp_template]]` of their TCPs \[name\]. Required.
+    pub template: Option<String>,
+    /// WEIGHT: relative workload of one terminal \[count\]. Default 1, >= 1.
+    pub weight: Option<u32>,
+    /// Think time between a reply and the next request \[distribution of durations\]. Required.
+    pub think: Option<RawDist>,
 }
 
 /// A distribution of durations: `{ dist = "exponential", mean = "120us" }`.
@@ -265,5 +426,41 @@ impl<'de> Deserialize<'de> for OneOrMany {
         }
 
         deserializer.deserialize_any(OneOrManyVisitor)
+    }
+}
+
+/// A string that may also be written as an integer (`5` = `"5"`), for lists such as
+/// `cpus = ["1:50", 2]`.
+///
+/// Hand-written rather than an untagged enum so toml's error spans survive.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct NameOrNumber(pub String);
+
+impl<'de> Deserialize<'de> for NameOrNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NameOrNumberVisitor;
+
+        impl Visitor<'_> for NameOrNumberVisitor {
+            type Value = NameOrNumber;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string such as \"1:50\" or an integer")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<NameOrNumber, E> {
+                Ok(NameOrNumber(v.to_string()))
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<NameOrNumber, E> {
+                Ok(NameOrNumber(v.to_string()))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<NameOrNumber, E> {
+                Ok(NameOrNumber(v.to_string()))
+            }
+        }
+
+        deserializer.deserialize_any(NameOrNumberVisitor)
     }
 }

@@ -6,7 +6,9 @@
 //! replaced by a placeholder so checking can go on, and comparisons involving it are skipped,
 //! so one mistake is reported once and not again as a cascade. The typed vectors stay aligned
 //! with the file's arrays (`listeners[i]` is `listener[i]`), which is what lets later checks
-//! name fields by index.
+//! name fields by index. Two exceptions, by design: a file without `[[pathmon]]` gets the
+//! implicit `$PM` in `pathmons`, and `[[pathway_xm.term]]` groups expand into one `Term` per
+//! terminal.
 //!
 //! [`Scenario::check`] runs the same rules on a `Scenario` built in Rust, by turning it back
 //! into the raw form: one rule set, two entry points.
@@ -29,6 +31,27 @@ const PRIORITY_MAX: u32 = 199;
 const PARALLEL_BACKLOG_MAX: u32 = 5;
 /// Bounds the time series: `duration / sample_interval` buckets at most.
 const MAX_SAMPLES: u64 = 10_000;
+/// The PATHMON a file without `[[pathmon]]` gets (in processor 0, every default).
+const IMPLICIT_PATHMON: &str = "$PM";
+/// PATHMON CPU per link grant. PLACEHOLDER: no manual publishes it.
+const GRANT_CPU_DEFAULT: &str = "200us";
+/// Creating a dynamic server process. PLACEHOLDER: no manual publishes it.
+const PROCESS_CREATION_DEFAULT: &str = "200ms";
+/// PATHMON priority: above TCPs (160) and servers (150), as Pathway/XM orders them (PATHMON at
+/// the NODE's PRI, TCPs at PRI-5, servers at PRI-10).
+const PATHMON_PRIORITY_DEFAULT: u8 = 170;
+/// ACS: at most 4 PATHMONs in a Pathway domain.
+const MAX_DOMAIN_PATHMONS: usize = 4;
+/// TS/MP: MAXSERVERS, NUMSTATIC and MAXLINKS are at most 4095.
+const MAX_SERVERS: u32 = 4095;
+/// TS/MP: LINKDEPTH is at most 255.
+const MAX_LINKDEPTH: u32 = 255;
+/// TS/MP: AUTORESTART is at most 32767.
+const MAX_AUTORESTART: u32 = 32_767;
+/// TS/MP: CREATEDELAY, DELETEDELAY and TIMEOUT are at most 16383 s.
+const ATTRIBUTE_TIME_MAX: SimDuration = SimDuration::from_secs(16_383);
+/// Bounds the expansion of `[[pathway_xm.term]]` groups (memory, not a Pathway limit).
+const MAX_TERMS: u64 = 1_000_000;
 
 /// Distribution names and the parameters each takes, in the order messages list them.
 const DISTS: &[(&str, &[&str])] = &[
@@ -49,20 +72,47 @@ pub(super) fn validate(raw: &RawScenario) -> (Option<Scenario>, Vec<Finding>) {
     c.processors = processors;
     let message_system = c.message_system(raw.message_system.as_ref());
     let lan = c.lan(raw.lan.as_ref());
-    let (tcpip, stack) = c.tcpip(raw.tcpip.as_ref());
+    let (tcpip, stack) = c.tcpip(raw.tcpip.as_ref(), !raw.listener.is_empty());
     let process_names = match (stack, &raw.tcpip) {
         (Some(StackKind::Conventional), Some(t)) => {
             t.process.iter().flatten().map(|p| p.name.clone()).collect()
         }
         _ => Vec::new(),
     };
-    let listeners = c.listeners(&raw.listener, stack, &process_names);
-    let server_classes = c.server_classes(&raw.server_class);
-    let workload = c.workload(raw.workload.as_ref(), &raw.listener, &raw.server_class);
+    let with_workload = raw.workload.is_some();
+    let listeners = c.listeners(&raw.listener, stack, &process_names, with_workload);
+    let pathmons = c.pathmons(&raw.pathmon);
+    let domains = c.domains(&raw.domain, &pathmons);
+    let (server_classes, class_pathmons) =
+        c.server_classes(&raw.server_class, &pathmons, with_workload);
+    let pathway = PathwayNames {
+        pathmons: &pathmons,
+        domains: &domains,
+        classes: &server_classes,
+        class_pathmons: &class_pathmons,
+    };
+    let workload = raw
+        .workload
+        .as_ref()
+        .map(|w| c.workload(w, &raw.listener, &pathway));
+    let pathway_xm = raw.pathway_xm.as_ref().map(|x| c.pathway_xm(x));
+    match (&raw.workload, &raw.pathway_xm) {
+        (None, None) => c.err(
+            "workload",
+            "missing table [workload] or [pathway_xm]; add [workload] (TCP/IP clients through listeners, with kind, an arrival rate or clients, and a mix) or [pathway_xm] (terminals through TCPs)",
+        ),
+        (Some(_), Some(_)) => c.err(
+            "pathway_xm",
+            "a scenario has either [workload] (TCP/IP clients) or [pathway_xm] (Pathway/XM terminals), not both; remove one",
+        ),
+        _ => {}
+    }
     if let Some(stack) = stack {
         c.port_conflicts(&raw.listener, &listeners, stack, &process_names);
     }
-    c.distributor_needs_servers(raw, &listeners, &server_classes, &workload);
+    if let (Some(w), Some((workload, send_to))) = (&raw.workload, &workload) {
+        c.distributor_needs_servers(raw, w, &listeners, workload, *send_to, &pathway);
+    }
     let scenario = Scenario {
         name,
         description: raw.description.clone().unwrap_or_default(),
@@ -72,8 +122,11 @@ pub(super) fn validate(raw: &RawScenario) -> (Option<Scenario>, Vec<Finding>) {
         lan,
         tcpip,
         listeners,
+        pathmons,
+        domains,
         server_classes,
-        workload,
+        workload: workload.map(|(w, _)| w),
+        pathway_xm,
     };
     let findings = c.findings;
     (findings.is_empty().then_some(scenario), findings)
@@ -86,6 +139,8 @@ struct Checker {
     /// Valid processor count, `None` while unknown or invalid (then references are not
     /// checked: every one would be a spurious problem).
     processors: Option<u32>,
+    /// True when the file has no `[[pathmon]]` and the implicit `$PM` stands in.
+    implicit_pathmon: bool,
 }
 
 impl Checker {
@@ -397,9 +452,17 @@ impl Checker {
         }
     }
 
-    /// Returns the TCP/IP subsystem and the stack kind when it is valid.
-    fn tcpip(&mut self, raw: Option<&RawTcpIp>) -> (TcpIp, Option<StackKind>) {
+    /// Returns the TCP/IP subsystem and the stack kind when it is valid. Without listeners the
+    /// table may be left out: the parallel stack with every default, which nothing uses.
+    fn tcpip(&mut self, raw: Option<&RawTcpIp>, has_listeners: bool) -> (TcpIp, Option<StackKind>) {
         let missing = raw.is_none();
+        if missing && !has_listeners {
+            let unused = RawTcpIp {
+                stack: Some("parallel".to_string()),
+                ..RawTcpIp::default()
+            };
+            return self.tcpip(Some(&unused), false);
+        }
         if missing {
             self.err("tcpip", "missing table [tcpip]; add it with stack = \"conventional\" or stack = \"parallel\"");
         }
@@ -494,8 +557,9 @@ impl Checker {
         raw: &[RawListener],
         stack: Option<StackKind>,
         process_names: &[Option<String>],
+        with_workload: bool,
     ) -> Vec<Listener> {
-        if raw.is_empty() {
+        if raw.is_empty() && with_workload {
             self.err(
                 "listener",
                 "no listeners; add at least one [[listener]] with name, model and processors",
@@ -658,84 +722,489 @@ impl Checker {
         }
     }
 
-    /// Server classes, aligned with the file's `[[server_class]]` array.
-    fn server_classes(&mut self, raw: &[RawServerClass]) -> Vec<ServerClass> {
+    /// PATHMONs, aligned with the file's `[[pathmon]]` array; without any, the implicit `$PM`
+    /// in processor 0 with every default.
+    fn pathmons(&mut self, raw: &[RawPathmon]) -> Vec<Pathmon> {
         if raw.is_empty() {
-            self.err(
-                "server_class",
-                "no server classes; add at least one [[server_class]] with name and service",
-            );
+            self.implicit_pathmon = true;
+            let grant_cpu = self.duration("pathmon", None, GRANT_CPU_DEFAULT);
+            let process_creation = self.duration("pathmon", None, PROCESS_CREATION_DEFAULT);
+            return vec![Pathmon {
+                name: IMPLICIT_PATHMON.to_string(),
+                processor: 0,
+                backup: None,
+                grant_cpu,
+                process_creation,
+                priority: PATHMON_PRIORITY_DEFAULT,
+            }];
         }
         let mut seen = HashMap::new();
-        let mut classes = Vec::new();
-        for (k, class) in raw.iter().enumerate() {
-            let field = format!("server_class[{k}]");
-            let name = self.required_name(
-                &format!("{field}.name"),
-                class.name.as_ref(),
-                "name = \"A\"",
-            );
-            self.unique(&mut seen, &name, &format!("{field}.name"), "server class");
-            let processors = class.processors.clone().unwrap_or_default();
-            for (j, &p) in processors.iter().enumerate() {
-                self.processor(&format!("{field}.processors[{j}]"), p);
-            }
-            let servers = class.servers.unwrap_or(0);
-            if servers >= 1 && processors.is_empty() {
-                self.err(
-                    format!("{field}.processors"),
-                    format!("server class `{name}` has {servers} server(s) but no processors to run them on; list processors, e.g. processors = [0, 1]"),
-                );
-            }
-            let service = match &class.service {
+        let mut pathmons = Vec::new();
+        for (i, p) in raw.iter().enumerate() {
+            let field = format!("pathmon[{i}]");
+            let name =
+                self.required_name(&format!("{field}.name"), p.name.as_ref(), "name = \"$PM1\"");
+            self.unique(&mut seen, &name, &format!("{field}.name"), "PATHMON");
+            let processor = match p.processor {
                 None => {
                     self.err(
-                        format!("{field}.service"),
-                        "missing `service`; write e.g. service = { dist = \"exponential\", mean = \"120us\" }",
+                        format!("{field}.processor"),
+                        "missing `processor`; write the processor of the primary, e.g. processor = 0",
                     );
-                    None
+                    0
                 }
-                Some(d) => self.dist(&format!("{field}.service"), d),
+                Some(n) => {
+                    self.processor(&format!("{field}.processor"), n);
+                    n
+                }
             };
-            let io = class
-                .io
-                .as_ref()
-                .and_then(|d| self.dist(&format!("{field}.io"), d));
-            classes.push(ServerClass {
+            if let Some(b) = p.backup {
+                self.processor(&format!("{field}.backup"), b);
+                if p.processor == Some(b) {
+                    self.err(
+                        format!("{field}.backup"),
+                        format!("the backup must run in another processor than the primary (a process pair survives the loss of one processor); both are {b}"),
+                    );
+                }
+            }
+            pathmons.push(Pathmon {
                 name,
-                processors,
-                servers,
-                service: service.unwrap_or(PLACEHOLDER_DIST),
-                io,
-                priority: self.priority(&format!("{field}.priority"), class.priority, 150),
+                processor,
+                backup: p.backup,
+                grant_cpu: self.duration(
+                    &format!("{field}.grant_cpu"),
+                    p.grant_cpu.as_ref(),
+                    GRANT_CPU_DEFAULT,
+                ),
+                process_creation: self.duration(
+                    &format!("{field}.process_creation"),
+                    p.process_creation.as_ref(),
+                    PROCESS_CREATION_DEFAULT,
+                ),
+                priority: self.priority(
+                    &format!("{field}.priority"),
+                    p.priority,
+                    PATHMON_PRIORITY_DEFAULT,
+                ),
             });
         }
-        classes
+        pathmons
     }
 
+    /// "`$PM1`, `$PM2`" for messages, saying when the only one is the implicit `$PM`.
+    fn pathmon_list(&self, pathmons: &[Pathmon]) -> String {
+        let list = list_names(pathmons.iter().map(|p| &p.name));
+        if self.implicit_pathmon {
+            format!("{list} (implicit: the file has no [[pathmon]])")
+        } else {
+            list
+        }
+    }
+
+    /// ACS Pathway domains, aligned with the file's `[[domain]]` array. Members whose PATHMON
+    /// does not resolve are left out (and reported).
+    fn domains(&mut self, raw: &[RawDomain], pathmons: &[Pathmon]) -> Vec<Domain> {
+        let mut seen = HashMap::new();
+        let mut domains = Vec::new();
+        for (i, d) in raw.iter().enumerate() {
+            let field = format!("domain[{i}]");
+            let name =
+                self.required_name(&format!("{field}.name"), d.name.as_ref(), "name = \"%DOM\"");
+            if !name.is_empty() && !name.starts_with('%') {
+                self.err(
+                    format!("{field}.name"),
+                    format!("a Pathway domain name starts with `%`, as in ACSCTL; write e.g. name = \"%{name}\""),
+                );
+            }
+            self.unique(&mut seen, &name, &format!("{field}.name"), "domain");
+            let label = if name.is_empty() {
+                field.clone()
+            } else {
+                name.clone()
+            };
+            let at = format!("{field}.pathmons");
+            let Some(entries) = &d.pathmons else {
+                self.err(
+                    &at,
+                    format!("missing `pathmons`; list 1 to {MAX_DOMAIN_PATHMONS} PATHMONs with their weights in ACSCTL syntax, e.g. pathmons = [\"$PM1:50\", \"$PM2:50\"]"),
+                );
+                domains.push(Domain {
+                    name,
+                    members: Vec::new(),
+                });
+                continue;
+            };
+            if entries.is_empty() {
+                self.err(
+                    &at,
+                    format!("a Pathway domain needs 1 to {MAX_DOMAIN_PATHMONS} PATHMONs, {label} has none; write e.g. pathmons = [\"$PM1:50\", \"$PM2:50\"]"),
+                );
+            } else if entries.len() > MAX_DOMAIN_PATHMONS {
+                self.err(
+                    &at,
+                    format!(
+                        "a Pathway domain has at most {MAX_DOMAIN_PATHMONS} PATHMONs, {label} has {}",
+                        entries.len()
+                    ),
+                );
+            }
+            // (PATHMON index when it resolves, weight when written); weights are checked as a
+            // whole only when every written one is a valid percentage.
+            let mut parsed: Vec<(Option<usize>, Option<u32>)> = Vec::new();
+            let mut weights_valid = true;
+            for (j, entry) in entries.iter().enumerate() {
+                let at_entry = format!("{at}[{j}]");
+                let (member, weight_text) = match entry.split_once(':') {
+                    Some((m, w)) => (m.trim(), Some(w.trim())),
+                    None => (entry.trim(), None),
+                };
+                let weight = match weight_text.map(|t| (t, t.parse::<u32>())) {
+                    None => None,
+                    Some((_, Ok(w))) if w <= 100 => Some(w),
+                    Some((_, Ok(w))) => {
+                        weights_valid = false;
+                        self.err(
+                            &at_entry,
+                            format!("weight {w} of `{member}` in {label} is over 100; a weight is the percentage of link requests the PATHMON takes, 0..=100"),
+                        );
+                        None
+                    }
+                    Some((text, Err(_))) => {
+                        weights_valid = false;
+                        self.err(
+                            &at_entry,
+                            format!("weight `{text}` of `{member}` in {label} is not an integer; write e.g. \"{member}:50\" (0..=100), or \"{member}\" to share what the other weights leave of 100"),
+                        );
+                        None
+                    }
+                };
+                let index = pathmons.iter().position(|p| p.name == member);
+                match index {
+                    None => {
+                        let defined = self.pathmon_list(pathmons);
+                        self.err(
+                            &at_entry,
+                            format!("no PATHMON named `{member}` for domain {label}; defined in [[pathmon]]: {defined}"),
+                        );
+                    }
+                    Some(k) if parsed.iter().any(|(p, _)| *p == Some(k)) => self.err(
+                        &at_entry,
+                        format!("`{member}` is listed twice in {label}; a PATHMON is a member of a domain once"),
+                    ),
+                    Some(_) => {}
+                }
+                parsed.push((index, weight));
+            }
+            let explicit: u32 = parsed.iter().filter_map(|(_, w)| *w).sum();
+            let unweighted = parsed.iter().filter(|(_, w)| w.is_none()).count();
+            if weights_valid && !parsed.is_empty() {
+                if unweighted == 0 && explicit != 100 {
+                    self.err(
+                        &at,
+                        format!("weights of {label} total {explicit}; they must total 100"),
+                    );
+                } else if explicit > 100 {
+                    self.err(
+                        &at,
+                        format!("weights of {label} total {explicit}; they must total 100 (the PATHMONs written without a weight share what the others leave of 100)"),
+                    );
+                }
+            }
+            // ACSCTL: members without a weight share the rest equally (`$PM:50, $PM1, $PM2` is
+            // 50/25/25).
+            let rest = if unweighted == 0 {
+                0.0
+            } else {
+                f64::from(100u32.saturating_sub(explicit)) / unweighted as f64
+            };
+            let members = parsed
+                .iter()
+                .filter_map(|&(index, weight)| {
+                    Some(DomainMember {
+                        pathmon: index?,
+                        weight: weight.map_or(rest, f64::from),
+                        explicit: weight.is_some(),
+                    })
+                })
+                .collect();
+            domains.push(Domain { name, members });
+        }
+        domains
+    }
+
+    /// Server classes, aligned with the file's `[[server_class]]` array, with each one's
+    /// PATHMON index when it resolved (`ServerClass::pathmon` is then 0 as a placeholder).
+    fn server_classes(
+        &mut self,
+        raw: &[RawServerClass],
+        pathmons: &[Pathmon],
+        with_workload: bool,
+    ) -> (Vec<ServerClass>, Vec<Option<usize>>) {
+        if raw.is_empty() && with_workload {
+            self.err(
+                "server_class",
+                "no server classes; add at least one [[server_class]] with name, cpus and service",
+            );
+        }
+        // (PATHMON, name) -> first class; name -> first class (for the same-work rule).
+        let mut seen: HashMap<(usize, String), usize> = HashMap::new();
+        let mut first: HashMap<String, usize> = HashMap::new();
+        let mut classes: Vec<ServerClass> = Vec::new();
+        let mut resolved: Vec<Option<usize>> = Vec::new();
+        let mut work_valid = Vec::new();
+        for (k, class) in raw.iter().enumerate() {
+            let field = format!("server_class[{k}]");
+            let pathmon = self.class_pathmon(&field, class.pathmon.as_ref(), pathmons);
+            let owner = match pathmon {
+                Some(p) => pathmons[p].name.clone(),
+                None => class.pathmon.clone().unwrap_or_else(|| "?".to_string()),
+            };
+            let (typed, valid) =
+                self.server_class(&field, class, pathmon.unwrap_or(0), &owner, &[], true);
+            let name = typed.name.clone();
+            if let (Some(p), false) = (pathmon, name.is_empty()) {
+                if let Some(&j) = seen.get(&(p, name.clone())) {
+                    self.err(
+                        format!("{field}.name"),
+                        format!("duplicate server class `{name}` in PATHMON `{owner}` (also server_class[{j}]); names must be unique within a PATHMON"),
+                    );
+                } else {
+                    seen.insert((p, name.clone()), k);
+                }
+            }
+            match first.get(&name) {
+                None if !name.is_empty() => {
+                    first.insert(name.clone(), k);
+                }
+                Some(&j)
+                    if valid
+                        && work_valid[j]
+                        && pathmon.is_some()
+                        && resolved[j].is_some()
+                        && resolved[j] != pathmon =>
+                {
+                    let there = format!("`{name}` in `{}`", pathmons[classes[j].pathmon].name);
+                    if typed.service != classes[j].service {
+                        self.err(
+                            format!("{field}.service"),
+                            format!("the work of a request must not depend on which PATHMON serves it: service differs from server_class[{j}] ({there}); give every definition of `{name}` the same service"),
+                        );
+                    }
+                    if typed.io != classes[j].io {
+                        self.err(
+                            format!("{field}.io"),
+                            format!("the work of a request must not depend on which PATHMON serves it: io differs from server_class[{j}] ({there}); give every definition of `{name}` the same io"),
+                        );
+                    }
+                }
+                _ => {}
+            }
+            classes.push(typed);
+            resolved.push(pathmon);
+            work_valid.push(valid);
+        }
+        (classes, resolved)
+    }
+
+    /// The PATHMON a `[[server_class]]` belongs to: its `pathmon`, or the only PATHMON.
+    fn class_pathmon(
+        &mut self,
+        field: &str,
+        name: Option<&String>,
+        pathmons: &[Pathmon],
+    ) -> Option<usize> {
+        match name {
+            Some(name) => {
+                let index = pathmons.iter().position(|p| &p.name == name);
+                if index.is_none() {
+                    let defined = self.pathmon_list(pathmons);
+                    self.err(
+                        format!("{field}.pathmon"),
+                        format!("no PATHMON named `{name}`; defined in [[pathmon]]: {defined}"),
+                    );
+                }
+                index
+            }
+            None if pathmons.len() == 1 => Some(0),
+            None => {
+                let defined = self.pathmon_list(pathmons);
+                self.err(
+                    format!("{field}.pathmon"),
+                    format!(
+                        "missing `pathmon`; there are {} PATHMONs, so name the one that owns this class: {defined}",
+                        pathmons.len()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// One server class's attributes (shared by `[[server_class]]` and
+    /// `[[pathway_xm.server_class]]`); `owner` names its PATHMON in messages. A missing `cpus`
+    /// becomes `default_cpus`; `require_cpus` is false when that default is unknown (a
+    /// Pathway/XM server node that did not resolve). Returns the class and whether its work
+    /// (`service`, `io`) is valid.
+    fn server_class(
+        &mut self,
+        field: &str,
+        class: &RawServerClass,
+        pathmon: usize,
+        owner: &str,
+        default_cpus: &[u32],
+        require_cpus: bool,
+    ) -> (ServerClass, bool) {
+        let name = self.required_name(
+            &format!("{field}.name"),
+            class.name.as_ref(),
+            "name = \"A\"",
+        );
+        let label = if name.is_empty() {
+            field
+        } else {
+            name.as_str()
+        };
+        let maxservers = class.maxservers.unwrap_or(1);
+        let maxservers_valid = maxservers <= MAX_SERVERS;
+        if !maxservers_valid {
+            self.err(
+                format!("{field}.maxservers"),
+                format!(
+                    "maxservers (MAXSERVERS) must be between 0 and {MAX_SERVERS}, got {maxservers}"
+                ),
+            );
+        }
+        let numstatic = class.numstatic.unwrap_or(0);
+        if maxservers_valid && numstatic > maxservers {
+            self.err(
+                format!("{field}.numstatic"),
+                format!("NUMSTATIC {numstatic} > MAXSERVERS {maxservers} in server class {label} of {owner}; NUMSTATIC counts the static servers among the MAXSERVERS"),
+            );
+        }
+        let maxlinks = class.maxlinks;
+        let maxlinks_valid = maxlinks.is_none_or(|m| (1..=MAX_SERVERS).contains(&m));
+        if let (Some(m), false) = (maxlinks, maxlinks_valid) {
+            self.err(
+                format!("{field}.maxlinks"),
+                format!("maxlinks (MAXLINKS) must be between 1 and {MAX_SERVERS}, got {m}; leave it out for no limit"),
+            );
+        }
+        let linkdepth = class.linkdepth.unwrap_or(1);
+        if !(1..=MAX_LINKDEPTH).contains(&linkdepth) {
+            self.err(
+                format!("{field}.linkdepth"),
+                format!(
+                    "linkdepth (LINKDEPTH) must be between 1 and {MAX_LINKDEPTH}, got {linkdepth}"
+                ),
+            );
+        } else if let (Some(m), true) = (maxlinks, maxlinks_valid)
+            && linkdepth > m
+        {
+            self.err(
+                format!("{field}.linkdepth"),
+                format!("LINKDEPTH {linkdepth} > MAXLINKS {m} in server class {label} of {owner}; a link manager cannot hold more links to a server than the server accepts from all of them"),
+            );
+        }
+        let createdelay = self.attribute_delay(field, "createdelay", class.createdelay.as_ref());
+        let deletedelay = self.attribute_delay(field, "deletedelay", class.deletedelay.as_ref());
+        let timeout = class.timeout.as_ref().and_then(|text| {
+            let at = format!("{field}.timeout");
+            let timeout = self.parse(&at, text, parse_duration)?;
+            if timeout.is_zero() {
+                self.err(
+                    at,
+                    "timeout must be greater than zero; leave it out for no timeout",
+                );
+            } else {
+                self.at_most_attribute_limit(&at, "timeout", timeout);
+            }
+            Some(timeout)
+        });
+        let cpus = class.cpus.clone().unwrap_or_else(|| default_cpus.to_vec());
+        for (j, &p) in class.cpus.iter().flatten().enumerate() {
+            self.processor(&format!("{field}.cpus[{j}]"), p);
+        }
+        if maxservers_valid && maxservers >= 1 && cpus.is_empty() && require_cpus {
+            self.err(
+                format!("{field}.cpus"),
+                format!("server class {label} of {owner} has MAXSERVERS {maxservers} but no CPUS to run its servers on; list processors, e.g. cpus = [0, 1], or set maxservers = 0 when only parallel listeners (which do the work in-process) use the class"),
+            );
+        }
+        let autorestart = class.autorestart.unwrap_or(0);
+        if autorestart > MAX_AUTORESTART {
+            self.err(
+                format!("{field}.autorestart"),
+                format!("autorestart (AUTORESTART) must be between 0 and {MAX_AUTORESTART}, got {autorestart}"),
+            );
+        }
+        let service = match &class.service {
+            None => {
+                self.err(
+                    format!("{field}.service"),
+                    "missing `service`; write e.g. service = { dist = \"exponential\", mean = \"120us\" }",
+                );
+                None
+            }
+            Some(d) => self.dist(&format!("{field}.service"), d),
+        };
+        let io = class
+            .io
+            .as_ref()
+            .map(|d| self.dist(&format!("{field}.io"), d));
+        let work_valid = service.is_some() && io.as_ref().is_none_or(Option::is_some);
+        let class = ServerClass {
+            name,
+            pathmon,
+            maxservers,
+            numstatic,
+            maxlinks,
+            linkdepth,
+            createdelay,
+            deletedelay,
+            timeout,
+            cpus,
+            autorestart,
+            service: service.unwrap_or(PLACEHOLDER_DIST),
+            io: io.flatten(),
+            priority: self.priority(&format!("{field}.priority"), class.priority, 150),
+        };
+        (class, work_valid)
+    }
+
+    /// CREATEDELAY or DELETEDELAY: a duration with TS/MP's default and limit.
+    fn attribute_delay(&mut self, field: &str, key: &str, text: Option<&String>) -> SimDuration {
+        let default = if key == "createdelay" {
+            "1min"
+        } else {
+            "10min"
+        };
+        let at = format!("{field}.{key}");
+        let delay = self.duration(&at, text, default);
+        self.at_most_attribute_limit(&at, key, delay);
+        delay
+    }
+
+    /// TS/MP time attributes (CREATEDELAY, DELETEDELAY, TIMEOUT) are at most 16383 s.
+    fn at_most_attribute_limit(&mut self, at: &str, key: &str, value: SimDuration) {
+        if value > ATTRIBUTE_TIME_MAX {
+            self.err(
+                at,
+                format!(
+                    "{key} ({}) must be at most {}s, TS/MP's limit; got {value}",
+                    key.to_uppercase(),
+                    ATTRIBUTE_TIME_MAX.0 / 1_000_000_000
+                ),
+            );
+        }
+    }
+
+    /// The workload and, when it resolved, where its Pathsend requests go.
     fn workload(
         &mut self,
-        raw: Option<&RawWorkload>,
+        w: &RawWorkload,
         listeners: &[RawListener],
-        classes: &[RawServerClass],
-    ) -> Workload {
-        let placeholder = Workload {
-            listener: 0,
-            arrivals: Arrivals::Open {
-                interarrival: PLACEHOLDER_DIST,
-            },
-            requests_per_connection: 1,
-            request_bytes: 1024,
-            reply_bytes: 4096,
-            mix: Vec::new(),
-        };
-        let Some(w) = raw else {
-            self.err(
-                "workload",
-                "missing table [workload]; add it with kind, an arrival rate or clients, and a mix",
-            );
-            return placeholder;
-        };
+        pathway: &PathwayNames,
+    ) -> (Workload, Option<SendTarget>) {
         let listener_names: Vec<Option<&String>> =
             listeners.iter().map(|l| l.name.as_ref()).collect();
         let listener = match &w.listener {
@@ -760,7 +1229,10 @@ impl Checker {
             }
             None => 0,
         };
-        let arrivals = self.arrivals(w).unwrap_or(placeholder.arrivals);
+        let placeholder = Arrivals::Open {
+            interarrival: PLACEHOLDER_DIST,
+        };
+        let arrivals = self.arrivals(w).unwrap_or(placeholder);
         let requests_per_connection = w.requests_per_connection.unwrap_or(1);
         if requests_per_connection == 0 {
             self.err(
@@ -768,14 +1240,154 @@ impl Checker {
                 "requests_per_connection must be at least 1",
             );
         }
-        Workload {
+        let send_to = self.send_to(w.send_to.as_ref(), pathway);
+        let mix = self.workload_mix(w.mix.as_ref(), pathway, send_to);
+        let workload = Workload {
             listener,
             arrivals,
             requests_per_connection,
             request_bytes: w.request_bytes.unwrap_or(1024),
             reply_bytes: w.reply_bytes.unwrap_or(4096),
-            mix: self.mix(w.mix.as_ref(), classes),
+            send_to: send_to.unwrap_or(SendTarget::Pathmon(0)),
+            mix,
+        };
+        (workload, send_to)
+    }
+
+    /// Resolves `workload.send_to`: a domain name, else a PATHMON name; by default the only
+    /// domain, else the only PATHMON.
+    fn send_to(&mut self, name: Option<&String>, pathway: &PathwayNames) -> Option<SendTarget> {
+        let (pathmons, domains) = (pathway.pathmons, pathway.domains);
+        let defined = || {
+            format!(
+                "domains: {}; PATHMONs: {}",
+                list_names(domains.iter().map(|d| &d.name)),
+                list_names(pathmons.iter().map(|p| &p.name))
+            )
+        };
+        match name {
+            Some(name) => {
+                if let Some(d) = domains.iter().position(|d| &d.name == name) {
+                    Some(SendTarget::Domain(d))
+                } else if let Some(p) = pathmons.iter().position(|p| &p.name == name) {
+                    Some(SendTarget::Pathmon(p))
+                } else {
+                    self.err(
+                        "workload.send_to",
+                        format!("no Pathway domain or PATHMON named `{name}`; {}", defined()),
+                    );
+                    None
+                }
+            }
+            None if domains.len() == 1 => Some(SendTarget::Domain(0)),
+            None if domains.is_empty() && pathmons.len() == 1 => Some(SendTarget::Pathmon(0)),
+            None => {
+                let example = domains
+                    .first()
+                    .map_or_else(|| pathmons[0].name.clone(), |d| d.name.clone());
+                self.err(
+                    "workload.send_to",
+                    format!(
+                        "missing `send_to`; with {} domains and {} PATHMONs there is no default, so name where Pathsend requests go ({}), e.g. send_to = \"{example}\"",
+                        domains.len(),
+                        pathmons.len(),
+                        defined()
+                    ),
+                );
+                None
+            }
         }
+    }
+
+    /// The workload's mix: each name must be a class reachable from `send_to` (when it
+    /// resolved); the index is that of the first `[[server_class]]` with the name.
+    fn workload_mix(
+        &mut self,
+        mix: Option<&BTreeMap<String, f64>>,
+        pathway: &PathwayNames,
+        send_to: Option<SendTarget>,
+    ) -> Vec<(usize, f64)> {
+        let reachable = send_to.map(|t| pathway.reachable(t));
+        self.mix("workload.mix", mix, |c, name, at| {
+            let defs: Vec<usize> = (0..pathway.classes.len())
+                .filter(|&k| pathway.classes[k].name == name)
+                .collect();
+            let Some(&first) = defs.first() else {
+                let mut unique = Vec::new();
+                for n in pathway.classes.iter().map(|s| &s.name) {
+                    if !unique.contains(&n) {
+                        unique.push(n);
+                    }
+                }
+                c.err_key(
+                    at,
+                    format!(
+                        "no server class named `{name}`; defined: {}",
+                        list_names(unique)
+                    ),
+                );
+                return None;
+            };
+            if let (Some(reachable), Some(target)) = (&reachable, send_to)
+                && !defs.iter().any(|&k| {
+                    pathway.class_pathmons[k].is_some_and(|p| reachable.contains(&p))
+                })
+            {
+                let owners = list_names(
+                    defs.iter()
+                        .filter_map(|&k| pathway.class_pathmons[k])
+                        .map(|p| &pathway.pathmons[p].name),
+                );
+                c.err_key(
+                    at,
+                    format!(
+                        "server class `{name}` is not in {}, where workload.send_to sends requests; it is defined in {owners}",
+                        pathway.describe(target)
+                    ),
+                );
+            }
+            Some(first)
+        })
+    }
+
+    /// A mix table as (index, probability), sorted by name (the map's order); `resolve` turns
+    /// a name into an index, reporting its own problem (against the key field it is given).
+    fn mix(
+        &mut self,
+        field: &str,
+        mix: Option<&BTreeMap<String, f64>>,
+        mut resolve: impl FnMut(&mut Self, &str, &str) -> Option<usize>,
+    ) -> Vec<(usize, f64)> {
+        let Some(mix) = mix else {
+            self.err(
+                field,
+                "missing `mix`; give each server class a relative weight, e.g. mix = { A = 1 }",
+            );
+            return Vec::new();
+        };
+        if mix.is_empty() {
+            self.err(
+                field,
+                "mix must name at least one server class, e.g. mix = { A = 1 }",
+            );
+        }
+        let mut weighted = Vec::new();
+        for (name, &weight) in mix {
+            let at = format!("{field}.{name}");
+            if !(weight.is_finite() && weight > 0.0) {
+                self.err(&at, format!("weight must be greater than zero, got {weight}; leave the class out of the mix instead"));
+            }
+            if let Some(index) = resolve(self, name, &at) {
+                weighted.push((index, weight));
+            }
+        }
+        let total: f64 = weighted.iter().map(|(_, w)| w).sum();
+        if total > 0.0 && total.is_finite() {
+            for (_, w) in &mut weighted {
+                *w /= total;
+            }
+        }
+        weighted
     }
 
     /// Open or closed arrivals; `None` after a problem.
@@ -877,52 +1489,6 @@ impl Checker {
                 None
             }
         }
-    }
-
-    /// The mix as (class index, probability), sorted by class name (the map's order).
-    fn mix(
-        &mut self,
-        mix: Option<&BTreeMap<String, f64>>,
-        classes: &[RawServerClass],
-    ) -> Vec<(usize, f64)> {
-        let Some(mix) = mix else {
-            self.err(
-                "workload.mix",
-                "missing `mix`; give each server class a relative weight, e.g. mix = { A = 1 }",
-            );
-            return Vec::new();
-        };
-        if mix.is_empty() {
-            self.err(
-                "workload.mix",
-                "mix must name at least one server class, e.g. mix = { A = 1 }",
-            );
-        }
-        let names: Vec<Option<&String>> = classes.iter().map(|c| c.name.as_ref()).collect();
-        let mut weighted = Vec::new();
-        for (name, &weight) in mix {
-            let field = format!("workload.mix.{name}");
-            if !(weight.is_finite() && weight > 0.0) {
-                self.err(&field, format!("weight must be greater than zero, got {weight}; leave the class out of the mix instead"));
-            }
-            match names.iter().position(|n| *n == Some(name)) {
-                Some(index) => weighted.push((index, weight)),
-                None => {
-                    let defined = list_names(names.iter().flatten());
-                    self.err_key(
-                        field,
-                        format!("no server class named `{name}`; defined: {defined}"),
-                    );
-                }
-            }
-        }
-        let total: f64 = weighted.iter().map(|(_, w)| w).sum();
-        if total > 0.0 && total.is_finite() {
-            for (_, w) in &mut weighted {
-                *w /= total;
-            }
-        }
-        weighted
     }
 
     /// A distribution table: the parameters must be exactly those `dist` takes.
@@ -1117,16 +1683,17 @@ impl Checker {
     }
 
     /// A distributor relays every request to a server process, so every class in the mix needs
-    /// servers (and processors to run them on).
+    /// a definition reachable from `send_to` with servers (MAXSERVERS >= 1).
     fn distributor_needs_servers(
         &mut self,
         raw: &RawScenario,
+        w: &RawWorkload,
         listeners: &[Listener],
-        classes: &[ServerClass],
         workload: &Workload,
+        send_to: Option<SendTarget>,
+        pathway: &PathwayNames,
     ) {
-        let Some(w) = &raw.workload else { return };
-        let Some(listener) = listeners.get(workload.listener) else {
+        let (Some(listener), Some(target)) = (listeners.get(workload.listener), send_to) else {
             return;
         };
         let raw_listener = &raw.listener[workload.listener];
@@ -1138,22 +1705,494 @@ impl Checker {
         if !resolved || raw_listener.model.as_deref() != Some("distributor") {
             return;
         }
+        let reachable = pathway.reachable(target);
         for &(k, _) in &workload.mix {
-            let class = &classes[k];
-            if class.servers == 0 {
-                let also = if class.processors.is_empty() {
-                    " and list its processors"
-                } else {
-                    ""
-                };
+            let name = &pathway.classes[k].name;
+            let defs: Vec<usize> = (0..pathway.classes.len())
+                .filter(|&j| {
+                    &pathway.classes[j].name == name
+                        && pathway.class_pathmons[j].is_some_and(|p| reachable.contains(&p))
+                })
+                .collect();
+            let Some(&first) = defs.first() else {
+                continue; // not reachable: already reported on the mix
+            };
+            if defs.iter().any(|&j| pathway.classes[j].maxservers >= 1) {
+                continue;
+            }
+            let owners = list_names(
+                defs.iter()
+                    .map(|&j| &pathway.pathmons[pathway.classes[j].pathmon].name),
+            );
+            let place = match target {
+                SendTarget::Pathmon(_) => format!("in {owners}"),
+                SendTarget::Domain(d) => format!(
+                    "in every PATHMON of domain {} that defines it ({owners})",
+                    pathway.domains[d].name
+                ),
+            };
+            let also = if pathway.classes[first].cpus.is_empty() {
+                " and list its cpus"
+            } else {
+                ""
+            };
+            self.err(
+                format!("server_class[{first}].maxservers"),
+                format!(
+                    "server class `{name}` has MAXSERVERS 0 {place}, but the workload's listener `{}` is a distributor, which sends every request to a server process through Pathsend; set maxservers >= 1{also}",
+                    listener.name
+                ),
+            );
+        }
+    }
+
+    /// `[pathway_xm]`: nodes, the PATHMON template, TCP templates, terminals (expanded) and
+    /// the replicated server classes.
+    fn pathway_xm(&mut self, x: &RawPathwayXm) -> PathwayXm {
+        let nodes = self.xm_nodes(&x.node);
+        let node_names: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
+        let server_node = self.xm_node_ref(
+            "pathway_xm.server_node",
+            x.server_node.as_ref(),
+            &node_names,
+            "the node whose processors run the server processes",
+        );
+        let pathmon = match &x.pathmon {
+            None => {
                 self.err(
-                    format!("server_class[{k}].servers"),
+                    "pathway_xm.pathmon",
+                    "missing table [pathway_xm.pathmon]; add it with the node that places the PATHMONs, e.g. node = \"CLI\"",
+                );
+                XmPathmon {
+                    node: 0,
+                    maxtcps: 4,
+                    grant_cpu: SimDuration::ZERO,
+                    process_creation: SimDuration::ZERO,
+                    priority: PATHMON_PRIORITY_DEFAULT,
+                }
+            }
+            Some(p) => {
+                let node = self.xm_node_ref(
+                    "pathway_xm.pathmon.node",
+                    p.node.as_ref(),
+                    &node_names,
+                    "the node whose CPU distribution places the PATHMONs",
+                );
+                let maxtcps = p.maxtcps.unwrap_or(4);
+                if maxtcps == 0 {
+                    self.err("pathway_xm.pathmon.maxtcps", "maxtcps must be at least 1");
+                }
+                XmPathmon {
+                    node: node.unwrap_or(0),
+                    maxtcps,
+                    grant_cpu: self.duration(
+                        "pathway_xm.pathmon.grant_cpu",
+                        p.grant_cpu.as_ref(),
+                        GRANT_CPU_DEFAULT,
+                    ),
+                    process_creation: self.duration(
+                        "pathway_xm.pathmon.process_creation",
+                        p.process_creation.as_ref(),
+                        PROCESS_CREATION_DEFAULT,
+                    ),
+                    priority: self.priority(
+                        "pathway_xm.pathmon.priority",
+                        p.priority,
+                        PATHMON_PRIORITY_DEFAULT,
+                    ),
+                }
+            }
+        };
+        let tcp_templates = self.tcp_templates(&x.tcp_template, &node_names);
+        let template_names: Vec<&str> = tcp_templates.iter().map(|t| t.name.as_str()).collect();
+        let terms = self.terms(&x.term, &template_names);
+        // Replicated classes run on the server node's processors that carry load.
+        let server_cpus: Option<Vec<u32>> = server_node.map(|n| {
+            nodes[n]
+                .cpus
+                .iter()
+                .filter(|&&(_, weight)| weight > 0)
+                .map(|&(cpu, _)| cpu)
+                .collect()
+        });
+        if x.server_class.is_empty() {
+            self.err(
+                "pathway_xm.server_class",
+                "no server classes; add at least one [[pathway_xm.server_class]] with name and service",
+            );
+        }
+        let mut seen = HashMap::new();
+        let mut server_classes = Vec::new();
+        for (k, class) in x.server_class.iter().enumerate() {
+            let field = format!("pathway_xm.server_class[{k}]");
+            if class.pathmon.is_some() {
+                self.err(
+                    format!("{field}.pathmon"),
+                    "Pathway/XM generates its PATHMONs and replicates every server class into each; remove `pathmon`",
+                );
+            }
+            let require_cpus = class.cpus.is_some() || server_cpus.is_some();
+            let (typed, _) = self.server_class(
+                &field,
+                class,
+                0,
+                "the Pathway/XM PATHMONs",
+                server_cpus.as_deref().unwrap_or_default(),
+                require_cpus,
+            );
+            self.unique(
+                &mut seen,
+                &typed.name,
+                &format!("{field}.name"),
+                "Pathway/XM server class",
+            );
+            server_classes.push(typed);
+        }
+        let class_names: Vec<&str> = server_classes.iter().map(|c| c.name.as_str()).collect();
+        let mix = self.mix("pathway_xm.mix", x.mix.as_ref(), |c, name, at| {
+            let index = class_names.iter().position(|n| *n == name);
+            if index.is_none() {
+                c.err_key(
+                    at,
                     format!(
-                        "server class `{}` has no servers, but the workload's listener `{}` is a distributor, which sends every request to a server process through Pathsend; set servers >= 1{also}",
-                        class.name, listener.name
+                        "no [[pathway_xm.server_class]] named `{name}`; defined: {}",
+                        list_names(&class_names)
                     ),
                 );
             }
+            index
+        });
+        for &(k, _) in &mix {
+            let class = &server_classes[k];
+            if class.maxservers == 0 {
+                self.err(
+                    format!("pathway_xm.server_class[{k}].maxservers"),
+                    format!("server class `{}` is in pathway_xm.mix but has MAXSERVERS 0; terminals send every request to a server process, so set maxservers >= 1", class.name),
+                );
+            }
+        }
+        PathwayXm {
+            nodes,
+            pathmon,
+            tcp_templates,
+            terms,
+            server_classes,
+            server_node: server_node.unwrap_or(0),
+            mix,
+        }
+    }
+
+    /// Resolves a node reference; `what` says what the node is for in the message.
+    fn xm_node_ref(
+        &mut self,
+        field: &str,
+        name: Option<&String>,
+        nodes: &[&str],
+        what: &str,
+    ) -> Option<usize> {
+        let Some(name) = name else {
+            let example = nodes.first().copied().unwrap_or("CLI");
+            self.err(
+                field,
+                format!(
+                    "missing `{}`; name {what}, e.g. \"{example}\"",
+                    field.rsplit('.').next().unwrap_or(field)
+                ),
+            );
+            return None;
+        };
+        let index = nodes.iter().position(|n| n == name);
+        if index.is_none() {
+            self.err(
+                field,
+                format!(
+                    "no [[pathway_xm.node]] named `{name}`; defined: {}",
+                    list_names(nodes)
+                ),
+            );
+        }
+        index
+    }
+
+    /// `[[pathway_xm.node]]`: names and CPU distributions (`"cpu:weight"` or `"cpu"`).
+    fn xm_nodes(&mut self, raw: &[RawXmNode]) -> Vec<XmNode> {
+        if raw.is_empty() {
+            self.err(
+                "pathway_xm.node",
+                "no nodes; add at least one [[pathway_xm.node]] with a name and cpus, e.g. cpus = [\"0:50\", \"1:50\"]",
+            );
+        }
+        let mut seen = HashMap::new();
+        let mut nodes = Vec::new();
+        for (i, n) in raw.iter().enumerate() {
+            let field = format!("pathway_xm.node[{i}]");
+            let name =
+                self.required_name(&format!("{field}.name"), n.name.as_ref(), "name = \"CLI\"");
+            self.unique(&mut seen, &name, &format!("{field}.name"), "node");
+            let label = if name.is_empty() {
+                field.clone()
+            } else {
+                name.clone()
+            };
+            let mut cpus: Vec<(u32, u32)> = Vec::new();
+            match &n.cpus {
+                None => self.err(
+                    format!("{field}.cpus"),
+                    "missing `cpus`; list the node's processors with their weights, e.g. cpus = [\"1:50\", \"2:25\", \"3:25\"]",
+                ),
+                Some(list) if list.is_empty() => self.err(
+                    format!("{field}.cpus"),
+                    "cpus must list at least one processor, e.g. cpus = [\"1:50\", \"2:50\"]",
+                ),
+                Some(list) => {
+                    let before = self.findings.len();
+                    for (j, NameOrNumber(entry)) in list.iter().enumerate() {
+                        let at = format!("{field}.cpus[{j}]");
+                        let (cpu_text, weight_text) = match entry.split_once(':') {
+                            Some((c, w)) => (c.trim(), Some(w.trim())),
+                            None => (entry.trim(), None),
+                        };
+                        let Ok(cpu) = cpu_text.parse::<u32>() else {
+                            self.err(
+                                at,
+                                format!("`{entry}` is not a processor; write \"processor:weight\" (e.g. \"1:50\") or a processor number"),
+                            );
+                            continue;
+                        };
+                        let weight = match weight_text.map(str::parse::<u32>) {
+                            None => 1,
+                            Some(Ok(w)) => w,
+                            Some(Err(_)) => {
+                                self.err(
+                                    at,
+                                    format!("the weight in `{entry}` is not a whole number; write e.g. \"{cpu}:50\""),
+                                );
+                                continue;
+                            }
+                        };
+                        self.processor(&at, cpu);
+                        if cpus.iter().any(|&(c, _)| c == cpu) {
+                            self.err(
+                                at,
+                                format!("processor {cpu} is listed twice in node {label}"),
+                            );
+                            continue;
+                        }
+                        cpus.push((cpu, weight));
+                    }
+                    if self.findings.len() == before && cpus.iter().all(|&(_, w)| w == 0) {
+                        self.err(
+                            format!("{field}.cpus"),
+                            format!("every processor of node {label} has weight 0 (used only after a failure); give at least one a weight > 0"),
+                        );
+                    }
+                }
+            }
+            nodes.push(XmNode { name, cpus });
+        }
+        nodes
+    }
+
+    /// `[[pathway_xm.tcp_template]]`.
+    fn tcp_templates(&mut self, raw: &[RawTcpTemplate], nodes: &[&str]) -> Vec<TcpTemplate> {
+        if raw.is_empty() {
+            self.err(
+                "pathway_xm.tcp_template",
+                "no TCP templates; add at least one [[pathway_xm.tcp_template]] with a name and a node",
+            );
+        }
+        let mut seen = HashMap::new();
+        let mut templates = Vec::new();
+        for (i, t) in raw.iter().enumerate() {
+            let field = format!("pathway_xm.tcp_template[{i}]");
+            let name = self.required_name(
+                &format!("{field}.name"),
+                t.name.as_ref(),
+                "name = \"TCP-STD\"",
+            );
+            self.unique(&mut seen, &name, &format!("{field}.name"), "TCP template");
+            let node = self.xm_node_ref(
+                &format!("{field}.node"),
+                t.node.as_ref(),
+                nodes,
+                "the node whose CPU distribution places the TCPs",
+            );
+            let maxterms = t.maxterms.unwrap_or(32);
+            if maxterms == 0 {
+                self.err(
+                    format!("{field}.maxterms"),
+                    "maxterms (MAXTERMS) must be at least 1",
+                );
+            }
+            let maxserverprocesses = t.maxserverprocesses.unwrap_or(64);
+            if maxserverprocesses == 0 {
+                self.err(
+                    format!("{field}.maxserverprocesses"),
+                    "maxserverprocesses (MAXSERVERPROCESSES) must be at least 1",
+                );
+            }
+            templates.push(TcpTemplate {
+                name,
+                node: node.unwrap_or(0),
+                maxterms,
+                maxserverprocesses,
+                handle_cpu: self.duration(
+                    &format!("{field}.handle_cpu"),
+                    t.handle_cpu.as_ref(),
+                    "300us",
+                ),
+                priority: self.priority(&format!("{field}.priority"), t.priority, 160),
+            });
+        }
+        templates
+    }
+
+    /// `[[pathway_xm.term]]`, each group expanded into `count` terminals in file order.
+    fn terms(&mut self, raw: &[RawTerm], templates: &[&str]) -> Vec<Term> {
+        if raw.is_empty() {
+            self.err(
+                "pathway_xm.term",
+                "no terminals; add at least one [[pathway_xm.term]] with a name, a template and a think time",
+            );
+        }
+        // Expanded name -> the group that made it first.
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut total: u64 = 0;
+        let mut terms = Vec::new();
+        for (i, t) in raw.iter().enumerate() {
+            let field = format!("pathway_xm.term[{i}]");
+            let name = self.required_name(
+                &format!("{field}.name"),
+                t.name.as_ref(),
+                "name = \"T-ORD\"",
+            );
+            let count = t.count.unwrap_or(1);
+            if count == 0 {
+                self.err(format!("{field}.count"), "count must be at least 1");
+            }
+            total += u64::from(count);
+            let template = match &t.template {
+                None => {
+                    self.err(
+                        format!("{field}.template"),
+                        format!(
+                            "missing `template`; name the [[pathway_xm.tcp_template]] of its TCPs: {}",
+                            list_names(templates)
+                        ),
+                    );
+                    None
+                }
+                Some(name) => {
+                    let index = templates.iter().position(|n| n == name);
+                    if index.is_none() {
+                        self.err(
+                            format!("{field}.template"),
+                            format!(
+                                "no [[pathway_xm.tcp_template]] named `{name}`; defined: {}",
+                                list_names(templates)
+                            ),
+                        );
+                    }
+                    index
+                }
+            };
+            let weight = t.weight.unwrap_or(1);
+            if weight == 0 {
+                self.err(
+                    format!("{field}.weight"),
+                    "weight (WEIGHT) must be at least 1; it is the terminal's relative workload",
+                );
+            }
+            let think = match &t.think {
+                None => {
+                    self.err(
+                        format!("{field}.think"),
+                        "missing `think`; write e.g. think = { dist = \"exponential\", mean = \"5s\" }",
+                    );
+                    None
+                }
+                Some(d) => self.dist(&format!("{field}.think"), d),
+            };
+            if total > MAX_TERMS {
+                // Reported at the group that crosses the limit; later groups only add to it.
+                if total - u64::from(count) <= MAX_TERMS {
+                    self.err(
+                        format!("{field}.count"),
+                        format!("at most {MAX_TERMS} terminals in all; this group brings the total to {total}"),
+                    );
+                }
+                continue;
+            }
+            if name.is_empty() {
+                continue;
+            }
+            for name in term_names(&name, count) {
+                if let Some(&first) = seen.get(&name) {
+                    let by = if first == i {
+                        "this group".to_string()
+                    } else {
+                        format!("pathway_xm.term[{first}]")
+                    };
+                    self.err(
+                        format!("{field}.name"),
+                        format!("duplicate TERM name `{name}` (also made by {by}); TERM names must be unique"),
+                    );
+                    break;
+                }
+                seen.insert(name.clone(), i);
+                terms.push(Term {
+                    name,
+                    template: template.unwrap_or(0),
+                    weight,
+                    think: think.clone().unwrap_or(PLACEHOLDER_DIST),
+                });
+            }
+        }
+        terms
+    }
+}
+
+/// The TERM names of a group: `name` alone for one terminal, else `name-001`, `name-002`, ...
+/// (three digits, more when `count` needs them).
+fn term_names(name: &str, count: u32) -> Vec<String> {
+    if count == 1 {
+        return vec![name.to_string()];
+    }
+    let width = count.to_string().len().max(3);
+    (1..=count).map(|i| format!("{name}-{i:0width$}")).collect()
+}
+
+/// The Pathway configuration that names resolve against: PATHMONs, domains, and the server
+/// classes with the PATHMON each resolved to (`None` when its `pathmon` did not).
+struct PathwayNames<'a> {
+    pathmons: &'a [Pathmon],
+    domains: &'a [Domain],
+    classes: &'a [ServerClass],
+    class_pathmons: &'a [Option<usize>],
+}
+
+impl PathwayNames<'_> {
+    /// The PATHMONs a send to `target` can reach.
+    fn reachable(&self, target: SendTarget) -> Vec<usize> {
+        match target {
+            SendTarget::Pathmon(p) => vec![p],
+            SendTarget::Domain(d) => self.domains[d].members.iter().map(|m| m.pathmon).collect(),
+        }
+    }
+
+    /// "PATHMON `$PM1`" or "any PATHMON of domain %DOM (`$PM1`, `$PM2`)".
+    fn describe(&self, target: SendTarget) -> String {
+        match target {
+            SendTarget::Pathmon(p) => format!("PATHMON `{}`", self.pathmons[p].name),
+            SendTarget::Domain(d) => format!(
+                "any PATHMON of domain {} ({})",
+                self.domains[d].name,
+                list_names(
+                    self.reachable(target)
+                        .into_iter()
+                        .map(|p| &self.pathmons[p].name)
+                )
+            ),
         }
     }
 }
@@ -1177,27 +2216,83 @@ fn list_names<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String {
 impl Scenario {
     /// Applies the scenario file's rules to a `Scenario` built in Rust (for example in
     /// `examples/`). Problems name fields in the file's notation, with origin `scenario`.
+    ///
+    /// Besides the file's rules it checks what the file form cannot carry: mixes summing to 1,
+    /// a mix entry naming the first server class of its name, and a domain member without an
+    /// explicit weight having its share of the rest.
     pub fn check(&self) -> Result<(), ScenarioError> {
-        let (_, findings) = validate(&self.to_raw());
-        let mut problems: Vec<Problem> = findings
-            .into_iter()
-            .map(|f| Problem {
-                origin: "scenario".to_string(),
-                line: None,
-                column: None,
-                field: f.field,
-                message: f.message,
-            })
-            .collect();
-        let total: f64 = self.workload.mix.iter().map(|(_, w)| w).sum();
-        if !self.workload.mix.is_empty() && (total - 1.0).abs() > 1e-9 {
+        let (validated, findings) = validate(&self.to_raw());
+        let mut problems: Vec<Problem> = Vec::new();
+        let mut report = |field: String, message: String| {
             problems.push(Problem {
                 origin: "scenario".to_string(),
                 line: None,
                 column: None,
-                field: "workload.mix".to_string(),
-                message: format!("the mix probabilities must sum to 1, got {total}"),
+                field,
+                message,
             });
+        };
+        if self.pathmons.is_empty() {
+            // The file form would get the implicit `$PM`; a model built from `self` would not.
+            report(
+                "pathmon".to_string(),
+                format!(
+                    "a scenario needs at least one PATHMON (a file without [[pathmon]] gets `{IMPLICIT_PATHMON}` in processor 0); add one to `pathmons`"
+                ),
+            );
+        }
+        for f in findings {
+            report(f.field, f.message);
+        }
+        let mixes = [
+            ("workload.mix", self.workload.as_ref().map(|w| &w.mix)),
+            ("pathway_xm.mix", self.pathway_xm.as_ref().map(|x| &x.mix)),
+        ];
+        for (field, mix) in mixes {
+            let Some(mix) = mix else { continue };
+            let total: f64 = mix.iter().map(|(_, w)| w).sum();
+            if !mix.is_empty() && (total - 1.0).abs() > 1e-9 {
+                report(
+                    field.to_string(),
+                    format!("the mix probabilities must sum to 1, got {total}"),
+                );
+            }
+        }
+        if let Some(w) = &self.workload {
+            for &(k, _) in &w.mix {
+                let Some(class) = self.server_classes.get(k) else {
+                    continue; // reported by validation as an unknown name
+                };
+                let first = self
+                    .server_classes
+                    .iter()
+                    .position(|c| c.name == class.name)
+                    .expect("the class itself has the name");
+                if first != k {
+                    report(
+                        "workload.mix".to_string(),
+                        format!(
+                            "the mix refers to server_class[{k}] (`{}`); it must refer to the first server class of that name, server_class[{first}]",
+                            class.name
+                        ),
+                    );
+                }
+            }
+        }
+        if let Some(v) = &validated {
+            for (i, (mine, computed)) in self.domains.iter().zip(&v.domains).enumerate() {
+                for (j, (m, c)) in mine.members.iter().zip(&computed.members).enumerate() {
+                    if !m.explicit && (m.weight - c.weight).abs() > 1e-9 {
+                        report(
+                            format!("domain[{i}].pathmons[{j}]"),
+                            format!(
+                                "`{}` has no explicit weight, so its weight is its share of what the others leave of 100, {}, not {}",
+                                v.pathmons[c.pathmon].name, c.weight, m.weight
+                            ),
+                        );
+                    }
+                }
+            }
         }
         if problems.is_empty() {
             Ok(())
@@ -1207,7 +2302,8 @@ impl Scenario {
     }
 
     /// The scenario written back in the file's raw form (durations in `ns`, an open rate as its
-    /// exponential inter-arrival distribution). Validating it gives back an equal scenario.
+    /// exponential inter-arrival distribution, every PATHMON written out, terminals one per
+    /// group). Validating it gives back an equal scenario.
     pub fn to_raw(&self) -> RawScenario {
         let ns = |d: SimDuration| Some(format!("{}ns", d.0));
         let s = self;
@@ -1219,18 +2315,10 @@ impl Scenario {
                 .get(t)
                 .map_or_else(|| format!("#{t}"), |p| p.name.clone())
         };
-        let class_name = |k: usize| {
-            s.server_classes
-                .get(k)
-                .map_or_else(|| format!("#{k}"), |c| c.name.clone())
-        };
-        let (interarrival, clients, think, kind) = match &s.workload.arrivals {
-            Arrivals::Open { interarrival } => {
-                (Some(dist_to_raw(interarrival)), None, None, "open")
-            }
-            Arrivals::Closed { clients, think } => {
-                (None, Some(*clients), Some(dist_to_raw(think)), "closed")
-            }
+        let pathmon_name = |p: usize| {
+            s.pathmons
+                .get(p)
+                .map_or_else(|| format!("#{p}"), |p| p.name.clone())
         };
         RawScenario {
             name: Some(s.name.clone()),
@@ -1304,41 +2392,182 @@ impl Scenario {
                     priority: Some(u32::from(l.priority)),
                 })
                 .collect(),
+            pathmon: s
+                .pathmons
+                .iter()
+                .map(|p| RawPathmon {
+                    name: Some(p.name.clone()),
+                    processor: Some(p.processor),
+                    backup: p.backup,
+                    grant_cpu: ns(p.grant_cpu),
+                    process_creation: ns(p.process_creation),
+                    priority: Some(u32::from(p.priority)),
+                })
+                .collect(),
+            domain: s
+                .domains
+                .iter()
+                .map(|d| RawDomain {
+                    name: Some(d.name.clone()),
+                    pathmons: Some(
+                        d.members
+                            .iter()
+                            .map(|m| {
+                                let name = pathmon_name(m.pathmon);
+                                if m.explicit {
+                                    format!("{name}:{}", m.weight)
+                                } else {
+                                    name
+                                }
+                            })
+                            .collect(),
+                    ),
+                })
+                .collect(),
             server_class: s
                 .server_classes
                 .iter()
-                .map(|c| RawServerClass {
-                    name: Some(c.name.clone()),
-                    processors: Some(c.processors.clone()),
-                    servers: Some(c.servers),
-                    service: Some(dist_to_raw(&c.service)),
-                    io: c.io.as_ref().map(dist_to_raw),
-                    priority: Some(u32::from(c.priority)),
-                })
+                .map(|c| class_to_raw(c, Some(pathmon_name(c.pathmon))))
                 .collect(),
-            workload: Some(RawWorkload {
-                listener: Some(
-                    s.listeners
-                        .get(s.workload.listener)
-                        .map_or_else(|| format!("#{}", s.workload.listener), |l| l.name.clone()),
-                ),
-                kind: Some(kind.to_string()),
-                rate: None,
-                interarrival,
-                clients,
-                think,
-                requests_per_connection: Some(s.workload.requests_per_connection),
-                request_bytes: Some(s.workload.request_bytes),
-                reply_bytes: Some(s.workload.reply_bytes),
-                mix: Some(
-                    s.workload
-                        .mix
+            workload: s.workload.as_ref().map(|w| {
+                let (interarrival, clients, think, kind) = match &w.arrivals {
+                    Arrivals::Open { interarrival } => {
+                        (Some(dist_to_raw(interarrival)), None, None, "open")
+                    }
+                    Arrivals::Closed { clients, think } => {
+                        (None, Some(*clients), Some(dist_to_raw(think)), "closed")
+                    }
+                };
+                RawWorkload {
+                    listener: Some(
+                        s.listeners
+                            .get(w.listener)
+                            .map_or_else(|| format!("#{}", w.listener), |l| l.name.clone()),
+                    ),
+                    kind: Some(kind.to_string()),
+                    rate: None,
+                    interarrival,
+                    clients,
+                    think,
+                    requests_per_connection: Some(w.requests_per_connection),
+                    request_bytes: Some(w.request_bytes),
+                    reply_bytes: Some(w.reply_bytes),
+                    send_to: Some(match w.send_to {
+                        SendTarget::Pathmon(p) => pathmon_name(p),
+                        SendTarget::Domain(d) => s
+                            .domains
+                            .get(d)
+                            .map_or_else(|| format!("#{d}"), |d| d.name.clone()),
+                    }),
+                    mix: Some(
+                        w.mix
+                            .iter()
+                            .map(|&(k, weight)| (name_at(&s.server_classes, k), weight))
+                            .collect(),
+                    ),
+                }
+            }),
+            pathway_xm: s.pathway_xm.as_ref().map(xm_to_raw),
+        }
+    }
+}
+
+/// The name of `classes[k]`, or `#k` when there is none (validation then reports it).
+fn name_at(classes: &[ServerClass], k: usize) -> String {
+    classes
+        .get(k)
+        .map_or_else(|| format!("#{k}"), |c| c.name.clone())
+}
+
+/// A server class in the raw form; `pathmon` is `None` for Pathway/XM classes.
+fn class_to_raw(c: &ServerClass, pathmon: Option<String>) -> RawServerClass {
+    let ns = |d: SimDuration| Some(format!("{}ns", d.0));
+    RawServerClass {
+        name: Some(c.name.clone()),
+        pathmon,
+        maxservers: Some(c.maxservers),
+        numstatic: Some(c.numstatic),
+        maxlinks: c.maxlinks,
+        linkdepth: Some(c.linkdepth),
+        createdelay: ns(c.createdelay),
+        deletedelay: ns(c.deletedelay),
+        timeout: c.timeout.and_then(ns),
+        cpus: Some(c.cpus.clone()),
+        autorestart: Some(c.autorestart),
+        service: Some(dist_to_raw(&c.service)),
+        io: c.io.as_ref().map(dist_to_raw),
+        priority: Some(u32::from(c.priority)),
+    }
+}
+
+/// `[pathway_xm]` in the raw form: every terminal its own group of one.
+fn xm_to_raw(x: &PathwayXm) -> RawPathwayXm {
+    let ns = |d: SimDuration| Some(format!("{}ns", d.0));
+    let node_name = |n: usize| {
+        x.nodes
+            .get(n)
+            .map_or_else(|| format!("#{n}"), |n| n.name.clone())
+    };
+    RawPathwayXm {
+        server_node: Some(node_name(x.server_node)),
+        mix: Some(
+            x.mix
+                .iter()
+                .map(|&(k, weight)| (name_at(&x.server_classes, k), weight))
+                .collect(),
+        ),
+        node: x
+            .nodes
+            .iter()
+            .map(|n| RawXmNode {
+                name: Some(n.name.clone()),
+                cpus: Some(
+                    n.cpus
                         .iter()
-                        .map(|&(k, w)| (class_name(k), w))
+                        .map(|&(cpu, weight)| NameOrNumber(format!("{cpu}:{weight}")))
                         .collect(),
                 ),
-            }),
-        }
+            })
+            .collect(),
+        pathmon: Some(RawXmPathmon {
+            node: Some(node_name(x.pathmon.node)),
+            maxtcps: Some(x.pathmon.maxtcps),
+            grant_cpu: ns(x.pathmon.grant_cpu),
+            process_creation: ns(x.pathmon.process_creation),
+            priority: Some(u32::from(x.pathmon.priority)),
+        }),
+        tcp_template: x
+            .tcp_templates
+            .iter()
+            .map(|t| RawTcpTemplate {
+                name: Some(t.name.clone()),
+                node: Some(node_name(t.node)),
+                maxterms: Some(t.maxterms),
+                maxserverprocesses: Some(t.maxserverprocesses),
+                handle_cpu: ns(t.handle_cpu),
+                priority: Some(u32::from(t.priority)),
+            })
+            .collect(),
+        term: x
+            .terms
+            .iter()
+            .map(|t| RawTerm {
+                name: Some(t.name.clone()),
+                count: Some(1),
+                template: Some(
+                    x.tcp_templates
+                        .get(t.template)
+                        .map_or_else(|| format!("#{}", t.template), |t| t.name.clone()),
+                ),
+                weight: Some(t.weight),
+                think: Some(dist_to_raw(&t.think)),
+            })
+            .collect(),
+        server_class: x
+            .server_classes
+            .iter()
+            .map(|c| class_to_raw(c, None))
+            .collect(),
     }
 }
 
@@ -1404,6 +2633,7 @@ processors = [0, 1]
 
 [[server_class]]
 name = "A"
+maxservers = 0
 service = { dist = "exponential", mean = "100us" }
 
 [workload]
@@ -1446,14 +2676,17 @@ tcpip = ["$ZTC3", "$ZTC4", "$ZTC5"]
 
 [[server_class]]
 name = "G"
-processors = [0, 1, 2]
-servers = 3
+cpus = [0, 1, 2]
+maxservers = 3
+numstatic = 3
 service = { dist = "lognormal", mean = "200us", cv = 1.5 }
 
 [[server_class]]
 name = "A"
-processors = [0, 1, 2]
-servers = 6
+cpus = [0, 1, 2]
+maxservers = 6
+numstatic = 6
+maxlinks = 1
 service = { dist = "exponential", mean = "120us" }
 io = { dist = "constant", value = "2ms" }
 
@@ -1537,15 +2770,33 @@ mix = { A = 3, G = 1 }
                 handle_cpu: us(20),
                 priority: 180,
             }],
+            // No [[pathmon]]: the implicit one.
+            pathmons: vec![Pathmon {
+                name: "$PM".into(),
+                processor: 0,
+                backup: None,
+                grant_cpu: us(200),
+                process_creation: SimDuration::from_millis(200),
+                priority: 170,
+            }],
+            domains: vec![],
             server_classes: vec![ServerClass {
                 name: "A".into(),
-                processors: vec![],
-                servers: 0,
+                pathmon: 0,
+                maxservers: 0,
+                numstatic: 0,
+                maxlinks: None,
+                linkdepth: 1,
+                createdelay: SimDuration::from_secs(60),
+                deletedelay: SimDuration::from_secs(600),
+                timeout: None,
+                cpus: vec![],
+                autorestart: 0,
                 service: Dist::Exponential { mean: us(100) },
                 io: None,
                 priority: 150,
             }],
-            workload: Workload {
+            workload: Some(Workload {
                 listener: 0,
                 // 1000/s: mean inter-arrival 1 ms.
                 arrivals: Arrivals::Open {
@@ -1554,8 +2805,10 @@ mix = { A = 3, G = 1 }
                 requests_per_connection: 1,
                 request_bytes: 1024,
                 reply_bytes: 4096,
+                send_to: SendTarget::Pathmon(0),
                 mix: vec![(0, 1.0)],
-            },
+            }),
+            pathway_xm: None,
         };
         assert_eq!(s, expected);
     }
@@ -1574,7 +2827,7 @@ mix = { A = 3, G = 1 }
         );
         assert_eq!(s.listeners[0].tcpip, vec![0, 1, 2]);
         // Sorted by class name (A before G), whatever the file order; weights 3:1.
-        assert_eq!(s.workload.mix, vec![(1, 0.75), (0, 0.25)]);
+        assert_eq!(s.workload.as_ref().unwrap().mix, vec![(1, 0.75), (0, 0.25)]);
         assert_eq!(
             s.server_classes[1].io,
             Some(Dist::Constant(SimDuration::from_millis(2)))
@@ -1666,7 +2919,7 @@ mix = { A = 3, G = 1 }
             "processors = [3, 4, 9]",
         );
         let text = edit(&text, "processor = 4", "processor = 6");
-        let text = edit(&text, "processors = [0, 1, 2]", "processors = [0, 7, 2]");
+        let text = edit(&text, "cpus = [0, 1, 2]", "cpus = [0, 7, 2]");
         let p = expect_problem(
             &text,
             "listener[0].processors[2]",
@@ -1680,7 +2933,7 @@ mix = { A = 3, G = 1 }
         );
         expect_problem(
             &text,
-            "server_class[0].processors[1]",
+            "server_class[0].cpus[1]",
             "processor 7 does not exist",
         );
     }
@@ -1807,23 +3060,35 @@ mix = { A = 3, G = 1 }
 
     #[test]
     fn a_distributor_needs_servers_for_every_class_in_the_mix() {
-        let text = edit(DISTRIBUTOR, "servers = 3\n", "");
-        expect_problem(
-            &text,
-            "server_class[0].servers",
-            "server class `G` has no servers",
+        let text = edit(
+            DISTRIBUTOR,
+            "maxservers = 3\nnumstatic = 3\n",
+            "maxservers = 0\n",
         );
+        let p = expect_problem(
+            &text,
+            "server_class[0].maxservers",
+            "server class `G` has MAXSERVERS 0 in `$PM`, but the workload's listener `$DIST` is a distributor",
+        );
+        assert_eq!(p.line, Some(34));
         // A parallel listener does the work itself: no servers needed.
         parse_str(MINIMAL, "x.toml", &[]).unwrap();
     }
 
     #[test]
-    fn servers_need_processors() {
-        let text = edit(MINIMAL, "name = \"A\"", "name = \"A\"\nservers = 2");
+    fn servers_need_cpus() {
+        let text = edit(MINIMAL, "maxservers = 0", "maxservers = 2");
         expect_problem(
             &text,
-            "server_class[0].processors",
-            "has 2 server(s) but no processors",
+            "server_class[0].cpus",
+            "server class A of $PM has MAXSERVERS 2 but no CPUS to run its servers on",
+        );
+        // MAXSERVERS defaults to 1.
+        let text = edit(MINIMAL, "maxservers = 0\n", "");
+        expect_problem(
+            &text,
+            "server_class[0].cpus",
+            "has MAXSERVERS 1 but no CPUS",
         );
     }
 
@@ -1873,7 +3138,7 @@ mix = { A = 3, G = 1 }
             "no server class named `X`; defined: `A`",
         );
         // Points at the key `X`.
-        assert_eq!((p.line, p.column), (Some(24), Some(16)));
+        assert_eq!((p.line, p.column), (Some(25), Some(16)));
     }
 
     #[test]
@@ -1895,7 +3160,7 @@ mix = { A = 3, G = 1 }
         );
         let s = parse_str(&closed, "x.toml", &[]).unwrap();
         assert_eq!(
-            s.workload.arrivals,
+            s.workload.unwrap().arrivals,
             Arrivals::Closed {
                 clients: 10,
                 think: Dist::Erlang {
@@ -1911,7 +3176,7 @@ mix = { A = 3, G = 1 }
         );
         let s = parse_str(&uniform, "x.toml", &[]).unwrap();
         assert_eq!(
-            s.workload.arrivals,
+            s.workload.unwrap().arrivals,
             Arrivals::Open {
                 interarrival: Dist::Uniform {
                     min: SimDuration::from_micros(50),
@@ -1987,17 +3252,9 @@ mix = { A = 3, G = 1 }
     fn missing_tables_are_reported_without_a_position() {
         let all = problems("name = \"empty\"\n");
         let fields: Vec<&str> = all.iter().map(|p| p.field.as_str()).collect();
-        assert_eq!(
-            fields,
-            [
-                "run",
-                "system",
-                "tcpip",
-                "listener",
-                "server_class",
-                "workload"
-            ]
-        );
+        // Without listeners [tcpip] may be left out; listeners and server classes are needed
+        // only with a [workload].
+        assert_eq!(fields, ["run", "system", "workload"]);
         assert!(all.iter().all(|p| p.line.is_none()));
         assert_eq!(
             all[0].to_string(),
@@ -2014,7 +3271,7 @@ mix = { A = 3, G = 1 }
         ];
         let s = parse_str(MINIMAL, "x.toml", &sets).unwrap();
         assert_eq!(
-            s.workload.arrivals,
+            s.workload.unwrap().arrivals,
             Arrivals::Open {
                 interarrival: Dist::Exponential {
                     mean: SimDuration::from_micros(200)
@@ -2087,15 +3344,16 @@ mix = { A = 3, G = 1 }
         }
         let mut s = parse_str(DISTRIBUTOR, "x.toml", &[]).unwrap();
         s.listeners[0].processors[0] = 12;
-        s.server_classes[0].servers = 0;
-        s.workload.mix[0].1 = 0.5;
+        s.server_classes[0].maxservers = 0;
+        s.server_classes[0].numstatic = 0;
+        s.workload.as_mut().unwrap().mix[0].1 = 0.5;
         let err = s.check().unwrap_err();
         let fields: Vec<&str> = err.problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(
             fields,
             [
                 "listener[0].processors[0]",
-                "server_class[0].servers",
+                "server_class[0].maxservers",
                 "workload.mix"
             ]
         );
@@ -2103,6 +3361,898 @@ mix = { A = 3, G = 1 }
             err.problems
                 .iter()
                 .all(|p| p.origin == "scenario" && p.line.is_none())
+        );
+    }
+
+    /// The TS/MP Release Supplement's domain: %DOM = $PM1:50, $PM2:10, $PM3:40, with
+    /// SERVER-CORRECT in each PATHMON (MAXSERVERS 10/2/8) and a class LOCAL only in $PM3.
+    const DOMAIN: &str = r#"name = "acs"
+
+[run]
+duration = "10s"
+
+[system]
+processors = 6
+
+[tcpip]
+stack = "parallel"
+
+[[listener]]
+name = "$DIST"
+model = "distributor"
+processors = [4, 5]
+
+[[pathmon]]
+name = "$PM1"
+processor = 0
+backup = 1
+
+[[pathmon]]
+name = "$PM2"
+processor = 1
+
+[[pathmon]]
+name = "$PM3"
+processor = 2
+
+[[domain]]
+name = "%DOM"
+pathmons = ["$PM1:50", "$PM2:10", "$PM3:40"]
+
+[[server_class]]
+name = "SERVER-CORRECT"
+pathmon = "$PM1"
+maxservers = 10
+numstatic = 10
+maxlinks = 1
+cpus = [0, 1, 2]
+service = { dist = "exponential", mean = "120us" }
+
+[[server_class]]
+name = "SERVER-CORRECT"
+pathmon = "$PM2"
+maxservers = 2
+numstatic = 2
+maxlinks = 1
+cpus = [0, 1, 2]
+service = { dist = "exponential", mean = "120us" }
+
+[[server_class]]
+name = "SERVER-CORRECT"
+pathmon = "$PM3"
+maxservers = 8
+numstatic = 8
+maxlinks = 1
+cpus = [0, 1, 2]
+service = { dist = "exponential", mean = "120us" }
+
+[[server_class]]
+name = "LOCAL"
+pathmon = "$PM3"
+cpus = [3]
+service = { dist = "constant", value = "50us" }
+
+[workload]
+kind = "open"
+rate = "1000/s"
+mix = { SERVER-CORRECT = 3, LOCAL = 1 }
+"#;
+
+    /// Pathway/XM: terminals on node CLI, servers on node SRV.
+    const XM: &str = r#"name = "xm"
+
+[run]
+duration = "60s"
+
+[system]
+processors = 6
+
+[pathway_xm]
+server_node = "SRV"
+mix = { ORDERS = 7, QUERY = 3 }
+
+[[pathway_xm.node]]
+name = "CLI"
+cpus = ["1:50", "2:25", "3:25", "5:0"]
+
+[[pathway_xm.node]]
+name = "SRV"
+cpus = ["0:50", 4, "5:0"]
+
+[pathway_xm.pathmon]
+node = "CLI"
+
+[[pathway_xm.tcp_template]]
+name = "TCP-STD"
+node = "CLI"
+
+[[pathway_xm.term]]
+name = "T-ORD"
+count = 3
+template = "TCP-STD"
+weight = 100
+think = { dist = "exponential", mean = "5s" }
+
+[[pathway_xm.term]]
+name = "T-QRY"
+template = "TCP-STD"
+think = { dist = "exponential", mean = "10s" }
+
+[[pathway_xm.server_class]]
+name = "ORDERS"
+maxservers = 8
+numstatic = 8
+service = { dist = "exponential", mean = "2ms" }
+
+[[pathway_xm.server_class]]
+name = "QUERY"
+maxservers = 4
+numstatic = 2
+cpus = [4]
+service = { dist = "exponential", mean = "1ms" }
+"#;
+
+    #[test]
+    fn a_file_without_pathmons_gets_the_implicit_pm() {
+        let s = parse_str(DISTRIBUTOR, "x.toml", &[]).unwrap();
+        assert_eq!(s.pathmons.len(), 1);
+        assert_eq!(s.pathmons[0].name, "$PM");
+        assert_eq!(s.pathmons[0].processor, 0);
+        assert!(s.server_classes.iter().all(|c| c.pathmon == 0));
+        assert_eq!(s.workload.unwrap().send_to, SendTarget::Pathmon(0));
+        // It can be named like any other PATHMON.
+        let named = edit(
+            DISTRIBUTOR,
+            "name = \"G\"",
+            "name = \"G\"\npathmon = \"$PM\"",
+        );
+        parse_str(&named, "x.toml", &[]).unwrap();
+        let unknown = edit(
+            DISTRIBUTOR,
+            "name = \"G\"",
+            "name = \"G\"\npathmon = \"$PM9\"",
+        );
+        expect_problem(
+            &unknown,
+            "server_class[0].pathmon",
+            "no PATHMON named `$PM9`; defined in [[pathmon]]: `$PM` (implicit: the file has no [[pathmon]])",
+        );
+    }
+
+    #[test]
+    fn pathmons_domains_and_classes_resolve() {
+        let s = parse_str(DOMAIN, "x.toml", &[]).unwrap();
+        assert_eq!(
+            s.pathmons[0],
+            Pathmon {
+                name: "$PM1".into(),
+                processor: 0,
+                backup: Some(1),
+                grant_cpu: SimDuration::from_micros(200),
+                process_creation: SimDuration::from_millis(200),
+                priority: 170,
+            }
+        );
+        let weights: Vec<(usize, f64, bool)> = s.domains[0]
+            .members
+            .iter()
+            .map(|m| (m.pathmon, m.weight, m.explicit))
+            .collect();
+        assert_eq!(weights, [(0, 50.0, true), (1, 10.0, true), (2, 40.0, true)]);
+        let pathmons: Vec<usize> = s.server_classes.iter().map(|c| c.pathmon).collect();
+        assert_eq!(pathmons, [0, 1, 2, 2]);
+        let w = s.workload.unwrap();
+        // The only domain is the default target.
+        assert_eq!(w.send_to, SendTarget::Domain(0));
+        // By name: LOCAL (class 3), then SERVER-CORRECT (its first definition, class 0).
+        assert_eq!(w.mix, vec![(3, 0.25), (0, 0.75)]);
+        // TS/MP defaults.
+        let local = &s.server_classes[3];
+        assert_eq!(
+            (
+                local.maxservers,
+                local.numstatic,
+                local.maxlinks,
+                local.linkdepth
+            ),
+            (1, 0, None, 1)
+        );
+        assert_eq!(local.createdelay, SimDuration::from_secs(60));
+        assert_eq!(local.deletedelay, SimDuration::from_secs(600));
+        assert_eq!((local.timeout, local.autorestart), (None, 0));
+        assert_eq!(s.server_classes[0].maxlinks, Some(1));
+    }
+
+    #[test]
+    fn a_domain_has_at_most_four_pathmons() {
+        let mut text = DOMAIN.to_string();
+        for pm in ["$PM4", "$PM5"] {
+            text = edit(
+                &text,
+                "[[domain]]",
+                &format!("[[pathmon]]\nname = \"{pm}\"\nprocessor = 3\n\n[[domain]]"),
+            );
+        }
+        let text = edit(
+            &text,
+            "[\"$PM1:50\", \"$PM2:10\", \"$PM3:40\"]",
+            "[\"$PM1:20\", \"$PM2:20\", \"$PM3:20\", \"$PM4:20\", \"$PM5:20\"]",
+        );
+        let all = problems(&text);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].field, "domain[0].pathmons");
+        assert_eq!(
+            all[0].message,
+            "a Pathway domain has at most 4 PATHMONs, %DOM has 5"
+        );
+        let none = edit(DOMAIN, "[\"$PM1:50\", \"$PM2:10\", \"$PM3:40\"]", "[]");
+        expect_problem(
+            &none,
+            "domain[0].pathmons",
+            "needs 1 to 4 PATHMONs, %DOM has none",
+        );
+    }
+
+    #[test]
+    fn domain_weights_total_100() {
+        let ninety = edit(DOMAIN, "\"$PM3:40\"", "\"$PM3:30\"");
+        let all = problems(&ninety);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].field, "domain[0].pathmons");
+        assert_eq!(
+            all[0].message,
+            "weights of %DOM total 90; they must total 100"
+        );
+        // Explicit weights over 100 leave nothing for the unweighted member.
+        let over = edit(
+            DOMAIN,
+            "[\"$PM1:50\", \"$PM2:10\", \"$PM3:40\"]",
+            "[\"$PM1:60\", \"$PM2:50\", \"$PM3\"]",
+        );
+        expect_problem(
+            &over,
+            "domain[0].pathmons",
+            "weights of %DOM total 110; they must total 100",
+        );
+        let big = edit(DOMAIN, "\"$PM1:50\"", "\"$PM1:150\"");
+        let all = problems(&big);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].field, "domain[0].pathmons[0]");
+        assert!(
+            all[0]
+                .message
+                .contains("weight 150 of `$PM1` in %DOM is over 100")
+        );
+        let fraction = edit(DOMAIN, "\"$PM1:50\"", "\"$PM1:49.5\"");
+        expect_problem(
+            &fraction,
+            "domain[0].pathmons[0]",
+            "weight `49.5` of `$PM1` in %DOM is not an integer",
+        );
+    }
+
+    #[test]
+    fn unweighted_members_share_the_rest() {
+        // ACSCTL: `%PM = $PM:50, $PM1, $PM2` -> 50/25/25.
+        let text = edit(
+            DOMAIN,
+            "[\"$PM1:50\", \"$PM2:10\", \"$PM3:40\"]",
+            "[\"$PM1:50\", \"$PM2\", \" $PM3 \"]",
+        );
+        let s = parse_str(&text, "x.toml", &[]).unwrap();
+        let weights: Vec<(f64, bool)> = s.domains[0]
+            .members
+            .iter()
+            .map(|m| (m.weight, m.explicit))
+            .collect();
+        assert_eq!(weights, [(50.0, true), (25.0, false), (25.0, false)]);
+        // None weighted: 100 / 3 each.
+        let text = edit(
+            DOMAIN,
+            "[\"$PM1:50\", \"$PM2:10\", \"$PM3:40\"]",
+            "[\"$PM1\", \"$PM2\", \"$PM3\"]",
+        );
+        let s = parse_str(&text, "x.toml", &[]).unwrap();
+        assert!(
+            s.domains[0]
+                .members
+                .iter()
+                .all(|m| (m.weight - 100.0 / 3.0).abs() < 1e-12)
+        );
+    }
+
+    #[test]
+    fn domain_members_must_be_pathmons_named_once() {
+        let unknown = edit(DOMAIN, "\"$PM2:10\"", "\"$PMX:10\"");
+        let p = expect_problem(
+            &unknown,
+            "domain[0].pathmons[1]",
+            "no PATHMON named `$PMX` for domain %DOM; defined in [[pathmon]]: `$PM1`, `$PM2`, `$PM3`",
+        );
+        assert_eq!(p.line, Some(32));
+        let twice = edit(DOMAIN, "\"$PM2:10\"", "\"$PM1:10\"");
+        expect_problem(
+            &twice,
+            "domain[0].pathmons[1]",
+            "`$PM1` is listed twice in %DOM",
+        );
+        let name = edit(DOMAIN, "name = \"%DOM\"", "name = \"DOM\"");
+        expect_problem(
+            &name,
+            "domain[0].name",
+            "a Pathway domain name starts with `%`, as in ACSCTL; write e.g. name = \"%DOM\"",
+        );
+        let missing = edit(
+            DOMAIN,
+            "pathmons = [\"$PM1:50\", \"$PM2:10\", \"$PM3:40\"]\n",
+            "",
+        );
+        expect_problem(&missing, "domain[0].pathmons", "missing `pathmons`");
+    }
+
+    #[test]
+    fn pathmon_rules() {
+        let backup = edit(DOMAIN, "backup = 1", "backup = 0");
+        expect_problem(
+            &backup,
+            "pathmon[0].backup",
+            "the backup must run in another processor than the primary",
+        );
+        let gone = edit(DOMAIN, "backup = 1", "backup = 9");
+        expect_problem(&gone, "pathmon[0].backup", "processor 9 does not exist");
+        let dup = edit(DOMAIN, "name = \"$PM2\"", "name = \"$PM1\"");
+        expect_problem(&dup, "pathmon[1].name", "duplicate PATHMON name `$PM1`");
+        let no_processor = edit(
+            DOMAIN,
+            "name = \"$PM3\"\nprocessor = 2\n",
+            "name = \"$PM3\"\n",
+        );
+        expect_problem(&no_processor, "pathmon[2].processor", "missing `processor`");
+        let priority = edit(DOMAIN, "backup = 1", "backup = 1\npriority = 200");
+        expect_problem(&priority, "pathmon[0].priority", "between 1 and 199");
+    }
+
+    #[test]
+    fn a_class_names_its_pathmon_when_there_are_several() {
+        let text = edit(DOMAIN, "pathmon = \"$PM3\"\ncpus = [3]", "cpus = [3]");
+        expect_problem(
+            &text,
+            "server_class[3].pathmon",
+            "missing `pathmon`; there are 3 PATHMONs, so name the one that owns this class: `$PM1`, `$PM2`, `$PM3`",
+        );
+        // Unique within a PATHMON; the same name in another PATHMON is a definition there.
+        let dup = edit(DOMAIN, "name = \"LOCAL\"", "name = \"SERVER-CORRECT\"");
+        let dup = edit(
+            &dup,
+            "mix = { SERVER-CORRECT = 3, LOCAL = 1 }",
+            "mix = { SERVER-CORRECT = 1 }",
+        );
+        expect_problem(
+            &dup,
+            "server_class[3].name",
+            "duplicate server class `SERVER-CORRECT` in PATHMON `$PM3` (also server_class[2]); names must be unique within a PATHMON",
+        );
+    }
+
+    #[test]
+    fn a_class_in_several_pathmons_does_the_same_work_in_each() {
+        let service = edit(
+            DOMAIN,
+            "pathmon = \"$PM2\"\nmaxservers = 2\nnumstatic = 2\nmaxlinks = 1\ncpus = [0, 1, 2]\nservice = { dist = \"exponential\", mean = \"120us\" }",
+            "pathmon = \"$PM2\"\nmaxservers = 2\nnumstatic = 2\nmaxlinks = 1\ncpus = [0, 1, 2]\nservice = { dist = \"exponential\", mean = \"150us\" }",
+        );
+        let all = problems(&service);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].field, "server_class[1].service");
+        assert!(
+            all[0].message.starts_with("the work of a request must not depend on which PATHMON serves it: service differs from server_class[0] (`SERVER-CORRECT` in `$PM1`)"),
+            "{}",
+            all[0].message
+        );
+        let io = edit(
+            DOMAIN,
+            "pathmon = \"$PM3\"\nmaxservers = 8\nnumstatic = 8\nmaxlinks = 1\ncpus = [0, 1, 2]\nservice = { dist = \"exponential\", mean = \"120us\" }",
+            "pathmon = \"$PM3\"\nmaxservers = 8\nnumstatic = 8\nmaxlinks = 1\ncpus = [0, 1, 2]\nservice = { dist = \"exponential\", mean = \"120us\" }\nio = { dist = \"constant\", value = \"1ms\" }",
+        );
+        expect_problem(&io, "server_class[2].io", "io differs from server_class[0]");
+        // A bad service is reported once, not again as a difference.
+        let bad = edit(
+            DOMAIN,
+            "pathmon = \"$PM2\"\nmaxservers = 2\nnumstatic = 2\nmaxlinks = 1\ncpus = [0, 1, 2]\nservice = { dist = \"exponential\", mean = \"120us\" }",
+            "pathmon = \"$PM2\"\nmaxservers = 2\nnumstatic = 2\nmaxlinks = 1\ncpus = [0, 1, 2]\nservice = { dist = \"exponential\", mean = \"120\" }",
+        );
+        assert_eq!(problems(&bad).len(), 1);
+    }
+
+    #[test]
+    fn ts_mp_attribute_rules() {
+        let class = "name = \"A\"\nmaxservers = 0";
+        let with = |attrs: &str| {
+            edit(
+                MINIMAL,
+                class,
+                &format!("name = \"A\"\ncpus = [0]\n{attrs}"),
+            )
+        };
+        let all = problems(&with("maxservers = 10\nnumstatic = 12"));
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].field, "server_class[0].numstatic");
+        assert!(
+            all[0]
+                .message
+                .starts_with("NUMSTATIC 12 > MAXSERVERS 10 in server class A of $PM;"),
+            "{}",
+            all[0].message
+        );
+        let all = problems(&with("maxlinks = 1\nlinkdepth = 2"));
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].field, "server_class[0].linkdepth");
+        assert!(
+            all[0]
+                .message
+                .starts_with("LINKDEPTH 2 > MAXLINKS 1 in server class A of $PM;"),
+            "{}",
+            all[0].message
+        );
+        // Without MAXLINKS (unlimited) any LINKDEPTH in range goes.
+        parse_str(&with("linkdepth = 255"), "x.toml", &[]).unwrap();
+        expect_problem(
+            &with("linkdepth = 0"),
+            "server_class[0].linkdepth",
+            "between 1 and 255, got 0",
+        );
+        expect_problem(
+            &with("linkdepth = 256"),
+            "server_class[0].linkdepth",
+            "between 1 and 255, got 256",
+        );
+        expect_problem(
+            &with("maxservers = 4096"),
+            "server_class[0].maxservers",
+            "between 0 and 4095, got 4096",
+        );
+        expect_problem(
+            &with("maxlinks = 0"),
+            "server_class[0].maxlinks",
+            "between 1 and 4095, got 0; leave it out for no limit",
+        );
+        expect_problem(
+            &with("autorestart = 32768"),
+            "server_class[0].autorestart",
+            "between 0 and 32767",
+        );
+        expect_problem(
+            &with("createdelay = \"16384s\""),
+            "server_class[0].createdelay",
+            "createdelay (CREATEDELAY) must be at most 16383s, TS/MP's limit",
+        );
+        expect_problem(
+            &with("deletedelay = \"5h\""),
+            "server_class[0].deletedelay",
+            "at most 16383s",
+        );
+        expect_problem(
+            &with("timeout = \"0s\""),
+            "server_class[0].timeout",
+            "leave it out for no timeout",
+        );
+        expect_problem(
+            &with("timeout = \"5h\""),
+            "server_class[0].timeout",
+            "at most 16383s",
+        );
+        let s = parse_str(
+            &with("maxservers = 4\nnumstatic = 2\nmaxlinks = 3\nlinkdepth = 2\ncreatedelay = \"5s\"\ndeletedelay = \"16383s\"\ntimeout = \"30s\"\nautorestart = 5"),
+            "x.toml",
+            &[],
+        )
+        .unwrap();
+        let c = &s.server_classes[0];
+        assert_eq!(
+            (c.maxservers, c.numstatic, c.maxlinks, c.linkdepth),
+            (4, 2, Some(3), 2)
+        );
+        assert_eq!(c.createdelay, SimDuration::from_secs(5));
+        assert_eq!(c.deletedelay, SimDuration::from_secs(16383));
+        assert_eq!(c.timeout, Some(SimDuration::from_secs(30)));
+        assert_eq!((c.cpus.clone(), c.autorestart), (vec![0], 5));
+    }
+
+    #[test]
+    fn send_to_defaults_and_resolves() {
+        // One domain: the default.
+        let s = parse_str(DOMAIN, "x.toml", &[]).unwrap();
+        assert_eq!(s.workload.unwrap().send_to, SendTarget::Domain(0));
+        // A PATHMON by name: its classes only.
+        let text = edit(
+            DOMAIN,
+            "kind = \"open\"",
+            "send_to = \"$PM3\"\nkind = \"open\"",
+        );
+        let s = parse_str(&text, "x.toml", &[]).unwrap();
+        let w = s.workload.unwrap();
+        assert_eq!(w.send_to, SendTarget::Pathmon(2));
+        // Still the first SERVER-CORRECT (in $PM1): the work is the same in every PATHMON.
+        assert_eq!(w.mix, vec![(3, 0.25), (0, 0.75)]);
+        let text = edit(
+            DOMAIN,
+            "kind = \"open\"",
+            "send_to = \"$PM1\"\nkind = \"open\"",
+        );
+        let p = expect_problem(
+            &text,
+            "workload.mix.LOCAL",
+            "server class `LOCAL` is not in PATHMON `$PM1`, where workload.send_to sends requests; it is defined in `$PM3`",
+        );
+        assert_eq!(p.line, Some(71));
+        let text = edit(
+            DOMAIN,
+            "kind = \"open\"",
+            "send_to = \"%NOPE\"\nkind = \"open\"",
+        );
+        expect_problem(
+            &text,
+            "workload.send_to",
+            "no Pathway domain or PATHMON named `%NOPE`; domains: `%DOM`; PATHMONs: `$PM1`, `$PM2`, `$PM3`",
+        );
+        // No domain and several PATHMONs: no default.
+        let no_domain = edit(
+            DOMAIN,
+            "[[domain]]\nname = \"%DOM\"\npathmons = [\"$PM1:50\", \"$PM2:10\", \"$PM3:40\"]\n",
+            "",
+        );
+        expect_problem(
+            &no_domain,
+            "workload.send_to",
+            "missing `send_to`; with 0 domains and 3 PATHMONs there is no default",
+        );
+        // Two domains: no default either.
+        let two = edit(
+            DOMAIN,
+            "[[server_class]]",
+            "[[domain]]\nname = \"%TWO\"\npathmons = [\"$PM3\"]\n\n[[server_class]]",
+        );
+        expect_problem(&two, "workload.send_to", "with 2 domains and 3 PATHMONs");
+        let two = edit(
+            &two,
+            "kind = \"open\"",
+            "send_to = \"%TWO\"\nkind = \"open\"",
+        );
+        let s = parse_str(&two, "x.toml", &[]).unwrap();
+        assert_eq!(s.workload.unwrap().send_to, SendTarget::Domain(1));
+    }
+
+    #[test]
+    fn a_mix_class_must_be_reachable_through_the_domain() {
+        let text = edit(
+            DOMAIN,
+            "[[server_class]]",
+            "[[domain]]\nname = \"%TWO\"\npathmons = [\"$PM1\", \"$PM2\"]\n\n[[server_class]]",
+        );
+        let text = edit(
+            &text,
+            "kind = \"open\"",
+            "send_to = \"%TWO\"\nkind = \"open\"",
+        );
+        expect_problem(
+            &text,
+            "workload.mix.LOCAL",
+            "server class `LOCAL` is not in any PATHMON of domain %TWO (`$PM1`, `$PM2`), where workload.send_to sends requests; it is defined in `$PM3`",
+        );
+    }
+
+    #[test]
+    fn a_distributor_needs_servers_somewhere_in_the_domain() {
+        // LOCAL exists only in $PM3; with MAXSERVERS 0 the distributor has nowhere to send it.
+        let none = edit(DOMAIN, "cpus = [3]", "cpus = [3]\nmaxservers = 0");
+        expect_problem(
+            &none,
+            "server_class[3].maxservers",
+            "server class `LOCAL` has MAXSERVERS 0 in every PATHMON of domain %DOM that defines it (`$PM3`)",
+        );
+        // One PATHMON of the domain with servers is enough.
+        let some = edit(
+            DOMAIN,
+            "pathmon = \"$PM2\"\nmaxservers = 2\nnumstatic = 2",
+            "pathmon = \"$PM2\"\nmaxservers = 0\nnumstatic = 0",
+        );
+        parse_str(&some, "x.toml", &[]).unwrap();
+    }
+
+    #[test]
+    fn workload_or_pathway_xm() {
+        let both = format!("{DOMAIN}\n{}", &XM[XM.find("[pathway_xm]").unwrap()..]);
+        expect_problem(
+            &both,
+            "pathway_xm",
+            "either [workload] (TCP/IP clients) or [pathway_xm]",
+        );
+        let neither = edit(
+            DOMAIN,
+            "[workload]\nkind = \"open\"\nrate = \"1000/s\"\nmix = { SERVER-CORRECT = 3, LOCAL = 1 }\n",
+            "",
+        );
+        let all = problems(&neither);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].field, "workload");
+        assert!(
+            all[0]
+                .message
+                .starts_with("missing table [workload] or [pathway_xm]")
+        );
+        // A workload still needs listeners, [tcpip] and server classes.
+        let bare = "name = \"w\"\n[run]\nduration = \"1s\"\n[system]\nprocessors = 1\n[workload]\nkind = \"open\"\nrate = \"1/s\"\nmix = { A = 1 }\n";
+        let fields: Vec<String> = problems(bare).into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["listener", "server_class", "workload.mix.A"]);
+        let bare = edit(
+            bare,
+            "[workload]",
+            "[[listener]]\nname = \"$L\"\nmodel = \"parallel\"\nprocessors = [0]\n[workload]",
+        );
+        let fields: Vec<String> = problems(&bare).into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["tcpip", "server_class", "workload.mix.A"]);
+    }
+
+    #[test]
+    fn pathway_xm_parses_and_expands() {
+        let s = parse_str(XM, "x.toml", &[]).unwrap();
+        assert!(s.workload.is_none());
+        assert!(s.listeners.is_empty());
+        // No [tcpip] and no listeners: the parallel stack with its defaults, unused.
+        assert_eq!(s.tcpip.stack, StackKind::Parallel);
+        assert!(s.tcpip.processes.is_empty());
+        assert_eq!(s.pathmons[0].name, "$PM");
+        let x = s.pathway_xm.unwrap();
+        assert_eq!(
+            x.nodes,
+            vec![
+                XmNode {
+                    name: "CLI".into(),
+                    cpus: vec![(1, 50), (2, 25), (3, 25), (5, 0)]
+                },
+                // `4` (a bare number) has weight 1.
+                XmNode {
+                    name: "SRV".into(),
+                    cpus: vec![(0, 50), (4, 1), (5, 0)]
+                },
+            ]
+        );
+        assert_eq!(x.server_node, 1);
+        assert_eq!(
+            x.pathmon,
+            XmPathmon {
+                node: 0,
+                maxtcps: 4,
+                grant_cpu: SimDuration::from_micros(200),
+                process_creation: SimDuration::from_millis(200),
+                priority: 170,
+            }
+        );
+        assert_eq!(
+            x.tcp_templates,
+            vec![TcpTemplate {
+                name: "TCP-STD".into(),
+                node: 0,
+                maxterms: 32,
+                maxserverprocesses: 64,
+                handle_cpu: SimDuration::from_micros(300),
+                priority: 160,
+            }]
+        );
+        let names: Vec<&str> = x.terms.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["T-ORD-001", "T-ORD-002", "T-ORD-003", "T-QRY"]);
+        assert_eq!(
+            x.terms[3],
+            Term {
+                name: "T-QRY".into(),
+                template: 0,
+                weight: 1,
+                think: Dist::Exponential {
+                    mean: SimDuration::from_secs(10)
+                },
+            }
+        );
+        assert!(x.terms[..3].iter().all(|t| t.weight == 100));
+        // CPUS default to the server node's processors with weight > 0, in order.
+        assert_eq!(x.server_classes[0].cpus, vec![0, 4]);
+        assert_eq!(x.server_classes[1].cpus, vec![4]);
+        assert_eq!(x.server_classes[0].pathmon, 0);
+        assert_eq!(x.mix, vec![(0, 0.7), (1, 0.3)]);
+    }
+
+    #[test]
+    fn term_groups_are_numbered_with_three_digits_or_more() {
+        assert_eq!(term_names("T", 1), ["T"]);
+        assert_eq!(term_names("T", 2), ["T-001", "T-002"]);
+        let many = term_names("T", 1000);
+        assert_eq!((many[0].as_str(), many[999].as_str()), ("T-0001", "T-1000"));
+        let text = edit(XM, "name = \"T-QRY\"", "name = \"T-ORD-002\"");
+        expect_problem(
+            &text,
+            "pathway_xm.term[1].name",
+            "duplicate TERM name `T-ORD-002` (also made by pathway_xm.term[0])",
+        );
+        expect_problem(
+            &edit(XM, "count = 3", "count = 0"),
+            "pathway_xm.term[0].count",
+            "count must be at least 1",
+        );
+        expect_problem(
+            &edit(XM, "count = 3", "count = 2000000"),
+            "pathway_xm.term[0].count",
+            "at most 1000000 terminals in all",
+        );
+    }
+
+    #[test]
+    fn pathway_xm_rules() {
+        expect_problem(
+            &edit(XM, "\"3:25\", \"5:0\"]", "\"3:25\", \"1:0\"]"),
+            "pathway_xm.node[0].cpus[3]",
+            "processor 1 is listed twice in node CLI",
+        );
+        expect_problem(
+            &edit(XM, "[\"0:50\", 4, \"5:0\"]", "[\"0:0\", \"4:0\"]"),
+            "pathway_xm.node[1].cpus",
+            "every processor of node SRV has weight 0",
+        );
+        expect_problem(
+            &edit(XM, "\"5:0\"]", "\"9:0\"]"),
+            "pathway_xm.node[0].cpus[3]",
+            "processor 9 does not exist",
+        );
+        expect_problem(
+            &edit(XM, "\"1:50\"", "\"one:50\""),
+            "pathway_xm.node[0].cpus[0]",
+            "`one:50` is not a processor",
+        );
+        expect_problem(
+            &edit(XM, "\"1:50\"", "\"1:half\""),
+            "pathway_xm.node[0].cpus[0]",
+            "the weight in `1:half` is not a whole number",
+        );
+        expect_problem(
+            &edit(XM, "server_node = \"SRV\"", "server_node = \"SRX\""),
+            "pathway_xm.server_node",
+            "no [[pathway_xm.node]] named `SRX`; defined: `CLI`, `SRV`",
+        );
+        expect_problem(
+            &edit(XM, "[pathway_xm.pathmon]\nnode = \"CLI\"\n", ""),
+            "pathway_xm.pathmon",
+            "missing table [pathway_xm.pathmon]",
+        );
+        expect_problem(
+            &edit(
+                XM,
+                "template = \"TCP-STD\"\nweight",
+                "template = \"TCP-X\"\nweight",
+            ),
+            "pathway_xm.term[0].template",
+            "no [[pathway_xm.tcp_template]] named `TCP-X`; defined: `TCP-STD`",
+        );
+        expect_problem(
+            &edit(
+                XM,
+                "name = \"ORDERS\"",
+                "name = \"ORDERS\"\npathmon = \"$PM\"",
+            ),
+            "pathway_xm.server_class[0].pathmon",
+            "Pathway/XM generates its PATHMONs and replicates every server class into each; remove `pathmon`",
+        );
+        expect_problem(
+            &edit(XM, "QUERY = 3", "QUERY = 3, REPORT = 1"),
+            "pathway_xm.mix.REPORT",
+            "no [[pathway_xm.server_class]] named `REPORT`; defined: `ORDERS`, `QUERY`",
+        );
+        expect_problem(
+            &edit(XM, "maxservers = 4\nnumstatic = 2", "maxservers = 0"),
+            "pathway_xm.server_class[1].maxservers",
+            "server class `QUERY` is in pathway_xm.mix but has MAXSERVERS 0",
+        );
+        expect_problem(
+            &edit(
+                XM,
+                "maxservers = 4\nnumstatic = 2",
+                "maxservers = 4\nnumstatic = 5",
+            ),
+            "pathway_xm.server_class[1].numstatic",
+            "NUMSTATIC 5 > MAXSERVERS 4 in server class QUERY of the Pathway/XM PATHMONs",
+        );
+        expect_problem(
+            &edit(XM, "cpus = [4]", "cpus = []"),
+            "pathway_xm.server_class[1].cpus",
+            "has MAXSERVERS 4 but no CPUS",
+        );
+        // An unresolved server node is reported once, not again as missing CPUS.
+        let all = problems(&edit(XM, "server_node = \"SRV\"", "server_node = \"SRX\""));
+        assert_eq!(all.len(), 1, "{all:#?}");
+        let fields: Vec<String> = problems(
+            "name = \"x\"\n[run]\nduration = \"1s\"\n[system]\nprocessors = 1\n[pathway_xm]\n",
+        )
+        .into_iter()
+        .map(|p| p.field)
+        .collect();
+        assert_eq!(
+            fields,
+            [
+                "pathway_xm.node",
+                "pathway_xm.server_node",
+                "pathway_xm.pathmon",
+                "pathway_xm.tcp_template",
+                "pathway_xm.term",
+                "pathway_xm.server_class",
+                "pathway_xm.mix"
+            ]
+        );
+    }
+
+    #[test]
+    fn overrides_reach_the_new_sections() {
+        let s = parse_str(
+            DOMAIN,
+            "x.toml",
+            &[
+                "domain[0].pathmons=[\"$PM1:80\", \"$PM2\"]".into(),
+                "server_class[3].pathmon=$PM2".into(),
+            ],
+        )
+        .unwrap();
+        let weights: Vec<f64> = s.domains[0].members.iter().map(|m| m.weight).collect();
+        assert_eq!(weights, [80.0, 20.0]);
+        assert_eq!(s.server_classes[3].pathmon, 1);
+        let s = parse_str(XM, "x.toml", &["pathway_xm.term[0].count=2".into()]).unwrap();
+        assert_eq!(s.pathway_xm.unwrap().terms.len(), 3);
+    }
+
+    #[test]
+    fn check_round_trips_domains_and_pathway_xm() {
+        for text in [DOMAIN, XM] {
+            let s = parse_str(text, "x.toml", &[]).unwrap();
+            s.check().unwrap();
+            let (again, findings) = validate(&s.to_raw());
+            assert!(findings.is_empty(), "{findings:?}");
+            assert_eq!(again.unwrap(), s);
+        }
+        let shared = edit(
+            DOMAIN,
+            "[\"$PM1:50\", \"$PM2:10\", \"$PM3:40\"]",
+            "[\"$PM1:50\", \"$PM2\", \"$PM3\"]",
+        );
+        let mut s = parse_str(&shared, "x.toml", &[]).unwrap();
+        s.check().unwrap();
+        // A share of the rest cannot be set by hand; an explicit weight can.
+        s.domains[0].members[1].weight = 30.0;
+        s.domains[0].members[2].weight = 20.0;
+        let err = s.check().unwrap_err();
+        assert_eq!(err.problems.len(), 2, "{err}");
+        assert_eq!(err.problems[0].field, "domain[0].pathmons[1]");
+        assert!(
+            err.problems[0]
+                .message
+                .contains("its share of what the others leave of 100, 25, not 30")
+        );
+        s.domains[0].members[1].explicit = true;
+        s.domains[0].members[2].explicit = true;
+        s.check().unwrap();
+        // A scenario built in Rust must have its PATHMONs (a file gets the implicit one).
+        let mut s = parse_str(MINIMAL, "x.toml", &[]).unwrap();
+        s.pathmons.clear();
+        let err = s.check().unwrap_err();
+        assert_eq!(err.problems[0].field, "pathmon");
+        assert!(
+            err.problems[0]
+                .message
+                .starts_with("a scenario needs at least one PATHMON")
+        );
+        // The mix names the first class of each name.
+        let mut s = parse_str(DOMAIN, "x.toml", &[]).unwrap();
+        s.workload.as_mut().unwrap().mix[1].0 = 1;
+        let err = s.check().unwrap_err();
+        assert_eq!(err.problems.len(), 1, "{err}");
+        assert!(
+            err.problems[0]
+                .message
+                .contains("it must refer to the first server class of that name, server_class[0]")
         );
     }
 }

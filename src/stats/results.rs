@@ -47,6 +47,13 @@ pub struct RunResults {
     pub processes: Vec<ProcessResult>,
     /// Per server class, in scenario order.
     pub server_classes: Vec<ServerClassResult>,
+    /// Per send target member: PATHMON link and request shares against weights, in target
+    /// order (domains and PATHMONs as the workload's mix reaches them), then member order.
+    pub pathmons: Vec<PathmonShare>,
+    /// Pathsend errors by number.
+    pub pathsend_errors: PathsendErrors,
+    /// Pathway/XM's assignment and the load it produced, for Pathway/XM scenarios.
+    pub pathway_xm: Option<XmResult>,
     /// Per listener instance, in scenario order.
     pub listeners: Vec<ListenerResult>,
     /// Per LAN adapter port (PIF).
@@ -65,7 +72,7 @@ pub struct RequestCounts {
     pub offered: u64,
     /// Requests whose reply reached the client.
     pub completed: u64,
-    /// Requests that failed (connection refused after SYN retries).
+    /// Requests that failed: connection refused after SYN retries, or a Pathsend error.
     pub failed: u64,
     /// Requests still in the system when the run ended.
     pub in_flight: u64,
@@ -132,25 +139,159 @@ pub struct ProcessResult {
     pub ready_wait_ms_mean: f64,
 }
 
-/// One server class.
+/// One server class in one PATHMON.
 #[derive(Clone, Debug, Serialize)]
 pub struct ServerClassResult {
     /// Class name.
     pub name: String,
-    /// Server processes.
+    /// PATHMON that owns it.
+    pub pathmon: String,
+    /// MAXSERVERS.
     pub servers: u32,
-    /// Measured requests completed for this class.
+    /// NUMSTATIC.
+    pub numstatic: u32,
+    /// Measured requests this class's servers completed (parallel listeners: requests of
+    /// this class done in-process, counted on the first class of the name).
     pub completed: u64,
-    /// Mean end-to-end latency of this class's measured requests [ms].
+    /// Mean end-to-end latency of those requests [ms].
     pub latency_ms_mean: f64,
-    /// Mean wait in the class queue for a free server [ms] (Pathsend requests only).
+    /// Mean time those requests waited at their link manager for a link [ms].
     pub queue_wait_ms_mean: f64,
-    /// Time-averaged number of requests waiting for a server.
+    /// Time-averaged number of requests waiting for a link to this class's send target
+    /// (all link managers; shared by the classes of one domain).
     pub queue_length_mean: f64,
-    /// Largest number of requests waiting for a server.
+    /// Largest number of requests waiting for a link to the send target.
     pub queue_length_max: u64,
-    /// Fraction of time the class's servers were holding a request, averaged over servers.
+    /// Busy servers averaged over the window, as a fraction of MAXSERVERS.
     pub server_busy_ratio: f64,
+    /// Requests its servers completed over the whole run.
+    pub requests: u64,
+    /// Links its PATHMON granted to link managers for it during the run.
+    pub links_granted: u64,
+    /// Links held, time average over the window.
+    pub links_held_mean: f64,
+    /// Links held, most at once in the window.
+    pub links_held_max: u64,
+    /// Static servers running, time average.
+    pub servers_static_mean: f64,
+    /// Dynamic servers running, time average.
+    pub servers_dynamic_mean: f64,
+    /// Dynamic servers running, most at once in the window.
+    pub servers_dynamic_max: u64,
+    /// Dynamic servers created during the run.
+    pub dynamic_created: u64,
+    /// Dynamic servers deleted after DELETEDELAY during the run.
+    pub dynamic_deleted: u64,
+    /// Pathsend error 904 (server TIMEOUT) on sends to this class.
+    pub errors_904: u64,
+    /// Servers running over time: one sample per sample interval.
+    pub timeline: Vec<ServerSample>,
+}
+
+/// Servers and links of a class at one instant.
+#[derive(Clone, Debug, Serialize)]
+pub struct ServerSample {
+    /// Instant [s].
+    pub t_s: f64,
+    /// Static servers running.
+    pub static_servers: u64,
+    /// Dynamic servers running.
+    pub dynamic_servers: u64,
+    /// Links held.
+    pub links: u64,
+}
+
+/// A PATHMON's part of a send target (an ACS domain, or a single PATHMON) for one class.
+#[derive(Clone, Debug, Serialize)]
+pub struct PathmonShare {
+    /// ACS domain, or `None` when requests go to this PATHMON directly.
+    pub domain: Option<String>,
+    /// PATHMON name.
+    pub name: String,
+    /// Server class name.
+    pub server_class: String,
+    /// Configured weight [%] (100 for a PATHMON addressed directly).
+    pub weight: f64,
+    /// MAXSERVERS of the class in this PATHMON (0 if it does not define the class).
+    pub maxservers: u32,
+    /// Links this PATHMON granted for the class during the run.
+    pub links_granted: u64,
+    /// Share of the target's links granted by this PATHMON [%].
+    pub link_share: f64,
+    /// |link_share - weight| [percentage points].
+    pub deviation_pp: f64,
+    /// Requests this PATHMON's servers completed for the class (whole run).
+    pub requests: u64,
+    /// Share of the target's requests served by this PATHMON [%].
+    pub request_share: f64,
+}
+
+/// Pathway/XM: which terminals on which TCP, which TCPs on which PATHMON, on which
+/// processors, and the load each carried.
+#[derive(Clone, Debug, Serialize)]
+pub struct XmResult {
+    /// Generated PATHMONs.
+    pub pathmons: Vec<XmPathmonResult>,
+    /// Generated TCPs.
+    pub tcps: Vec<XmTcpResult>,
+    /// (max - min) / mean of configured terminal weight per TCP, worst template: 0 = every
+    /// TCP carries the same relative workload.
+    pub relative_workload_spread: f64,
+}
+
+/// One generated PATHMON.
+#[derive(Clone, Debug, Serialize)]
+pub struct XmPathmonResult {
+    /// Name (`$XM0`, ...).
+    pub name: String,
+    /// Primary processor.
+    pub primary: u32,
+    /// Backup processor.
+    pub backup: Option<u32>,
+    /// Its TCPs.
+    pub tcps: Vec<String>,
+    /// Configured terminal weight of its TCPs.
+    pub total_weight: u64,
+    /// Requests its server classes completed (whole run).
+    pub requests: u64,
+    /// Share of all Pathway/XM requests [%].
+    pub request_share: f64,
+}
+
+/// One generated TCP.
+#[derive(Clone, Debug, Serialize)]
+pub struct XmTcpResult {
+    /// Name (`$T0`, ...).
+    pub name: String,
+    /// TCP template.
+    pub template: String,
+    /// Primary processor.
+    pub primary: u32,
+    /// Backup processor.
+    pub backup: Option<u32>,
+    /// PATHMON it belongs to.
+    pub pathmon: String,
+    /// Its terminals.
+    pub terms: Vec<String>,
+    /// Configured weight of its terminals.
+    pub total_weight: u64,
+    /// Requests it handled (whole run).
+    pub requests: u64,
+    /// Share of all Pathway/XM requests [%].
+    pub request_share: f64,
+    /// Fraction of one core it used in the window.
+    pub busy_ratio: f64,
+}
+
+/// Pathsend errors by number, whole run.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct PathsendErrors {
+    /// 904 FEScServerLinkConnect (here: server TIMEOUT).
+    pub e904: u64,
+    /// 905 FEScNoServerLinkAvailable.
+    pub e905: u64,
+    /// 916 FEScServerCreationFailure.
+    pub e916: u64,
 }
 
 /// One listener instance.

@@ -195,10 +195,10 @@ fn a_unitless_or_negative_duration_names_the_field_and_units() {
 fn a_server_class_on_a_missing_processor_is_refused() {
     rejects(
         &[(
-            "processors = [0, 1, 2]\nservers = 6",
-            "processors = [0, 1, 9]\nservers = 6",
+            "cpus = [0, 1, 2]\nmaxservers = 6",
+            "cpus = [0, 1, 9]\nmaxservers = 6",
         )],
-        &["server_class[0].processors", "9", "0..=5"],
+        &["server_class[0].cpus", "9", "0..=5"],
     );
 }
 
@@ -230,14 +230,14 @@ fn check_reports_every_problem_not_just_the_first() {
     rejects(
         &[
             (
-                "processors = [0, 1, 2]\nservers = 6",
-                "processors = [0, 1, 7]\nservers = 6",
+                "cpus = [0, 1, 2]\nmaxservers = 6",
+                "cpus = [0, 1, 7]\nmaxservers = 6",
             ),
             ("mean = \"100us\"", "mean = \"100\""),
             ("rate = \"15000/s\"", "rate = \"0/s\""),
         ],
         &[
-            "server_class[0].processors",
+            "server_class[0].cpus",
             "server_class[1].service",
             "workload.rate",
         ],

@@ -2,6 +2,8 @@
 //! - `engine`: the event engine's contracts (ordering, time, random streams).
 //! - `queueing`: models reduced to textbook queues, checked against exact results.
 //! - `manual_claims`: what the NonStop manuals say, replayed (hops, saturation, round robin).
+//! - `pathway`: TS/MP link management and ACS domains, on small worked scenarios and the
+//!   Release Supplement's SERVER-CORRECT / SERVER-WRONG example.
 //! - `determinism`: same seed, same bytes.
 //! - `cli`: the `nssim` binary as a user runs it, errors included.
 
@@ -9,6 +11,7 @@ mod cli;
 mod determinism;
 mod engine;
 mod manual_claims;
+mod pathway;
 mod queueing;
 
 use std::path::{Path, PathBuf};

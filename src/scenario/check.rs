@@ -1,0 +1,501 @@
+//! Configuration advice: valid scenarios that a NonStop engineer would still change.
+//!
+//! Validation (`validate.rs`) rejects what cannot run; these warnings flag what runs but
+//! behaves badly, citing the rule from the HP manuals: ACS domain weights that do not follow
+//! the PATHMONs' server capacity (TS/MP Release Supplement, "Load Balancing PATHMON Link
+//! Requests in a Pathway Domain"), and classes whose servers are all dynamic (TS/MP System
+//! Management Manual: PATHMON does not balance dynamic servers; NUMSTATIC = MAXSERVERS is
+//! recommended). `nssim check` prints them; a run goes on regardless.
+
+use crate::engine::SimDuration;
+use crate::scenario::types::{Domain, Scenario, ServerClass};
+
+/// How far (in percentage points) a PATHMON's weight may be from its share of MAXSERVERS
+/// before the domain counts as unbalanced.
+const WEIGHT_TOLERANCE_POINTS: f64 = 2.0;
+
+/// Every warning for `s`, each one line starting with `warning: `, in a fixed order: first
+/// the domains (file order; within a domain, classes in the order of their first
+/// `[[server_class]]`), then the server classes (file order), then the Pathway/XM server
+/// classes (file order).
+pub fn warnings(s: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    for domain in &s.domains {
+        domain_weights(s, domain, &mut out);
+    }
+    for class in &s.server_classes {
+        let owner = s
+            .pathmons
+            .get(class.pathmon)
+            .map_or("?", |p| p.name.as_str());
+        all_dynamic(class, owner, &mut out);
+    }
+    if let Some(xm) = &s.pathway_xm {
+        for class in &xm.server_classes {
+            all_dynamic(class, "the Pathway/XM PATHMONs", &mut out);
+        }
+    }
+    out
+}
+
+/// For each class defined in the domain's PATHMONs: the weights should be each PATHMON's share
+/// of the class's MAXSERVERS (a PATHMON without the class counts 0). Under load ACS asks each
+/// PATHMON for its weight's share of links; one with fewer servers cannot grant them, and the
+/// others absorb the rest.
+fn domain_weights(s: &Scenario, domain: &Domain, out: &mut Vec<String>) {
+    let members = &domain.members;
+    let mut names: Vec<&str> = Vec::new();
+    for class in &s.server_classes {
+        let in_domain = members.iter().any(|m| m.pathmon == class.pathmon);
+        if in_domain && !names.contains(&class.name.as_str()) {
+            names.push(&class.name);
+        }
+    }
+    for name in names {
+        let maxservers: Vec<u32> = members
+            .iter()
+            .map(|m| {
+                s.server_classes
+                    .iter()
+                    .find(|c| c.pathmon == m.pathmon && c.name == name)
+                    .map_or(0, |c| c.maxservers)
+            })
+            .collect();
+        let total: u32 = maxservers.iter().sum();
+        if total == 0 {
+            continue; // no servers anywhere: nothing to balance
+        }
+        let shares: Vec<f64> = maxservers
+            .iter()
+            .map(|&n| 100.0 * f64::from(n) / f64::from(total))
+            .collect();
+        let off = |i: usize| members[i].weight - shares[i];
+        if !(0..members.len()).any(|i| off(i).abs() > WEIGHT_TOLERANCE_POINTS) {
+            continue;
+        }
+        // Who asks for more than its servers can give: those well over their share, or, when
+        // the imbalance is spread thinly, every one over it.
+        let mut over: Vec<usize> = (0..members.len())
+            .filter(|&i| off(i) > WEIGHT_TOLERANCE_POINTS)
+            .collect();
+        if over.is_empty() {
+            over = (0..members.len()).filter(|&i| off(i) > 1e-9).collect();
+        }
+        let pathmon = |i: usize| {
+            s.pathmons
+                .get(members[i].pathmon)
+                .map_or("?", |p| p.name.as_str())
+        };
+        let weights = (0..members.len())
+            .map(|i| format!("{}:{}", pathmon(i), percent(members[i].weight)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let counts = maxservers
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let share_list = shares
+            .iter()
+            .map(|&p| format!("{} %", percent(p)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let who = and_list(over.iter().map(|&i| pathmon(i).to_string()));
+        let asked = and_list(
+            over.iter()
+                .map(|&i| format!("{} %", percent(members[i].weight))),
+        );
+        let its = if over.len() == 1 { "its" } else { "their" };
+        let suggested = largest_remainder(&maxservers)
+            .iter()
+            .enumerate()
+            .map(|(i, w)| format!("{}:{w}", pathmon(i)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(format!(
+            "warning: domain {}, server class {name}: PATHMON weights {weights} do not match MAXSERVERS {counts} ({share_list}); under load {who} cannot take {its} {asked} of link requests and the other PATHMONs absorb them. Weights matching MAXSERVERS: {} = {suggested}",
+            domain.name, domain.name
+        ));
+    }
+}
+
+/// Dynamic servers are created only after a send has waited CREATEDELAY, and PATHMON does not
+/// balance load over them.
+fn all_dynamic(class: &ServerClass, owner: &str, out: &mut Vec<String>) {
+    if class.numstatic > 0 || class.maxservers == 0 {
+        return;
+    }
+    let why = if class.createdelay.is_zero() {
+        "each is created on demand, with its process creation on the request's path, and PATHMON does not balance load over dynamic servers".to_string()
+    } else {
+        format!(
+            "the first sends wait CREATEDELAY ({}) before a server is created",
+            duration_text(class.createdelay)
+        )
+    };
+    out.push(format!(
+        "warning: all servers of {} in {owner} are dynamic: {why}; HP recommends NUMSTATIC = MAXSERVERS",
+        class.name
+    ));
+}
+
+/// Integer weights totalling 100 proportional to `counts` (whose sum is > 0), by largest
+/// remainder: each gets the floor of its exact share, and the points left over go to the
+/// largest remainders, ties to the earlier member.
+fn largest_remainder(counts: &[u32]) -> Vec<u32> {
+    let total: u64 = counts.iter().map(|&n| u64::from(n)).sum();
+    let exact: Vec<u64> = counts.iter().map(|&n| 100 * u64::from(n)).collect();
+    let mut weights: Vec<u32> = exact
+        .iter()
+        .map(|&e| u32::try_from(e / total).expect("a share is at most 100"))
+        .collect();
+    let left = 100 - weights.iter().sum::<u32>();
+    let mut order: Vec<usize> = (0..counts.len()).collect();
+    // Stable sort: equal remainders keep member order.
+    order.sort_by_key(|&i| std::cmp::Reverse(exact[i] % total));
+    for &i in order.iter().take(left as usize) {
+        weights[i] += 1;
+    }
+    weights
+}
+
+/// A percentage as written in ACSCTL: whole numbers bare, others with one decimal.
+fn percent(p: f64) -> String {
+    if (p - p.round()).abs() < 1e-9 {
+        format!("{p:.0}")
+    } else {
+        format!("{p:.1}")
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn and_list(items: impl IntoIterator<Item = String>) -> String {
+    let items: Vec<String> = items.into_iter().collect();
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A TS/MP delay the way the attribute is usually written: whole hours and minutes as `h` and
+/// `min` (`1min`, not `60s`).
+fn duration_text(d: SimDuration) -> String {
+    const MINUTE_NS: u64 = 60_000_000_000;
+    const HOUR_NS: u64 = 60 * MINUTE_NS;
+    match d.as_nanos() {
+        0 => d.to_string(),
+        ns if ns % HOUR_NS == 0 => format!("{}h", ns / HOUR_NS),
+        ns if ns % MINUTE_NS == 0 => format!("{}min", ns / MINUTE_NS),
+        _ => d.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse_str;
+
+    /// Three PATHMONs in processors 0-2 and domain %DOM with the given ACSCTL members; each
+    /// class is defined, static (NUMSTATIC = MAXSERVERS), in the PATHMONs where its count is
+    /// `Some(MAXSERVERS)`.
+    fn domain_scenario(members: &str, classes: &[(&str, [Option<u32>; 3])]) -> String {
+        let mut text = format!(
+            r#"name = "acs-domain"
+
+[run]
+duration = "10s"
+
+[system]
+processors = 6
+
+[tcpip]
+stack = "parallel"
+
+[[listener]]
+name = "$DIST"
+model = "distributor"
+processors = [4, 5]
+
+[[pathmon]]
+name = "$PM1"
+processor = 0
+
+[[pathmon]]
+name = "$PM2"
+processor = 1
+
+[[pathmon]]
+name = "$PM3"
+processor = 2
+
+[[domain]]
+name = "%DOM"
+pathmons = [{members}]
+"#
+        );
+        for (class, counts) in classes {
+            for (pm, n) in ["$PM1", "$PM2", "$PM3"].iter().zip(counts) {
+                let Some(n) = n else { continue };
+                text.push_str(&format!(
+                    "\n[[server_class]]\nname = \"{class}\"\npathmon = \"{pm}\"\nmaxservers = {n}\nnumstatic = {n}\nmaxlinks = 1\ncpus = [0, 1, 2, 3]\nservice = {{ dist = \"exponential\", mean = \"1ms\" }}\n"
+                ));
+            }
+        }
+        text.push_str(&format!(
+            "\n[workload]\nkind = \"open\"\nrate = \"1000/s\"\nmix = {{ {} = 1 }}\n",
+            classes[0].0
+        ));
+        text
+    }
+
+    /// The TS/MP Release Supplement's example: %DOM = $PM1:50, $PM2:10, $PM3:40, with
+    /// SERVER-CORRECT's MAXSERVERS 10/2/8 (50/10/40 %, matching) and SERVER-WRONG's 2/10/8
+    /// (10/50/40 %, not matching); LINKDEPTH = MAXLINKS = 1.
+    fn seed_004() -> String {
+        domain_scenario(
+            r#""$PM1:50", "$PM2:10", "$PM3:40""#,
+            &[
+                ("SERVER-CORRECT", [Some(10), Some(2), Some(8)]),
+                ("SERVER-WRONG", [Some(2), Some(10), Some(8)]),
+            ],
+        )
+    }
+
+    fn warnings_of(text: &str) -> Vec<String> {
+        warnings(&parse_str(text, "x.toml", &[]).unwrap())
+    }
+
+    #[test]
+    fn the_manuals_server_wrong_is_flagged_and_server_correct_is_not() {
+        let all = warnings_of(&seed_004());
+        assert_eq!(
+            all,
+            [
+                "warning: domain %DOM, server class SERVER-WRONG: PATHMON weights $PM1:50, $PM2:10, $PM3:40 do not match MAXSERVERS 2, 10, 8 (10 %, 50 %, 40 %); under load $PM1 cannot take its 50 % of link requests and the other PATHMONs absorb them. Weights matching MAXSERVERS: %DOM = $PM1:10, $PM2:50, $PM3:40"
+            ]
+        );
+    }
+
+    #[test]
+    fn two_points_off_is_tolerated_three_is_not() {
+        // MAXSERVERS 10/2/8 is 50/10/40 %.
+        let counts = [("A", [Some(10), Some(2), Some(8)])];
+        let two = domain_scenario(r#""$PM1:52", "$PM2:8", "$PM3:40""#, &counts);
+        assert_eq!(warnings_of(&two), Vec::<String>::new());
+        let three = domain_scenario(r#""$PM1:53", "$PM2:7", "$PM3:40""#, &counts);
+        let all = warnings_of(&three);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert!(
+            all[0].contains("server class A: PATHMON weights $PM1:53, $PM2:7, $PM3:40"),
+            "{}",
+            all[0]
+        );
+        assert!(
+            all[0].contains("under load $PM1 cannot take its 53 % of link requests"),
+            "{}",
+            all[0]
+        );
+    }
+
+    #[test]
+    fn a_member_without_the_class_counts_zero_servers() {
+        // $PM3 lacks X: shares 75/25/0 against weights 40/20/40 (the last the rest of 100).
+        let text = domain_scenario(
+            r#""$PM1:40", "$PM2:20", "$PM3""#,
+            &[("X", [Some(3), Some(1), None])],
+        );
+        let all = warnings_of(&text);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert!(
+            all[0].contains("PATHMON weights $PM1:40, $PM2:20, $PM3:40 do not match MAXSERVERS 3, 1, 0 (75 %, 25 %, 0 %); under load $PM3 cannot take its 40 % of link requests"),
+            "{}",
+            all[0]
+        );
+        assert!(
+            all[0].ends_with("%DOM = $PM1:75, $PM2:25, $PM3:0"),
+            "{}",
+            all[0]
+        );
+    }
+
+    #[test]
+    fn several_over_weighted_pathmons_are_named_together() {
+        // MAXSERVERS 8/1/1 is 80/10/10 %; weights 34/33/33 put $PM2 and $PM3 23 points over.
+        let text = domain_scenario(
+            r#""$PM1:34", "$PM2", "$PM3""#,
+            &[("X", [Some(8), Some(1), Some(1)])],
+        );
+        let all = warnings_of(&text);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert!(
+            all[0].contains("weights $PM1:34, $PM2:33, $PM3:33 do not match"),
+            "{}",
+            all[0]
+        );
+        assert!(
+            all[0].contains(
+                "under load $PM2 and $PM3 cannot take their 33 % and 33 % of link requests"
+            ),
+            "{}",
+            all[0]
+        );
+        assert!(
+            all[0].ends_with("%DOM = $PM1:80, $PM2:10, $PM3:10"),
+            "{}",
+            all[0]
+        );
+    }
+
+    #[test]
+    fn unequal_shares_of_the_rest_show_one_decimal() {
+        // No weights: 100/3 each.
+        let text = domain_scenario(
+            r#""$PM1", "$PM2", "$PM3""#,
+            &[("X", [Some(1), Some(1), Some(2)])],
+        );
+        let all = warnings_of(&text);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        // Weights 33.3 each against 25/25/50 %: $PM1 and $PM2 are 8.3 points over.
+        assert!(
+            all[0].contains("weights $PM1:33.3, $PM2:33.3, $PM3:33.3 do not match MAXSERVERS 1, 1, 2 (25 %, 25 %, 50 %)"),
+            "{}",
+            all[0]
+        );
+        assert!(
+            all[0].ends_with("%DOM = $PM1:25, $PM2:25, $PM3:50"),
+            "{}",
+            all[0]
+        );
+    }
+
+    #[test]
+    fn suggested_weights_round_by_largest_remainder() {
+        // 1/1/1: 33.33 each, the one point left goes to the first.
+        assert_eq!(largest_remainder(&[1, 1, 1]), [34, 33, 33]);
+        // 2/10/8 is exact.
+        assert_eq!(largest_remainder(&[2, 10, 8]), [10, 50, 40]);
+        // 1/2/4: 14.29, 28.57, 57.14 -> floors 14, 28, 57 (99); the largest remainder (.57)
+        // takes the last point.
+        assert_eq!(largest_remainder(&[1, 2, 4]), [14, 29, 57]);
+        assert_eq!(largest_remainder(&[0, 5]), [0, 100]);
+        for counts in [[3u32, 7, 11, 13], [1, 1, 1, 1], [4095, 1, 0, 2]] {
+            assert_eq!(largest_remainder(&counts).iter().sum::<u32>(), 100);
+        }
+    }
+
+    #[test]
+    fn dynamic_only_classes_are_flagged_in_file_order() {
+        let text = seed_004()
+            .replace(
+                "name = \"SERVER-CORRECT\"\npathmon = \"$PM3\"\nmaxservers = 8\nnumstatic = 8",
+                "name = \"SERVER-CORRECT\"\npathmon = \"$PM3\"\nmaxservers = 8\nnumstatic = 0\ncreatedelay = \"2h\"",
+            )
+            .replace(
+                "name = \"SERVER-WRONG\"\npathmon = \"$PM2\"\nmaxservers = 10\nnumstatic = 10",
+                "name = \"SERVER-WRONG\"\npathmon = \"$PM2\"\nmaxservers = 10\nnumstatic = 0",
+            );
+        let all = warnings_of(&text);
+        assert_eq!(all.len(), 3, "{all:#?}");
+        // The domain first, then the classes in file order.
+        assert!(all[0].starts_with("warning: domain %DOM, server class SERVER-WRONG:"));
+        assert_eq!(
+            all[1],
+            "warning: all servers of SERVER-CORRECT in $PM3 are dynamic: the first sends wait CREATEDELAY (2h) before a server is created; HP recommends NUMSTATIC = MAXSERVERS"
+        );
+        assert_eq!(
+            all[2],
+            "warning: all servers of SERVER-WRONG in $PM2 are dynamic: the first sends wait CREATEDELAY (1min) before a server is created; HP recommends NUMSTATIC = MAXSERVERS"
+        );
+    }
+
+    #[test]
+    fn no_warning_for_classes_without_servers_or_with_static_ones() {
+        let text = r#"name = "p"
+
+[run]
+duration = "10s"
+
+[system]
+processors = 2
+
+[tcpip]
+stack = "parallel"
+
+[[listener]]
+name = "$PL"
+model = "parallel"
+processors = [0, 1]
+
+[[server_class]]
+name = "A"
+maxservers = 0
+service = { dist = "exponential", mean = "100us" }
+
+[[server_class]]
+name = "B"
+maxservers = 3
+numstatic = 1
+cpus = [0]
+service = { dist = "exponential", mean = "100us" }
+
+[[server_class]]
+name = "C"
+cpus = [1]
+createdelay = "0s"
+service = { dist = "exponential", mean = "100us" }
+
+[workload]
+kind = "open"
+rate = "1000/s"
+mix = { A = 1 }
+"#;
+        // C has the default MAXSERVERS 1 and NUMSTATIC 0.
+        assert_eq!(
+            warnings_of(text),
+            [
+                "warning: all servers of C in $PM are dynamic: each is created on demand, with its process creation on the request's path, and PATHMON does not balance load over dynamic servers; HP recommends NUMSTATIC = MAXSERVERS"
+            ]
+        );
+    }
+
+    #[test]
+    fn shipped_files_load_and_warn_as_documented() {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let load = |rel: &str| {
+            crate::scenario::load(&repo.join(rel), &[]).unwrap_or_else(|e| panic!("{rel}: {e}"))
+        };
+        for rel in [
+            "scenarios/fig-3-3-distributor.toml",
+            "scenarios/tcpipv6-distributor.toml",
+            "scenarios/parallel-listener.toml",
+            "tests/data/mm1.toml",
+            "tests/data/mmc.toml",
+            "tests/data/pathway-xm.toml",
+        ] {
+            assert_eq!(warnings(&load(rel)), Vec::<String>::new(), "{rel}");
+        }
+        let domain = warnings(&load("tests/data/acs-domain.toml"));
+        assert_eq!(domain.len(), 1, "{domain:#?}");
+        assert!(
+            domain[0].ends_with("Weights matching MAXSERVERS: %DOM = $PM1:10, $PM2:50, $PM3:40"),
+            "{}",
+            domain[0]
+        );
+        let xm = load("tests/data/pathway-xm.toml").pathway_xm.unwrap();
+        assert_eq!(xm.terms.len(), 40);
+        assert_eq!(xm.terms[29].name, "T-ORD-030");
+        assert_eq!(xm.terms[30].name, "T-QRY-001");
+    }
+
+    #[test]
+    fn delays_are_written_as_the_attribute_would_be() {
+        assert_eq!(duration_text(SimDuration::from_secs(60)), "1min");
+        assert_eq!(duration_text(SimDuration::from_secs(600)), "10min");
+        assert_eq!(duration_text(SimDuration::from_secs(7200)), "2h");
+        assert_eq!(duration_text(SimDuration::from_secs(90)), "90s");
+        assert_eq!(duration_text(SimDuration::ZERO), "0ns");
+        assert_eq!(percent(33.333_333), "33.3");
+        assert_eq!(percent(50.0), "50");
+    }
+}
