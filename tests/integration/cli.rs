@@ -252,3 +252,73 @@ fn a_missing_file_is_a_clear_error() {
         .code(2)
         .stderr(predicate::str::contains("nope.toml"));
 }
+
+/// The ACS example with `edits` applied to acs-server-correct.toml, checked by `nssim check`.
+fn check_acs(edits: &[(&str, &str)]) -> assert_cmd::assert::Assert {
+    let mut text = fs::read_to_string(repo("scenarios/acs-server-correct.toml")).unwrap();
+    for (from, to) in edits {
+        assert!(
+            text.contains(from),
+            "fixture edit: {from:?} not in the scenario"
+        );
+        text = text.replacen(from, to, 1);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("acs.toml");
+    fs::write(&path, text).unwrap();
+    let assert = nssim().arg("check").arg(&path).assert();
+    drop(dir);
+    assert
+}
+
+#[test]
+fn check_warns_when_domain_weights_do_not_match_maxservers_and_suggests_weights() {
+    nssim()
+        .args(["check", "scenarios/acs-server-wrong.toml"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: domain %DOM, server class SERVER-WRONG: PATHMON weights $PM1:50, $PM2:10, \
+             $PM3:40 do not match MAXSERVERS 2, 10, 8 (10 %, 50 %, 40 %)",
+        ))
+        .stderr(predicate::str::contains(
+            "Weights matching MAXSERVERS: %DOM = $PM1:10, $PM2:50, $PM3:40",
+        ));
+    nssim()
+        .args(["check", "scenarios/acs-server-correct.toml"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
+}
+
+#[test]
+fn check_refuses_domain_weights_that_do_not_total_100() {
+    check_acs(&[("\"$PM3:40\"", "\"$PM3:30\"")])
+        .code(2)
+        .stderr(predicate::str::contains("%DOM").and(predicate::str::contains("90")));
+}
+
+#[test]
+fn check_refuses_more_than_four_pathmons_in_a_domain() {
+    let extra = "[[pathmon]]\nname = \"$PM4\"\nprocessor = 3\n\n[[pathmon]]\nname = \"$PM5\"\nprocessor = 4\n\n[[domain]]";
+    check_acs(&[
+        ("[[domain]]", extra),
+        (
+            "[\"$PM1:50\", \"$PM2:10\", \"$PM3:40\"]",
+            "[\"$PM1:20\", \"$PM2:20\", \"$PM3:20\", \"$PM4:20\", \"$PM5:20\"]",
+        ),
+    ])
+    .code(2)
+    .stderr(predicate::str::contains("at most 4 PATHMONs"));
+}
+
+#[test]
+fn check_refuses_numstatic_above_maxservers_and_linkdepth_above_maxlinks() {
+    check_acs(&[
+        ("numstatic = 10", "numstatic = 12"),
+        ("linkdepth = 1", "linkdepth = 2"),
+    ])
+    .code(2)
+    .stderr(predicate::str::contains("NUMSTATIC 12 > MAXSERVERS 10"))
+    .stderr(predicate::str::contains("LINKDEPTH 2 > MAXLINKS 1"));
+}

@@ -283,3 +283,49 @@ fn at_low_load_few_links_are_used_reused_often_and_response_time_is_no_worse() {
     );
     assert!(idle.latency_ms.mean <= busy.latency_ms.mean);
 }
+
+#[test]
+fn pathway_xm_spreads_terminals_by_weight_so_every_tcp_carries_the_same_load() {
+    // 26 terminals (10 x weight 100, 12 x 30, 4 x 10 = 1400), MAXTERMS 8 and
+    // MAXSERVERPROCESSES 16 / 2 classes = 8 per TCP: 4 TCPs, each given weight 350; MAXTCPS 2:
+    // 2 PATHMONs of weight 700. CPUs from the client node 0-3 (equal weights): TCPs on 0, 1,
+    // 2, 3 with backups 1, 2, 3, 0.
+    let r = simulate(&load("scenarios/pathway-xm-terminals.toml", &[]));
+    let xm = r
+        .pathway_xm
+        .as_ref()
+        .expect("a Pathway/XM run reports its assignment");
+    assert_eq!((xm.tcps.len(), xm.pathmons.len()), (4, 2));
+    assert!(
+        xm.tcps
+            .iter()
+            .all(|t| t.total_weight == 350 && t.terms.len() <= 8)
+    );
+    assert!(
+        xm.pathmons
+            .iter()
+            .all(|p| p.total_weight == 700 && p.tcps.len() == 2)
+    );
+    assert_eq!(xm.relative_workload_spread, 0.0);
+    let cpus: Vec<(u32, Option<u32>)> = xm.tcps.iter().map(|t| (t.primary, t.backup)).collect();
+    assert_eq!(
+        cpus,
+        [(0, Some(1)), (1, Some(2)), (2, Some(3)), (3, Some(0))]
+    );
+    // Measured load: terminals think exponentially (weight-proportional rates), so a TCP's
+    // request count is close to Poisson: its standard deviation is about sqrt(expected).
+    let total: u64 = xm.tcps.iter().map(|t| t.requests).sum();
+    for t in &xm.tcps {
+        let expected = total as f64 * t.total_weight as f64 / 1400.0;
+        let tolerance = 4.0 * expected.sqrt();
+        assert!(
+            (t.requests as f64 - expected).abs() < tolerance,
+            "{}: {} requests, expected {expected:.0} +- {tolerance:.0}",
+            t.name,
+            t.requests
+        );
+    }
+    // Requests go to each TCP's own PATHMON's replicated classes.
+    let served: u64 = xm.pathmons.iter().map(|p| p.requests).sum();
+    assert_eq!(served, r.requests.completed);
+}
