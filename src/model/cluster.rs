@@ -544,7 +544,7 @@ impl Cluster {
                     latency_ms_mean: per(t.latency_sum_ns),
                     queue_wait_ms_mean: per(t.queue_wait_sum_ns),
                     queue_length_mean: route.map_or(0.0, |r| r.queued.mean(now, &self.rec)),
-                    queue_length_max: route.map_or(0, |r| r.queued.max()),
+                    queue_length_max: route.map_or(0, |r| r.queued.max(now, &self.rec)),
                     server_busy_ratio: if k.attrs.maxservers == 0 {
                         0.0
                     } else {
@@ -553,10 +553,10 @@ impl Cluster {
                     requests: k.requests,
                     links_granted: k.links_granted,
                     links_held_mean: k.links_held.mean(now, &self.rec),
-                    links_held_max: k.links_held.max(),
+                    links_held_max: k.links_held.max(now, &self.rec),
                     servers_static_mean: k.static_running.mean(now, &self.rec),
                     servers_dynamic_mean: k.dynamic_running.mean(now, &self.rec),
-                    servers_dynamic_max: k.dynamic_running.max(),
+                    servers_dynamic_max: k.dynamic_running.max(now, &self.rec),
                     dynamic_created: k.dynamic_created,
                     dynamic_deleted: k.dynamic_deleted,
                     errors_904: k.errors_904,

@@ -2,7 +2,7 @@
 //! managers and PATHMONs acquire, reuse and return links. The rules are described in
 //! `pathway.rs`; this file is their event-driven side.
 
-use crate::engine::{Scheduler, SimDuration};
+use crate::engine::{Scheduler, SimDuration, SimTime};
 
 use super::pathway::{LinkId, LinkRt, ServerRt, Want};
 use super::processor::{ProcessKind, Work};
@@ -25,7 +25,7 @@ impl Cluster {
         req.stage = Stage::ServerIn;
         req.queued_at = now;
         let lm = self.pathway.lm(cpu, req.route as usize);
-        if let Some(link) = self.pathway.lms[lm].idle.pop() {
+        if let Some(link) = self.pathway.take_idle(lm) {
             self.use_link(r, link, s);
         } else {
             self.pathway.lms[lm].queue.push_back(r);
@@ -149,6 +149,8 @@ impl Cluster {
             doomed: false,
             generation: 0,
             creating,
+            taken_at: SimTime::ZERO,
+            response_ns: 0.0,
         });
         let pathmon = &pw.pathmons[pw.classes[class].pathmon];
         let at = self.processes[pathmon.process.0 as usize].processor;
@@ -298,6 +300,7 @@ impl Cluster {
         debug_assert!(l.open && !l.busy, "using a link that is not free");
         l.busy = true;
         l.generation += 1;
+        l.taken_at = now;
         let server = l.server;
         let class = self.pathway.servers[server].class;
         let req = self.requests.get_mut(r.0);
@@ -351,6 +354,7 @@ impl Cluster {
         self.pathway.classes[class].requests += 1;
         let l = &mut self.pathway.links[link as usize];
         l.busy = false;
+        l.observe(s.now() - l.taken_at);
         if l.doomed {
             self.return_link(link, s);
         } else {

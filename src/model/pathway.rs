@@ -4,8 +4,10 @@
 //! - A *link* connects one link manager to one server process and carries one request at a
 //!   time. There is one link manager per processor (LINKMON, or the ACS redirector and process
 //!   broker) for each send target, shared by every requester in that processor.
-//! - A Pathsend request takes a free link of its link manager, the most recently released first
-//!   (so at low load released links are reused and few links are in use). Otherwise it queues
+//! - A Pathsend request takes the free link of its link manager that has been most responsive
+//!   (the shortest smoothed time from send to reply, so links to servers in busy processors
+//!   are used less; among equals the most recently released). At low load released links are
+//!   reused and few links are in use. Otherwise it queues
 //!   at the link manager and the link manager asks for a new link: to a static server at once;
 //!   when only dynamic servers remain, after the request has waited CREATEDELAY without a link
 //!   freeing, to an existing dynamic server with room or else to a newly created one (process
@@ -26,15 +28,15 @@
 //!   request anyway, its reply is discarded and its link returned).
 //!
 //! Simplifies: link requests are placed by the smooth weighted deficit above (ACS's exact
-//! algorithm is not published); "more responsive" links are approximated by most recently
-//! released; the link manager's own CPU per send is not charged (only control information
+//! algorithm is not published); "more responsive" is measured as an exponentially smoothed
+//! send-to-reply time per link (weight 0.2 on the newest request); the link manager's own CPU per send is not charged (only control information
 //! passes through LINKMON; the request goes straight to the server, one message-system hop);
 //! no PATHMON, process or processor failures yet (so no 904 path errors, no 916, and
 //! AUTORESTART has no effect); context-free sends only (no dialogs).
 
 use std::collections::VecDeque;
 
-use crate::engine::SimDuration;
+use crate::engine::{SimDuration, SimTime};
 use crate::stats::TimeWeighted;
 
 use super::processor::ProcessId;
@@ -154,6 +156,26 @@ pub struct LinkRt {
     pub generation: u32,
     /// The server is being created for this link.
     pub creating: bool,
+    /// When its current request took it.
+    pub taken_at: SimTime,
+    /// Smoothed time a request holds the link (send to reply) [ns]: its responsiveness.
+    pub response_ns: f64,
+}
+
+/// Weight of the newest observation in a link's smoothed response time.
+const RESPONSE_SMOOTHING: f64 = 0.2;
+
+impl LinkRt {
+    /// Folds one request's holding time into the smoothed response time (the first
+    /// observation is taken as it is).
+    pub fn observe(&mut self, held: SimDuration) {
+        let x = held.as_nanos() as f64;
+        self.response_ns = if self.response_ns == 0.0 {
+            x
+        } else {
+            self.response_ns + RESPONSE_SMOOTHING * (x - self.response_ns)
+        };
+    }
 }
 
 /// The link manager of one processor for one send target.
@@ -163,7 +185,7 @@ pub struct LinkManager {
     pub cpu: u32,
     /// The route (send target and class) it manages links for.
     pub route: usize,
-    /// Free links, most recently released last.
+    /// Free links, in the order they were released.
     pub idle: Vec<LinkId>,
     /// Every open link it holds.
     pub held: Vec<LinkId>,
@@ -221,6 +243,25 @@ pub struct Pathway {
 }
 
 impl Pathway {
+    /// Takes the free link of link manager `lm` that has been most responsive (shortest
+    /// smoothed holding time; among equals the most recently released), if any.
+    pub fn take_idle(&mut self, lm: usize) -> Option<LinkId> {
+        let idle = &self.lms[lm].idle;
+        let best = idle
+            .iter()
+            .enumerate()
+            .rev()
+            .min_by(|a, b| {
+                let (ra, rb) = (
+                    self.links[*a.1 as usize].response_ns,
+                    self.links[*b.1 as usize].response_ns,
+                );
+                ra.total_cmp(&rb)
+            })?
+            .0;
+        Some(self.lms[lm].idle.remove(best))
+    }
+
     /// The link manager of `cpu` for `route`.
     pub fn lm(&self, cpu: u32, route: usize) -> usize {
         cpu as usize * self.routes.len() + route

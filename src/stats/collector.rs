@@ -310,11 +310,11 @@ impl TimeWeighted {
     pub fn set(&mut self, now: SimTime, level: u64, rec: &Recorder) {
         let overlap = rec.window_overlap(self.since, now - self.since);
         self.area += u128::from(overlap) * u128::from(self.level);
+        if overlap > 0 {
+            self.max = self.max.max(self.level);
+        }
         self.level = level;
         self.since = now;
-        if now >= rec.warmup() && now < rec.end() {
-            self.max = self.max.max(level);
-        }
     }
     /// The current level.
     pub fn level(&self) -> u64 {
@@ -326,8 +326,14 @@ impl TimeWeighted {
         let area = self.area + u128::from(overlap) * u128::from(self.level);
         area as f64 / rec.window().as_nanos() as f64
     }
-    /// Largest level seen inside the window.
-    pub fn max(&self) -> u64 {
-        self.max
+    /// Largest level held for some time inside the window, the current level (held since
+    /// `since`) included up to `now`.
+    pub fn max(&self, now: SimTime, rec: &Recorder) -> u64 {
+        let current = rec.window_overlap(self.since, now.max(self.since) - self.since) > 0;
+        if current {
+            self.max.max(self.level)
+        } else {
+            self.max
+        }
     }
 }

@@ -281,7 +281,24 @@ fn at_low_load_few_links_are_used_reused_often_and_response_time_is_no_worse() {
         requests(&idle),
         links(&idle)
     );
-    assert!(idle.latency_ms.mean <= busy.latency_ms.mean);
+    assert!(
+        idle.server_classes
+            .iter()
+            .map(|c| c.links_held_max)
+            .sum::<u64>()
+            < 8
+    );
+    // "This does not adversely affect the response time": the low-load mean is not above the
+    // loaded one beyond the runs' own statistical error (3 standard errors of the difference;
+    // at these loads consecutive requests are nearly independent).
+    let se = |r: &RunResults| r.latency_ms.sd.powi(2) / r.requests.measured as f64;
+    let tolerance = 3.0 * (se(&idle) + se(&busy)).sqrt();
+    assert!(
+        idle.latency_ms.mean <= busy.latency_ms.mean + tolerance,
+        "low load {:.3} ms vs under load {:.3} ms (+{tolerance:.3})",
+        idle.latency_ms.mean,
+        busy.latency_ms.mean
+    );
 }
 
 #[test]
