@@ -478,11 +478,15 @@ impl Cluster {
                             .iter()
                             .filter(|p| p.processor.0 as usize == id && p.kind == k)
                             .map(|p| p.busy_ns as f64)
-                            .sum::<f64>()
+                            // fold from +0.0: an empty f64 sum is -0.0, which prints as "-0".
+                            .fold(0.0, |a, b| a + b)
                             / capacity,
                     })
                     .collect();
-                let busy_ratio = busy_by_kind.iter().map(|k| k.busy_ratio).sum();
+                let busy_ratio = busy_by_kind
+                    .iter()
+                    .map(|k| k.busy_ratio)
+                    .fold(0.0, |a, b| a + b);
                 assert!(
                     busy_ratio <= 1.0 + 1e-9,
                     "processor {id} busier than its cores"

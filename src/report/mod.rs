@@ -282,6 +282,10 @@ pub(crate) fn kind_order<'a>(runs: impl IntoIterator<Item = &'a RunResults>) -> 
     let mut seen = vec![false; KNOWN_KINDS.len()];
     for r in runs {
         for share in r.processors.iter().flat_map(|p| &p.busy_by_kind) {
+            // A kind that used no CPU anywhere is not drawn, so it is not listed either.
+            if share.busy_ratio <= 0.0 {
+                continue;
+            }
             match kinds.iter().position(|k| *k == share.kind) {
                 Some(i) if i < seen.len() => seen[i] = true,
                 Some(_) => {}
@@ -300,7 +304,14 @@ pub(crate) fn kind_order<'a>(runs: impl IntoIterator<Item = &'a RunResults>) -> 
 }
 
 /// Kinds named in `KindShare::kind`, in the order a request meets them.
-pub(crate) const KNOWN_KINDS: [&str; 4] = ["tcpip", "distributor", "listener", "server"];
+pub(crate) const KNOWN_KINDS: [&str; 6] = [
+    "tcpip",
+    "distributor",
+    "listener",
+    "tcp",
+    "server",
+    "pathmon",
+];
 
 #[cfg(test)]
 mod tests {

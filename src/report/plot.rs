@@ -199,6 +199,8 @@ pub(super) fn kind_colour(kind: &str) -> RGBColor {
         "distributor" => RGBColor(0xE6, 0x9F, 0x00), // orange
         "listener" => RGBColor(0x00, 0x9E, 0x73),    // green
         "server" => RGBColor(0xCC, 0x79, 0xA7),      // purple
+        "tcp" => RGBColor(0x56, 0xB4, 0xE9),         // sky blue
+        "pathmon" => RGBColor(0xD5, 0x5E, 0x00),     // vermillion
         other => {
             // Unknown kinds get a grey whose shade depends only on the name, so it is stable.
             let h = other
