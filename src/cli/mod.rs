@@ -75,17 +75,34 @@ fn cmd_check(a: &CheckArgs) -> Result<(), Failure> {
     for w in scenario::warnings(&s) {
         eprintln!("{w}");
     }
+    let stack = match s.tcpip.stack {
+        scenario::StackKind::Conventional => "conventional",
+        scenario::StackKind::Parallel => "parallel",
+    };
+    let population = match &s.pathway_xm {
+        Some(xm) => {
+            let plan = crate::model::pathway_xm::assign(xm);
+            format!(
+                "Pathway/XM: {} terminals on {} TCPs under {} PATHMONs, {} replicated server class(es)",
+                xm.terms.len(),
+                plan.tcps.len(),
+                plan.pathmons.len(),
+                xm.server_classes.len()
+            )
+        }
+        None => format!(
+            "{stack} stack, {} listener(s), {} PATHMON(s), {} domain(s), {} server class(es)",
+            s.listeners.len(),
+            s.pathmons.len(),
+            s.domains.len(),
+            s.server_classes.len()
+        ),
+    };
     println!(
-        "{}: ok: scenario '{}', {} processors, {} stack, {} listener(s), {} server class(es)",
+        "{}: ok: scenario '{}', {} processors, {population}",
         a.scenario.display(),
         s.name,
-        s.system.processors,
-        match s.tcpip.stack {
-            scenario::StackKind::Conventional => "conventional",
-            scenario::StackKind::Parallel => "parallel",
-        },
-        s.listeners.len(),
-        s.server_classes.len()
+        s.system.processors
     );
     Ok(())
 }
