@@ -313,6 +313,8 @@ impl Cluster {
         };
         let r = RequestId(self.requests.insert(Request {
             session: id,
+            listener: listener as u16,
+            instance: instance as u32,
             class,
             stage: if terminal {
                 Stage::ListenerIn
@@ -406,13 +408,14 @@ impl Cluster {
     }
 
     fn syn_retry(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
-        let req = self.requests.get(r.0);
+        let req = self.requests.get_mut(r.0);
         if self.stack.kind == StackKind::Parallel {
             // The retransmitted SYN is a new incoming connection to the round-robin filter.
             let session = self.sessions.get_mut(req.session.0);
             session.instance = self.listeners[session.listener as usize].round_robin();
+            req.instance = session.instance;
         }
-        self.requests.get_mut(r.0).stage = Stage::AtAdapterIn;
+        req.stage = Stage::AtAdapterIn;
         s.schedule_in(self.wire_in_delay(true), Event::Step(r));
     }
 
@@ -519,8 +522,9 @@ impl Cluster {
     fn advance(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
         let now = s.now();
         let req = *self.requests.get(r.0);
-        let session = self.sessions.get(req.session.0);
-        let (lix, inst_ix) = (session.listener as usize, session.instance as usize);
+        // From the request, not its session: a request abandoned after a Pathsend error still
+        // travels through its server after the client (and an open session) has gone.
+        let (lix, inst_ix) = (req.listener as usize, req.instance as usize);
         let listener = &self.listeners[lix];
         let inst = &listener.instances[inst_ix];
         let (lproc, tproc) = (inst.process, inst.endpoint.tcpip);
@@ -683,9 +687,7 @@ impl Cluster {
     /// full (the client retransmits later, or gives up and the request fails).
     fn admit_syn(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> bool {
         let req = self.requests.get_mut(r.0);
-        let inst_ix = self.sessions.get(req.session.0).instance as usize;
-        let listener = self.sessions.get(req.session.0).listener as usize;
-        let inst = &mut self.listeners[listener].instances[inst_ix];
+        let inst = &mut self.listeners[req.listener as usize].instances[req.instance as usize];
         if inst.pending_accepts < self.stack.backlog {
             inst.pending_accepts += 1;
             return true;

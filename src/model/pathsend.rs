@@ -12,8 +12,8 @@ use super::{Cluster, Event};
 impl Cluster {
     /// The requester (listener instance or TCP) process of request `r`.
     fn requester(&self, r: RequestId) -> super::processor::ProcessId {
-        let session = self.sessions.get(self.requests.get(r.0).session.0);
-        self.listeners[session.listener as usize].instances[session.instance as usize].process
+        let req = self.requests.get(r.0);
+        self.listeners[req.listener as usize].instances[req.instance as usize].process
     }
 
     /// A requester sends request `r` with `SERVERCLASS_SEND_`: take a free link of the link

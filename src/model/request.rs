@@ -75,6 +75,10 @@ pub enum Stage {
 pub struct Request {
     /// The session (connection) it belongs to.
     pub session: SessionId,
+    /// The listener (or TCP template) its connection reached.
+    pub listener: u16,
+    /// The listener instance (or TCP) that handles it.
+    pub instance: u32,
     /// Index of its server class in the scenario.
     pub class: u16,
     /// Next step.

@@ -4,6 +4,7 @@
 //! - `manual_claims`: what the NonStop manuals say, replayed (hops, saturation, round robin).
 //! - `pathway`: TS/MP link management and ACS domains, on small worked scenarios and the
 //!   Release Supplement's SERVER-CORRECT / SERVER-WRONG example.
+//! - `swarm`: hundreds of small random clusters must run to the end with requests conserved.
 //! - `determinism`: same seed, same bytes.
 //! - `cli`: the `nssim` binary as a user runs it, errors included.
 
@@ -13,6 +14,7 @@ mod engine;
 mod manual_claims;
 mod pathway;
 mod queueing;
+mod swarm;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,166 @@
+//! Swarm runs: many small random but valid clusters, each run briefly. `simulate` asserts
+//! conservation and time order itself; here every run must also finish without a panic and
+//! keep its counters consistent. The parameters come from a fixed-seed generator, so a failure
+//! names the case that reproduces it.
+
+use nssim::model::simulate;
+use nssim::scenario::parse_str;
+
+/// SplitMix64: a tiny deterministic generator for test parameters.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Uniform in lo..=hi.
+    fn int(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo + 1)
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.next() as usize % items.len()]
+    }
+}
+
+/// One random scenario: a stack, listeners, 1-3 PATHMONs in a domain (or one PATHMON), a
+/// server class in each with random TS/MP attributes, and an open or closed workload.
+fn case(g: &mut Gen, n: u64) -> String {
+    let processors = g.int(2, 6);
+    let stack = g.pick(&["conventional", "parallel"]);
+    let model = g.pick(&["distributor", "distributor", "parallel"]);
+    let lcpus: Vec<u64> = (0..g.int(1, processors)).collect();
+    let mut t = format!(
+        "name = \"swarm-{n}\"\n[run]\nseed = {n}\nduration = \"{}ms\"\nwarmup = \"100ms\"\n\
+         drain = \"{}ms\"\nsample_interval = \"100ms\"\n[system]\nprocessors = {processors}\n\
+         cores = {}\n[tcpip]\nstack = \"{stack}\"\nbacklog = {}\nsyn_retry = \"{}ms\"\n",
+        g.int(300, 1500),
+        g.int(0, 2000),
+        g.int(1, 2),
+        g.int(1, 5),
+        g.int(10, 200),
+    );
+    let list = |v: &[u64]| {
+        format!(
+            "[{}]",
+            v.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+        )
+    };
+    if stack == "conventional" {
+        for &c in &lcpus {
+            t += &format!("[[tcpip.process]]\nname = \"$ZTC{c}\"\nprocessor = {c}\n");
+        }
+    }
+    t += &format!(
+        "[[listener]]\nname = \"$L\"\nmodel = \"{model}\"\nprocessors = {}\n",
+        list(&lcpus)
+    );
+    if stack == "conventional" {
+        let names: Vec<String> = lcpus.iter().map(|c| format!("\"$ZTC{c}\"")).collect();
+        t += &format!("tcpip = [{}]\n", names.join(", "));
+    }
+    let pathmons = g.int(1, 3);
+    for p in 0..pathmons {
+        t += &format!(
+            "[[pathmon]]\nname = \"$PM{p}\"\nprocessor = {}\ngrant_cpu = \"{}us\"\nprocess_creation = \"{}ms\"\n",
+            g.int(0, processors - 1),
+            g.int(0, 300),
+            g.int(0, 50)
+        );
+    }
+    let domain = pathmons > 1 || g.int(0, 1) == 1;
+    if domain {
+        let mut left = 100;
+        let members: Vec<String> = (0..pathmons)
+            .map(|p| {
+                let w = if p + 1 == pathmons {
+                    left
+                } else {
+                    g.int(0, left)
+                };
+                left -= w;
+                format!("\"$PM{p}:{w}\"")
+            })
+            .collect();
+        t += &format!(
+            "[[domain]]\nname = \"%D\"\npathmons = [{}]\n",
+            members.join(", ")
+        );
+    }
+    let service = g.int(10, 400);
+    let io = g.int(0, 5000);
+    for p in 0..pathmons {
+        let maxservers = g.int(if model == "distributor" { 1 } else { 0 }, 4);
+        let numstatic = g.int(0, maxservers);
+        let maxlinks = g.int(1, 3);
+        let linkdepth = g.int(1, maxlinks);
+        let maxlinks = if g.int(0, 3) == 0 {
+            String::new()
+        } else {
+            format!("maxlinks = {maxlinks}\n")
+        };
+        let timeout = if g.int(0, 3) == 0 {
+            format!("timeout = \"{}ms\"\n", g.int(1, 20))
+        } else {
+            String::new()
+        };
+        let cpus: Vec<u64> = (0..g.int(1, processors))
+            .map(|_| g.int(0, processors - 1))
+            .collect();
+        t += &format!(
+            "[[server_class]]\nname = \"S\"\npathmon = \"$PM{p}\"\nmaxservers = {maxservers}\n\
+             numstatic = {numstatic}\n{maxlinks}linkdepth = {linkdepth}\ncreatedelay = \"{}ms\"\n\
+             deletedelay = \"{}ms\"\n{timeout}cpus = {}\n\
+             service = {{ dist = \"exponential\", mean = \"{service}us\" }}\n\
+             io = {{ dist = \"exponential\", mean = \"{io}us\" }}\n",
+            g.int(0, 100),
+            g.int(0, 500),
+            list(&cpus),
+        );
+    }
+    let send_to = if domain { "%D" } else { "$PM0" };
+    t += &format!(
+        "[workload]\nsend_to = \"{send_to}\"\nrequests_per_connection = {}\nmix = {{ S = 1 }}\n",
+        g.int(1, 5)
+    );
+    if g.int(0, 1) == 0 {
+        t += &format!("kind = \"open\"\nrate = \"{}/s\"\n", g.int(50, 8000));
+    } else {
+        t += &format!(
+            "kind = \"closed\"\nclients = {}\nthink = {{ dist = \"exponential\", mean = \"{}ms\" }}\n",
+            g.int(1, 40),
+            g.int(1, 100)
+        );
+    }
+    t
+}
+
+#[test]
+fn random_small_clusters_run_to_the_end_with_requests_conserved() {
+    let mut g = Gen(2026);
+    for n in 0..300 {
+        let text = case(&mut g, n);
+        let s = parse_str(&text, &format!("swarm-{n}"), &[])
+            .unwrap_or_else(|e| panic!("case {n} is not valid:\n{e}\n{text}"));
+        let r = std::panic::catch_unwind(|| simulate(&s))
+            .unwrap_or_else(|_| panic!("case {n} panicked; scenario:\n{text}"));
+        let q = &r.requests;
+        assert_eq!(q.offered, q.completed + q.failed + q.in_flight, "case {n}");
+        let e = &r.pathsend_errors;
+        assert!(e.e904 + e.e905 + e.e916 <= q.failed, "case {n}");
+        assert!(
+            r.processors.iter().all(|p| p.busy_ratio <= 1.0 + 1e-9),
+            "case {n}"
+        );
+        for c in &r.server_classes {
+            assert!(
+                c.links_held_max as f64 >= c.links_held_mean - 1e-9,
+                "case {n}"
+            );
+            assert!(c.servers_dynamic_max <= u64::from(c.servers), "case {n}");
+        }
+    }
+}
