@@ -167,16 +167,18 @@ impl Cluster {
         let cpu = c.cpus[c.next_cpu % c.cpus.len()];
         c.next_cpu += 1;
         c.servers_counted += 1;
+        // A deleted server's process in the same processor is reused (its busy time stays with
+        // that processor), so memory does not grow with server churn.
         let reuse = c.servers.iter().copied().find(|&s| {
             let s = &self.pathway.servers[s];
-            !s.alive && s.links == 0 && !s.busy && s.receive.is_empty()
+            !s.alive
+                && s.links == 0
+                && !s.busy
+                && s.receive.is_empty()
+                && self.processes[s.process.0 as usize].processor.0 == cpu
         });
         let index = match reuse {
-            Some(i) => {
-                let p = self.pathway.servers[i].process;
-                self.processes[p.0 as usize].processor = super::processor::ProcessorId(cpu);
-                i
-            }
+            Some(i) => i,
             None => {
                 let n = self.pathway.classes[class].servers.len();
                 let name = format!("{}#{}", self.pathway.classes[class].name, n);

@@ -164,3 +164,96 @@ fn random_small_clusters_run_to_the_end_with_requests_conserved() {
         }
     }
 }
+
+/// One random Pathway/XM configuration: nodes with CPU weights (some 0), templates, terminal
+/// groups with weights, replicated classes with random TS/MP attributes.
+fn xm_case(g: &mut Gen, n: u64) -> String {
+    let processors = g.int(2, 8);
+    // A node: a random subset of processors with random weights (0 allowed), and always one
+    // processor of weight 10 so that something can be placed.
+    let node = |g: &mut Gen, name: &str| {
+        let anchor = g.int(0, processors - 1);
+        let mut cpus = vec![format!("\"{anchor}:10\"")];
+        for c in (0..processors).filter(|&c| c != anchor) {
+            if g.int(0, 2) > 0 {
+                cpus.push(format!("\"{c}:{}\"", g.int(0, 50)));
+            }
+        }
+        format!(
+            "[[pathway_xm.node]]\nname = \"{name}\"\ncpus = [{}]\n",
+            cpus.join(", ")
+        )
+    };
+    let mut t = format!(
+        "name = \"xm-swarm-{n}\"\n[run]\nseed = {n}\nduration = \"{}ms\"\nwarmup = \"100ms\"\n\
+         sample_interval = \"100ms\"\n[system]\nprocessors = {processors}\n\
+         [pathway_xm]\nserver_node = \"SRV\"\nmix = {{ A = 1, B = {} }}\n",
+        g.int(500, 3000),
+        g.int(1, 3)
+    );
+    t += &node(g, "CLI");
+    t += &node(g, "SRV");
+    t += &format!(
+        "[pathway_xm.pathmon]\nnode = \"CLI\"\nmaxtcps = {}\n",
+        g.int(1, 4)
+    );
+    let templates = g.int(1, 2);
+    for k in 0..templates {
+        t += &format!(
+            "[[pathway_xm.tcp_template]]\nname = \"T{k}\"\nnode = \"CLI\"\nmaxterms = {}\n\
+             maxserverprocesses = {}\n",
+            g.int(1, 10),
+            g.int(1, 20)
+        );
+    }
+    for k in 0..g.int(1, 4) {
+        t += &format!(
+            "[[pathway_xm.term]]\nname = \"G{k}\"\ncount = {}\ntemplate = \"T{}\"\nweight = {}\n\
+             think = {{ dist = \"exponential\", mean = \"{}ms\" }}\n",
+            g.int(1, 30),
+            g.int(0, templates - 1),
+            g.int(1, 100),
+            g.int(1, 200)
+        );
+    }
+    for class in ["A", "B"] {
+        let maxservers = g.int(1, 4);
+        t += &format!(
+            "[[pathway_xm.server_class]]\nname = \"{class}\"\nmaxservers = {maxservers}\n\
+             numstatic = {}\nmaxlinks = {}\ncreatedelay = \"{}ms\"\ndeletedelay = \"{}ms\"\n\
+             service = {{ dist = \"exponential\", mean = \"{}us\" }}\n",
+            g.int(0, maxservers),
+            g.int(1, 3),
+            g.int(0, 50),
+            g.int(0, 300),
+            g.int(10, 2000)
+        );
+    }
+    t
+}
+
+#[test]
+fn random_pathway_xm_configurations_run_and_every_terminal_has_a_tcp() {
+    let mut g = Gen(7);
+    for n in 0..150 {
+        let text = xm_case(&mut g, n);
+        let s = parse_str(&text, &format!("xm-swarm-{n}"), &[])
+            .unwrap_or_else(|e| panic!("case {n} is not valid:\n{e}\n{text}"));
+        let r = std::panic::catch_unwind(|| simulate(&s))
+            .unwrap_or_else(|_| panic!("case {n} panicked; scenario:\n{text}"));
+        let q = &r.requests;
+        assert_eq!(q.offered, q.completed + q.failed + q.in_flight, "case {n}");
+        let xm = r.pathway_xm.as_ref().expect("an XM run reports its plan");
+        let placed: usize = xm.tcps.iter().map(|t| t.terms.len()).sum();
+        assert_eq!(
+            placed,
+            s.pathway_xm.as_ref().unwrap().terms.len(),
+            "case {n}"
+        );
+        assert_eq!(
+            xm.tcps.iter().map(|t| t.requests).sum::<u64>(),
+            q.offered,
+            "case {n}"
+        );
+    }
+}
