@@ -16,12 +16,11 @@ use crate::stats::{
 
 use super::lan::Pif;
 use super::listener::{Listener, ListenerInstance};
-use super::message_system::MessageSystem;
 use super::pathway::{ClassAttrs, ClassRt, LinkManager, PathmonRt, Pathway, Route};
 use super::pathway_xm::{self, XmAssignment};
 use super::processor::{ProcessKind, Processor, ProcessorId};
 use super::request::Slab;
-use super::tcpip::{Endpoint, StackCosts};
+use super::tcpip::Endpoint;
 use super::workload::{Mix, Sampler};
 use super::{ClassDraws, Clients, Cluster};
 
@@ -46,20 +45,8 @@ impl Cluster {
             name: sc.name.clone(),
             seed: sc.run.seed,
             warmup: sc.run.warmup,
-            ipc: MessageSystem {
-                cpu_per_message: sc.message_system.cpu_per_message,
-                latency_same_processor: sc.message_system.latency_same_processor,
-                latency_cross_processor: sc.message_system.latency_cross_processor,
-            },
-            stack: StackCosts {
-                kind: sc.tcpip.stack,
-                segment_cpu: sc.tcpip.segment_cpu,
-                connect_cpu: sc.tcpip.connect_cpu,
-                close_cpu: sc.tcpip.close_cpu,
-                backlog: sc.tcpip.backlog,
-                syn_retry: sc.tcpip.syn_retry,
-                syn_retries: sc.tcpip.syn_retries,
-            },
+            ipc: sc.message_system.clone(),
+            stack: sc.tcpip.clone(),
             client_latency: sc.lan.client_latency,
             request_bytes: 0,
             reply_bytes: 0,
@@ -607,7 +594,7 @@ impl Cluster {
         RunResults {
             scenario: self.name.clone(),
             seed: self.seed,
-            stack: match self.stack.kind {
+            stack: match self.stack.stack {
                 StackKind::Conventional => "conventional",
                 StackKind::Parallel => "parallel",
             }

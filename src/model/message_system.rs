@@ -10,19 +10,9 @@
 //! placeholders to calibrate (historically cross-processor was about 1.5x same-processor).
 
 use crate::engine::SimDuration;
+use crate::scenario::MessageSystem;
 
 use super::processor::ProcessorId;
-
-/// Message-system costs.
-#[derive(Clone, Debug)]
-pub struct MessageSystem {
-    /// CPU per message, at each end.
-    pub cpu_per_message: SimDuration,
-    /// Latency within one processor.
-    pub latency_same_processor: SimDuration,
-    /// Latency between processors.
-    pub latency_cross_processor: SimDuration,
-}
 
 impl MessageSystem {
     /// Delivery latency of a message from a process in `a` to one in `b`.

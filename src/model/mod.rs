@@ -25,11 +25,9 @@ use crate::stats::{Recorder, RunResults};
 
 use lan::{Direction, Pif};
 use listener::Listener;
-use message_system::MessageSystem;
 use pathway::{LinkId, Pathway};
 use processor::{Burst, Process, ProcessId, Processor, ProcessorId, Work};
 use request::{Request, RequestId, SessionId, Slab, Stage};
-use tcpip::StackCosts;
 use workload::{Mix, Sampler, Session};
 
 pub use processor::ProcessKind;
@@ -131,8 +129,8 @@ pub struct Cluster {
     name: String,
     seed: u64,
     warmup: SimDuration,
-    ipc: MessageSystem,
-    stack: StackCosts,
+    ipc: crate::scenario::MessageSystem,
+    stack: crate::scenario::TcpIp,
     client_latency: SimDuration,
     request_bytes: u32,
     reply_bytes: u32,
@@ -409,7 +407,7 @@ impl Cluster {
 
     fn syn_retry(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
         let req = self.requests.get_mut(r.0);
-        if self.stack.kind == StackKind::Parallel {
+        if self.stack.stack == StackKind::Parallel {
             // The retransmitted SYN is a new incoming connection to the round-robin filter.
             let session = self.sessions.get_mut(req.session.0);
             session.instance = self.listeners[session.listener as usize].round_robin();

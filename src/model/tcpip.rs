@@ -21,30 +21,12 @@
 //! socket migration for cross-processor accepts does not occur (listeners accept locally).
 
 use crate::engine::SimDuration;
-use crate::scenario::StackKind;
+use crate::scenario::TcpIp;
 
 use super::processor::ProcessId;
 
 /// The TCP/IP costs of a scenario, applied by both stacks.
-#[derive(Clone, Debug)]
-pub struct StackCosts {
-    /// Which stack.
-    pub kind: StackKind,
-    /// Protocol CPU per request or reply segment.
-    pub segment_cpu: SimDuration,
-    /// Protocol CPU of a connection set-up.
-    pub connect_cpu: SimDuration,
-    /// Protocol CPU of a connection close.
-    pub close_cpu: SimDuration,
-    /// Unaccepted connections a listening socket holds.
-    pub backlog: u32,
-    /// First SYN retransmission timeout.
-    pub syn_retry: SimDuration,
-    /// SYN retransmissions before giving up.
-    pub syn_retries: u32,
-}
-
-impl StackCosts {
+impl TcpIp {
     /// Inbound protocol CPU for a request (connect included when it opens the connection).
     pub fn inbound(&self, opens: bool) -> SimDuration {
         self.segment_cpu
