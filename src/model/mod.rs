@@ -2,8 +2,10 @@
 //!
 //! Every event the engine delivers is an [`Event`]; `Cluster::handle` dispatches them in one
 //! `match`, and `Cluster::advance` moves a request along its path (drawn in `request.rs`).
-//! Components live in `Vec`s and refer to each other by index: no shared ownership, no trait
-//! objects, no allocation per event once the run has reached its largest population.
+//! Pathsend over links, and the link managers' and PATHMONs' events, are in `pathsend.rs`
+//! (rules in `pathway.rs`). Components live in `Vec`s and refer to each other by index: no
+//! shared ownership, no trait objects, no allocation per event once the run has reached its
+//! largest population (a PATHMON creating a server process is the one exception).
 
 mod cluster;
 mod lan;

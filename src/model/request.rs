@@ -8,6 +8,7 @@
 //!  client ──LAN──▶ PIF ──▶ [conventional: TCP/IP process ──hop──▶] listener ─┐
 //!                                                                              │
 //!     distributor: ──Pathsend hop──▶ server process (service, I/O) ──hop──▶ listener
+//!                  (over a link of its processor's link manager; see pathway.rs)
 //!     parallel listener: service in the listener's own process (no hop)         │
 //!                                                                              ▼
 //!  client ◀──LAN── PIF ◀── [conventional: TCP/IP process ◀──hop──] listener ◀─┘
