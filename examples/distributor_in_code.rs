@@ -7,7 +7,7 @@ use nssim::engine::SimDuration;
 use nssim::model::simulate;
 use nssim::scenario::{
     Arrivals, Dist, Lan, Listener, ListenerModel, MessageSystem, Pathmon, RunControl, Scenario,
-    SendTarget, ServerClass, StackKind, System, TcpIp, TcpIpProcess, Workload,
+    SendTarget, Serve, ServerClass, StackKind, System, TcpIp, TcpIpProcess, Workload,
 };
 
 fn us(n: u64) -> SimDuration {
@@ -78,6 +78,7 @@ fn main() {
             port: 3000,
             processors: vec![3, 4, 5],
             tcpip: vec![0, 1, 2],
+            serve: Serve::InProcess,
             accept_cpu: us(30),
             handle_cpu: us(20),
             priority: 180,

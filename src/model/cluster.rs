@@ -7,7 +7,9 @@
 //! generated PATHMONs and TCPs are named by `pathway_xm::assign` (`$XM0`, `$T0`).
 
 use crate::engine::{RngStreams, SimDuration, SimTime};
-use crate::scenario::{Arrivals, ListenerModel, Scenario, SendTarget, ServerClass, StackKind};
+use crate::scenario::{
+    Arrivals, ListenerModel, Scenario, SendTarget, Serve, ServerClass, StackKind,
+};
 use crate::stats::{
     KindShare, ListenerResult, PathmonShare, PathsendErrors, PifResult, ProcessResult,
     ProcessorResult, Recorder, RunResults, ServerClassResult, TimeWeighted, XmPathmonResult,
@@ -61,6 +63,7 @@ impl Cluster {
             draws: Vec::new(),
             first_instance: Vec::new(),
             route_for: Vec::new(),
+            route_for_local: Vec::new(),
             abandoned: 0,
             next_serial: 0,
             sample_interval: sc.run.sample_interval,
@@ -214,7 +217,7 @@ impl Cluster {
                 timeline: Vec::new(),
             });
         }
-        for t in &targets {
+        for (t, local) in targets.iter().flat_map(|t| [(t, false), (t, true)]) {
             let mut row = Vec::new();
             for name in &names {
                 row.push(u16::try_from(c.pathway.routes.len()).expect("fewer than 65536 routes"));
@@ -231,12 +234,17 @@ impl Cluster {
                 c.pathway.routes.push(Route {
                     domain: t.domain.clone(),
                     class_name: name.clone(),
+                    local,
                     members,
                     errors_905: 0,
                     queued: TimeWeighted::default(),
                 });
             }
-            c.route_for.push(row);
+            if local {
+                c.route_for_local.push(row);
+            } else {
+                c.route_for.push(row);
+            }
         }
         for cpu in 0..sc.system.processors {
             for route in 0..c.pathway.routes.len() {
@@ -255,7 +263,7 @@ impl Cluster {
         // Static servers start with their class.
         for class in 0..c.pathway.classes.len() {
             for _ in 0..c.pathway.classes[class].attrs.numstatic {
-                c.new_server(class, false);
+                c.new_server(class, false, None);
             }
         }
         c.rec = Recorder::new(
@@ -335,12 +343,12 @@ impl Cluster {
                     syn_drops: 0,
                 });
             }
-            self.listeners.push(Listener::new(
-                l.model,
-                instances,
-                l.accept_cpu,
-                l.handle_cpu,
-            ));
+            let mut listener = Listener::new(l.model, instances, l.accept_cpu, l.handle_cpu);
+            if l.serve == Serve::LocalServerClass {
+                listener.relays = true;
+                listener.local = true;
+            }
+            self.listeners.push(listener);
         }
         self.target = Some(w.listener);
         self.request_bytes = w.request_bytes;
@@ -515,11 +523,13 @@ impl Cluster {
                         sum as f64 / t.completed as f64 / 1e6
                     }
                 };
-                // The send target's queue: the route of this class name that reaches its PATHMON.
-                let route = pw
+                // Requests queued at the link managers of every route (send target, local or
+                // not) this class serves.
+                let routes: Vec<&super::pathway::Route> = pw
                     .routes
                     .iter()
-                    .find(|r| r.members.iter().any(|m| m.0 == Some(i)));
+                    .filter(|r| r.members.iter().any(|m| m.0 == Some(i)))
+                    .collect();
                 let busy_servers: f64 = k
                     .servers
                     .iter()
@@ -534,8 +544,12 @@ impl Cluster {
                     completed: t.completed,
                     latency_ms_mean: per(t.latency_sum_ns),
                     queue_wait_ms_mean: per(t.queue_wait_sum_ns),
-                    queue_length_mean: route.map_or(0.0, |r| r.queued.mean(now, &self.rec)),
-                    queue_length_max: route.map_or(0, |r| r.queued.max(now, &self.rec)),
+                    queue_length_mean: routes.iter().map(|r| r.queued.mean(now, &self.rec)).sum(),
+                    queue_length_max: routes
+                        .iter()
+                        .map(|r| r.queued.max(now, &self.rec))
+                        .max()
+                        .unwrap_or(0),
                     server_busy_ratio: if k.attrs.maxservers == 0 {
                         0.0
                     } else {

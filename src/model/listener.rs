@@ -12,8 +12,10 @@
 //! A listener is one process per instance and so runs one burst at a time; it never blocks
 //! while a request is at a server or in I/O (Guardian nowait I/O), so only its CPU serialises.
 //!
-//! Simplifies: the standard, hybrid and broker listener models are not modelled; a parallel
-//! listener does not hand work to a local server class.
+//! A parallel listener may instead hand each request to a server of its class in its own
+//! processor (`serve = "local-server-class"`): one same-processor Pathsend hop each way.
+//!
+//! Simplifies: the standard, hybrid and broker listener models are not modelled.
 
 use crate::engine::SimDuration;
 use crate::scenario::ListenerModel;
@@ -53,6 +55,11 @@ pub struct Listener {
     pub accept_cpu: SimDuration,
     /// CPU per request and per reply handled.
     pub handle_cpu: SimDuration,
+    /// Sends each request through Pathsend (a distributor, or a parallel listener with a
+    /// local server class) rather than doing the work itself.
+    pub relays: bool,
+    /// Its Pathsend requests may only go to servers in the listener's own processor.
+    pub local: bool,
     next: u32,
 }
 
@@ -70,6 +77,8 @@ impl Listener {
             instances,
             accept_cpu,
             handle_cpu,
+            relays: model == ListenerModel::Distributor,
+            local: false,
             next: 0,
         }
     }

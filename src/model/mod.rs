@@ -22,7 +22,7 @@ mod workload;
 use std::time::Instant;
 
 use crate::engine::{self, Model, Scheduler, SimDuration, SimTime, StreamRng};
-use crate::scenario::{ListenerModel, Scenario, StackKind};
+use crate::scenario::{Scenario, StackKind};
 use crate::stats::{Recorder, RunResults};
 
 use lan::{Direction, Pif};
@@ -149,6 +149,8 @@ pub struct Cluster {
     first_instance: Vec<usize>,
     /// Per send target, per class name: the route.
     route_for: Vec<Vec<u16>>,
+    /// The same, for requesters restricted to servers in their own processor.
+    route_for_local: Vec<Vec<u16>>,
     /// Requests failed with a Pathsend error whose server still holds them.
     abandoned: usize,
     next_serial: u32,
@@ -302,7 +304,11 @@ impl Cluster {
         let (listener, instance) = (session.listener as usize, session.instance as usize);
         let class = self.mix.pick(&mut self.mix_rng);
         let target = self.listeners[listener].instances[instance].send_to;
-        let route = self.route_for[target][class as usize];
+        let route = if self.listeners[listener].local {
+            self.route_for_local[target][class as usize]
+        } else {
+            self.route_for[target][class as usize]
+        };
         let serial = self.next_serial;
         self.next_serial = self.next_serial.wrapping_add(1);
         let d = &mut self.draws[class as usize];
@@ -530,7 +536,7 @@ impl Cluster {
         let (lproc, tproc) = (inst.process, inst.endpoint.tcpip);
         // Terminals (Pathway/XM) reach their TCP directly, not through a LAN adapter.
         let pif = inst.endpoint.pif.unwrap_or(usize::MAX);
-        let model = listener.model;
+        let relays = listener.relays;
         let (accept, handle) = (listener.accept_cpu, listener.handle_cpu);
         let ipc = self.ipc.cpu_per_message;
         let opens = req.opens_connection;
@@ -551,13 +557,11 @@ impl Cluster {
                 }
                 // The listener's own inbound work: receive (conventional: the message from the
                 // TCP/IP process), accept a new connection, handle; then either the Pathsend
-                // send (distributor) or the request's whole service demand (parallel listener).
+                // send (distributor, or a parallel listener using a local server class) or the
+                // request's whole service demand (parallel listener working in-process).
                 let own = if opens { accept } else { SimDuration::ZERO }
                     + handle
-                    + match model {
-                        ListenerModel::Distributor => ipc,
-                        ListenerModel::Parallel => req.service,
-                    };
+                    + if relays { ipc } else { req.service };
                 match tproc {
                     Some(t) => {
                         set(self, Stage::StackInDone);
@@ -576,10 +580,7 @@ impl Cluster {
             Stage::ListenerIn => {
                 let own = if opens { accept } else { SimDuration::ZERO }
                     + handle
-                    + match model {
-                        ListenerModel::Distributor => ipc,
-                        ListenerModel::Parallel => req.service,
-                    };
+                    + if relays { ipc } else { req.service };
                 // A message from the TCP/IP process costs a receive; a terminal's input does not.
                 let receive = if tproc.is_some() {
                     ipc
@@ -597,12 +598,11 @@ impl Cluster {
                     inst.connections += 1;
                     self.rec.connection_opened(now);
                 }
-                match model {
-                    ListenerModel::Distributor => self.pathsend(r, s),
-                    ListenerModel::Parallel => {
-                        set(self, Stage::ListenerIoDone);
-                        s.schedule_in(req.io, Event::Step(r));
-                    }
+                if relays {
+                    self.pathsend(r, s);
+                } else {
+                    set(self, Stage::ListenerIoDone);
+                    s.schedule_in(req.io, Event::Step(r));
                 }
             }
             Stage::ServerIn => self.server_receive(r, s),

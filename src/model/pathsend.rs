@@ -133,7 +133,11 @@ impl Cluster {
         let creating = server.is_none();
         let server = match server {
             Some(sv) => sv,
-            None => self.new_server(class, true),
+            None => {
+                let m = &self.pathway.lms[lm];
+                let cpu = self.pathway.routes[m.route].local.then_some(m.cpu);
+                self.new_server(class, true, cpu)
+            }
         };
         let pw = &mut self.pathway;
         let sv = &mut pw.servers[server];
@@ -159,13 +163,15 @@ impl Cluster {
     }
 
     /// Creates a server process of `class` (reusing a deleted dynamic server's slot), placed
-    /// on the next processor of its CPUS list. A dynamic server is counted at once and runs
-    /// once PATHMON has created it.
-    pub(super) fn new_server(&mut self, class: usize, dynamic: bool) -> usize {
+    /// in processor `cpu` if given, else on the next processor of its CPUS list. A dynamic
+    /// server is counted at once and runs once PATHMON has created it.
+    pub(super) fn new_server(&mut self, class: usize, dynamic: bool, cpu: Option<u32>) -> usize {
         let now_alive = !dynamic;
         let c = &mut self.pathway.classes[class];
-        let cpu = c.cpus[c.next_cpu % c.cpus.len()];
-        c.next_cpu += 1;
+        let cpu = cpu.unwrap_or_else(|| {
+            c.next_cpu += 1;
+            c.cpus[(c.next_cpu - 1) % c.cpus.len()]
+        });
         c.servers_counted += 1;
         // A deleted server's process in the same processor is reused (its busy time stays with
         // that processor), so memory does not grow with server churn.
@@ -187,6 +193,7 @@ impl Cluster {
                 self.pathway.servers.push(ServerRt {
                     process,
                     class,
+                    cpu,
                     dynamic,
                     alive: false,
                     links: 0,

@@ -125,6 +125,8 @@ pub struct ServerRt {
     pub process: ProcessId,
     /// Its class.
     pub class: usize,
+    /// Its processor.
+    pub cpu: u32,
     /// Dynamic (created on demand) or static.
     pub dynamic: bool,
     /// Running (a deleted dynamic server is kept for reuse, not alive).
@@ -206,6 +208,8 @@ pub struct Route {
     pub domain: Option<String>,
     /// Class name.
     pub class_name: String,
+    /// Requesters on this route may only use servers in their own processor.
+    pub local: bool,
     /// Members: (class in that PATHMON if it defines it, PATHMON index, weight [%]).
     pub members: Vec<(Option<usize>, usize, f64)>,
     /// Pathsend error 905 on this route.
@@ -271,10 +275,13 @@ impl Pathway {
     /// link (an existing one), or `Some(None)` when a new dynamic server would be created.
     pub fn can_grant(&self, c: usize, lm: usize, want: Want) -> Option<Option<usize>> {
         let class = &self.classes[c];
+        let m = &self.lms[lm];
+        let local = self.routes[m.route].local;
         let room = |s: &ServerRt| {
             s.alive
                 && s.links < class.attrs.maxlinks
                 && u32::from(s.links_by_lm[lm]) < class.attrs.linkdepth
+                && (!local || s.cpu == m.cpu)
         };
         // PATHMON uses existing servers before starting new ones; among them the one with the
         // fewest links, ties by creation order.
@@ -288,7 +295,12 @@ impl Pathway {
             .min_by_key(|&s| self.servers[s].links);
         match (best, want) {
             (Some(s), _) => Some(Some(s)),
-            (None, Want::Dynamic) if class.servers_counted < class.attrs.maxservers => Some(None),
+            (None, Want::Dynamic)
+                if class.servers_counted < class.attrs.maxservers
+                    && (!local || class.cpus.contains(&m.cpu)) =>
+            {
+                Some(None)
+            }
             _ => None,
         }
     }

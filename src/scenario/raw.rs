@@ -164,6 +164,10 @@ pub struct RawListener {
     /// processor, or one name for all. Default: the only `[[tcpip.process]]` when there is
     /// exactly one. Must be absent under the parallel stack. A single string is accepted too.
     pub tcpip: Option<OneOrMany>,
+    /// Parallel listeners only: `"in-process"` (do the work in the listener) or
+    /// `"local-server-class"` (Pathsend to a server of the class in the listener's own
+    /// processor) \[name\]. Default `"in-process"`.
+    pub serve: Option<String>,
     /// CPU to accept one connection \[duration\]. Default `"30us"`.
     pub accept_cpu: Option<String>,
     /// CPU per request and again per reply handled \[duration\]. Default `"20us"`.

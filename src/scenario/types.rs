@@ -138,6 +138,16 @@ pub enum ListenerModel {
     Parallel,
 }
 
+/// Where a parallel listener has a request's work done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Serve {
+    /// In the listener's own process (no hop).
+    InProcess,
+    /// Sent through Pathsend to a server of the request's class in the listener's own
+    /// processor (one same-processor hop each way).
+    LocalServerClass,
+}
+
 /// A listener: one instance per listed processor, all bound to the same port.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Listener {
@@ -152,6 +162,8 @@ pub struct Listener {
     /// Conventional stack only: for each instance, the index into `TcpIp::processes` of the
     /// TCP/IP process (IP host) it listens through. Empty for the parallel stack.
     pub tcpip: Vec<usize>,
+    /// Parallel listeners only: where the request's work is done.
+    pub serve: Serve,
     /// CPU to accept one new connection.
     pub accept_cpu: SimDuration,
     /// CPU per request and again per reply the listener handles (parse, relay, format).

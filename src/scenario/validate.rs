@@ -621,9 +621,28 @@ impl Checker {
                 }
             }
             let tcpip = self.listener_tcpip(&field, l, &processors, stack, process_names);
+            let serve = match (l.serve.as_deref(), model) {
+                (None | Some("in-process"), _) => Serve::InProcess,
+                (Some("local-server-class"), ListenerModel::Parallel) => Serve::LocalServerClass,
+                (Some("local-server-class"), ListenerModel::Distributor) => {
+                    self.err(
+                        format!("{field}.serve"),
+                        "serve applies to parallel listeners only; a distributor always sends through Pathsend: remove `serve`",
+                    );
+                    Serve::InProcess
+                }
+                (Some(other), _) => {
+                    self.err(
+                        format!("{field}.serve"),
+                        format!("unknown serve `{other}`; allowed: \"in-process\", \"local-server-class\""),
+                    );
+                    Serve::InProcess
+                }
+            };
             listeners.push(Listener {
                 name,
                 model,
+                serve,
                 port: u16::try_from(port).unwrap_or(0),
                 processors,
                 tcpip,
@@ -1684,6 +1703,40 @@ impl Checker {
 
     /// A distributor relays every request to a server process, so every class in the mix needs
     /// a definition reachable from `send_to` with servers (MAXSERVERS >= 1).
+    /// A parallel listener serving through a local server class needs, for every class in
+    /// the mix and every processor it runs on, a reachable definition with MAXSERVERS >= 1
+    /// whose CPUS include that processor.
+    fn local_servers_reachable(
+        &mut self,
+        listener: &Listener,
+        workload: &Workload,
+        target: SendTarget,
+        pathway: &PathwayNames,
+    ) {
+        let reachable = pathway.reachable(target);
+        for &(k, _) in &workload.mix {
+            let name = &pathway.classes[k].name;
+            for &cpu in &listener.processors {
+                let ok = (0..pathway.classes.len()).any(|j| {
+                    let c = &pathway.classes[j];
+                    &c.name == name
+                        && c.maxservers >= 1
+                        && c.cpus.contains(&cpu)
+                        && pathway.class_pathmons[j].is_some_and(|p| reachable.contains(&p))
+                });
+                if !ok {
+                    self.err(
+                        format!("server_class[{k}].cpus"),
+                        format!(
+                            "listener `{}` serves through a local server class, but server class `{name}` has no server allowed in processor {cpu}; add {cpu} to its cpus (with maxservers >= 1)",
+                            listener.name
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
     fn distributor_needs_servers(
         &mut self,
         raw: &RawScenario,
@@ -1702,7 +1755,14 @@ impl Checker {
             Some(name) => raw_listener.name.as_ref() == Some(name),
             None => raw.listener.len() == 1,
         };
-        if !resolved || raw_listener.model.as_deref() != Some("distributor") {
+        if !resolved {
+            return;
+        }
+        if listener.serve == Serve::LocalServerClass {
+            self.local_servers_reachable(listener, workload, target, pathway);
+            return;
+        }
+        if raw_listener.model.as_deref() != Some("distributor") {
             return;
         }
         let reachable = pathway.reachable(target);
@@ -2387,6 +2447,8 @@ impl Scenario {
                     processors: Some(l.processors.clone()),
                     tcpip: (!l.tcpip.is_empty())
                         .then(|| OneOrMany(l.tcpip.iter().map(|&t| process_name(t)).collect())),
+                    serve: (l.serve == Serve::LocalServerClass)
+                        .then(|| "local-server-class".to_string()),
                     accept_cpu: ns(l.accept_cpu),
                     handle_cpu: ns(l.handle_cpu),
                     priority: Some(u32::from(l.priority)),
@@ -2766,6 +2828,7 @@ mix = { A = 3, G = 1 }
                 port: 3000,
                 processors: vec![0, 1],
                 tcpip: vec![],
+                serve: Serve::InProcess,
                 accept_cpu: us(30),
                 handle_cpu: us(20),
                 priority: 180,

@@ -322,3 +322,31 @@ fn check_refuses_numstatic_above_maxservers_and_linkdepth_above_maxlinks() {
     .stderr(predicate::str::contains("NUMSTATIC 12 > MAXSERVERS 10"))
     .stderr(predicate::str::contains("LINKDEPTH 2 > MAXLINKS 1"));
 }
+
+#[test]
+fn serve_local_server_class_is_for_parallel_listeners_with_local_servers() {
+    // A distributor cannot be told to serve locally.
+    let (_d, path) = broken(
+        "bad.toml",
+        &[(
+            "model = \"distributor\"",
+            "model = \"distributor\"\nserve = \"local-server-class\"",
+        )],
+    );
+    nssim().arg("check").arg(&path).assert().code(2).stderr(
+        predicate::str::contains("listener[0].serve")
+            .and(predicate::str::contains("parallel listeners only")),
+    );
+    // A parallel listener serving locally needs servers allowed in each of its processors.
+    let text = fs::read_to_string(repo(SHIPPED[2])).unwrap().replace(
+        "model = \"parallel\"",
+        "model = \"parallel\"\nserve = \"local-server-class\"",
+    );
+    fs::write(&path, text).unwrap();
+    nssim()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no server allowed in processor 0"));
+}

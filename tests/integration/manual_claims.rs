@@ -119,3 +119,38 @@ fn a_full_backlog_drops_syns_and_retries_succeed_or_fail_visibly() {
     assert!(r.listeners.iter().all(|l| l.syn_drops > 0));
     assert!(r.requests.in_flight > 0);
 }
+
+#[test]
+fn parallel_listeners_can_use_a_local_server_class_one_same_processor_hop_each_way() {
+    // Listeners in processors 0 and 1 hand each request to a server of its class in their own
+    // processor; the classes also have servers in processors 2 and 3, which no listener may use.
+    let mut set = vec![
+        "listener[0].serve=local-server-class".to_string(),
+        "listener[0].processors=[0, 1]".to_string(),
+        "workload.rate=2000/s".to_string(),
+        "run.duration=3s".to_string(),
+    ];
+    for k in 0..3 {
+        set.push(format!("server_class[{k}].maxservers=4"));
+        set.push(format!("server_class[{k}].numstatic=4"));
+        set.push(format!("server_class[{k}].maxlinks=1"));
+        set.push(format!("server_class[{k}].cpus=[0, 1, 2, 3]"));
+    }
+    let set: Vec<&str> = set.iter().map(String::as_str).collect();
+    let r = run(SHIPPED[2], &set);
+    assert_eq!(r.hops_per_request_mean, 2.0);
+    for p in r.processes.iter().filter(|p| p.kind == "server") {
+        if p.processor >= 2 {
+            assert_eq!(
+                p.bursts, 0,
+                "{} in processor {} did work",
+                p.name, p.processor
+            );
+        }
+    }
+    assert!(
+        r.processes
+            .iter()
+            .any(|p| p.kind == "server" && p.processor < 2 && p.bursts > 0)
+    );
+}
