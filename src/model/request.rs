@@ -14,7 +14,8 @@
 //!  client ◀──LAN── PIF ◀── [conventional: TCP/IP process ◀──hop──] listener ◀─┘
 //!
 //!  hops per request: conventional distributor 4, TCP/IPv6 distributor 2,
-//!                    TCP/IPv6 parallel listener 0, conventional parallel listener 2
+//!                    TCP/IPv6 parallel listener 0 (2 with a local server class),
+//!                    conventional parallel listener 2
 //! ```
 //!
 //! The first request of a connection carries the connection set-up: one extra client round
