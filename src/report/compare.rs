@@ -10,7 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::kind_order;
 use super::plot::{
     Area, Axis, CategoryLabels, Curve, DrawResult, LegendItem, MUTED, SERIES, Swatch, build_chart,
-    cdf_points, draw_cdf, draw_legend, fmt_sig3, font, item, kind_colour, legend_width, no_data,
+    cdf_points, draw_cdf, draw_legend, fmt_sig3, font, item, kind_legend, legend_width, no_data,
     slot_width, title, utilisation_panel, with_legend_column,
 };
 use crate::stats::RunResults;
@@ -216,10 +216,7 @@ pub(super) fn utilisation<DB: DrawingBackend>(
         return no_data(&body, "no runs to compare");
     }
     let kinds = kind_order(runs);
-    let items: Vec<LegendItem> = kinds
-        .iter()
-        .map(|k| item(k.clone(), Swatch::Fill(kind_colour(k))))
-        .collect();
+    let items = kind_legend(&kinds);
     let heading = Some("process kind");
     let (plot_area, legend_area) = with_legend_column(&body, legend_width(&body, heading, &items)?);
     let panels = plot_area.split_evenly(grid(runs.len()));

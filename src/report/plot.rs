@@ -192,6 +192,14 @@ pub(super) const MUTED: RGBColor = RGBColor(0x60, 0x60, 0x60);
 pub(super) const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
 pub(super) const WARMUP: RGBColor = RGBColor(0xEC, 0xEC, 0xEC);
 
+/// Legend entries for process kinds, each with its fixed colour.
+pub(super) fn kind_legend(kinds: &[String]) -> Vec<LegendItem> {
+    kinds
+        .iter()
+        .map(|k| item(k.clone(), Swatch::Fill(kind_colour(k))))
+        .collect()
+}
+
 /// The colour of a process kind, the same in every chart.
 pub(super) fn kind_colour(kind: &str) -> RGBColor {
     match kind {
@@ -1040,10 +1048,7 @@ fn utilisation<DB: DrawingBackend>(root: &Area<DB>, r: &RunResults) -> DrawResul
         &format!("{}: processor utilisation by process kind", r.scenario),
     )?;
     let kinds = kind_order([r]);
-    let items: Vec<LegendItem> = kinds
-        .iter()
-        .map(|k| item(k.clone(), Swatch::Fill(kind_colour(k))))
-        .collect();
+    let items = kind_legend(&kinds);
     let heading = Some("process kind");
     let (plot_area, legend_area) = with_legend_column(&body, legend_width(&body, heading, &items)?);
     utilisation_panel(&plot_area, r, &kinds, None)?;
