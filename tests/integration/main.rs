@@ -6,11 +6,13 @@
 //!   Release Supplement's SERVER-CORRECT / SERVER-WRONG example.
 //! - `swarm`: hundreds of small random clusters must run to the end with requests conserved.
 //! - `determinism`: same seed, same bytes.
+//! - `golden`: the shipped scenarios' `summary.json` and `metrics.csv`, byte for byte.
 //! - `cli`: the `nssim` binary as a user runs it, errors included.
 
 mod cli;
 mod determinism;
 mod engine;
+mod golden;
 mod manual_claims;
 mod pathway;
 mod queueing;

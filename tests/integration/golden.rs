@@ -1,0 +1,119 @@
+//! Golden outputs: `summary.json` and `metrics.csv` of every shipped scenario, byte for byte.
+//!
+//! Each scenario in `scenarios/` runs for 2 s of simulated time (200 ms warm-up, 500 ms
+//! sample interval, its own seed) and its two main outputs are compared with
+//! `tests/golden/<name>.summary.json` and `tests/golden/<name>.metrics.csv`. The wall-clock
+//! figures (`wall_s`, `events_per_s`) are left out: they are the only values that differ
+//! between runs.
+//!
+//! A change that moves code must leave these files as they are. A change that alters
+//! behaviour on purpose rewrites them with `GOLDEN_UPDATE=1 cargo test --release golden`,
+//! and its commit message says why the numbers moved.
+
+use std::fs;
+use std::path::Path;
+
+use nssim::model;
+use nssim::report;
+
+use crate::{load, repo};
+
+/// The overrides every golden run uses.
+const SHORT: [&str; 3] = [
+    "run.duration=2s",
+    "run.warmup=200ms",
+    "run.sample_interval=500ms",
+];
+
+/// `summary.json` without its wall-clock lines.
+fn summary_without_wall(json: &str) -> String {
+    let mut out: String = json
+        .lines()
+        .filter(|l| !l.contains("\"wall_s\"") && !l.contains("\"events_per_s\""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    out.push('\n');
+    out
+}
+
+/// `metrics.csv` without its wall-clock rows.
+fn metrics_without_wall(csv: &[u8]) -> String {
+    let text = String::from_utf8(csv.to_vec()).expect("metrics.csv is UTF-8");
+    let mut out: String = text
+        .lines()
+        .filter(|l| !l.contains(",wall_s,") && !l.contains(",events_per_s,"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    out.push('\n');
+    out
+}
+
+fn shipped_scenarios() -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(repo("scenarios"))
+        .expect("scenarios/ exists")
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            name.strip_suffix(".toml").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+fn check(path: &Path, got: &str, update: bool, stale: &mut Vec<String>) {
+    if update {
+        fs::write(path, got).expect("write golden file");
+        return;
+    }
+    match fs::read_to_string(path) {
+        Ok(want) if want == got => {}
+        Ok(want) => {
+            let line = want
+                .lines()
+                .zip(got.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or_else(|| want.lines().count().min(got.lines().count()));
+            stale.push(format!(
+                "{}: first difference at line {}:\n  golden: {}\n  now:    {}",
+                path.display(),
+                line + 1,
+                want.lines().nth(line).unwrap_or("<end>"),
+                got.lines().nth(line).unwrap_or("<end>")
+            ));
+        }
+        Err(_) => stale.push(format!("{}: missing", path.display())),
+    }
+}
+
+#[test]
+fn shipped_scenarios_match_their_golden_outputs() {
+    let update = std::env::var_os("GOLDEN_UPDATE").is_some_and(|v| v == "1");
+    let dir = repo("tests/golden");
+    fs::create_dir_all(&dir).expect("tests/golden");
+    let names = shipped_scenarios();
+    assert!(names.len() >= 8, "the shipped scenarios are found");
+    let mut stale = Vec::new();
+    for name in &names {
+        let sc = load(&format!("scenarios/{name}.toml"), &SHORT);
+        let r = model::simulate(&sc);
+        let summary = summary_without_wall(&report::summary_json(&r));
+        let metrics = metrics_without_wall(&report::metrics_csv(&r));
+        check(
+            &dir.join(format!("{name}.summary.json")),
+            &summary,
+            update,
+            &mut stale,
+        );
+        check(
+            &dir.join(format!("{name}.metrics.csv")),
+            &metrics,
+            update,
+            &mut stale,
+        );
+    }
+    assert!(
+        stale.is_empty(),
+        "golden outputs differ (if the change is meant, rerun with GOLDEN_UPDATE=1 and say why in the commit):\n{}",
+        stale.join("\n")
+    );
+}
