@@ -9,7 +9,7 @@ mod queue;
 mod rng;
 mod time;
 
-pub use queue::{EventQueue, Scheduled};
+pub use queue::{ActionKey, EventQueue, Scheduled};
 pub use rng::{RngStreams, StreamRng};
 pub use time::{SimDuration, SimTime};
 
@@ -18,6 +18,7 @@ pub use time::{SimDuration, SimTime};
 pub struct Scheduler<E> {
     now: SimTime,
     queue: EventQueue<E>,
+    pending_max: usize,
 }
 
 impl<E> Default for Scheduler<E> {
@@ -32,29 +33,44 @@ impl<E> Scheduler<E> {
         Scheduler {
             now: SimTime::ZERO,
             queue: EventQueue::new(),
+            pending_max: 0,
         }
     }
     /// The current virtual time.
     pub fn now(&self) -> SimTime {
         self.now
     }
-    /// Schedules `event` after `delay` (zero: after every event already due now).
-    pub fn schedule_in(&mut self, delay: SimDuration, event: E) {
+    /// Schedules `event` after `delay` (zero: after every event already due now). The key
+    /// cancels it; callers that never cancel ignore it.
+    pub fn schedule_in(&mut self, delay: SimDuration, event: E) -> ActionKey {
         let at = self.now + delay;
-        self.queue.push(at, event);
+        self.queue.push(at, event)
     }
     /// Schedules `event` at instant `at`, which must not be in the past.
-    pub fn schedule_at(&mut self, at: SimTime, event: E) {
+    pub fn schedule_at(&mut self, at: SimTime, event: E) -> ActionKey {
         assert!(
             at >= self.now,
             "scheduling into the past: {at} < {}",
             self.now
         );
-        self.queue.push(at, event);
+        self.queue.push(at, event)
+    }
+    /// Cancels a scheduled event: it leaves the queue, is never delivered and is not counted
+    /// as handled. Returns false if it has already fired or been cancelled (a stale key).
+    pub fn cancel(&mut self, key: ActionKey) -> bool {
+        self.queue.cancel(key)
+    }
+    /// True if the event `key` names is still pending.
+    pub fn is_pending(&self, key: ActionKey) -> bool {
+        self.queue.is_pending(key)
     }
     /// Events waiting to run.
     pub fn pending(&self) -> usize {
         self.queue.len()
+    }
+    /// The largest number of events that were pending at once so far.
+    pub fn pending_max(&self) -> usize {
+        self.pending_max
     }
 }
 
@@ -82,6 +98,8 @@ pub fn run_until<M: Model>(model: &mut M, sched: &mut Scheduler<M::Event>, until
             sched.now = until;
             break;
         }
+        // Sampled before the pop: the set at its largest, the event about to run included.
+        sched.pending_max = sched.pending_max.max(sched.queue.len());
         let next = sched.queue.pop().expect("peeked event is present");
         assert!(
             next.at >= sched.now,
@@ -121,6 +139,20 @@ mod tests {
         let mut m = Recorder(vec![]);
         assert_eq!(run_until(&mut m, &mut s, SimTime::MAX), 4);
         assert_eq!(m.0, vec![(5, 9), (10, 3), (10, 1), (10, 2)]);
+    }
+
+    #[test]
+    fn a_cancelled_event_is_neither_delivered_nor_counted() {
+        let mut s = Scheduler::new();
+        s.schedule_at(SimTime(1), 1);
+        let k = s.schedule_at(SimTime(2), 2);
+        s.schedule_at(SimTime(3), 3);
+        assert!(s.cancel(k));
+        let mut m = Recorder(vec![]);
+        assert_eq!(run_until(&mut m, &mut s, SimTime::MAX), 2);
+        assert_eq!(m.0, vec![(1, 1), (3, 3)]);
+        assert!(!s.cancel(k), "a stale key cancels nothing");
+        assert_eq!(s.pending_max(), 2);
     }
 
     #[test]

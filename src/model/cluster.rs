@@ -16,12 +16,12 @@ use crate::stats::{
     XmResult, XmTcpResult,
 };
 
+use super::ids::{ProcessorId, Slab};
 use super::lan::Pif;
 use super::listener::{Listener, ListenerInstance};
 use super::pathway::{ClassAttrs, ClassRt, LinkManager, PathmonRt, Pathway, Route};
 use super::pathway_xm::{self, XmAssignment};
-use super::processor::{ProcessKind, Processor, ProcessorId};
-use super::request::Slab;
+use super::processor::{ProcessKind, Processor};
 use super::tcpip::Endpoint;
 use super::workload::{Mix, Sampler};
 use super::{ClassDraws, Clients, Cluster};

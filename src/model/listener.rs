@@ -20,7 +20,7 @@
 use crate::engine::SimDuration;
 use crate::scenario::ListenerModel;
 
-use super::processor::{ProcessId, ProcessorId};
+use super::ids::{ProcessId, ProcessorId};
 use super::tcpip::Endpoint;
 
 /// One listener instance (one process in one processor).

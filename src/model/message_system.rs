@@ -12,7 +12,7 @@
 use crate::engine::SimDuration;
 use crate::scenario::MessageSystem;
 
-use super::processor::ProcessorId;
+use super::ids::ProcessorId;
 
 impl MessageSystem {
     /// Delivery latency of a message from a process in `a` to one in `b`.

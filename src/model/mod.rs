@@ -8,6 +8,7 @@
 //! largest population (a PATHMON creating a server process is the one exception).
 
 mod cluster;
+mod ids;
 mod lan;
 mod listener;
 mod message_system;
@@ -25,11 +26,12 @@ use crate::engine::{self, Model, Scheduler, SimDuration, SimTime, StreamRng};
 use crate::scenario::{Scenario, StackKind};
 use crate::stats::{Recorder, RunResults};
 
+use ids::{LinkId, ProcessId, ProcessorId, RequestId, SessionId, Slab};
 use lan::{Direction, Pif};
 use listener::Listener;
-use pathway::{LinkId, Pathway};
-use processor::{Burst, Process, ProcessId, Processor, ProcessorId, Work};
-use request::{Request, RequestId, SessionId, Slab, Stage};
+use pathway::Pathway;
+use processor::{Burst, Process, Processor, Work};
+use request::{Request, Stage};
 use workload::{Mix, Sampler, Session};
 
 pub use processor::ProcessKind;
@@ -167,8 +169,8 @@ pub struct Cluster {
     accepting: bool,
     max_requests: Option<u64>,
     end: SimTime,
-    requests: Slab<Request>,
-    sessions: Slab<Session>,
+    requests: Slab<Request, RequestId>,
+    sessions: Slab<Session, SessionId>,
     rec: Recorder,
 }
 
@@ -209,7 +211,9 @@ impl Cluster {
         s.schedule_at(self.end, Event::StopArrivals);
         s.schedule_in(SimDuration::ZERO, Event::Sample);
         match &mut self.clients {
-            Clients::Open { .. } => s.schedule_in(SimDuration::ZERO, Event::SessionArrives),
+            Clients::Open { .. } => {
+                s.schedule_in(SimDuration::ZERO, Event::SessionArrives);
+            }
             Clients::Closed {
                 clients,
                 think,
@@ -218,12 +222,12 @@ impl Cluster {
                 // Terminals start staggered by one think time each, not all at instant zero.
                 for client in 0..*clients {
                     let first = think.sample(rng);
-                    let id = SessionId(self.sessions.insert(Session {
+                    let id = self.sessions.insert(Session {
                         listener: self.target.expect("a closed workload has a listener") as u16,
                         instance: 0,
                         remaining: 0,
                         client: Some(client),
-                    }));
+                    });
                     s.schedule_in(first, Event::ThinkDone(id));
                 }
             }
@@ -231,12 +235,12 @@ impl Cluster {
                 // Terminals are attached to their TCP for the whole run (no connections).
                 for (term, (listener, tcp, think)) in terms.iter().enumerate() {
                     let first = think.sample(rng);
-                    let id = SessionId(self.sessions.insert(Session {
+                    let id = self.sessions.insert(Session {
                         listener: *listener,
                         instance: *tcp,
                         remaining: u32::MAX,
                         client: Some(term as u32),
-                    }));
+                    });
                     s.schedule_in(first, Event::ThinkDone(id));
                 }
             }
@@ -268,12 +272,12 @@ impl Cluster {
         if !self.accepting {
             return;
         }
-        let id = SessionId(self.sessions.insert(Session {
+        let id = self.sessions.insert(Session {
             listener: self.target.expect("an open workload has a listener") as u16,
             instance: 0,
             remaining: 0,
             client: None,
-        }));
+        });
         self.send_next(id, s);
         if let Clients::Open { interarrival, rng } = &mut self.clients {
             // Sessions carry `requests_per_connection` requests each, so they arrive that much
@@ -293,7 +297,7 @@ impl Cluster {
             return;
         }
         let now = s.now();
-        let session = self.sessions.get_mut(id.0);
+        let session = self.sessions.get_mut(id);
         let terminal = session.remaining == u32::MAX;
         let opens = session.remaining == 0;
         if opens {
@@ -317,7 +321,7 @@ impl Cluster {
             Some((sampler, rng)) => sampler.sample(rng),
             None => SimDuration::ZERO,
         };
-        let r = RequestId(self.requests.insert(Request {
+        let r = self.requests.insert(Request {
             session: id,
             listener: listener as u16,
             instance: instance as u32,
@@ -342,7 +346,7 @@ impl Cluster {
             abandoned: false,
             queued_at: now,
             queue_wait: SimDuration::ZERO,
-        }));
+        });
         self.rec.offered(now);
         if self
             .max_requests
@@ -375,21 +379,21 @@ impl Cluster {
     }
 
     fn end_session(&mut self, id: SessionId) {
-        if self.sessions.get(id.0).client.is_none() {
-            self.sessions.remove(id.0);
+        if self.sessions.get(id).client.is_none() {
+            self.sessions.remove(id);
         }
         // A closed-loop terminal keeps its session slot; it simply stops sending.
     }
 
     /// A request left the system (completed or failed): its session continues or ends.
     fn request_finished(&mut self, r: RequestId, failed: bool, s: &mut Scheduler<Event>) {
-        let req = self.requests.remove(r.0);
+        let req = self.requests.remove(r);
         self.session_after_request(req.session, failed, s);
     }
 
     /// The client has its reply (or its error): it thinks, sends its next request, or ends.
     fn session_after_request(&mut self, id: SessionId, failed: bool, s: &mut Scheduler<Event>) {
-        let session = self.sessions.get_mut(id.0);
+        let session = self.sessions.get_mut(id);
         if session.remaining != u32::MAX {
             // A failed request ends its connection; a terminal has none to end.
             session.remaining = if failed { 0 } else { session.remaining - 1 };
@@ -407,17 +411,17 @@ impl Cluster {
                 if session.remaining > 0 {
                     self.send_next(id, s);
                 } else {
-                    self.sessions.remove(id.0);
+                    self.sessions.remove(id);
                 }
             }
         }
     }
 
     fn syn_retry(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
-        let req = self.requests.get_mut(r.0);
+        let req = self.requests.get_mut(r);
         if self.stack.stack == StackKind::Parallel {
             // The retransmitted SYN is a new incoming connection to the round-robin filter.
-            let session = self.sessions.get_mut(req.session.0);
+            let session = self.sessions.get_mut(req.session);
             session.instance = self.listeners[session.listener as usize].round_robin();
             req.instance = session.instance;
         }
@@ -517,7 +521,7 @@ impl Cluster {
     fn hop(&mut self, r: RequestId, from: ProcessId, to: ProcessId, s: &mut Scheduler<Event>) {
         let a = self.processes[from.0 as usize].processor;
         let b = self.processes[to.0 as usize].processor;
-        let req = self.requests.get_mut(r.0);
+        let req = self.requests.get_mut(r);
         req.hops += 1;
         s.schedule_in(self.ipc.latency(a, b), Event::Step(r));
     }
@@ -527,7 +531,7 @@ impl Cluster {
     /// Performs the request's next step (see the diagram in `request.rs`).
     fn advance(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
         let now = s.now();
-        let req = *self.requests.get(r.0);
+        let req = *self.requests.get(r);
         // From the request, not its session: a request abandoned after a Pathsend error still
         // travels through its server after the client (and an open session) has gone.
         let (lix, inst_ix) = (req.listener as usize, req.instance as usize);
@@ -540,7 +544,7 @@ impl Cluster {
         let (accept, handle) = (listener.accept_cpu, listener.handle_cpu);
         let ipc = self.ipc.cpu_per_message;
         let opens = req.opens_connection;
-        let set = |c: &mut Self, st: Stage| c.requests.get_mut(r.0).stage = st;
+        let set = |c: &mut Self, st: Stage| c.requests.get_mut(r).stage = st;
 
         match req.stage {
             Stage::AtAdapterIn => {
@@ -686,7 +690,7 @@ impl Cluster {
     /// A SYN reaches the listening socket: queue it for accept, or drop it if the backlog is
     /// full (the client retransmits later, or gives up and the request fails).
     fn admit_syn(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> bool {
-        let req = self.requests.get_mut(r.0);
+        let req = self.requests.get_mut(r);
         let inst = &mut self.listeners[req.listener as usize].instances[req.instance as usize];
         if inst.pending_accepts < self.stack.backlog {
             inst.pending_accepts += 1;

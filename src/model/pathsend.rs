@@ -4,15 +4,16 @@
 
 use crate::engine::{Scheduler, SimDuration, SimTime};
 
-use super::pathway::{LinkId, LinkRt, ServerRt, Want};
+use super::ids::{LinkId, ProcessId, ProcessorId, RequestId};
+use super::pathway::{LinkRt, ServerRt, Want};
 use super::processor::{ProcessKind, Work};
-use super::request::{RequestId, Stage};
+use super::request::Stage;
 use super::{Cluster, Event};
 
 impl Cluster {
     /// The requester (listener instance or TCP) process of request `r`.
-    fn requester(&self, r: RequestId) -> super::processor::ProcessId {
-        let req = self.requests.get(r.0);
+    fn requester(&self, r: RequestId) -> ProcessId {
+        let req = self.requests.get(r);
         self.listeners[req.listener as usize].instances[req.instance as usize].process
     }
 
@@ -21,7 +22,7 @@ impl Cluster {
     pub(super) fn pathsend(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
         let now = s.now();
         let cpu = self.processes[self.requester(r).0 as usize].processor.0;
-        let req = self.requests.get_mut(r.0);
+        let req = self.requests.get_mut(r);
         req.stage = Stage::ServerIn;
         req.queued_at = now;
         let lm = self.pathway.lm(cpu, req.route as usize);
@@ -145,7 +146,7 @@ impl Cluster {
         sv.links_by_lm[lm] += 1;
         pw.classes[class].links_out += 1;
         pw.lms[lm].pending += 1;
-        let link = pw.new_link(LinkRt {
+        let link = pw.links.insert(LinkRt {
             lm,
             server,
             open: false,
@@ -158,7 +159,7 @@ impl Cluster {
         });
         let pathmon = &pw.pathmons[pw.classes[class].pathmon];
         let at = self.processes[pathmon.process.0 as usize].processor;
-        let from = super::processor::ProcessorId(pw.lms[lm].cpu);
+        let from = ProcessorId(pw.lms[lm].cpu);
         s.schedule_in(self.ipc.latency(from, at), Event::GrantAtPathmon(link));
     }
 
@@ -214,7 +215,7 @@ impl Cluster {
 
     /// The link request reached the PATHMON: it spends `grant_cpu` choosing and answering.
     pub(super) fn grant_at_pathmon(&mut self, link: LinkId, s: &mut Scheduler<Event>) {
-        let class = self.pathway.servers[self.pathway.links[link as usize].server].class;
+        let class = self.pathway.servers[self.pathway.links.get(link).server].class;
         let pm = &self.pathway.pathmons[self.pathway.classes[class].pathmon];
         let (process, cpu) = (pm.process, pm.grant_cpu);
         self.submit_work(process, cpu, Work::Grant(link), s);
@@ -223,7 +224,7 @@ impl Cluster {
     /// The PATHMON answered: the link opens after the reply reaches the link manager, and
     /// after the server process has been created if it is new.
     pub(super) fn grant_done(&mut self, link: LinkId, s: &mut Scheduler<Event>) {
-        let l = &self.pathway.links[link as usize];
+        let l = self.pathway.links.get(link);
         if l.creating {
             let class = self.pathway.servers[l.server].class;
             let creation =
@@ -235,19 +236,17 @@ impl Cluster {
     }
 
     fn pathmon_to_lm(&self, link: LinkId) -> SimDuration {
-        let l = &self.pathway.links[link as usize];
+        let l = self.pathway.links.get(link);
         let class = self.pathway.servers[l.server].class;
         let pm = self.pathway.pathmons[self.pathway.classes[class].pathmon].process;
         let from = self.processes[pm.0 as usize].processor;
-        self.ipc.latency(
-            from,
-            super::processor::ProcessorId(self.pathway.lms[l.lm].cpu),
-        )
+        self.ipc
+            .latency(from, ProcessorId(self.pathway.lms[l.lm].cpu))
     }
 
     /// A dynamic server has been created for `link`.
     pub(super) fn server_created(&mut self, link: LinkId, s: &mut Scheduler<Event>) {
-        let server = self.pathway.links[link as usize].server;
+        let server = self.pathway.links.get(link).server;
         self.pathway.servers[server].alive = true;
         let class = self.pathway.servers[server].class;
         self.pathway.classes[class].dynamic_created += 1;
@@ -265,7 +264,7 @@ impl Cluster {
 
     /// The link is open at its link manager: it carries the first waiting request, or waits.
     pub(super) fn link_ready(&mut self, link: LinkId, s: &mut Scheduler<Event>) {
-        let l = &mut self.pathway.links[link as usize];
+        let l = self.pathway.links.get_mut(link);
         l.open = true;
         let (lm, server) = (l.lm, l.server);
         let class = self.pathway.servers[server].class;
@@ -281,7 +280,7 @@ impl Cluster {
     /// A free link: give it to the first waiting request, or keep it idle (a dynamic one
     /// until DELETEDELAY).
     fn offer_link(&mut self, link: LinkId, s: &mut Scheduler<Event>) {
-        let lm = self.pathway.links[link as usize].lm;
+        let lm = self.pathway.links.get(link).lm;
         if let Some(r) = self.pathway.lms[lm].queue.pop_front() {
             self.route_queue_changed(lm, -1, s);
             let m = &mut self.pathway.lms[lm];
@@ -293,7 +292,7 @@ impl Cluster {
             return;
         }
         self.pathway.lms[lm].idle.push(link);
-        let l = &self.pathway.links[link as usize];
+        let l = self.pathway.links.get(link);
         let server = &self.pathway.servers[l.server];
         if server.dynamic {
             let delay = self.pathway.classes[server.class].attrs.deletedelay;
@@ -305,14 +304,14 @@ impl Cluster {
     /// Request `r` goes over `link` to its server: one message-system hop.
     fn use_link(&mut self, r: RequestId, link: LinkId, s: &mut Scheduler<Event>) {
         let now = s.now();
-        let l = &mut self.pathway.links[link as usize];
+        let l = self.pathway.links.get_mut(link);
         debug_assert!(l.open && !l.busy, "using a link that is not free");
         l.busy = true;
         l.generation += 1;
         l.taken_at = now;
         let server = l.server;
         let class = self.pathway.servers[server].class;
-        let req = self.requests.get_mut(r.0);
+        let req = self.requests.get_mut(r);
         req.link = Some(link);
         req.server = Some(server as u32);
         req.served_by = Some(u16::try_from(class).expect("fewer than 65536 classes"));
@@ -327,11 +326,7 @@ impl Cluster {
 
     /// The request reached its server: it joins the server's $RECEIVE queue.
     pub(super) fn server_receive(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
-        let server = self
-            .requests
-            .get(r.0)
-            .server
-            .expect("delivered to a server") as usize;
+        let server = self.requests.get(r).server.expect("delivered to a server") as usize;
         self.pathway.servers[server].receive.push_back(r);
         if !self.pathway.servers[server].busy {
             self.start_service(server, s);
@@ -345,7 +340,7 @@ impl Cluster {
         };
         sv.busy = true;
         let process = sv.process;
-        let req = self.requests.get_mut(r.0);
+        let req = self.requests.get_mut(r);
         req.stage = Stage::ServiceDone;
         let demand = self.ipc.cpu_per_message + req.service;
         self.submit(process, demand, r, s);
@@ -354,14 +349,14 @@ impl Cluster {
     /// The server sent its reply: its link is free again and it takes its next request.
     /// Returns false if the request was abandoned (and has now left the system).
     pub(super) fn server_done(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> bool {
-        let req = self.requests.get_mut(r.0);
+        let req = self.requests.get_mut(r);
         let server = req.server.take().expect("held by a server") as usize;
         let link = req.link.take().expect("sent over a link");
         let abandoned = req.abandoned;
         self.pathway.servers[server].busy = false;
         let class = self.pathway.servers[server].class;
         self.pathway.classes[class].requests += 1;
-        let l = &mut self.pathway.links[link as usize];
+        let l = self.pathway.links.get_mut(link);
         l.busy = false;
         l.observe(s.now() - l.taken_at);
         if l.doomed {
@@ -371,7 +366,7 @@ impl Cluster {
         }
         self.start_service(server, s);
         if abandoned {
-            self.requests.remove(r.0);
+            self.requests.remove(r);
             self.abandoned -= 1;
         }
         !abandoned
@@ -381,7 +376,7 @@ impl Cluster {
     /// A dynamic server left with no link is deleted.
     fn return_link(&mut self, link: LinkId, s: &mut Scheduler<Event>) {
         let pw = &mut self.pathway;
-        let l = &mut pw.links[link as usize];
+        let l = pw.links.get_mut(link);
         l.open = false;
         let (lm, server) = (l.lm, l.server);
         let m = &mut pw.lms[lm];
@@ -403,7 +398,7 @@ impl Cluster {
             c.servers_counted -= 1;
             c.dynamic_deleted += 1;
         }
-        pw.free_links.push(link);
+        pw.links.remove(link);
         if delete {
             self.servers_changed(class, s);
         }
@@ -419,7 +414,9 @@ impl Cluster {
         generation: u32,
         s: &mut Scheduler<Event>,
     ) {
-        let l = &self.pathway.links[link as usize];
+        let Some(l) = self.pathway.links.try_get(link) else {
+            return;
+        };
         if l.open && !l.busy && l.generation == generation {
             self.return_link(link, s);
         }
@@ -428,7 +425,7 @@ impl Cluster {
     /// TIMEOUT expired: if the request is still at its server, the send fails with 904; the
     /// server finishes it, the reply is discarded and the link returned.
     pub(super) fn timeout_expired(&mut self, r: RequestId, serial: u32, s: &mut Scheduler<Event>) {
-        let Some(req) = self.requests.try_get(r.0) else {
+        let Some(req) = self.requests.try_get(r) else {
             return;
         };
         let at_server = matches!(
@@ -438,14 +435,14 @@ impl Cluster {
         if req.serial != serial || req.abandoned || !at_server || req.link.is_none() {
             return;
         }
-        let link = req.link.expect("checked") as usize;
-        let class = self.pathway.servers[self.pathway.links[link].server].class;
-        self.pathway.links[link].doomed = true;
+        let link = req.link.expect("checked");
+        let class = self.pathway.servers[self.pathway.links.get(link).server].class;
+        self.pathway.links.get_mut(link).doomed = true;
         self.pathway.classes[class].errors_904 += 1;
         self.rec.failed();
-        self.requests.get_mut(r.0).abandoned = true;
+        self.requests.get_mut(r).abandoned = true;
         self.abandoned += 1;
-        let session = self.requests.get(r.0).session;
+        let session = self.requests.get(r).session;
         self.session_after_request(session, true, s);
     }
 }

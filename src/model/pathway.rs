@@ -39,11 +39,7 @@ use std::collections::VecDeque;
 use crate::engine::{SimDuration, SimTime};
 use crate::stats::TimeWeighted;
 
-use super::processor::ProcessId;
-use super::request::RequestId;
-
-/// Index of a link in `Pathway::links`.
-pub type LinkId = u32;
+use super::ids::{LinkId, ProcessId, RequestId, Slab};
 
 /// One PATHMON at run time.
 #[derive(Debug)]
@@ -236,10 +232,8 @@ pub struct Pathway {
     pub classes: Vec<ClassRt>,
     /// Server processes.
     pub servers: Vec<ServerRt>,
-    /// Links (ids reused after a link is returned).
-    pub links: Vec<LinkRt>,
-    /// Returned link ids.
-    pub free_links: Vec<LinkId>,
+    /// Links (slots reused after a link is returned; ids are generational).
+    pub links: Slab<LinkRt, LinkId>,
     /// Link managers, `cpu * routes.len() + route`.
     pub lms: Vec<LinkManager>,
     /// Routes.
@@ -257,8 +251,8 @@ impl Pathway {
             .rev()
             .min_by(|a, b| {
                 let (ra, rb) = (
-                    self.links[*a.1 as usize].response_ns,
-                    self.links[*b.1 as usize].response_ns,
+                    self.links.get(*a.1).response_ns,
+                    self.links.get(*b.1).response_ns,
                 );
                 ra.total_cmp(&rb)
             })?
@@ -330,20 +324,6 @@ impl Pathway {
             }
         }
         best.map(|(_, c, s)| (c, s))
-    }
-
-    /// Allocates a link id.
-    pub fn new_link(&mut self, link: LinkRt) -> LinkId {
-        match self.free_links.pop() {
-            Some(id) => {
-                self.links[id as usize] = link;
-                id
-            }
-            None => {
-                self.links.push(link);
-                LinkId::try_from(self.links.len() - 1).expect("fewer than 2^32 links")
-            }
-        }
     }
 
     /// Static and dynamic servers running in class `c`.

@@ -15,16 +15,7 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use crate::engine::{SimDuration, SimTime};
 
-use super::pathway::LinkId;
-use super::request::RequestId;
-
-/// Index of a processor in the node (its CPU number).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ProcessorId(pub u32);
-
-/// Index of a process in the arena.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ProcessId(pub u32);
+use super::ids::{LinkId, ProcessId, ProcessorId, RequestId};
 
 /// What a process is, for CPU accounting by kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

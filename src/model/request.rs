@@ -24,15 +24,7 @@
 
 use crate::engine::{SimDuration, SimTime};
 
-use super::pathway::LinkId;
-
-/// Index of a request in the request slab.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RequestId(pub u32);
-
-/// Index of a client session (one TCP connection at a time) in the session slab.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SessionId(pub u32);
+use super::ids::{LinkId, SessionId};
 
 /// The next step of a request's journey.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,66 +108,4 @@ pub struct Request {
     pub queued_at: SimTime,
     /// Time it waited in the server class queue.
     pub queue_wait: SimDuration,
-}
-
-/// A slab of values with a free list: ids are reused, so memory stays flat in run length and
-/// nothing is allocated per request once the slab has grown to the largest population.
-#[derive(Debug)]
-pub(crate) struct Slab<T> {
-    items: Vec<Option<T>>,
-    free: Vec<u32>,
-    live: usize,
-}
-
-impl<T> Default for Slab<T> {
-    fn default() -> Self {
-        Slab {
-            items: Vec::new(),
-            free: Vec::new(),
-            live: 0,
-        }
-    }
-}
-
-impl<T> Slab<T> {
-    /// Stores `value`, returning its index.
-    pub fn insert(&mut self, value: T) -> u32 {
-        self.live += 1;
-        if let Some(i) = self.free.pop() {
-            self.items[i as usize] = Some(value);
-            i
-        } else {
-            self.items.push(Some(value));
-            u32::try_from(self.items.len() - 1).expect("more than 2^32 live items")
-        }
-    }
-    /// Removes and returns the value at `i`.
-    pub fn remove(&mut self, i: u32) -> T {
-        let v = self.items[i as usize]
-            .take()
-            .expect("slab: removing a free slot");
-        self.free.push(i);
-        self.live -= 1;
-        v
-    }
-    /// The value at `i`; panics if the slot is free (a dangling id is a bug).
-    pub fn get(&self, i: u32) -> &T {
-        self.items[i as usize].as_ref().expect("slab: dangling id")
-    }
-    /// The value at `i`, if the slot is in use.
-    pub fn try_get(&self, i: u32) -> Option<&T> {
-        self.items.get(i as usize).and_then(Option::as_ref)
-    }
-    /// The value at `i`, mutably.
-    pub fn get_mut(&mut self, i: u32) -> &mut T {
-        self.items[i as usize].as_mut().expect("slab: dangling id")
-    }
-    /// Number of live values.
-    pub fn len(&self) -> usize {
-        self.live
-    }
-    /// True when no value is live.
-    pub fn is_empty(&self) -> bool {
-        self.live == 0
-    }
 }

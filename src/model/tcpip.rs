@@ -23,7 +23,7 @@
 use crate::engine::SimDuration;
 use crate::scenario::TcpIp;
 
-use super::processor::ProcessId;
+use super::ids::ProcessId;
 
 /// The TCP/IP costs of a scenario, applied by both stacks.
 impl TcpIp {
