@@ -1,11 +1,16 @@
 //! nssim: a discrete-event simulator of HPE NonStop clusters.
 //!
 //! Map of the code (dependency direction `cli -> scenario, report -> model -> engine`):
-//! - [`engine`]: virtual time, the (time, sequence) event queue, the loop, named random streams.
-//!   Knows nothing of NonStop.
-//! - [`model`]: processors, message system, LAN adapters, TCP/IP stacks, listeners, Pathway
-//!   (PATHMONs, server classes, links, link managers, ACS domains), Pathway/XM's terminal
-//!   assignment and clients, wired from a [`scenario::Scenario`] and run by [`model::simulate`].
+//! - [`engine`]: virtual time, the (time, sequence) event queue with cancellable keys, the
+//!   loop, named random streams. Knows nothing of NonStop.
+//! - [`model`]: one NonStop node (`Node`: the event enum and its one dispatch `match`) made of
+//!   subsystems that own their behaviour, each taking a narrow context: `processor` (`Cpus`),
+//!   `message_system`, `lan`, `tcpip`, `listener`, `pathway/` (PATHMONs, server classes, links,
+//!   link managers, ACS placement, Pathsend), `clients`, `request`; `ids` (typed and
+//!   generational ids, imported by all of them), `path` (a request's steps from one subsystem
+//!   to the next), `build` (scenario -> node), `observe` (node -> results), `pathway_xm`
+//!   (Pathway/XM's terminal assignment). Run by [`model::simulate`]; reads
+//!   [`scenario::Scenario`], feeds [`stats`].
 //! - [`scenario`]: TOML scenario files -> raw serde structs -> validated, typed [`scenario::Scenario`].
 //! - [`stats`]: accumulators the models feed, and [`stats::RunResults`], the plain output of a run.
 //! - [`report`]: pure functions from results to bytes (JSON, CSV, plots, terminal tables).

@@ -9,8 +9,12 @@
 //! Simplifies: no Ethernet framing overhead, MTU segmentation, loss or retransmission; no
 //! ServerNet transfer from the adapter to the processor (folded into the latency); no
 //! adapter failover (a later fault-model issue adds it).
+//!
+//! [`Lan`] owns the ports and the client wire: a request's frame is queued at its port
+//! (`frame_in`), accounted when it has gone (`frame_in_sent`), and the reply likewise.
 
 use crate::engine::{SimDuration, SimTime};
+use crate::stats::Recorder;
 
 /// One physical interface (an Ethernet port of a G4SA-like adapter).
 #[derive(Debug)]
@@ -75,5 +79,95 @@ impl Pif {
             Direction::In => self.busy_in_ns += busy_ns,
             Direction::Out => self.busy_out_ns += busy_ns,
         }
+    }
+}
+
+/// The node's LAN side: its ports and the wire to the clients.
+#[derive(Debug)]
+pub struct Lan {
+    /// PIFs, by index (conventional: one per TCP/IP process; parallel: one shared).
+    pub pifs: Vec<Pif>,
+    /// One-way client-to-adapter latency.
+    pub client_latency: SimDuration,
+    /// Bytes of a request frame.
+    pub request_bytes: u32,
+    /// Bytes of a reply frame.
+    pub reply_bytes: u32,
+}
+
+impl Lan {
+    /// Client to adapter: one way, plus the SYN / SYN-ACK round trip for a new connection.
+    pub fn wire_in_delay(&self, opens: bool) -> SimDuration {
+        let one_way = self.client_latency;
+        if opens {
+            one_way + one_way + one_way
+        } else {
+            one_way
+        }
+    }
+    /// Queues a request frame at `pif`; returns when it has been delivered to the node.
+    pub fn frame_in(&mut self, pif: usize, now: SimTime) -> SimTime {
+        let bytes = self.request_bytes;
+        self.pifs[pif].transmit(now, bytes, Direction::In)
+    }
+    /// The request frame delivered at `now` has gone: accounts its serialisation.
+    pub fn frame_in_sent(&mut self, pif: usize, now: SimTime, rec: &Recorder) {
+        let d = self.pifs[pif].frame_time(self.request_bytes);
+        let busy = rec.window_overlap(now - d, d);
+        self.pifs[pif].account(Direction::In, busy);
+    }
+    /// Queues a reply frame at `pif`; returns when it reaches the client.
+    pub fn frame_out(&mut self, pif: usize, now: SimTime) -> SimTime {
+        let bytes = self.reply_bytes;
+        self.pifs[pif].transmit(now, bytes, Direction::Out) + self.client_latency
+    }
+    /// The reply reached the client at `now`: accounts its serialisation at the port.
+    pub fn frame_out_arrived(&mut self, pif: usize, now: SimTime, rec: &Recorder) {
+        let d = self.pifs[pif].frame_time(self.reply_bytes);
+        let sent = now - self.client_latency;
+        let busy = rec.window_overlap(sent - d, d);
+        self.pifs[pif].account(Direction::Out, busy);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_queue_per_direction_at_the_port_bandwidth() {
+        // 1 Gb/s: 1,000 bytes take 8 us.
+        let mut lan = Lan {
+            pifs: vec![Pif::new("G4SA0.0.A".into(), 1e9)],
+            client_latency: SimDuration::from_micros(100),
+            request_bytes: 1000,
+            reply_bytes: 1000,
+        };
+        assert_eq!(lan.frame_in(0, SimTime(0)), SimTime(8_000));
+        // A second frame at once waits for the first: done at 16 us.
+        assert_eq!(lan.frame_in(0, SimTime(0)), SimTime(16_000));
+        // Outbound is the other direction: not queued behind them; plus the wire.
+        assert_eq!(lan.frame_out(0, SimTime(0)), SimTime(108_000));
+        assert_eq!(lan.wire_in_delay(true).as_nanos(), 300_000);
+        assert_eq!(lan.wire_in_delay(false).as_nanos(), 100_000);
+    }
+
+    #[test]
+    fn busy_time_counts_only_inside_the_window() {
+        let rec = Recorder::new(
+            SimTime(10_000),
+            SimTime(1_000_000),
+            SimDuration::from_millis(1),
+            0,
+        );
+        let mut lan = Lan {
+            pifs: vec![Pif::new("p".into(), 1e9)],
+            client_latency: SimDuration::ZERO,
+            request_bytes: 2500,
+            reply_bytes: 0,
+        };
+        // A 20 us frame ending at 25 us started at 5 us: 15 us fall inside [10 us, 1 ms).
+        lan.frame_in_sent(0, SimTime(25_000), &rec);
+        assert_eq!(lan.pifs[0].busy_in_ns, 15_000);
     }
 }

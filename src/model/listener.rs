@@ -92,3 +92,97 @@ impl Listener {
         i
     }
 }
+
+/// Every listener of the node (for Pathway/XM: one per TCP template).
+#[derive(Debug, Default)]
+pub struct Listeners {
+    /// Listeners, in scenario order.
+    pub list: Vec<Listener>,
+}
+
+impl Listeners {
+    /// Instance `instance` of listener `listener`, mutably.
+    pub fn instance_mut(&mut self, listener: usize, instance: usize) -> &mut ListenerInstance {
+        &mut self.list[listener].instances[instance]
+    }
+    /// A SYN reaches the listening socket of an instance: true if it joins the accept queue
+    /// (the listen backlog of `backlog` has room), false if it is dropped.
+    pub fn admit_syn(&mut self, listener: usize, instance: usize, backlog: u32) -> bool {
+        let inst = self.instance_mut(listener, instance);
+        if inst.pending_accepts < backlog {
+            inst.pending_accepts += 1;
+            true
+        } else {
+            inst.syn_drops += 1;
+            false
+        }
+    }
+    /// The instance has handled a request's inbound part; `opens`: it accepted its connection.
+    pub fn handled(&mut self, listener: usize, instance: usize, opens: bool) {
+        let inst = self.instance_mut(listener, instance);
+        inst.requests += 1;
+        if opens {
+            inst.pending_accepts -= 1;
+            inst.connections += 1;
+        }
+    }
+    /// Every instance of every listener, in order.
+    pub fn instances(&self) -> impl Iterator<Item = &ListenerInstance> {
+        self.list.iter().flat_map(|l| l.instances.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::tcpip::Endpoint;
+
+    fn instance(cpu: u32) -> ListenerInstance {
+        ListenerInstance {
+            process: ProcessId(cpu),
+            processor: ProcessorId(cpu),
+            endpoint: Endpoint {
+                tcpip: None,
+                pif: Some(0),
+                ip_host: "shared".into(),
+            },
+            send_to: 0,
+            pending_accepts: 0,
+            connections: 0,
+            requests: 0,
+            syn_drops: 0,
+        }
+    }
+
+    #[test]
+    fn connections_go_round_robin_over_the_instances() {
+        let mut l = Listener::new(
+            ListenerModel::Parallel,
+            vec![instance(0), instance(1), instance(2)],
+            SimDuration::ZERO,
+            SimDuration::ZERO,
+        );
+        let got: Vec<u32> = (0..7).map(|_| l.round_robin()).collect();
+        assert_eq!(got, vec![0, 1, 2, 0, 1, 2, 0]);
+        assert!(!l.relays, "a parallel listener works in-process");
+    }
+
+    #[test]
+    fn a_full_backlog_drops_syns_until_an_accept() {
+        let mut ls = Listeners {
+            list: vec![Listener::new(
+                ListenerModel::Distributor,
+                vec![instance(0)],
+                SimDuration::ZERO,
+                SimDuration::ZERO,
+            )],
+        };
+        assert!(ls.admit_syn(0, 0, 2));
+        assert!(ls.admit_syn(0, 0, 2));
+        assert!(!ls.admit_syn(0, 0, 2), "backlog of 2 is full");
+        ls.handled(0, 0, true);
+        assert!(ls.admit_syn(0, 0, 2), "the accept made room");
+        let i = ls.instance_mut(0, 0);
+        assert_eq!((i.syn_drops, i.connections, i.requests), (1, 1, 1));
+    }
+}

@@ -9,10 +9,12 @@
 //! choice or fabric failure. No modern per-message figure is published: the defaults are
 //! placeholders to calibrate (historically cross-processor was about 1.5x same-processor).
 
-use crate::engine::SimDuration;
+use crate::engine::{Scheduler, SimDuration};
 use crate::scenario::MessageSystem;
 
-use super::ids::ProcessorId;
+use super::Event;
+use super::ids::{ProcessorId, RequestId};
+use super::request::Request;
 
 impl MessageSystem {
     /// Delivery latency of a message from a process in `a` to one in `b`.
@@ -22,5 +24,38 @@ impl MessageSystem {
         } else {
             self.latency_cross_processor
         }
+    }
+}
+
+impl MessageSystem {
+    /// Sends request `r`'s message from a process in processor `from` to one in `to`: counts
+    /// the hop and schedules the request's next step at delivery. The sender's and receiver's
+    /// CPU costs are in their bursts.
+    pub fn hop(
+        &self,
+        r: RequestId,
+        req: &mut Request,
+        from: ProcessorId,
+        to: ProcessorId,
+        sched: &mut Scheduler<Event>,
+    ) {
+        req.hops += 1;
+        sched.schedule_in(self.latency(from, to), Event::Step(r));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cross_processor_messages_take_the_cross_processor_latency() {
+        let m = MessageSystem {
+            cpu_per_message: SimDuration::from_micros(5),
+            latency_same_processor: SimDuration::from_micros(10),
+            latency_cross_processor: SimDuration::from_micros(15),
+        };
+        assert_eq!(m.latency(ProcessorId(1), ProcessorId(1)).as_nanos(), 10_000);
+        assert_eq!(m.latency(ProcessorId(1), ProcessorId(2)).as_nanos(), 15_000);
     }
 }

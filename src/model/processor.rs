@@ -10,12 +10,17 @@
 //! to its end; bursts here are tens to hundreds of microseconds, shorter than a dispatcher
 //! quantum); no dispatch or context-switch cost beyond what the message system and TCP/IP costs
 //! already include; no memory, cache or page-fault effects.
+//!
+//! [`Cpus`] owns every processor and process: `spawn` adds a process, `submit` queues a burst
+//! (scheduling `BurstDone` when a core takes it), `burst_done` frees the core, starts the next
+//! ready burst and returns the [`Work`] the node continues with.
 
 use std::collections::{BinaryHeap, VecDeque};
 
 use crate::engine::{SimDuration, SimTime};
 
 use super::ids::{LinkId, ProcessId, ProcessorId, RequestId};
+use super::{Ctx, Event};
 
 /// What a process is, for CPU accounting by kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -158,5 +163,211 @@ impl Processor {
             "released a core that was not busy"
         );
         self.idle_cores += 1;
+    }
+}
+
+/// The node's processors and the processes that run in them.
+#[derive(Debug)]
+pub struct Cpus {
+    processors: Vec<Processor>,
+    processes: Vec<Process>,
+}
+
+impl Cpus {
+    /// `processors` processors of `cores` cores each, with no process yet.
+    pub fn new(processors: u32, cores: u32) -> Self {
+        Cpus {
+            processors: (0..processors).map(|_| Processor::new(cores)).collect(),
+            processes: Vec::new(),
+        }
+    }
+
+    /// Adds a process (at build time, and when PATHMON creates a server).
+    pub fn spawn(&mut self, name: String, kind: ProcessKind, cpu: u32, priority: u8) -> ProcessId {
+        assert!(
+            (cpu as usize) < self.processors.len(),
+            "process {name} on missing processor {cpu}"
+        );
+        self.processes.push(Process {
+            name,
+            kind,
+            processor: ProcessorId(cpu),
+            priority,
+            bursts: Default::default(),
+            running: false,
+            busy_ns: 0,
+            bursts_started: 0,
+            ready_wait_ns: 0,
+        });
+        ProcessId(u32::try_from(self.processes.len() - 1).expect("fewer than 2^32 processes"))
+    }
+
+    /// The process `p`.
+    pub fn process(&self, p: ProcessId) -> &Process {
+        &self.processes[p.0 as usize]
+    }
+    /// Every process, in creation order.
+    pub fn processes(&self) -> &[Process] {
+        &self.processes
+    }
+    /// Every processor, by CPU number.
+    pub fn processors(&self) -> &[Processor] {
+        &self.processors
+    }
+    /// The processor process `p` runs in.
+    pub fn processor_of(&self, p: ProcessId) -> ProcessorId {
+        self.processes[p.0 as usize].processor
+    }
+
+    /// Queues a CPU burst of `demand` for process `p`; `work` continues when it ends.
+    pub fn submit(&mut self, p: ProcessId, demand: SimDuration, work: Work, ctx: &mut Ctx) {
+        let now = ctx.now();
+        let proc_ = &mut self.processes[p.0 as usize];
+        proc_.bursts.push_back(Burst {
+            demand,
+            work,
+            queued_at: now,
+        });
+        if !proc_.running && proc_.bursts.len() == 1 {
+            let cpu = proc_.processor.0 as usize;
+            self.processors[cpu].make_ready(p, proc_.priority);
+            self.dispatch(cpu, ctx);
+        }
+    }
+
+    /// Starts bursts on idle cores of processor `cpu` while processes are ready.
+    fn dispatch(&mut self, cpu: usize, ctx: &mut Ctx) {
+        let now = ctx.now();
+        while let Some(p) = self.processors[cpu].next_to_run() {
+            let proc_ = &mut self.processes[p.0 as usize];
+            let b = *proc_.bursts.front().expect("a ready process has a burst");
+            proc_.running = true;
+            if now >= ctx.rec.warmup() && now < ctx.rec.end() {
+                proc_.bursts_started += 1;
+                proc_.ready_wait_ns += (now - b.queued_at).as_nanos();
+            }
+            ctx.sched.schedule_in(b.demand, Event::BurstDone(p));
+        }
+    }
+
+    /// Process `p`'s running burst has ended: accounts its CPU, frees the core, starts the
+    /// next ready burst, and returns what continues.
+    pub fn burst_done(&mut self, p: ProcessId, ctx: &mut Ctx) -> Work {
+        let proc_ = &mut self.processes[p.0 as usize];
+        let b = proc_.bursts.pop_front().expect("a finished burst");
+        proc_.running = false;
+        proc_.busy_ns += ctx.rec.window_overlap(ctx.now() - b.demand, b.demand);
+        let cpu = proc_.processor.0 as usize;
+        self.processors[cpu].release_core();
+        if !proc_.bursts.is_empty() {
+            self.processors[cpu].make_ready(p, proc_.priority);
+        }
+        self.dispatch(cpu, ctx);
+        b.work
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Model, Scheduler, run_until};
+    use crate::stats::Recorder;
+
+    /// Cpus alone, driven by the engine: records which work finished when.
+    struct Bench {
+        cpus: Cpus,
+        rec: Recorder,
+        done: Vec<(u64, u32)>,
+    }
+
+    impl Model for Bench {
+        type Event = Event;
+        fn handle(&mut self, e: Event, s: &mut Scheduler<Event>) {
+            let Event::BurstDone(p) = e else {
+                unreachable!("only bursts here")
+            };
+            let mut ctx = Ctx {
+                sched: s,
+                rec: &mut self.rec,
+            };
+            if let Work::Grant(l) = self.cpus.burst_done(p, &mut ctx) {
+                self.done.push((s.now().as_nanos(), l.slot));
+            }
+        }
+    }
+
+    fn bench(cores: u32) -> (Bench, Scheduler<Event>) {
+        let rec = Recorder::new(
+            SimTime::ZERO,
+            SimTime(1_000_000),
+            SimDuration::from_micros(100),
+            0,
+        );
+        let b = Bench {
+            cpus: Cpus::new(1, cores),
+            rec,
+            done: vec![],
+        };
+        (b, Scheduler::new())
+    }
+
+    fn work(tag: u32) -> Work {
+        Work::Grant(LinkId {
+            slot: tag,
+            generation: 0,
+        })
+    }
+
+    fn submit(b: &mut Bench, s: &mut Scheduler<Event>, p: ProcessId, us: u64, tag: u32) {
+        let mut ctx = Ctx {
+            sched: s,
+            rec: &mut b.rec,
+        };
+        b.cpus
+            .submit(p, SimDuration::from_micros(us), work(tag), &mut ctx);
+    }
+
+    #[test]
+    fn a_process_runs_its_bursts_one_at_a_time_in_order() {
+        // Two cores, but one process: its three 10 us bursts run back to back.
+        let (mut b, mut s) = bench(2);
+        let p = b.cpus.spawn("$A".into(), ProcessKind::Server, 0, 150);
+        for tag in 0..3 {
+            submit(&mut b, &mut s, p, 10, tag);
+        }
+        run_until(&mut b, &mut s, SimTime::MAX);
+        assert_eq!(b.done, vec![(10_000, 0), (20_000, 1), (30_000, 2)]);
+        assert_eq!(b.cpus.process(p).busy_ns, 30_000);
+        assert_eq!(b.cpus.process(p).bursts_started, 3);
+    }
+
+    #[test]
+    fn higher_priority_runs_first_and_equal_priorities_take_turns() {
+        // One core. $LOW queues first, then $HIGH; then two equal-priority processes.
+        // Order: $LOW's first burst already holds the core (t 0-10), then $HIGH (10-20),
+        // then $LOW's second (20-30).
+        let (mut b, mut s) = bench(1);
+        let low = b.cpus.spawn("$LOW".into(), ProcessKind::Server, 0, 100);
+        let high = b.cpus.spawn("$HIGH".into(), ProcessKind::TcpIp, 0, 200);
+        submit(&mut b, &mut s, low, 10, 1);
+        submit(&mut b, &mut s, low, 10, 2);
+        submit(&mut b, &mut s, high, 10, 3);
+        run_until(&mut b, &mut s, SimTime::MAX);
+        assert_eq!(b.done, vec![(10_000, 1), (20_000, 3), (30_000, 2)]);
+        // $LOW's second burst waited from 0 to 20 us in the run queue; its first waited 0.
+        assert_eq!(b.cpus.process(low).ready_wait_ns, 20_000);
+        assert_eq!(b.cpus.processor_of(high), ProcessorId(0));
+    }
+
+    #[test]
+    fn cores_run_processes_in_parallel() {
+        let (mut b, mut s) = bench(2);
+        let a = b.cpus.spawn("$A".into(), ProcessKind::Server, 0, 150);
+        let c = b.cpus.spawn("$C".into(), ProcessKind::Server, 0, 150);
+        submit(&mut b, &mut s, a, 10, 1);
+        submit(&mut b, &mut s, c, 10, 2);
+        run_until(&mut b, &mut s, SimTime::MAX);
+        assert_eq!(b.done, vec![(10_000, 1), (10_000, 2)]);
+        assert_eq!(b.cpus.processors()[0].idle_cores, 2);
     }
 }

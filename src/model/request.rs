@@ -1,7 +1,7 @@
 //! A client request and its journey through the node.
 //!
 //! Every request follows one path, chosen by the TCP/IP stack and the listener model. `Stage`
-//! names the next step; `Cluster::advance` (in `mod.rs`) performs it. IPC hops are counted on
+//! names the next step; `Node::advance` (in `path.rs`) performs it. IPC hops are counted on
 //! the request as they are crossed.
 //!
 //! ```text
@@ -24,7 +24,7 @@
 
 use crate::engine::{SimDuration, SimTime};
 
-use super::ids::{LinkId, SessionId};
+use super::ids::{LinkId, ProcessId, RequestId, SessionId, Slab};
 
 /// The next step of a request's journey.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +64,45 @@ pub enum Stage {
     Done,
 }
 
+/// What a request's work needs, drawn when it is created (common random numbers).
+#[derive(Clone, Copy, Debug)]
+pub struct Demand {
+    /// CPU demand of its work.
+    pub service: SimDuration,
+    /// Non-CPU time of its work (I/O).
+    pub io: SimDuration,
+}
+
+/// The request's place in its TCP connection.
+#[derive(Clone, Copy, Debug)]
+pub struct Conn {
+    /// True if it opens its connection (carries the SYN and the accept).
+    pub opens: bool,
+    /// True if it closes its connection.
+    pub closes: bool,
+    /// SYN retransmissions so far.
+    pub syn_attempts: u32,
+}
+
+/// Where its Pathsend goes and what carries it there.
+#[derive(Clone, Copy, Debug)]
+pub struct Send {
+    /// Index of its route (send target and class).
+    pub route: u16,
+    /// The requester (listener instance or TCP) process that sends it.
+    pub requester: ProcessId,
+    /// The link carrying it, while it has one.
+    pub link: Option<LinkId>,
+    /// The server (index in `Pathway::servers`) holding it, while it has one.
+    pub server: Option<u32>,
+    /// The server class instance that served it (for per-class statistics).
+    pub served_by: Option<u16>,
+    /// When it joined its link manager's queue.
+    pub queued_at: SimTime,
+    /// Time it waited there.
+    pub queue_wait: SimDuration,
+}
+
 /// One request in flight.
 #[derive(Clone, Copy, Debug)]
 pub struct Request {
@@ -73,39 +112,63 @@ pub struct Request {
     pub listener: u16,
     /// The listener instance (or TCP) that handles it.
     pub instance: u32,
-    /// Index of its server class in the scenario.
+    /// Index of its class name.
     pub class: u16,
     /// Next step.
     pub stage: Stage,
     /// When the client sent it (first attempt).
     pub created: SimTime,
-    /// CPU demand of its work, drawn when it was created (common random numbers).
-    pub service: SimDuration,
-    /// Non-CPU time of its work (I/O), drawn when it was created.
-    pub io: SimDuration,
-    /// True if it opens its connection (carries the SYN and the accept).
-    pub opens_connection: bool,
-    /// True if it closes its connection.
-    pub closes_connection: bool,
-    /// SYN retransmissions so far.
-    pub syn_attempts: u32,
+    /// Its work.
+    pub demand: Demand,
+    /// Its connection.
+    pub conn: Conn,
     /// IPC hops crossed so far.
     pub hops: u8,
-    /// Where its Pathsend requests go: index of its route (send target and class).
-    pub route: u16,
-    /// The link carrying it, while it has one.
-    pub link: Option<LinkId>,
-    /// The server (index in `Pathway::servers`) holding it, while it has one.
-    pub server: Option<u32>,
-    /// The server class instance that served it (for per-class statistics).
-    pub served_by: Option<u16>,
+    /// Its Pathsend.
+    pub send: Send,
     /// Unique per request, so a timer can tell whether its request slot was reused.
     pub serial: u32,
     /// Failed with a Pathsend error while its server still works on it: the server's reply
     /// is discarded and the request leaves then.
     pub abandoned: bool,
-    /// When it joined its server class queue.
-    pub queued_at: SimTime,
-    /// Time it waited in the server class queue.
-    pub queue_wait: SimDuration,
+}
+
+/// The requests in flight.
+#[derive(Debug, Default)]
+pub struct Requests {
+    slab: Slab<Request, RequestId>,
+    /// Requests failed with a Pathsend error whose server still holds them (counted as failed,
+    /// not in flight).
+    pub abandoned: usize,
+}
+
+impl Requests {
+    /// Adds a request.
+    pub fn insert(&mut self, r: Request) -> RequestId {
+        self.slab.insert(r)
+    }
+    /// Removes a request that has left.
+    pub fn remove(&mut self, r: RequestId) -> Request {
+        self.slab.remove(r)
+    }
+    /// The request `r` (panics if it has left: a dangling id is a bug).
+    pub fn get(&self, r: RequestId) -> &Request {
+        self.slab.get(r)
+    }
+    /// The request `r`, mutably.
+    pub fn get_mut(&mut self, r: RequestId) -> &mut Request {
+        self.slab.get_mut(r)
+    }
+    /// The request `r`, if it is still in the node.
+    pub fn try_get(&self, r: RequestId) -> Option<&Request> {
+        self.slab.try_get(r)
+    }
+    /// True when no request is in the node.
+    pub fn is_empty(&self) -> bool {
+        self.slab.is_empty()
+    }
+    /// Requests in flight: in the node and not yet counted as failed.
+    pub fn in_flight(&self) -> usize {
+        self.slab.len() - self.abandoned
+    }
 }

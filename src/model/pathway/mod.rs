@@ -33,13 +33,47 @@
 //! passes through LINKMON; the request goes straight to the server, one message-system hop);
 //! no PATHMON, process or processor failures yet (so no 904 path errors, no 916, and
 //! AUTORESTART has no effect); context-free sends only (no dialogs).
+//!
+//! Layout: this file holds the run-time types and [`Pathway`]; `link.rs` the links and link
+//! managers; `placement.rs` which server a PATHMON (or ACS) grants a link to; `pathsend.rs`
+//! the event-driven side (send, acquire, grant, reply, return, timers), every method taking a
+//! [`PwCtx`] and returning to the node what it must do next.
+
+mod link;
+mod pathsend;
+mod placement;
 
 use std::collections::VecDeque;
 
 use crate::engine::{SimDuration, SimTime};
-use crate::stats::TimeWeighted;
+use crate::stats::{Recorder, ServerSample, TimeWeighted};
 
-use super::ids::{LinkId, ProcessId, RequestId, Slab};
+use super::Ctx;
+use super::ids::{ProcessId, RequestId, Slab};
+use super::processor::Cpus;
+use super::request::Requests;
+
+pub use link::{LinkManager, LinkRt};
+pub use placement::Want;
+
+use super::ids::LinkId;
+
+/// What a Pathway method may touch besides Pathway: the scheduler and recorder, the processes
+/// (a PATHMON's grant is CPU, a new server is a process), the message system (link requests
+/// and sends are messages), the requests it carries, and the list of requests a Pathsend
+/// error failed (the node finishes them).
+pub struct PwCtx<'a> {
+    /// Scheduler and recorder.
+    pub ctx: Ctx<'a>,
+    /// Processors and processes.
+    pub cpus: &'a mut Cpus,
+    /// The message system's costs.
+    pub ipc: &'a crate::scenario::MessageSystem,
+    /// Requests in flight.
+    pub requests: &'a mut Requests,
+    /// Out: requests failed with error 905, to be finished by the node.
+    pub failed: &'a mut Vec<RequestId>,
+}
 
 /// One PATHMON at run time.
 #[derive(Debug)]
@@ -73,6 +107,29 @@ pub struct ClassAttrs {
     pub timeout: Option<SimDuration>,
 }
 
+/// What a class instance did during the run, for results.
+#[derive(Debug, Default)]
+pub struct ClassStats {
+    /// Links granted during the run.
+    pub links_granted: u64,
+    /// Links held over time.
+    pub links_held: TimeWeighted,
+    /// Static servers running over time.
+    pub static_running: TimeWeighted,
+    /// Dynamic servers running over time.
+    pub dynamic_running: TimeWeighted,
+    /// Dynamic servers created during the run.
+    pub dynamic_created: u64,
+    /// Dynamic servers deleted after DELETEDELAY.
+    pub dynamic_deleted: u64,
+    /// Requests its servers completed (replies sent), whole run.
+    pub requests: u64,
+    /// Pathsend error 904 (TIMEOUT) on sends to this class.
+    pub errors_904: u64,
+    /// Servers and links, one sample per sample interval.
+    pub timeline: Vec<ServerSample>,
+}
+
 /// A server class in one PATHMON, at run time.
 #[derive(Debug)]
 pub struct ClassRt {
@@ -94,24 +151,8 @@ pub struct ClassRt {
     pub servers_counted: u32,
     /// Links held or being granted, all link managers (for ACS placement).
     pub links_out: u32,
-    /// Links granted during the run.
-    pub links_granted: u64,
-    /// Links held over time.
-    pub links_held: TimeWeighted,
-    /// Static servers running over time.
-    pub static_running: TimeWeighted,
-    /// Dynamic servers running over time.
-    pub dynamic_running: TimeWeighted,
-    /// Dynamic servers created during the run.
-    pub dynamic_created: u64,
-    /// Dynamic servers deleted after DELETEDELAY.
-    pub dynamic_deleted: u64,
-    /// Requests its servers completed (replies sent), whole run.
-    pub requests: u64,
-    /// Pathsend error 904 (TIMEOUT) on sends to this class.
-    pub errors_904: u64,
-    /// Servers and links, one sample per sample interval.
-    pub timeline: Vec<crate::stats::ServerSample>,
+    /// Its statistics.
+    pub stats: ClassStats,
 }
 
 /// One server process.
@@ -137,66 +178,6 @@ pub struct ServerRt {
     pub busy: bool,
 }
 
-/// One link.
-#[derive(Debug)]
-pub struct LinkRt {
-    /// Its link manager.
-    pub lm: usize,
-    /// Its server.
-    pub server: usize,
-    /// Granted and open (false while being granted, and after it is returned).
-    pub open: bool,
-    /// Carrying a request.
-    pub busy: bool,
-    /// Returned to PATHMON when its server's reply comes (after a TIMEOUT).
-    pub doomed: bool,
-    /// Bumped whenever the link is used, so a stale DELETEDELAY timer is ignored.
-    pub generation: u32,
-    /// The server is being created for this link.
-    pub creating: bool,
-    /// When its current request took it.
-    pub taken_at: SimTime,
-    /// Smoothed time a request holds the link (send to reply) [ns]: its responsiveness.
-    pub response_ns: f64,
-}
-
-/// Weight of the newest observation in a link's smoothed response time.
-const RESPONSE_SMOOTHING: f64 = 0.2;
-
-impl LinkRt {
-    /// Folds one request's holding time into the smoothed response time (the first
-    /// observation is taken as it is).
-    pub fn observe(&mut self, held: SimDuration) {
-        let x = held.as_nanos() as f64;
-        self.response_ns = if self.response_ns == 0.0 {
-            x
-        } else {
-            self.response_ns + RESPONSE_SMOOTHING * (x - self.response_ns)
-        };
-    }
-}
-
-/// The link manager of one processor for one send target.
-#[derive(Debug)]
-pub struct LinkManager {
-    /// Processor it serves.
-    pub cpu: u32,
-    /// The route (send target and class) it manages links for.
-    pub route: usize,
-    /// Free links, in the order they were released.
-    pub idle: Vec<LinkId>,
-    /// Every open link it holds.
-    pub held: Vec<LinkId>,
-    /// Requests waiting for a link.
-    pub queue: VecDeque<RequestId>,
-    /// Links asked for and not yet open.
-    pub pending: u32,
-    /// A CREATEDELAY wait is running.
-    pub createdelay_armed: bool,
-    /// Bumped to cancel a running CREATEDELAY wait.
-    pub createdelay_generation: u32,
-}
-
 /// A send target for one class name: a PATHMON, or an ACS domain's members.
 #[derive(Debug)]
 pub struct Route {
@@ -214,15 +195,6 @@ pub struct Route {
     pub queued: TimeWeighted,
 }
 
-/// Whether a link is wanted to a static or a dynamic server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Want {
-    /// A static server, granted at once.
-    Static,
-    /// A dynamic server, after CREATEDELAY.
-    Dynamic,
-}
-
 /// All Pathway state of a run.
 #[derive(Debug, Default)]
 pub struct Pathway {
@@ -238,92 +210,27 @@ pub struct Pathway {
     pub lms: Vec<LinkManager>,
     /// Routes.
     pub routes: Vec<Route>,
+    /// Per send target, per class name: the route.
+    pub route_for: Vec<Vec<u16>>,
+    /// The same, for requesters restricted to servers in their own processor.
+    pub route_for_local: Vec<Vec<u16>>,
+    /// Per class name: the first class instance of that name (parallel listeners' tallies).
+    pub first_instance: Vec<usize>,
 }
 
 impl Pathway {
-    /// Takes the free link of link manager `lm` that has been most responsive (shortest
-    /// smoothed holding time; among equals the most recently released), if any.
-    pub fn take_idle(&mut self, lm: usize) -> Option<LinkId> {
-        let idle = &self.lms[lm].idle;
-        let best = idle
-            .iter()
-            .enumerate()
-            .rev()
-            .min_by(|a, b| {
-                let (ra, rb) = (
-                    self.links.get(*a.1).response_ns,
-                    self.links.get(*b.1).response_ns,
-                );
-                ra.total_cmp(&rb)
-            })?
-            .0;
-        Some(self.lms[lm].idle.remove(best))
+    /// The route of a request for class name `class` to send target `target`.
+    pub fn route(&self, target: usize, class: u16, local: bool) -> u16 {
+        if local {
+            self.route_for_local[target][class as usize]
+        } else {
+            self.route_for[target][class as usize]
+        }
     }
 
     /// The link manager of `cpu` for `route`.
     pub fn lm(&self, cpu: u32, route: usize) -> usize {
         cpu as usize * self.routes.len() + route
-    }
-
-    /// Can class `c` grant a link of kind `want` to link manager `lm`? Returns the server to
-    /// link (an existing one), or `Some(None)` when a new dynamic server would be created.
-    pub fn can_grant(&self, c: usize, lm: usize, want: Want) -> Option<Option<usize>> {
-        let class = &self.classes[c];
-        let m = &self.lms[lm];
-        let local = self.routes[m.route].local;
-        let room = |s: &ServerRt| {
-            s.alive
-                && s.links < class.attrs.maxlinks
-                && u32::from(s.links_by_lm[lm]) < class.attrs.linkdepth
-                && (!local || s.cpu == m.cpu)
-        };
-        // PATHMON uses existing servers before starting new ones; among them the one with the
-        // fewest links, ties by creation order.
-        let best = class
-            .servers
-            .iter()
-            .copied()
-            .filter(|&s| {
-                self.servers[s].dynamic == (want == Want::Dynamic) && room(&self.servers[s])
-            })
-            .min_by_key(|&s| self.servers[s].links);
-        match (best, want) {
-            (Some(s), _) => Some(Some(s)),
-            (None, Want::Dynamic)
-                if class.servers_counted < class.attrs.maxservers
-                    && (!local || class.cpus.contains(&m.cpu)) =>
-            {
-                Some(None)
-            }
-            _ => None,
-        }
-    }
-
-    /// ACS placement: the member class that should grant the next link of kind `want` for
-    /// link manager `lm`, with its server choice. Picks, among members able to grant, the one
-    /// whose share of the route's links is furthest below its weight (ties: ACSCTL order).
-    pub fn place(&self, lm: usize, want: Want) -> Option<(usize, Option<usize>)> {
-        let route = &self.routes[self.lms[lm].route];
-        let total: u32 = route
-            .members
-            .iter()
-            .filter_map(|m| m.0)
-            .map(|c| self.classes[c].links_out)
-            .sum();
-        let mut best: Option<(f64, usize, Option<usize>)> = None;
-        for &(class, _, weight) in &route.members {
-            let Some(c) = class else { continue };
-            let Some(server) = self.can_grant(c, lm, want) else {
-                continue;
-            };
-            // Deficit after one more link: weight x (total + 1) - 100 x held.
-            let deficit =
-                weight * f64::from(total + 1) - 100.0 * f64::from(self.classes[c].links_out);
-            if best.is_none_or(|(d, _, _)| deficit > d) {
-                best = Some((deficit, c, server));
-            }
-        }
-        best.map(|(_, c, s)| (c, s))
     }
 
     /// Static and dynamic servers running in class `c`.
@@ -340,5 +247,29 @@ impl Pathway {
             }
         }
         (st, dy)
+    }
+
+    /// Updates the class's running-server levels.
+    pub fn servers_changed(&mut self, class: usize, now: SimTime, rec: &Recorder) {
+        let (st, dy) = self.running(class);
+        let c = &mut self.classes[class].stats;
+        c.static_running.set(now, st, rec);
+        c.dynamic_running.set(now, dy, rec);
+    }
+
+    /// Records servers and links of every class.
+    pub fn sample(&mut self, now: SimTime) {
+        let t_s = now.as_secs_f64();
+        for c in 0..self.classes.len() {
+            let (st, dy) = self.running(c);
+            let stats = &mut self.classes[c].stats;
+            let links = stats.links_held.level();
+            stats.timeline.push(ServerSample {
+                t_s,
+                static_servers: st,
+                dynamic_servers: dy,
+                links,
+            });
+        }
     }
 }

@@ -1,0 +1,403 @@
+//! Clients: the population that sends requests, its sessions and its random draws.
+//!
+//! Models the three populations of `workload.rs`: open (sessions arrive by an inter-arrival
+//! process, each carrying `requests_per_connection` requests), closed (`clients` terminals that
+//! think, connect, send and wait), and Pathway/XM terminals attached to their TCP for the whole
+//! run. A client sends its next request when the previous reply (or error) reaches it.
+//!
+//! [`Clients`] owns the sessions and every client-side random stream: the inter-arrival and
+//! think times, the class mix and the per-class demand draws, all made when a request is
+//! created so that two topologies fed the same seed see the same requests (common random
+//! numbers). It returns to the node what to send; it never touches the node's parts.
+//!
+//! Simplifies: clients are infinitely fast; closed clients start staggered by one think time.
+
+use crate::engine::{SimDuration, SimTime, StreamRng};
+use crate::stats::Recorder;
+
+use super::ids::{SessionId, Slab};
+use super::listener::Listeners;
+use super::request::Demand;
+use super::workload::{Mix, Sampler, Session};
+use super::{Ctx, Event};
+
+/// How clients arrive.
+#[derive(Debug)]
+pub enum Population {
+    /// Sessions arrive independently of the node's responses.
+    Open {
+        /// Inter-arrival time of requests.
+        interarrival: Sampler,
+        /// Its stream.
+        rng: StreamRng,
+    },
+    /// Terminals loop: think, send, wait.
+    Closed {
+        /// How many.
+        clients: u32,
+        /// Think time.
+        think: Sampler,
+        /// Its stream.
+        rng: StreamRng,
+    },
+    /// Pathway/XM terminals: closed-loop, each with its TCP and its own think time.
+    Terminals {
+        /// Per terminal: (listener standing for its TCP template, TCP instance, think).
+        terms: Vec<(u16, u32, Sampler)>,
+        /// The think-time stream.
+        rng: StreamRng,
+    },
+}
+
+/// Per-class random draws, made when a request is created.
+#[derive(Debug)]
+pub struct ClassDraws {
+    /// CPU demand of the work.
+    pub service: Sampler,
+    /// Its stream.
+    pub service_rng: StreamRng,
+    /// I/O time of the work, if the class does I/O.
+    pub io: Option<(Sampler, StreamRng)>,
+}
+
+/// A request a client is about to send.
+#[derive(Clone, Copy, Debug)]
+pub struct Outgoing {
+    /// Listener (or TCP template) its session is connected to.
+    pub listener: u16,
+    /// Listener instance (or TCP).
+    pub instance: u32,
+    /// Class name index drawn from the mix.
+    pub class: u16,
+    /// Its work.
+    pub demand: Demand,
+    /// It opens its connection.
+    pub opens: bool,
+    /// It closes its connection.
+    pub closes: bool,
+    /// It comes from a Pathway/XM terminal (no LAN, no connection).
+    pub terminal: bool,
+}
+
+/// The client population at run time.
+#[derive(Debug)]
+pub struct Clients {
+    /// Who the clients are.
+    pub population: Population,
+    /// The listener TCP/IP clients connect to (none for Pathway/XM).
+    pub target: Option<usize>,
+    /// Requests per TCP connection.
+    pub requests_per_connection: u32,
+    /// The class mix.
+    pub mix: Mix,
+    /// Its stream.
+    pub mix_rng: StreamRng,
+    /// Per class name: demand draws.
+    pub draws: Vec<ClassDraws>,
+    /// Stop after this many requests.
+    pub max_requests: Option<u64>,
+    accepting: bool,
+    sessions: Slab<Session, SessionId>,
+}
+
+impl Clients {
+    /// A population that sends nothing until `start`.
+    pub fn new(population: Population, mix_rng: StreamRng) -> Self {
+        Clients {
+            population,
+            target: None,
+            requests_per_connection: 1,
+            mix: Mix::new(&[(0, 1.0)]),
+            mix_rng,
+            draws: Vec::new(),
+            max_requests: None,
+            accepting: true,
+            sessions: Slab::default(),
+        }
+    }
+
+    /// True until the arrival window is over.
+    pub fn accepting(&self) -> bool {
+        self.accepting
+    }
+
+    /// Schedules the first arrival, or each closed client's first request.
+    pub fn start(&mut self, ctx: &mut Ctx) {
+        match &mut self.population {
+            Population::Open { .. } => {
+                ctx.sched
+                    .schedule_in(SimDuration::ZERO, Event::SessionArrives);
+            }
+            Population::Closed {
+                clients,
+                think,
+                rng,
+            } => {
+                // Terminals start staggered by one think time each, not all at instant zero.
+                for client in 0..*clients {
+                    let first = think.sample(rng);
+                    let id = self.sessions.insert(Session {
+                        listener: self.target.expect("a closed workload has a listener") as u16,
+                        instance: 0,
+                        remaining: 0,
+                        client: Some(client),
+                    });
+                    ctx.sched.schedule_in(first, Event::ThinkDone(id));
+                }
+            }
+            Population::Terminals { terms, rng } => {
+                // Terminals are attached to their TCP for the whole run (no connections).
+                for (term, (listener, tcp, think)) in terms.iter().enumerate() {
+                    let first = think.sample(rng);
+                    let id = self.sessions.insert(Session {
+                        listener: *listener,
+                        instance: *tcp,
+                        remaining: u32::MAX,
+                        client: Some(term as u32),
+                    });
+                    ctx.sched.schedule_in(first, Event::ThinkDone(id));
+                }
+            }
+        }
+    }
+
+    /// Open workload: a session arrives; returns it, or none after the arrival window.
+    pub fn session_arrives(&mut self) -> Option<SessionId> {
+        if !self.accepting {
+            return None;
+        }
+        Some(self.sessions.insert(Session {
+            listener: self.target.expect("an open workload has a listener") as u16,
+            instance: 0,
+            remaining: 0,
+            client: None,
+        }))
+    }
+
+    /// Open workload: schedules the next session's arrival.
+    pub fn schedule_next_arrival(&mut self, ctx: &mut Ctx) {
+        if let Population::Open { interarrival, rng } = &mut self.population {
+            // Sessions carry `requests_per_connection` requests each, so they arrive that much
+            // less often: the offered request rate stays 1 / mean(inter-arrival).
+            let mut gap = SimDuration::ZERO;
+            for _ in 0..self.requests_per_connection {
+                gap += interarrival.sample(rng);
+            }
+            ctx.sched.schedule_in(gap, Event::SessionArrives);
+        }
+    }
+
+    /// The session's next request: opens a connection (picking the listener instance) if it
+    /// has none, draws the class and the work. None once arrivals have stopped (the session
+    /// ends).
+    pub fn next_request(&mut self, id: SessionId, listeners: &mut Listeners) -> Option<Outgoing> {
+        if !self.accepting {
+            self.end_session(id);
+            return None;
+        }
+        let session = self.sessions.get_mut(id);
+        let terminal = session.remaining == u32::MAX;
+        let opens = session.remaining == 0;
+        if opens {
+            session.remaining = self.requests_per_connection;
+            session.instance = listeners.list[session.listener as usize].round_robin();
+        }
+        let closes = session.remaining == 1;
+        let (listener, instance) = (session.listener, session.instance);
+        let class = self.mix.pick(&mut self.mix_rng);
+        let d = &mut self.draws[class as usize];
+        let service = d.service.sample(&mut d.service_rng);
+        let io = match &mut d.io {
+            Some((sampler, rng)) => sampler.sample(rng),
+            None => SimDuration::ZERO,
+        };
+        Some(Outgoing {
+            listener,
+            instance,
+            class,
+            demand: Demand { service, io },
+            opens,
+            closes,
+            terminal,
+        })
+    }
+
+    /// A request was offered at `now`: counts it, and stops arrivals at `max_requests`.
+    pub fn offered(&mut self, now: SimTime, rec: &mut Recorder) {
+        rec.offered(now);
+        if self.max_requests.is_some_and(|m| rec.counts.offered >= m) {
+            self.stop_arrivals(now, rec);
+        }
+    }
+
+    /// A SYN is retransmitted: under the parallel stack it is a new incoming connection to
+    /// the round-robin filter, so it may reach another instance. Returns the instance.
+    pub fn reconnect(&mut self, id: SessionId, listeners: &mut Listeners) -> u32 {
+        let session = self.sessions.get_mut(id);
+        session.instance = listeners.list[session.listener as usize].round_robin();
+        session.instance
+    }
+
+    /// Clients send nothing new from `now` on; the measurement window ends here.
+    pub fn stop_arrivals(&mut self, now: SimTime, rec: &mut Recorder) {
+        self.accepting = false;
+        rec.stop_arrivals(now);
+    }
+
+    fn end_session(&mut self, id: SessionId) {
+        if self.sessions.get(id).client.is_none() {
+            self.sessions.remove(id);
+        }
+        // A closed-loop terminal keeps its session slot; it simply stops sending.
+    }
+
+    /// The client has its reply (or its error): it thinks (scheduled here), ends, or sends
+    /// its next request at once (returns true: the node sends it).
+    pub fn after_request(&mut self, id: SessionId, failed: bool, ctx: &mut Ctx) -> bool {
+        let session = self.sessions.get_mut(id);
+        if session.remaining != u32::MAX {
+            // A failed request ends its connection; a terminal has none to end.
+            session.remaining = if failed { 0 } else { session.remaining - 1 };
+        }
+        match (&mut self.population, session.client) {
+            (Population::Closed { think, rng, .. }, Some(_)) => {
+                let t = think.sample(rng);
+                ctx.sched.schedule_in(t, Event::ThinkDone(id));
+                false
+            }
+            (Population::Terminals { terms, rng, .. }, Some(term)) => {
+                let t = terms[term as usize].2.sample(rng);
+                ctx.sched.schedule_in(t, Event::ThinkDone(id));
+                false
+            }
+            _ => {
+                if session.remaining > 0 {
+                    true
+                } else {
+                    self.sessions.remove(id);
+                    false
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{RngStreams, Scheduler};
+    use crate::model::ids::{ProcessId, ProcessorId};
+    use crate::model::listener::{Listener, ListenerInstance};
+    use crate::model::tcpip::Endpoint;
+    use crate::scenario::ListenerModel;
+
+    fn listeners(n: u32) -> Listeners {
+        let instances = (0..n)
+            .map(|cpu| ListenerInstance {
+                process: ProcessId(cpu),
+                processor: ProcessorId(cpu),
+                endpoint: Endpoint {
+                    tcpip: None,
+                    pif: Some(0),
+                    ip_host: "shared".into(),
+                },
+                send_to: 0,
+                pending_accepts: 0,
+                connections: 0,
+                requests: 0,
+                syn_drops: 0,
+            })
+            .collect();
+        Listeners {
+            list: vec![Listener::new(
+                ListenerModel::Parallel,
+                instances,
+                SimDuration::ZERO,
+                SimDuration::ZERO,
+            )],
+        }
+    }
+
+    fn open_clients(per_connection: u32) -> Clients {
+        let streams = RngStreams::new(7);
+        let mut c = Clients::new(
+            Population::Open {
+                interarrival: Sampler::Constant(SimDuration::from_micros(100)),
+                rng: streams.stream("a"),
+            },
+            streams.stream("m"),
+        );
+        c.target = Some(0);
+        c.requests_per_connection = per_connection;
+        c.draws.push(ClassDraws {
+            service: Sampler::Constant(SimDuration::from_micros(300)),
+            service_rng: streams.stream("s"),
+            io: None,
+        });
+        c
+    }
+
+    #[test]
+    fn a_session_carries_its_requests_over_one_connection() {
+        let mut c = open_clients(3);
+        let mut ls = listeners(2);
+        let mut s = Scheduler::new();
+        let mut rec = Recorder::new(SimTime(0), SimTime(1000), SimDuration(10), 1);
+        let id = c.session_arrives().expect("accepting");
+        let mut flags = vec![];
+        loop {
+            let out = c.next_request(id, &mut ls).expect("accepting");
+            assert_eq!(out.demand.service.as_nanos(), 300_000);
+            flags.push((out.instance, out.opens, out.closes));
+            let mut ctx = Ctx {
+                sched: &mut s,
+                rec: &mut rec,
+            };
+            if !c.after_request(id, false, &mut ctx) {
+                break;
+            }
+        }
+        assert_eq!(
+            flags,
+            vec![(0, true, false), (0, false, false), (0, false, true)]
+        );
+        // The next session's connection goes to the next instance.
+        let id = c.session_arrives().expect("accepting");
+        assert_eq!(c.next_request(id, &mut ls).map(|o| o.instance), Some(1));
+    }
+
+    #[test]
+    fn sessions_of_n_requests_arrive_n_times_less_often() {
+        let mut c = open_clients(4);
+        let mut s = Scheduler::new();
+        let mut rec = Recorder::new(SimTime(0), SimTime(1000), SimDuration(10), 1);
+        let mut ctx = Ctx {
+            sched: &mut s,
+            rec: &mut rec,
+        };
+        c.schedule_next_arrival(&mut ctx);
+        // Four 100 us gaps: the request rate stays one per 100 us.
+        struct At(Vec<u64>);
+        impl crate::engine::Model for At {
+            type Event = Event;
+            fn handle(&mut self, _: Event, s: &mut Scheduler<Event>) {
+                self.0.push(s.now().as_nanos());
+            }
+        }
+        let mut at = At(vec![]);
+        crate::engine::run_until(&mut at, &mut s, SimTime::MAX);
+        assert_eq!(at.0, vec![400_000]);
+    }
+
+    #[test]
+    fn max_requests_stops_arrivals() {
+        let mut c = open_clients(1);
+        c.max_requests = Some(2);
+        let mut rec = Recorder::new(SimTime(0), SimTime(1000), SimDuration(10), 1);
+        c.offered(SimTime(1), &mut rec);
+        assert!(c.accepting());
+        c.offered(SimTime(2), &mut rec);
+        assert!(!c.accepting());
+        assert!(c.session_arrives().is_none());
+    }
+}

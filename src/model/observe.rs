@@ -1,0 +1,338 @@
+//! Observation: the node's counters become [`RunResults`] at the end of a run, after the
+//! conservation checks (created = completed + failed + in flight; no processor busier than
+//! its cores). Also the queries a fault model needs on a live node: which requests each
+//! processor holds.
+
+use crate::engine::SimTime;
+use crate::scenario::{ListenerModel, StackKind};
+use crate::stats::{
+    KindShare, ListenerResult, PathmonShare, PathsendErrors, PifResult, ProcessResult,
+    ProcessorResult, RunResults, ServerClassResult, XmPathmonResult, XmResult, XmTcpResult,
+};
+
+use super::Node;
+use super::listener::ListenerInstance;
+use super::pathway_xm::{self, XmAssignment};
+use super::processor::ProcessKind;
+
+/// Pathway/XM's plan, with its TCP template and TERM names for reports.
+#[derive(Debug)]
+pub struct XmInfo {
+    /// The assignment of terminals, TCPs and PATHMONs.
+    pub plan: XmAssignment,
+    /// TCP template names.
+    pub templates: Vec<String>,
+    /// TERM names.
+    pub terms: Vec<String>,
+}
+
+impl Node {
+    /// Checks the end-of-run invariants and collects the results.
+    pub(super) fn results(&self, now: SimTime, events: u64, wall_s: f64) -> RunResults {
+        let mut counts = self.rec.counts.clone();
+        counts.in_flight = self.requests.in_flight() as u64;
+        assert_eq!(
+            counts.offered,
+            counts.completed + counts.failed + counts.in_flight,
+            "conservation violated in '{}' (seed {}): offered != completed + failed + in flight",
+            self.run.name,
+            self.run.seed
+        );
+        let window_ns = self.rec.window().as_nanos() as f64;
+        let processors = self
+            .cpus
+            .processors()
+            .iter()
+            .enumerate()
+            .map(|(id, cpu)| {
+                let capacity = window_ns * f64::from(cpu.cores);
+                let busy_by_kind: Vec<KindShare> = ProcessKind::ALL
+                    .iter()
+                    .map(|&k| KindShare {
+                        kind: k.name().to_string(),
+                        busy_ratio: self
+                            .cpus
+                            .processes()
+                            .iter()
+                            .filter(|p| p.processor.0 as usize == id && p.kind == k)
+                            .map(|p| p.busy_ns as f64)
+                            // fold from +0.0: an empty f64 sum is -0.0, which prints as "-0".
+                            .fold(0.0, |a, b| a + b)
+                            / capacity,
+                    })
+                    .collect();
+                let busy_ratio = busy_by_kind
+                    .iter()
+                    .map(|k| k.busy_ratio)
+                    .fold(0.0, |a, b| a + b);
+                assert!(
+                    busy_ratio <= 1.0 + 1e-9,
+                    "processor {id} busier than its cores"
+                );
+                ProcessorResult {
+                    id: id as u32,
+                    busy_ratio,
+                    busy_by_kind,
+                }
+            })
+            .collect();
+        let processes = self
+            .cpus
+            .processes()
+            .iter()
+            .map(|p| ProcessResult {
+                name: p.name.clone(),
+                kind: p.kind.name().to_string(),
+                processor: p.processor.0,
+                busy_ratio: p.busy_ns as f64 / window_ns,
+                bursts: p.bursts_started,
+                ready_wait_ms_mean: if p.bursts_started == 0 {
+                    0.0
+                } else {
+                    p.ready_wait_ns as f64 / p.bursts_started as f64 / 1e6
+                },
+            })
+            .collect();
+        let pw = &self.pathway;
+        let server_classes = pw
+            .classes
+            .iter()
+            .zip(self.rec.classes())
+            .enumerate()
+            .map(|(i, (k, t))| {
+                let per = |sum: u128| {
+                    if t.completed == 0 {
+                        0.0
+                    } else {
+                        sum as f64 / t.completed as f64 / 1e6
+                    }
+                };
+                // Requests queued at the link managers of every route (send target, local or
+                // not) this class serves.
+                let routes: Vec<&super::pathway::Route> = pw
+                    .routes
+                    .iter()
+                    .filter(|r| r.members.iter().any(|m| m.0 == Some(i)))
+                    .collect();
+                let busy_servers: f64 = k
+                    .servers
+                    .iter()
+                    .map(|&s| self.cpus.process(pw.servers[s].process).busy_ns as f64)
+                    .sum::<f64>()
+                    / window_ns;
+                ServerClassResult {
+                    name: k.name.clone(),
+                    pathmon: pw.pathmons[k.pathmon].name.clone(),
+                    servers: k.attrs.maxservers,
+                    numstatic: k.attrs.numstatic,
+                    completed: t.completed,
+                    latency_ms_mean: per(t.latency_sum_ns),
+                    queue_wait_ms_mean: per(t.queue_wait_sum_ns),
+                    queue_length_mean: routes.iter().map(|r| r.queued.mean(now, &self.rec)).sum(),
+                    queue_length_max: routes
+                        .iter()
+                        .map(|r| r.queued.max(now, &self.rec))
+                        .max()
+                        .unwrap_or(0),
+                    server_busy_ratio: if k.attrs.maxservers == 0 {
+                        0.0
+                    } else {
+                        busy_servers / f64::from(k.attrs.maxservers)
+                    },
+                    requests: k.stats.requests,
+                    links_granted: k.stats.links_granted,
+                    links_held_mean: k.stats.links_held.mean(now, &self.rec),
+                    links_held_max: k.stats.links_held.max(now, &self.rec),
+                    servers_static_mean: k.stats.static_running.mean(now, &self.rec),
+                    servers_dynamic_mean: k.stats.dynamic_running.mean(now, &self.rec),
+                    servers_dynamic_max: k.stats.dynamic_running.max(now, &self.rec),
+                    dynamic_created: k.stats.dynamic_created,
+                    dynamic_deleted: k.stats.dynamic_deleted,
+                    errors_904: k.stats.errors_904,
+                    timeline: k.stats.timeline.clone(),
+                }
+            })
+            .collect();
+        let pathmons = self.pathmon_shares();
+        let pathsend_errors = PathsendErrors {
+            e904: pw.classes.iter().map(|k| k.stats.errors_904).sum(),
+            e905: pw.routes.iter().map(|r| r.errors_905).sum(),
+            e916: 0,
+        };
+        let listeners = self
+            .listeners
+            .list
+            .iter()
+            .flat_map(|l| {
+                l.instances.iter().map(|i| ListenerResult {
+                    name: self.cpus.process(i.process).name.clone(),
+                    processor: i.processor.0,
+                    ip_host: i.endpoint.ip_host.clone(),
+                    connections: i.connections,
+                    requests: i.requests,
+                    syn_drops: i.syn_drops,
+                })
+            })
+            .collect();
+        let pifs = self
+            .lan
+            .pifs
+            .iter()
+            .map(|p| PifResult {
+                name: p.name.clone(),
+                busy_ratio_in: p.busy_in_ns as f64 / window_ns,
+                busy_ratio_out: p.busy_out_ns as f64 / window_ns,
+            })
+            .collect();
+        let listener_model = match self.clients.target {
+            Some(t) => match self.listeners.list[t].model {
+                ListenerModel::Distributor => "distributor",
+                ListenerModel::Parallel => "parallel",
+            },
+            None => "pathway-xm",
+        };
+        RunResults {
+            scenario: self.run.name.clone(),
+            seed: self.run.seed,
+            stack: match self.stack.stack {
+                StackKind::Conventional => "conventional",
+                StackKind::Parallel => "parallel",
+            }
+            .to_string(),
+            listener_model: listener_model.to_string(),
+            sim_time_s: now.as_secs_f64(),
+            measured_s: self.rec.window().as_secs_f64(),
+            warmup_s: self.run.warmup.as_secs_f64(),
+            events,
+            wall_s,
+            events_per_s: if wall_s > 0.0 {
+                events as f64 / wall_s
+            } else {
+                0.0
+            },
+            requests: counts,
+            throughput_per_s: self.rec.throughput_per_s(),
+            offered_per_s: self.rec.offered_per_s(),
+            connections_per_s: self.rec.connections_per_s(),
+            latency_ms: self.rec.latency_summary(),
+            hops_per_request_mean: self.rec.hops_per_request_mean(),
+            processors,
+            processes,
+            server_classes,
+            pathmons,
+            pathsend_errors,
+            pathway_xm: self.xm_results(),
+            listeners,
+            pifs,
+            latency_histogram: self.rec.latency_histogram(),
+            timeseries: self.rec.timeseries(),
+        }
+    }
+
+    /// Pathway/XM's plan with the load each TCP and PATHMON carried.
+    fn xm_results(&self) -> Option<XmResult> {
+        let xm = self.xm.as_ref()?;
+        let plan = &xm.plan;
+        let pw = &self.pathway;
+        let tcp_instances: Vec<&ListenerInstance> = self.listeners.instances().collect();
+        let total: u64 = tcp_instances.iter().map(|i| i.requests).sum();
+        let pct = |x: u64| {
+            if total == 0 {
+                0.0
+            } else {
+                100.0 * x as f64 / total as f64
+            }
+        };
+        let window_ns = self.rec.window().as_nanos() as f64;
+        let tcps = plan
+            .tcps
+            .iter()
+            .map(|t| {
+                let inst = tcp_instances
+                    .iter()
+                    .find(|i| self.cpus.process(i.process).name == t.name)
+                    .expect("every planned TCP runs");
+                XmTcpResult {
+                    name: t.name.clone(),
+                    template: xm.templates[t.template].clone(),
+                    primary: t.primary,
+                    backup: t.backup,
+                    pathmon: plan.pathmons[t.pathmon].name.clone(),
+                    terms: t.terms.iter().map(|&k| xm.terms[k].clone()).collect(),
+                    total_weight: t.total_weight,
+                    requests: inst.requests,
+                    request_share: pct(inst.requests),
+                    busy_ratio: self.cpus.process(inst.process).busy_ns as f64 / window_ns,
+                }
+            })
+            .collect();
+        let pathmons = plan
+            .pathmons
+            .iter()
+            .enumerate()
+            .map(|(p, pm)| {
+                let requests = pw
+                    .classes
+                    .iter()
+                    .filter(|k| k.pathmon == p)
+                    .map(|k| k.stats.requests)
+                    .sum();
+                XmPathmonResult {
+                    name: pm.name.clone(),
+                    primary: pm.primary,
+                    backup: pm.backup,
+                    tcps: pm.tcps.iter().map(|&t| plan.tcps[t].name.clone()).collect(),
+                    total_weight: pm.total_weight,
+                    requests,
+                    request_share: pct(requests),
+                }
+            })
+            .collect();
+        Some(XmResult {
+            pathmons,
+            tcps,
+            relative_workload_spread: pathway_xm::relative_workload_spread(plan),
+        })
+    }
+
+    /// Link and request shares per member of every route that carried requests.
+    fn pathmon_shares(&self) -> Vec<PathmonShare> {
+        let pw = &self.pathway;
+        let mut out = Vec::new();
+        for route in &pw.routes {
+            let granted = |m: &(Option<usize>, usize, f64)| {
+                m.0.map_or(0, |k| pw.classes[k].stats.links_granted)
+            };
+            let served =
+                |m: &(Option<usize>, usize, f64)| m.0.map_or(0, |k| pw.classes[k].stats.requests);
+            let links: u64 = route.members.iter().map(granted).sum();
+            let requests: u64 = route.members.iter().map(served).sum();
+            if links == 0 && requests == 0 {
+                continue;
+            }
+            let pct = |x: u64, of: u64| {
+                if of == 0 {
+                    0.0
+                } else {
+                    100.0 * x as f64 / of as f64
+                }
+            };
+            for m in &route.members {
+                let link_share = pct(granted(m), links);
+                out.push(PathmonShare {
+                    domain: route.domain.clone(),
+                    name: pw.pathmons[m.1].name.clone(),
+                    server_class: route.class_name.clone(),
+                    weight: m.2,
+                    maxservers: m.0.map_or(0, |k| pw.classes[k].attrs.maxservers),
+                    links_granted: granted(m),
+                    link_share,
+                    deviation_pp: (link_share - m.2).abs(),
+                    requests: served(m),
+                    request_share: pct(served(m), requests),
+                });
+            }
+        }
+        out
+    }
+}

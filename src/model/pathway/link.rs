@@ -1,0 +1,156 @@
+//! Links and link managers: the state a link manager (LINKMON, or ACS's redirector) keeps.
+//!
+//! A link joins one link manager to one server process and carries one request at a time.
+//! A link manager serves one processor for one route; it holds open links, lists the free
+//! ones, queues the requests waiting for one, and counts the links it has asked for.
+//!
+//! Simplifies: "most responsive" is an exponentially smoothed send-to-reply time per link
+//! (weight [`RESPONSE_SMOOTHING`] on the newest request); the manuals do not publish LINKMON's
+//! exact measure.
+
+use std::collections::VecDeque;
+
+use crate::engine::{SimDuration, SimTime};
+
+use super::super::ids::{LinkId, RequestId};
+use super::Pathway;
+
+/// One link.
+#[derive(Debug)]
+pub struct LinkRt {
+    /// Its link manager.
+    pub lm: usize,
+    /// Its server.
+    pub server: usize,
+    /// Granted and open (false while being granted).
+    pub open: bool,
+    /// Carrying a request.
+    pub busy: bool,
+    /// Returned to PATHMON when its server's reply comes (after a TIMEOUT).
+    pub doomed: bool,
+    /// Bumped whenever the link is used, so a stale DELETEDELAY timer is ignored.
+    pub generation: u32,
+    /// The server is being created for this link.
+    pub creating: bool,
+    /// When its current request took it.
+    pub taken_at: SimTime,
+    /// Smoothed time a request holds the link (send to reply) [ns]: its responsiveness.
+    pub response_ns: f64,
+}
+
+/// Weight of the newest observation in a link's smoothed response time.
+const RESPONSE_SMOOTHING: f64 = 0.2;
+
+impl LinkRt {
+    /// Folds one request's holding time into the smoothed response time (the first
+    /// observation is taken as it is).
+    pub fn observe(&mut self, held: SimDuration) {
+        let x = held.as_nanos() as f64;
+        self.response_ns = if self.response_ns == 0.0 {
+            x
+        } else {
+            self.response_ns + RESPONSE_SMOOTHING * (x - self.response_ns)
+        };
+    }
+}
+
+/// The link manager of one processor for one send target.
+#[derive(Debug)]
+pub struct LinkManager {
+    /// Processor it serves.
+    pub cpu: u32,
+    /// The route (send target and class) it manages links for.
+    pub route: usize,
+    /// Free links, in the order they were released.
+    pub idle: Vec<LinkId>,
+    /// Every open link it holds.
+    pub held: Vec<LinkId>,
+    /// Requests waiting for a link.
+    pub queue: VecDeque<RequestId>,
+    /// Links asked for and not yet open.
+    pub pending: u32,
+    /// A CREATEDELAY wait is running.
+    pub createdelay_armed: bool,
+    /// Bumped to cancel a running CREATEDELAY wait.
+    pub createdelay_generation: u32,
+}
+
+impl LinkManager {
+    /// A link manager of processor `cpu` for `route`, holding nothing.
+    pub fn new(cpu: u32, route: usize) -> Self {
+        LinkManager {
+            cpu,
+            route,
+            idle: Vec::new(),
+            held: Vec::new(),
+            queue: VecDeque::new(),
+            pending: 0,
+            createdelay_armed: false,
+            createdelay_generation: 0,
+        }
+    }
+}
+
+impl Pathway {
+    /// Takes the free link of link manager `lm` that has been most responsive (shortest
+    /// smoothed holding time; among equals the most recently released), if any.
+    pub fn take_idle(&mut self, lm: usize) -> Option<LinkId> {
+        let idle = &self.lms[lm].idle;
+        let best = idle
+            .iter()
+            .enumerate()
+            .rev()
+            .min_by(|a, b| {
+                let (ra, rb) = (
+                    self.links.get(*a.1).response_ns,
+                    self.links.get(*b.1).response_ns,
+                );
+                ra.total_cmp(&rb)
+            })?
+            .0;
+        Some(self.lms[lm].idle.remove(best))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(response_ns: f64) -> LinkRt {
+        LinkRt {
+            lm: 0,
+            server: 0,
+            open: true,
+            busy: false,
+            doomed: false,
+            generation: 0,
+            creating: false,
+            taken_at: SimTime::ZERO,
+            response_ns,
+        }
+    }
+
+    #[test]
+    fn the_most_responsive_free_link_is_taken_ties_most_recent() {
+        let mut pw = Pathway::default();
+        pw.lms.push(LinkManager::new(0, 0));
+        let slow = pw.links.insert(link(900.0));
+        let fast_old = pw.links.insert(link(100.0));
+        let fast_new = pw.links.insert(link(100.0));
+        pw.lms[0].idle = vec![slow, fast_old, fast_new];
+        assert_eq!(pw.take_idle(0), Some(fast_new));
+        assert_eq!(pw.take_idle(0), Some(fast_old));
+        assert_eq!(pw.take_idle(0), Some(slow));
+        assert_eq!(pw.take_idle(0), None);
+    }
+
+    #[test]
+    fn responsiveness_is_smoothed() {
+        let mut l = link(0.0);
+        l.observe(SimDuration(1000));
+        assert_eq!(l.response_ns, 1000.0);
+        // 1000 + 0.2 (2000 - 1000) = 1200.
+        l.observe(SimDuration(2000));
+        assert_eq!(l.response_ns, 1200.0);
+    }
+}

@@ -1,0 +1,436 @@
+//! Pathsend: how a requester's request reaches a server process over a link, and how link
+//! managers and PATHMONs acquire, reuse and return links. The rules are described in
+//! `mod.rs`; this file is their event-driven side. Every method changes Pathway only, reaches
+//! the rest of the node through [`PwCtx`], and reports requests that fail with error 905 in
+//! `PwCtx::failed` for the node to finish.
+
+use crate::engine::{SimDuration, SimTime};
+use crate::stats::Recorder;
+
+use super::super::Event;
+use super::super::ids::{LinkId, ProcessorId, RequestId, SessionId};
+use super::super::processor::{Cpus, ProcessKind, Work};
+use super::super::request::{Requests, Stage};
+use super::{LinkRt, Pathway, PwCtx, ServerRt, Want};
+
+impl Pathway {
+    /// A requester sends request `r` with `SERVERCLASS_SEND_`: take a free link of the link
+    /// manager of its processor, or queue there and get a link.
+    pub fn send(&mut self, r: RequestId, x: &mut PwCtx) {
+        let now = x.ctx.now();
+        let req = x.requests.get_mut(r);
+        let cpu = x.cpus.processor_of(req.send.requester).0;
+        req.stage = Stage::ServerIn;
+        req.send.queued_at = now;
+        let lm = self.lm(cpu, req.send.route as usize);
+        if let Some(link) = self.take_idle(lm) {
+            self.use_link(r, link, x);
+        } else {
+            self.lms[lm].queue.push_back(r);
+            self.route_queue_changed(lm, 1, now, x.ctx.rec);
+            self.acquire(lm, x);
+        }
+    }
+
+    fn route_queue_changed(&mut self, lm: usize, delta: i64, now: SimTime, rec: &Recorder) {
+        let route = &mut self.routes[self.lms[lm].route];
+        let level = route.queued.level() as i64 + delta;
+        route
+            .queued
+            .set(now, u64::try_from(level).expect("queue below zero"), rec);
+    }
+
+    /// Asks for as many links as requests wait beyond the links already on the way: static
+    /// links at once; when only dynamic ones remain, after CREATEDELAY. With no link held,
+    /// none coming and none obtainable, the waiting requests fail with 905.
+    fn acquire(&mut self, lm: usize, x: &mut PwCtx) {
+        loop {
+            let m = &self.lms[lm];
+            if m.queue.len() <= m.pending as usize {
+                return;
+            }
+            match self.place(lm, Want::Static) {
+                Some((class, server)) => self.request_link(lm, class, server, x),
+                None => break,
+            }
+        }
+        match self.place(lm, Want::Dynamic) {
+            Some((class, _)) => {
+                let m = &mut self.lms[lm];
+                if !m.createdelay_armed {
+                    m.createdelay_armed = true;
+                    m.createdelay_generation += 1;
+                    let delay = self.classes[class].attrs.createdelay;
+                    let generation = m.createdelay_generation;
+                    x.ctx.sched.schedule_in(
+                        delay,
+                        Event::CreateDelay {
+                            lm: lm as u32,
+                            generation,
+                        },
+                    );
+                }
+            }
+            None => self.fail_if_unservable(lm, x),
+        }
+    }
+
+    /// CREATEDELAY has passed with requests still waiting: ask for dynamic links.
+    pub fn createdelay_expired(&mut self, lm: usize, generation: u32, x: &mut PwCtx) {
+        let m = &mut self.lms[lm];
+        if !m.createdelay_armed || m.createdelay_generation != generation {
+            return;
+        }
+        m.createdelay_armed = false;
+        loop {
+            let m = &self.lms[lm];
+            if m.queue.len() <= m.pending as usize {
+                return;
+            }
+            match self.place(lm, Want::Dynamic) {
+                Some((class, server)) => self.request_link(lm, class, server, x),
+                None => break,
+            }
+        }
+        self.fail_if_unservable(lm, x);
+    }
+
+    /// Pathsend error 905: the link manager holds no link, none is coming, and no PATHMON
+    /// can grant one, so the waiting requests can never be sent.
+    fn fail_if_unservable(&mut self, lm: usize, x: &mut PwCtx) {
+        let m = &self.lms[lm];
+        if !m.held.is_empty() || m.pending > 0 || m.queue.is_empty() {
+            return;
+        }
+        let n = m.queue.len() as i64;
+        self.route_queue_changed(lm, -n, x.ctx.now(), x.ctx.rec);
+        while let Some(r) = self.lms[lm].queue.pop_front() {
+            let route = self.lms[lm].route;
+            self.routes[route].errors_905 += 1;
+            x.ctx.rec.failed();
+            x.failed.push(r);
+        }
+    }
+
+    /// Reserves a link from `lm` to `server` of `class` (creating a dynamic server when
+    /// `server` is `None`) and sends the link request to the PATHMON.
+    fn request_link(&mut self, lm: usize, class: usize, server: Option<usize>, x: &mut PwCtx) {
+        let creating = server.is_none();
+        let server = match server {
+            Some(sv) => sv,
+            None => {
+                let m = &self.lms[lm];
+                let cpu = self.routes[m.route].local.then_some(m.cpu);
+                self.new_server(class, true, cpu, x.cpus)
+            }
+        };
+        let sv = &mut self.servers[server];
+        sv.links += 1;
+        sv.links_by_lm[lm] += 1;
+        self.classes[class].links_out += 1;
+        self.lms[lm].pending += 1;
+        let link = self.links.insert(LinkRt {
+            lm,
+            server,
+            open: false,
+            busy: false,
+            doomed: false,
+            generation: 0,
+            creating,
+            taken_at: SimTime::ZERO,
+            response_ns: 0.0,
+        });
+        let pathmon = &self.pathmons[self.classes[class].pathmon];
+        let at = x.cpus.processor_of(pathmon.process);
+        let from = ProcessorId(self.lms[lm].cpu);
+        x.ctx
+            .sched
+            .schedule_in(x.ipc.latency(from, at), Event::GrantAtPathmon(link));
+    }
+
+    /// Creates a server process of `class` (reusing a deleted dynamic server's slot), placed
+    /// in processor `cpu` if given, else on the next processor of its CPUS list. A dynamic
+    /// server is counted at once and runs once PATHMON has created it.
+    pub fn new_server(
+        &mut self,
+        class: usize,
+        dynamic: bool,
+        cpu: Option<u32>,
+        cpus: &mut Cpus,
+    ) -> usize {
+        let now_alive = !dynamic;
+        let c = &mut self.classes[class];
+        let cpu = cpu.unwrap_or_else(|| {
+            c.next_cpu += 1;
+            c.cpus[(c.next_cpu - 1) % c.cpus.len()]
+        });
+        c.servers_counted += 1;
+        // A deleted server's process in the same processor is reused (its busy time stays with
+        // that processor), so memory does not grow with server churn.
+        let reuse = c.servers.iter().copied().find(|&s| {
+            let s = &self.servers[s];
+            !s.alive && s.links == 0 && !s.busy && s.receive.is_empty() && s.cpu == cpu
+        });
+        let index = match reuse {
+            Some(i) => i,
+            None => {
+                let n = self.classes[class].servers.len();
+                let name = format!("{}#{}", self.classes[class].name, n);
+                let priority = self.classes[class].priority;
+                let process = cpus.spawn(name, ProcessKind::Server, cpu, priority);
+                self.servers.push(ServerRt {
+                    process,
+                    class,
+                    cpu,
+                    dynamic,
+                    alive: false,
+                    links: 0,
+                    links_by_lm: vec![0; self.lms.len()],
+                    receive: Default::default(),
+                    busy: false,
+                });
+                let i = self.servers.len() - 1;
+                self.classes[class].servers.push(i);
+                i
+            }
+        };
+        let sv = &mut self.servers[index];
+        sv.dynamic = dynamic;
+        sv.alive = now_alive;
+        index
+    }
+
+    /// The link request reached the PATHMON: it spends `grant_cpu` choosing and answering.
+    pub fn grant_at_pathmon(&mut self, link: LinkId, x: &mut PwCtx) {
+        let class = self.servers[self.links.get(link).server].class;
+        let pm = &self.pathmons[self.classes[class].pathmon];
+        let (process, cpu) = (pm.process, pm.grant_cpu);
+        x.cpus.submit(process, cpu, Work::Grant(link), &mut x.ctx);
+    }
+
+    /// The PATHMON answered: the link opens after the reply reaches the link manager, and
+    /// after the server process has been created if it is new.
+    pub fn grant_done(&mut self, link: LinkId, x: &mut PwCtx) {
+        let l = self.links.get(link);
+        if l.creating {
+            let class = self.servers[l.server].class;
+            let creation = self.pathmons[self.classes[class].pathmon].process_creation;
+            x.ctx
+                .sched
+                .schedule_in(creation, Event::ServerCreated(link));
+        } else {
+            let d = self.pathmon_to_lm(link, x);
+            x.ctx.sched.schedule_in(d, Event::LinkReady(link));
+        }
+    }
+
+    fn pathmon_to_lm(&self, link: LinkId, x: &PwCtx) -> SimDuration {
+        let l = self.links.get(link);
+        let class = self.servers[l.server].class;
+        let pm = self.pathmons[self.classes[class].pathmon].process;
+        let from = x.cpus.processor_of(pm);
+        x.ipc.latency(from, ProcessorId(self.lms[l.lm].cpu))
+    }
+
+    /// A dynamic server has been created for `link`.
+    pub fn server_created(&mut self, link: LinkId, x: &mut PwCtx) {
+        let server = self.links.get(link).server;
+        self.servers[server].alive = true;
+        let class = self.servers[server].class;
+        self.classes[class].stats.dynamic_created += 1;
+        self.servers_changed(class, x.ctx.now(), x.ctx.rec);
+        let d = self.pathmon_to_lm(link, x);
+        x.ctx.sched.schedule_in(d, Event::LinkReady(link));
+    }
+
+    /// The link is open at its link manager: it carries the first waiting request, or waits.
+    pub fn link_ready(&mut self, link: LinkId, x: &mut PwCtx) {
+        let l = self.links.get_mut(link);
+        l.open = true;
+        let (lm, server) = (l.lm, l.server);
+        let class = self.servers[server].class;
+        self.lms[lm].pending -= 1;
+        self.lms[lm].held.push(link);
+        let c = &mut self.classes[class].stats;
+        c.links_granted += 1;
+        c.links_held
+            .set(x.ctx.now(), c.links_held.level() + 1, x.ctx.rec);
+        self.offer_link(link, x);
+    }
+
+    /// A free link: give it to the first waiting request, or keep it idle (a dynamic one
+    /// until DELETEDELAY).
+    fn offer_link(&mut self, link: LinkId, x: &mut PwCtx) {
+        let lm = self.links.get(link).lm;
+        if let Some(r) = self.lms[lm].queue.pop_front() {
+            self.route_queue_changed(lm, -1, x.ctx.now(), x.ctx.rec);
+            let m = &mut self.lms[lm];
+            if m.queue.is_empty() && m.createdelay_armed {
+                m.createdelay_armed = false;
+                m.createdelay_generation += 1;
+            }
+            self.use_link(r, link, x);
+            return;
+        }
+        self.lms[lm].idle.push(link);
+        let l = self.links.get(link);
+        let server = &self.servers[l.server];
+        if server.dynamic {
+            let delay = self.classes[server.class].attrs.deletedelay;
+            let generation = l.generation;
+            x.ctx
+                .sched
+                .schedule_in(delay, Event::DeleteDelay { link, generation });
+        }
+    }
+
+    /// Request `r` goes over `link` to its server: one message-system hop.
+    fn use_link(&mut self, r: RequestId, link: LinkId, x: &mut PwCtx) {
+        let now = x.ctx.now();
+        let l = self.links.get_mut(link);
+        debug_assert!(l.open && !l.busy, "using a link that is not free");
+        l.busy = true;
+        l.generation += 1;
+        l.taken_at = now;
+        let server = l.server;
+        let class = self.servers[server].class;
+        let req = x.requests.get_mut(r);
+        req.send.link = Some(link);
+        req.send.server = Some(server as u32);
+        req.send.served_by = Some(u16::try_from(class).expect("fewer than 65536 classes"));
+        req.send.queue_wait = now - req.send.queued_at;
+        let serial = req.serial;
+        if let Some(t) = self.classes[class].attrs.timeout {
+            x.ctx.sched.schedule_in(t, Event::Timeout { r, serial });
+        }
+        let from = x.cpus.processor_of(req.send.requester);
+        let to = x.cpus.processor_of(self.servers[server].process);
+        x.ipc.hop(r, req, from, to, x.ctx.sched);
+    }
+
+    /// The request reached its server: it joins the server's $RECEIVE queue.
+    pub fn server_receive(&mut self, r: RequestId, x: &mut PwCtx) {
+        let server = x
+            .requests
+            .get(r)
+            .send
+            .server
+            .expect("delivered to a server") as usize;
+        self.servers[server].receive.push_back(r);
+        if !self.servers[server].busy {
+            self.start_service(server, x);
+        }
+    }
+
+    /// The server takes its next request, if one waits: receive and service, one burst.
+    pub fn start_service(&mut self, server: usize, x: &mut PwCtx) {
+        let sv = &mut self.servers[server];
+        let Some(r) = sv.receive.pop_front() else {
+            return;
+        };
+        sv.busy = true;
+        let process = sv.process;
+        let req = x.requests.get_mut(r);
+        req.stage = Stage::ServiceDone;
+        let demand = x.ipc.cpu_per_message + req.demand.service;
+        x.cpus.submit(process, demand, Work::Request(r), &mut x.ctx);
+    }
+
+    /// The server sent its reply to `r`: its link is free again (or returned, after a
+    /// TIMEOUT). Returns the server, which takes its next request once the node has finished
+    /// any request this failed (`start_service`), and whether `r` was abandoned.
+    pub fn reply_sent(&mut self, r: RequestId, x: &mut PwCtx) -> (usize, bool) {
+        let req = x.requests.get_mut(r);
+        let server = req.send.server.take().expect("held by a server") as usize;
+        let link = req.send.link.take().expect("sent over a link");
+        let abandoned = req.abandoned;
+        self.servers[server].busy = false;
+        let class = self.servers[server].class;
+        self.classes[class].stats.requests += 1;
+        let l = self.links.get_mut(link);
+        l.busy = false;
+        l.observe(x.ctx.now() - l.taken_at);
+        if l.doomed {
+            self.return_link(link, x);
+        } else {
+            self.offer_link(link, x);
+        }
+        (server, abandoned)
+    }
+
+    /// Returns a link to its PATHMON: after DELETEDELAY idle, or after a timed-out send.
+    /// A dynamic server left with no link is deleted.
+    fn return_link(&mut self, link: LinkId, x: &mut PwCtx) {
+        let now = x.ctx.now();
+        let l = self.links.get_mut(link);
+        l.open = false;
+        let (lm, server) = (l.lm, l.server);
+        let m = &mut self.lms[lm];
+        m.held.retain(|&x| x != link);
+        m.idle.retain(|&x| x != link);
+        let sv = &mut self.servers[server];
+        sv.links -= 1;
+        sv.links_by_lm[lm] -= 1;
+        let class = sv.class;
+        let delete = sv.dynamic && sv.links == 0 && !sv.busy && sv.receive.is_empty();
+        if delete {
+            sv.alive = false;
+        }
+        self.classes[class].links_out -= 1;
+        let c = &mut self.classes[class];
+        c.stats
+            .links_held
+            .set(now, c.stats.links_held.level() - 1, x.ctx.rec);
+        if delete {
+            c.servers_counted -= 1;
+            c.stats.dynamic_deleted += 1;
+        }
+        self.links.remove(link);
+        if delete {
+            self.servers_changed(class, now, x.ctx.rec);
+        }
+        if !self.lms[lm].queue.is_empty() {
+            self.acquire(lm, x);
+        }
+    }
+
+    /// DELETEDELAY passed: return the link if it has stayed idle all that time.
+    pub fn deletedelay_expired(&mut self, link: LinkId, generation: u32, x: &mut PwCtx) {
+        let Some(l) = self.links.try_get(link) else {
+            return;
+        };
+        if l.open && !l.busy && l.generation == generation {
+            self.return_link(link, x);
+        }
+    }
+
+    /// TIMEOUT expired: if the request is still at its server, the send fails with 904; the
+    /// server finishes it, the reply is discarded and the link returned. Returns the session
+    /// whose client now has its error.
+    pub fn timeout_expired(
+        &mut self,
+        r: RequestId,
+        serial: u32,
+        requests: &mut Requests,
+        rec: &mut Recorder,
+    ) -> Option<SessionId> {
+        let req = requests.try_get(r)?;
+        let at_server = matches!(
+            req.stage,
+            Stage::ServerIn | Stage::ServiceDone | Stage::ServerIoDone | Stage::ServerReplyDone
+        );
+        if req.serial != serial || req.abandoned || !at_server || req.send.link.is_none() {
+            return None;
+        }
+        let link = req.send.link.expect("checked");
+        let class = self.servers[self.links.get(link).server].class;
+        self.links.get_mut(link).doomed = true;
+        self.classes[class].stats.errors_904 += 1;
+        rec.failed();
+        let req = requests.get_mut(r);
+        req.abandoned = true;
+        let session = req.session;
+        requests.abandoned += 1;
+        Some(session)
+    }
+}
