@@ -2,10 +2,17 @@
 //!
 //! Models: a client session is one TCP connection carrying `requests_per_connection` requests,
 //! one after another (the next is sent when the previous reply arrives, plus think time in the
-//! closed model). Open workload: sessions arrive independently of the node's responses, every
-//! `requests_per_connection` x (an inter-arrival sample), so the offered request rate is
-//! 1 / mean(inter-arrival) whatever the connection length (Poisson sessions for exponential).
+//! closed model). Open workload: sessions arrive independently of the node's responses; the gap
+//! between two sessions is one inter-arrival sample multiplied by N = `requests_per_connection`,
+//! so the offered request rate is 1 / mean(inter-arrival) whatever the connection length and
+//! the gaps keep the law's shape: exponential inter-arrivals (`rate`) give Poisson sessions.
 //! With one request per connection (the default) this is exactly the given arrival process.
+//! (Smoother session arrivals are available by naming them: `interarrival = { dist =
+//! "erlang", k = N, ... }` gives Erlang-N gaps between sessions.)
+//!
+//! Closed clients and Pathway/XM terminals start at their stationary forward-recurrence time,
+//! U x (a length-biased think time) from streams `workload/start` and `xm/start`, so they
+//! are spread as if they had been running long before t = 0 (see `Sampler::length_biased`).
 //! Closed workload: `clients` terminals loop for ever: connect, send, wait, think, ..., close.
 //!
 //! Every random quantity of a request (class, CPU demand, I/O time) is drawn when the request
@@ -300,7 +307,10 @@ mod tests {
             // The sample cv^2 of 4e5 draws is within a few percent for these laws (the
             // heaviest, gamma with cv 2, has kurtosis 3 + 6 cv^2 = 27: relative sd of the
             // variance sqrt(26 / 4e5) = 0.8 %); 10 % leaves room without hiding a wrong law.
-            assert!((got - cv2).abs() < 0.1 * cv2, "{d:?}: cv^2 {got}, want {cv2}");
+            assert!(
+                (got - cv2).abs() < 0.1 * cv2,
+                "{d:?}: cv^2 {got}, want {cv2}"
+            );
         }
     }
 
