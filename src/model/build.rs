@@ -48,6 +48,12 @@ impl Node {
                 rng: streams.stream("unused"),
             },
             streams.stream("workload/mix"),
+            // Closed clients start from this stream, Pathway/XM terminals from their own.
+            streams.stream(if sc.workload.is_some() {
+                "workload/start"
+            } else {
+                "xm/start"
+            }),
         );
         clients.max_requests = sc.run.max_requests;
         let mut c = Node {
@@ -358,8 +364,13 @@ impl Node {
                 interarrival: Sampler::new(interarrival),
                 rng: streams.stream("workload/arrivals"),
             },
-            Arrivals::Closed { clients, think } => Population::Closed {
+            Arrivals::Closed {
+                clients,
+                think,
+                start,
+            } => Population::Closed {
                 clients: *clients,
+                start: *start,
                 think: Sampler::new(think),
                 rng: streams.stream("workload/think"),
             },

@@ -10,9 +10,12 @@
 //! created so that two topologies fed the same seed see the same requests (common random
 //! numbers). It returns to the node what to send; it never touches the node's parts.
 //!
-//! Simplifies: clients are infinitely fast; closed clients start staggered by one think time.
+//! Simplifies: clients are infinitely fast.
+
+use rand::RngExt;
 
 use crate::engine::{SimDuration, SimTime, StreamRng};
+use crate::scenario::ClientStart;
 use crate::stats::Recorder;
 
 use super::ids::{SessionId, Slab};
@@ -35,6 +38,8 @@ pub enum Population {
     Closed {
         /// How many.
         clients: u32,
+        /// When they send their first request.
+        start: ClientStart,
         /// Think time.
         think: Sampler,
         /// Its stream.
@@ -47,6 +52,13 @@ pub enum Population {
         /// The think-time stream.
         rng: StreamRng,
     },
+}
+
+/// A stationary forward-recurrence time: a uniform fraction of a draw from `biased`, the
+/// length-biased form of the think time (see `Sampler::length_biased`).
+fn forward_recurrence(biased: &Sampler, rng: &mut StreamRng) -> SimDuration {
+    let whole = biased.sample(rng).as_nanos() as f64;
+    SimDuration::from_nanos((whole * rng.random::<f64>()).floor() as u64)
 }
 
 /// Per-class random draws, made when a request is created.
@@ -96,14 +108,17 @@ pub struct Clients {
     pub draws: Vec<ClassDraws>,
     /// Stop after this many requests.
     pub max_requests: Option<u64>,
+    /// The stream of closed clients' and terminals' first-request instants.
+    pub start_rng: StreamRng,
     accepting: bool,
     sessions: Slab<Session, SessionId>,
 }
 
 impl Clients {
     /// A population that sends nothing until `start`.
-    pub fn new(population: Population, mix_rng: StreamRng) -> Self {
+    pub fn new(population: Population, mix_rng: StreamRng, start_rng: StreamRng) -> Self {
         Clients {
+            start_rng,
             population,
             target: None,
             requests_per_connection: 1,
@@ -131,11 +146,19 @@ impl Clients {
             Population::Closed {
                 clients,
                 think,
+                start,
                 rng,
             } => {
-                // Terminals start staggered by one think time each, not all at instant zero.
+                // By default each client starts at its stationary forward-recurrence time, as
+                // if it had been thinking since long before t = 0: U x (a length-biased think
+                // time), from a stream of its own. `after-think` starts every client one think
+                // time after zero (in lockstep with a constant think time).
+                let biased = think.length_biased();
                 for client in 0..*clients {
-                    let first = think.sample(rng);
+                    let first = match start {
+                        ClientStart::Stationary => forward_recurrence(&biased, &mut self.start_rng),
+                        ClientStart::AfterThink => think.sample(rng),
+                    };
                     let id = self.sessions.insert(Session {
                         listener: self.target.expect("a closed workload has a listener") as u16,
                         instance: 0,
@@ -145,10 +168,11 @@ impl Clients {
                     ctx.sched.schedule_in(first, Event::ThinkDone(id));
                 }
             }
-            Population::Terminals { terms, rng } => {
-                // Terminals are attached to their TCP for the whole run (no connections).
+            Population::Terminals { terms, .. } => {
+                // Terminals are attached to their TCP for the whole run (no connections), and
+                // start at their stationary forward-recurrence time like closed clients.
                 for (term, (listener, tcp, think)) in terms.iter().enumerate() {
-                    let first = think.sample(rng);
+                    let first = forward_recurrence(&think.length_biased(), &mut self.start_rng);
                     let id = self.sessions.insert(Session {
                         listener: *listener,
                         instance: *tcp,
@@ -177,12 +201,15 @@ impl Clients {
     /// Open workload: schedules the next session's arrival.
     pub fn schedule_next_arrival(&mut self, ctx: &mut Ctx) {
         if let Population::Open { interarrival, rng } = &mut self.population {
-            // Sessions carry `requests_per_connection` requests each, so they arrive that much
-            // less often: the offered request rate stays 1 / mean(inter-arrival).
-            let mut gap = SimDuration::ZERO;
-            for _ in 0..self.requests_per_connection {
-                gap += interarrival.sample(rng);
-            }
+            // Sessions carry N = `requests_per_connection` requests each, so they arrive N
+            // times less often: one inter-arrival sample per session, scaled by N, keeps the
+            // offered request rate at 1 / mean(inter-arrival) and the law's shape (with
+            // `rate`, exponential gaps: Poisson sessions).
+            let gap = interarrival.sample(rng);
+            let gap = SimDuration(
+                gap.as_nanos()
+                    .saturating_mul(u64::from(self.requests_per_connection)),
+            );
             ctx.sched.schedule_in(gap, Event::SessionArrives);
         }
     }
@@ -326,6 +353,7 @@ mod tests {
                 rng: streams.stream("a"),
             },
             streams.stream("m"),
+            streams.stream("st"),
         );
         c.target = Some(0);
         c.requests_per_connection = per_connection;
