@@ -7,14 +7,15 @@
 //!   subsystems that own their behaviour, each taking a narrow context: `processor` (`Cpus`),
 //!   `message_system`, `lan`, `tcpip`, `listener`, `pathway/` (PATHMONs, server classes, links,
 //!   link managers, ACS placement, Pathsend), `clients`, `request`; `ids` (typed and
-//!   generational ids, imported by all of them), `path` (a request's steps from one subsystem
-//!   to the next), `build` (scenario -> node), `observe` (node -> results), `pathway_xm`
-//!   (Pathway/XM's terminal assignment). Run by [`model::simulate`]; reads
+//!   generational ids, imported by all of them), `itinerary` (a request's path as a list of
+//!   legs, built per listener instance), `path` (the interpreter of those legs), `build`
+//!   (scenario -> node), `observe` (node -> results, where requests are), `explain` (paths
+//!   and operational bounds without a run), `pathway_xm` (Pathway/XM's terminal assignment). Run by [`model::simulate`]; reads
 //!   [`scenario::Scenario`], feeds [`stats`].
 //! - [`scenario`]: TOML scenario files -> raw serde structs -> validated, typed [`scenario::Scenario`].
 //! - [`stats`]: accumulators the models feed, and [`stats::RunResults`], the plain output of a run.
 //! - [`report`]: pure functions from results to bytes (JSON, CSV, plots, terminal tables).
-//! - [`cli`]: the `nssim` command line (`run`, `compare`, `check`).
+//! - [`cli`]: the `nssim` command line (`run`, `compare`, `check`, `explain`).
 
 pub mod cli;
 pub mod engine;

@@ -37,6 +37,10 @@ pub enum Command {
     /// Validate a scenario file without running it; reports every problem found.
     #[command(after_help = "Example:\n  nssim check scenarios/parallel-listener.toml")]
     Check(CheckArgs),
+    /// Print each route's path leg by leg, the CPU per request and the operational bounds
+    /// (demand per processor and PIF, bottleneck, throughput ceiling) without running.
+    #[command(after_help = "Example:\n  nssim explain scenarios/fig-3-3-distributor.toml")]
+    Explain(CheckArgs),
 }
 
 /// Options shared by `run` and `compare`.

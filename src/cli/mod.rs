@@ -4,6 +4,7 @@
 //! A violated simulator invariant panics (a bug, reported loudly, never a silent result).
 
 mod args;
+mod explain;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -55,6 +56,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Run(a) => cmd_run(&a),
         Command::Compare(a) => cmd_compare(&a),
         Command::Check(a) => cmd_check(&a),
+        Command::Explain(a) => explain::cmd_explain(&a),
     }
 }
 

@@ -333,6 +333,7 @@ mod tests {
                 connections: 0,
                 requests: 0,
                 syn_drops: 0,
+                path: Default::default(),
             })
             .collect();
         Listeners {

@@ -136,7 +136,6 @@ impl<T, K: SlabKey> Slab<T, K> {
         self.live == 0
     }
     /// Every live value with its id, in slot order.
-    #[allow(dead_code)]
     pub fn iter(&self) -> impl Iterator<Item = (K, &T)> {
         self.items
             .iter()

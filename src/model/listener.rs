@@ -21,6 +21,7 @@ use crate::engine::SimDuration;
 use crate::scenario::ListenerModel;
 
 use super::ids::{ProcessId, ProcessorId};
+use super::itinerary::Itinerary;
 use super::tcpip::Endpoint;
 
 /// One listener instance (one process in one processor).
@@ -42,6 +43,8 @@ pub struct ListenerInstance {
     pub requests: u64,
     /// SYNs dropped at its full backlog.
     pub syn_drops: u64,
+    /// The path its requests take.
+    pub path: Itinerary,
 }
 
 /// A listener: its instances share one port.
@@ -151,6 +154,7 @@ mod tests {
             connections: 0,
             requests: 0,
             syn_drops: 0,
+            path: Default::default(),
         }
     }
 

@@ -9,12 +9,10 @@
 //! choice or fabric failure. No modern per-message figure is published: the defaults are
 //! placeholders to calibrate (historically cross-processor was about 1.5x same-processor).
 
-use crate::engine::{Scheduler, SimDuration};
+use crate::engine::SimDuration;
 use crate::scenario::MessageSystem;
 
-use super::Event;
-use super::ids::{ProcessorId, RequestId};
-use super::request::Request;
+use super::ids::ProcessorId;
 
 impl MessageSystem {
     /// Delivery latency of a message from a process in `a` to one in `b`.
@@ -24,23 +22,6 @@ impl MessageSystem {
         } else {
             self.latency_cross_processor
         }
-    }
-}
-
-impl MessageSystem {
-    /// Sends request `r`'s message from a process in processor `from` to one in `to`: counts
-    /// the hop and schedules the request's next step at delivery. The sender's and receiver's
-    /// CPU costs are in their bursts.
-    pub fn hop(
-        &self,
-        r: RequestId,
-        req: &mut Request,
-        from: ProcessorId,
-        to: ProcessorId,
-        sched: &mut Scheduler<Event>,
-    ) {
-        req.hops += 1;
-        sched.schedule_in(self.latency(from, to), Event::Step(r));
     }
 }
 

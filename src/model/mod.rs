@@ -12,20 +12,26 @@
 //! | [`listener::Listeners`] | `listener.rs` | distributors, parallel listeners, listen backlogs |
 //! | [`pathway::Pathway`] | `pathway/` | PATHMONs, classes, servers, links, link managers, ACS |
 //! | [`clients::Clients`] | `clients.rs` | client sessions, arrivals, think times, draws |
-//! | [`request::Requests`] | `request.rs` | requests in flight (the path is drawn there) |
+//! | [`request::Requests`] | `request.rs` | requests in flight and where each one is |
+//!
+//! A request's path is data: `itinerary.rs` builds each listener instance's legs once
+//! (LAN, CPU bursts, hops, Pathsend, server work, I/O, wire) and `path.rs` interprets them,
+//! skipping the legs that cost nothing. `explain.rs` prints the same legs and their bounds.
 //!
 //! A subsystem changes only itself; it reaches the world through a narrow [`Ctx`] (the
 //! scheduler and the recorder) and returns what the node must do next (`Work` after a burst,
 //! the requests a Pathsend error failed, the session to continue). This file holds the event
-//! enum and the one dispatch `match`; `path.rs` moves a request along its path, `build.rs`
-//! wires a scenario into a node and `observe.rs` turns the node into [`RunResults`].
+//! enum and the one dispatch `match`; `build.rs` wires a scenario into a node and
+//! `observe.rs` turns the node into [`RunResults`].
 //! Components live in `Vec`s and slabs and refer to each other by typed id (`ids.rs`): no
 //! shared ownership, no trait objects, no allocation per event once the run has reached its
 //! largest population (a PATHMON creating a server process is the one exception).
 
 mod build;
 mod clients;
+mod explain;
 mod ids;
+mod itinerary;
 mod lan;
 mod listener;
 mod message_system;
@@ -38,20 +44,24 @@ mod request;
 mod tcpip;
 mod workload;
 
+use std::collections::VecDeque;
 use std::time::Instant;
 
 use crate::engine::{self, Model, Scheduler, SimDuration, SimTime};
 use crate::stats::{Recorder, RunResults};
 
 use clients::Clients;
-use ids::{LinkId, ProcessId, RequestId, SessionId};
+pub use ids::{LinkId, RequestId, SessionId};
 use lan::Lan;
 use listener::Listeners;
 use pathway::Pathway;
 use processor::{Cpus, Work};
 use request::Requests;
 
+pub use explain::{Explanation, LegLine, ResourceDemand, RoutePath, explain};
+pub use ids::{ProcessId, ProcessorId};
 pub use processor::ProcessKind;
+pub use request::Location;
 
 /// Runs a validated scenario to the end and returns its results.
 ///
@@ -77,7 +87,7 @@ pub enum Event {
     SessionArrives,
     /// Closed workload: a client's think time is over.
     ThinkDone(SessionId),
-    /// A request's next step is due (its `Stage` says which).
+    /// The request's current leg has ended (a wire, frame, hop or I/O time has passed).
     Step(RequestId),
     /// A process's running burst has used its CPU demand.
     BurstDone(ProcessId),
@@ -91,27 +101,16 @@ pub enum Event {
     ServerCreated(LinkId),
     /// A granted link is open at its link manager.
     LinkReady(LinkId),
-    /// CREATEDELAY passed at a link manager (ignored if `generation` is stale).
+    /// CREATEDELAY passed at a link manager with requests still waiting (cancelled when
+    /// the wait ends early).
     CreateDelay {
         /// Link manager.
         lm: u32,
-        /// Generation of the wait.
-        generation: u32,
     },
-    /// DELETEDELAY passed for an idle link to a dynamic server (ignored if used since).
-    DeleteDelay {
-        /// The link.
-        link: LinkId,
-        /// Its generation when it went idle.
-        generation: u32,
-    },
-    /// A server class TIMEOUT for a send.
-    Timeout {
-        /// The request.
-        r: RequestId,
-        /// Its serial, in case the slot was reused.
-        serial: u32,
-    },
+    /// DELETEDELAY passed for an idle link to a dynamic server (cancelled when it is used).
+    DeleteDelay(LinkId),
+    /// A server class TIMEOUT for a send (cancelled when the server replies).
+    Timeout(RequestId),
     /// Record servers and links over time.
     Sample,
 }
@@ -157,10 +156,10 @@ pub struct Node {
     rec: Recorder,
     /// Pathway/XM's plan and names, if the scenario uses it.
     xm: Option<observe::XmInfo>,
-    /// Requests a Pathsend error (905) has just failed; drained by the node at once.
-    failed: Vec<RequestId>,
-    /// Serial of the next request (tells a TIMEOUT whether its request slot was reused).
-    next_serial: u32,
+    /// Requests a Pathsend error (905) has just failed; finished by the node at once.
+    failed: VecDeque<RequestId>,
+    /// Requests whose leg a subsystem ended without an event; moved on by the node at once.
+    ready: VecDeque<RequestId>,
 }
 
 impl Model for Node {
@@ -198,27 +197,25 @@ impl Model for Node {
                 let mut pw = self.pathway_at(s);
                 pw.pathway.link_ready(link, &mut pw.x);
             }
-            Event::CreateDelay { lm, generation } => {
+            Event::CreateDelay { lm } => {
                 let mut pw = self.pathway_at(s);
-                pw.pathway
-                    .createdelay_expired(lm as usize, generation, &mut pw.x);
-                self.drain_failed(s);
+                pw.pathway.createdelay_expired(lm as usize, &mut pw.x);
             }
-            Event::DeleteDelay { link, generation } => {
+            Event::DeleteDelay(link) => {
                 let mut pw = self.pathway_at(s);
-                pw.pathway.deletedelay_expired(link, generation, &mut pw.x);
-                self.drain_failed(s);
+                pw.pathway.deletedelay_expired(link, &mut pw.x);
             }
-            Event::Timeout { r, serial } => {
-                let session =
-                    self.pathway
-                        .timeout_expired(r, serial, &mut self.requests, &mut self.rec);
+            Event::Timeout(r) => {
+                let session = self
+                    .pathway
+                    .timeout_expired(r, &mut self.requests, &mut self.rec);
                 if let Some(session) = session {
                     self.session_after_request(session, true, s);
                 }
             }
             Event::Sample => self.sample(s),
         }
+        self.settle(s);
     }
 
     /// Arrivals have stopped and every request has left: nothing more can happen.

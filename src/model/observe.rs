@@ -27,8 +27,19 @@ pub struct XmInfo {
 }
 
 impl Node {
+    /// CPU time of every burst finished so far on requests' paths (every process but the
+    /// PATHMONs, whose grants serve links, not requests), whole run [ns].
+    pub fn request_cpu_total_ns(&self) -> u64 {
+        self.cpus
+            .processes()
+            .iter()
+            .filter(|p| p.kind != ProcessKind::Pathmon)
+            .map(|p| p.cpu_total_ns)
+            .sum()
+    }
+
     /// Checks the end-of-run invariants and collects the results.
-    pub(super) fn results(&self, now: SimTime, events: u64, wall_s: f64) -> RunResults {
+    pub fn results(&self, now: SimTime, events: u64, wall_s: f64) -> RunResults {
         let mut counts = self.rec.counts.clone();
         counts.in_flight = self.requests.in_flight() as u64;
         assert_eq!(

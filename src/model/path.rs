@@ -1,16 +1,31 @@
-//! A request's path through the node: the node-level steps that hand a request from one
-//! subsystem to the next (client, LAN, TCP/IP, listener, Pathway, server and back), following
-//! the diagram in `request.rs`. Each step asks one subsystem to act and schedules the next.
+//! The interpreter of a request's itinerary, and the client side around it.
+//!
+//! `run` performs the request's current leg (`itinerary.rs`) and, while a leg ends at once
+//! (it costs nothing for this request), the next one; a leg that takes time schedules its end
+//! or hands the request to a subsystem (a burst to `Cpus`, a send to `Pathway`) and stops.
+//! When it ends (`Step`, `BurstDone`, or a zero-time hand-back in `ready`), `advance` closes
+//! that leg and runs again. Each leg says where it leaves the request (`Location`).
 
 use crate::engine::{Scheduler, SimDuration};
 use crate::scenario::StackKind;
 
 use super::clients::Outgoing;
-use super::ids::{ProcessId, RequestId, SessionId};
+use super::ids::{ProcessId, ProcessorId, RequestId, SessionId};
+use super::itinerary::{Leg, Who};
 use super::pathway::{Pathway, PwCtx};
 use super::processor::Work;
-use super::request::{Conn, Request, Send, Stage};
+use super::request::{Conn, Location, Request, Send};
 use super::{Ctx, Event, Node};
+
+/// What a leg did.
+enum Flow {
+    /// It has ended already: go on with the next.
+    Next,
+    /// It ends later (an event, a burst, a queue).
+    Wait,
+    /// The request has left the node.
+    Gone,
+}
 
 /// Pathway with its context, borrowed from the node for one call.
 pub(super) struct PathwayAt<'a> {
@@ -20,7 +35,7 @@ pub(super) struct PathwayAt<'a> {
 
 impl Node {
     /// Schedules the end of the arrival window, the first sample and the first arrivals.
-    pub(super) fn start(&mut self, s: &mut Scheduler<Event>) {
+    pub fn start(&mut self, s: &mut Scheduler<Event>) {
         s.schedule_at(self.run.end, Event::StopArrivals);
         s.schedule_in(SimDuration::ZERO, Event::Sample);
         let mut ctx = Ctx {
@@ -51,21 +66,28 @@ impl Node {
                 ipc: &self.ipc,
                 requests: &mut self.requests,
                 failed: &mut self.failed,
+                ready: &mut self.ready,
             },
         }
     }
 
     /// Finishes the requests a Pathsend error has just failed, in the order they failed.
-    pub(super) fn drain_failed(&mut self, s: &mut Scheduler<Event>) {
-        // Index, not drain: finishing a request may fail none here, but keep the buffer's
-        // capacity for the next time.
-        let mut i = 0;
-        while i < self.failed.len() {
-            let r = self.failed[i];
+    fn finish_failed(&mut self, s: &mut Scheduler<Event>) {
+        while let Some(r) = self.failed.pop_front() {
             self.request_finished(r, true, s);
-            i += 1;
         }
-        self.failed.clear();
+    }
+
+    /// After every event: finishes failed requests, then moves on the requests whose leg a
+    /// subsystem ended without an event, until none is left.
+    pub(super) fn settle(&mut self, s: &mut Scheduler<Event>) {
+        loop {
+            self.finish_failed(s);
+            match self.ready.pop_front() {
+                Some(r) => self.advance(r, s),
+                None => return,
+            }
+        }
     }
 
     // ----- clients -------------------------------------------------------------------------
@@ -100,18 +122,18 @@ impl Node {
         let l = &self.listeners.list[listener as usize];
         let inst = &l.instances[instance as usize];
         let route = self.pathway.route(inst.send_to, class, l.local);
-        let serial = self.next_serial;
-        self.next_serial = self.next_serial.wrapping_add(1);
+        debug_assert_eq!(
+            terminal,
+            inst.endpoint.pif.is_none(),
+            "terminals have no PIF"
+        );
         let r = self.requests.insert(Request {
             session: id,
             listener,
             instance,
             class,
-            stage: if terminal {
-                Stage::ListenerIn
-            } else {
-                Stage::AtAdapterIn
-            },
+            leg: 0,
+            at: Location::Wire,
             created: now,
             demand,
             conn: Conn {
@@ -128,17 +150,12 @@ impl Node {
                 served_by: None,
                 queued_at: now,
                 queue_wait: SimDuration::ZERO,
+                timeout: None,
             },
-            serial,
             abandoned: false,
         });
         self.clients.offered(now, &mut self.rec);
-        let delay = if terminal {
-            self.lan.client_latency
-        } else {
-            self.lan.wire_in_delay(opens)
-        };
-        s.schedule_in(delay, Event::Step(r));
+        self.run(r, s);
     }
 
     /// A request left the system (completed or failed): its session continues or ends.
@@ -168,192 +185,163 @@ impl Node {
         }
     }
 
+    /// The client retransmits a dropped SYN: the request starts its path again.
     pub(super) fn syn_retry(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
         let req = self.requests.get_mut(r);
         if self.stack.stack == StackKind::Parallel {
             // The retransmitted SYN is a new incoming connection to the round-robin filter.
             req.instance = self.clients.reconnect(req.session, &mut self.listeners);
         }
-        req.stage = Stage::AtAdapterIn;
-        s.schedule_in(self.lan.wire_in_delay(true), Event::Step(r));
+        req.leg = 0;
+        self.run(r, s);
     }
 
-    // ----- processors and messages ---------------------------------------------------------
+    // ----- the interpreter -----------------------------------------------------------------
 
-    /// Queues a CPU burst of `demand` for process `p`; the request advances when it ends.
-    fn submit(
-        &mut self,
-        p: ProcessId,
-        demand: SimDuration,
-        r: RequestId,
-        s: &mut Scheduler<Event>,
-    ) {
-        let mut ctx = Ctx {
-            sched: s,
-            rec: &mut self.rec,
-        };
-        self.cpus.submit(p, demand, Work::Request(r), &mut ctx);
+    /// The process `who` names for request `req`.
+    fn process(&self, req: &Request, who: Who) -> ProcessId {
+        match who {
+            Who::Process(p) => p,
+            Who::Server => {
+                let server = req.send.server.expect("held by a server") as usize;
+                self.pathway.servers[server].process
+            }
+        }
     }
 
-    /// Sends a message for request `r` from process `from` to `to`.
-    fn hop(&mut self, r: RequestId, from: ProcessId, to: ProcessId, s: &mut Scheduler<Event>) {
-        let (a, b) = (self.cpus.processor_of(from), self.cpus.processor_of(to));
-        self.ipc.hop(r, self.requests.get_mut(r), a, b, s);
+    /// The leg request `req` is on.
+    fn leg_of(&self, req: &Request) -> Leg {
+        self.listeners.list[req.listener as usize].instances[req.instance as usize]
+            .path
+            .leg(req.leg)
     }
 
-    // ----- the request path ----------------------------------------------------------------
-
-    /// Performs the request's next step (see the diagram in `request.rs`).
+    /// The request's current leg has ended: close it and run the next ones.
     pub(super) fn advance(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
+        self.end_leg(r, s);
+        self.run(r, s);
+    }
+
+    /// Closes the current leg (a frame that has gone is accounted now, so that a window cut
+    /// short by `max_requests` is measured exactly) and steps to the next.
+    fn end_leg(&mut self, r: RequestId, s: &Scheduler<Event>) {
+        let req = self.requests.get(r);
+        match self.leg_of(req) {
+            Leg::LanIn { pif } => self.lan.frame_in_sent(pif.into(), s.now(), &self.rec),
+            Leg::LanOut { pif } => self.lan.frame_out_arrived(pif.into(), s.now(), &self.rec),
+            _ => {}
+        }
+        self.requests.get_mut(r).leg += 1;
+    }
+
+    /// Performs legs from the current one until one takes time or the request leaves.
+    fn run(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
+        loop {
+            match self.begin(r, s) {
+                Flow::Next => self.end_leg(r, s),
+                Flow::Wait | Flow::Gone => return,
+            }
+        }
+    }
+
+    /// Begins the request's current leg.
+    fn begin(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> Flow {
         let now = s.now();
         let req = *self.requests.get(r);
-        // From the request, not its session: a request abandoned after a Pathsend error still
-        // travels through its server after the client (and an open session) has gone.
-        let (lix, inst_ix) = (req.listener as usize, req.instance as usize);
-        let listener = &self.listeners.list[lix];
-        let inst = &listener.instances[inst_ix];
-        let (lproc, tproc) = (inst.process, inst.endpoint.tcpip);
-        // Terminals (Pathway/XM) reach their TCP directly, not through a LAN adapter.
-        let pif = inst.endpoint.pif.unwrap_or(usize::MAX);
-        let has_pif = inst.endpoint.pif.is_some();
-        let relays = listener.relays;
-        let (accept, handle) = (listener.accept_cpu, listener.handle_cpu);
-        let ipc = self.ipc.cpu_per_message;
-        let opens = req.conn.opens;
-        let set = |n: &mut Self, st: Stage| n.requests.get_mut(r).stage = st;
-
-        match req.stage {
-            Stage::AtAdapterIn => {
-                let done = self.lan.frame_in(pif, now);
-                set(self, Stage::StackIn);
-                s.schedule_at(done, Event::Step(r));
+        let (opens, closes) = (req.conn.opens, req.conn.closes);
+        let leg = self.leg_of(&req);
+        // Schedules the leg's end after `d`, or goes straight on when it takes no time.
+        let after = |n: &mut Self, s: &mut Scheduler<Event>, d: SimDuration, at: Location| {
+            if d.is_zero() {
+                Flow::Next
+            } else {
+                n.requests.get_mut(r).at = at;
+                s.schedule_in(d, Event::Step(r));
+                Flow::Wait
             }
-            Stage::StackIn => {
-                self.lan.frame_in_sent(pif, now, &self.rec);
-                if opens && !self.admit_syn(r, s) {
-                    return;
+        };
+        match leg {
+            Leg::WireIn => {
+                let d = self.lan.wire_in_delay(opens);
+                after(self, s, d, Location::Wire)
+            }
+            Leg::LanIn { pif } => {
+                let done = self.lan.frame_in(pif.into(), now);
+                after(self, s, done - now, Location::Lan { pif })
+            }
+            Leg::Admit => {
+                if !opens {
+                    return Flow::Next;
                 }
-                // The listener's own inbound work: receive (conventional: the message from the
-                // TCP/IP process), accept a new connection, handle; then either the Pathsend
-                // send (distributor, or a parallel listener using a local server class) or the
-                // request's whole service demand (parallel listener working in-process).
-                let own = if opens { accept } else { SimDuration::ZERO }
-                    + handle
-                    + if relays { ipc } else { req.demand.service };
-                match tproc {
-                    Some(t) => {
-                        set(self, Stage::StackInDone);
-                        self.submit(t, self.stack.inbound(opens) + ipc, r, s);
-                    }
-                    None => {
-                        set(self, Stage::ListenerInDone);
-                        self.submit(lproc, self.stack.inbound(opens) + own, r, s);
-                    }
+                self.admit_syn(r, s)
+            }
+            Leg::Cpu { who, cost } => {
+                let d = cost.of(opens, closes, req.demand.service);
+                if d.is_zero() {
+                    return Flow::Next;
                 }
-            }
-            Stage::StackInDone => {
-                set(self, Stage::ListenerIn);
-                self.hop(r, tproc.expect("conventional stack"), lproc, s);
-            }
-            Stage::ListenerIn => {
-                let own = if opens { accept } else { SimDuration::ZERO }
-                    + handle
-                    + if relays { ipc } else { req.demand.service };
-                // A message from the TCP/IP process costs a receive; a terminal's input does not.
-                let receive = if tproc.is_some() {
-                    ipc
-                } else {
-                    SimDuration::ZERO
+                let process = self.process(&req, who);
+                self.requests.get_mut(r).at = Location::Cpu { process };
+                let mut ctx = Ctx {
+                    sched: s,
+                    rec: &mut self.rec,
                 };
-                set(self, Stage::ListenerInDone);
-                self.submit(lproc, receive + own, r, s);
+                self.cpus.submit(process, d, Work::Request(r), &mut ctx);
+                Flow::Wait
             }
-            Stage::ListenerInDone => {
-                self.listeners.handled(lix, inst_ix, opens);
+            Leg::Hop { from, to } => {
+                let a = self.cpus.processor_of(self.process(&req, from));
+                let b = self.cpus.processor_of(self.process(&req, to));
+                self.requests.get_mut(r).hops += 1;
+                let d = self.ipc.latency(a, b);
+                after(self, s, d, Location::Transit { to: b })
+            }
+            Leg::Handled => {
+                self.listeners
+                    .handled(req.listener.into(), req.instance as usize, opens);
                 if opens {
                     self.rec.connection_opened(now);
                 }
-                if relays {
-                    let mut pw = self.pathway_at(s);
-                    pw.pathway.send(r, &mut pw.x);
-                    self.drain_failed(s);
-                } else {
-                    set(self, Stage::ListenerIoDone);
-                    s.schedule_in(req.demand.io, Event::Step(r));
-                }
+                Flow::Next
             }
-            Stage::ServerIn => {
+            Leg::Pathsend => {
+                let mut pw = self.pathway_at(s);
+                pw.pathway.send(r, &mut pw.x);
+                Flow::Wait
+            }
+            Leg::ServerWork => {
                 let mut pw = self.pathway_at(s);
                 pw.pathway.server_receive(r, &mut pw.x);
+                Flow::Wait
             }
-            Stage::ServiceDone => {
-                set(self, Stage::ServerIoDone);
-                s.schedule_in(req.demand.io, Event::Step(r));
+            Leg::Io { who } => {
+                let process = self.process(&req, who);
+                after(self, s, req.demand.io, Location::Io { process })
             }
-            Stage::ServerIoDone => {
-                set(self, Stage::ServerReplyDone);
-                let server = req.send.server.expect("held by a server") as usize;
-                self.submit(self.pathway.servers[server].process, ipc, r, s);
-            }
-            Stage::ServerReplyDone => {
+            Leg::Release => {
                 let mut pw = self.pathway_at(s);
                 let (server, abandoned) = pw.pathway.reply_sent(r, &mut pw.x);
-                self.drain_failed(s);
+                // A request the returned link's link manager can no longer serve fails before
+                // the server takes its next request.
+                self.finish_failed(s);
                 let mut pw = self.pathway_at(s);
                 pw.pathway.start_service(server, &mut pw.x);
                 if abandoned {
                     self.requests.remove(r);
                     self.requests.abandoned -= 1;
-                } else {
-                    set(self, Stage::ListenerOut);
-                    self.hop(r, self.pathway.servers[server].process, lproc, s);
+                    return Flow::Gone;
                 }
+                Flow::Next
             }
-            Stage::ListenerOut | Stage::ListenerIoDone => {
-                // Distributor: receive the reply from the server. Then handle it and pass it
-                // on: to the TCP/IP process (conventional) or through the library (parallel).
-                let receive = if req.stage == Stage::ListenerOut {
-                    ipc
-                } else {
-                    SimDuration::ZERO
-                };
-                let pass_on = match (tproc, has_pif) {
-                    (Some(_), _) => ipc,
-                    (None, true) => self.stack.outbound(req.conn.closes),
-                    (None, false) => SimDuration::ZERO,
-                };
-                set(self, Stage::ListenerOutDone);
-                self.submit(lproc, receive + handle + pass_on, r, s);
+            Leg::LanOut { pif } => {
+                let at_client = self.lan.frame_out(pif.into(), now);
+                after(self, s, at_client - now, Location::Lan { pif })
             }
-            Stage::ListenerOutDone => match (tproc, has_pif) {
-                (Some(t), _) => {
-                    set(self, Stage::StackOut);
-                    self.hop(r, lproc, t, s);
-                }
-                (None, true) => {
-                    set(self, Stage::StackOutDone);
-                    self.advance(r, s);
-                }
-                (None, false) => {
-                    set(self, Stage::ToClient);
-                    s.schedule_in(self.lan.client_latency, Event::Step(r));
-                }
-            },
-            Stage::StackOut => {
-                set(self, Stage::StackOutDone);
-                let t = tproc.expect("conventional stack");
-                self.submit(t, ipc + self.stack.outbound(req.conn.closes), r, s);
+            Leg::WireOut => {
+                let d = self.lan.client_latency;
+                after(self, s, d, Location::Wire)
             }
-            Stage::StackOutDone => {
-                let at_client = self.lan.frame_out(pif, now);
-                set(self, Stage::ToClient);
-                s.schedule_at(at_client, Event::Step(r));
-            }
-            Stage::ToClient => {
-                if has_pif {
-                    self.lan.frame_out_arrived(pif, now, &self.rec);
-                }
-                set(self, Stage::Done);
+            Leg::Done => {
                 let class = match req.send.served_by {
                     Some(c) => c as usize,
                     None => self.pathway.first_instance[req.class as usize],
@@ -361,28 +349,71 @@ impl Node {
                 self.rec
                     .completed(now, req.created, req.hops, class, req.send.queue_wait);
                 self.request_finished(r, false, s);
+                Flow::Gone
             }
-            Stage::Done => unreachable!("a completed request was stepped again"),
         }
     }
 
     /// A SYN reaches the listening socket: queue it for accept, or drop it if the backlog is
     /// full (the client retransmits later, or gives up and the request fails).
-    fn admit_syn(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> bool {
+    fn admit_syn(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> Flow {
         let req = self.requests.get_mut(r);
         let (l, i) = (req.listener as usize, req.instance as usize);
         if self.listeners.admit_syn(l, i, self.stack.backlog) {
-            return true;
+            return Flow::Next;
         }
         self.rec.syn_dropped();
         if req.conn.syn_attempts >= self.stack.syn_retries {
             self.rec.failed();
             self.request_finished(r, true, s);
+            Flow::Gone
         } else {
             req.conn.syn_attempts += 1;
             let timeout = self.stack.syn_timeout(req.conn.syn_attempts);
-            s.schedule_in(timeout, Event::SynRetry(r));
+            let retry = s.schedule_in(timeout, Event::SynRetry(r));
+            req.at = Location::Backlog { retry };
+            Flow::Wait
         }
-        false
+    }
+
+    // ----- where requests are ----------------------------------------------------------------
+
+    /// The processor that holds a request at `at`: where its burst, message, link manager,
+    /// server or I/O is; on the wire, at an adapter or in a backlog, the processor of the
+    /// socket it is bound to (the TCP/IP process's, else the listener instance's).
+    fn holder(&self, req: &Request) -> ProcessorId {
+        match req.at {
+            Location::Cpu { process } | Location::Io { process } => self.cpus.processor_of(process),
+            Location::Transit { to } => to,
+            Location::LinkWait { lm } => ProcessorId(self.pathway.lms[lm as usize].cpu),
+            Location::Server { server } => ProcessorId(self.pathway.servers[server as usize].cpu),
+            Location::Wire | Location::Lan { .. } | Location::Backlog { .. } => {
+                let inst =
+                    &self.listeners.list[req.listener as usize].instances[req.instance as usize];
+                match inst.endpoint.tcpip {
+                    Some(t) => self.cpus.processor_of(t),
+                    None => inst.processor,
+                }
+            }
+        }
+    }
+
+    /// For every processor, the requests in flight it holds and where: the query a fault
+    /// model needs when a processor fails. Every request in flight appears exactly once;
+    /// requests already failed with 904 whose server still works on them are not in flight
+    /// and not listed.
+    pub fn holdings(&self) -> Vec<Vec<(RequestId, Location)>> {
+        let mut out = vec![Vec::new(); self.cpus.processors().len()];
+        for (id, req) in self.requests.iter() {
+            if !req.abandoned {
+                out[self.holder(req).0 as usize].push((id, req.at));
+            }
+        }
+        out
+    }
+
+    /// Requests in flight (sent, not yet completed or failed).
+    pub fn in_flight(&self) -> usize {
+        self.requests.in_flight()
     }
 }

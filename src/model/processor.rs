@@ -102,6 +102,8 @@ pub struct Process {
     pub bursts_started: u64,
     /// Summed run-queue wait of those bursts [ns].
     pub ready_wait_ns: u64,
+    /// CPU time of every burst it finished, whole run [ns] (for conservation checks).
+    pub cpu_total_ns: u64,
 }
 
 /// A processor: cores and a run queue of ready processes.
@@ -198,6 +200,7 @@ impl Cpus {
             busy_ns: 0,
             bursts_started: 0,
             ready_wait_ns: 0,
+            cpu_total_ns: 0,
         });
         ProcessId(u32::try_from(self.processes.len() - 1).expect("fewer than 2^32 processes"))
     }
@@ -257,6 +260,7 @@ impl Cpus {
         let b = proc_.bursts.pop_front().expect("a finished burst");
         proc_.running = false;
         proc_.busy_ns += ctx.rec.window_overlap(ctx.now() - b.demand, b.demand);
+        proc_.cpu_total_ns += b.demand.as_nanos();
         let cpu = proc_.processor.0 as usize;
         self.processors[cpu].release_core();
         if !proc_.bursts.is_empty() {

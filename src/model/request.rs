@@ -1,14 +1,15 @@
-//! A client request and its journey through the node.
+//! A client request, where it is, and the requests in flight.
 //!
-//! Every request follows one path, chosen by the TCP/IP stack and the listener model. `Stage`
-//! names the next step; `Node::advance` (in `path.rs`) performs it. IPC hops are counted on
-//! the request as they are crossed.
+//! Every request follows the itinerary of its listener instance (`itinerary.rs`), leg by
+//! leg; `leg` is the one it is on and [`Location`] says where that leaves it, so a fault
+//! model can ask every request which processor holds it. IPC hops are counted on the request
+//! as they are crossed.
 //!
 //! ```text
 //!  client ──LAN──▶ PIF ──▶ [conventional: TCP/IP process ──hop──▶] listener ─┐
 //!                                                                              │
 //!     distributor: ──Pathsend hop──▶ server process (service, I/O) ──hop──▶ listener
-//!                  (over a link of its processor's link manager; see pathway.rs)
+//!                  (over a link of its processor's link manager; see pathway/)
 //!     parallel listener: service in the listener's own process (no hop)         │
 //!                                                                              ▼
 //!  client ◀──LAN── PIF ◀── [conventional: TCP/IP process ◀──hop──] listener ◀─┘
@@ -22,46 +23,50 @@
 //! trip for the handshake, the stack's connect CPU, the listen backlog check, and the
 //! listener's accept CPU. The last request of a connection carries the close CPU.
 
-use crate::engine::{SimDuration, SimTime};
+use crate::engine::{ActionKey, SimDuration, SimTime};
 
-use super::ids::{LinkId, ProcessId, RequestId, SessionId, Slab};
+use super::ids::{LinkId, ProcessId, ProcessorId, RequestId, SessionId, Slab};
 
-/// The next step of a request's journey.
+/// Where a request is while it waits for its current leg to end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stage {
-    /// On the wire from the client; at the adapter port next: serialise the frame inbound.
-    AtAdapterIn,
-    /// Delivered by the adapter to the stack's processor: inbound protocol work.
-    StackIn,
-    /// Conventional: the TCP/IP process finished inbound work; IPC hop to the listener.
-    StackInDone,
-    /// Delivered to the listener process: receive, accept, handle (and, for a parallel
-    /// listener, do the work).
-    ListenerIn,
-    /// The listener's inbound burst ended: Pathsend (distributor) or I/O / reply (parallel).
-    ListenerInDone,
-    /// Delivered to its server process: receive and service.
-    ServerIn,
-    /// The server's service burst ended: I/O, then reply.
-    ServiceDone,
-    /// The server's I/O ended: reply burst.
-    ServerIoDone,
-    /// The server's reply burst ended: server freed, IPC hop back to the listener.
-    ServerReplyDone,
-    /// A parallel listener's I/O ended: reply burst.
-    ListenerIoDone,
-    /// Delivered back to the listener (distributor) with the reply: relay it.
-    ListenerOut,
-    /// The listener's outbound burst ended: to the stack (conventional hop) or the adapter.
-    ListenerOutDone,
-    /// Conventional: delivered to the TCP/IP process for outbound protocol work.
-    StackOut,
-    /// Outbound protocol work done: serialise the reply at the adapter.
-    StackOutDone,
-    /// The reply is serialised; on the wire to the client.
-    ToClient,
-    /// The reply reached the client.
-    Done,
+pub enum Location {
+    /// On the client wire (either way), or just created.
+    Wire,
+    /// Being serialised at an adapter port (either way).
+    Lan {
+        /// The PIF.
+        pif: u16,
+    },
+    /// Its SYN was dropped at a full listen backlog; the client retransmits when this fires.
+    Backlog {
+        /// The retransmission timer.
+        retry: ActionKey,
+    },
+    /// A CPU burst for it is queued at, or running in, a process.
+    Cpu {
+        /// The process.
+        process: ProcessId,
+    },
+    /// A message for it is in the message system, to a process in `to`.
+    Transit {
+        /// The receiving processor.
+        to: ProcessorId,
+    },
+    /// Waiting at a link manager for a link.
+    LinkWait {
+        /// The link manager.
+        lm: u32,
+    },
+    /// In a server's $RECEIVE queue, or being served (its receive-and-service burst).
+    Server {
+        /// The server (index in `Pathway::servers`).
+        server: u32,
+    },
+    /// In I/O issued by a process.
+    Io {
+        /// The process.
+        process: ProcessId,
+    },
 }
 
 /// What a request's work needs, drawn when it is created (common random numbers).
@@ -93,7 +98,7 @@ pub struct Send {
     pub requester: ProcessId,
     /// The link carrying it, while it has one.
     pub link: Option<LinkId>,
-    /// The server (index in `Pathway::servers`) holding it, while it has one.
+    /// The server (index in `Pathway::servers`) that holds or held it.
     pub server: Option<u32>,
     /// The server class instance that served it (for per-class statistics).
     pub served_by: Option<u16>,
@@ -101,6 +106,8 @@ pub struct Send {
     pub queued_at: SimTime,
     /// Time it waited there.
     pub queue_wait: SimDuration,
+    /// Its TIMEOUT timer, while it is at its server.
+    pub timeout: Option<ActionKey>,
 }
 
 /// One request in flight.
@@ -114,8 +121,10 @@ pub struct Request {
     pub instance: u32,
     /// Index of its class name.
     pub class: u16,
-    /// Next step.
-    pub stage: Stage,
+    /// The leg of its itinerary it is on.
+    pub leg: u8,
+    /// Where that leaves it.
+    pub at: Location,
     /// When the client sent it (first attempt).
     pub created: SimTime,
     /// Its work.
@@ -126,8 +135,6 @@ pub struct Request {
     pub hops: u8,
     /// Its Pathsend.
     pub send: Send,
-    /// Unique per request, so a timer can tell whether its request slot was reused.
-    pub serial: u32,
     /// Failed with a Pathsend error while its server still works on it: the server's reply
     /// is discarded and the request leaves then.
     pub abandoned: bool,
@@ -159,10 +166,6 @@ impl Requests {
     pub fn get_mut(&mut self, r: RequestId) -> &mut Request {
         self.slab.get_mut(r)
     }
-    /// The request `r`, if it is still in the node.
-    pub fn try_get(&self, r: RequestId) -> Option<&Request> {
-        self.slab.try_get(r)
-    }
     /// True when no request is in the node.
     pub fn is_empty(&self) -> bool {
         self.slab.is_empty()
@@ -170,5 +173,9 @@ impl Requests {
     /// Requests in flight: in the node and not yet counted as failed.
     pub fn in_flight(&self) -> usize {
         self.slab.len() - self.abandoned
+    }
+    /// Every request in the node with its id, abandoned ones included.
+    pub fn iter(&self) -> impl Iterator<Item = (RequestId, &Request)> {
+        self.slab.iter()
     }
 }

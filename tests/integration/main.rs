@@ -7,6 +7,7 @@
 //! - `swarm`: hundreds of small random clusters must run to the end with requests conserved.
 //! - `determinism`: same seed, same bytes.
 //! - `golden`: the shipped scenarios' `summary.json` and `metrics.csv`, byte for byte.
+//! - `model_core`: issue 6: events per request, cancellable timers, where requests are.
 //! - `issue7`: regression tests of issue 7's defects (lockstep clients, session arrivals, ...).
 //! - `cli`: the `nssim` binary as a user runs it, errors included.
 
@@ -16,6 +17,7 @@ mod engine;
 mod golden;
 mod issue7;
 mod manual_claims;
+mod model_core;
 mod pathway;
 mod queueing;
 mod swarm;

@@ -10,7 +10,7 @@
 
 use std::collections::VecDeque;
 
-use crate::engine::{SimDuration, SimTime};
+use crate::engine::{ActionKey, SimDuration, SimTime};
 
 use super::super::ids::{LinkId, RequestId};
 use super::Pathway;
@@ -28,8 +28,8 @@ pub struct LinkRt {
     pub busy: bool,
     /// Returned to PATHMON when its server's reply comes (after a TIMEOUT).
     pub doomed: bool,
-    /// Bumped whenever the link is used, so a stale DELETEDELAY timer is ignored.
-    pub generation: u32,
+    /// Its DELETEDELAY timer while it is idle (dynamic servers only).
+    pub deletedelay: Option<ActionKey>,
     /// The server is being created for this link.
     pub creating: bool,
     /// When its current request took it.
@@ -69,10 +69,8 @@ pub struct LinkManager {
     pub queue: VecDeque<RequestId>,
     /// Links asked for and not yet open.
     pub pending: u32,
-    /// A CREATEDELAY wait is running.
-    pub createdelay_armed: bool,
-    /// Bumped to cancel a running CREATEDELAY wait.
-    pub createdelay_generation: u32,
+    /// The running CREATEDELAY wait, if any.
+    pub createdelay: Option<ActionKey>,
 }
 
 impl LinkManager {
@@ -85,8 +83,7 @@ impl LinkManager {
             held: Vec::new(),
             queue: VecDeque::new(),
             pending: 0,
-            createdelay_armed: false,
-            createdelay_generation: 0,
+            createdelay: None,
         }
     }
 }
@@ -123,7 +120,7 @@ mod tests {
             open: true,
             busy: false,
             doomed: false,
-            generation: 0,
+            deletedelay: None,
             creating: false,
             taken_at: SimTime::ZERO,
             response_ns,

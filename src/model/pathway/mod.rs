@@ -72,7 +72,10 @@ pub struct PwCtx<'a> {
     /// Requests in flight.
     pub requests: &'a mut Requests,
     /// Out: requests failed with error 905, to be finished by the node.
-    pub failed: &'a mut Vec<RequestId>,
+    pub failed: &'a mut VecDeque<RequestId>,
+    /// Out: requests whose current leg has just ended (a hop or a burst that took no time),
+    /// to be moved on by the node.
+    pub ready: &'a mut VecDeque<RequestId>,
 }
 
 /// One PATHMON at run time.

@@ -10,7 +10,7 @@ use crate::stats::Recorder;
 use super::super::Event;
 use super::super::ids::{LinkId, ProcessorId, RequestId, SessionId};
 use super::super::processor::{Cpus, ProcessKind, Work};
-use super::super::request::{Requests, Stage};
+use super::super::request::{Location, Requests};
 use super::{LinkRt, Pathway, PwCtx, ServerRt, Want};
 
 impl Pathway {
@@ -20,12 +20,12 @@ impl Pathway {
         let now = x.ctx.now();
         let req = x.requests.get_mut(r);
         let cpu = x.cpus.processor_of(req.send.requester).0;
-        req.stage = Stage::ServerIn;
         req.send.queued_at = now;
         let lm = self.lm(cpu, req.send.route as usize);
         if let Some(link) = self.take_idle(lm) {
             self.use_link(r, link, x);
         } else {
+            req.at = Location::LinkWait { lm: lm as u32 };
             self.lms[lm].queue.push_back(r);
             self.route_queue_changed(lm, 1, now, x.ctx.rec);
             self.acquire(lm, x);
@@ -56,19 +56,13 @@ impl Pathway {
         }
         match self.place(lm, Want::Dynamic) {
             Some((class, _)) => {
-                let m = &mut self.lms[lm];
-                if !m.createdelay_armed {
-                    m.createdelay_armed = true;
-                    m.createdelay_generation += 1;
+                if self.lms[lm].createdelay.is_none() {
                     let delay = self.classes[class].attrs.createdelay;
-                    let generation = m.createdelay_generation;
-                    x.ctx.sched.schedule_in(
-                        delay,
-                        Event::CreateDelay {
-                            lm: lm as u32,
-                            generation,
-                        },
-                    );
+                    let key = x
+                        .ctx
+                        .sched
+                        .schedule_in(delay, Event::CreateDelay { lm: lm as u32 });
+                    self.lms[lm].createdelay = Some(key);
                 }
             }
             None => self.fail_if_unservable(lm, x),
@@ -76,12 +70,10 @@ impl Pathway {
     }
 
     /// CREATEDELAY has passed with requests still waiting: ask for dynamic links.
-    pub fn createdelay_expired(&mut self, lm: usize, generation: u32, x: &mut PwCtx) {
-        let m = &mut self.lms[lm];
-        if !m.createdelay_armed || m.createdelay_generation != generation {
-            return;
-        }
-        m.createdelay_armed = false;
+    pub fn createdelay_expired(&mut self, lm: usize, x: &mut PwCtx) {
+        // The timer is cancelled whenever the wait ends early, so a firing one is current.
+        let fired = self.lms[lm].createdelay.take();
+        debug_assert!(fired.is_some(), "CREATEDELAY fired unarmed");
         loop {
             let m = &self.lms[lm];
             if m.queue.len() <= m.pending as usize {
@@ -108,7 +100,7 @@ impl Pathway {
             let route = self.lms[lm].route;
             self.routes[route].errors_905 += 1;
             x.ctx.rec.failed();
-            x.failed.push(r);
+            x.failed.push_back(r);
         }
     }
 
@@ -135,7 +127,7 @@ impl Pathway {
             open: false,
             busy: false,
             doomed: false,
-            generation: 0,
+            deletedelay: None,
             creating,
             taken_at: SimTime::ZERO,
             response_ns: 0.0,
@@ -265,22 +257,21 @@ impl Pathway {
         if let Some(r) = self.lms[lm].queue.pop_front() {
             self.route_queue_changed(lm, -1, x.ctx.now(), x.ctx.rec);
             let m = &mut self.lms[lm];
-            if m.queue.is_empty() && m.createdelay_armed {
-                m.createdelay_armed = false;
-                m.createdelay_generation += 1;
+            if m.queue.is_empty()
+                && let Some(key) = m.createdelay.take()
+            {
+                // Nobody waits any more: the CREATEDELAY wait is over.
+                x.ctx.sched.cancel(key);
             }
             self.use_link(r, link, x);
             return;
         }
         self.lms[lm].idle.push(link);
-        let l = self.links.get(link);
-        let server = &self.servers[l.server];
+        let server = &self.servers[self.links.get(link).server];
         if server.dynamic {
             let delay = self.classes[server.class].attrs.deletedelay;
-            let generation = l.generation;
-            x.ctx
-                .sched
-                .schedule_in(delay, Event::DeleteDelay { link, generation });
+            let key = x.ctx.sched.schedule_in(delay, Event::DeleteDelay(link));
+            self.links.get_mut(link).deletedelay = Some(key);
         }
     }
 
@@ -290,8 +281,10 @@ impl Pathway {
         let l = self.links.get_mut(link);
         debug_assert!(l.open && !l.busy, "using a link that is not free");
         l.busy = true;
-        l.generation += 1;
         l.taken_at = now;
+        if let Some(key) = l.deletedelay.take() {
+            x.ctx.sched.cancel(key);
+        }
         let server = l.server;
         let class = self.servers[server].class;
         let req = x.requests.get_mut(r);
@@ -299,23 +292,28 @@ impl Pathway {
         req.send.server = Some(server as u32);
         req.send.served_by = Some(u16::try_from(class).expect("fewer than 65536 classes"));
         req.send.queue_wait = now - req.send.queued_at;
-        let serial = req.serial;
         if let Some(t) = self.classes[class].attrs.timeout {
-            x.ctx.sched.schedule_in(t, Event::Timeout { r, serial });
+            req.send.timeout = Some(x.ctx.sched.schedule_in(t, Event::Timeout(r)));
         }
+        // One message to the server; a hop that takes no time is not scheduled.
         let from = x.cpus.processor_of(req.send.requester);
         let to = x.cpus.processor_of(self.servers[server].process);
-        x.ipc.hop(r, req, from, to, x.ctx.sched);
+        req.hops += 1;
+        req.at = Location::Transit { to };
+        let d = x.ipc.latency(from, to);
+        if d.is_zero() {
+            x.ready.push_back(r);
+        } else {
+            x.ctx.sched.schedule_in(d, Event::Step(r));
+        }
     }
 
     /// The request reached its server: it joins the server's $RECEIVE queue.
     pub fn server_receive(&mut self, r: RequestId, x: &mut PwCtx) {
-        let server = x
-            .requests
-            .get(r)
-            .send
-            .server
-            .expect("delivered to a server") as usize;
+        let req = x.requests.get_mut(r);
+        let server = req.send.server.expect("delivered to a server");
+        req.at = Location::Server { server };
+        let server = server as usize;
         self.servers[server].receive.push_back(r);
         if !self.servers[server].busy {
             self.start_service(server, x);
@@ -330,10 +328,12 @@ impl Pathway {
         };
         sv.busy = true;
         let process = sv.process;
-        let req = x.requests.get_mut(r);
-        req.stage = Stage::ServiceDone;
-        let demand = x.ipc.cpu_per_message + req.demand.service;
-        x.cpus.submit(process, demand, Work::Request(r), &mut x.ctx);
+        let demand = x.ipc.cpu_per_message + x.requests.get(r).demand.service;
+        if demand.is_zero() {
+            x.ready.push_back(r);
+        } else {
+            x.cpus.submit(process, demand, Work::Request(r), &mut x.ctx);
+        }
     }
 
     /// The server sent its reply to `r`: its link is free again (or returned, after a
@@ -341,8 +341,11 @@ impl Pathway {
     /// any request this failed (`start_service`), and whether `r` was abandoned.
     pub fn reply_sent(&mut self, r: RequestId, x: &mut PwCtx) -> (usize, bool) {
         let req = x.requests.get_mut(r);
-        let server = req.send.server.take().expect("held by a server") as usize;
+        let server = req.send.server.expect("held by a server") as usize;
         let link = req.send.link.take().expect("sent over a link");
+        if let Some(key) = req.send.timeout.take() {
+            x.ctx.sched.cancel(key);
+        }
         let abandoned = req.abandoned;
         self.servers[server].busy = false;
         let class = self.servers[server].class;
@@ -364,6 +367,9 @@ impl Pathway {
         let now = x.ctx.now();
         let l = self.links.get_mut(link);
         l.open = false;
+        if let Some(key) = l.deletedelay.take() {
+            x.ctx.sched.cancel(key);
+        }
         let (lm, server) = (l.lm, l.server);
         let m = &mut self.lms[lm];
         m.held.retain(|&x| x != link);
@@ -395,13 +401,12 @@ impl Pathway {
     }
 
     /// DELETEDELAY passed: return the link if it has stayed idle all that time.
-    pub fn deletedelay_expired(&mut self, link: LinkId, generation: u32, x: &mut PwCtx) {
-        let Some(l) = self.links.try_get(link) else {
-            return;
-        };
-        if l.open && !l.busy && l.generation == generation {
-            self.return_link(link, x);
-        }
+    pub fn deletedelay_expired(&mut self, link: LinkId, x: &mut PwCtx) {
+        // Cancelled when the link is used or returned, so a firing timer finds it idle.
+        let l = self.links.get_mut(link);
+        l.deletedelay = None;
+        debug_assert!(l.open && !l.busy, "DELETEDELAY fired on a link in use");
+        self.return_link(link, x);
     }
 
     /// TIMEOUT expired: if the request is still at its server, the send fails with 904; the
@@ -410,19 +415,14 @@ impl Pathway {
     pub fn timeout_expired(
         &mut self,
         r: RequestId,
-        serial: u32,
         requests: &mut Requests,
         rec: &mut Recorder,
     ) -> Option<SessionId> {
-        let req = requests.try_get(r)?;
-        let at_server = matches!(
-            req.stage,
-            Stage::ServerIn | Stage::ServiceDone | Stage::ServerIoDone | Stage::ServerReplyDone
-        );
-        if req.serial != serial || req.abandoned || !at_server || req.send.link.is_none() {
-            return None;
-        }
-        let link = req.send.link.expect("checked");
+        // Set when the request took its link and cancelled when its server replied, so the
+        // request is still at (or on its way to) its server.
+        let req = requests.get_mut(r);
+        req.send.timeout = None;
+        let link = req.send.link.expect("a timed send holds its link");
         let class = self.servers[self.links.get(link).server].class;
         self.links.get_mut(link).doomed = true;
         self.classes[class].stats.errors_904 += 1;

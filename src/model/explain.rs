@@ -1,0 +1,492 @@
+//! What a scenario's requests will do, without running it: each listener instance's path leg
+//! by leg (from the itineraries the run would use), the CPU per request, and the operational
+//! bounds (demand per processor and per PIF direction, the bottleneck, its throughput
+//! ceiling 1 / D_max).
+//!
+//! Demands are means per request: connection set-up and close are weighted by
+//! 1 / `requests_per_connection`, service and I/O by the class mix; requests spread over the
+//! listener instances as the clients do (round robin; Pathway/XM terminals by their TCP), and
+//! over a class's server processes equally.
+//!
+//! Simplifies: an ACS domain's or Pathway/XM's class instances share a class name's requests
+//! in proportion to their servers, not by the domain weights; PATHMON's grant CPU is left out
+//! (static links are granted once; dynamic ones once per DELETEDELAY at most); a process is
+//! not a resource of its own (on a one-core processor it is the processor).
+
+use std::fmt::Write as _;
+
+use crate::engine::SimDuration;
+use crate::scenario::{Scenario, ServerClass};
+
+use super::clients::Population;
+use super::itinerary::{Leg, Who};
+use super::{Node, ProcessId};
+
+/// One leg as explained.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LegLine {
+    /// What happens.
+    pub what: String,
+    /// The processor(s) it runs in, if any (`3`, `0-2`).
+    pub processor: String,
+    /// The process or port.
+    pub process: String,
+    /// Mean CPU per request [ns].
+    pub cpu_ns: f64,
+}
+
+/// One listener instance's path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoutePath {
+    /// Listener instance (or Pathway/XM TCP) name.
+    pub name: String,
+    /// Share of the requests it handles.
+    pub share: f64,
+    /// IPC hops per request.
+    pub hops: u32,
+    /// Its legs.
+    pub legs: Vec<LegLine>,
+    /// Mean CPU per request along the path [ns].
+    pub cpu_ns: f64,
+}
+
+/// A resource's demand per request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceDemand {
+    /// `cpu3`, `G4SA0.0.A in`.
+    pub name: String,
+    /// Busy time per request, all visits [s].
+    pub demand_s: f64,
+    /// Servers at the resource (a processor's cores; 1 for a PIF direction).
+    pub servers: u32,
+}
+
+impl ResourceDemand {
+    /// The throughput at which this resource saturates [requests/s].
+    pub fn ceiling_per_s(&self) -> f64 {
+        if self.demand_s > 0.0 {
+            f64::from(self.servers) / self.demand_s
+        } else {
+            f64::INFINITY
+        }
+    }
+}
+
+/// The paths and bounds of a scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explanation {
+    /// Scenario name.
+    pub scenario: String,
+    /// One path per listener instance that receives requests.
+    pub routes: Vec<RoutePath>,
+    /// Mean CPU per request over all routes [ns].
+    pub cpu_ns: f64,
+    /// Processors, then PIF directions, with non-zero demand.
+    pub demands: Vec<ResourceDemand>,
+    /// Index of the bottleneck in `demands` (the lowest ceiling).
+    pub bottleneck: usize,
+}
+
+impl Explanation {
+    /// The throughput ceiling 1 / D_max (cores / D for a processor) [requests/s].
+    pub fn ceiling_per_s(&self) -> f64 {
+        self.demands[self.bottleneck].ceiling_per_s()
+    }
+
+    /// Every resource whose ceiling is within 0.1 % of the bottleneck's.
+    pub fn bottlenecks(&self) -> Vec<&ResourceDemand> {
+        let c = self.ceiling_per_s();
+        self.demands
+            .iter()
+            .filter(|d| d.ceiling_per_s() <= c * 1.001)
+            .collect()
+    }
+
+    /// The report `nssim explain` prints.
+    pub fn render(&self) -> String {
+        let mut o = String::new();
+        let _ = writeln!(o, "scenario {}", self.scenario);
+        for r in &self.routes {
+            let _ = writeln!(
+                o,
+                "\nroute {} ({:.1} % of requests): {} hops, {:.1} us CPU per request",
+                r.name,
+                100.0 * r.share,
+                r.hops,
+                r.cpu_ns / 1e3
+            );
+            let _ = writeln!(
+                o,
+                "  {:>2}  {:<48} {:>10}  {:<14} {:>9}",
+                "#", "leg", "processor", "process", "CPU [us]"
+            );
+            for (i, l) in r.legs.iter().enumerate() {
+                let cpu = if l.cpu_ns > 0.0 {
+                    format!("{:.2}", l.cpu_ns / 1e3)
+                } else {
+                    "-".to_string()
+                };
+                let _ = writeln!(
+                    o,
+                    "  {:>2}  {:<48} {:>10}  {:<14} {:>9}",
+                    i + 1,
+                    l.what,
+                    l.processor,
+                    l.process,
+                    cpu
+                );
+            }
+        }
+        let _ = writeln!(
+            o,
+            "\nCPU per request (mean over routes): {:.1} us",
+            self.cpu_ns / 1e3
+        );
+        let _ = writeln!(o, "\noperational bounds (demand per request, all visits):");
+        let _ = writeln!(
+            o,
+            "  {:<18} {:>12} {:>6} {:>16}",
+            "resource", "D [us]", "cores", "ceiling [req/s]"
+        );
+        for d in &self.demands {
+            let _ = writeln!(
+                o,
+                "  {:<18} {:>12.2} {:>6} {:>16.0}",
+                d.name,
+                d.demand_s * 1e6,
+                d.servers,
+                d.ceiling_per_s()
+            );
+        }
+        let names: Vec<&str> = self.bottlenecks().iter().map(|d| d.name.as_str()).collect();
+        let _ = writeln!(
+            o,
+            "\nbottleneck: {} (D_max = {:.2} us); throughput ceiling 1/D_max = {:.0} requests/s",
+            names.join(", "),
+            self.demands[self.bottleneck].demand_s * 1e6
+                / f64::from(self.demands[self.bottleneck].servers),
+            self.ceiling_per_s()
+        );
+        o
+    }
+}
+
+/// A class name's share of the requests and what its work costs.
+struct ClassLoad {
+    weight: f64,
+    service: SimDuration,
+    io: SimDuration,
+    /// Processors of its server processes, one entry per server.
+    server_cpus: Vec<u32>,
+}
+
+fn ns(d: SimDuration) -> f64 {
+    d.as_nanos() as f64
+}
+
+fn cpu_range(cpus: &[u32]) -> String {
+    let mut v = cpus.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    match v.as_slice() {
+        [] => "-".to_string(),
+        [one] => one.to_string(),
+        [first, .., last] if (*last - *first) as usize + 1 == v.len() => format!("{first}-{last}"),
+        _ => v.iter().map(u32::to_string).collect::<Vec<_>>().join(","),
+    }
+}
+
+/// Explains a validated scenario.
+pub fn explain(sc: &Scenario) -> Explanation {
+    let node = Node::build(sc);
+    let (defs, mix, per_connection): (&[ServerClass], &[(usize, f64)], u32) =
+        match (&sc.workload, &sc.pathway_xm) {
+            (Some(w), _) => (&sc.server_classes, &w.mix, w.requests_per_connection),
+            (None, Some(xm)) => (&xm.server_classes, &xm.mix, u32::MAX),
+            _ => unreachable!("validated: a workload or Pathway/XM"),
+        };
+    let p_edge = if per_connection == u32::MAX {
+        0.0
+    } else {
+        1.0 / f64::from(per_connection)
+    };
+    let pw = &node.pathway;
+    let classes: Vec<ClassLoad> = mix
+        .iter()
+        .map(|&(k, weight)| {
+            let def = &defs[k];
+            let mut server_cpus = Vec::new();
+            for c in pw.classes.iter().filter(|c| c.name == def.name) {
+                if c.attrs.numstatic > 0 {
+                    server_cpus.extend(
+                        c.servers
+                            .iter()
+                            .filter(|&&s| !pw.servers[s].dynamic)
+                            .map(|&s| pw.servers[s].cpu),
+                    );
+                } else {
+                    server_cpus
+                        .extend((0..c.attrs.maxservers as usize).map(|i| c.cpus[i % c.cpus.len()]));
+                }
+            }
+            ClassLoad {
+                weight,
+                service: def.service.mean(),
+                io: def.io.as_ref().map_or(SimDuration::ZERO, |d| d.mean()),
+                server_cpus,
+            }
+        })
+        .collect();
+    let total_weight: f64 = classes.iter().map(|c| c.weight).sum();
+    let service_mean: f64 = classes
+        .iter()
+        .map(|c| c.weight * ns(c.service))
+        .sum::<f64>()
+        / total_weight;
+
+    // Which listener instances get requests, and what share.
+    let mut shares: Vec<(usize, usize, f64)> = Vec::new();
+    match &node.clients.population {
+        Population::Terminals { terms, .. } => {
+            let n = terms.len() as f64;
+            for (l, list) in node.listeners.list.iter().enumerate() {
+                for i in 0..list.instances.len() {
+                    let k = terms
+                        .iter()
+                        .filter(|t| usize::from(t.0) == l && t.1 as usize == i)
+                        .count();
+                    if k > 0 {
+                        shares.push((l, i, k as f64 / n));
+                    }
+                }
+            }
+        }
+        _ => {
+            let l = node
+                .clients
+                .target
+                .expect("a TCP/IP workload has a listener");
+            let n = node.listeners.list[l].instances.len();
+            shares.extend((0..n).map(|i| (l, i, 1.0 / n as f64)));
+        }
+    }
+
+    let cpus = node.cpus.processors();
+    let mut cpu_demand = vec![0.0; cpus.len()];
+    let mut pif_demand = vec![(0.0, 0.0); node.lan.pifs.len()];
+    let mut routes = Vec::new();
+    let name_of = |p: ProcessId| node.cpus.process(p).name.clone();
+    for &(l, i, share) in &shares {
+        let listener = &node.listeners.list[l];
+        let inst = &listener.instances[i];
+        let path = &inst.path;
+        let local = listener.local;
+        // Requests' server processors: the class's servers, or the listener's own processor
+        // for a local server class.
+        let server_split: Vec<(f64, u32)> = classes
+            .iter()
+            .flat_map(|c| {
+                let cpus: Vec<u32> = if local {
+                    vec![inst.processor.0]
+                } else {
+                    c.server_cpus.clone()
+                };
+                let n = cpus.len().max(1) as f64;
+                cpus.into_iter()
+                    .map(move |cpu| (c.weight / total_weight / n, cpu))
+            })
+            .collect();
+        let server_cpus: Vec<u32> = server_split.iter().map(|s| s.1).collect();
+        let mut legs = Vec::new();
+        let mut cpu_ns = 0.0;
+        for leg in &path.legs {
+            let line = |what: &str, processor: String, process: String, cpu_ns: f64| LegLine {
+                what: what.to_string(),
+                processor,
+                process,
+                cpu_ns,
+            };
+            let line = match *leg {
+                Leg::WireIn => line(
+                    &format!("client wire in ({} one way)", node.lan.client_latency),
+                    "-".into(),
+                    "client".into(),
+                    0.0,
+                ),
+                Leg::LanIn { pif } => {
+                    let d = node.lan.pifs[usize::from(pif)].frame_time(node.lan.request_bytes);
+                    pif_demand[usize::from(pif)].0 += share * d.as_secs_f64();
+                    line(
+                        &format!("LAN in ({d} frame)"),
+                        "-".into(),
+                        node.lan.pifs[usize::from(pif)].name.clone(),
+                        0.0,
+                    )
+                }
+                Leg::Admit => line(
+                    "listen backlog (opening requests)",
+                    "-".into(),
+                    "".into(),
+                    0.0,
+                ),
+                Leg::Cpu { who, cost } => {
+                    let edge = p_edge * (ns(cost.open) + ns(cost.close));
+                    match who {
+                        Who::Process(p) => {
+                            let mean = ns(cost.fixed)
+                                + edge
+                                + if cost.service { service_mean } else { 0.0 };
+                            let cpu = node.cpus.processor_of(p).0;
+                            cpu_demand[cpu as usize] += share * mean / 1e9;
+                            cpu_ns += mean;
+                            line("CPU burst", cpu.to_string(), name_of(p), mean)
+                        }
+                        Who::Server => {
+                            let mean = ns(cost.fixed) + edge;
+                            for &(w, cpu) in &server_split {
+                                cpu_demand[cpu as usize] += share * w * mean / 1e9;
+                            }
+                            cpu_ns += mean;
+                            line(
+                                "CPU burst: reply",
+                                cpu_range(&server_cpus),
+                                "server".into(),
+                                mean,
+                            )
+                        }
+                    }
+                }
+                Leg::Hop { from, to } => {
+                    let at = |w: Who| match w {
+                        Who::Process(p) => node.cpus.processor_of(p).0.to_string(),
+                        Who::Server => "server".to_string(),
+                    };
+                    let kind = match (from, to) {
+                        (Who::Process(a), Who::Process(b))
+                            if node.cpus.processor_of(a) == node.cpus.processor_of(b) =>
+                        {
+                            "same processor"
+                        }
+                        (Who::Process(_), Who::Process(_)) => "cross processor",
+                        _ => "same or cross processor",
+                    };
+                    let name = |w: Who| match w {
+                        Who::Process(p) => name_of(p),
+                        Who::Server => "server".into(),
+                    };
+                    line(
+                        &format!("hop {} -> {} ({kind})", name(from), name(to)),
+                        format!("{}->{}", at(from), at(to)),
+                        "message system".into(),
+                        0.0,
+                    )
+                }
+                Leg::Handled => continue,
+                Leg::Pathsend => line(
+                    "Pathsend: link, hop to server",
+                    format!("{}->{}", inst.processor.0, cpu_range(&server_cpus)),
+                    "link manager".into(),
+                    0.0,
+                ),
+                Leg::ServerWork => {
+                    for &(w, cpu) in &server_split {
+                        // This class's service, on this server's processor.
+                        cpu_demand[cpu as usize] += share * w * ns(path.server_receive) / 1e9;
+                    }
+                    for c in &classes {
+                        let cpus: Vec<u32> = if local {
+                            vec![inst.processor.0]
+                        } else {
+                            c.server_cpus.clone()
+                        };
+                        let n = cpus.len().max(1) as f64;
+                        for cpu in cpus {
+                            cpu_demand[cpu as usize] +=
+                                share * c.weight / total_weight / n * c.service.as_secs_f64();
+                        }
+                    }
+                    let mean = ns(path.server_receive) + service_mean;
+                    cpu_ns += mean;
+                    line(
+                        "server: $RECEIVE queue, receive + service",
+                        cpu_range(&server_cpus),
+                        "server".into(),
+                        mean,
+                    )
+                }
+                Leg::Io { who } => {
+                    let io: f64 =
+                        classes.iter().map(|c| c.weight * ns(c.io)).sum::<f64>() / total_weight;
+                    let by = match who {
+                        Who::Process(p) => name_of(p),
+                        Who::Server => "server".into(),
+                    };
+                    line(
+                        &format!("I/O ({:.1} us mean)", io / 1e3),
+                        "-".into(),
+                        by,
+                        0.0,
+                    )
+                }
+                Leg::Release => line("server releases its link", "-".into(), "".into(), 0.0),
+                Leg::LanOut { pif } => {
+                    let d = node.lan.pifs[usize::from(pif)].frame_time(node.lan.reply_bytes);
+                    pif_demand[usize::from(pif)].1 += share * d.as_secs_f64();
+                    line(
+                        &format!("LAN out ({d} frame), wire"),
+                        "-".into(),
+                        node.lan.pifs[usize::from(pif)].name.clone(),
+                        0.0,
+                    )
+                }
+                Leg::WireOut => line("wire out to the terminal", "-".into(), "client".into(), 0.0),
+                Leg::Done => line("reply at the client", "-".into(), "client".into(), 0.0),
+            };
+            legs.push(line);
+        }
+        routes.push(RoutePath {
+            name: name_of(inst.process),
+            share,
+            hops: path.hops(),
+            legs,
+            cpu_ns,
+        });
+    }
+    let mut demands: Vec<ResourceDemand> = cpu_demand
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| **d > 0.0)
+        .map(|(k, &d)| ResourceDemand {
+            name: format!("cpu{k}"),
+            demand_s: d,
+            servers: cpus[k].cores,
+        })
+        .collect();
+    for (p, &(i, o)) in pif_demand.iter().enumerate() {
+        for (dir, d) in [("in", i), ("out", o)] {
+            if d > 0.0 {
+                demands.push(ResourceDemand {
+                    name: format!("{} {dir}", node.lan.pifs[p].name),
+                    demand_s: d,
+                    servers: 1,
+                });
+            }
+        }
+    }
+    assert!(!demands.is_empty(), "a request costs something somewhere");
+    let bottleneck = (0..demands.len())
+        .min_by(|&a, &b| {
+            demands[a]
+                .ceiling_per_s()
+                .total_cmp(&demands[b].ceiling_per_s())
+        })
+        .expect("non-empty");
+    let cpu_ns = routes.iter().map(|r| r.share * r.cpu_ns).sum();
+    Explanation {
+        scenario: sc.name.clone(),
+        routes,
+        cpu_ns,
+        demands,
+        bottleneck,
+    }
+}
