@@ -212,7 +212,17 @@ impl Node {
                 stats: ClassStats::default(),
             });
         }
-        for (t, local) in targets.iter().flat_map(|t| [(t, false), (t, true)]) {
+        // Routes restricted to the requester's own processor exist only when a listener sends
+        // to a local server class; otherwise each target has one route per class name.
+        let any_local = sc
+            .listeners
+            .iter()
+            .any(|l| l.serve == Serve::LocalServerClass);
+        let kinds: &[bool] = if any_local { &[false, true] } else { &[false] };
+        for (t, local) in targets
+            .iter()
+            .flat_map(|t| kinds.iter().map(move |&local| (t, local)))
+        {
             let mut row = Vec::new();
             for name in &names {
                 row.push(u16::try_from(c.pathway.routes.len()).expect("fewer than 65536 routes"));
@@ -243,7 +253,8 @@ impl Node {
         }
         for cpu in 0..sc.system.processors {
             for route in 0..c.pathway.routes.len() {
-                c.pathway.lms.push(LinkManager::new(cpu, route));
+                let members = c.pathway.routes[route].members.len();
+                c.pathway.lms.push(LinkManager::new(cpu, route, members));
             }
         }
         // Static servers start with their class.
@@ -378,6 +389,9 @@ impl Node {
             })
             .collect();
         self.clients.mix = Mix::new(&mix);
+        if let Arrivals::Open { interarrival } = &w.arrivals {
+            self.rec.configured_per_s = Some(1e9 / interarrival.mean().as_nanos().max(1) as f64);
+        }
         self.clients.population = match &w.arrivals {
             Arrivals::Open { interarrival } => Population::Open {
                 interarrival: Sampler::new(interarrival),

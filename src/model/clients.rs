@@ -249,9 +249,13 @@ impl Clients {
         })
     }
 
-    /// A request was offered at `now`: counts it, and stops arrivals at `max_requests`.
-    pub fn offered(&mut self, now: SimTime, rec: &mut Recorder) {
+    /// A request was offered at `now` (`admitted`: over a connection it already has): counts
+    /// it, and stops arrivals at `max_requests`.
+    pub fn offered(&mut self, now: SimTime, admitted: bool, rec: &mut Recorder) {
         rec.offered(now);
+        if admitted {
+            rec.admitted(now);
+        }
         if self.max_requests.is_some_and(|m| rec.counts.offered >= m) {
             self.stop_arrivals(now, rec);
         }
@@ -423,9 +427,9 @@ mod tests {
         let mut c = open_clients(1);
         c.max_requests = Some(2);
         let mut rec = Recorder::new(SimTime(0), SimTime(1000), SimDuration(10), 1);
-        c.offered(SimTime(1), &mut rec);
+        c.offered(SimTime(1), false, &mut rec);
         assert!(c.accepting());
-        c.offered(SimTime(2), &mut rec);
+        c.offered(SimTime(2), false, &mut rec);
         assert!(!c.accepting());
         assert!(c.session_arrives().is_none());
     }

@@ -76,6 +76,7 @@ pub fn simulate(scenario: &crate::scenario::Scenario) -> RunResults {
         .saturating_add(scenario.run.drain);
     let wall = Instant::now();
     let events = engine::run_until(&mut node, &mut sched, horizon);
+    node.finish(sched.now());
     let wall_s = wall.elapsed().as_secs_f64();
     node.results(sched.now(), events, wall_s)
 }
@@ -206,9 +207,9 @@ impl Model for Node {
                 pw.pathway.deletedelay_expired(link, &mut pw.x);
             }
             Event::Timeout(r) => {
-                let session = self
-                    .pathway
-                    .timeout_expired(r, &mut self.requests, &mut self.rec);
+                let session =
+                    self.pathway
+                        .timeout_expired(r, s.now(), &mut self.requests, &mut self.rec);
                 if let Some(session) = session {
                     self.session_after_request(session, true, s);
                 }

@@ -6,12 +6,14 @@
 use crate::engine::SimTime;
 use crate::scenario::{ListenerModel, StackKind};
 use crate::stats::{
-    KindShare, ListenerResult, PathmonShare, PathsendErrors, PifResult, ProcessResult,
-    ProcessorResult, RunResults, ServerClassResult, XmPathmonResult, XmResult, XmTcpResult,
+    KindShare, LinkManagerResult, ListenerResult, PathmonShare, PathsendErrors, PifResult,
+    ProcessResult, ProcessorResult, RunResults, SendTargetResult, ServerClassResult,
+    XmPathmonResult, XmResult, XmTcpResult,
 };
 
 use super::Node;
 use super::listener::ListenerInstance;
+use super::pathway::LinkManager;
 use super::pathway_xm::{self, XmAssignment};
 use super::processor::ProcessKind;
 
@@ -27,6 +29,11 @@ pub struct XmInfo {
 }
 
 impl Node {
+    /// The run is over at `now`: closes the recorder's window accounting.
+    pub fn finish(&mut self, now: SimTime) {
+        self.rec.finish(now);
+    }
+
     /// CPU time of every burst finished so far on requests' paths (every process but the
     /// PATHMONs, whose grants serve links, not requests), whole run [ns].
     pub fn request_cpu_total_ns(&self) -> u64 {
@@ -46,6 +53,14 @@ impl Node {
             counts.offered,
             counts.completed + counts.failed + counts.in_flight,
             "conservation violated in '{}' (seed {}): offered != completed + failed + in flight",
+            self.run.name,
+            self.run.seed
+        );
+        let w = &self.rec.window_counts;
+        assert_eq!(
+            w.carried_in + w.attempted,
+            w.completed + w.failed + w.carried_out,
+            "window conservation violated in '{}' (seed {}): carried in + attempted != completed + failed + carried out",
             self.run.name,
             self.run.seed
         );
@@ -76,6 +91,24 @@ impl Node {
                     .iter()
                     .map(|k| k.busy_ratio)
                     .fold(0.0, |a, b| a + b);
+                // CPU conservation: the busy time of every kind of process in this processor
+                // adds up to the CPU its cores consumed, to the nanosecond.
+                let by_kind_ns: u64 = ProcessKind::ALL
+                    .iter()
+                    .map(|&k| {
+                        self.cpus
+                            .processes()
+                            .iter()
+                            .filter(|p| p.processor.0 as usize == id && p.kind == k)
+                            .map(|p| p.busy_ns)
+                            .sum::<u64>()
+                    })
+                    .sum();
+                assert_eq!(
+                    by_kind_ns, cpu.busy_ns,
+                    "CPU conservation violated in '{}' (seed {}), processor {id}: busy time by kind != CPU consumed",
+                    self.run.name, self.run.seed
+                );
                 assert!(
                     busy_ratio <= 1.0 + 1e-9,
                     "processor {id} busier than its cores"
@@ -109,8 +142,7 @@ impl Node {
             .classes
             .iter()
             .zip(self.rec.classes())
-            .enumerate()
-            .map(|(i, (k, t))| {
+            .map(|(k, t)| {
                 let per = |sum: u128| {
                     if t.completed == 0 {
                         0.0
@@ -118,13 +150,6 @@ impl Node {
                         sum as f64 / t.completed as f64 / 1e6
                     }
                 };
-                // Requests queued at the link managers of every route (send target, local or
-                // not) this class serves.
-                let routes: Vec<&super::pathway::Route> = pw
-                    .routes
-                    .iter()
-                    .filter(|r| r.members.iter().any(|m| m.0 == Some(i)))
-                    .collect();
                 let busy_servers: f64 = k
                     .servers
                     .iter()
@@ -139,12 +164,6 @@ impl Node {
                     completed: t.completed,
                     latency_ms_mean: per(t.latency_sum_ns),
                     queue_wait_ms_mean: per(t.queue_wait_sum_ns),
-                    queue_length_mean: routes.iter().map(|r| r.queued.mean(now, &self.rec)).sum(),
-                    queue_length_max: routes
-                        .iter()
-                        .map(|r| r.queued.max(now, &self.rec))
-                        .max()
-                        .unwrap_or(0),
                     server_busy_ratio: if k.attrs.maxservers == 0 {
                         0.0
                     } else {
@@ -154,6 +173,7 @@ impl Node {
                     links_granted: k.stats.links_granted,
                     links_held_mean: k.stats.links_held.mean(now, &self.rec),
                     links_held_max: k.stats.links_held.max(now, &self.rec),
+                    links_held_end: k.stats.links_held.level(),
                     servers_static_mean: k.stats.static_running.mean(now, &self.rec),
                     servers_dynamic_mean: k.stats.dynamic_running.mean(now, &self.rec),
                     servers_dynamic_max: k.stats.dynamic_running.max(now, &self.rec),
@@ -164,7 +184,8 @@ impl Node {
                 }
             })
             .collect();
-        let pathmons = self.pathmon_shares();
+        let pathmons = self.pathmon_shares(now);
+        let send_targets = self.send_targets(now);
         let pathsend_errors = PathsendErrors {
             e904: pw.classes.iter().map(|k| k.stats.errors_904).sum(),
             e905: pw.routes.iter().map(|r| r.errors_905).sum(),
@@ -224,6 +245,9 @@ impl Node {
             requests: counts,
             throughput_per_s: self.rec.throughput_per_s(),
             offered_per_s: self.rec.offered_per_s(),
+            configured_per_s: self.rec.configured_per_s,
+            admitted_per_s: self.rec.admitted_per_s(),
+            window: self.rec.window_counts.clone(),
             connections_per_s: self.rec.connections_per_s(),
             latency_ms: self.rec.latency_summary(),
             hops_per_request_mean: self.rec.hops_per_request_mean(),
@@ -231,6 +255,7 @@ impl Node {
             processes,
             server_classes,
             pathmons,
+            send_targets,
             pathsend_errors,
             pathway_xm: self.xm_results(),
             listeners,
@@ -306,17 +331,85 @@ impl Node {
         })
     }
 
+    /// Link-manager queues, 905 errors and links per link manager of every route that
+    /// carried requests.
+    fn send_targets(&self, now: SimTime) -> Vec<SendTargetResult> {
+        let pw = &self.pathway;
+        let routes = pw.routes.len();
+        pw.routes
+            .iter()
+            .enumerate()
+            .filter_map(|(r, route)| {
+                let lms: Vec<&LinkManager> = (r..pw.lms.len())
+                    .step_by(routes)
+                    .map(|i| &pw.lms[i])
+                    .collect();
+                let link_managers: Vec<LinkManagerResult> = lms
+                    .iter()
+                    .flat_map(|m| {
+                        route.members.iter().zip(&m.links_by_member).filter_map(
+                            move |(member, links)| {
+                                let max = links.max(now, &self.rec);
+                                (m.sends > 0 || max > 0).then(|| LinkManagerResult {
+                                    processor: m.cpu,
+                                    pathmon: pw.pathmons[member.1].name.clone(),
+                                    links_held_mean: links.mean(now, &self.rec),
+                                    links_held_max: max,
+                                    links_held_end: links.level(),
+                                    requests: m.sends,
+                                    errors_905: m.errors_905,
+                                })
+                            },
+                        )
+                    })
+                    .collect();
+                if link_managers.is_empty() {
+                    return None;
+                }
+                Some(SendTargetResult {
+                    target: route
+                        .domain
+                        .clone()
+                        .unwrap_or_else(|| pw.pathmons[route.members[0].1].name.clone()),
+                    server_class: route.class_name.clone(),
+                    local: route.local,
+                    queue_length_mean: route.queued.mean(now, &self.rec),
+                    queue_length_max: route.queued.max(now, &self.rec),
+                    errors_905: route.errors_905,
+                    link_managers,
+                })
+            })
+            .collect()
+    }
+
     /// Link and request shares per member of every route that carried requests.
-    fn pathmon_shares(&self) -> Vec<PathmonShare> {
+    fn pathmon_shares(&self, now: SimTime) -> Vec<PathmonShare> {
         let pw = &self.pathway;
         let mut out = Vec::new();
-        for route in &pw.routes {
+        for (i, route) in pw.routes.iter().enumerate() {
+            // A target's local and non-local routes share their classes, whose counts are
+            // class-level: report each (domain, class, members) once.
+            let same = |r: &super::pathway::Route| {
+                r.domain == route.domain
+                    && r.class_name == route.class_name
+                    && r.members
+                        .iter()
+                        .map(|m| m.1)
+                        .eq(route.members.iter().map(|m| m.1))
+            };
+            if pw.routes[..i].iter().any(same) {
+                continue;
+            }
             let granted = |m: &(Option<usize>, usize, f64)| {
                 m.0.map_or(0, |k| pw.classes[k].stats.links_granted)
             };
             let served =
                 |m: &(Option<usize>, usize, f64)| m.0.map_or(0, |k| pw.classes[k].stats.requests);
+            let held = |m: &(Option<usize>, usize, f64)| {
+                m.0.map_or(0.0, |k| pw.classes[k].stats.links_held.mean(now, &self.rec))
+            };
             let links: u64 = route.members.iter().map(granted).sum();
+            let held_total: f64 = route.members.iter().map(held).sum();
             let requests: u64 = route.members.iter().map(served).sum();
             if links == 0 && requests == 0 {
                 continue;
@@ -329,7 +422,13 @@ impl Node {
                 }
             };
             for m in &route.members {
-                let link_share = pct(granted(m), links);
+                // Shares of the links held over the window: a link returned and granted again
+                // (DELETEDELAY, dynamic servers) does not count twice.
+                let link_share = if held_total > 0.0 {
+                    100.0 * held(m) / held_total
+                } else {
+                    0.0
+                };
                 out.push(PathmonShare {
                     domain: route.domain.clone(),
                     name: pw.pathmons[m.1].name.clone(),
@@ -337,6 +436,7 @@ impl Node {
                     weight: m.2,
                     maxservers: m.0.map_or(0, |k| pw.classes[k].attrs.maxservers),
                     links_granted: granted(m),
+                    links_held_mean: held(m),
                     link_share,
                     deviation_pp: (link_share - m.2).abs(),
                     requests: served(m),

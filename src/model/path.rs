@@ -154,7 +154,9 @@ impl Node {
             },
             abandoned: false,
         });
-        self.clients.offered(now, &mut self.rec);
+        // Sent over the connection it already has, it is admitted at once (a terminal has no
+        // connection to open); an opening one when its SYN is accepted.
+        self.clients.offered(now, !opens, &mut self.rec);
         self.run(r, s);
     }
 
@@ -360,11 +362,12 @@ impl Node {
         let req = self.requests.get_mut(r);
         let (l, i) = (req.listener as usize, req.instance as usize);
         if self.listeners.admit_syn(l, i, self.stack.backlog) {
+            self.rec.admitted(s.now());
             return Flow::Next;
         }
         self.rec.syn_dropped();
         if req.conn.syn_attempts >= self.stack.syn_retries {
-            self.rec.failed();
+            self.rec.failed(s.now());
             self.request_finished(r, true, s);
             Flow::Gone
         } else {

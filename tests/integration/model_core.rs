@@ -106,6 +106,7 @@ fn run_to_end(rel: &str, overrides: &[&str]) -> (Node, nssim::stats::RunResults)
     node.start(&mut s);
     let horizon = SimTime::ZERO + sc.run.duration + sc.run.drain;
     let events = run_until(&mut node, &mut s, horizon);
+    node.finish(s.now());
     let r = node.results(s.now(), events, 0.0);
     (node, r)
 }

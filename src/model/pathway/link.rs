@@ -11,6 +11,7 @@
 use std::collections::VecDeque;
 
 use crate::engine::{ActionKey, SimDuration, SimTime};
+use crate::stats::TimeWeighted;
 
 use super::super::ids::{LinkId, RequestId};
 use super::Pathway;
@@ -71,11 +72,17 @@ pub struct LinkManager {
     pub pending: u32,
     /// The running CREATEDELAY wait, if any.
     pub createdelay: Option<ActionKey>,
+    /// Links held over time, per member of its route (`Route::members` order).
+    pub links_by_member: Vec<TimeWeighted>,
+    /// Requests its requesters sent over the whole run.
+    pub sends: u64,
+    /// Of those, failed with Pathsend error 905.
+    pub errors_905: u64,
 }
 
 impl LinkManager {
-    /// A link manager of processor `cpu` for `route`, holding nothing.
-    pub fn new(cpu: u32, route: usize) -> Self {
+    /// A link manager of processor `cpu` for `route` (of `members` members), holding nothing.
+    pub fn new(cpu: u32, route: usize, members: usize) -> Self {
         LinkManager {
             cpu,
             route,
@@ -84,6 +91,9 @@ impl LinkManager {
             queue: VecDeque::new(),
             pending: 0,
             createdelay: None,
+            links_by_member: (0..members).map(|_| TimeWeighted::default()).collect(),
+            sends: 0,
+            errors_905: 0,
         }
     }
 }
@@ -130,7 +140,7 @@ mod tests {
     #[test]
     fn the_most_responsive_free_link_is_taken_ties_most_recent() {
         let mut pw = Pathway::default();
-        pw.lms.push(LinkManager::new(0, 0));
+        pw.lms.push(LinkManager::new(0, 0, 1));
         let slow = pw.links.insert(link(900.0));
         let fast_old = pw.links.insert(link(100.0));
         let fast_new = pw.links.insert(link(100.0));

@@ -231,6 +231,30 @@ impl Pathway {
         }
     }
 
+    /// Position of class `c` among the members of link manager `lm`'s route.
+    pub fn member_of(&self, lm: usize, c: usize) -> usize {
+        self.routes[self.lms[lm].route]
+            .members
+            .iter()
+            .position(|m| m.0 == Some(c))
+            .expect("a link manager's link goes to a member of its route")
+    }
+
+    /// Link manager `lm` holds `delta` more links to servers of `class`.
+    fn lm_links_changed(
+        &mut self,
+        lm: usize,
+        class: usize,
+        delta: i64,
+        now: SimTime,
+        rec: &Recorder,
+    ) {
+        let member = self.member_of(lm, class);
+        let tw = &mut self.lms[lm].links_by_member[member];
+        let level = u64::try_from(tw.level() as i64 + delta).expect("links held below zero");
+        tw.set(now, level, rec);
+    }
+
     /// The link manager of `cpu` for `route`.
     pub fn lm(&self, cpu: u32, route: usize) -> usize {
         cpu as usize * self.routes.len() + route

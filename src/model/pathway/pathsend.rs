@@ -22,6 +22,7 @@ impl Pathway {
         let cpu = x.cpus.processor_of(req.send.requester).0;
         req.send.queued_at = now;
         let lm = self.lm(cpu, req.send.route as usize);
+        self.lms[lm].sends += 1;
         if let Some(link) = self.take_idle(lm) {
             self.use_link(r, link, x);
         } else {
@@ -99,7 +100,8 @@ impl Pathway {
         while let Some(r) = self.lms[lm].queue.pop_front() {
             let route = self.lms[lm].route;
             self.routes[route].errors_905 += 1;
-            x.ctx.rec.failed();
+            self.lms[lm].errors_905 += 1;
+            x.ctx.rec.failed(x.ctx.now());
             x.failed.push_back(r);
         }
     }
@@ -167,7 +169,16 @@ impl Pathway {
             Some(i) => i,
             None => {
                 let n = self.classes[class].servers.len();
-                let name = format!("{}#{}", self.classes[class].name, n);
+                let k = &self.classes[class];
+                // A class name defined in several PATHMONs (an ACS domain, Pathway/XM's
+                // replicated classes) is qualified by its PATHMON, as TS/MP names it
+                // (`$PM1.SERVER-WRONG`), so every server process name is unique.
+                let shared = self.classes.iter().filter(|c| c.name == k.name).count() > 1;
+                let name = if shared {
+                    format!("{}.{}#{n}", self.pathmons[k.pathmon].name, k.name)
+                } else {
+                    format!("{}#{n}", k.name)
+                };
                 let priority = self.classes[class].priority;
                 let process = cpus.spawn(name, ProcessKind::Server, cpu, priority);
                 self.servers.push(ServerRt {
@@ -247,6 +258,7 @@ impl Pathway {
         c.links_granted += 1;
         c.links_held
             .set(x.ctx.now(), c.links_held.level() + 1, x.ctx.rec);
+        self.lm_links_changed(lm, class, 1, x.ctx.now(), x.ctx.rec);
         self.offer_link(link, x);
     }
 
@@ -387,6 +399,8 @@ impl Pathway {
         c.stats
             .links_held
             .set(now, c.stats.links_held.level() - 1, x.ctx.rec);
+        self.lm_links_changed(lm, class, -1, now, x.ctx.rec);
+        let c = &mut self.classes[class];
         if delete {
             c.servers_counted -= 1;
             c.stats.dynamic_deleted += 1;
@@ -415,6 +429,7 @@ impl Pathway {
     pub fn timeout_expired(
         &mut self,
         r: RequestId,
+        now: SimTime,
         requests: &mut Requests,
         rec: &mut Recorder,
     ) -> Option<SessionId> {
@@ -426,7 +441,7 @@ impl Pathway {
         let class = self.servers[self.links.get(link).server].class;
         self.links.get_mut(link).doomed = true;
         self.classes[class].stats.errors_904 += 1;
-        rec.failed();
+        rec.failed(now);
         let req = requests.get_mut(r);
         req.abandoned = true;
         let session = req.session;

@@ -141,7 +141,7 @@ mod tests {
             errors_905: 0,
             queued: TimeWeighted::default(),
         });
-        pw.lms.push(LinkManager::new(0, 0));
+        pw.lms.push(LinkManager::new(0, 0, 2));
         pw
     }
 
