@@ -173,12 +173,47 @@ pub struct ServerRt {
     pub alive: bool,
     /// Links to it from all link managers.
     pub links: u32,
-    /// Links to it per link manager (indexed by link manager).
-    pub links_by_lm: Vec<u16>,
+    /// Links to it per link manager that holds any.
+    pub links_by_lm: LinksByLm,
     /// Requests delivered and waiting ($RECEIVE), first come first served.
     pub receive: VecDeque<RequestId>,
     /// True while it is working on a request.
     pub busy: bool,
+}
+
+/// A server's links counted per link manager: only the link managers that hold links to it,
+/// sorted by link manager. With many PATHMONs and link managers (Pathway/XM) a server is
+/// linked from few of them, so memory is linear in the links, not servers x link managers.
+#[derive(Clone, Debug, Default)]
+pub struct LinksByLm(Vec<(u32, u16)>);
+
+impl LinksByLm {
+    /// Links to the server from link manager `lm`.
+    pub fn get(&self, lm: usize) -> u32 {
+        match self.0.binary_search_by_key(&(lm as u32), |e| e.0) {
+            Ok(i) => u32::from(self.0[i].1),
+            Err(_) => 0,
+        }
+    }
+    /// One more link from `lm`.
+    pub fn add(&mut self, lm: usize) {
+        let lm = u32::try_from(lm).expect("fewer than 2^32 link managers");
+        match self.0.binary_search_by_key(&lm, |e| e.0) {
+            Ok(i) => self.0[i].1 += 1,
+            Err(i) => self.0.insert(i, (lm, 1)),
+        }
+    }
+    /// One link fewer from `lm`.
+    pub fn remove(&mut self, lm: usize) {
+        let i = self
+            .0
+            .binary_search_by_key(&(lm as u32), |e| e.0)
+            .expect("removing a link the link manager does not hold");
+        self.0[i].1 -= 1;
+        if self.0[i].1 == 0 {
+            self.0.remove(i);
+        }
+    }
 }
 
 /// A send target for one class name: a PATHMON, or an ACS domain's members.

@@ -120,7 +120,7 @@ impl Pathway {
         };
         let sv = &mut self.servers[server];
         sv.links += 1;
-        sv.links_by_lm[lm] += 1;
+        sv.links_by_lm.add(lm);
         self.classes[class].links_out += 1;
         self.lms[lm].pending += 1;
         let link = self.links.insert(LinkRt {
@@ -188,7 +188,7 @@ impl Pathway {
                     dynamic,
                     alive: false,
                     links: 0,
-                    links_by_lm: vec![0; self.lms.len()],
+                    links_by_lm: Default::default(),
                     receive: Default::default(),
                     busy: false,
                 });
@@ -388,7 +388,7 @@ impl Pathway {
         m.idle.retain(|&x| x != link);
         let sv = &mut self.servers[server];
         sv.links -= 1;
-        sv.links_by_lm[lm] -= 1;
+        sv.links_by_lm.remove(lm);
         let class = sv.class;
         let delete = sv.dynamic && sv.links == 0 && !sv.busy && sv.receive.is_empty();
         if delete {

@@ -32,7 +32,7 @@ impl Pathway {
         let room = |s: &ServerRt| {
             s.alive
                 && s.links < class.attrs.maxlinks
-                && u32::from(s.links_by_lm[lm]) < class.attrs.linkdepth
+                && s.links_by_lm.get(lm) < class.attrs.linkdepth
                 && (!local || s.cpu == m.cpu)
         };
         let best = class
@@ -121,7 +121,7 @@ mod tests {
             dynamic,
             alive: true,
             links: 0,
-            links_by_lm: vec![0; 2],
+            links_by_lm: Default::default(),
             receive: Default::default(),
             busy: false,
         }
@@ -165,7 +165,6 @@ mod tests {
         pw.routes[0].members.truncate(1);
         pw.servers = vec![server(0, 0, false), server(0, 1, false)];
         pw.servers[0].links = 1;
-        pw.servers[0].links_by_lm[0] = 0;
         pw.classes[0].attrs.maxlinks = 2;
         pw.classes[0].servers = vec![0, 1];
         assert_eq!(pw.can_grant(0, 0, Want::Static), Some(Some(1)));
@@ -176,12 +175,24 @@ mod tests {
     }
 
     #[test]
+    fn links_are_counted_per_link_manager_that_holds_them() {
+        let mut l = super::super::LinksByLm::default();
+        for lm in [7, 2, 7, 900_000] {
+            l.add(lm);
+        }
+        assert_eq!((l.get(7), l.get(2), l.get(900_000), l.get(3)), (2, 1, 1, 0));
+        l.remove(7);
+        l.remove(2);
+        assert_eq!((l.get(7), l.get(2)), (1, 0));
+    }
+
+    #[test]
     fn linkdepth_limits_links_from_one_link_manager() {
         let mut pw = domain();
         pw.servers = vec![server(0, 0, false)];
         pw.classes[0].servers = vec![0];
         pw.classes[0].attrs.maxlinks = 5;
-        pw.servers[0].links_by_lm[0] = 1;
+        pw.servers[0].links_by_lm.add(0);
         assert_eq!(
             pw.can_grant(0, 0, Want::Static),
             None,
