@@ -6,8 +6,8 @@
 use crate::engine::SimTime;
 use crate::scenario::{ListenerModel, StackKind};
 use crate::stats::{
-    KindShare, LinkManagerResult, ListenerResult, PathmonShare, PathsendErrors, PifResult,
-    ProcessResult, ProcessorResult, RunResults, SendTargetResult, ServerClassResult,
+    ClassBreakdown, KindShare, LinkManagerResult, ListenerResult, PathmonShare, PathsendErrors,
+    PifResult, ProcessResult, ProcessorResult, RunResults, SendTargetResult, ServerClassResult,
     XmPathmonResult, XmResult, XmTcpResult,
 };
 
@@ -262,7 +262,32 @@ impl Node {
             pifs,
             latency_histogram: self.rec.latency_histogram(),
             timeseries: self.rec.timeseries(),
+            latency_breakdown: self.latency_breakdown(),
         }
+    }
+
+    /// Where the time of each class's measured requests went.
+    fn latency_breakdown(&self) -> Vec<ClassBreakdown> {
+        let pw = &self.pathway;
+        pw.classes
+            .iter()
+            .zip(self.rec.classes())
+            .filter(|(_, t)| t.completed > 0)
+            .map(|(k, t)| ClassBreakdown {
+                class: k.name.clone(),
+                pathmon: pw.pathmons[k.pathmon].name.clone(),
+                completed: t.completed,
+                ms_mean: t
+                    .breakdown_ns
+                    .iter()
+                    .map(|&ns| {
+                        // Six decimals, as the other figures in summary.json.
+                        let ms = (ns as f64 / t.completed as f64 / 1e6 * 1e6).round() / 1e6;
+                        if ms == 0.0 { 0.0 } else { ms }
+                    })
+                    .collect(),
+            })
+            .collect()
     }
 
     /// Pathway/XM's plan with the load each TCP and PATHMON carried.

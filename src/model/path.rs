@@ -6,7 +6,7 @@
 //! When it ends (`Step`, `BurstDone`, or a zero-time hand-back in `ready`), `advance` closes
 //! that leg and runs again. Each leg says where it leaves the request (`Location`).
 
-use crate::engine::{Scheduler, SimDuration};
+use crate::engine::{Scheduler, SimDuration, SimTime};
 use crate::scenario::StackKind;
 
 use super::clients::Outgoing;
@@ -134,6 +134,8 @@ impl Node {
             class,
             leg: 0,
             at: Location::Wire,
+            leg_started: now,
+            spent_ns: [0; 9],
             created: now,
             demand,
             conn: Conn {
@@ -194,7 +196,8 @@ impl Node {
             // The retransmitted SYN is a new incoming connection to the round-robin filter.
             req.instance = self.clients.reconnect(req.session, &mut self.listeners);
         }
-        req.leg = 0;
+        self.clock(r, s.now());
+        self.requests.get_mut(r).leg = 0;
         self.run(r, s);
     }
 
@@ -233,7 +236,53 @@ impl Node {
             Leg::LanOut { pif } => self.lan.frame_out_arrived(pif.into(), s.now(), &self.rec),
             _ => {}
         }
+        self.clock(r, s.now());
         self.requests.get_mut(r).leg += 1;
+    }
+
+    /// Adds the time since the current leg began to the parts of the request's latency it
+    /// belongs to, and restarts the leg's clock.
+    fn clock(&mut self, r: RequestId, now: SimTime) {
+        const WIRE: usize = 0;
+        const LAN: usize = 1;
+        const CPU_WAIT: usize = 2;
+        const CPU: usize = 3;
+        const IPC: usize = 4;
+        const LINK_WAIT: usize = 5;
+        const SERVER_QUEUE: usize = 6;
+        const IO: usize = 7;
+        const SYN_BACKOFF: usize = 8;
+        let req = self.requests.get(r);
+        let leg = self.leg_of(req);
+        let elapsed = (now - req.leg_started).as_nanos();
+        let client_latency = self.lan.client_latency.as_nanos();
+        let receive = self.ipc.cpu_per_message.as_nanos();
+        let req = self.requests.get_mut(r);
+        req.leg_started = now;
+        let t = &mut req.spent_ns;
+        // Splits `elapsed` into `service` of part `b` and the rest in part `a`.
+        let mut split = |a: usize, b: usize, service: u64| {
+            let service = service.min(elapsed);
+            t[b] += service;
+            t[a] += elapsed - service;
+        };
+        match leg {
+            Leg::WireIn | Leg::WireOut => split(WIRE, WIRE, 0),
+            Leg::LanIn { .. } => split(LAN, LAN, 0),
+            Leg::LanOut { .. } => split(LAN, WIRE, client_latency),
+            Leg::Admit => split(SYN_BACKOFF, SYN_BACKOFF, 0),
+            Leg::Cpu { cost, .. } => {
+                let d = cost.of(req.conn.opens, req.conn.closes, req.demand.service);
+                split(CPU_WAIT, CPU, d.as_nanos());
+            }
+            Leg::Hop { .. } => split(IPC, IPC, 0),
+            Leg::Pathsend => split(IPC, LINK_WAIT, req.send.queue_wait.as_nanos()),
+            Leg::ServerWork => {
+                split(SERVER_QUEUE, CPU, receive + req.demand.service.as_nanos());
+            }
+            Leg::Io { .. } => split(IO, IO, 0),
+            Leg::Handled | Leg::Release | Leg::Done => split(CPU, CPU, 0),
+        }
     }
 
     /// Performs legs from the current one until one takes time or the request leaves.
@@ -350,6 +399,7 @@ impl Node {
                 };
                 self.rec
                     .completed(now, req.created, req.hops, class, req.send.queue_wait);
+                self.rec.breakdown(req.created, class, &req.spent_ns);
                 self.request_finished(r, false, s);
                 Flow::Gone
             }

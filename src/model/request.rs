@@ -135,6 +135,10 @@ pub struct Request {
     pub hops: u8,
     /// Its Pathsend.
     pub send: Send,
+    /// When its current leg began.
+    pub leg_started: SimTime,
+    /// Time so far in each part of its latency (`stats::LEG_KINDS` order) [ns].
+    pub spent_ns: [u64; 9],
     /// Failed with a Pathsend error while its server still works on it: the server's reply
     /// is discarded and the request leaves then.
     pub abandoned: bool,

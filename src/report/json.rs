@@ -61,6 +61,7 @@ pub fn summary_json(r: &RunResults) -> String {
         listeners: &r.listeners,
         pifs: r.pifs.iter().map(Pif::from).collect(),
         pathway_xm: r.pathway_xm.as_ref(),
+        latency_breakdown: &r.latency_breakdown,
     };
     to_pretty(&summary)
 }
@@ -142,6 +143,7 @@ struct Summary<'a> {
     pifs: Vec<Pif<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pathway_xm: Option<&'a crate::stats::XmResult>,
+    latency_breakdown: &'a [crate::stats::ClassBreakdown],
 }
 
 #[derive(Serialize)]

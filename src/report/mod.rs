@@ -22,6 +22,7 @@
 //! with the same seed are the wall-clock ones (`wall_s`, `events_per_s`), which appear in
 //! `summary.json` and the terminal summary but never in CSV.
 
+mod breakdown;
 mod compare;
 mod csv;
 mod json;
@@ -79,6 +80,9 @@ pub fn write_run(dir: &Path, r: &RunResults) -> anyhow::Result<Vec<PathBuf>> {
         if wanted {
             written.extend(plot.write(dir)?);
         }
+    }
+    if !r.latency_breakdown.is_empty() {
+        written.extend(breakdown::write(dir, r)?);
     }
     Ok(written)
 }

@@ -239,6 +239,7 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
             busy_ratio_out: 0.3,
         }],
         latency_histogram,
+        latency_breakdown: Vec::new(),
         timeseries,
     }
 }

@@ -57,6 +57,8 @@ pub struct ClassTally {
     pub latency_sum_ns: u128,
     /// Summed class-queue wait [ns].
     pub queue_wait_sum_ns: u128,
+    /// Summed time per part of the latency (`LEG_KINDS` order) [ns].
+    pub breakdown_ns: [u128; 9],
 }
 
 impl Recorder {
@@ -227,6 +229,17 @@ impl Recorder {
             c.completed += 1;
             c.latency_sum_ns += u128::from(latency.as_nanos());
             c.queue_wait_sum_ns += u128::from(queue_wait.as_nanos());
+        }
+    }
+
+    /// Where the latency of a request of `class` sent at `created` went (`LEG_KINDS` order),
+    /// recorded for measured requests like the latency.
+    pub fn breakdown(&mut self, created: SimTime, class: usize, ns: &[u64; 9]) {
+        if created >= self.warmup {
+            let c = &mut self.classes[class];
+            for (sum, &x) in c.breakdown_ns.iter_mut().zip(ns) {
+                *sum += u128::from(x);
+            }
         }
     }
 

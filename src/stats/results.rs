@@ -73,6 +73,48 @@ pub struct RunResults {
     /// Throughput and latency over time, one row per sample interval (whole run, warm-up
     /// included, so the transient is visible).
     pub timeseries: Vec<TimeSample>,
+    /// Where the time of measured requests went, per server class instance.
+    pub latency_breakdown: Vec<ClassBreakdown>,
+}
+
+/// Names of the parts of a request's latency, in [`ClassBreakdown::ms_mean`] order: the
+/// client wire, adapter ports (queue and serialisation), waiting in a processor's run queue,
+/// CPU bursts, message-system transit, waiting for a link at the link manager, the server's
+/// $RECEIVE queue (and its run-queue wait), I/O, and SYN retransmission back-off.
+pub const LEG_KINDS: [&str; 9] = [
+    "wire",
+    "lan",
+    "cpu_wait",
+    "cpu",
+    "ipc",
+    "link_wait",
+    "server_queue",
+    "io",
+    "syn_backoff",
+];
+
+/// Where the latency of one class's measured requests went.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClassBreakdown {
+    /// Class name.
+    pub class: String,
+    /// PATHMON that owns it.
+    pub pathmon: String,
+    /// Measured completions.
+    pub completed: u64,
+    /// Mean time per request in each part of [`LEG_KINDS`] [ms], in that order; they add
+    /// up to the class's mean latency. Serialised as an object keyed by the part's name.
+    #[serde(serialize_with = "by_leg_kind")]
+    pub ms_mean: Vec<f64>,
+}
+
+fn by_leg_kind<S: serde::Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(v.len()))?;
+    for (k, x) in LEG_KINDS.iter().zip(v) {
+        m.serialize_entry(k, x)?;
+    }
+    m.end()
 }
 
 /// Conservation: `offered = completed + failed + in_flight`, checked at the end of every run.

@@ -219,3 +219,39 @@ fn issue6_explain_exits_like_check() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn issue6_latency_breakdown_adds_up_to_each_class_latency() {
+    use nssim::stats::LEG_KINDS;
+    for rel in [
+        "scenarios/fig-3-3-distributor.toml",
+        "scenarios/parallel-listener.toml",
+        "scenarios/pathway-xm-terminals.toml",
+        "scenarios/acs-dynamic-servers.toml",
+    ] {
+        let r = simulate(&load(rel, &["run.duration=\"2s\"", "run.warmup=\"500ms\""]));
+        assert!(!r.latency_breakdown.is_empty(), "{rel}");
+        for b in &r.latency_breakdown {
+            assert_eq!(b.ms_mean.len(), LEG_KINDS.len());
+            let class = r
+                .server_classes
+                .iter()
+                .find(|c| c.name == b.class && c.pathmon == b.pathmon)
+                .expect("a class of the run");
+            assert_eq!(class.completed, b.completed);
+            let sum: f64 = b.ms_mean.iter().sum();
+            // Each part is rounded to 1e-6 ms.
+            assert!(
+                (sum - class.latency_ms_mean).abs() < 1e-5,
+                "{rel} {}: parts {sum} != latency {}",
+                b.class,
+                class.latency_ms_mean
+            );
+            assert!(b.ms_mean.iter().all(|&x| x >= 0.0));
+        }
+    }
+    // Figure 3-3: CPU and the wire are where the time goes; link waits are short.
+    let r = simulate(&load("scenarios/fig-3-3-distributor.toml", &[]));
+    let a = &r.latency_breakdown[0];
+    assert!(a.ms_mean[0] > 0.0 && a.ms_mean[3] > 0.0, "{a:?}");
+}
