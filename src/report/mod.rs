@@ -22,10 +22,8 @@
 //! with the same seed are the wall-clock ones (`wall_s`, `events_per_s`), which appear in
 //! `summary.json` and the terminal summary but never in CSV.
 
-mod compare;
 mod csv;
 mod json;
-mod pathway;
 mod plot;
 mod table;
 

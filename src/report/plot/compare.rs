@@ -1,18 +1,19 @@
 //! Charts comparing several runs (topologies, stacks, listener models), in the order given.
 //!
-//! Scenario names go on the x axis (wrapped to fit, see `plot::CategoryLabels`) or in the
+//! Scenario names go on the x axis (wrapped to fit, see `kit::CategoryLabels`) or in the
 //! legend; every scenario keeps the same colour in the CDF chart and the same panel position in
 //! the utilisation chart as its column in `comparison_table`.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::kind_order;
-use super::plot::{
-    Area, Axis, CategoryLabels, Curve, DrawResult, LegendItem, MUTED, SERIES, Swatch, build_chart,
-    cdf_points, draw_cdf, draw_legend, fmt_sig3, font, item, kind_legend, legend_width, no_data,
-    slot_width, title, utilisation_panel, with_legend_column,
+use super::DrawResult;
+use super::kit::{
+    Area, Axis, CategoryLabels, Curve, LegendItem, MUTED, SERIES, Swatch, build_chart, cdf_points,
+    draw_cdf, draw_legend, fmt_sig3, font, item, kind_legend, legend_width, no_data, slot_width,
+    title, utilisation_panel, with_legend_column,
 };
+use crate::report::kind_order;
 use crate::stats::RunResults;
 
 /// One bar of each group: a label, a colour and how to read the value from a run.
