@@ -4,6 +4,7 @@
 //! A violated simulator invariant panics (a bug, reported loudly, never a silent result).
 
 mod args;
+mod compare;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,6 +13,7 @@ use anyhow::Context;
 use clap::Parser;
 
 pub use args::{CheckArgs, Cli, Command, CompareArgs, RunArgs, SimOptions};
+pub use compare::{ScenarioArg, folder_name, label, parse_scenario_arg};
 
 use crate::model;
 use crate::report;
@@ -53,18 +55,19 @@ impl From<ScenarioError> for Failure {
 pub fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Run(a) => cmd_run(&a),
-        Command::Compare(a) => cmd_compare(&a),
+        Command::Compare(a) => compare::cmd_compare(&a),
         Command::Check(a) => cmd_check(&a),
     }
 }
 
-/// Loads and validates a scenario for a run, printing its configuration warnings.
-fn load(path: &Path, options: &SimOptions) -> Result<Scenario, Failure> {
-    let mut s = scenario::load(path, &options.set)?;
+/// Loads and validates a scenario for a run with overrides `set`, printing its configuration
+/// warnings, and applies `--seed`.
+fn load(path: &Path, set: &[String], seed: Option<u64>) -> Result<Scenario, Failure> {
+    let mut s = scenario::load(path, set)?;
     for w in scenario::warnings(&s) {
         eprintln!("{}: {w}", path.display());
     }
-    if let Some(seed) = options.seed {
+    if let Some(seed) = seed {
         s.run.seed = seed;
     }
     Ok(s)
@@ -108,7 +111,7 @@ fn cmd_check(a: &CheckArgs) -> Result<(), Failure> {
 }
 
 fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
-    let s = load(&a.scenario, &a.options)?;
+    let s = load(&a.scenario, &a.options.set, a.options.seed)?;
     let out = a
         .options
         .out
@@ -117,56 +120,12 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
     prepare(&out)?;
     eprintln!("nssim: running '{}' (seed {})", s.name, s.run.seed);
     let r = model::simulate(&s);
-    let files = report::write_run(&out, &r).map_err(Failure::Run)?;
-    print!("{}", report::terminal_summary(&r));
-    println!("wrote {} files to {}", files.len(), out.display());
-    Ok(())
-}
-
-fn cmd_compare(a: &CompareArgs) -> Result<(), Failure> {
-    // Validate every file before running any, so one typo does not waste the others' runs.
-    let mut scenarios = Vec::new();
-    let mut problems = Vec::new();
-    for path in &a.scenarios {
-        match load(path, &a.options) {
-            Ok(s) => scenarios.push(s),
-            Err(Failure::Usage(m)) => problems.push(m),
-            Err(e) => return Err(e),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Failure::Usage(problems.join("\n")));
-    }
-    for (i, s) in scenarios.iter().enumerate() {
-        if scenarios[..i].iter().any(|o| o.name == s.name) {
-            return Err(Failure::Usage(format!(
-                "error: two scenarios are named '{}'; compare needs distinct names (their output \
-                 folders would clash): rename one with `name = ...`",
-                s.name
-            )));
-        }
-    }
-    let out = a
-        .options
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output/compare"));
-    prepare(&out)?;
-    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
-    eprintln!("nssim: comparing {}", names.join(", "));
-    let results = simulate_all(&scenarios);
-    let mut written = 0;
-    for r in &results {
-        written += report::write_run(&out.join(&r.scenario), r)
-            .map_err(Failure::Run)?
-            .len();
-    }
-    written += report::write_comparison(&out, &results)
-        .map_err(Failure::Run)?
-        .len();
-    print!("{}", report::comparison_table(&results));
-    println!("wrote {written} files to {}", out.display());
-    Ok(())
+    let written = finish_outputs(&out, |out| report::write_run(out, &r))?;
+    print_out(&format!(
+        "{}wrote {written} files to {}\n",
+        report::terminal_summary(&r),
+        out.display()
+    ))
 }
 
 /// Runs independent simulations on up to `available_parallelism` threads. Each simulation is
@@ -188,6 +147,21 @@ pub fn simulate_all(scenarios: &[Scenario]) -> Vec<RunResults> {
         .into_iter()
         .map(|r| r.expect("every scenario ran"))
         .collect()
+}
+
+/// Writes the outputs of a command into `out` with `write` and returns how many files it wrote.
+fn finish_outputs(
+    out: &Path,
+    write: impl FnOnce(&Path) -> anyhow::Result<Vec<PathBuf>>,
+) -> Result<usize, Failure> {
+    let written = write(out).map_err(Failure::Run)?;
+    Ok(written.len())
+}
+
+/// Prints `text` on stdout.
+fn print_out(text: &str) -> Result<(), Failure> {
+    print!("{text}");
+    Ok(())
 }
 
 fn prepare(out: &Path) -> Result<(), Failure> {
