@@ -5,6 +5,7 @@
 
 mod args;
 mod compare;
+mod written;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -101,13 +102,12 @@ fn cmd_check(a: &CheckArgs) -> Result<(), Failure> {
             s.server_classes.len()
         ),
     };
-    println!(
-        "{}: ok: scenario '{}', {} processors, {population}",
+    print_out(&format!(
+        "{}: ok: scenario '{}', {} processors, {population}\n",
         a.scenario.display(),
         s.name,
         s.system.processors
-    );
-    Ok(())
+    ))
 }
 
 fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
@@ -150,18 +150,34 @@ pub fn simulate_all(scenarios: &[Scenario]) -> Vec<RunResults> {
 }
 
 /// Writes the outputs of a command into `out` with `write` and returns how many files it wrote.
+/// First deletes what the previous run into `out` listed in `.nssim-written` (and nothing
+/// else), so no stale plot survives; afterwards lists what this run wrote.
 fn finish_outputs(
     out: &Path,
     write: impl FnOnce(&Path) -> anyhow::Result<Vec<PathBuf>>,
 ) -> Result<usize, Failure> {
-    let written = write(out).map_err(Failure::Run)?;
-    Ok(written.len())
+    written::remove_previous(out).map_err(Failure::Run)?;
+    let existed = written::folders_in(out);
+    let files = write(out).map_err(Failure::Run)?;
+    written::record(out, &files, &existed).map_err(Failure::Run)?;
+    Ok(files.len())
 }
 
-/// Prints `text` on stdout.
+/// Prints `text` on stdout. A closed stdout (`nssim run ... | head -1`) is a quiet success:
+/// the reader has what it wanted, and the files are written already.
 fn print_out(text: &str) -> Result<(), Failure> {
-    print!("{text}");
-    Ok(())
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Run(
+            anyhow::Error::new(e).context("could not write to standard output"),
+        )),
+    }
 }
 
 fn prepare(out: &Path) -> Result<(), Failure> {

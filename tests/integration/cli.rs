@@ -234,6 +234,96 @@ fn compare_refuses_two_arguments_with_the_same_label_naming_both() {
         .stderr(predicate::str::contains("rat"));
 }
 
+/// Issue 7: `nssim run ... | head -1` panicked on the broken pipe. A closed stdout is a quiet
+/// success, exit 0, with every file written.
+#[test]
+fn issue_7_a_closed_stdout_is_a_quiet_success() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("nssim"))
+        .current_dir(repo(""))
+        .args([
+            "run",
+            SHIPPED[2],
+            "--set",
+            "run.duration=300ms",
+            "--set",
+            "run.warmup=100ms",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before nssim has simulated anything, as `head` does once it has
+    // its line.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(tmp.path().join("summary.json").exists());
+}
+
+/// Issue 7: a reused `--out` kept the plots of an earlier run that the new run does not write.
+/// nssim now deletes what it listed in `.nssim-written`, and nothing else.
+#[test]
+fn issue_7_a_reused_out_folder_keeps_no_stale_plot_and_no_less() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |scenario: &str| {
+        nssim()
+            .args([
+                "run",
+                scenario,
+                "--set",
+                "run.duration=300ms",
+                "--set",
+                "run.warmup=100ms",
+                "--out",
+            ])
+            .arg(tmp.path())
+            .assert()
+            .success();
+    };
+    run("scenarios/acs-server-wrong.toml");
+    assert!(tmp.path().join("link_share.png").exists());
+    fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+    run(SHIPPED[2]);
+    assert!(
+        !tmp.path().join("link_share.png").exists(),
+        "stale link share plot of the ACS run"
+    );
+    assert!(
+        tmp.path().join("notes.txt").exists(),
+        "the user's file stays"
+    );
+    let list = fs::read_to_string(tmp.path().join(".nssim-written")).unwrap();
+    assert!(list.lines().any(|l| l == "summary.json"), "{list}");
+    let summary = fs::read_to_string(tmp.path().join("summary.json")).unwrap();
+    assert!(summary.contains("parallel-listener"));
+}
+
+/// Issue 7: `run.max_requests=10` printed a measurement window that never happened and a
+/// latency of 0.000 for no measured request.
+#[test]
+fn issue_7_a_run_without_measured_requests_says_n_a_and_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    nssim()
+        .args(["run", SHIPPED[0], "--set", "run.max_requests=10", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("no measurement window: the run ended at")
+                .and(predicate::str::contains("latency     n/a:"))
+                .and(predicate::str::contains("0.000, p50").not()),
+        );
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(tmp.path().join("summary.json")).unwrap())
+            .unwrap();
+    assert!(summary["latency_ms"]["p99"].is_null(), "{summary}");
+}
+
 #[test]
 fn help_of_each_subcommand_shows_an_example() {
     for sub in ["run", "compare", "check"] {
