@@ -75,10 +75,27 @@ fn load(path: &Path, set: &[String], seed: Option<u64>) -> Result<Scenario, Fail
 }
 
 fn cmd_check(a: &CheckArgs) -> Result<(), Failure> {
-    let s = scenario::load(&a.scenario, &a.set)?;
-    for w in scenario::warnings(&s) {
+    let report = check_report(&a.scenario, &a.set)?;
+    for w in &report.warnings {
         eprintln!("{w}");
     }
+    print_out(&report.ok)
+}
+
+/// What `nssim check` prints for a valid scenario (the README's figures use it too).
+#[derive(Clone, Debug)]
+pub struct CheckReport {
+    /// Configuration warnings, one line each, as printed on stderr.
+    pub warnings: Vec<String>,
+    /// The `PATH: ok: ...` line with its newline, as printed on stdout.
+    pub ok: String,
+}
+
+/// Validates `path` with overrides `set` and returns what `nssim check` prints; a bad scenario
+/// is `Failure::Usage` with the message `check` prints on stderr.
+pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure> {
+    let s = scenario::load(path, set)?;
+    let warnings = scenario::warnings(&s);
     let stack = match s.tcpip.stack {
         scenario::StackKind::Conventional => "conventional",
         scenario::StackKind::Parallel => "parallel",
@@ -102,12 +119,13 @@ fn cmd_check(a: &CheckArgs) -> Result<(), Failure> {
             s.server_classes.len()
         ),
     };
-    print_out(&format!(
+    let ok = format!(
         "{}: ok: scenario '{}', {} processors, {population}\n",
-        a.scenario.display(),
+        path.display(),
         s.name,
         s.system.processors
-    ))
+    );
+    Ok(CheckReport { warnings, ok })
 }
 
 fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
