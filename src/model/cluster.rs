@@ -375,8 +375,13 @@ impl Cluster {
                 interarrival: Sampler::new(interarrival),
                 rng: streams.stream("workload/arrivals"),
             },
-            Arrivals::Closed { clients, think } => Clients::Closed {
+            Arrivals::Closed {
+                clients,
+                think,
+                start,
+            } => Clients::Closed {
                 clients: *clients,
+                start: *start,
                 think: Sampler::new(think),
                 rng: streams.stream("workload/think"),
             },

@@ -1418,6 +1418,7 @@ impl Checker {
         let closed_only = [
             ("clients", w.clients.is_some()),
             ("think", w.think.is_some()),
+            ("start", w.start.is_some()),
         ];
         let misplaced = |c: &mut Self, keys: &[(&str, bool)], kind: &str, other: &str| {
             for (key, present) in keys {
@@ -1495,9 +1496,23 @@ impl Checker {
                     }
                     Some(d) => self.dist("workload.think", d),
                 };
+                let start = match w.start.as_deref() {
+                    None | Some("stationary") => Some(ClientStart::Stationary),
+                    Some("after-think") => Some(ClientStart::AfterThink),
+                    Some(other) => {
+                        self.err(
+                            "workload.start",
+                            format!(
+                                "unknown start `{other}`; allowed: \"stationary\", \"after-think\""
+                            ),
+                        );
+                        None
+                    }
+                };
                 Some(Arrivals::Closed {
                     clients: clients?,
                     think: think?,
+                    start: start?,
                 })
             }
             Some(other) => {
@@ -2492,13 +2507,24 @@ impl Scenario {
                 .map(|c| class_to_raw(c, Some(pathmon_name(c.pathmon))))
                 .collect(),
             workload: s.workload.as_ref().map(|w| {
-                let (interarrival, clients, think, kind) = match &w.arrivals {
+                let (interarrival, clients, think, start, kind) = match &w.arrivals {
                     Arrivals::Open { interarrival } => {
-                        (Some(dist_to_raw(interarrival)), None, None, "open")
+                        (Some(dist_to_raw(interarrival)), None, None, None, "open")
                     }
-                    Arrivals::Closed { clients, think } => {
-                        (None, Some(*clients), Some(dist_to_raw(think)), "closed")
-                    }
+                    Arrivals::Closed {
+                        clients,
+                        think,
+                        start,
+                    } => (
+                        None,
+                        Some(*clients),
+                        Some(dist_to_raw(think)),
+                        Some(match start {
+                            ClientStart::Stationary => "stationary".to_string(),
+                            ClientStart::AfterThink => "after-think".to_string(),
+                        }),
+                        "closed",
+                    ),
                 };
                 RawWorkload {
                     listener: Some(
@@ -2511,6 +2537,7 @@ impl Scenario {
                     interarrival,
                     clients,
                     think,
+                    start,
                     requests_per_connection: Some(w.requests_per_connection),
                     request_bytes: Some(w.request_bytes),
                     reply_bytes: Some(w.reply_bytes),
@@ -3229,7 +3256,8 @@ mix = { A = 3, G = 1 }
                 think: Dist::Erlang {
                     mean: SimDuration::from_secs(1),
                     k: 2
-                }
+                },
+                start: ClientStart::Stationary,
             }
         );
         let uniform = edit(

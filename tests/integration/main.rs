@@ -7,12 +7,14 @@
 //! - `swarm`: hundreds of small random clusters must run to the end with requests conserved.
 //! - `determinism`: same seed, same bytes.
 //! - `golden`: the shipped scenarios' `summary.json` and `metrics.csv`, byte for byte.
+//! - `issue7`: regression tests of issue 7's defects (lockstep clients, session arrivals, ...).
 //! - `cli`: the `nssim` binary as a user runs it, errors included.
 
 mod cli;
 mod determinism;
 mod engine;
 mod golden;
+mod issue7;
 mod manual_claims;
 mod pathway;
 mod queueing;
