@@ -194,12 +194,8 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
     type Cell = fn(&RunResults) -> String;
     let rows: [(&str, Cell); 15] = [
         ("seed", |r| r.seed.to_string()),
-        ("throughput [requests/s]", |r| {
-            format!("{:.2}", r.throughput_per_s)
-        }),
-        ("offered [requests/s]", |r| {
-            format!("{:.2}", r.offered_per_s)
-        }),
+        ("throughput [requests/s]", |r| rate(r, r.throughput_per_s)),
+        ("offered [requests/s]", |r| rate(r, r.offered_per_s)),
         ("latency mean [ms]", |r| ms(sample(r, r.latency_ms.mean))),
         ("latency p50 [ms]", |r| ms(sample(r, r.latency_ms.p50))),
         ("latency p90 [ms]", |r| ms(sample(r, r.latency_ms.p90))),
@@ -268,6 +264,16 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
         let _ = writeln!(s, "n/a for {}: {}", r.scenario, empty_sample_reason(r));
     }
     s
+}
+
+/// A rate over the measurement window with two decimals; `n/a` when the run ended before its
+/// warm-up did, so there was no window.
+fn rate(r: &RunResults, per_s: f64) -> String {
+    if no_window(r) {
+        "n/a".into()
+    } else {
+        format!("{per_s:.2}")
+    }
 }
 
 /// Milliseconds with three decimals: microsecond resolution is what NonStop latencies need.
@@ -383,8 +389,10 @@ mod tests {
             "{s}"
         );
         let t = comparison_table(&[sample_results("a"), ended_before_warmup()]);
-        let p99 = t.lines().find(|l| l.starts_with("latency p99")).unwrap();
-        assert!(p99.ends_with("  n/a"), "{t}");
+        for row in ["latency p99", "throughput", "offered", "hops per request"] {
+            let line = t.lines().find(|l| l.starts_with(row)).unwrap();
+            assert!(line.ends_with("  n/a"), "{row}: {t}");
+        }
         assert!(t.contains("n/a for short: the run ended at 0.004 s"), "{t}");
     }
 

@@ -588,17 +588,7 @@ fn wrap<DB: DrawingBackend>(
     style: &TextStyle<'_>,
     width: u32,
 ) -> Result<Vec<String>, DrawingAreaErrorKind<DB::ErrorType>> {
-    let mut tokens: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    for c in name.chars() {
-        cur.push(c);
-        if matches!(c, '-' | '_' | '/' | ' ') {
-            tokens.push(std::mem::take(&mut cur));
-        }
-    }
-    if !cur.is_empty() {
-        tokens.push(cur);
-    }
+    let tokens = wrap_tokens(name);
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for t in tokens {
@@ -614,6 +604,39 @@ fn wrap<DB: DrawingBackend>(
         lines.push(line.trim_end().to_string());
     }
     Ok(lines)
+}
+
+/// `name` cut where a line may break: after `-`, `_`, `/` and spaces (the separator stays at
+/// the end of its piece); in the overrides of a `compare` label, before the `[` and after each
+/// `,` only, so `fig-3-3-distributor[rate=20000/s,duration=30s]` breaks into the name and
+/// whole settings, never inside `20000/s`.
+fn wrap_tokens(name: &str) -> Vec<String> {
+    let mut tokens: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0usize;
+    for c in name.chars() {
+        if c == '[' && depth == 0 && !cur.is_empty() {
+            tokens.push(std::mem::take(&mut cur));
+        }
+        cur.push(c);
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        let breaks = if depth == 0 {
+            matches!(c, '-' | '_' | '/' | ' ')
+        } else {
+            c == ','
+        };
+        if breaks {
+            tokens.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        tokens.push(cur);
+    }
+    tokens
 }
 
 /// Width of one category slot [px] when a chart with `n` categories is drawn in `area`.
@@ -876,6 +899,17 @@ pub(super) fn utilisation_panel<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::report::testdata::sample_results;
+
+    #[test]
+    fn names_break_after_separators_and_before_overrides() {
+        assert_eq!(wrap_tokens("fig-3-3"), ["fig-", "3-", "3"]);
+        assert_eq!(
+            wrap_tokens("pl[rate=20000/s,duration=30s]"),
+            ["pl", "[rate=20000/s,", "duration=30s]"]
+        );
+        assert_eq!(wrap_tokens("[x]"), ["[x]"]);
+        assert_eq!(wrap_tokens("a[p=[3,4]]-b"), ["a", "[p=[3,", "4]]-", "b"]);
+    }
 
     #[test]
     fn nice_steps_are_1_2_5() {
