@@ -523,9 +523,10 @@ impl Cluster {
         let proc_ = &mut self.processes[p.0 as usize];
         let b = proc_.bursts.pop_front().expect("a finished burst");
         proc_.running = false;
-        proc_.busy_ns += self.rec.window_overlap(s.now() - b.demand, b.demand);
+        let busy = self.rec.window_overlap(s.now() - b.demand, b.demand);
+        proc_.busy_ns += busy;
         let cpu = proc_.processor.0 as usize;
-        self.processors[cpu].release_core();
+        self.processors[cpu].release_core(busy);
         if !proc_.bursts.is_empty() {
             self.processors[cpu].make_ready(p, proc_.priority);
         }

@@ -90,13 +90,12 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
             ("completed", Int(c.completed)),
             ("latency_ms_mean", Float(c.latency_ms_mean)),
             ("queue_wait_ms_mean", Float(c.queue_wait_ms_mean)),
-            ("queue_length_mean", Float(c.queue_length_mean)),
-            ("queue_length_max", Int(c.queue_length_max)),
             ("server_busy_ratio", Float(c.server_busy_ratio)),
             ("requests", Int(c.requests)),
             ("links_granted", Int(c.links_granted)),
             ("links_held_mean", Float(c.links_held_mean)),
             ("links_held_max", Int(c.links_held_max)),
+            ("links_held_end", Int(c.links_held_end)),
             ("servers_static_mean", Float(c.servers_static_mean)),
             ("servers_dynamic_mean", Float(c.servers_dynamic_mean)),
             ("servers_dynamic_max", Int(c.servers_dynamic_max)),
@@ -118,6 +117,7 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         let rows = [
             ("weight", Float(p.weight)),
             ("links_granted", Int(p.links_granted)),
+            ("links_held_mean", Float(p.links_held_mean)),
             ("link_share", Float(p.link_share)),
             ("deviation_pp", Float(p.deviation_pp)),
             ("requests", Int(p.requests)),
@@ -125,6 +125,25 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         ];
         for (metric, value) in rows {
             w.metric(&name, metric, value);
+        }
+    }
+    for t in &r.send_targets {
+        let local = if t.local { "/local" } else { "" };
+        let name = format!(
+            "target/{}/{}{local}",
+            dash_if_empty(&t.target),
+            t.server_class
+        );
+        w.metric(&name, "queue_length_mean", Float(t.queue_length_mean));
+        w.metric(&name, "queue_length_max", Int(t.queue_length_max));
+        w.metric(&name, "errors_905", Int(t.errors_905));
+        for m in &t.link_managers {
+            let lm = format!("{name}/lm{}/{}", m.processor, dash_if_empty(&m.pathmon));
+            w.metric(&lm, "links_held_mean", Float(m.links_held_mean));
+            w.metric(&lm, "links_held_max", Int(m.links_held_max));
+            w.metric(&lm, "links_held_end", Int(m.links_held_end));
+            w.metric(&lm, "requests", Int(m.requests));
+            w.metric(&lm, "errors_905", Int(m.errors_905));
         }
     }
     for l in &r.listeners {
@@ -386,7 +405,7 @@ mod tests {
         comma.server_classes[0].name = "A,B".into();
         let c = text(metrics_csv(&comma));
         assert!(
-            c.contains("\nfig-3-3,42,\"class/$PM1/A,B\",queue_length_max,9\n"),
+            c.contains("\nfig-3-3,42,\"class/$PM1/A,B\",servers,10\n"),
             "{c}"
         );
         assert!(!s.contains('\r'));
@@ -437,6 +456,7 @@ mod tests {
             [
                 "weight",
                 "links_granted",
+                "links_held_mean",
                 "link_share",
                 "deviation_pp",
                 "requests",

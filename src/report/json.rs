@@ -11,7 +11,7 @@ use serde::ser::{SerializeMap, Serializer};
 use super::{busiest_processor, conservation_ok, headline_metrics, sample};
 use crate::stats::{
     KindShare, LatencySummary, ListenerResult, PathmonShare, PathsendErrors, PifResult,
-    ProcessResult, ProcessorResult, RequestCounts, RunResults, ServerClassResult,
+    ProcessResult, ProcessorResult, RequestCounts, RunResults, SendTargetResult, ServerClassResult,
 };
 
 /// Pretty JSON summary of one run, ending in a newline.
@@ -53,6 +53,7 @@ pub fn summary_json(r: &RunResults) -> String {
         processes: r.processes.iter().map(Process::from).collect(),
         server_classes: r.server_classes.iter().map(Class::from).collect(),
         pathmons: r.pathmons.iter().map(Share::from).collect(),
+        send_targets: r.send_targets.iter().map(Target::from).collect(),
         pathsend_errors: Errors::from(&r.pathsend_errors),
         listeners: &r.listeners,
         pifs: r.pifs.iter().map(Pif::from).collect(),
@@ -129,6 +130,7 @@ struct Summary<'a> {
     processes: Vec<Process<'a>>,
     server_classes: Vec<Class<'a>>,
     pathmons: Vec<Share<'a>>,
+    send_targets: Vec<Target<'a>>,
     pathsend_errors: Errors,
     listeners: &'a [ListenerResult],
     pifs: Vec<Pif<'a>>,
@@ -236,13 +238,12 @@ struct Class<'a> {
     completed: u64,
     latency_ms_mean: F6,
     queue_wait_ms_mean: F6,
-    queue_length_mean: F6,
-    queue_length_max: u64,
     server_busy_ratio: F6,
     requests: u64,
     links_granted: u64,
     links_held_mean: F6,
     links_held_max: u64,
+    links_held_end: u64,
     servers_static_mean: F6,
     servers_dynamic_mean: F6,
     servers_dynamic_max: u64,
@@ -261,19 +262,68 @@ impl<'a> From<&'a ServerClassResult> for Class<'a> {
             completed: c.completed,
             latency_ms_mean: F6(c.latency_ms_mean),
             queue_wait_ms_mean: F6(c.queue_wait_ms_mean),
-            queue_length_mean: F6(c.queue_length_mean),
-            queue_length_max: c.queue_length_max,
             server_busy_ratio: F6(c.server_busy_ratio),
             requests: c.requests,
             links_granted: c.links_granted,
             links_held_mean: F6(c.links_held_mean),
             links_held_max: c.links_held_max,
+            links_held_end: c.links_held_end,
             servers_static_mean: F6(c.servers_static_mean),
             servers_dynamic_mean: F6(c.servers_dynamic_mean),
             servers_dynamic_max: c.servers_dynamic_max,
             dynamic_created: c.dynamic_created,
             dynamic_deleted: c.dynamic_deleted,
             errors_904: c.errors_904,
+        }
+    }
+}
+
+/// A send target for one class: link-manager queue, 905s and links per link manager.
+#[derive(Serialize)]
+struct Target<'a> {
+    target: &'a str,
+    server_class: &'a str,
+    local: bool,
+    queue_length_mean: F6,
+    queue_length_max: u64,
+    errors_905: u64,
+    link_managers: Vec<Lm<'a>>,
+}
+
+/// One link manager's links to one PATHMON's servers.
+#[derive(Serialize)]
+struct Lm<'a> {
+    processor: u32,
+    pathmon: &'a str,
+    links_held_mean: F6,
+    links_held_max: u64,
+    links_held_end: u64,
+    requests: u64,
+    errors_905: u64,
+}
+
+impl<'a> From<&'a SendTargetResult> for Target<'a> {
+    fn from(t: &'a SendTargetResult) -> Self {
+        Target {
+            target: &t.target,
+            server_class: &t.server_class,
+            local: t.local,
+            queue_length_mean: F6(t.queue_length_mean),
+            queue_length_max: t.queue_length_max,
+            errors_905: t.errors_905,
+            link_managers: t
+                .link_managers
+                .iter()
+                .map(|m| Lm {
+                    processor: m.processor,
+                    pathmon: &m.pathmon,
+                    links_held_mean: F6(m.links_held_mean),
+                    links_held_max: m.links_held_max,
+                    links_held_end: m.links_held_end,
+                    requests: m.requests,
+                    errors_905: m.errors_905,
+                })
+                .collect(),
         }
     }
 }
@@ -289,6 +339,7 @@ struct Share<'a> {
     weight: F6,
     maxservers: u32,
     links_granted: u64,
+    links_held_mean: F6,
     link_share: F6,
     deviation_pp: F6,
     requests: u64,
@@ -304,6 +355,7 @@ impl<'a> From<&'a PathmonShare> for Share<'a> {
             weight: F6(p.weight),
             maxservers: p.maxservers,
             links_granted: p.links_granted,
+            links_held_mean: F6(p.links_held_mean),
             link_share: F6(p.link_share),
             deviation_pp: F6(p.deviation_pp),
             requests: p.requests,
@@ -489,7 +541,7 @@ mod tests {
             "servers",
             "numstatic",
             "completed",
-            "queue_length_max",
+            "links_held_end",
             "requests",
             "links_granted",
             "links_held_max",

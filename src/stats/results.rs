@@ -50,6 +50,8 @@ pub struct RunResults {
     /// Per send target member: PATHMON link and request shares against weights, in target
     /// order (domains and PATHMONs as the workload's mix reaches them), then member order.
     pub pathmons: Vec<PathmonShare>,
+    /// Send targets per class name: link-manager queues, 905 errors, links per link manager.
+    pub send_targets: Vec<SendTargetResult>,
     /// Pathsend errors by number.
     pub pathsend_errors: PathsendErrors,
     /// Pathway/XM's assignment and the load it produced, for Pathway/XM scenarios.
@@ -155,13 +157,10 @@ pub struct ServerClassResult {
     pub completed: u64,
     /// Mean end-to-end latency of those requests [ms].
     pub latency_ms_mean: f64,
-    /// Mean time those requests waited at their link manager for a link [ms].
+    /// Mean time those requests waited at their link manager for a link [ms]. (How many
+    /// requests wait is a property of the send target, which may be a domain of several
+    /// PATHMONs: see `SendTargetResult`.)
     pub queue_wait_ms_mean: f64,
-    /// Time-averaged number of requests waiting for a link to this class's send target
-    /// (all link managers; shared by the classes of one domain).
-    pub queue_length_mean: f64,
-    /// Largest number of requests waiting for a link to the send target.
-    pub queue_length_max: u64,
     /// Busy servers averaged over the window, as a fraction of MAXSERVERS.
     pub server_busy_ratio: f64,
     /// Requests its servers completed over the whole run.
@@ -172,6 +171,8 @@ pub struct ServerClassResult {
     pub links_held_mean: f64,
     /// Links held, most at once in the window.
     pub links_held_max: u64,
+    /// Links held at the end of the run.
+    pub links_held_end: u64,
     /// Static servers running, time average.
     pub servers_static_mean: f64,
     /// Dynamic servers running, time average.
@@ -214,9 +215,12 @@ pub struct PathmonShare {
     pub weight: f64,
     /// MAXSERVERS of the class in this PATHMON (0 if it does not define the class).
     pub maxservers: u32,
-    /// Links this PATHMON granted for the class during the run.
+    /// Links this PATHMON granted for the class during the run (a link returned and granted
+    /// again counts twice).
     pub links_granted: u64,
-    /// Share of the target's links granted by this PATHMON [%].
+    /// Links to this PATHMON's servers of the class held, time average over the window.
+    pub links_held_mean: f64,
+    /// Share of the target's links held (time average) that this PATHMON's servers hold [%].
     pub link_share: f64,
     /// |link_share - weight| [percentage points].
     pub deviation_pp: f64,
@@ -224,6 +228,46 @@ pub struct PathmonShare {
     pub requests: u64,
     /// Share of the target's requests served by this PATHMON [%].
     pub request_share: f64,
+}
+
+/// A send target (one PATHMON, or an ACS domain) for one class name, as the requesters'
+/// link managers see it: requests waiting for a link, errors, and links per link manager.
+#[derive(Clone, Debug, Serialize)]
+pub struct SendTargetResult {
+    /// PATHMON or ACS domain name.
+    pub target: String,
+    /// Server class name.
+    pub server_class: String,
+    /// Requesters on it may use only servers in their own processor.
+    pub local: bool,
+    /// Requests waiting for a link at its link managers, time average over the window.
+    pub queue_length_mean: f64,
+    /// Most requests waiting for a link at once in the window.
+    pub queue_length_max: u64,
+    /// Pathsend error 905 on sends to it.
+    pub errors_905: u64,
+    /// Its link managers that sent requests or held links, by processor.
+    pub link_managers: Vec<LinkManagerResult>,
+}
+
+/// One link manager's links to one PATHMON's servers of a class.
+#[derive(Clone, Debug, Serialize)]
+pub struct LinkManagerResult {
+    /// Processor of the link manager (and of its requesters).
+    pub processor: u32,
+    /// PATHMON whose servers the links go to.
+    pub pathmon: String,
+    /// Links held, time average over the window.
+    pub links_held_mean: f64,
+    /// Links held, most at once in the window.
+    pub links_held_max: u64,
+    /// Links held at the end of the run.
+    pub links_held_end: u64,
+    /// Requests its requesters sent to the target over the whole run (all PATHMONs).
+    pub requests: u64,
+    /// Of those, failed with Pathsend error 905 (the link manager held no link and none
+    /// could be granted).
+    pub errors_905: u64,
 }
 
 /// Pathway/XM: which terminals on which TCP, which TCPs on which PATHMON, on which

@@ -64,3 +64,122 @@ fn sessions_of_n_requests_arrive_as_a_poisson_process() {
     let smooth = dispersion("tests/data/parallel-listener-erlang4.toml", &base);
     assert!((0.5..=1.6).contains(&smooth), "Erlang-4 sessions: {smooth}");
 }
+
+/// Busy time by process kind left out PATHMON and Pathway/XM TCP CPU, so a Pathway/XM run
+/// showed idle processors while its TCPs worked. Every process's CPU now lands in its
+/// processor's busy time, under its own kind.
+#[test]
+fn processor_busy_time_includes_every_process_kind() {
+    let r = simulate(&load(
+        "scenarios/pathway-xm-terminals.toml",
+        &["run.duration=30s", "run.warmup=5s"],
+    ));
+    let kind_total = |kind: &str| -> f64 {
+        r.processors
+            .iter()
+            .flat_map(|p| p.busy_by_kind.iter())
+            .filter(|k| k.kind == kind)
+            .map(|k| k.busy_ratio)
+            .sum()
+    };
+    assert!(kind_total("tcp") > 0.0, "TCP CPU missing from busy time");
+    // Each processor's busy ratio is the sum of its processes' busy ratios (one core each).
+    for p in &r.processors {
+        let from_processes: f64 = r
+            .processes
+            .iter()
+            .filter(|x| x.processor == p.id)
+            .map(|x| x.busy_ratio)
+            .sum();
+        assert!(
+            (p.busy_ratio - from_processes).abs() < 1e-9,
+            "cpu{}: {} vs {}",
+            p.id,
+            p.busy_ratio,
+            from_processes
+        );
+    }
+}
+
+/// Every PATHMON appeared twice in `pathmons` (a local and a non-local route per target,
+/// each reported with class-level counts), server process names repeated across PATHMONs
+/// (`SERVER-WRONG#0` three times) and so `metrics.csv` keys collided.
+#[test]
+fn pathmon_rows_process_names_and_metric_keys_are_unique() {
+    for rel in [
+        "scenarios/acs-server-wrong.toml",
+        "scenarios/acs-dynamic-servers.toml",
+        "scenarios/pathway-xm-terminals.toml",
+    ] {
+        let r = simulate(&load(rel, &["run.duration=4s", "run.warmup=1s"]));
+        let mut rows: Vec<(Option<String>, String, String)> = r
+            .pathmons
+            .iter()
+            .map(|p| (p.domain.clone(), p.name.clone(), p.server_class.clone()))
+            .collect();
+        let n = rows.len();
+        rows.sort();
+        rows.dedup();
+        assert_eq!(rows.len(), n, "{rel}: duplicated PATHMON rows");
+        let mut names: Vec<&str> = r.processes.iter().map(|p| p.name.as_str()).collect();
+        names.sort();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(names.len(), before, "{rel}: process names repeat");
+        let csv = String::from_utf8(nssim::report::metrics_csv(&r)).unwrap();
+        let mut keys: Vec<String> = csv
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.rsplitn(2, ',').collect();
+                f[1].to_string()
+            })
+            .collect();
+        let before = keys.len();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), before, "{rel}: metrics.csv keys collide");
+        // Link shares of one target add up to 100 %.
+        let shares: f64 = r
+            .pathmons
+            .iter()
+            .filter(|p| p.domain.is_some())
+            .map(|p| p.link_share)
+            .sum();
+        if r.pathmons.iter().any(|p| p.domain.is_some()) {
+            assert!((shares - 100.0).abs() < 1e-6, "{rel}: shares {shares}");
+        }
+    }
+}
+
+/// `links_granted` counted grants over the whole run (19 links on a class of MAXSERVERS 16),
+/// and how the links were split among link managers was invisible. Links held (time
+/// average, peak, end) are reported per class and per link manager, and link shares are
+/// shares of links held.
+#[test]
+fn links_held_per_class_and_per_link_manager_are_reported() {
+    let r = simulate(&load(
+        "scenarios/acs-dynamic-servers.toml",
+        &["run.duration=20s", "run.warmup=5s"],
+    ));
+    for c in &r.server_classes {
+        assert!(
+            c.links_held_max <= u64::from(c.servers),
+            "{}: {} links held with MAXSERVERS {} and MAXLINKS 1",
+            c.name,
+            c.links_held_max,
+            c.servers
+        );
+    }
+    let t = &r.send_targets[0];
+    assert!(t.link_managers.len() >= 2, "one row per link manager");
+    for c in &r.server_classes {
+        let per_lm: u64 = t
+            .link_managers
+            .iter()
+            .filter(|m| m.pathmon == c.pathmon)
+            .map(|m| m.links_held_end)
+            .sum();
+        assert_eq!(per_lm, c.links_held_end, "{}", c.pathmon);
+    }
+}
