@@ -379,6 +379,16 @@ fn claims(f: &Fresh) -> Vec<String> {
         links(&f.acs_low) < links(&f.acs_correct),
         "acs-low-load: few links (fewer than SERVER-CORRECT under load)",
     );
+    let deviation = |r: &RunResults| {
+        pathmons(r)
+            .iter()
+            .map(|p| p.deviation_pp)
+            .fold(0.0, f64::max)
+    };
+    claim(
+        deviation(&f.acs_low) > deviation(&f.acs_correct),
+        "acs-low-load: link shares further from the weights than SERVER-CORRECT under load",
+    );
     claim(
         f.acs_low.latency_ms.mean <= f.acs_correct.latency_ms.mean * 1.02,
         "acs-low-load: response time no worse than under load (mean within 2 %)",
@@ -399,12 +409,17 @@ fn pathmons(r: &RunResults) -> Vec<&PathmonShare> {
     seen
 }
 
-/// `8 / 2 / 7 = 47.1 / 11.8 / 41.2 %`: links granted and link share per PATHMON.
+/// `8 / 2 / 7 granted, 47.1 / 11.8 / 41.2 % of links held`: links granted and link share
+/// (of the links held, time average) per PATHMON.
 fn links_cell(r: &RunResults) -> String {
     let p = pathmons(r);
     let links: Vec<String> = p.iter().map(|p| p.links_granted.to_string()).collect();
     let shares: Vec<String> = p.iter().map(|p| format!("{:.1}", p.link_share)).collect();
-    format!("{} = {} %", links.join(" / "), shares.join(" / "))
+    format!(
+        "{} granted, {} % of links held",
+        links.join(" / "),
+        shares.join(" / ")
+    )
 }
 
 /// `` `domain %DOM / SERVER-WRONG: links $PM1 12.5 % (w 50), ...` ``: the start of the
