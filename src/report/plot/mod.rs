@@ -35,6 +35,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 pub use kit::register_fonts;
+pub(crate) use pathway::link_manager_targets;
 
 use crate::stats::RunResults;
 
@@ -63,10 +64,14 @@ pub enum Plot<'a> {
     /// Static and dynamic servers running over time, one panel per server class name, one
     /// colour per PATHMON.
     Servers(&'a RunResults),
+    /// Per send target and class, links held by each link manager (time average), stacked by
+    /// PATHMON, with each link manager's 905 errors.
+    LinkManagers(&'a RunResults),
 }
 
 impl Plot<'_> {
     /// File stem: `latency_cdf`, `throughput_latency`, `utilisation`, `link_share`, `servers`,
+    /// `link_managers`,
     /// `compare_latency`, `compare_throughput`, `compare_latency_cdf`, `compare_utilisation`.
     pub fn name(&self) -> &'static str {
         match self {
@@ -79,6 +84,7 @@ impl Plot<'_> {
             Plot::CompareUtilisation(_) => "compare_utilisation",
             Plot::LinkShare(_) => "link_share",
             Plot::Servers(_) => "servers",
+            Plot::LinkManagers(_) => "link_managers",
         }
     }
 
@@ -94,6 +100,7 @@ impl Plot<'_> {
             Plot::CompareUtilisation(runs) => compare::utilisation_size(runs.len()),
             Plot::LinkShare(r) => pathway::link_share_size(r),
             Plot::Servers(r) => pathway::servers_size(r),
+            Plot::LinkManagers(r) => pathway::link_managers_size(r),
         }
     }
 
@@ -144,6 +151,7 @@ impl Plot<'_> {
             Plot::CompareUtilisation(runs) => compare::utilisation(root, runs),
             Plot::LinkShare(r) => pathway::link_share(root, r),
             Plot::Servers(r) => pathway::servers(root, r),
+            Plot::LinkManagers(r) => pathway::link_managers(root, r),
         }
     }
 }
@@ -170,6 +178,7 @@ mod tests {
             Plot::CompareUtilisation(&runs),
             Plot::LinkShare(&r),
             Plot::Servers(&r),
+            Plot::LinkManagers(&r),
         ];
         for p in plots {
             let a = p.to_svg().unwrap();
@@ -207,6 +216,7 @@ mod tests {
             Plot::CompareUtilisation(&[]),
             Plot::LinkShare(&r),
             Plot::Servers(&r),
+            Plot::LinkManagers(&r),
         ] {
             let svg = p.to_svg().unwrap();
             assert!(svg.contains("<svg"), "{}", p.name());
