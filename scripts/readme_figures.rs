@@ -11,7 +11,8 @@
 //! a fresh run, never checked. Every marker must have a figure here and every figure a marker.
 //! Besides the figures, [`claims`] checks what the prose says about them ("all three keep up",
 //! "response time no worse"); a claim that no longer holds fails both modes, since the prose
-//! then needs a human.
+//! then needs a human. So does a `--set KEY=VALUE` example in the README that does not
+//! validate on the main scenario.
 //!
 //! The runs are the README's own commands at the scenarios' own durations, through the same
 //! library calls as the CLI (`scenario::load`, `cli::simulate_all`, `report::comparison_table`,
@@ -74,6 +75,7 @@ fn main() -> ExitCode {
 fn run(readme: &Path, check: bool) -> anyhow::Result<bool> {
     let text = std::fs::read_to_string(readme)
         .with_context(|| format!("could not read '{}'", readme.display()))?;
+    let bad_examples = set_examples_that_fail(&text);
     let fresh = Fresh::run(!check)?;
     let figures = figures(&fresh)?;
     let applied = apply(&text, &figures)?;
@@ -116,6 +118,13 @@ fn run(readme: &Path, check: bool) -> anyhow::Result<bool> {
             names.len(),
             if names.is_empty() { "" } else { ": " },
             names.join(", ")
+        );
+    }
+    for (example, problem) in &bad_examples {
+        ok = false;
+        eprintln!(
+            "{name}: the example '--set {example}' fails on {}: {problem}",
+            MAIN[0]
         );
     }
     for failed in claims(&fresh) {
@@ -394,6 +403,35 @@ fn claims(f: &Fresh) -> Vec<String> {
         "acs-low-load: response time no worse than under load (mean within 2 %)",
     );
     failed
+}
+
+/// Every `--set KEY=VALUE` the README shows (placeholders such as `key.path=value` aside),
+/// each validated on the main scenario; returns those that fail, with the first problem.
+fn set_examples_that_fail(readme: &str) -> Vec<(String, String)> {
+    let mut examples: Vec<String> = Vec::new();
+    for (i, _) in readme.match_indices("--set ") {
+        let rest = &readme[i + "--set ".len()..];
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '`')
+            .unwrap_or(rest.len());
+        let example = rest[..end].trim_matches(|c| c == '\'' || c == '"');
+        if example.contains('=')
+            && !example.contains("key.path")
+            && !examples.iter().any(|e| e == example)
+        {
+            examples.push(example.to_string());
+        }
+    }
+    examples
+        .into_iter()
+        .filter_map(|e| {
+            let problem = scenario::load(Path::new(MAIN[0]), std::slice::from_ref(&e)).err()?;
+            Some((
+                e,
+                problem.to_string().lines().next().unwrap_or("").to_string(),
+            ))
+        })
+        .collect()
 }
 
 /// One entry per PATHMON of the run's first send target, in order. (A PATHMON reported twice
