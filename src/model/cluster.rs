@@ -385,6 +385,9 @@ impl Cluster {
             })
             .collect();
         self.mix = Mix::new(&mix);
+        if let Arrivals::Open { interarrival } = &w.arrivals {
+            self.rec.configured_per_s = Some(1e9 / interarrival.mean().as_nanos().max(1) as f64);
+        }
         self.clients = match &w.arrivals {
             Arrivals::Open { interarrival } => Clients::Open {
                 interarrival: Sampler::new(interarrival),
@@ -474,6 +477,14 @@ impl Cluster {
             counts.offered,
             counts.completed + counts.failed + counts.in_flight,
             "conservation violated in '{}' (seed {}): offered != completed + failed + in flight",
+            self.name,
+            self.seed
+        );
+        let w = &self.rec.window_counts;
+        assert_eq!(
+            w.carried_in + w.attempted,
+            w.completed + w.failed + w.carried_out,
+            "window conservation violated in '{}' (seed {}): carried in + attempted != completed + failed + carried out",
             self.name,
             self.seed
         );
@@ -652,6 +663,9 @@ impl Cluster {
             requests: counts,
             throughput_per_s: self.rec.throughput_per_s(),
             offered_per_s: self.rec.offered_per_s(),
+            configured_per_s: self.rec.configured_per_s,
+            admitted_per_s: self.rec.admitted_per_s(),
+            window: self.rec.window_counts.clone(),
             connections_per_s: self.rec.connections_per_s(),
             latency_ms: self.rec.latency_summary(),
             hops_per_request_mean: self.rec.hops_per_request_mean(),

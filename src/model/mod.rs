@@ -49,6 +49,7 @@ pub fn simulate(scenario: &Scenario) -> RunResults {
         .saturating_add(scenario.run.drain);
     let wall = Instant::now();
     let events = engine::run_until(&mut cluster, &mut sched, horizon);
+    cluster.rec.finish(sched.now());
     let wall_s = wall.elapsed().as_secs_f64();
     cluster.results(sched.now(), events, wall_s)
 }
@@ -368,6 +369,10 @@ impl Cluster {
             queue_wait: SimDuration::ZERO,
         }));
         self.rec.offered(now);
+        if !opens {
+            // Sent over the connection it already has (a terminal has no connection to open).
+            self.rec.admitted(now);
+        }
         if self
             .max_requests
             .is_some_and(|m| self.rec.counts.offered >= m)
@@ -715,12 +720,13 @@ impl Cluster {
         let inst = &mut self.listeners[req.listener as usize].instances[req.instance as usize];
         if inst.pending_accepts < self.stack.backlog {
             inst.pending_accepts += 1;
+            self.rec.admitted(s.now());
             return true;
         }
         inst.syn_drops += 1;
         self.rec.syn_dropped();
         if req.syn_attempts >= self.stack.syn_retries {
-            self.rec.failed();
+            self.rec.failed(s.now());
             self.request_finished(r, true, s);
         } else {
             req.syn_attempts += 1;

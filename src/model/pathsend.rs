@@ -118,7 +118,7 @@ impl Cluster {
             let route = self.pathway.lms[lm].route;
             self.pathway.routes[route].errors_905 += 1;
             self.pathway.lms[lm].errors_905 += 1;
-            self.rec.failed();
+            self.rec.failed(s.now());
             self.request_finished(r, true, s);
         }
     }
@@ -471,7 +471,7 @@ impl Cluster {
         let class = self.pathway.servers[self.pathway.links[link].server].class;
         self.pathway.links[link].doomed = true;
         self.pathway.classes[class].errors_904 += 1;
-        self.rec.failed();
+        self.rec.failed(s.now());
         self.requests.get_mut(r.0).abandoned = true;
         self.abandoned += 1;
         let session = self.requests.get(r.0).session;

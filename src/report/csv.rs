@@ -32,6 +32,7 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         ("measured_s", Float(r.measured_s)),
         ("events", Int(r.events)),
         ("requests_offered", Int(q.offered)),
+        ("requests_admitted", Int(q.admitted)),
         ("requests_completed", Int(q.completed)),
         ("requests_failed", Int(q.failed)),
         ("requests_in_flight", Int(q.in_flight)),
@@ -40,6 +41,13 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         ("conservation_ok", Int(u64::from(conservation_ok(r)))),
         ("throughput_per_s", Float(r.throughput_per_s)),
         ("offered_per_s", Float(r.offered_per_s)),
+        ("admitted_per_s", Float(r.admitted_per_s)),
+        ("window_carried_in", Int(r.window.carried_in)),
+        ("window_attempted", Int(r.window.attempted)),
+        ("window_admitted", Int(r.window.admitted)),
+        ("window_completed", Int(r.window.completed)),
+        ("window_failed", Int(r.window.failed)),
+        ("window_carried_out", Int(r.window.carried_out)),
         ("connections_per_s", Float(r.connections_per_s)),
         ("latency_ms_mean", Float(sample(r, l.mean))),
         ("latency_ms_sd", Float(sample(r, l.sd))),
@@ -53,6 +61,9 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
             Float(sample(r, r.hops_per_request_mean)),
         ),
     ];
+    if let Some(c) = r.configured_per_s {
+        system.push(("configured_per_s", Float(c)));
+    }
     if let Some(p) = busiest_processor(r) {
         system.push(("busiest_processor", Int(u64::from(p.id))));
     }

@@ -12,6 +12,7 @@ use super::{busiest_processor, conservation_ok, headline_metrics, sample};
 use crate::stats::{
     KindShare, LatencySummary, ListenerResult, PathmonShare, PathsendErrors, PifResult,
     ProcessResult, ProcessorResult, RequestCounts, RunResults, SendTargetResult, ServerClassResult,
+    WindowCounts,
 };
 
 /// Pretty JSON summary of one run, ending in a newline.
@@ -45,6 +46,9 @@ pub fn summary_json(r: &RunResults) -> String {
         conservation_ok: conservation_ok(r),
         throughput_per_s: F6(r.throughput_per_s),
         offered_per_s: F6(r.offered_per_s),
+        configured_per_s: r.configured_per_s.map(F6),
+        admitted_per_s: F6(r.admitted_per_s),
+        window: &r.window,
         connections_per_s: F6(r.connections_per_s),
         latency_ms: Latency::of(r),
         hops_per_request_mean: F6(sample(r, r.hops_per_request_mean)),
@@ -121,6 +125,9 @@ struct Summary<'a> {
     conservation_ok: bool,
     throughput_per_s: F6,
     offered_per_s: F6,
+    configured_per_s: Option<F6>,
+    admitted_per_s: F6,
+    window: &'a WindowCounts,
     connections_per_s: F6,
     latency_ms: Latency,
     hops_per_request_mean: F6,

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use crate::stats::{
     HistogramBucket, KindShare, LatencySummary, LinkManagerResult, ListenerResult, PathmonShare,
     PathsendErrors, PifResult, ProcessResult, ProcessorResult, RequestCounts, RunResults,
-    SendTargetResult, ServerClassResult, ServerSample, TimeSample,
+    SendTargetResult, ServerClassResult, ServerSample, TimeSample, WindowCounts,
 };
 
 /// A run named `name` at the reference load.
@@ -135,6 +135,7 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
         events_per_s: 1_519_798.3,
         requests: RequestCounts {
             offered,
+            admitted: offered,
             completed: offered - failed - in_flight,
             failed,
             in_flight,
@@ -143,6 +144,16 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
         },
         throughput_per_s: 499.8,
         offered_per_s: 500.0,
+        configured_per_s: Some(500.0),
+        admitted_per_s: 499.9,
+        window: WindowCounts {
+            carried_in: 5,
+            attempted: 25_000,
+            admitted: 24_995,
+            completed: 24_990,
+            failed: 3,
+            carried_out: 12,
+        },
         connections_per_s: 500.0 / 3.0,
         latency_ms: LatencySummary {
             mean: 2.1 * load,
