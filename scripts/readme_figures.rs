@@ -362,19 +362,13 @@ fn claims(f: &Fresh) -> Vec<String> {
     );
     let (v6, pl) = (&f.main_20k[1], &f.main_20k[2]);
     claim(
-        v6.requests.failed == 0
-            && busy_pct(v6, 0..=u32::MAX) >= 95.0
-            && v6.latency_ms.p99 > 10.0 * f.main_15k[1].latency_ms.p99,
-        "at 20,000/s the TCP/IPv6 distributors reach their limit (a processor >= 95 % busy, p99 \
-         over 10x its 15,000/s value) but no request fails",
+        keeps_up(v6) && keeps_up(pl),
+        "at 20,000/s the TCP/IPv6 distributors and parallel listeners still complete what they \
+         are offered",
     );
     claim(
-        keeps_up(pl),
-        "at 20,000/s the parallel listeners complete everything",
-    );
-    claim(
-        f33.throughput_per_s < v6.throughput_per_s && v6.throughput_per_s < pl.throughput_per_s,
-        "at 20,000/s Figure 3-3 completes least, the parallel listeners most",
+        f33.throughput_per_s < v6.throughput_per_s.min(pl.throughput_per_s),
+        "at 20,000/s Figure 3-3 completes least",
     );
     let wrong = pathmons(&f.acs_wrong);
     claim(
