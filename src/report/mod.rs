@@ -72,6 +72,10 @@ pub fn write_run(dir: &Path, r: &RunResults) -> anyhow::Result<Vec<PathBuf>> {
         (Plot::Utilisation(r), true),
         (Plot::LinkShare(r), !domain_targets(r).is_empty()),
         (Plot::Servers(r), has_servers(r)),
+        (
+            Plot::LinkManagers(r),
+            r.pathway_xm.is_none() && r.send_targets.iter().any(|t| !t.link_managers.is_empty()),
+        ),
     ];
     for (plot, wanted) in plots {
         if wanted {

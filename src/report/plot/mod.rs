@@ -19,11 +19,12 @@
 //! Files: `kit.rs` holds what charts share (fonts, colours, axes, legends, category labels, CDF
 //! curves, the warm-up band, the utilisation panel); `run.rs` the charts of one run;
 //! `compare.rs` the charts of several runs; `pathway.rs` the TS/MP link and server charts of
-//! one run. This file only names the charts and renders them; the chart files import the kit,
+//! one run; `links.rs` the links per link manager. This file only names the charts and renders them; the chart files import the kit,
 //! and the kit imports none of them.
 
 mod compare;
 mod kit;
+mod links;
 mod pathway;
 mod run;
 
@@ -63,6 +64,8 @@ pub enum Plot<'a> {
     /// Static and dynamic servers running over time, one panel per server class name, one
     /// colour per PATHMON.
     Servers(&'a RunResults),
+    /// Links held per link manager (processor) and PATHMON, one panel per send target.
+    LinkManagers(&'a RunResults),
 }
 
 impl Plot<'_> {
@@ -79,6 +82,7 @@ impl Plot<'_> {
             Plot::CompareUtilisation(_) => "compare_utilisation",
             Plot::LinkShare(_) => "link_share",
             Plot::Servers(_) => "servers",
+            Plot::LinkManagers(_) => "link_managers",
         }
     }
 
@@ -94,6 +98,7 @@ impl Plot<'_> {
             Plot::CompareUtilisation(runs) => compare::utilisation_size(runs.len()),
             Plot::LinkShare(r) => pathway::link_share_size(r),
             Plot::Servers(r) => pathway::servers_size(r),
+            Plot::LinkManagers(r) => links::size(r),
         }
     }
 
@@ -144,6 +149,7 @@ impl Plot<'_> {
             Plot::CompareUtilisation(runs) => compare::utilisation(root, runs),
             Plot::LinkShare(r) => pathway::link_share(root, r),
             Plot::Servers(r) => pathway::servers(root, r),
+            Plot::LinkManagers(r) => links::link_managers(root, r),
         }
     }
 }
@@ -170,6 +176,7 @@ mod tests {
             Plot::CompareUtilisation(&runs),
             Plot::LinkShare(&r),
             Plot::Servers(&r),
+            Plot::LinkManagers(&r),
         ];
         for p in plots {
             let a = p.to_svg().unwrap();
