@@ -384,6 +384,8 @@ mod tests {
                 "link_share.svg",
                 "servers.png",
                 "servers.svg",
+                "link_managers.png",
+                "link_managers.svg",
             ]
         );
         for p in &paths {
@@ -411,6 +413,7 @@ mod tests {
         for p in &mut r.pathmons {
             p.domain = None;
         }
+        r.send_targets.clear();
         for c in &mut r.server_classes {
             c.servers = 0;
         }
@@ -430,6 +433,7 @@ mod tests {
         );
         assert_eq!(names.last().unwrap(), "utilisation.svg");
         assert!(!dir.join("link_share.png").exists());
+        assert!(!dir.join("link_managers.png").exists());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -125,8 +125,8 @@ fn panel_for<DB: DrawingBackend>(
         area,
         &x,
         &y,
-        "link manager (processor)",
-        "links held (time average)",
+        "link manager [processor]",
+        "links held [time average]",
         labels.area_height(),
         Some(&caption),
     )?;
