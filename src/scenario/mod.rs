@@ -6,7 +6,7 @@
 //! 3. deserialize into the raw structs (`raw.rs`), which mirror the file, with
 //!    `serde_path_to_error` so a typo or a wrong type reports its field path *and* toml's line
 //!    and column;
-//! 4. validate raw -> typed (`validate.rs`), collecting every problem rather than stopping at the
+//! 4. validate raw -> typed (`validate/`), collecting every problem rather than stopping at the
 //!    first, each with its field path and, found by walking a span-keeping `toml_edit` parse of
 //!    the same text, its line and column;
 //! 5. for a valid scenario, [`warnings`] (`check.rs`) gives configuration advice: ACS domain

@@ -1,7 +1,7 @@
 //! The scenario file as written: serde structs that mirror the TOML one to one.
 //!
 //! Everything a user may omit is an `Option` (or a defaulted `Vec`), and even required fields
-//! are optional here: `validate.rs` reports every missing field at once instead of serde
+//! are optional here: `validate/` reports every missing field at once instead of serde
 //! stopping at the first. Durations, rates and bandwidths stay strings until validation so a
 //! bad one is reported with its field path. Every struct denies unknown fields, so a typo fails
 //! loudly with its line and column. No internally tagged, untagged or flattened enums: they

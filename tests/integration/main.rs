@@ -8,10 +8,12 @@
 //! - `determinism`: same seed, same bytes.
 //! - `golden`: the shipped scenarios' `summary.json` and `metrics.csv`, byte for byte.
 //! - `cli`: the `nssim` binary as a user runs it, errors included.
+//! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
 mod cli;
 mod determinism;
 mod engine;
+mod fixtures;
 mod golden;
 mod manual_claims;
 mod pathway;
