@@ -653,13 +653,47 @@ mod tests {
     }
 
     #[test]
-    fn an_overridden_value_is_validated_where_it_now_sits() {
-        let p = parse_str(MINIMAL, "x.toml", &["listener[0].processors[1]=9".into()])
-            .unwrap_err()
-            .problems;
-        assert_eq!(p.len(), 1);
-        assert_eq!(p[0].field, "listener[0].processors[1]");
-        assert_eq!(p[0].line, Some(15));
+    fn an_overridden_value_is_reported_at_its_set_argument() {
+        // Issue 7: a `--set` problem named a line past the end of the file; it names the
+        // argument instead.
+        let err =
+            parse_str(MINIMAL, "x.toml", &["listener[0].processors[1]=9".into()]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "--set listener[0].processors[1]=9: listener[0].processors[1]: processor 9 does not exist; allowed 0..=3 (system.processors = 4)"
+        );
+        // A new table made by `--set` is the argument's too, and so is a value inside a
+        // replaced array.
+        let err = parse_str(
+            MINIMAL,
+            "x.toml",
+            &[
+                "lan.client_latency=fast".into(),
+                "listener[0].processors=[0, 7]".into(),
+            ],
+        )
+        .unwrap_err();
+        let lines: Vec<String> = err.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            lines,
+            [
+                "--set lan.client_latency=fast: lan.client_latency: expected a duration such as \"250us\", got \"fast\" (units: ns, us, ms, s, min, h)",
+                "--set listener[0].processors=[0, 7]: listener[0].processors[1]: processor 7 does not exist; allowed 0..=3 (system.processors = 4)",
+            ]
+        );
+        // A problem elsewhere still points at the file.
+        let err = parse_str(MINIMAL, "x.toml", &["run.warmup=20s".into()]).unwrap_err();
+        assert_eq!(err.problems[0].origin, "--set run.warmup=20s");
+    }
+
+    #[test]
+    fn a_rate_without_unit_from_set_gets_the_unit_hint() {
+        // Issue 7: `--set workload.rate=12000` gave serde's type error.
+        let err = parse_str(MINIMAL, "x.toml", &["workload.rate=12000".into()]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "--set workload.rate=12000: workload.rate: missing unit in \"12000\"; write e.g. \"12000/s\" (per ns, us, ms, s, min, h)"
+        );
     }
 
     #[test]
@@ -671,12 +705,12 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.problems.len(), 2);
-        assert_eq!(err.problems[0].origin, "--set");
+        assert_eq!(err.problems[0].origin, "--set listener[3].port=1");
         assert_eq!(err.problems[0].field, "listener[3].port");
         assert!(err.problems[0].message.contains("index 3 is out of range"));
         assert!(
             err.to_string()
-                .starts_with("--set: listener[3].port: index 3"),
+                .starts_with("--set listener[3].port=1: listener[3].port: index 3"),
             "{err}"
         );
         assert_eq!(err.problems[1].field, "run.duration.x");
