@@ -73,7 +73,7 @@ fn load(path: &Path, options: &SimOptions) -> Result<Scenario, Failure> {
 fn cmd_check(a: &CheckArgs) -> Result<(), Failure> {
     let s = scenario::load(&a.scenario, &a.set)?;
     for w in scenario::warnings(&s) {
-        eprintln!("{w}");
+        eprintln!("{}: {w}", a.scenario.display());
     }
     let stack = match s.tcpip.stack {
         scenario::StackKind::Conventional => "conventional",

@@ -17,6 +17,7 @@
 
 mod check;
 mod lenient;
+pub mod limits;
 mod overrides;
 pub mod raw;
 mod source;

@@ -8,6 +8,7 @@
 //! - `determinism`: same seed, same bytes.
 //! - `golden`: the shipped scenarios' `summary.json` and `metrics.csv`, byte for byte.
 //! - `cli`: the `nssim` binary as a user runs it, errors included.
+//! - `scenario_input`: how scenario files and `--set` are read (issue 7 regressions).
 //! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
 mod cli;
@@ -18,6 +19,7 @@ mod golden;
 mod manual_claims;
 mod pathway;
 mod queueing;
+mod scenario_input;
 mod swarm;
 
 use std::path::{Path, PathBuf};

@@ -19,6 +19,12 @@ impl Checker {
                 "no listeners; add at least one [[listener]] with name, model and processors",
             );
         }
+        self.at_most(
+            "listener",
+            raw.len() as u64,
+            MAX_LISTENERS as u64,
+            "the number of [[listener]]",
+        );
         let mut seen = HashMap::new();
         let mut listeners = Vec::new();
         for (i, l) in raw.iter().enumerate() {
@@ -137,19 +143,34 @@ impl Checker {
             }
             (Some(StackKind::Conventional), None) => {
                 if process_names.len() == 1 {
-                    vec![0; processors.len()]
-                } else {
-                    if process_names.len() > 1 {
-                        self.err(&at,
-                            format!(
-                                "missing `tcpip`; with {} TCP/IP processes, name the one each instance listens through: one per processor, or one for all, e.g. tcpip = [\"{}\"]",
-                                process_names.len(),
-                                process_names[0].as_deref().unwrap_or("$ZTC0")
-                            ),
-                        );
-                    }
-                    Vec::new()
+                    return vec![0; processors.len()];
                 }
+                // Each instance behind the TCP/IP process of its own processor (Figure 3-3),
+                // when exactly one runs there.
+                let own: Vec<Option<usize>> = processors
+                    .iter()
+                    .map(|&p| {
+                        let mut here = (0..self.tcpip_processors.len())
+                            .filter(|&i| self.tcpip_processors[i] == Some(p));
+                        match (here.next(), here.next()) {
+                            (Some(i), None) => Some(i),
+                            _ => None,
+                        }
+                    })
+                    .collect();
+                if !own.is_empty() && own.iter().all(Option::is_some) {
+                    return own.into_iter().flatten().collect();
+                }
+                if process_names.len() > 1 {
+                    self.err(&at,
+                        format!(
+                            "missing `tcpip`; with {} TCP/IP processes, and not exactly one in each of this listener's processors, name the one each instance listens through: one per processor, or one for all, e.g. tcpip = [\"{}\"]",
+                            process_names.len(),
+                            process_names[0].as_deref().unwrap_or("$ZTC0")
+                        ),
+                    );
+                }
+                Vec::new()
             }
             (Some(StackKind::Conventional), Some(OneOrMany(names))) => {
                 let n = processors.len();

@@ -24,23 +24,14 @@ mod workload;
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::limits::*;
 use super::raw::*;
-use super::units::{parse_bandwidth, parse_duration, parse_rate};
+use super::units::{parse_bandwidth, parse_rate};
 use super::{Anchor, Finding};
 use crate::engine::SimDuration;
 use crate::scenario::types::*;
 use pathway::PathwayNames;
 
-/// A NonStop node has at most 16 processors.
-const MAX_PROCESSORS: u32 = 16;
-/// Upper bound on cores per processor; generous, it only catches typos.
-const MAX_CORES: u32 = 64;
-/// Process priorities run 1..=199 (higher runs first).
-const PRIORITY_MAX: u32 = 199;
-/// NonStop TCP/IPv6 holds at most 5 pending connections per listening socket.
-const PARALLEL_BACKLOG_MAX: u32 = 5;
-/// Bounds the time series: `duration / sample_interval` buckets at most.
-const MAX_SAMPLES: u64 = 10_000;
 /// The PATHMON a file without `[[pathmon]]` gets (in processor 0, every default).
 const IMPLICIT_PATHMON: &str = "$PM";
 /// PATHMON CPU per link grant. PLACEHOLDER: no manual publishes it.
@@ -50,18 +41,6 @@ const PROCESS_CREATION_DEFAULT: &str = "200ms";
 /// PATHMON priority: above TCPs (160) and servers (150), as Pathway/XM orders them (PATHMON at
 /// the NODE's PRI, TCPs at PRI-5, servers at PRI-10).
 const PATHMON_PRIORITY_DEFAULT: u8 = 170;
-/// ACS: at most 4 PATHMONs in a Pathway domain.
-const MAX_DOMAIN_PATHMONS: usize = 4;
-/// TS/MP: MAXSERVERS, NUMSTATIC and MAXLINKS are at most 4095.
-const MAX_SERVERS: u32 = 4095;
-/// TS/MP: LINKDEPTH is at most 255.
-const MAX_LINKDEPTH: u32 = 255;
-/// TS/MP: AUTORESTART is at most 32767.
-const MAX_AUTORESTART: u32 = 32_767;
-/// TS/MP: CREATEDELAY, DELETEDELAY and TIMEOUT are at most 16383 s.
-const ATTRIBUTE_TIME_MAX: SimDuration = SimDuration::from_secs(16_383);
-/// Bounds the expansion of `[[pathway_xm.term]]` groups (memory, not a Pathway limit).
-const MAX_TERMS: u64 = 1_000_000;
 
 /// Distribution names and the parameters each takes, in the order messages list them.
 const DISTS: &[(&str, &[&str])] = &[
@@ -86,6 +65,12 @@ pub(super) fn validate(raw: &RawScenario) -> (Option<Scenario>, Vec<Finding>) {
     let process_names = match (stack, &raw.tcpip) {
         (Some(StackKind::Conventional), Some(t)) => {
             t.process.iter().flatten().map(|p| p.name.clone()).collect()
+        }
+        _ => Vec::new(),
+    };
+    c.tcpip_processors = match (stack, &raw.tcpip) {
+        (Some(StackKind::Conventional), Some(t)) => {
+            t.process.iter().flatten().map(|p| p.processor).collect()
         }
         _ => Vec::new(),
     };
@@ -151,6 +136,9 @@ struct Checker {
     processors: Option<u32>,
     /// True when the file has no `[[pathmon]]` and the implicit `$PM` stands in.
     implicit_pathmon: bool,
+    /// The processor of each `[[tcpip.process]]` (conventional stack), for the default
+    /// `tcpip` of a listener.
+    tcpip_processors: Vec<Option<u32>>,
 }
 
 impl Checker {
@@ -264,6 +252,21 @@ impl Checker {
         }
     }
 
+    /// Reports `value` over its documented limit `max`; `what` names it ("clients", "a
+    /// domain's name"). True when within the limit.
+    fn at_most(&mut self, field: &str, value: u64, max: u64, what: &str) -> bool {
+        if value <= max {
+            return true;
+        }
+        self.err(
+            field,
+            format!(
+                "{what} must be at most {max}, got {value} (see Limits in scenarios/README.md)"
+            ),
+        );
+        false
+    }
+
     /// Checks that processor `p` exists.
     fn processor(&mut self, field: &str, p: u32) {
         if let Some(n) = self.processors
@@ -279,8 +282,24 @@ impl Checker {
         }
     }
 
-    /// A distribution table: the parameters must be exactly those `dist` takes.
+    /// A distribution table: the parameters must be exactly those `dist` takes, and its
+    /// largest possible draw at most [`MAX_DRAW`].
     fn dist(&mut self, field: &str, raw: &RawDist) -> Option<Dist> {
+        let dist = self.dist_parameters(field, raw)?;
+        let top = max_draw(&dist);
+        if top > MAX_DRAW.as_nanos() as f64 {
+            let years = top / 1e9 / (365.0 * 24.0 * 3600.0);
+            self.err(
+                field,
+                format!("this distribution can draw values up to about {years:.3e} years (the sampler's extreme tail), beyond the 50-year limit of one draw; lower its mean or cv (see Limits in scenarios/README.md)"),
+            );
+            return None;
+        }
+        Some(dist)
+    }
+
+    /// [`Checker::dist`] without the limit on the largest draw.
+    fn dist_parameters(&mut self, field: &str, raw: &RawDist) -> Option<Dist> {
         let allowed_names = DISTS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
         let Some(kind) = raw.dist.as_deref() else {
             self.err(
@@ -353,6 +372,13 @@ impl Checker {
                 );
                 return None;
             }
+            if !(MIN_CV..=MAX_CV).contains(&cv) {
+                c.err(
+                    format!("{field}.cv"),
+                    format!("cv must be between {MIN_CV} and {MAX_CV}, got {cv}; for less variation use dist = \"constant\" (see Limits in scenarios/README.md)"),
+                );
+                return None;
+            }
             Some(cv)
         };
         match kind {
@@ -390,18 +416,31 @@ impl Checker {
             "erlang" => {
                 let mean = duration(self, "mean", &raw.mean);
                 let k = raw.k.expect("checked present");
-                if k == 0 {
+                let ok = (1..=MAX_ERLANG_K).contains(&k);
+                if !ok {
                     self.err(
                         format!("{field}.k"),
-                        "k (the number of phases) must be at least 1",
+                        format!("k (the number of phases) must be between 1 and {MAX_ERLANG_K}, got {k}; for less variation use dist = \"gamma\" with a small cv"),
                     );
                 }
                 let mean = mean?;
-                (k >= 1).then_some(Dist::Erlang { mean, k })
+                ok.then_some(Dist::Erlang { mean, k })
             }
             _ => unreachable!("every name in DISTS is handled"),
         }
     }
+}
+
+/// A duration, at most [`MAX_DURATION`].
+fn parse_duration(text: &str) -> Result<SimDuration, String> {
+    let d = super::units::parse_duration(text)?;
+    if d > MAX_DURATION {
+        return Err(format!(
+            "\"{}\" is longer than {MAX_DURATION}, the limit of any duration in a scenario (30 days; see Limits in scenarios/README.md)",
+            text.trim()
+        ));
+    }
+    Ok(d)
 }
 
 /// Stands in for a distribution that failed validation (never reaches a model).

@@ -78,13 +78,15 @@ impl Checker {
                     "sample_interval must be greater than zero, e.g. \"1s\"",
                 );
             } else if let Some(d) = duration {
-                let buckets = d.0.div_ceil(sample_interval.0);
+                // The time series covers the drain too.
+                let span = d.0.saturating_add(drain.0);
+                let buckets = span.div_ceil(sample_interval.0);
                 if buckets > MAX_SAMPLES {
-                    let least = SimDuration(d.0.div_ceil(MAX_SAMPLES));
+                    let least = SimDuration(span.div_ceil(MAX_SAMPLES));
                     self.err(
                         "run.sample_interval",
                         format!(
-                            "run.duration / run.sample_interval gives {buckets} samples; at most {MAX_SAMPLES} allowed: make sample_interval at least {least}"
+                            "(run.duration + run.drain) / run.sample_interval gives {buckets} samples; at most {MAX_SAMPLES} allowed: make sample_interval at least {least}, or shorten the run or its drain"
                         ),
                     );
                 }
@@ -174,10 +176,17 @@ impl Checker {
     pub(super) fn lan(&mut self, raw: Option<&RawLan>) -> Lan {
         let raw = raw.cloned().unwrap_or_default();
         let bandwidth = raw.pif_bandwidth.as_deref().unwrap_or("1Gb/s");
+        let bps = self.parse("lan.pif_bandwidth", bandwidth, parse_bandwidth);
+        if let Some(bps) = bps
+            && !(MIN_BANDWIDTH_BPS..=MAX_BANDWIDTH_BPS).contains(&bps)
+        {
+            self.err(
+                "lan.pif_bandwidth",
+                format!("pif_bandwidth must be between 1Mb/s and 1000000Gb/s (1 Pb/s), got \"{bandwidth}\" (see Limits in scenarios/README.md)"),
+            );
+        }
         Lan {
-            pif_bandwidth_bps: self
-                .parse("lan.pif_bandwidth", bandwidth, parse_bandwidth)
-                .unwrap_or(1e9),
+            pif_bandwidth_bps: bps.unwrap_or(1e9),
             client_latency: self.duration(
                 "lan.client_latency",
                 raw.client_latency.as_ref(),

@@ -20,6 +20,12 @@ impl Checker {
                 priority: PATHMON_PRIORITY_DEFAULT,
             }];
         }
+        self.at_most(
+            "pathmon",
+            raw.len() as u64,
+            MAX_PATHMONS as u64,
+            "the number of [[pathmon]]",
+        );
         let mut seen = HashMap::new();
         let mut pathmons = Vec::new();
         for (i, p) in raw.iter().enumerate() {
@@ -86,12 +92,25 @@ impl Checker {
     /// ACS Pathway domains, aligned with the file's `[[domain]]` array. Members whose PATHMON
     /// does not resolve are left out (and reported).
     pub(super) fn domains(&mut self, raw: &[RawDomain], pathmons: &[Pathmon]) -> Vec<Domain> {
+        self.at_most(
+            "domain",
+            raw.len() as u64,
+            MAX_DOMAINS as u64,
+            "the number of [[domain]]",
+        );
         let mut seen = HashMap::new();
         let mut domains = Vec::new();
         for (i, d) in raw.iter().enumerate() {
             let field = format!("domain[{i}]");
             let name =
                 self.required_name(&format!("{field}.name"), d.name.as_ref(), "name = \"%DOM\"");
+            if let Some(p) = pathmons.iter().position(|p| p.name == name) {
+                // `workload.send_to` names a domain or a PATHMON: one name must not be both.
+                self.err(
+                    format!("{field}.name"),
+                    format!("`{name}` is also the name of pathmon[{p}], so workload.send_to = \"{name}\" would be ambiguous; rename the domain or the PATHMON"),
+                );
+            }
             if !name.is_empty() && !name.starts_with('%') {
                 self.err(
                     format!("{field}.name"),
@@ -228,6 +247,22 @@ impl Checker {
                 "no server classes; add at least one [[server_class]] with name, cpus and service",
             );
         }
+        self.at_most(
+            "server_class",
+            raw.len() as u64,
+            MAX_SERVER_CLASSES as u64,
+            "the number of [[server_class]]",
+        );
+        let total: u64 = raw
+            .iter()
+            .map(|c| u64::from(c.maxservers.unwrap_or(1)))
+            .sum();
+        self.at_most(
+            "server_class",
+            total,
+            MAX_SERVER_PROCESSES,
+            "MAXSERVERS summed over every [[server_class]]",
+        );
         // (PATHMON, name) -> first class; name -> first class (for the same-work rule).
         let mut seen: HashMap<(usize, String), usize> = HashMap::new();
         let mut first: HashMap<String, usize> = HashMap::new();

@@ -39,6 +39,13 @@ impl Checker {
                 let maxtcps = p.maxtcps.unwrap_or(4);
                 if maxtcps == 0 {
                     self.err("pathway_xm.pathmon.maxtcps", "maxtcps must be at least 1");
+                } else {
+                    self.at_most(
+                        "pathway_xm.pathmon.maxtcps",
+                        u64::from(maxtcps),
+                        u64::from(MAX_XM_TCPS_PER_PATHMON),
+                        "maxtcps (MAXTCPS + MAXEXTERNALTCPS + MAXLINKMONS <= 800)",
+                    );
                 }
                 XmPathmon {
                     node: node.unwrap_or(0),
@@ -80,6 +87,12 @@ impl Checker {
             );
         }
         let mut seen = HashMap::new();
+        self.at_most(
+            "pathway_xm.server_class",
+            x.server_class.len() as u64,
+            MAX_SERVER_CLASSES as u64,
+            "the number of [[pathway_xm.server_class]]",
+        );
         let mut server_classes = Vec::new();
         for (k, class) in x.server_class.iter().enumerate() {
             let field = format!("pathway_xm.server_class[{k}]");
@@ -229,6 +242,9 @@ impl Checker {
                             }
                         };
                         self.processor(&at, cpu);
+                        if !self.at_most(&at, u64::from(weight), u64::from(MAX_TERM_WEIGHT), "a CPU weight") {
+                            continue;
+                        }
                         if cpus.iter().any(|&(c, _)| c == cpu) {
                             self.err(
                                 at,
@@ -285,12 +301,26 @@ impl Checker {
                     format!("{field}.maxterms"),
                     "maxterms (MAXTERMS) must be at least 1",
                 );
+            } else {
+                self.at_most(
+                    &format!("{field}.maxterms"),
+                    u64::from(maxterms),
+                    u64::from(MAX_TCP_COUNT),
+                    "maxterms (MAXTERMS)",
+                );
             }
             let maxserverprocesses = t.maxserverprocesses.unwrap_or(64);
             if maxserverprocesses == 0 {
                 self.err(
                     format!("{field}.maxserverprocesses"),
                     "maxserverprocesses (MAXSERVERPROCESSES) must be at least 1",
+                );
+            } else {
+                self.at_most(
+                    &format!("{field}.maxserverprocesses"),
+                    u64::from(maxserverprocesses),
+                    u64::from(MAX_TCP_COUNT),
+                    "maxserverprocesses (MAXSERVERPROCESSES)",
                 );
             }
             templates.push(TcpTemplate {
@@ -363,6 +393,13 @@ impl Checker {
                 self.err(
                     format!("{field}.weight"),
                     "weight (WEIGHT) must be at least 1; it is the terminal's relative workload",
+                );
+            } else {
+                self.at_most(
+                    &format!("{field}.weight"),
+                    u64::from(weight),
+                    u64::from(MAX_TERM_WEIGHT),
+                    "weight (WEIGHT)",
                 );
             }
             let think = match &t.think {

@@ -46,6 +46,11 @@ impl Checker {
         let backlog = raw.backlog.unwrap_or(5);
         if backlog == 0 {
             self.err("tcpip.backlog", "backlog must be at least 1");
+        } else if backlog > BACKLOG_MAX {
+            self.err(
+                "tcpip.backlog",
+                format!("backlog must be at most {BACKLOG_MAX} (SOMAXCONN), got {backlog}"),
+            );
         } else if stack == Some(StackKind::Parallel) && backlog > PARALLEL_BACKLOG_MAX {
             self.err(
                 "tcpip.backlog",
@@ -58,7 +63,19 @@ impl Checker {
                 "tcpip.syn_retry",
                 "syn_retry must be greater than zero, e.g. \"1s\"",
             );
+        } else if syn_retry > MAX_SYN_RETRY {
+            self.err(
+                "tcpip.syn_retry",
+                format!("syn_retry must be at most {MAX_SYN_RETRY} (RFC 6298 starts at 1s), got {syn_retry}"),
+            );
         }
+        let syn_retries = raw.syn_retries.unwrap_or(3);
+        self.at_most(
+            "tcpip.syn_retries",
+            u64::from(syn_retries),
+            u64::from(MAX_SYN_RETRIES),
+            "syn_retries",
+        );
         let mut processes = Vec::new();
         match (stack, &raw.process) {
             (Some(StackKind::Parallel), Some(_)) => {
@@ -74,6 +91,8 @@ impl Checker {
             ),
             (Some(StackKind::Parallel), None) => {}
             (_, list) => {
+                let count = list.as_ref().map_or(0, Vec::len);
+                self.at_most("tcpip.process", count as u64, MAX_TCPIP_PROCESSES as u64, "the number of [[tcpip.process]]");
                 let mut seen = HashMap::new();
                 for (i, process) in list.iter().flatten().enumerate() {
                     let field = format!("tcpip.process[{i}]");
@@ -100,7 +119,7 @@ impl Checker {
             close_cpu: self.duration("tcpip.close_cpu", raw.close_cpu.as_ref(), "25us"),
             backlog,
             syn_retry,
-            syn_retries: raw.syn_retries.unwrap_or(3),
+            syn_retries,
             processes,
             priority: self.priority("tcpip.priority", raw.priority, 199),
         };

@@ -44,15 +44,44 @@ impl Checker {
                 "workload.requests_per_connection",
                 "requests_per_connection must be at least 1",
             );
+        } else if self.at_most(
+            "workload.requests_per_connection",
+            u64::from(requests_per_connection),
+            u64::from(MAX_REQUESTS_PER_CONNECTION),
+            "requests_per_connection",
+        ) && let Arrivals::Open { interarrival } = &arrivals
+        {
+            // A session's next arrival is up to requests_per_connection draws away.
+            let top = max_draw(interarrival) * f64::from(requests_per_connection);
+            if top > MAX_DRAW.as_nanos() as f64 {
+                self.err(
+                    "workload.requests_per_connection",
+                    format!("{requests_per_connection} requests per connection at this inter-arrival time put sessions up to {:.3e} years apart, beyond the 50-year limit of one draw; use fewer requests per connection or a shorter inter-arrival time", top / 1e9 / (365.0 * 24.0 * 3600.0)),
+                );
+            }
         }
+        let request_bytes = w.request_bytes.unwrap_or(1024);
+        let reply_bytes = w.reply_bytes.unwrap_or(4096);
+        self.at_most(
+            "workload.request_bytes",
+            u64::from(request_bytes),
+            u64::from(MAX_MESSAGE_BYTES),
+            "request_bytes (the largest Pathsend message)",
+        );
+        self.at_most(
+            "workload.reply_bytes",
+            u64::from(reply_bytes),
+            u64::from(MAX_MESSAGE_BYTES),
+            "reply_bytes (the largest Pathsend message)",
+        );
         let send_to = self.send_to(w.send_to.as_ref(), pathway);
         let mix = self.workload_mix(w.mix.as_ref(), pathway, send_to);
         let workload = Workload {
             listener,
             arrivals,
             requests_per_connection,
-            request_bytes: w.request_bytes.unwrap_or(1024),
-            reply_bytes: w.reply_bytes.unwrap_or(4096),
+            request_bytes,
+            reply_bytes,
             send_to: send_to.unwrap_or(SendTarget::Pathmon(0)),
             mix,
         };
@@ -183,7 +212,9 @@ impl Checker {
         let mut weighted = Vec::new();
         for (name, &weight) in mix {
             let at = format!("{field}.{name}");
-            if !(weight.is_finite() && weight > 0.0) {
+            if !weight.is_finite() || weight > MAX_MIX_WEIGHT {
+                self.err(&at, format!("weight must be a number up to {MAX_MIX_WEIGHT:e}, got {weight}; weights are relative, so scale them all down"));
+            } else if weight <= 0.0 {
                 self.err(&at, format!("weight must be greater than zero, got {weight}; leave the class out of the mix instead"));
             }
             if let Some(index) = resolve(self, name, &at) {
@@ -240,11 +271,11 @@ impl Checker {
                     }
                     (Some(rate), None) => {
                         let per_second = self.parse("workload.rate", rate, parse_rate)?;
-                        let mean = SimDuration::from_secs_f64(1.0 / per_second);
-                        if mean.is_zero() {
-                            self.err("workload.rate", "rate is too high: the mean inter-arrival time rounds to 0ns (at most 2e9/s)");
+                        if !(MIN_RATE_PER_S..=MAX_RATE_PER_S).contains(&per_second) {
+                            self.err("workload.rate", format!("rate must be between 1/day and 10000000/s, got \"{rate}\" (see Limits in scenarios/README.md)"));
                             return None;
                         }
+                        let mean = SimDuration::from_secs_f64(1.0 / per_second);
                         Some(Arrivals::Open {
                             interarrival: Dist::Exponential { mean },
                         })
@@ -271,6 +302,15 @@ impl Checker {
                     }
                     Some(0) => {
                         self.err("workload.clients", "clients must be at least 1");
+                        None
+                    }
+                    Some(n) if n > MAX_CLIENTS => {
+                        self.at_most(
+                            "workload.clients",
+                            u64::from(n),
+                            u64::from(MAX_CLIENTS),
+                            "clients",
+                        );
                         None
                     }
                     Some(n) => Some(n),
