@@ -80,6 +80,11 @@ pub const MAX_XM_TCPS_PER_PATHMON: u32 = 800;
 /// Pathway/XM TCP template MAXTERMS and MAXSERVERPROCESSES: 4095, the TS/MP ceiling of its
 /// per-object counts (MAXSERVERS, MAXLINKS).
 pub const MAX_TCP_COUNT: u32 = 4095;
+/// Pathway/XM: generated PATHMONs x replicated server classes. The model keeps a route per
+/// (PATHMON, class, local or not) in a 16-bit table (`model/cluster.rs`), so at most 65535 / 2;
+/// a million terminals fit with a few dozen terminals per TCP. Raise it when the model's table
+/// grows.
+pub const MAX_XM_PATHMON_CLASSES: u64 = 16_383;
 /// `[[listener]]` entries: 256 (each has at most one instance per processor).
 pub const MAX_LISTENERS: usize = 256;
 /// `[[tcpip.process]]` entries: 64, four IP hosts per processor of a full node.

@@ -154,3 +154,41 @@ fn issue_7_infinite_and_overflowing_mix_weights_are_rejected() {
         );
     }
 }
+
+#[test]
+fn issue_7_a_million_terminals_pass_check() {
+    // The documented limit of terminals, with TCPs under few enough PATHMONs; `check` builds the
+    // terminals and the assignment in linear memory.
+    let started = std::time::Instant::now();
+    let s = crate::load(
+        "tests/data/pathway-xm.toml",
+        &[
+            "pathway_xm.term[0].count=990000",
+            "pathway_xm.term[1].count=10000",
+            "pathway_xm.pathmon.maxtcps=16",
+        ],
+    );
+    let xm = s.pathway_xm.as_ref().unwrap();
+    assert_eq!(xm.terms.len(), 1_000_000);
+    let plan = nssim::model::pathway_xm::assign(xm);
+    assert_eq!(plan.term_tcp.len(), 1_000_000);
+    assert_eq!(plan.pathmons.len(), 7813);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+    // One more terminal is over the limit.
+    let err = nssim::scenario::load(
+        &repo("tests/data/pathway-xm.toml"),
+        &[
+            "pathway_xm.term[0].count=990001".to_string(),
+            "pathway_xm.term[1].count=10000".to_string(),
+        ],
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("at most 1000000 terminals"),
+        "{err}"
+    );
+}

@@ -142,6 +142,7 @@ impl Checker {
                 );
             }
         }
+        self.xm_population(&tcp_templates, &terms, &pathmon, server_classes.len());
         PathwayXm {
             nodes,
             pathmon,
@@ -150,6 +151,47 @@ impl Checker {
             server_classes,
             server_node: server_node.unwrap_or(0),
             mix,
+        }
+    }
+
+    /// The number of PATHMONs Pathway/XM will generate (the rule of `model::pathway_xm`:
+    /// terminals per TCP = min(MAXTERMS, max(1, MAXSERVERPROCESSES / classes)), PATHMONs =
+    /// TCPs / MAXTCPS, rounded up) must keep PATHMONs x classes within
+    /// [`MAX_XM_PATHMON_CLASSES`].
+    fn xm_population(
+        &mut self,
+        templates: &[TcpTemplate],
+        terms: &[Term],
+        pathmon: &XmPathmon,
+        classes: usize,
+    ) {
+        if pathmon.maxtcps == 0 || templates.iter().any(|t| t.maxterms == 0) {
+            return; // reported already
+        }
+        let mut per_template = vec![0u64; templates.len()];
+        for term in terms {
+            if let Some(n) = per_template.get_mut(term.template) {
+                *n += 1;
+            }
+        }
+        let tcps: u64 = templates
+            .iter()
+            .zip(&per_template)
+            .map(|(t, &n)| {
+                let by_links = match classes {
+                    0 => t.maxterms,
+                    c => (t.maxserverprocesses / c as u32).max(1),
+                };
+                n.div_ceil(u64::from(t.maxterms.min(by_links)))
+            })
+            .sum();
+        let pathmons = tcps.div_ceil(u64::from(pathmon.maxtcps));
+        let product = pathmons * classes as u64;
+        if product > MAX_XM_PATHMON_CLASSES {
+            self.err(
+                "pathway_xm.pathmon.maxtcps",
+                format!("these terminals need {tcps} TCPs under {pathmons} generated PATHMONs, and {pathmons} PATHMONs x {classes} replicated server classes = {product} is over the limit of {MAX_XM_PATHMON_CLASSES} (see Limits in scenarios/README.md); let each TCP serve more terminals (maxterms, maxserverprocesses) or each PATHMON control more TCPs (maxtcps)"),
+            );
         }
     }
 
