@@ -11,9 +11,9 @@ use crate::scenario::{
     Arrivals, ListenerModel, Scenario, SendTarget, Serve, ServerClass, StackKind,
 };
 use crate::stats::{
-    KindShare, ListenerResult, PathmonShare, PathsendErrors, PifResult, ProcessResult,
-    ProcessorResult, Recorder, RunResults, ServerClassResult, TimeWeighted, XmPathmonResult,
-    XmResult, XmTcpResult,
+    KindShare, LinkManagerResult, ListenerResult, PathmonShare, PathsendErrors, PifResult,
+    ProcessResult, ProcessorResult, Recorder, RunResults, SendTargetResult, ServerClassResult,
+    TimeWeighted, XmPathmonResult, XmResult, XmTcpResult,
 };
 
 use super::lan::Pif;
@@ -217,7 +217,17 @@ impl Cluster {
                 timeline: Vec::new(),
             });
         }
-        for (t, local) in targets.iter().flat_map(|t| [(t, false), (t, true)]) {
+        // Routes restricted to the requester's own processor exist only when a listener sends
+        // to a local server class; otherwise each target has one route per class name.
+        let any_local = sc
+            .listeners
+            .iter()
+            .any(|l| l.serve == Serve::LocalServerClass);
+        let kinds: &[bool] = if any_local { &[false, true] } else { &[false] };
+        for (t, local) in targets
+            .iter()
+            .flat_map(|t| kinds.iter().map(move |&local| (t, local)))
+        {
             let mut row = Vec::new();
             for name in &names {
                 row.push(u16::try_from(c.pathway.routes.len()).expect("fewer than 65536 routes"));
@@ -257,6 +267,11 @@ impl Cluster {
                     pending: 0,
                     createdelay_armed: false,
                     createdelay_generation: 0,
+                    links_by_member: (0..c.pathway.routes[route].members.len())
+                        .map(|_| TimeWeighted::default())
+                        .collect(),
+                    sends: 0,
+                    errors_905: 0,
                 });
             }
         }
@@ -370,13 +385,21 @@ impl Cluster {
             })
             .collect();
         self.mix = Mix::new(&mix);
+        if let Arrivals::Open { interarrival } = &w.arrivals {
+            self.rec.configured_per_s = Some(1e9 / interarrival.mean().as_nanos().max(1) as f64);
+        }
         self.clients = match &w.arrivals {
             Arrivals::Open { interarrival } => Clients::Open {
                 interarrival: Sampler::new(interarrival),
                 rng: streams.stream("workload/arrivals"),
             },
-            Arrivals::Closed { clients, think } => Clients::Closed {
+            Arrivals::Closed {
+                clients,
+                think,
+                start,
+            } => Clients::Closed {
                 clients: *clients,
+                start: *start,
                 think: Sampler::new(think),
                 rng: streams.stream("workload/think"),
             },
@@ -457,6 +480,14 @@ impl Cluster {
             self.name,
             self.seed
         );
+        let w = &self.rec.window_counts;
+        assert_eq!(
+            w.carried_in + w.attempted,
+            w.completed + w.failed + w.carried_out,
+            "window conservation violated in '{}' (seed {}): carried in + attempted != completed + failed + carried out",
+            self.name,
+            self.seed
+        );
         let window_ns = self.rec.window().as_nanos() as f64;
         let processors = self
             .processors
@@ -482,6 +513,23 @@ impl Cluster {
                     .iter()
                     .map(|k| k.busy_ratio)
                     .fold(0.0, |a, b| a + b);
+                // CPU conservation: the busy time of every kind of process in this processor
+                // adds up to the CPU its cores consumed, to the nanosecond.
+                let by_kind_ns: u64 = ProcessKind::ALL
+                    .iter()
+                    .map(|&k| {
+                        self.processes
+                            .iter()
+                            .filter(|p| p.processor.0 as usize == id && p.kind == k)
+                            .map(|p| p.busy_ns)
+                            .sum::<u64>()
+                    })
+                    .sum();
+                assert_eq!(
+                    by_kind_ns, cpu.busy_ns,
+                    "CPU conservation violated in '{}' (seed {}), processor {id}: busy time by kind != CPU consumed",
+                    self.name, self.seed
+                );
                 assert!(
                     busy_ratio <= 1.0 + 1e-9,
                     "processor {id} busier than its cores"
@@ -514,8 +562,7 @@ impl Cluster {
             .classes
             .iter()
             .zip(self.rec.classes())
-            .enumerate()
-            .map(|(i, (k, t))| {
+            .map(|(k, t)| {
                 let per = |sum: u128| {
                     if t.completed == 0 {
                         0.0
@@ -523,13 +570,6 @@ impl Cluster {
                         sum as f64 / t.completed as f64 / 1e6
                     }
                 };
-                // Requests queued at the link managers of every route (send target, local or
-                // not) this class serves.
-                let routes: Vec<&super::pathway::Route> = pw
-                    .routes
-                    .iter()
-                    .filter(|r| r.members.iter().any(|m| m.0 == Some(i)))
-                    .collect();
                 let busy_servers: f64 = k
                     .servers
                     .iter()
@@ -544,12 +584,6 @@ impl Cluster {
                     completed: t.completed,
                     latency_ms_mean: per(t.latency_sum_ns),
                     queue_wait_ms_mean: per(t.queue_wait_sum_ns),
-                    queue_length_mean: routes.iter().map(|r| r.queued.mean(now, &self.rec)).sum(),
-                    queue_length_max: routes
-                        .iter()
-                        .map(|r| r.queued.max(now, &self.rec))
-                        .max()
-                        .unwrap_or(0),
                     server_busy_ratio: if k.attrs.maxservers == 0 {
                         0.0
                     } else {
@@ -559,6 +593,7 @@ impl Cluster {
                     links_granted: k.links_granted,
                     links_held_mean: k.links_held.mean(now, &self.rec),
                     links_held_max: k.links_held.max(now, &self.rec),
+                    links_held_end: k.links_held.level(),
                     servers_static_mean: k.static_running.mean(now, &self.rec),
                     servers_dynamic_mean: k.dynamic_running.mean(now, &self.rec),
                     servers_dynamic_max: k.dynamic_running.max(now, &self.rec),
@@ -569,7 +604,8 @@ impl Cluster {
                 }
             })
             .collect();
-        let pathmons = self.pathmon_shares();
+        let pathmons = self.pathmon_shares(now);
+        let send_targets = self.send_targets(now);
         let pathsend_errors = PathsendErrors {
             e904: pw.classes.iter().map(|k| k.errors_904).sum(),
             e905: pw.routes.iter().map(|r| r.errors_905).sum(),
@@ -627,6 +663,9 @@ impl Cluster {
             requests: counts,
             throughput_per_s: self.rec.throughput_per_s(),
             offered_per_s: self.rec.offered_per_s(),
+            configured_per_s: self.rec.configured_per_s,
+            admitted_per_s: self.rec.admitted_per_s(),
+            window: self.rec.window_counts.clone(),
             connections_per_s: self.rec.connections_per_s(),
             latency_ms: self.rec.latency_summary(),
             hops_per_request_mean: self.rec.hops_per_request_mean(),
@@ -634,6 +673,7 @@ impl Cluster {
             processes,
             server_classes,
             pathmons,
+            send_targets,
             pathsend_errors,
             pathway_xm: self.xm_results(),
             listeners,
@@ -712,16 +752,84 @@ impl Cluster {
         })
     }
 
+    /// Link-manager queues, 905 errors and links per link manager of every route that
+    /// carried requests.
+    fn send_targets(&self, now: SimTime) -> Vec<SendTargetResult> {
+        let pw = &self.pathway;
+        let routes = pw.routes.len();
+        pw.routes
+            .iter()
+            .enumerate()
+            .filter_map(|(r, route)| {
+                let lms: Vec<&LinkManager> = (r..pw.lms.len())
+                    .step_by(routes)
+                    .map(|i| &pw.lms[i])
+                    .collect();
+                let link_managers: Vec<LinkManagerResult> = lms
+                    .iter()
+                    .flat_map(|m| {
+                        route.members.iter().zip(&m.links_by_member).filter_map(
+                            move |(member, links)| {
+                                let max = links.max(now, &self.rec);
+                                (m.sends > 0 || max > 0).then(|| LinkManagerResult {
+                                    processor: m.cpu,
+                                    pathmon: pw.pathmons[member.1].name.clone(),
+                                    links_held_mean: links.mean(now, &self.rec),
+                                    links_held_max: max,
+                                    links_held_end: links.level(),
+                                    requests: m.sends,
+                                    errors_905: m.errors_905,
+                                })
+                            },
+                        )
+                    })
+                    .collect();
+                if link_managers.is_empty() {
+                    return None;
+                }
+                Some(SendTargetResult {
+                    target: route
+                        .domain
+                        .clone()
+                        .unwrap_or_else(|| pw.pathmons[route.members[0].1].name.clone()),
+                    server_class: route.class_name.clone(),
+                    local: route.local,
+                    queue_length_mean: route.queued.mean(now, &self.rec),
+                    queue_length_max: route.queued.max(now, &self.rec),
+                    errors_905: route.errors_905,
+                    link_managers,
+                })
+            })
+            .collect()
+    }
+
     /// Link and request shares per member of every route that carried requests.
-    fn pathmon_shares(&self) -> Vec<PathmonShare> {
+    fn pathmon_shares(&self, now: SimTime) -> Vec<PathmonShare> {
         let pw = &self.pathway;
         let mut out = Vec::new();
-        for route in &pw.routes {
+        for (i, route) in pw.routes.iter().enumerate() {
+            // A target's local and non-local routes share their classes, whose counts are
+            // class-level: report each (domain, class, members) once.
+            let same = |r: &super::pathway::Route| {
+                r.domain == route.domain
+                    && r.class_name == route.class_name
+                    && r.members
+                        .iter()
+                        .map(|m| m.1)
+                        .eq(route.members.iter().map(|m| m.1))
+            };
+            if pw.routes[..i].iter().any(same) {
+                continue;
+            }
             let granted =
                 |m: &(Option<usize>, usize, f64)| m.0.map_or(0, |k| pw.classes[k].links_granted);
             let served =
                 |m: &(Option<usize>, usize, f64)| m.0.map_or(0, |k| pw.classes[k].requests);
+            let held = |m: &(Option<usize>, usize, f64)| {
+                m.0.map_or(0.0, |k| pw.classes[k].links_held.mean(now, &self.rec))
+            };
             let links: u64 = route.members.iter().map(granted).sum();
+            let held_total: f64 = route.members.iter().map(held).sum();
             let requests: u64 = route.members.iter().map(served).sum();
             if links == 0 && requests == 0 {
                 continue;
@@ -734,7 +842,13 @@ impl Cluster {
                 }
             };
             for m in &route.members {
-                let link_share = pct(granted(m), links);
+                // Shares of the links held over the window: a link returned and granted again
+                // (DELETEDELAY, dynamic servers) does not count twice.
+                let link_share = if held_total > 0.0 {
+                    100.0 * held(m) / held_total
+                } else {
+                    0.0
+                };
                 out.push(PathmonShare {
                     domain: route.domain.clone(),
                     name: pw.pathmons[m.1].name.clone(),
@@ -742,6 +856,7 @@ impl Cluster {
                     weight: m.2,
                     maxservers: m.0.map_or(0, |k| pw.classes[k].attrs.maxservers),
                     links_granted: granted(m),
+                    links_held_mean: held(m),
                     link_share,
                     deviation_pp: (link_share - m.2).abs(),
                     requests: served(m),

@@ -21,8 +21,10 @@ mod workload;
 
 use std::time::Instant;
 
-use crate::engine::{self, Model, Scheduler, SimDuration, SimTime, StreamRng};
-use crate::scenario::{Scenario, StackKind};
+use rand::RngExt;
+
+use crate::engine::{self, Model, RngStreams, Scheduler, SimDuration, SimTime, StreamRng};
+use crate::scenario::{ClientStart, Scenario, StackKind};
 use crate::stats::{Recorder, RunResults};
 
 use lan::{Direction, Pif};
@@ -47,6 +49,7 @@ pub fn simulate(scenario: &Scenario) -> RunResults {
         .saturating_add(scenario.run.drain);
     let wall = Instant::now();
     let events = engine::run_until(&mut cluster, &mut sched, horizon);
+    cluster.rec.finish(sched.now());
     let wall_s = wall.elapsed().as_secs_f64();
     cluster.results(sched.now(), events, wall_s)
 }
@@ -106,6 +109,7 @@ enum Clients {
     },
     Closed {
         clients: u32,
+        start: ClientStart,
         think: Sampler,
         rng: StreamRng,
     },
@@ -115,6 +119,13 @@ enum Clients {
         terms: Vec<(u16, u32, Sampler)>,
         rng: StreamRng,
     },
+}
+
+/// A stationary forward-recurrence time: a uniform fraction of a draw from `biased`, the
+/// length-biased form of the think time (see `Sampler::length_biased`).
+fn forward_recurrence(biased: &Sampler, rng: &mut StreamRng) -> SimDuration {
+    let whole = biased.sample(rng).as_nanos() as f64;
+    SimDuration::from_nanos((whole * rng.random::<f64>()).floor() as u64)
 }
 
 /// Per-class random draws, made when a request is created.
@@ -213,11 +224,20 @@ impl Cluster {
             Clients::Closed {
                 clients,
                 think,
+                start,
                 rng,
             } => {
-                // Terminals start staggered by one think time each, not all at instant zero.
+                // By default each client starts at its stationary forward-recurrence time, as
+                // if it had been thinking since long before t = 0: U x (a length-biased think
+                // time), from a stream of its own. `after-think` starts every client one think
+                // time after zero (in lockstep with a constant think time).
+                let biased = think.length_biased();
+                let mut start_rng = RngStreams::new(self.seed).stream("workload/start");
                 for client in 0..*clients {
-                    let first = think.sample(rng);
+                    let first = match start {
+                        ClientStart::Stationary => forward_recurrence(&biased, &mut start_rng),
+                        ClientStart::AfterThink => think.sample(rng),
+                    };
                     let id = SessionId(self.sessions.insert(Session {
                         listener: self.target.expect("a closed workload has a listener") as u16,
                         instance: 0,
@@ -227,10 +247,12 @@ impl Cluster {
                     s.schedule_in(first, Event::ThinkDone(id));
                 }
             }
-            Clients::Terminals { terms, rng } => {
-                // Terminals are attached to their TCP for the whole run (no connections).
+            Clients::Terminals { terms, .. } => {
+                // Terminals are attached to their TCP for the whole run (no connections), and
+                // start at their stationary forward-recurrence time like closed clients.
+                let mut start = RngStreams::new(self.seed).stream("xm/start");
                 for (term, (listener, tcp, think)) in terms.iter().enumerate() {
-                    let first = think.sample(rng);
+                    let first = forward_recurrence(&think.length_biased(), &mut start);
                     let id = SessionId(self.sessions.insert(Session {
                         listener: *listener,
                         instance: *tcp,
@@ -276,12 +298,15 @@ impl Cluster {
         }));
         self.send_next(id, s);
         if let Clients::Open { interarrival, rng } = &mut self.clients {
-            // Sessions carry `requests_per_connection` requests each, so they arrive that much
-            // less often: the offered request rate stays 1 / mean(inter-arrival).
-            let mut gap = SimDuration::ZERO;
-            for _ in 0..self.requests_per_connection {
-                gap += interarrival.sample(rng);
-            }
+            // Sessions carry N = `requests_per_connection` requests each, so they arrive N
+            // times less often: one inter-arrival sample per session, scaled by N, keeps the
+            // offered request rate at 1 / mean(inter-arrival) and the law's shape (with
+            // `rate`, exponential gaps: Poisson sessions).
+            let gap = interarrival.sample(rng);
+            let gap = SimDuration(
+                gap.as_nanos()
+                    .saturating_mul(u64::from(self.requests_per_connection)),
+            );
             s.schedule_in(gap, Event::SessionArrives);
         }
     }
@@ -344,6 +369,10 @@ impl Cluster {
             queue_wait: SimDuration::ZERO,
         }));
         self.rec.offered(now);
+        if !opens {
+            // Sent over the connection it already has (a terminal has no connection to open).
+            self.rec.admitted(now);
+        }
         if self
             .max_requests
             .is_some_and(|m| self.rec.counts.offered >= m)
@@ -499,9 +528,10 @@ impl Cluster {
         let proc_ = &mut self.processes[p.0 as usize];
         let b = proc_.bursts.pop_front().expect("a finished burst");
         proc_.running = false;
-        proc_.busy_ns += self.rec.window_overlap(s.now() - b.demand, b.demand);
+        let busy = self.rec.window_overlap(s.now() - b.demand, b.demand);
+        proc_.busy_ns += busy;
         let cpu = proc_.processor.0 as usize;
-        self.processors[cpu].release_core();
+        self.processors[cpu].release_core(busy);
         if !proc_.bursts.is_empty() {
             self.processors[cpu].make_ready(p, proc_.priority);
         }
@@ -690,12 +720,13 @@ impl Cluster {
         let inst = &mut self.listeners[req.listener as usize].instances[req.instance as usize];
         if inst.pending_accepts < self.stack.backlog {
             inst.pending_accepts += 1;
+            self.rec.admitted(s.now());
             return true;
         }
         inst.syn_drops += 1;
         self.rec.syn_dropped();
         if req.syn_attempts >= self.stack.syn_retries {
-            self.rec.failed();
+            self.rec.failed(s.now());
             self.request_finished(r, true, s);
         } else {
             req.syn_attempts += 1;

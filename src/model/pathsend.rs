@@ -25,6 +25,7 @@ impl Cluster {
         req.stage = Stage::ServerIn;
         req.queued_at = now;
         let lm = self.pathway.lm(cpu, req.route as usize);
+        self.pathway.lms[lm].sends += 1;
         if let Some(link) = self.pathway.take_idle(lm) {
             self.use_link(r, link, s);
         } else {
@@ -116,7 +117,8 @@ impl Cluster {
         while let Some(r) = self.pathway.lms[lm].queue.pop_front() {
             let route = self.pathway.lms[lm].route;
             self.pathway.routes[route].errors_905 += 1;
-            self.rec.failed();
+            self.pathway.lms[lm].errors_905 += 1;
+            self.rec.failed(s.now());
             self.request_finished(r, true, s);
         }
     }
@@ -187,7 +189,22 @@ impl Cluster {
             Some(i) => i,
             None => {
                 let n = self.pathway.classes[class].servers.len();
-                let name = format!("{}#{}", self.pathway.classes[class].name, n);
+                let k = &self.pathway.classes[class];
+                // A class name defined in several PATHMONs (an ACS domain, Pathway/XM's
+                // replicated classes) is qualified by its PATHMON, as TS/MP names it
+                // (`$PM1.SERVER-WRONG`), so every server process name is unique.
+                let shared = self
+                    .pathway
+                    .classes
+                    .iter()
+                    .filter(|c| c.name == k.name)
+                    .count()
+                    > 1;
+                let name = if shared {
+                    format!("{}.{}#{n}", self.pathway.pathmons[k.pathmon].name, k.name)
+                } else {
+                    format!("{}#{n}", k.name)
+                };
                 let priority = self.pathway.classes[class].priority;
                 let process = self.spawn(name, ProcessKind::Server, cpu, priority);
                 self.pathway.servers.push(ServerRt {
@@ -255,6 +272,14 @@ impl Cluster {
         s.schedule_in(self.pathmon_to_lm(link), Event::LinkReady(link));
     }
 
+    /// Link manager `lm` holds `delta` more links to servers of `class`.
+    fn lm_links_changed(&mut self, lm: usize, class: usize, delta: i64, s: &Scheduler<Event>) {
+        let member = self.pathway.member_of(lm, class);
+        let tw = &mut self.pathway.lms[lm].links_by_member[member];
+        let level = u64::try_from(tw.level() as i64 + delta).expect("links held below zero");
+        tw.set(s.now(), level, &self.rec);
+    }
+
     /// Updates the class's running-server levels.
     pub(super) fn servers_changed(&mut self, class: usize, s: &Scheduler<Event>) {
         let (st, dy) = self.pathway.running(class);
@@ -275,6 +300,7 @@ impl Cluster {
         c.links_granted += 1;
         c.links_held
             .set(s.now(), c.links_held.level() + 1, &self.rec);
+        self.lm_links_changed(lm, class, 1, s);
         self.offer_link(link, s);
     }
 
@@ -399,6 +425,9 @@ impl Cluster {
         c.links_out -= 1;
         c.links_held
             .set(s.now(), c.links_held.level() - 1, &self.rec);
+        self.lm_links_changed(lm, class, -1, s);
+        let pw = &mut self.pathway;
+        let c = &mut pw.classes[class];
         if delete {
             c.servers_counted -= 1;
             c.dynamic_deleted += 1;
@@ -442,7 +471,7 @@ impl Cluster {
         let class = self.pathway.servers[self.pathway.links[link].server].class;
         self.pathway.links[link].doomed = true;
         self.pathway.classes[class].errors_904 += 1;
-        self.rec.failed();
+        self.rec.failed(s.now());
         self.requests.get_mut(r.0).abandoned = true;
         self.abandoned += 1;
         let session = self.requests.get(r.0).session;

@@ -199,6 +199,12 @@ pub struct LinkManager {
     pub createdelay_armed: bool,
     /// Bumped to cancel a running CREATEDELAY wait.
     pub createdelay_generation: u32,
+    /// Links held over time, per member of its route (`Route::members` order).
+    pub links_by_member: Vec<TimeWeighted>,
+    /// Requests its requesters sent over the whole run.
+    pub sends: u64,
+    /// Of those, failed with Pathsend error 905.
+    pub errors_905: u64,
 }
 
 /// A send target for one class name: a PATHMON, or an ACS domain's members.
@@ -264,6 +270,15 @@ impl Pathway {
             })?
             .0;
         Some(self.lms[lm].idle.remove(best))
+    }
+
+    /// Position of class `c` among the members of link manager `lm`'s route.
+    pub fn member_of(&self, lm: usize, c: usize) -> usize {
+        self.routes[self.lms[lm].route]
+            .members
+            .iter()
+            .position(|m| m.0 == Some(c))
+            .expect("a link manager's link goes to a member of its route")
     }
 
     /// The link manager of `cpu` for `route`.

@@ -45,11 +45,13 @@ pub enum ProcessKind {
 
 impl ProcessKind {
     /// Every kind, in reporting order.
-    pub const ALL: [ProcessKind; 4] = [
+    pub const ALL: [ProcessKind; 6] = [
         ProcessKind::TcpIp,
         ProcessKind::Distributor,
         ProcessKind::Listener,
         ProcessKind::Server,
+        ProcessKind::Pathmon,
+        ProcessKind::Tcp,
     ];
 
     /// Lower-case name used in reports.
@@ -115,6 +117,9 @@ pub struct Processor {
     pub cores: u32,
     /// Cores not running a burst.
     pub idle_cores: u32,
+    /// CPU time its cores spent on bursts inside the measurement window [ns], accounted by
+    /// the processor independently of the processes, for the CPU conservation check.
+    pub busy_ns: u64,
     /// Ready processes, highest priority first, then first-ready first.
     ready: BinaryHeap<ReadyEntry>,
     ready_seq: u64,
@@ -135,6 +140,7 @@ impl Processor {
         Processor {
             cores,
             idle_cores: cores,
+            busy_ns: 0,
             ready: BinaryHeap::new(),
             ready_seq: 0,
         }
@@ -160,8 +166,9 @@ impl Processor {
         Some(ProcessId(entry.process))
     }
 
-    /// Returns a core after a burst ends.
-    pub fn release_core(&mut self) {
+    /// Returns a core after a burst ends that used `busy_ns` of the measurement window.
+    pub fn release_core(&mut self, busy_ns: u64) {
+        self.busy_ns += busy_ns;
         assert!(
             self.idle_cores < self.cores,
             "released a core that was not busy"

@@ -7,11 +7,12 @@
 
 use ::csv::{Terminator, Writer, WriterBuilder};
 
-use super::{Num, busiest_processor, conservation_ok, headline_metrics};
+use super::{Num, busiest_processor, conservation_ok, headline_metrics, sample};
 use crate::stats::RunResults;
 
 /// Every number of the summary except the wall-clock ones, one per row:
-/// `scenario,seed,component,metric,value`.
+/// `scenario,seed,component,metric,value`. The latency figures and `hops_per_request_mean` of
+/// an empty sample (no measured request) have an empty value: unknown, not 0.
 ///
 /// Components, in this order: `system` (ending with `pathsend_errors_904/905/916`); `cpuN` and
 /// `cpuN/<kind>` per processor; each process by its name (`$ZTC3`, `A-0`);
@@ -31,6 +32,7 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         ("measured_s", Float(r.measured_s)),
         ("events", Int(r.events)),
         ("requests_offered", Int(q.offered)),
+        ("requests_admitted", Int(q.admitted)),
         ("requests_completed", Int(q.completed)),
         ("requests_failed", Int(q.failed)),
         ("requests_in_flight", Int(q.in_flight)),
@@ -39,16 +41,29 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         ("conservation_ok", Int(u64::from(conservation_ok(r)))),
         ("throughput_per_s", Float(r.throughput_per_s)),
         ("offered_per_s", Float(r.offered_per_s)),
+        ("admitted_per_s", Float(r.admitted_per_s)),
+        ("window_carried_in", Int(r.window.carried_in)),
+        ("window_attempted", Int(r.window.attempted)),
+        ("window_admitted", Int(r.window.admitted)),
+        ("window_completed", Int(r.window.completed)),
+        ("window_failed", Int(r.window.failed)),
+        ("window_carried_out", Int(r.window.carried_out)),
         ("connections_per_s", Float(r.connections_per_s)),
-        ("latency_ms_mean", Float(l.mean)),
-        ("latency_ms_sd", Float(l.sd)),
-        ("latency_ms_p50", Float(l.p50)),
-        ("latency_ms_p90", Float(l.p90)),
-        ("latency_ms_p99", Float(l.p99)),
-        ("latency_ms_p999", Float(l.p999)),
-        ("latency_ms_max", Float(l.max)),
-        ("hops_per_request_mean", Float(r.hops_per_request_mean)),
+        ("latency_ms_mean", Float(sample(r, l.mean))),
+        ("latency_ms_sd", Float(sample(r, l.sd))),
+        ("latency_ms_p50", Float(sample(r, l.p50))),
+        ("latency_ms_p90", Float(sample(r, l.p90))),
+        ("latency_ms_p99", Float(sample(r, l.p99))),
+        ("latency_ms_p999", Float(sample(r, l.p999))),
+        ("latency_ms_max", Float(sample(r, l.max))),
+        (
+            "hops_per_request_mean",
+            Float(sample(r, r.hops_per_request_mean)),
+        ),
     ];
+    if let Some(c) = r.configured_per_s {
+        system.push(("configured_per_s", Float(c)));
+    }
     if let Some(p) = busiest_processor(r) {
         system.push(("busiest_processor", Int(u64::from(p.id))));
     }
@@ -86,13 +101,12 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
             ("completed", Int(c.completed)),
             ("latency_ms_mean", Float(c.latency_ms_mean)),
             ("queue_wait_ms_mean", Float(c.queue_wait_ms_mean)),
-            ("queue_length_mean", Float(c.queue_length_mean)),
-            ("queue_length_max", Int(c.queue_length_max)),
             ("server_busy_ratio", Float(c.server_busy_ratio)),
             ("requests", Int(c.requests)),
             ("links_granted", Int(c.links_granted)),
             ("links_held_mean", Float(c.links_held_mean)),
             ("links_held_max", Int(c.links_held_max)),
+            ("links_held_end", Int(c.links_held_end)),
             ("servers_static_mean", Float(c.servers_static_mean)),
             ("servers_dynamic_mean", Float(c.servers_dynamic_mean)),
             ("servers_dynamic_max", Int(c.servers_dynamic_max)),
@@ -114,6 +128,7 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         let rows = [
             ("weight", Float(p.weight)),
             ("links_granted", Int(p.links_granted)),
+            ("links_held_mean", Float(p.links_held_mean)),
             ("link_share", Float(p.link_share)),
             ("deviation_pp", Float(p.deviation_pp)),
             ("requests", Int(p.requests)),
@@ -121,6 +136,25 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         ];
         for (metric, value) in rows {
             w.metric(&name, metric, value);
+        }
+    }
+    for t in &r.send_targets {
+        let local = if t.local { "/local" } else { "" };
+        let name = format!(
+            "target/{}/{}{local}",
+            dash_if_empty(&t.target),
+            t.server_class
+        );
+        w.metric(&name, "queue_length_mean", Float(t.queue_length_mean));
+        w.metric(&name, "queue_length_max", Int(t.queue_length_max));
+        w.metric(&name, "errors_905", Int(t.errors_905));
+        for m in &t.link_managers {
+            let lm = format!("{name}/lm{}/{}", m.processor, dash_if_empty(&m.pathmon));
+            w.metric(&lm, "links_held_mean", Float(m.links_held_mean));
+            w.metric(&lm, "links_held_max", Int(m.links_held_max));
+            w.metric(&lm, "links_held_end", Int(m.links_held_end));
+            w.metric(&lm, "requests", Int(m.requests));
+            w.metric(&lm, "errors_905", Int(m.errors_905));
         }
     }
     for l in &r.listeners {
@@ -382,7 +416,7 @@ mod tests {
         comma.server_classes[0].name = "A,B".into();
         let c = text(metrics_csv(&comma));
         assert!(
-            c.contains("\nfig-3-3,42,\"class/$PM1/A,B\",queue_length_max,9\n"),
+            c.contains("\nfig-3-3,42,\"class/$PM1/A,B\",servers,10\n"),
             "{c}"
         );
         assert!(!s.contains('\r'));
@@ -433,6 +467,7 @@ mod tests {
             [
                 "weight",
                 "links_granted",
+                "links_held_mean",
                 "link_share",
                 "deviation_pp",
                 "requests",

@@ -8,10 +8,11 @@
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use super::{busiest_processor, conservation_ok, headline_metrics};
+use super::{busiest_processor, conservation_ok, headline_metrics, sample};
 use crate::stats::{
     KindShare, LatencySummary, ListenerResult, PathmonShare, PathsendErrors, PifResult,
-    ProcessResult, ProcessorResult, RequestCounts, RunResults, ServerClassResult,
+    ProcessResult, ProcessorResult, RequestCounts, RunResults, SendTargetResult, ServerClassResult,
+    WindowCounts,
 };
 
 /// Pretty JSON summary of one run, ending in a newline.
@@ -20,7 +21,8 @@ use crate::stats::{
 /// `events`, `wall_s`, `events_per_s`, `requests` {`offered`, `completed`, `failed`,
 /// `in_flight`, `syn_drops`, `measured`}, `conservation_ok`, `throughput_per_s`,
 /// `offered_per_s`, `connections_per_s`, `latency_ms` {`mean`, `sd`, `p50`, `p90`, `p99`,
-/// `p999`, `max`}, `hops_per_request_mean`, `busiest_processor` (id, absent without
+/// `p999`, `max`} (each `null` when no request was measured: an empty sample has no latency,
+/// rather than a latency of 0), `hops_per_request_mean` (`null` likewise), `busiest_processor` (id, absent without
 /// processors), `processors` [{`id`, `busy_ratio`, `busy_by_kind` {kind: ratio}}],
 /// `processes`, `server_classes` (without `timeline`, which goes to `servers_timeline.csv`),
 /// `pathmons` [{`domain` (string or null), `name`, `server_class`, `weight`, `maxservers`,
@@ -44,14 +46,18 @@ pub fn summary_json(r: &RunResults) -> String {
         conservation_ok: conservation_ok(r),
         throughput_per_s: F6(r.throughput_per_s),
         offered_per_s: F6(r.offered_per_s),
+        configured_per_s: r.configured_per_s.map(F6),
+        admitted_per_s: F6(r.admitted_per_s),
+        window: &r.window,
         connections_per_s: F6(r.connections_per_s),
-        latency_ms: Latency::from(&r.latency_ms),
-        hops_per_request_mean: F6(r.hops_per_request_mean),
+        latency_ms: Latency::of(r),
+        hops_per_request_mean: F6(sample(r, r.hops_per_request_mean)),
         busiest_processor: busiest_processor(r).map(|p| p.id),
         processors: r.processors.iter().map(Processor::from).collect(),
         processes: r.processes.iter().map(Process::from).collect(),
         server_classes: r.server_classes.iter().map(Class::from).collect(),
         pathmons: r.pathmons.iter().map(Share::from).collect(),
+        send_targets: r.send_targets.iter().map(Target::from).collect(),
         pathsend_errors: Errors::from(&r.pathsend_errors),
         listeners: &r.listeners,
         pifs: r.pifs.iter().map(Pif::from).collect(),
@@ -119,6 +125,9 @@ struct Summary<'a> {
     conservation_ok: bool,
     throughput_per_s: F6,
     offered_per_s: F6,
+    configured_per_s: Option<F6>,
+    admitted_per_s: F6,
+    window: &'a WindowCounts,
     connections_per_s: F6,
     latency_ms: Latency,
     hops_per_request_mean: F6,
@@ -128,6 +137,7 @@ struct Summary<'a> {
     processes: Vec<Process<'a>>,
     server_classes: Vec<Class<'a>>,
     pathmons: Vec<Share<'a>>,
+    send_targets: Vec<Target<'a>>,
     pathsend_errors: Errors,
     listeners: &'a [ListenerResult],
     pifs: Vec<Pif<'a>>,
@@ -146,16 +156,19 @@ struct Latency {
     max: F6,
 }
 
-impl From<&LatencySummary> for Latency {
-    fn from(l: &LatencySummary) -> Self {
+impl Latency {
+    /// The run's latency figures; every one `null` when the sample is empty.
+    fn of(r: &RunResults) -> Self {
+        let l: &LatencySummary = &r.latency_ms;
+        let f = |v: f64| F6(sample(r, v));
         Latency {
-            mean: F6(l.mean),
-            sd: F6(l.sd),
-            p50: F6(l.p50),
-            p90: F6(l.p90),
-            p99: F6(l.p99),
-            p999: F6(l.p999),
-            max: F6(l.max),
+            mean: f(l.mean),
+            sd: f(l.sd),
+            p50: f(l.p50),
+            p90: f(l.p90),
+            p99: f(l.p99),
+            p999: f(l.p999),
+            max: f(l.max),
         }
     }
 }
@@ -232,13 +245,12 @@ struct Class<'a> {
     completed: u64,
     latency_ms_mean: F6,
     queue_wait_ms_mean: F6,
-    queue_length_mean: F6,
-    queue_length_max: u64,
     server_busy_ratio: F6,
     requests: u64,
     links_granted: u64,
     links_held_mean: F6,
     links_held_max: u64,
+    links_held_end: u64,
     servers_static_mean: F6,
     servers_dynamic_mean: F6,
     servers_dynamic_max: u64,
@@ -257,19 +269,68 @@ impl<'a> From<&'a ServerClassResult> for Class<'a> {
             completed: c.completed,
             latency_ms_mean: F6(c.latency_ms_mean),
             queue_wait_ms_mean: F6(c.queue_wait_ms_mean),
-            queue_length_mean: F6(c.queue_length_mean),
-            queue_length_max: c.queue_length_max,
             server_busy_ratio: F6(c.server_busy_ratio),
             requests: c.requests,
             links_granted: c.links_granted,
             links_held_mean: F6(c.links_held_mean),
             links_held_max: c.links_held_max,
+            links_held_end: c.links_held_end,
             servers_static_mean: F6(c.servers_static_mean),
             servers_dynamic_mean: F6(c.servers_dynamic_mean),
             servers_dynamic_max: c.servers_dynamic_max,
             dynamic_created: c.dynamic_created,
             dynamic_deleted: c.dynamic_deleted,
             errors_904: c.errors_904,
+        }
+    }
+}
+
+/// A send target for one class: link-manager queue, 905s and links per link manager.
+#[derive(Serialize)]
+struct Target<'a> {
+    target: &'a str,
+    server_class: &'a str,
+    local: bool,
+    queue_length_mean: F6,
+    queue_length_max: u64,
+    errors_905: u64,
+    link_managers: Vec<Lm<'a>>,
+}
+
+/// One link manager's links to one PATHMON's servers.
+#[derive(Serialize)]
+struct Lm<'a> {
+    processor: u32,
+    pathmon: &'a str,
+    links_held_mean: F6,
+    links_held_max: u64,
+    links_held_end: u64,
+    requests: u64,
+    errors_905: u64,
+}
+
+impl<'a> From<&'a SendTargetResult> for Target<'a> {
+    fn from(t: &'a SendTargetResult) -> Self {
+        Target {
+            target: &t.target,
+            server_class: &t.server_class,
+            local: t.local,
+            queue_length_mean: F6(t.queue_length_mean),
+            queue_length_max: t.queue_length_max,
+            errors_905: t.errors_905,
+            link_managers: t
+                .link_managers
+                .iter()
+                .map(|m| Lm {
+                    processor: m.processor,
+                    pathmon: &m.pathmon,
+                    links_held_mean: F6(m.links_held_mean),
+                    links_held_max: m.links_held_max,
+                    links_held_end: m.links_held_end,
+                    requests: m.requests,
+                    errors_905: m.errors_905,
+                })
+                .collect(),
         }
     }
 }
@@ -285,6 +346,7 @@ struct Share<'a> {
     weight: F6,
     maxservers: u32,
     links_granted: u64,
+    links_held_mean: F6,
     link_share: F6,
     deviation_pp: F6,
     requests: u64,
@@ -300,6 +362,7 @@ impl<'a> From<&'a PathmonShare> for Share<'a> {
             weight: F6(p.weight),
             maxservers: p.maxservers,
             links_granted: p.links_granted,
+            links_held_mean: F6(p.links_held_mean),
             link_share: F6(p.link_share),
             deviation_pp: F6(p.deviation_pp),
             requests: p.requests,
@@ -485,7 +548,7 @@ mod tests {
             "servers",
             "numstatic",
             "completed",
-            "queue_length_max",
+            "links_held_end",
             "requests",
             "links_granted",
             "links_held_max",
@@ -526,6 +589,26 @@ mod tests {
         let text = summary_json(&r);
         assert!(!text.contains("3333333"), "{text}");
         assert!(!text.contains("-0.0"), "{text}");
+    }
+
+    #[test]
+    fn issue_7_an_empty_sample_has_null_latency_not_zero() {
+        let mut r = sample_results("a");
+        r.requests.measured = 0;
+        r.latency_ms = Default::default();
+        r.hops_per_request_mean = 0.0;
+        let v: Value = serde_json::from_str(&summary_json(&r)).unwrap();
+        for key in ["mean", "sd", "p50", "p90", "p99", "p999", "max"] {
+            assert!(v["latency_ms"][key].is_null(), "latency_ms.{key}: {v}");
+        }
+        assert!(v["hops_per_request_mean"].is_null());
+        assert_eq!(v["requests"]["measured"], 0);
+        let c: Value = serde_json::from_str(&comparison_json(&[r.clone()])).unwrap();
+        assert!(c[0]["latency_ms_p99"].is_null(), "{c}");
+        assert!(c[0]["throughput_per_s"].is_number(), "{c}");
+        let csv = String::from_utf8(crate::report::metrics_csv(&r)).unwrap();
+        assert!(csv.contains(",system,latency_ms_p99,\n"), "{csv}");
+        assert!(csv.contains(",system,hops_per_request_mean,\n"), "{csv}");
     }
 
     #[test]

@@ -12,9 +12,9 @@
 use std::path::PathBuf;
 
 use crate::stats::{
-    HistogramBucket, KindShare, LatencySummary, ListenerResult, PathmonShare, PathsendErrors,
-    PifResult, ProcessResult, ProcessorResult, RequestCounts, RunResults, ServerClassResult,
-    ServerSample, TimeSample,
+    HistogramBucket, KindShare, LatencySummary, LinkManagerResult, ListenerResult, PathmonShare,
+    PathsendErrors, PifResult, ProcessResult, ProcessorResult, RequestCounts, RunResults,
+    SendTargetResult, ServerClassResult, ServerSample, TimeSample, WindowCounts,
 };
 
 /// A run named `name` at the reference load.
@@ -135,6 +135,7 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
         events_per_s: 1_519_798.3,
         requests: RequestCounts {
             offered,
+            admitted: offered,
             completed: offered - failed - in_flight,
             failed,
             in_flight,
@@ -143,6 +144,16 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
         },
         throughput_per_s: 499.8,
         offered_per_s: 500.0,
+        configured_per_s: Some(500.0),
+        admitted_per_s: 499.9,
+        window: WindowCounts {
+            carried_in: 5,
+            attempted: 25_000,
+            admitted: 24_995,
+            completed: 24_990,
+            failed: 3,
+            carried_out: 12,
+        },
         connections_per_s: 500.0 / 3.0,
         latency_ms: LatencySummary {
             mean: 2.1 * load,
@@ -190,6 +201,23 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
             })
             .collect(),
         pathmons: DOMAIN.iter().flat_map(target_shares).collect(),
+        send_targets: vec![SendTargetResult {
+            target: "%DOM".into(),
+            server_class: "SERVER-WRONG".into(),
+            local: false,
+            queue_length_mean: 0.25,
+            queue_length_max: 9,
+            errors_905: 0,
+            link_managers: vec![LinkManagerResult {
+                processor: 1,
+                pathmon: "$PM1".into(),
+                links_held_mean: 1.5,
+                links_held_max: 2,
+                links_held_end: 2,
+                requests: offered,
+                errors_905: 0,
+            }],
+        }],
         pathsend_errors: PathsendErrors {
             // The three failed requests: SERVER-WRONG's 904s at $PM1, and one 905.
             e904: 2,
@@ -285,6 +313,7 @@ fn target_shares(t: &Target) -> Vec<PathmonShare> {
                 weight: m.weight,
                 maxservers: m.maxservers,
                 links_granted: m.links_granted,
+                links_held_mean: m.links_granted as f64,
                 link_share,
                 deviation_pp: (link_share - m.weight).abs(),
                 requests: m.requests,
@@ -330,13 +359,12 @@ fn class_result(class: &str, m: &Member, load: f64) -> ServerClassResult {
         completed: m.requests * 5 / 6,
         latency_ms_mean: 2.1 * load,
         queue_wait_ms_mean: 0.4 * load,
-        queue_length_mean: 0.25,
-        queue_length_max: 9,
         server_busy_ratio: 0.5,
         requests: m.requests,
         links_granted: m.links_granted,
         links_held_mean: mean(|s| s.links),
         links_held_max: timeline.iter().map(|s| s.links).max().unwrap_or(0),
+        links_held_end: timeline.last().map_or(0, |s| s.links),
         servers_static_mean: mean(|s| s.static_servers),
         servers_dynamic_mean: mean(|s| s.dynamic_servers),
         servers_dynamic_max: dynamic_servers_max,

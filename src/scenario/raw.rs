@@ -271,6 +271,10 @@ pub struct RawWorkload {
     /// Closed only: think time after each reply \[distribution of durations\]. Required for
     /// closed.
     pub think: Option<RawDist>,
+    /// Closed only: when each client sends its first request: `"stationary"` (default: at
+    /// U x a length-biased think time, as if running since long before t = 0) or
+    /// `"after-think"` (one think time after t = 0, all together for a constant think).
+    pub start: Option<String>,
     /// Requests sent over one TCP connection \[count\]. Default 1, >= 1.
     pub requests_per_connection: Option<u32>,
     /// Request message size \[bytes\]. Default 1024.

@@ -297,7 +297,20 @@ pub enum Arrivals {
         clients: u32,
         /// Think time after each reply.
         think: Dist,
+        /// When each client sends its first request.
+        start: ClientStart,
     },
+}
+
+/// When closed clients send their first request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientStart {
+    /// At the stationary forward-recurrence time of the think time: spread as if the clients
+    /// had been running long before t = 0 (the default).
+    Stationary,
+    /// Each one think time (a fresh draw) after t = 0: with a constant think time, all at
+    /// once, like terminals logging on together.
+    AfterThink,
 }
 
 /// Pathway/XM: TERM objects spread over TCPs (Terminal Control Processes), and TCPs over

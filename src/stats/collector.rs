@@ -12,7 +12,7 @@ use hdrhistogram::Histogram;
 
 use crate::engine::{SimDuration, SimTime};
 
-use super::results::{HistogramBucket, LatencySummary, RequestCounts, TimeSample};
+use super::results::{HistogramBucket, LatencySummary, RequestCounts, TimeSample, WindowCounts};
 
 /// Highest latency the histograms resolve [ns] (one hour); larger values are clamped to it.
 const LATENCY_NS_MAX: u64 = 3_600_000_000_000;
@@ -29,8 +29,12 @@ pub struct Recorder {
     latency_sum_ms: f64,
     latency_sumsq_ms: f64,
     hops_sum: u64,
-    completed_in_window: u64,
-    offered_in_window: u64,
+    /// The window's request balance (`completed`, `attempted` are the throughput counts).
+    pub window_counts: WindowCounts,
+    /// Open workloads: the configured request rate [requests/s].
+    pub configured_per_s: Option<f64>,
+    window_opened: bool,
+    window_closed: bool,
     connections_in_window: u64,
     series: Vec<SeriesBucket>,
     classes: Vec<ClassTally>,
@@ -72,8 +76,10 @@ impl Recorder {
             latency_sum_ms: 0.0,
             latency_sumsq_ms: 0.0,
             hops_sum: 0,
-            completed_in_window: 0,
-            offered_in_window: 0,
+            window_counts: WindowCounts::default(),
+            configured_per_s: None,
+            window_opened: false,
+            window_closed: false,
             connections_in_window: 0,
             series: Vec::new(),
             classes: vec![ClassTally::default(); classes],
@@ -87,6 +93,32 @@ impl Recorder {
         if now > self.warmup && now < self.end {
             self.end = now;
         }
+        self.roll(now);
+    }
+
+    /// Requests in the system: generated and neither completed nor failed.
+    fn live(&self) -> u64 {
+        self.counts.offered - self.counts.completed - self.counts.failed
+    }
+
+    /// Takes the window's carried-in and carried-out counts the first time the clock is seen
+    /// at or past its start and end. Called before anything is counted at `now`, so the
+    /// counts are those of the boundary instant itself.
+    fn roll(&mut self, now: SimTime) {
+        if !self.window_opened && now >= self.warmup {
+            self.window_opened = true;
+            self.window_counts.carried_in = self.live();
+        }
+        if !self.window_closed && now >= self.end {
+            self.window_closed = true;
+            self.window_counts.carried_out = self.live();
+        }
+    }
+
+    /// Closes the window's accounting at the end of the run (for a window whose boundary no
+    /// event crossed).
+    pub fn finish(&mut self, now: SimTime) {
+        self.roll(now.max(self.end));
     }
 
     /// Start of the measurement window.
@@ -126,11 +158,21 @@ impl Recorder {
 
     /// A client sent a new request at `now`.
     pub fn offered(&mut self, now: SimTime) {
+        self.roll(now);
         self.counts.offered += 1;
         if self.in_window(now) {
-            self.offered_in_window += 1;
+            self.window_counts.attempted += 1;
         }
         self.bucket(now).offered += 1;
+    }
+
+    /// A request got its connection at `now` (or was sent over one it had).
+    pub fn admitted(&mut self, now: SimTime) {
+        self.roll(now);
+        self.counts.admitted += 1;
+        if self.in_window(now) {
+            self.window_counts.admitted += 1;
+        }
     }
 
     /// A connection was accepted at `now`.
@@ -146,8 +188,12 @@ impl Recorder {
     }
 
     /// A request failed at `now`.
-    pub fn failed(&mut self) {
+    pub fn failed(&mut self, now: SimTime) {
+        self.roll(now);
         self.counts.failed += 1;
+        if self.in_window(now) {
+            self.window_counts.failed += 1;
+        }
     }
 
     /// A request sent at `created` completed at `now`.
@@ -159,10 +205,11 @@ impl Recorder {
         class: usize,
         queue_wait: SimDuration,
     ) {
+        self.roll(now);
         self.counts.completed += 1;
         let latency = now - created;
         if self.in_window(now) {
-            self.completed_in_window += 1;
+            self.window_counts.completed += 1;
         }
         let b = self.bucket(now);
         b.completed += 1;
@@ -185,11 +232,15 @@ impl Recorder {
 
     /// Completions inside the window per second.
     pub fn throughput_per_s(&self) -> f64 {
-        self.completed_in_window as f64 / self.window().as_secs_f64()
+        self.window_counts.completed as f64 / self.window().as_secs_f64()
     }
-    /// Offered requests inside the window per second.
+    /// Offered (attempted) requests inside the window per second.
     pub fn offered_per_s(&self) -> f64 {
-        self.offered_in_window as f64 / self.window().as_secs_f64()
+        self.window_counts.attempted as f64 / self.window().as_secs_f64()
+    }
+    /// Admitted requests inside the window per second.
+    pub fn admitted_per_s(&self) -> f64 {
+        self.window_counts.admitted as f64 / self.window().as_secs_f64()
     }
     /// Connections accepted inside the window per second.
     pub fn connections_per_s(&self) -> f64 {

@@ -7,6 +7,7 @@
 //! - `swarm`: hundreds of small random clusters must run to the end with requests conserved.
 //! - `determinism`: same seed, same bytes.
 //! - `golden`: the shipped scenarios' `summary.json` and `metrics.csv`, byte for byte.
+//! - `issue7`: regression tests of issue 7's defects (lockstep clients, session arrivals, ...).
 //! - `cli`: the `nssim` binary as a user runs it, errors included.
 //! - `scenario_input`: how scenario files and `--set` are read (issue 7 regressions).
 //! - `fuzz`: seeded mutations of the shipped scenarios: no panic, abort or hang in check or run.
@@ -18,6 +19,7 @@ mod engine;
 mod fixtures;
 mod fuzz;
 mod golden;
+mod issue7;
 mod manual_claims;
 mod pathway;
 mod queueing;

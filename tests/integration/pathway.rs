@@ -9,7 +9,7 @@ use crate::load;
 
 /// A node with no costs anywhere but the server's I/O time, so every latency is a sum of the
 /// configured delays. Three closed-loop clients all send their first request at t = 2 s (their
-/// first think time), then think 2 s after each reply. Distributors in `listener_cpus` (round
+/// first think time, `start = "after-think"`), then think 2 s after each reply. Distributors in `listener_cpus` (round
 /// robin: client 1 and 3 to the first, client 2 to the second); PATHMON `$PM` in processor 0
 /// grants at no cost; its server class S has servers in processors 1 and 2 and a constant
 /// 100 ms of I/O per request. `class` adds the TS/MP attributes under test.
@@ -57,6 +57,7 @@ io = {{ dist = "constant", value = "100ms" }}
 kind = "closed"
 clients = 3
 think = {{ dist = "constant", value = "2s" }}
+start = "after-think"
 requests_per_connection = 1000
 request_bytes = 0
 reply_bytes = 0

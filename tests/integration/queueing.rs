@@ -67,7 +67,7 @@ fn mmc_mean_response_matches_erlang_c() {
     let lq = mean_ci(
         &runs
             .iter()
-            .map(|r| r.server_classes[0].queue_length_mean)
+            .map(|r| r.send_targets[0].queue_length_mean)
             .collect::<Vec<_>>(),
         0.999,
     );

@@ -642,7 +642,8 @@ mod tests {
                 think: Dist::Erlang {
                     mean: SimDuration::from_secs(1),
                     k: 2
-                }
+                },
+                start: ClientStart::Stationary,
             }
         );
         let uniform = edit(

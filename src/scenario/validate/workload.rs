@@ -239,6 +239,7 @@ impl Checker {
         let closed_only = [
             ("clients", w.clients.is_some()),
             ("think", w.think.is_some()),
+            ("start", w.start.is_some()),
         ];
         let misplaced = |c: &mut Self, keys: &[(&str, bool)], kind: &str, other: &str| {
             for (key, present) in keys {
@@ -325,9 +326,23 @@ impl Checker {
                     }
                     Some(d) => self.dist("workload.think", d),
                 };
+                let start = match w.start.as_deref() {
+                    None | Some("stationary") => Some(ClientStart::Stationary),
+                    Some("after-think") => Some(ClientStart::AfterThink),
+                    Some(other) => {
+                        self.err(
+                            "workload.start",
+                            format!(
+                                "unknown start `{other}`; allowed: \"stationary\", \"after-think\""
+                            ),
+                        );
+                        None
+                    }
+                };
                 Some(Arrivals::Closed {
                     clients: clients?,
                     think: think?,
+                    start: start?,
                 })
             }
             Some(other) => {

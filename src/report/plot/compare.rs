@@ -1,18 +1,19 @@
 //! Charts comparing several runs (topologies, stacks, listener models), in the order given.
 //!
-//! Scenario names go on the x axis (wrapped to fit, see `plot::CategoryLabels`) or in the
+//! Scenario names go on the x axis (wrapped to fit, see `kit::CategoryLabels`) or in the
 //! legend; every scenario keeps the same colour in the CDF chart and the same panel position in
 //! the utilisation chart as its column in `comparison_table`.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::kind_order;
-use super::plot::{
-    Area, Axis, CategoryLabels, Curve, DrawResult, LegendItem, MUTED, SERIES, Swatch, build_chart,
-    cdf_points, draw_cdf, draw_legend, fmt_sig3, font, item, kind_legend, legend_width, no_data,
-    slot_width, title, utilisation_panel, with_legend_column,
+use super::DrawResult;
+use super::kit::{
+    Area, Axis, CategoryLabels, Curve, LegendItem, MUTED, SERIES, Swatch, build_chart, cdf_points,
+    draw_cdf, draw_legend, fmt_sig3, font, item, kind_legend, legend_width, no_data, slot_width,
+    title, utilisation_panel, with_legend_column,
 };
+use crate::report::{kind_order, no_window, sample};
 use crate::stats::RunResults;
 
 /// One bar of each group: a label, a colour and how to read the value from a run.
@@ -22,6 +23,12 @@ struct BarSeries {
     value: fn(&RunResults) -> f64,
     /// How the value is printed above its bar.
     text: fn(f64) -> String,
+}
+
+/// A rate over the measurement window, or NaN (drawn `n/a`) when the run ended before its
+/// warm-up did.
+fn window(r: &RunResults, per_s: f64) -> f64 {
+    if no_window(r) { f64::NAN } else { per_s }
 }
 
 /// Throughput to a tenth of a request per second: 499.8 and 500 must not look the same.
@@ -34,19 +41,19 @@ pub(super) fn latency<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunResults]) 
         BarSeries {
             label: "p50",
             colour: RGBColor(0x9E, 0xCA, 0xE1),
-            value: |r| r.latency_ms.p50,
+            value: |r| sample(r, r.latency_ms.p50),
             text: fmt_sig3,
         },
         BarSeries {
             label: "p90",
             colour: RGBColor(0x42, 0x92, 0xC6),
-            value: |r| r.latency_ms.p90,
+            value: |r| sample(r, r.latency_ms.p90),
             text: fmt_sig3,
         },
         BarSeries {
             label: "p99",
             colour: RGBColor(0x08, 0x45, 0x94),
-            value: |r| r.latency_ms.p99,
+            value: |r| sample(r, r.latency_ms.p99),
             text: fmt_sig3,
         },
     ];
@@ -68,13 +75,13 @@ pub(super) fn throughput<DB: DrawingBackend>(
         BarSeries {
             label: "offered",
             colour: SERIES[1],
-            value: |r| r.offered_per_s,
+            value: |r| window(r, r.offered_per_s),
             text: one_decimal,
         },
         BarSeries {
             label: "completed",
             colour: SERIES[0],
-            value: |r| r.throughput_per_s,
+            value: |r| window(r, r.throughput_per_s),
             text: one_decimal,
         },
     ];
@@ -139,10 +146,17 @@ fn grouped_bars<DB: DrawingBackend>(
     for (i, r) in runs.iter().enumerate() {
         for (k, s) in series.iter().enumerate() {
             let v = (s.value)(r);
+            let x0 = i as f64 - group / 2.0 + k as f64 * bar;
             if !v.is_finite() {
+                // An unknown value (the latency of a run without measured requests) is not a
+                // bar of height 0: say so where the bar would stand.
+                chart.draw_series(std::iter::once(Text::new(
+                    "n/a",
+                    (x0 + bar / 2.0, y.lo + lift),
+                    value_style.clone(),
+                )))?;
                 continue;
             }
-            let x0 = i as f64 - group / 2.0 + k as f64 * bar;
             chart.draw_series(std::iter::once(Rectangle::new(
                 [(x0 + gap, 0.0), (x0 + bar - gap, v.min(y.hi))],
                 s.colour.filled(),
@@ -230,6 +244,15 @@ pub(super) fn utilisation<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latency_bars_of_a_run_without_measured_requests_say_n_a() {
+        let mut empty = crate::report::testdata::sample_results("empty");
+        empty.requests.measured = 0;
+        let runs = [crate::report::testdata::sample_results("a"), empty];
+        let svg = crate::report::Plot::CompareLatency(&runs).to_svg().unwrap();
+        assert_eq!(svg.matches("\nn/a\n").count(), 3, "one per percentile");
+    }
 
     #[test]
     fn grid_fills_rows_of_four() {

@@ -11,12 +11,13 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::plot::{
-    Area, Axis, CategoryLabels, DrawResult, LegendItem, MUTED, OKABE_BLUE, OKABE_ORANGE, SERIES,
-    Swatch, build_chart, draw_legend, font, item, legend_width, nice_step, no_data, shade_warmup,
+use super::DrawResult;
+use super::kit::{
+    Area, Axis, CategoryLabels, LegendItem, MUTED, OKABE_BLUE, OKABE_ORANGE, SERIES, Swatch,
+    build_chart, draw_legend, font, item, legend_width, nice_step, no_data, shade_warmup,
     slot_width, title, with_legend_column,
 };
-use super::{Target, domain_targets, fmt_weight};
+use crate::report::{Target, domain_targets, fmt_weight};
 use crate::stats::{PathmonShare, RunResults, ServerClassResult};
 
 /// Sky blue: the request share, a lighter companion of the link share's blue.
@@ -353,7 +354,7 @@ mod tests {
     #[test]
     fn link_share_names_targets_weights_and_shares() {
         let r = sample_results("a");
-        let svg = super::super::Plot::LinkShare(&r).to_svg().unwrap();
+        let svg = crate::report::Plot::LinkShare(&r).to_svg().unwrap();
         for text in [
             "%DOM / SERVER-CORRECT",
             "%DOM / SERVER-WRONG",
@@ -379,7 +380,7 @@ mod tests {
         let r = sample_results("a");
         assert_eq!(class_names(&r), ["SERVER-CORRECT", "SERVER-WRONG"]);
         assert_eq!(pathmon_names(&r), ["$PM1", "$PM2", "$PM3"]);
-        let svg = super::super::Plot::Servers(&r).to_svg().unwrap();
+        let svg = crate::report::Plot::Servers(&r).to_svg().unwrap();
         for text in ["$PM2 (static 1, max 2)", "time [s]", "servers", "dynamic"] {
             assert!(
                 svg.contains(text),
