@@ -77,7 +77,7 @@ fn load(path: &Path, set: &[String], seed: Option<u64>) -> Result<Scenario, Fail
 fn cmd_check(a: &CheckArgs) -> Result<(), Failure> {
     let report = check_report(&a.scenario, &a.set)?;
     for w in &report.warnings {
-        eprintln!("{w}");
+        eprintln!("{}: {w}", a.scenario.display());
     }
     print_out(&report.ok)
 }

@@ -48,14 +48,12 @@ pub use self::table::{comparison_table, terminal_summary};
 /// Writes every file of one run into `dir` (created if missing) and returns the paths written,
 /// in this fixed order: `summary.json`, `metrics.csv`, `latency_histogram.csv`,
 /// `timeseries.csv`, `servers_timeline.csv`, then `latency_cdf`, `throughput_latency`,
-/// `utilisation`, `link_share`, `servers` and `link_managers`, each as `.png` followed by
-/// `.svg`.
+/// `utilisation`, `link_share` and `servers`, each as `.png` followed by `.svg`.
 ///
 /// `link_share` is written only when some send target is an ACS domain
 /// ([`domain_targets`] is not empty), `servers` only when some server class has
-/// MAXSERVERS > 0, `link_managers` only when some send target has a link manager that sent a
-/// request or held a link; without them there is nothing to draw, so the files are left out
-/// rather than written empty.
+/// MAXSERVERS > 0; without them there is nothing to draw, so the files are left out rather than
+/// written empty.
 pub fn write_run(dir: &Path, r: &RunResults) -> anyhow::Result<Vec<PathBuf>> {
     create_dir(dir)?;
     let mut written = vec![
@@ -76,7 +74,7 @@ pub fn write_run(dir: &Path, r: &RunResults) -> anyhow::Result<Vec<PathBuf>> {
         (Plot::Servers(r), has_servers(r)),
         (
             Plot::LinkManagers(r),
-            !plot::link_manager_targets(r).is_empty(),
+            r.pathway_xm.is_none() && r.send_targets.iter().any(|t| !t.link_managers.is_empty()),
         ),
     ];
     for (plot, wanted) in plots {
@@ -415,10 +413,10 @@ mod tests {
         for p in &mut r.pathmons {
             p.domain = None;
         }
+        r.send_targets.clear();
         for c in &mut r.server_classes {
             c.servers = 0;
         }
-        r.send_targets.clear();
         let names: Vec<_> = write_run(&dir, &r)
             .unwrap()
             .iter()
@@ -435,6 +433,7 @@ mod tests {
         );
         assert_eq!(names.last().unwrap(), "utilisation.svg");
         assert!(!dir.join("link_share.png").exists());
+        assert!(!dir.join("link_managers.png").exists());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

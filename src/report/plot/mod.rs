@@ -19,11 +19,12 @@
 //! Files: `kit.rs` holds what charts share (fonts, colours, axes, legends, category labels, CDF
 //! curves, the warm-up band, the utilisation panel); `run.rs` the charts of one run;
 //! `compare.rs` the charts of several runs; `pathway.rs` the TS/MP link and server charts of
-//! one run. This file only names the charts and renders them; the chart files import the kit,
+//! one run; `links.rs` the links per link manager. This file only names the charts and renders them; the chart files import the kit,
 //! and the kit imports none of them.
 
 mod compare;
 mod kit;
+mod links;
 mod pathway;
 mod run;
 
@@ -35,7 +36,6 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 pub use kit::register_fonts;
-pub(crate) use pathway::link_manager_targets;
 
 use crate::stats::RunResults;
 
@@ -64,14 +64,12 @@ pub enum Plot<'a> {
     /// Static and dynamic servers running over time, one panel per server class name, one
     /// colour per PATHMON.
     Servers(&'a RunResults),
-    /// Per send target and class, links held by each link manager (time average), stacked by
-    /// PATHMON, with each link manager's 905 errors.
+    /// Links held per link manager (processor) and PATHMON, one panel per send target.
     LinkManagers(&'a RunResults),
 }
 
 impl Plot<'_> {
     /// File stem: `latency_cdf`, `throughput_latency`, `utilisation`, `link_share`, `servers`,
-    /// `link_managers`,
     /// `compare_latency`, `compare_throughput`, `compare_latency_cdf`, `compare_utilisation`.
     pub fn name(&self) -> &'static str {
         match self {
@@ -100,7 +98,7 @@ impl Plot<'_> {
             Plot::CompareUtilisation(runs) => compare::utilisation_size(runs.len()),
             Plot::LinkShare(r) => pathway::link_share_size(r),
             Plot::Servers(r) => pathway::servers_size(r),
-            Plot::LinkManagers(r) => pathway::link_managers_size(r),
+            Plot::LinkManagers(r) => links::size(r),
         }
     }
 
@@ -151,7 +149,7 @@ impl Plot<'_> {
             Plot::CompareUtilisation(runs) => compare::utilisation(root, runs),
             Plot::LinkShare(r) => pathway::link_share(root, r),
             Plot::Servers(r) => pathway::servers(root, r),
-            Plot::LinkManagers(r) => pathway::link_managers(root, r),
+            Plot::LinkManagers(r) => links::link_managers(root, r),
         }
     }
 }
@@ -216,7 +214,6 @@ mod tests {
             Plot::CompareUtilisation(&[]),
             Plot::LinkShare(&r),
             Plot::Servers(&r),
-            Plot::LinkManagers(&r),
         ] {
             let svg = p.to_svg().unwrap();
             assert!(svg.contains("<svg"), "{}", p.name());

@@ -18,7 +18,7 @@ use super::kit::{
     slot_width, title, with_legend_column,
 };
 use crate::report::{Target, domain_targets, fmt_weight};
-use crate::stats::{PathmonShare, RunResults, SendTargetResult, ServerClassResult};
+use crate::stats::{PathmonShare, RunResults, ServerClassResult};
 
 /// Sky blue: the request share, a lighter companion of the link share's blue.
 const SKY_BLUE: RGBColor = SERIES[5];
@@ -328,171 +328,6 @@ fn servers_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-// ---------------------------------------------------------------------------------------------
-// Links per link manager
-
-/// The send targets that have a link manager to show, in `RunResults::send_targets` order.
-pub(crate) fn link_manager_targets(r: &RunResults) -> Vec<&SendTargetResult> {
-    r.send_targets
-        .iter()
-        .filter(|t| !t.link_managers.is_empty())
-        .collect()
-}
-
-/// Processors of a target's link managers, in order of first appearance: one bar each.
-fn manager_processors(t: &SendTargetResult) -> Vec<u32> {
-    let mut cpus: Vec<u32> = Vec::new();
-    for lm in &t.link_managers {
-        if !cpus.contains(&lm.processor) {
-            cpus.push(lm.processor);
-        }
-    }
-    cpus
-}
-
-/// PATHMONs of the link managers' links, by first appearance in the server classes and then
-/// in the targets: the index picks the PATHMON's colour, as in the servers chart.
-fn link_pathmons(r: &RunResults) -> Vec<&str> {
-    let mut names = pathmon_names(r);
-    for lm in r.send_targets.iter().flat_map(|t| &t.link_managers) {
-        if !names.contains(&lm.pathmon.as_str()) {
-            names.push(&lm.pathmon);
-        }
-    }
-    names
-}
-
-/// Image size of the link manager chart [px]: panels at least 380 px wide and 460 px high,
-/// up to three side by side.
-pub(super) fn link_managers_size(r: &RunResults) -> (u32, u32) {
-    let (rows, cols) = grid(link_manager_targets(r).len());
-    ((cols as u32 * 380 + 170).max(1000), 60 + rows as u32 * 460)
-}
-
-/// Per send target and class, one panel: links held (time average over the window) by each
-/// link manager, stacked by the PATHMON the links go to, with the total above each bar and the
-/// link manager's 905 errors under its processor. An uneven split of static links among link
-/// managers at start-up shows as bars of different heights.
-pub(super) fn link_managers<DB: DrawingBackend>(root: &Area<DB>, r: &RunResults) -> DrawResult<DB> {
-    let body = title(
-        root,
-        &format!(
-            "{}: links held per link manager (time average), by PATHMON",
-            r.scenario
-        ),
-    )?;
-    let targets = link_manager_targets(r);
-    if targets.is_empty() {
-        return no_data(&body, "no link manager sent a request or held a link");
-    }
-    let pathmons = link_pathmons(r);
-    let used: Vec<&str> = pathmons
-        .iter()
-        .copied()
-        .filter(|p| {
-            targets
-                .iter()
-                .flat_map(|t| &t.link_managers)
-                .any(|lm| lm.pathmon == *p)
-        })
-        .collect();
-    let items: Vec<LegendItem> = used
-        .iter()
-        .map(|p| {
-            let idx = pathmons.iter().position(|q| q == p).unwrap_or(0);
-            item(*p, Swatch::Fill(pathmon_colour(idx).0))
-        })
-        .collect();
-    let heading = Some("links to PATHMON");
-    let (plot_area, legend_area) = with_legend_column(&body, legend_width(&body, heading, &items)?);
-    let panels = plot_area.split_evenly(grid(targets.len()));
-    for (panel, t) in panels.iter().zip(&targets) {
-        manager_panel(&panel.margin(6, 6, 0, 0), t, &pathmons)?;
-    }
-    draw_legend(&legend_area, heading, &items, 14)
-}
-
-/// One target: a bar per link manager (by processor), stacked by PATHMON.
-fn manager_panel<DB: DrawingBackend>(
-    area: &Area<DB>,
-    t: &SendTargetResult,
-    pathmons: &[&str],
-) -> DrawResult<DB> {
-    let cpus = manager_processors(t);
-    let held = |cpu: u32| -> f64 {
-        t.link_managers
-            .iter()
-            .filter(|lm| lm.processor == cpu)
-            .map(|lm| lm.links_held_mean)
-            .sum()
-    };
-    let errors = |cpu: u32| -> u64 {
-        t.link_managers
-            .iter()
-            .filter(|lm| lm.processor == cpu)
-            .map(|lm| lm.errors_905)
-            .sum()
-    };
-    let names: Vec<Vec<String>> = cpus
-        .iter()
-        .map(|&cpu| {
-            let mut lines = vec![format!("cpu{cpu}")];
-            if errors(cpu) > 0 {
-                lines.push(format!("905 x{}", errors(cpu)));
-            }
-            lines
-        })
-        .collect();
-    let slot = slot_width(area, cpus.len());
-    let labels = CategoryLabels::fit_lines(area, &names, slot)?;
-    let peak = cpus.iter().map(|&c| held(c)).fold(0.0, f64::max);
-    let mut y = count_axis(peak);
-    // Headroom for the totals above the bars.
-    y.hi += 0.08 * (y.hi - y.lo);
-    let x = Axis::categories(cpus.len());
-    let caption = format!("{} / {}", t.target, t.server_class);
-    let mut chart = build_chart(
-        area,
-        &x,
-        &y,
-        "link manager [processor]",
-        "links held [time average]",
-        labels.area_height(),
-        Some(&caption),
-    )?;
-    let half = 0.3;
-    let value_style = font(13)
-        .color(&MUTED)
-        .pos(Pos::new(HPos::Center, VPos::Bottom));
-    for (i, &cpu) in cpus.iter().enumerate() {
-        let c = i as f64;
-        let mut base = 0.0;
-        // Stacked in the PATHMONs' colour order, so the same PATHMON sits at the same level.
-        for (idx, pm) in pathmons.iter().enumerate() {
-            let v: f64 = t
-                .link_managers
-                .iter()
-                .filter(|lm| lm.processor == cpu && lm.pathmon == *pm)
-                .map(|lm| lm.links_held_mean)
-                .sum();
-            if v <= 0.0 {
-                continue;
-            }
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(c - half, base), (c + half, base + v)],
-                pathmon_colour(idx).0.filled(),
-            )))?;
-            base += v;
-        }
-        chart.draw_series(std::iter::once(Text::new(
-            format!("{base:.1}"),
-            (c, base + 0.01 * (y.hi - y.lo)),
-            value_style.clone(),
-        )))?;
-    }
-    labels.draw(area, &chart, &y)
-}
-
 /// A y axis for a count: whole-number ticks (never "0.5 servers") on a 1-2-5 step, ending at
 /// or above `peak`, with a little headroom so a line at the top is not drawn on the frame.
 fn count_axis(peak: f64) -> Axis {
@@ -550,36 +385,6 @@ mod tests {
             assert!(
                 svg.contains(text),
                 "{text:?} missing from the servers chart"
-            );
-        }
-    }
-
-    #[test]
-    fn link_managers_show_each_managers_links_and_905s() {
-        let mut r = sample_results("a");
-        let t = &mut r.send_targets[0];
-        let mut second = t.link_managers[0].clone();
-        second.processor = 2;
-        second.pathmon = "$PM3".into();
-        second.links_held_mean = 0.5;
-        second.errors_905 = 7;
-        t.link_managers.push(second);
-        assert_eq!(manager_processors(&r.send_targets[0]), [1, 2]);
-        let svg = crate::report::Plot::LinkManagers(&r).to_svg().unwrap();
-        for text in [
-            "%DOM / SERVER-WRONG",
-            "links held",
-            "cpu1",
-            "cpu2",
-            "905 x7",
-            "\n1.5\n",
-            "\n0.5\n",
-            "links to PATHMON",
-            "$PM3",
-        ] {
-            assert!(
-                svg.contains(text),
-                "{text:?} missing from the link manager chart"
             );
         }
     }
