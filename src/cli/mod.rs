@@ -77,7 +77,7 @@ fn load(path: &Path, set: &[String], seed: Option<u64>) -> Result<Scenario, Fail
 fn cmd_check(a: &CheckArgs) -> Result<(), Failure> {
     let report = check_report(&a.scenario, &a.set)?;
     for w in &report.warnings {
-        eprintln!("{}: {w}", a.scenario.display());
+        eprintln!("{w}");
     }
     print_out(&report.ok)
 }
@@ -95,7 +95,11 @@ pub struct CheckReport {
 /// is `Failure::Usage` with the message `check` prints on stderr.
 pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure> {
     let s = scenario::load(path, set)?;
-    let warnings = scenario::warnings(&s);
+    // Named by the file, as `run` names them.
+    let warnings = scenario::warnings(&s)
+        .into_iter()
+        .map(|w| format!("{}: {w}", path.display()))
+        .collect();
     let stack = match s.tcpip.stack {
         scenario::StackKind::Conventional => "conventional",
         scenario::StackKind::Parallel => "parallel",
