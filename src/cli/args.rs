@@ -26,13 +26,21 @@ pub enum Command {
                            --set workload.rate=12000/s\n\nWrites output/<scenario name>/ unless --out is given."
     )]
     Run(RunArgs),
-    /// Run several scenarios with the same seed and compare them side by side.
-    #[command(
-        after_help = "Example:\n  nssim compare scenarios/fig-3-3-distributor.toml \
-                           scenarios/tcpipv6-distributor.toml scenarios/parallel-listener.toml\n\n\
-                           Writes output/compare/ (comparison.csv, comparison.json, plots) and one \
-                           folder per scenario inside it, unless --out is given."
-    )]
+    /// Run several scenarios, or one at several settings, with the same seed and compare them
+    /// side by side.
+    #[command(after_help = "Examples:\n  \
+        nssim compare scenarios/fig-3-3-distributor.toml scenarios/tcpipv6-distributor.toml \
+        scenarios/parallel-listener.toml\n  \
+        nssim compare scenarios/fig-3-3-distributor.toml \
+        'scenarios/fig-3-3-distributor.toml[workload.rate=20000/s]' \
+        'scenarios/fig-3-3-distributor.toml[workload.rate=20000/s,run.duration=30s]'\n\n\
+        Overrides in brackets after a file apply to that scenario only, after every --set. \
+        Each run is labelled with its scenario name and the overridden leaf keys and values \
+        (fig-3-3-distributor[rate=20000/s]) in the table, CSV, JSON and plots; labels must \
+        differ. Quote such arguments in the shell.\n\n\
+        Writes output/compare/ (comparison.csv, comparison.json, plots) and one folder per \
+        run inside it, named by its label with '/' and other characters unsafe in file names \
+        written '_', unless --out is given.")]
     Compare(CompareArgs),
     /// Validate a scenario file without running it; reports every problem found.
     #[command(after_help = "Example:\n  nssim check scenarios/parallel-listener.toml")]
@@ -71,10 +79,11 @@ pub struct RunArgs {
 /// `nssim compare`.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// Scenario files (TOML), at least two.
-    #[arg(required = true, num_args = 2..)]
-    pub scenarios: Vec<PathBuf>,
-    /// Seed, overrides (applied to every scenario) and output folder.
+    /// Scenario files (TOML), at least two, each optionally followed by its own overrides:
+    /// `FILE[key.path=value,key.path=value]`.
+    #[arg(required = true, num_args = 2.., value_name = "SCENARIO[OVERRIDES]")]
+    pub scenarios: Vec<String>,
+    /// Seed, overrides (applied to every scenario, before its own) and output folder.
     #[command(flatten)]
     pub options: SimOptions,
 }

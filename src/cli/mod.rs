@@ -4,7 +4,9 @@
 //! A violated simulator invariant panics (a bug, reported loudly, never a silent result).
 
 mod args;
+mod compare;
 mod explain;
+mod written;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,6 +15,7 @@ use anyhow::Context;
 use clap::Parser;
 
 pub use args::{CheckArgs, Cli, Command, CompareArgs, RunArgs, SimOptions};
+pub use compare::{ScenarioArg, folder_name, label, parse_scenario_arg};
 
 use crate::model;
 use crate::report;
@@ -54,29 +57,51 @@ impl From<ScenarioError> for Failure {
 pub fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Run(a) => cmd_run(&a),
-        Command::Compare(a) => cmd_compare(&a),
+        Command::Compare(a) => compare::cmd_compare(&a),
         Command::Check(a) => cmd_check(&a),
         Command::Explain(a) => explain::cmd_explain(&a),
     }
 }
 
-/// Loads and validates a scenario for a run, printing its configuration warnings.
-fn load(path: &Path, options: &SimOptions) -> Result<Scenario, Failure> {
-    let mut s = scenario::load(path, &options.set)?;
+/// Loads and validates a scenario for a run with overrides `set`, printing its configuration
+/// warnings, and applies `--seed`.
+fn load(path: &Path, set: &[String], seed: Option<u64>) -> Result<Scenario, Failure> {
+    let mut s = scenario::load(path, set)?;
     for w in scenario::warnings(&s) {
         eprintln!("{}: {w}", path.display());
     }
-    if let Some(seed) = options.seed {
+    if let Some(seed) = seed {
         s.run.seed = seed;
     }
     Ok(s)
 }
 
 fn cmd_check(a: &CheckArgs) -> Result<(), Failure> {
-    let s = scenario::load(&a.scenario, &a.set)?;
-    for w in scenario::warnings(&s) {
+    let report = check_report(&a.scenario, &a.set)?;
+    for w in &report.warnings {
         eprintln!("{w}");
     }
+    print_out(&report.ok)
+}
+
+/// What `nssim check` prints for a valid scenario (the README's figures use it too).
+#[derive(Clone, Debug)]
+pub struct CheckReport {
+    /// Configuration warnings, one line each, as printed on stderr.
+    pub warnings: Vec<String>,
+    /// The `PATH: ok: ...` line with its newline, as printed on stdout.
+    pub ok: String,
+}
+
+/// Validates `path` with overrides `set` and returns what `nssim check` prints; a bad scenario
+/// is `Failure::Usage` with the message `check` prints on stderr.
+pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure> {
+    let s = scenario::load(path, set)?;
+    // Named by the file, as `run` names them.
+    let warnings = scenario::warnings(&s)
+        .into_iter()
+        .map(|w| format!("{}: {w}", path.display()))
+        .collect();
     let stack = match s.tcpip.stack {
         scenario::StackKind::Conventional => "conventional",
         scenario::StackKind::Parallel => "parallel",
@@ -100,17 +125,17 @@ fn cmd_check(a: &CheckArgs) -> Result<(), Failure> {
             s.server_classes.len()
         ),
     };
-    println!(
-        "{}: ok: scenario '{}', {} processors, {population}",
-        a.scenario.display(),
+    let ok = format!(
+        "{}: ok: scenario '{}', {} processors, {population}\n",
+        path.display(),
         s.name,
         s.system.processors
     );
-    Ok(())
+    Ok(CheckReport { warnings, ok })
 }
 
 fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
-    let s = load(&a.scenario, &a.options)?;
+    let s = load(&a.scenario, &a.options.set, a.options.seed)?;
     let out = a
         .options
         .out
@@ -119,56 +144,12 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
     prepare(&out)?;
     eprintln!("nssim: running '{}' (seed {})", s.name, s.run.seed);
     let r = model::simulate(&s);
-    let files = report::write_run(&out, &r).map_err(Failure::Run)?;
-    print!("{}", report::terminal_summary(&r));
-    println!("wrote {} files to {}", files.len(), out.display());
-    Ok(())
-}
-
-fn cmd_compare(a: &CompareArgs) -> Result<(), Failure> {
-    // Validate every file before running any, so one typo does not waste the others' runs.
-    let mut scenarios = Vec::new();
-    let mut problems = Vec::new();
-    for path in &a.scenarios {
-        match load(path, &a.options) {
-            Ok(s) => scenarios.push(s),
-            Err(Failure::Usage(m)) => problems.push(m),
-            Err(e) => return Err(e),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Failure::Usage(problems.join("\n")));
-    }
-    for (i, s) in scenarios.iter().enumerate() {
-        if scenarios[..i].iter().any(|o| o.name == s.name) {
-            return Err(Failure::Usage(format!(
-                "error: two scenarios are named '{}'; compare needs distinct names (their output \
-                 folders would clash): rename one with `name = ...`",
-                s.name
-            )));
-        }
-    }
-    let out = a
-        .options
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output/compare"));
-    prepare(&out)?;
-    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
-    eprintln!("nssim: comparing {}", names.join(", "));
-    let results = simulate_all(&scenarios);
-    let mut written = 0;
-    for r in &results {
-        written += report::write_run(&out.join(&r.scenario), r)
-            .map_err(Failure::Run)?
-            .len();
-    }
-    written += report::write_comparison(&out, &results)
-        .map_err(Failure::Run)?
-        .len();
-    print!("{}", report::comparison_table(&results));
-    println!("wrote {written} files to {}", out.display());
-    Ok(())
+    let written = finish_outputs(&out, |out| report::write_run(out, &r))?;
+    print_out(&format!(
+        "{}wrote {written} files to {}\n",
+        report::terminal_summary(&r),
+        out.display()
+    ))
 }
 
 /// Runs independent simulations on up to `available_parallelism` threads. Each simulation is
@@ -190,6 +171,37 @@ pub fn simulate_all(scenarios: &[Scenario]) -> Vec<RunResults> {
         .into_iter()
         .map(|r| r.expect("every scenario ran"))
         .collect()
+}
+
+/// Writes the outputs of a command into `out` with `write` and returns how many files it wrote.
+/// First deletes what the previous run into `out` listed in `.nssim-written` (and nothing
+/// else), so no stale plot survives; afterwards lists what this run wrote.
+fn finish_outputs(
+    out: &Path,
+    write: impl FnOnce(&Path) -> anyhow::Result<Vec<PathBuf>>,
+) -> Result<usize, Failure> {
+    written::remove_previous(out).map_err(Failure::Run)?;
+    let existed = written::folders_in(out);
+    let files = write(out).map_err(Failure::Run)?;
+    written::record(out, &files, &existed).map_err(Failure::Run)?;
+    Ok(files.len())
+}
+
+/// Prints `text` on stdout. A closed stdout (`nssim run ... | head -1`) is a quiet success:
+/// the reader has what it wanted, and the files are written already.
+fn print_out(text: &str) -> Result<(), Failure> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Run(
+            anyhow::Error::new(e).context("could not write to standard output"),
+        )),
+    }
 }
 
 fn prepare(out: &Path) -> Result<(), Failure> {

@@ -7,11 +7,12 @@
 
 use ::csv::{Terminator, Writer, WriterBuilder};
 
-use super::{Num, busiest_processor, conservation_ok, headline_metrics};
+use super::{Num, busiest_processor, conservation_ok, headline_metrics, sample};
 use crate::stats::RunResults;
 
 /// Every number of the summary except the wall-clock ones, one per row:
-/// `scenario,seed,component,metric,value`.
+/// `scenario,seed,component,metric,value`. The latency figures and `hops_per_request_mean` of
+/// an empty sample (no measured request) have an empty value: unknown, not 0.
 ///
 /// Components, in this order: `system` (ending with `pathsend_errors_904/905/916`); `cpuN` and
 /// `cpuN/<kind>` per processor; each process by its name (`$ZTC3`, `A-0`);
@@ -48,14 +49,17 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         ("window_failed", Int(r.window.failed)),
         ("window_carried_out", Int(r.window.carried_out)),
         ("connections_per_s", Float(r.connections_per_s)),
-        ("latency_ms_mean", Float(l.mean)),
-        ("latency_ms_sd", Float(l.sd)),
-        ("latency_ms_p50", Float(l.p50)),
-        ("latency_ms_p90", Float(l.p90)),
-        ("latency_ms_p99", Float(l.p99)),
-        ("latency_ms_p999", Float(l.p999)),
-        ("latency_ms_max", Float(l.max)),
-        ("hops_per_request_mean", Float(r.hops_per_request_mean)),
+        ("latency_ms_mean", Float(sample(r, l.mean))),
+        ("latency_ms_sd", Float(sample(r, l.sd))),
+        ("latency_ms_p50", Float(sample(r, l.p50))),
+        ("latency_ms_p90", Float(sample(r, l.p90))),
+        ("latency_ms_p99", Float(sample(r, l.p99))),
+        ("latency_ms_p999", Float(sample(r, l.p999))),
+        ("latency_ms_max", Float(sample(r, l.max))),
+        (
+            "hops_per_request_mean",
+            Float(sample(r, r.hops_per_request_mean)),
+        ),
     ];
     if let Some(c) = r.configured_per_s {
         system.push(("configured_per_s", Float(c)));

@@ -8,7 +8,7 @@
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use super::{busiest_processor, conservation_ok, headline_metrics};
+use super::{busiest_processor, conservation_ok, headline_metrics, sample};
 use crate::stats::{
     KindShare, LatencySummary, ListenerResult, PathmonShare, PathsendErrors, PifResult,
     ProcessResult, ProcessorResult, RequestCounts, RunResults, SendTargetResult, ServerClassResult,
@@ -21,7 +21,8 @@ use crate::stats::{
 /// `events`, `wall_s`, `events_per_s`, `requests` {`offered`, `completed`, `failed`,
 /// `in_flight`, `syn_drops`, `measured`}, `conservation_ok`, `throughput_per_s`,
 /// `offered_per_s`, `connections_per_s`, `latency_ms` {`mean`, `sd`, `p50`, `p90`, `p99`,
-/// `p999`, `max`}, `hops_per_request_mean`, `busiest_processor` (id, absent without
+/// `p999`, `max`} (each `null` when no request was measured: an empty sample has no latency,
+/// rather than a latency of 0), `hops_per_request_mean` (`null` likewise), `busiest_processor` (id, absent without
 /// processors), `processors` [{`id`, `busy_ratio`, `busy_by_kind` {kind: ratio}}],
 /// `processes`, `server_classes` (without `timeline`, which goes to `servers_timeline.csv`),
 /// `pathmons` [{`domain` (string or null), `name`, `server_class`, `weight`, `maxservers`,
@@ -49,8 +50,8 @@ pub fn summary_json(r: &RunResults) -> String {
         admitted_per_s: F6(r.admitted_per_s),
         window: &r.window,
         connections_per_s: F6(r.connections_per_s),
-        latency_ms: Latency::from(&r.latency_ms),
-        hops_per_request_mean: F6(r.hops_per_request_mean),
+        latency_ms: Latency::of(r),
+        hops_per_request_mean: F6(sample(r, r.hops_per_request_mean)),
         busiest_processor: busiest_processor(r).map(|p| p.id),
         processors: r.processors.iter().map(Processor::from).collect(),
         processes: r.processes.iter().map(Process::from).collect(),
@@ -157,16 +158,19 @@ struct Latency {
     max: F6,
 }
 
-impl From<&LatencySummary> for Latency {
-    fn from(l: &LatencySummary) -> Self {
+impl Latency {
+    /// The run's latency figures; every one `null` when the sample is empty.
+    fn of(r: &RunResults) -> Self {
+        let l: &LatencySummary = &r.latency_ms;
+        let f = |v: f64| F6(sample(r, v));
         Latency {
-            mean: F6(l.mean),
-            sd: F6(l.sd),
-            p50: F6(l.p50),
-            p90: F6(l.p90),
-            p99: F6(l.p99),
-            p999: F6(l.p999),
-            max: F6(l.max),
+            mean: f(l.mean),
+            sd: f(l.sd),
+            p50: f(l.p50),
+            p90: f(l.p90),
+            p99: f(l.p99),
+            p999: f(l.p999),
+            max: f(l.max),
         }
     }
 }
@@ -587,6 +591,26 @@ mod tests {
         let text = summary_json(&r);
         assert!(!text.contains("3333333"), "{text}");
         assert!(!text.contains("-0.0"), "{text}");
+    }
+
+    #[test]
+    fn issue_7_an_empty_sample_has_null_latency_not_zero() {
+        let mut r = sample_results("a");
+        r.requests.measured = 0;
+        r.latency_ms = Default::default();
+        r.hops_per_request_mean = 0.0;
+        let v: Value = serde_json::from_str(&summary_json(&r)).unwrap();
+        for key in ["mean", "sd", "p50", "p90", "p99", "p999", "max"] {
+            assert!(v["latency_ms"][key].is_null(), "latency_ms.{key}: {v}");
+        }
+        assert!(v["hops_per_request_mean"].is_null());
+        assert_eq!(v["requests"]["measured"], 0);
+        let c: Value = serde_json::from_str(&comparison_json(&[r.clone()])).unwrap();
+        assert!(c[0]["latency_ms_p99"].is_null(), "{c}");
+        assert!(c[0]["throughput_per_s"].is_number(), "{c}");
+        let csv = String::from_utf8(crate::report::metrics_csv(&r)).unwrap();
+        assert!(csv.contains(",system,latency_ms_p99,\n"), "{csv}");
+        assert!(csv.contains(",system,hops_per_request_mean,\n"), "{csv}");
     }
 
     #[test]

@@ -22,11 +22,8 @@
 //! with the same seed are the wall-clock ones (`wall_s`, `events_per_s`), which appear in
 //! `summary.json` and the terminal summary but never in CSV.
 
-mod breakdown;
-mod compare;
 mod csv;
 mod json;
-mod pathway;
 mod plot;
 mod table;
 
@@ -75,6 +72,10 @@ pub fn write_run(dir: &Path, r: &RunResults) -> anyhow::Result<Vec<PathBuf>> {
         (Plot::Utilisation(r), true),
         (Plot::LinkShare(r), !domain_targets(r).is_empty()),
         (Plot::Servers(r), has_servers(r)),
+        (
+            Plot::LinkManagers(r),
+            r.pathway_xm.is_none() && r.send_targets.iter().any(|t| !t.link_managers.is_empty()),
+        ),
     ];
     for (plot, wanted) in plots {
         if wanted {
@@ -82,7 +83,7 @@ pub fn write_run(dir: &Path, r: &RunResults) -> anyhow::Result<Vec<PathBuf>> {
         }
     }
     if !r.latency_breakdown.is_empty() {
-        written.extend(breakdown::write(dir, r)?);
+        written.extend(plot::write_breakdown(dir, r)?);
     }
     Ok(written)
 }
@@ -122,7 +123,9 @@ fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
 }
 
 /// A number in a report. Counts stay integers; everything else is a float, printed with six
-/// decimals in CSV and rounded to six decimals in JSON so the bytes are stable.
+/// decimals in CSV and rounded to six decimals in JSON so the bytes are stable. A float that is
+/// not finite (an unknown figure, such as the latency of an empty sample) is an empty CSV value
+/// and `null` in JSON.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Num {
     /// A count (requests, events, bursts, ids).
@@ -135,6 +138,7 @@ impl fmt::Display for Num {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Num::Int(v) => write!(f, "{v}"),
+            Num::Float(v) if !v.is_finite() => Ok(()),
             Num::Float(v) => write!(f, "{:.6}", zero_sign(*v)),
         }
     }
@@ -229,6 +233,37 @@ pub(crate) fn busiest_processor(r: &RunResults) -> Option<&ProcessorResult> {
         })
 }
 
+/// Whether the latency sample is empty: no request sent after the warm-up completed. Its
+/// latency figures and mean hops are then not 0 but unknown: `n/a` in tables, `null` in JSON,
+/// an empty value in CSV ([`sample`]).
+pub(crate) fn empty_sample(r: &RunResults) -> bool {
+    r.requests.measured == 0
+}
+
+/// Why a run's sample is empty, for the `n/a` in tables.
+pub(crate) fn empty_sample_reason(r: &RunResults) -> String {
+    if no_window(r) {
+        format!(
+            "the run ended at {:.3} s, before its {:.3} s warm-up did",
+            r.sim_time_s, r.warmup_s
+        )
+    } else {
+        "no request sent after the warm-up completed inside the measurement window".to_string()
+    }
+}
+
+/// Whether the run ended before its warm-up did (e.g. `run.max_requests` reached first), so
+/// there was no measurement window at all.
+pub(crate) fn no_window(r: &RunResults) -> bool {
+    r.sim_time_s <= r.warmup_s
+}
+
+/// A figure of the latency sample: `v`, or NaN (written `null` / empty / `n/a`) when the
+/// sample is empty.
+pub(crate) fn sample(r: &RunResults, v: f64) -> f64 {
+    if empty_sample(r) { f64::NAN } else { v }
+}
+
 /// `offered == completed + failed + in_flight`, the conservation law every run must satisfy.
 pub(crate) fn conservation_ok(r: &RunResults) -> bool {
     let q = &r.requests;
@@ -248,12 +283,15 @@ pub(crate) fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
     let mut m: Vec<(String, Num)> = [
         ("throughput_per_s", Float(r.throughput_per_s)),
         ("offered_per_s", Float(r.offered_per_s)),
-        ("latency_ms_mean", Float(l.mean)),
-        ("latency_ms_p50", Float(l.p50)),
-        ("latency_ms_p90", Float(l.p90)),
-        ("latency_ms_p99", Float(l.p99)),
-        ("latency_ms_max", Float(l.max)),
-        ("hops_per_request_mean", Float(r.hops_per_request_mean)),
+        ("latency_ms_mean", Float(sample(r, l.mean))),
+        ("latency_ms_p50", Float(sample(r, l.p50))),
+        ("latency_ms_p90", Float(sample(r, l.p90))),
+        ("latency_ms_p99", Float(sample(r, l.p99))),
+        ("latency_ms_max", Float(sample(r, l.max))),
+        (
+            "hops_per_request_mean",
+            Float(sample(r, r.hops_per_request_mean)),
+        ),
         ("requests_offered", Int(q.offered)),
         ("requests_completed", Int(q.completed)),
         ("requests_failed", Int(q.failed)),
@@ -349,6 +387,8 @@ mod tests {
                 "link_share.svg",
                 "servers.png",
                 "servers.svg",
+                "link_managers.png",
+                "link_managers.svg",
             ]
         );
         for p in &paths {
@@ -376,6 +416,7 @@ mod tests {
         for p in &mut r.pathmons {
             p.domain = None;
         }
+        r.send_targets.clear();
         for c in &mut r.server_classes {
             c.servers = 0;
         }
@@ -395,6 +436,7 @@ mod tests {
         );
         assert_eq!(names.last().unwrap(), "utilisation.svg");
         assert!(!dir.join("link_share.png").exists());
+        assert!(!dir.join("link_managers.png").exists());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

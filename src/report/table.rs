@@ -4,7 +4,10 @@
 
 use std::fmt::Write as _;
 
-use super::{Target, busiest_processor, conservation_ok, domain_targets, fmt_weight};
+use super::{
+    Target, busiest_processor, conservation_ok, domain_targets, empty_sample, empty_sample_reason,
+    fmt_weight, no_window, sample,
+};
 use crate::stats::{ProcessorResult, RunResults};
 
 /// A dozen lines describing one run: what ran, how long, what happened to the requests, how
@@ -23,10 +26,15 @@ pub fn terminal_summary(r: &RunResults) -> String {
         r.stack, r.listener_model
     );
     let _ = writeln!(s, "seed        {}", r.seed);
+    let window = if no_window(r) {
+        format!("no measurement window: {}", empty_sample_reason(r))
+    } else {
+        format!("measured {:.3} s", r.measured_s)
+    };
     let _ = writeln!(
         s,
-        "sim time    {:.3} s (warm-up {:.3} s, measured {:.3} s)",
-        r.sim_time_s, r.warmup_s, r.measured_s
+        "sim time    {:.3} s (warm-up {:.3} s, {window})",
+        r.sim_time_s, r.warmup_s
     );
     let _ = writeln!(
         s,
@@ -61,34 +69,47 @@ pub fn terminal_summary(r: &RunResults) -> String {
     } else {
         String::new()
     };
-    let _ = writeln!(
-        s,
-        "throughput  {:.2} requests/s completed{ratio}",
-        r.throughput_per_s
-    );
-    let configured = r
-        .configured_per_s
-        .map_or_else(|| "n/a (closed clients)".to_string(), |c| format!("{c:.2}"));
-    let _ = writeln!(
-        s,
-        "offered     configured {configured}, attempted {:.2}, admitted {:.2} [requests/s]",
-        r.offered_per_s, r.admitted_per_s
-    );
-    let _ = writeln!(
-        s,
-        "latency     mean {}, p50 {}, p90 {}, p99 {}, max {} [ms] ({} measured)",
-        ms(l.mean),
-        ms(l.p50),
-        ms(l.p90),
-        ms(l.p99),
-        ms(l.max),
-        q.measured
-    );
-    let _ = writeln!(
-        s,
-        "hops        {:.2} IPC hops per request",
-        r.hops_per_request_mean
-    );
+    if no_window(r) {
+        let _ = writeln!(s, "throughput  n/a (no measurement window)");
+    } else {
+        let _ = writeln!(
+            s,
+            "throughput  {:.2} requests/s completed{ratio}",
+            r.throughput_per_s
+        );
+        let configured = r
+            .configured_per_s
+            .map_or_else(|| "n/a (closed clients)".to_string(), |c| format!("{c:.2}"));
+        let _ = writeln!(
+            s,
+            "offered     configured {configured}, attempted {:.2}, admitted {:.2} [requests/s]",
+            r.offered_per_s, r.admitted_per_s
+        );
+    }
+    if empty_sample(r) {
+        let _ = writeln!(
+            s,
+            "latency     n/a: {} (0 measured)",
+            empty_sample_reason(r)
+        );
+        let _ = writeln!(s, "hops        n/a (0 measured)");
+    } else {
+        let _ = writeln!(
+            s,
+            "latency     mean {}, p50 {}, p90 {}, p99 {}, max {} [ms] ({} measured)",
+            ms(l.mean),
+            ms(l.p50),
+            ms(l.p90),
+            ms(l.p99),
+            ms(l.max),
+            q.measured
+        );
+        let _ = writeln!(
+            s,
+            "hops        {:.2} IPC hops per request",
+            r.hops_per_request_mean
+        );
+    }
     match busiest_processor(r) {
         Some(p) => {
             let _ = writeln!(s, "busiest     {}", busiest_line(p));
@@ -189,19 +210,20 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
     type Cell = fn(&RunResults) -> String;
     let rows: [(&str, Cell); 15] = [
         ("seed", |r| r.seed.to_string()),
-        ("throughput [requests/s]", |r| {
-            format!("{:.2}", r.throughput_per_s)
-        }),
-        ("offered [requests/s]", |r| {
-            format!("{:.2}", r.offered_per_s)
-        }),
-        ("latency mean [ms]", |r| ms(r.latency_ms.mean)),
-        ("latency p50 [ms]", |r| ms(r.latency_ms.p50)),
-        ("latency p90 [ms]", |r| ms(r.latency_ms.p90)),
-        ("latency p99 [ms]", |r| ms(r.latency_ms.p99)),
-        ("latency max [ms]", |r| ms(r.latency_ms.max)),
+        ("throughput [requests/s]", |r| rate(r, r.throughput_per_s)),
+        ("offered [requests/s]", |r| rate(r, r.offered_per_s)),
+        ("latency mean [ms]", |r| ms(sample(r, r.latency_ms.mean))),
+        ("latency p50 [ms]", |r| ms(sample(r, r.latency_ms.p50))),
+        ("latency p90 [ms]", |r| ms(sample(r, r.latency_ms.p90))),
+        ("latency p99 [ms]", |r| ms(sample(r, r.latency_ms.p99))),
+        ("latency max [ms]", |r| ms(sample(r, r.latency_ms.max))),
         ("hops per request", |r| {
-            format!("{:.2}", r.hops_per_request_mean)
+            let h = sample(r, r.hops_per_request_mean);
+            if h.is_finite() {
+                format!("{h:.2}")
+            } else {
+                "n/a".into()
+            }
         }),
         ("busiest processor", |r| {
             busiest_processor(r).map_or("-".into(), |p| format!("cpu{}", p.id))
@@ -254,12 +276,30 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
         s.push_str(line.trim_end());
         s.push('\n');
     }
+    for r in runs.iter().filter(|r| empty_sample(r)) {
+        let _ = writeln!(s, "n/a for {}: {}", r.scenario, empty_sample_reason(r));
+    }
     s
 }
 
+/// A rate over the measurement window with two decimals; `n/a` when the run ended before its
+/// warm-up did, so there was no window.
+fn rate(r: &RunResults, per_s: f64) -> String {
+    if no_window(r) {
+        "n/a".into()
+    } else {
+        format!("{per_s:.2}")
+    }
+}
+
 /// Milliseconds with three decimals: microsecond resolution is what NonStop latencies need.
+/// `n/a` for an unknown figure (NaN: the latency of an empty sample).
 fn ms(v: f64) -> String {
-    format!("{v:.3}")
+    if v.is_finite() {
+        format!("{v:.3}")
+    } else {
+        "n/a".into()
+    }
 }
 
 /// `1.52 M`, `830 k`, `12.0`: a rate with an SI prefix, for wall-clock speed.
@@ -325,6 +365,52 @@ mod tests {
         let s = terminal_summary(&r);
         assert!(s.contains("CONSERVATION VIOLATED"), "{s}");
         assert!(!s.contains("SYN drops"), "{s}");
+    }
+
+    /// Issue 7: `run.max_requests=10` ends the run before the warm-up: no window, no sample.
+    fn ended_before_warmup() -> RunResults {
+        let mut r = sample_results("short");
+        r.sim_time_s = 0.004;
+        r.warmup_s = 2.0;
+        r.requests.measured = 0;
+        r.latency_ms = Default::default();
+        r.hops_per_request_mean = 0.0;
+        r
+    }
+
+    #[test]
+    fn issue_7_an_empty_sample_is_not_a_latency_of_zero() {
+        let s = terminal_summary(&ended_before_warmup());
+        assert!(
+            s.contains(
+                "sim time    0.004 s (warm-up 2.000 s, no measurement window: the run ended at \
+                 0.004 s, before its 2.000 s warm-up did)"
+            ),
+            "{s}"
+        );
+        assert!(!s.contains("measured 50.000 s"), "{s}");
+        assert!(s.contains("throughput  n/a (no measurement window)"), "{s}");
+        assert!(
+            s.contains("latency     n/a: the run ended at 0.004 s"),
+            "{s}"
+        );
+        assert!(s.contains("hops        n/a"), "{s}");
+        assert!(!s.contains("0.000,"), "{s}");
+        // A window without a measured request says so.
+        let mut r = sample_results("idle");
+        r.requests.measured = 0;
+        let s = terminal_summary(&r);
+        assert!(s.contains("measured 50.000 s"), "{s}");
+        assert!(
+            s.contains("latency     n/a: no request sent after the warm-up completed"),
+            "{s}"
+        );
+        let t = comparison_table(&[sample_results("a"), ended_before_warmup()]);
+        for row in ["latency p99", "throughput", "offered", "hops per request"] {
+            let line = t.lines().find(|l| l.starts_with(row)).unwrap();
+            assert!(line.ends_with("  n/a"), "{row}: {t}");
+        }
+        assert!(t.contains("n/a for short: the run ended at 0.004 s"), "{t}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Configuration advice: valid scenarios that a NonStop engineer would still change.
 //!
-//! Validation (`validate.rs`) rejects what cannot run; these warnings flag what runs but
+//! Validation (`validate/`) rejects what cannot run; these warnings flag what runs but
 //! behaves badly, citing the rule from the HP manuals: ACS domain weights that do not follow
 //! the PATHMONs' server capacity (TS/MP Release Supplement, "Load Balancing PATHMON Link
 //! Requests in a Pathway Domain"), and classes whose servers are all dynamic (TS/MP System

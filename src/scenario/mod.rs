@@ -1,34 +1,35 @@
 //! Scenario files: TOML -> raw serde structs -> validated, typed [`Scenario`].
 //!
 //! The pipeline, each stage in its own file:
-//! 1. read the file;
-//! 2. apply `--set key.path=value` overrides to the document (`overrides.rs`);
-//! 3. deserialize into the raw structs (`raw.rs`), which mirror the file, with
-//!    `serde_path_to_error` so a typo or a wrong type reports its field path *and* toml's line
-//!    and column;
-//! 4. validate raw -> typed (`validate.rs`), collecting every problem rather than stopping at the
-//!    first, each with its field path and, found by walking a span-keeping `toml_edit` parse of
-//!    the same text, its line and column;
-//! 5. for a valid scenario, [`warnings`] (`check.rs`) gives configuration advice: ACS domain
+//! 1. read the file, with a size limit, and the files it `extends`, and merge them
+//!    (`source.rs`);
+//! 2. apply `--set key.path=value` overrides to the merged document (`overrides.rs`);
+//! 3. deserialize into the raw structs (`raw.rs`), which mirror the file, leniently
+//!    (`lenient.rs`): every wrong type and unknown key is reported, not only the first;
+//! 4. validate raw -> typed (`validate/`), collecting every problem rather than stopping at the
+//!    first;
+//! 5. name, for each problem, the file, line and column where the value was written (a base
+//!    file's for a value it supplied), or the `--set` argument that set it (`source.rs`);
+//! 6. for a valid scenario, [`warnings`] (`check.rs`) gives configuration advice: ACS domain
 //!    weights that do not follow MAXSERVERS, server classes whose servers are all dynamic.
 //!
 //! `scenarios/README.md` is the reference manual of the format.
 
 mod check;
+mod lenient;
+pub mod limits;
 mod overrides;
 pub mod raw;
+mod source;
 mod types;
 pub mod units;
 mod validate;
 
 use std::fmt;
-use std::ops::Range;
 use std::path::Path;
 
-use toml_edit::{Item, Table, Value};
-
 pub use check::warnings;
-use overrides::Segment;
+pub use source::{MAX_EXTENDS_DEPTH, MAX_FILE_BYTES};
 pub use types::*;
 pub use units::{parse_bandwidth, parse_duration, parse_rate};
 
@@ -92,116 +93,128 @@ impl From<Problem> for ScenarioError {
     }
 }
 
-/// Reads, parses and validates a scenario file, applying `--set key.path=value` overrides first.
+/// Reads, parses and validates a scenario file (and the files it `extends`), applying
+/// `--set key.path=value` overrides to the merged document first.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Problem {
+    let text = source::read_limited(path).map_err(|message| Problem {
         origin: origin.clone(),
         line: None,
         column: None,
         field: String::new(),
-        message: format!("could not read the scenario file: {e}"),
+        message,
     })?;
-    parse_str(&text, &origin, overrides)
+    let dir = path.parent().unwrap_or(Path::new(""));
+    parse_in(text, &origin, dir, overrides)
 }
 
-/// Same as [`load`] from text; `origin` is what messages call the file (e.g. the path).
+/// Same as [`load`] from text; `origin` is what messages call the file (e.g. the path), and
+/// an `extends` path is relative to its folder.
 pub fn parse_str(
     text: &str,
     origin: &str,
     overrides: &[String],
 ) -> Result<Scenario, ScenarioError> {
-    let text = apply_overrides(text, origin, overrides)?;
-    let raw = parse_raw(&text, origin)?;
-    let locator = Locator::new(&text);
-    let (scenario, findings) = validate::validate(&raw);
-    if findings.is_empty() {
-        return Ok(scenario.expect("validation without findings builds a scenario"));
+    let dir = Path::new(origin).parent().unwrap_or(Path::new(""));
+    parse_in(text.to_string(), origin, dir, overrides)
+}
+
+/// The whole pipeline: chain, merge, override, deserialize leniently, validate, locate.
+fn parse_in(
+    text: String,
+    origin: &str,
+    dir: &Path,
+    overrides: &[String],
+) -> Result<Scenario, ScenarioError> {
+    let files = source::chain(text, origin, dir)?;
+    let mut merged = source::merge(&files);
+    let (applied, set_problems) = apply_overrides(&mut merged, overrides);
+    let (raw, mut findings, pruned) = lenient::deserialize(merged);
+    if let Some(raw) = &raw {
+        let (scenario, more) = validate::validate(raw);
+        if findings.is_empty() && more.is_empty() && set_problems.is_empty() {
+            return Ok(scenario.expect("validation without findings builds a scenario"));
+        }
+        // A pruned entry was reported once already; "missing `x`" would only repeat it.
+        findings.extend(
+            more.into_iter()
+                .filter(|f| !pruned.iter().any(|p| is_under(&f.field, p))),
+        );
     }
-    let mut problems: Vec<Problem> = findings
-        .into_iter()
-        .map(|f| locator.problem(origin, f))
-        .collect();
-    // File order; problems without a position (missing tables) first. Stable, so problems at
-    // one place keep the order validation found them in.
-    problems.sort_by_key(|p| (p.line, p.column));
+    let locator = source::Locator::new(&files, &applied);
+    let mut problems: Vec<Problem> = findings.into_iter().map(|f| locator.problem(f)).collect();
+    problems.extend(set_problems);
+    // The file that was run first, then the files it extends, then `--set` arguments; in each,
+    // problems without a position (missing tables) first, then in file order. Stable, so
+    // problems at one place keep the order validation found them in.
+    let rank = |p: &Problem| {
+        files
+            .iter()
+            .rev()
+            .position(|f| f.origin == p.origin)
+            .or_else(|| {
+                let set = overrides
+                    .iter()
+                    .position(|a| p.origin == format!("--set {a}"))?;
+                Some(files.len() + set)
+            })
+            .unwrap_or(files.len())
+    };
+    problems.sort_by_key(|p| (rank(p), p.line, p.column));
     Err(ScenarioError { problems })
 }
 
-/// Applies overrides and returns the text to parse (the input itself when there are none).
+/// True when `field` is `prefix` or inside it.
+fn is_under(field: &str, prefix: &str) -> bool {
+    field
+        .strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+}
+
+/// Applies overrides to the merged document; returns where each one that applied wrote, and a
+/// problem for each that did not (the others still apply, so every problem is reported).
 fn apply_overrides(
-    text: &str,
-    origin: &str,
+    merged: &mut toml::Table,
     overrides: &[String],
-) -> Result<String, ScenarioError> {
+) -> (Vec<source::Override>, Vec<Problem>) {
     if overrides.is_empty() {
-        return Ok(text.to_string());
+        return (Vec::new(), Vec::new());
     }
+    let text = match toml::to_string(&*merged) {
+        Ok(text) => text,
+        Err(e) => {
+            let problem = Problem {
+                origin: "--set".to_string(),
+                line: None,
+                column: None,
+                field: String::new(),
+                message: format!("could not apply the overrides to this file: {e}"),
+            };
+            return (Vec::new(), vec![problem]);
+        }
+    };
     let mut doc: toml_edit::DocumentMut = text
         .parse()
-        .map_err(|e: toml_edit::TomlError| syntax_problem(text, origin, e.message(), e.span()))?;
-    let errors = overrides::apply_all(&mut doc, overrides);
-    if !errors.is_empty() {
-        let problems = errors
-            .into_iter()
-            .map(|e| Problem {
-                origin: "--set".to_string(),
+        .expect("toml writes documents that toml_edit reads");
+    let mut applied = Vec::new();
+    let mut problems = Vec::new();
+    for argument in overrides {
+        match overrides::apply(&mut doc, argument) {
+            Ok(path) => applied.push(source::Override {
+                path,
+                argument: argument.clone(),
+            }),
+            Err(e) => problems.push(Problem {
+                origin: format!("--set {argument}"),
                 line: None,
                 column: None,
                 field: e.field,
                 message: e.message,
-            })
-            .collect();
-        return Err(ScenarioError { problems });
+            }),
+        }
     }
-    Ok(doc.to_string())
-}
-
-/// Deserializes the text into the raw structs; a syntax error, unknown field or wrong type
-/// becomes one problem with toml's line, column and message and serde's field path.
-fn parse_raw(text: &str, origin: &str) -> Result<raw::RawScenario, ScenarioError> {
-    let deserializer = toml::Deserializer::parse(text)
-        .map_err(|e| syntax_problem(text, origin, e.message(), e.span()))?;
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.inner();
-        let (line, column) = position(text, inner.span()).unzip();
-        let field = if path == "." { String::new() } else { path };
-        ScenarioError::from(Problem {
-            origin: origin.to_string(),
-            line,
-            column,
-            field,
-            message: inner.message().to_string(),
-        })
-    })
-}
-
-fn syntax_problem(text: &str, origin: &str, message: &str, span: Option<Range<usize>>) -> Problem {
-    let (line, column) = position(text, span).unzip();
-    Problem {
-        origin: origin.to_string(),
-        line,
-        column,
-        field: String::new(),
-        message: message.trim_end().to_string(),
-    }
-}
-
-/// Converts the start of a byte span to a 1-based (line, column), counting columns in
-/// characters as toml does.
-fn position(text: &str, span: Option<Range<usize>>) -> Option<(usize, usize)> {
-    let offset = span?.start.min(text.len());
-    // A span never splits a character in practice; be safe anyway.
-    let offset = (0..=offset)
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0);
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = text[line_start..offset].chars().count() + 1;
-    Some((line, column))
+    *merged = source::table_value(doc.as_table());
+    (applied, problems)
 }
 
 /// Where a validation finding should point: the field's value, or its key (for a bad key such
@@ -218,90 +231,4 @@ struct Finding {
     field: String,
     message: String,
     anchor: Anchor,
-}
-
-/// Finds the position of a field path in the text, using `toml_edit`'s span-keeping parse.
-struct Locator<'t> {
-    text: &'t str,
-    doc: Option<toml_edit::Document<&'t str>>,
-}
-
-/// One step of a walk: the child reached, its span and its key's span (either may be unknown).
-type Step<'a> = (Node<'a>, Option<Range<usize>>, Option<Range<usize>>);
-
-/// A place in the document while walking a path.
-#[derive(Clone, Copy)]
-enum Node<'a> {
-    Item(&'a Item),
-    Table(&'a Table),
-    Value(&'a Value),
-}
-
-impl<'t> Locator<'t> {
-    fn new(text: &'t str) -> Self {
-        Locator {
-            text,
-            doc: toml_edit::Document::parse(text).ok(),
-        }
-    }
-
-    /// Turns a finding into a problem with the best position known for its field.
-    fn problem(&self, origin: &str, finding: Finding) -> Problem {
-        let (line, column) = self.find(&finding.field, finding.anchor).unzip();
-        Problem {
-            origin: origin.to_string(),
-            line,
-            column,
-            field: finding.field,
-            message: finding.message,
-        }
-    }
-
-    /// The position of `field`, or of its deepest ancestor written in the file (so a missing
-    /// field points at its table). `None` when not even the first key is in the file.
-    fn find(&self, field: &str, anchor: Anchor) -> Option<(usize, usize)> {
-        let doc = self.doc.as_ref()?;
-        let segments = overrides::parse_path(field).ok()?;
-        let mut node = Node::Item(doc.as_item());
-        let mut best: Option<Range<usize>> = None;
-        for (i, segment) in segments.iter().enumerate() {
-            let last = i + 1 == segments.len();
-            let Some((child, span, key_span)) = Self::child(node, segment) else {
-                break;
-            };
-            best = match (last, anchor) {
-                (true, Anchor::Key) => key_span.or(span).or(best),
-                _ => span.or(key_span).or(best),
-            };
-            node = child;
-        }
-        position(self.text, best)
-    }
-
-    /// Steps from `node` into `segment`: the child, its span and its key's span.
-    fn child<'a>(node: Node<'a>, segment: &Segment) -> Option<Step<'a>> {
-        match (node, segment) {
-            (Node::Item(item), Segment::Key(k)) => {
-                let (key, child) = item.as_table_like()?.get_key_value(k)?;
-                Some((Node::Item(child), child.span(), key.span()))
-            }
-            (Node::Table(table), Segment::Key(k)) => {
-                let (key, child) = table.get_key_value(k)?;
-                Some((Node::Item(child), child.span(), key.span()))
-            }
-            (Node::Value(value), Segment::Key(k)) => {
-                let (key, child) = value.as_inline_table()?.get_key_value(k)?;
-                Some((Node::Item(child), child.span(), key.span()))
-            }
-            (Node::Item(Item::ArrayOfTables(array)), Segment::Index(i)) => {
-                let table = array.get(*i)?;
-                Some((Node::Table(table), table.span(), None))
-            }
-            (Node::Item(Item::Value(value)) | Node::Value(value), Segment::Index(i)) => {
-                let element = value.as_array()?.get(*i)?;
-                Some((Node::Value(element), element.span(), None))
-            }
-            _ => None,
-        }
-    }
 }

@@ -82,20 +82,11 @@ pub(crate) struct OverrideError {
     pub message: String,
 }
 
-/// Applies every `key.path=value` to `doc`, returning one error per override that failed (the
-/// others are still applied).
-pub(crate) fn apply_all(doc: &mut DocumentMut, overrides: &[String]) -> Vec<OverrideError> {
-    let mut errors = Vec::new();
-    for assignment in overrides {
-        if let Err(e) = apply(doc, assignment) {
-            errors.push(e);
-        }
-    }
-    errors
-}
-
-/// Applies one `key.path=value`.
-fn apply(doc: &mut DocumentMut, assignment: &str) -> Result<(), OverrideError> {
+/// Applies one `key.path=value`, returning the path it wrote.
+pub(crate) fn apply(
+    doc: &mut DocumentMut,
+    assignment: &str,
+) -> Result<Vec<Segment>, OverrideError> {
     let Some((path, text)) = assignment.split_once('=') else {
         return Err(OverrideError {
             field: assignment.to_string(),
@@ -109,7 +100,8 @@ fn apply(doc: &mut DocumentMut, assignment: &str) -> Result<(), OverrideError> {
     };
     let segments = parse_path(path).map_err(fail)?;
     let value = parse_value(text.trim());
-    set_in_table(doc.as_table_mut(), &segments, &segments, value).map_err(fail)
+    set_in_table(doc.as_table_mut(), &segments, &segments, value).map_err(fail)?;
+    Ok(segments)
 }
 
 /// Reads `text` as a TOML value, or else as a string.
@@ -331,10 +323,7 @@ mod tests {
 
     fn set(text: &str, assignment: &str) -> Result<String, OverrideError> {
         let mut doc: DocumentMut = text.parse().unwrap();
-        match apply_all(&mut doc, &[assignment.to_string()]).pop() {
-            Some(e) => Err(e),
-            None => Ok(doc.to_string()),
-        }
+        apply(&mut doc, assignment).map(|_| doc.to_string())
     }
 
     #[test]

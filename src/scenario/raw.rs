@@ -1,7 +1,7 @@
 //! The scenario file as written: serde structs that mirror the TOML one to one.
 //!
 //! Everything a user may omit is an `Option` (or a defaulted `Vec`), and even required fields
-//! are optional here: `validate.rs` reports every missing field at once instead of serde
+//! are optional here: `validate/` reports every missing field at once instead of serde
 //! stopping at the first. Durations, rates and bandwidths stay strings until validation so a
 //! bad one is reported with its field path. Every struct denies unknown fields, so a typo fails
 //! loudly with its line and column. No internally tagged, untagged or flattened enums: they
@@ -64,7 +64,8 @@ pub struct RawScenario {
 pub struct RawRun {
     /// Master seed of every random stream \[integer\]. Default 1.
     pub seed: Option<u64>,
-    /// Window during which clients send requests \[duration\]. Required, > 0.
+    /// Window during which clients send requests \[duration\]. Required, > 0. Every duration in
+    /// a scenario is at most 30 days (`scenario::limits`).
     pub duration: Option<String>,
     /// Statistics ignore requests sent before this instant \[duration\]. Default `"0s"`; must be
     /// less than `duration`.
@@ -75,7 +76,8 @@ pub struct RawRun {
     /// Default `"10s"`.
     pub drain: Option<String>,
     /// Width of one bucket of the time series \[duration\]. Default `"1s"`, > 0, and
-    /// `duration / sample_interval` at most 10000 (each interval keeps its own latency histogram).
+    /// `(duration + drain) / sample_interval` at most 10000 (each interval keeps its own latency
+    /// histogram).
     pub sample_interval: Option<String>,
 }
 
@@ -258,12 +260,13 @@ pub struct RawWorkload {
     pub listener: Option<String>,
     /// `"open"` or `"closed"` \[name\]. Required.
     pub kind: Option<String>,
-    /// Open only: Poisson arrivals at this rate \[rate\]. Exactly one of `rate` / `interarrival`.
+    /// Open only: Poisson arrivals at this rate \[rate\], 1/day ..= 10000000/s. Exactly one of
+    /// `rate` / `interarrival`.
     pub rate: Option<String>,
     /// Open only: time between arrivals \[distribution of durations\]. Exactly one of `rate` /
     /// `interarrival`.
     pub interarrival: Option<RawDist>,
-    /// Closed only: number of clients \[count\]. Required for closed, >= 1.
+    /// Closed only: number of clients \[count\]. Required for closed, 1 ..= 1000000.
     pub clients: Option<u32>,
     /// Closed only: think time after each reply \[distribution of durations\]. Required for
     /// closed.
@@ -396,9 +399,9 @@ pub struct RawDist {
     pub min: Option<String>,
     /// Upper bound, >= `min` \[duration\]: uniform.
     pub max: Option<String>,
-    /// Coefficient of variation, sd / mean, > 0 \[ratio\]: lognormal, gamma.
+    /// Coefficient of variation, sd / mean, 0.001 ..= 10 \[ratio\]: lognormal, gamma.
     pub cv: Option<f64>,
-    /// Number of phases, >= 1 \[count\]: erlang.
+    /// Number of phases, 1 ..= 1000 \[count\]: erlang.
     pub k: Option<u32>,
 }
 

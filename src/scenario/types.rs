@@ -2,8 +2,8 @@
 //!
 //! Every value here has passed validation: units resolved to `SimDuration`, rates to
 //! per-second floats, names resolved to indices, defaults applied. A `Scenario` can also be
-//! built directly in Rust (see `examples/`), in which case `Scenario::check` applies the same
-//! semantic rules as a file would get.
+//! built directly in Rust (see `examples/`); it is then the caller's job to keep it within the
+//! rules and limits `scenarios/README.md` lists for files.
 
 use crate::engine::SimDuration;
 

@@ -136,6 +136,194 @@ fn compare_writes_the_comparison_and_prints_a_table() {
     assert!(tmp.path().join("tcpipv6-distributor/summary.json").exists());
 }
 
+/// Issue 7: `compare a.toml 'a.toml[workload.rate=...]'` compares one scenario at two loads,
+/// labelled by the overridden leaf keys, with the global `--set` applied first.
+#[test]
+fn issue_7_compare_one_scenario_at_two_loads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = SHIPPED[2];
+    let out = nssim()
+        .arg("compare")
+        .arg(a)
+        .arg(format!("{a}[workload.rate=3000/s]"))
+        .arg(format!("{a}[workload.rate=3000/s,run.duration=600ms]"))
+        .args(["--set", "run.duration=500ms", "--set", "run.warmup=100ms"])
+        .arg("--out")
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let header = stdout.lines().next().unwrap();
+    assert_eq!(
+        header.split_whitespace().collect::<Vec<_>>(),
+        [
+            "metric",
+            "parallel-listener",
+            "parallel-listener[rate=3000/s]",
+            "parallel-listener[rate=3000/s,duration=600ms]"
+        ],
+        "{stdout}"
+    );
+    let csv = fs::read_to_string(tmp.path().join("comparison.csv")).unwrap();
+    assert!(csv.contains("parallel-listener[rate=3000/s],"), "{csv}");
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(tmp.path().join("comparison.json")).unwrap())
+            .unwrap();
+    let labels: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["scenario"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels[1], "parallel-listener[rate=3000/s]");
+    // One folder per run, named by its label with '/' written '_'.
+    let folder = tmp
+        .path()
+        .join("parallel-listener[rate=3000_s,duration=600ms]");
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(folder.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(
+        summary["scenario"],
+        "parallel-listener[rate=3000/s,duration=600ms]"
+    );
+    // The per-scenario override comes after the global --set: 600 ms, not 500 ms.
+    assert_eq!(summary["sim_time_s"].as_f64().map(|t| t >= 0.6), Some(true));
+    let base: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(tmp.path().join("parallel-listener/summary.json")).unwrap(),
+    )
+    .unwrap();
+    let at_3000: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(
+            tmp.path()
+                .join("parallel-listener[rate=3000_s]/summary.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let offered = |v: &serde_json::Value| v["requests"]["offered"].as_u64().unwrap();
+    assert!(
+        offered(&at_3000) * 2 < offered(&base),
+        "3000/s offers far fewer than the scenario's 15000/s"
+    );
+}
+
+#[test]
+fn compare_refuses_two_arguments_with_the_same_label_naming_both() {
+    let a = SHIPPED[2];
+    nssim()
+        .args(["compare", a, a])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "scenarios '{a}' and '{a}' both give the label 'parallel-listener'"
+        )));
+    let b = format!("{a}[workload.rate=3000/s]");
+    let c = format!("{a}[ workload.rate = 3000/s ]");
+    nssim()
+        .args(["compare", &b, &c])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "scenarios '{b}' and '{c}' both give the label 'parallel-listener[rate=3000/s]'"
+        )));
+    // A bad override inside the brackets is reported like a bad --set.
+    nssim()
+        .args(["compare", a, &format!("{a}[workload.rat=3000/s]")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("rat"));
+}
+
+/// Issue 7: `nssim run ... | head -1` panicked on the broken pipe. A closed stdout is a quiet
+/// success, exit 0, with every file written.
+#[test]
+fn issue_7_a_closed_stdout_is_a_quiet_success() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("nssim"))
+        .current_dir(repo(""))
+        .args([
+            "run",
+            SHIPPED[2],
+            "--set",
+            "run.duration=300ms",
+            "--set",
+            "run.warmup=100ms",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before nssim has simulated anything, as `head` does once it has
+    // its line.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(tmp.path().join("summary.json").exists());
+}
+
+/// Issue 7: a reused `--out` kept the plots of an earlier run that the new run does not write.
+/// nssim now deletes what it listed in `.nssim-written`, and nothing else.
+#[test]
+fn issue_7_a_reused_out_folder_keeps_no_stale_plot_and_no_less() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |scenario: &str| {
+        nssim()
+            .args([
+                "run",
+                scenario,
+                "--set",
+                "run.duration=300ms",
+                "--set",
+                "run.warmup=100ms",
+                "--out",
+            ])
+            .arg(tmp.path())
+            .assert()
+            .success();
+    };
+    run("scenarios/acs-server-wrong.toml");
+    assert!(tmp.path().join("link_share.png").exists());
+    fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+    run(SHIPPED[2]);
+    assert!(
+        !tmp.path().join("link_share.png").exists(),
+        "stale link share plot of the ACS run"
+    );
+    assert!(
+        tmp.path().join("notes.txt").exists(),
+        "the user's file stays"
+    );
+    let list = fs::read_to_string(tmp.path().join(".nssim-written")).unwrap();
+    assert!(list.lines().any(|l| l == "summary.json"), "{list}");
+    let summary = fs::read_to_string(tmp.path().join("summary.json")).unwrap();
+    assert!(summary.contains("parallel-listener"));
+}
+
+/// Issue 7: `run.max_requests=10` printed a measurement window that never happened and a
+/// latency of 0.000 for no measured request.
+#[test]
+fn issue_7_a_run_without_measured_requests_says_n_a_and_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    nssim()
+        .args(["run", SHIPPED[0], "--set", "run.max_requests=10", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("no measurement window: the run ended at")
+                .and(predicate::str::contains("latency     n/a:"))
+                .and(predicate::str::contains("0.000, p50").not()),
+        );
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(tmp.path().join("summary.json")).unwrap())
+            .unwrap();
+    assert!(summary["latency_ms"]["p99"].is_null(), "{summary}");
+}
+
 #[test]
 fn help_of_each_subcommand_shows_an_example() {
     for sub in ["run", "compare", "check"] {

@@ -10,16 +10,22 @@
 //! - `model_core`: issue 6: events per request, cancellable timers, where requests are.
 //! - `issue7`: regression tests of issue 7's defects (lockstep clients, session arrivals, ...).
 //! - `cli`: the `nssim` binary as a user runs it, errors included.
+//! - `scenario_input`: how scenario files and `--set` are read (issue 7 regressions).
+//! - `fuzz`: seeded mutations of the shipped scenarios: no panic, abort or hang in check or run.
+//! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
 mod cli;
 mod determinism;
 mod engine;
+mod fixtures;
+mod fuzz;
 mod golden;
 mod issue7;
 mod manual_claims;
 mod model_core;
 mod pathway;
 mod queueing;
+mod scenario_input;
 mod swarm;
 
 use std::path::{Path, PathBuf};

@@ -147,11 +147,24 @@ fn issue6_simulated_cpu_per_request_is_the_itinerarys_sum() {
         "workload.requests_per_connection=1",
         "run.duration=\"1s\"",
         "run.warmup=\"100ms\"",
-        "server_class[0].service={dist=\"constant\", value=\"100us\"}",
-        "server_class[1].service={dist=\"constant\", value=\"100us\"}",
-        "server_class[2].service={dist=\"constant\", value=\"100us\"}",
     ];
-    let rel = "scenarios/fig-3-3-distributor.toml";
+    let text = std::fs::read_to_string(crate::repo("scenarios/fig-3-3-distributor.toml"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            if l.starts_with("service = ") {
+                "service = { dist = \"constant\", value = \"100us\" }"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fig-3-3-constant.toml");
+    std::fs::write(&path, text).unwrap();
+    let constant_rel = path.to_str().unwrap().to_string();
+    let rel = constant_rel.as_str();
     let e = explain(&load(rel, &constant));
     let (node, r) = run_to_end(rel, &constant);
     assert_eq!((r.requests.failed, r.requests.in_flight), (0, 0));
@@ -161,6 +174,7 @@ fn issue6_simulated_cpu_per_request_is_the_itinerarys_sum() {
 
     // Random demand (the scenario's exponential services, four requests per connection):
     // the mean over ten replications' CPU per request covers the itinerary's mean.
+    let rel = "scenarios/fig-3-3-distributor.toml";
     let e = explain(&load(rel, &[]));
     let per_request: Vec<f64> = (1..=10)
         .map(|seed| {

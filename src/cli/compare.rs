@@ -1,0 +1,296 @@
+//! `nssim compare`: several scenarios, or one scenario at several settings, side by side.
+//!
+//! A scenario argument is a file, optionally followed by overrides in brackets:
+//! `a.toml[workload.rate=20000/s,run.duration=30s]`. They apply after the global `--set`
+//! options, to that scenario only. Each run is then labelled with its scenario name and the
+//! overridden leaf keys and values, `fig-3-3-distributor[rate=20000/s,duration=30s]`, in the
+//! table, the CSV, the JSON, the plots and the name of its output folder. Labels must differ
+//! (they name columns and folders), so the same file may appear twice only with different
+//! overrides.
+
+use std::path::{Path, PathBuf};
+
+use super::{Failure, SimOptions, finish_outputs, load, prepare, print_out, simulate_all};
+use crate::report;
+use crate::scenario::Scenario;
+
+/// One scenario argument of `compare`, split into its file and its own overrides.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioArg {
+    /// The argument as typed, for messages.
+    pub text: String,
+    /// The scenario file.
+    pub path: PathBuf,
+    /// `key.path=value` overrides from the brackets, in the order written.
+    pub overrides: Vec<String>,
+}
+
+/// Splits `a.toml[k=v,k2=v2]` into the file and its overrides; an argument without brackets is
+/// just a file. The brackets start at the first `[` whose prefix is an existing file, else at
+/// the first `[` after a `.toml` prefix, else at the first `[`; so a file whose name contains
+/// `[` still works when it exists. Inside the brackets, overrides are separated by commas
+/// outside brackets and quotes, so `listener[0].processors=[3,4]` is one override.
+pub fn parse_scenario_arg(text: &str) -> Result<ScenarioArg, String> {
+    let plain = || ScenarioArg {
+        text: text.to_string(),
+        path: PathBuf::from(text),
+        overrides: Vec::new(),
+    };
+    if !text.ends_with(']') || Path::new(text).is_file() {
+        return Ok(plain());
+    }
+    let opens: Vec<usize> = text.match_indices('[').map(|(i, _)| i).collect();
+    let start = opens
+        .iter()
+        .find(|&&i| i > 0 && Path::new(&text[..i]).is_file())
+        .or_else(|| opens.iter().find(|&&i| text[..i].ends_with(".toml")))
+        .or(opens.first())
+        .copied();
+    let Some(start) = start.filter(|&i| i > 0) else {
+        return Ok(plain());
+    };
+    let inner = &text[start + 1..text.len() - 1];
+    let overrides = split_overrides(inner).map_err(|e| format!("'{text}': {e}"))?;
+    Ok(ScenarioArg {
+        text: text.to_string(),
+        path: PathBuf::from(&text[..start]),
+        overrides,
+    })
+}
+
+/// `k=v,k2=[1,2]` -> `["k=v", "k2=[1,2]"]`: commas split only outside brackets and quotes.
+fn split_overrides(inner: &str) -> Result<Vec<String>, String> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut cur = String::new();
+    for c in inner.chars() {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                parts.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        if depth < 0 {
+            return Err("unbalanced ']' in the overrides".to_string());
+        }
+        cur.push(c);
+    }
+    if depth != 0 || quote.is_some() {
+        return Err("unbalanced brackets or quotes in the overrides".to_string());
+    }
+    parts.push(cur);
+    let parts: Vec<String> = parts.iter().map(|p| p.trim().to_string()).collect();
+    if let Some(bad) = parts.iter().find(|p| !p.contains('=')) {
+        return Err(if bad.is_empty() {
+            "an empty override between the brackets; write them as \
+             [key.path=value,key.path=value]"
+                .to_string()
+        } else {
+            format!("override '{bad}' has no '='; write it as key.path=value")
+        });
+    }
+    Ok(parts)
+}
+
+/// `fig-3-3-distributor[rate=20000/s]`: the scenario name and each override's leaf key
+/// (`workload.rate` -> `rate`, `listener[0].processors` -> `processors`) with its value as
+/// written. Without overrides, the name alone. An override of `name` itself is left out of the
+/// brackets: the name already shows it.
+pub fn label(name: &str, overrides: &[String]) -> String {
+    let shown: Vec<String> = overrides
+        .iter()
+        .filter_map(|o| {
+            let (key, value) = o.split_once('=')?;
+            let leaf = leaf_key(key.trim());
+            (leaf != "name").then(|| format!("{leaf}={}", value.trim()))
+        })
+        .collect();
+    if shown.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name}[{}]", shown.join(","))
+    }
+}
+
+/// The last key of a path, without indices or quotes: `listener[0].processors` -> `processors`.
+fn leaf_key(path: &str) -> &str {
+    let mut p = path;
+    while p.ends_with(']') {
+        match p.rfind('[') {
+            Some(i) => p = &p[..i],
+            None => break,
+        }
+    }
+    let leaf = p.rsplit('.').next().unwrap_or(p);
+    leaf.trim_matches(|c| c == '"' || c == '\'')
+}
+
+/// The output folder of a labelled run: the label with characters that are unsafe or awkward
+/// in a file name (`/`, `\`, spaces, quotes, `:` ...) written `_`. Letters, digits and
+/// `. - _ = , [ ] + %` stay.
+pub fn folder_name(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_=,[]+%".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Loads every scenario argument with the global `--set` first and its own overrides after.
+/// Every file is validated before any runs, so one typo does not waste the others' runs; two
+/// arguments with the same label (or the same folder) are refused, naming both.
+fn load_all(a: &[String], options: &SimOptions) -> Result<Vec<(Scenario, String)>, Failure> {
+    let mut loaded = Vec::new();
+    let mut problems = Vec::new();
+    for text in a {
+        let arg = match parse_scenario_arg(text) {
+            Ok(arg) => arg,
+            Err(e) => {
+                problems.push(format!("error: {e}"));
+                continue;
+            }
+        };
+        let mut set = options.set.clone();
+        set.extend(arg.overrides.iter().cloned());
+        match load(&arg.path, &set, options.seed) {
+            Ok(s) => {
+                let label = label(&s.name, &arg.overrides);
+                loaded.push((s, label, arg.text));
+            }
+            Err(Failure::Usage(m)) => problems.push(m),
+            Err(e) => return Err(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Failure::Usage(problems.join("\n")));
+    }
+    for (i, (_, label, text)) in loaded.iter().enumerate() {
+        let clash = loaded[..i]
+            .iter()
+            .find(|(_, l, _)| folder_name(l) == folder_name(label));
+        if let Some((_, other, other_text)) = clash {
+            let what = if other == label {
+                format!("both give the label '{label}'")
+            } else {
+                format!("give the labels '{other}' and '{label}', which share one output folder")
+            };
+            return Err(Failure::Usage(format!(
+                "error: scenarios '{other_text}' and '{text}' {what}; compare needs distinct \
+                 labels (they name the columns and the output folders): give one its own \
+                 overrides, e.g. '{text}[workload.rate=20000/s]', or rename it with `name = ...`"
+            )));
+        }
+    }
+    Ok(loaded.into_iter().map(|(s, l, _)| (s, l)).collect())
+}
+
+pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
+    let loaded = load_all(&a.scenarios, &a.options)?;
+    let out = a
+        .options
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output/compare"));
+    prepare(&out)?;
+    let labels: Vec<&str> = loaded.iter().map(|(_, l)| l.as_str()).collect();
+    eprintln!("nssim: comparing {}", labels.join(", "));
+    let scenarios: Vec<Scenario> = loaded.iter().map(|(s, _)| s.clone()).collect();
+    let mut results = simulate_all(&scenarios);
+    for (r, (_, label)) in results.iter_mut().zip(&loaded) {
+        r.scenario = label.clone();
+    }
+    let written = finish_outputs(&out, |out| {
+        let mut written = Vec::new();
+        for r in &results {
+            written.extend(report::write_run(&out.join(folder_name(&r.scenario)), r)?);
+        }
+        written.extend(report::write_comparison(out, &results)?);
+        Ok(written)
+    })?;
+    print_out(&format!(
+        "{}wrote {} files to {}\n",
+        report::comparison_table(&results),
+        written,
+        out.display()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arg(text: &str) -> ScenarioArg {
+        parse_scenario_arg(text).unwrap()
+    }
+
+    #[test]
+    fn a_plain_file_has_no_overrides() {
+        let a = arg("scenarios/fig-3-3-distributor.toml");
+        assert_eq!(a.path, PathBuf::from("scenarios/fig-3-3-distributor.toml"));
+        assert!(a.overrides.is_empty());
+    }
+
+    #[test]
+    fn brackets_after_the_file_are_its_overrides() {
+        let a = arg("a.toml[workload.rate=20000/s, run.duration=30s]");
+        assert_eq!(a.path, PathBuf::from("a.toml"));
+        assert_eq!(a.overrides, ["workload.rate=20000/s", "run.duration=30s"]);
+        // Commas inside brackets or quotes do not split.
+        let a = arg("a.toml[listener[0].processors=[3,4],name=\"x,y\"]");
+        assert_eq!(
+            a.overrides,
+            ["listener[0].processors=[3,4]", "name=\"x,y\""]
+        );
+    }
+
+    #[test]
+    fn malformed_brackets_are_explained() {
+        let e = parse_scenario_arg("a.toml[]").unwrap_err();
+        assert!(e.contains("empty override"), "{e}");
+        let e = parse_scenario_arg("a.toml[workload.rate]").unwrap_err();
+        assert!(e.contains("'workload.rate' has no '='"), "{e}");
+        let e = parse_scenario_arg("a.toml[x=[1,2]").unwrap_err();
+        assert!(e.contains("unbalanced"), "{e}");
+        assert!(e.starts_with("'a.toml[x=[1,2]'"), "{e}");
+    }
+
+    #[test]
+    fn labels_show_leaf_keys_and_values() {
+        assert_eq!(label("a", &[]), "a");
+        assert_eq!(
+            label("a", &["workload.rate=20000/s".into()]),
+            "a[rate=20000/s]"
+        );
+        assert_eq!(
+            label(
+                "a",
+                &[
+                    "workload.rate = 20000/s".into(),
+                    "run.duration=30s".into(),
+                    "listener[0].processors=[3,4]".into()
+                ]
+            ),
+            "a[rate=20000/s,duration=30s,processors=[3,4]]"
+        );
+        assert_eq!(label("b", &["name=b".into()]), "b");
+    }
+
+    #[test]
+    fn folder_names_are_safe() {
+        assert_eq!(folder_name("a[rate=20000/s]"), "a[rate=20000_s]");
+        assert_eq!(folder_name("x y\\z:\"q\""), "x_y_z__q_");
+        assert_eq!(folder_name("fig-3-3-distributor"), "fig-3-3-distributor");
+    }
+}

@@ -1,0 +1,266 @@
+//! Charts comparing several runs (topologies, stacks, listener models), in the order given.
+//!
+//! Scenario names go on the x axis (wrapped to fit, see `kit::CategoryLabels`) or in the
+//! legend; every scenario keeps the same colour in the CDF chart and the same panel position in
+//! the utilisation chart as its column in `comparison_table`.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::DrawResult;
+use super::kit::{
+    Area, Axis, CategoryLabels, Curve, LegendItem, MUTED, SERIES, Swatch, build_chart, cdf_points,
+    draw_cdf, draw_legend, fmt_sig3, font, item, kind_legend, legend_width, no_data, slot_width,
+    title, utilisation_panel, with_legend_column,
+};
+use crate::report::{kind_order, no_window, sample};
+use crate::stats::RunResults;
+
+/// One bar of each group: a label, a colour and how to read the value from a run.
+struct BarSeries {
+    label: &'static str,
+    colour: RGBColor,
+    value: fn(&RunResults) -> f64,
+    /// How the value is printed above its bar.
+    text: fn(f64) -> String,
+}
+
+/// A rate over the measurement window, or NaN (drawn `n/a`) when the run ended before its
+/// warm-up did.
+fn window(r: &RunResults, per_s: f64) -> f64 {
+    if no_window(r) { f64::NAN } else { per_s }
+}
+
+/// Throughput to a tenth of a request per second: 499.8 and 500 must not look the same.
+fn one_decimal(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+pub(super) fn latency<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunResults]) -> DrawResult<DB> {
+    let series = [
+        BarSeries {
+            label: "p50",
+            colour: RGBColor(0x9E, 0xCA, 0xE1),
+            value: |r| sample(r, r.latency_ms.p50),
+            text: fmt_sig3,
+        },
+        BarSeries {
+            label: "p90",
+            colour: RGBColor(0x42, 0x92, 0xC6),
+            value: |r| sample(r, r.latency_ms.p90),
+            text: fmt_sig3,
+        },
+        BarSeries {
+            label: "p99",
+            colour: RGBColor(0x08, 0x45, 0x94),
+            value: |r| sample(r, r.latency_ms.p99),
+            text: fmt_sig3,
+        },
+    ];
+    grouped_bars(
+        root,
+        "End-to-end latency percentiles by scenario",
+        runs,
+        &series,
+        "latency [ms]",
+        Some("percentile"),
+    )
+}
+
+pub(super) fn throughput<DB: DrawingBackend>(
+    root: &Area<DB>,
+    runs: &[RunResults],
+) -> DrawResult<DB> {
+    let series = [
+        BarSeries {
+            label: "offered",
+            colour: SERIES[1],
+            value: |r| window(r, r.offered_per_s),
+            text: one_decimal,
+        },
+        BarSeries {
+            label: "completed",
+            colour: SERIES[0],
+            value: |r| window(r, r.throughput_per_s),
+            text: one_decimal,
+        },
+    ];
+    grouped_bars(
+        root,
+        "Throughput by scenario: offered vs completed (measurement window)",
+        runs,
+        &series,
+        "throughput [requests/s]",
+        None,
+    )
+}
+
+/// Bars grouped per scenario, one bar per series, with the value printed above each bar when
+/// it fits.
+fn grouped_bars<DB: DrawingBackend>(
+    root: &Area<DB>,
+    title_text: &str,
+    runs: &[RunResults],
+    series: &[BarSeries],
+    y_desc: &str,
+    heading: Option<&str>,
+) -> DrawResult<DB> {
+    let body = title(root, title_text)?;
+    if runs.is_empty() {
+        return no_data(&body, "no runs to compare");
+    }
+    let items: Vec<LegendItem> = series
+        .iter()
+        .map(|s| item(s.label, Swatch::Fill(s.colour)))
+        .collect();
+    let (plot_area, legend_area) = with_legend_column(&body, legend_width(&body, heading, &items)?);
+
+    let names: Vec<String> = runs.iter().map(|r| r.scenario.clone()).collect();
+    let slot = slot_width(&plot_area, runs.len());
+    let labels = CategoryLabels::fit(&plot_area, &names, slot)?;
+    let peak = runs
+        .iter()
+        .flat_map(|r| series.iter().map(move |s| (s.value)(r)))
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    // 12 % headroom for the value labels above the tallest bar.
+    let y = Axis::linear(0.0, peak * 1.12, 6);
+    let x = Axis::categories(runs.len());
+    let mut chart = build_chart(
+        &plot_area,
+        &x,
+        &y,
+        "scenario",
+        y_desc,
+        labels.area_height(),
+        None,
+    )?;
+
+    let group = 0.8;
+    let bar = group / series.len() as f64;
+    let gap = bar * 0.06;
+    let value_style = font(13)
+        .color(&MUTED)
+        .pos(Pos::new(HPos::Center, VPos::Bottom));
+    let lift = (y.hi - y.lo) * 0.006;
+    for (i, r) in runs.iter().enumerate() {
+        for (k, s) in series.iter().enumerate() {
+            let v = (s.value)(r);
+            let x0 = i as f64 - group / 2.0 + k as f64 * bar;
+            if !v.is_finite() {
+                // An unknown value (the latency of a run without measured requests) is not a
+                // bar of height 0: say so where the bar would stand.
+                chart.draw_series(std::iter::once(Text::new(
+                    "n/a",
+                    (x0 + bar / 2.0, y.lo + lift),
+                    value_style.clone(),
+                )))?;
+                continue;
+            }
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x0 + gap, 0.0), (x0 + bar - gap, v.min(y.hi))],
+                s.colour.filled(),
+            )))?;
+            let text = (s.text)(v);
+            let text_w = plot_area.estimate_text_size(&text, &value_style)?.0 as f64;
+            if text_w <= slot as f64 * bar + 4.0 {
+                chart.draw_series(std::iter::once(Text::new(
+                    text,
+                    (x0 + bar / 2.0, v.min(y.hi) + lift),
+                    value_style.clone(),
+                )))?;
+            }
+        }
+    }
+    labels.draw(&plot_area, &chart, &y)?;
+    draw_legend(&legend_area, heading, &items, 14)
+}
+
+pub(super) fn latency_cdf<DB: DrawingBackend>(
+    root: &Area<DB>,
+    runs: &[RunResults],
+) -> DrawResult<DB> {
+    let body = title(root, "End-to-end latency CDF by scenario")?;
+    if runs.is_empty() {
+        return no_data(&body, "no runs to compare");
+    }
+    let curves: Vec<Curve> = runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let points = cdf_points(r);
+            let label = if points.is_empty() {
+                format!("{} (no data)", r.scenario)
+            } else {
+                r.scenario.clone()
+            };
+            let colour = SERIES[i % SERIES.len()];
+            Curve {
+                label,
+                colour,
+                dashed: (i / SERIES.len()) % 2 == 1,
+                points,
+            }
+        })
+        .collect();
+    draw_cdf(&body, &curves, &[], Some("scenario"))
+}
+
+/// Panels per row and rows of the utilisation comparison for `n` scenarios.
+fn grid(n: usize) -> (usize, usize) {
+    let cols = n.clamp(1, 4);
+    (n.max(1).div_ceil(cols), cols)
+}
+
+/// Image size of the utilisation comparison [px]: panels at least 300 px wide, 470 px high.
+pub(super) fn utilisation_size(n: usize) -> (u32, u32) {
+    let (rows, cols) = grid(n);
+    ((cols as u32 * 300 + 180).max(1000), 60 + rows as u32 * 470)
+}
+
+pub(super) fn utilisation<DB: DrawingBackend>(
+    root: &Area<DB>,
+    runs: &[RunResults],
+) -> DrawResult<DB> {
+    let body = title(
+        root,
+        "Processor utilisation by scenario (measurement window)",
+    )?;
+    if runs.is_empty() {
+        return no_data(&body, "no runs to compare");
+    }
+    let kinds = kind_order(runs);
+    let items = kind_legend(&kinds);
+    let heading = Some("process kind");
+    let (plot_area, legend_area) = with_legend_column(&body, legend_width(&body, heading, &items)?);
+    let panels = plot_area.split_evenly(grid(runs.len()));
+    for (panel, r) in panels.iter().zip(runs) {
+        let panel = panel.margin(6, 6, 0, 0);
+        utilisation_panel(&panel, r, &kinds, Some(&r.scenario))?;
+    }
+    draw_legend(&legend_area, heading, &items, 14)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latency_bars_of_a_run_without_measured_requests_say_n_a() {
+        let mut empty = crate::report::testdata::sample_results("empty");
+        empty.requests.measured = 0;
+        let runs = [crate::report::testdata::sample_results("a"), empty];
+        let svg = crate::report::Plot::CompareLatency(&runs).to_svg().unwrap();
+        assert_eq!(svg.matches("\nn/a\n").count(), 3, "one per percentile");
+    }
+
+    #[test]
+    fn grid_fills_rows_of_four() {
+        assert_eq!(grid(1), (1, 1));
+        assert_eq!(grid(3), (1, 3));
+        assert_eq!(grid(4), (1, 4));
+        assert_eq!(grid(5), (2, 4));
+        assert_eq!(grid(9), (3, 4));
+        assert_eq!(grid(0), (1, 1));
+    }
+}

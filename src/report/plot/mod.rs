@@ -1,0 +1,224 @@
+//! Charts of one run and of several runs, drawn once and rendered as PNG and SVG.
+//!
+//! Each chart is a [`Plot`] variant; [`Plot::draw`] is generic over the plotters backend, so
+//! the PNG and the SVG come from the same code. Conventions every chart follows:
+//!
+//! - a title, axis titles with units in brackets (`latency [ms]`), ticks we choose ourselves
+//!   (1-2-5 steps, labels with as many decimals as the step needs), and a right margin so the
+//!   last x tick label is not clipped;
+//! - the legend sits in a column right of the plotting area, never on top of the data;
+//! - process kinds have one colour each in every chart (`kit::kind_colour`); scenarios take the
+//!   colour-blind-safe Okabe-Ito palette in the order given;
+//! - category names (processors, scenarios) are centred under their bars and wrapped at `-`,
+//!   `_`, `/` and spaces to fit their slot; if they still do not fit, the font shrinks and then
+//!   only every k-th name is shown.
+//!
+//! Text needs a font: plotters is built with `ab_glyph` and no system fonts, so
+//! [`register_fonts`] registers Noto Sans once per process. The `Plot` methods call it.
+//!
+//! Files: `kit.rs` holds what charts share (fonts, colours, axes, legends, category labels, CDF
+//! curves, the warm-up band, the utilisation panel); `run.rs` the charts of one run;
+//! `compare.rs` the charts of several runs; `pathway.rs` the TS/MP link and server charts of
+//! one run; `links.rs` the links per link manager. This file only names the charts and renders them; the chart files import the kit,
+//! and the kit imports none of them.
+
+mod breakdown;
+mod compare;
+mod kit;
+mod links;
+mod pathway;
+mod run;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow};
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+pub use breakdown::write as write_breakdown;
+pub use kit::register_fonts;
+
+use crate::stats::RunResults;
+
+/// A chart this module draws. Single-run charts borrow one run; comparison charts borrow the
+/// runs in the order they should appear (left to right, and in legends).
+#[derive(Clone, Copy, Debug)]
+pub enum Plot<'a> {
+    /// Cumulative distribution of end-to-end latency, with p50 and p99 marked.
+    LatencyCdf(&'a RunResults),
+    /// Two panels over time: throughput (completed and offered) and latency (p99 and mean),
+    /// warm-up shaded.
+    ThroughputLatency(&'a RunResults),
+    /// Busy percentage per processor, stacked by process kind.
+    Utilisation(&'a RunResults),
+    /// p50, p90 and p99 latency per scenario, grouped bars.
+    CompareLatency(&'a [RunResults]),
+    /// Offered and completed throughput per scenario.
+    CompareThroughput(&'a [RunResults]),
+    /// One latency CDF per scenario on common axes.
+    CompareLatencyCdf(&'a [RunResults]),
+    /// One utilisation panel per scenario, same 0..100 % scale.
+    CompareUtilisation(&'a [RunResults]),
+    /// Per ACS domain target, one panel: configured weight, link share and request share of
+    /// each PATHMON [%]. Empty (a "no data" note) when no send target is a domain.
+    LinkShare(&'a RunResults),
+    /// Static and dynamic servers running over time, one panel per server class name, one
+    /// colour per PATHMON.
+    Servers(&'a RunResults),
+    /// Links held per link manager (processor) and PATHMON, one panel per send target.
+    LinkManagers(&'a RunResults),
+}
+
+impl Plot<'_> {
+    /// File stem: `latency_cdf`, `throughput_latency`, `utilisation`, `link_share`, `servers`,
+    /// `compare_latency`, `compare_throughput`, `compare_latency_cdf`, `compare_utilisation`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Plot::LatencyCdf(_) => "latency_cdf",
+            Plot::ThroughputLatency(_) => "throughput_latency",
+            Plot::Utilisation(_) => "utilisation",
+            Plot::CompareLatency(_) => "compare_latency",
+            Plot::CompareThroughput(_) => "compare_throughput",
+            Plot::CompareLatencyCdf(_) => "compare_latency_cdf",
+            Plot::CompareUtilisation(_) => "compare_utilisation",
+            Plot::LinkShare(_) => "link_share",
+            Plot::Servers(_) => "servers",
+            Plot::LinkManagers(_) => "link_managers",
+        }
+    }
+
+    /// Image size [px]. Comparison charts grow with the number of scenarios so names and
+    /// panels keep a readable size.
+    pub fn size(&self) -> (u32, u32) {
+        match self {
+            Plot::LatencyCdf(_) | Plot::Utilisation(_) | Plot::CompareLatencyCdf(_) => (1000, 600),
+            Plot::ThroughputLatency(_) => (1000, 720),
+            Plot::CompareLatency(runs) | Plot::CompareThroughput(runs) => {
+                (1000.max(260 + 150 * runs.len() as u32), 600)
+            }
+            Plot::CompareUtilisation(runs) => compare::utilisation_size(runs.len()),
+            Plot::LinkShare(r) => pathway::link_share_size(r),
+            Plot::Servers(r) => pathway::servers_size(r),
+            Plot::LinkManagers(r) => links::size(r),
+        }
+    }
+
+    /// The chart as an SVG document.
+    pub fn to_svg(&self) -> anyhow::Result<String> {
+        register_fonts();
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, self.size()).into_drawing_area();
+            self.draw(&root)
+                .map_err(|e| anyhow!("could not draw {}: {e}", self.name()))?;
+            root.present()
+                .map_err(|e| anyhow!("could not draw {}: {e}", self.name()))?;
+        }
+        Ok(svg)
+    }
+
+    /// Renders the chart as a PNG file at `path`.
+    pub fn write_png(&self, path: &Path) -> anyhow::Result<()> {
+        register_fonts();
+        let root = BitMapBackend::new(path, self.size()).into_drawing_area();
+        self.draw(&root)
+            .map_err(|e| anyhow!("could not draw '{}': {e}", path.display()))?;
+        root.present()
+            .map_err(|e| anyhow!("could not write '{}': {e}", path.display()))
+    }
+
+    /// Writes `<dir>/<name>.png` and `<dir>/<name>.svg` and returns their paths, PNG first.
+    pub fn write(&self, dir: &Path) -> anyhow::Result<[PathBuf; 2]> {
+        let png = dir.join(format!("{}.png", self.name()));
+        self.write_png(&png)?;
+        let svg = dir.join(format!("{}.svg", self.name()));
+        std::fs::write(&svg, self.to_svg()?)
+            .with_context(|| format!("could not write '{}'", svg.display()))?;
+        Ok([png, svg])
+    }
+
+    /// Draws the chart on `root`, normally a whole image of [`Plot::size`], on any backend.
+    pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        root.fill(&WHITE)?;
+        match *self {
+            Plot::LatencyCdf(r) => run::latency_cdf(root, r),
+            Plot::ThroughputLatency(r) => run::throughput_latency(root, r),
+            Plot::Utilisation(r) => run::utilisation(root, r),
+            Plot::CompareLatency(runs) => compare::latency(root, runs),
+            Plot::CompareThroughput(runs) => compare::throughput(root, runs),
+            Plot::CompareLatencyCdf(runs) => compare::latency_cdf(root, runs),
+            Plot::CompareUtilisation(runs) => compare::utilisation(root, runs),
+            Plot::LinkShare(r) => pathway::link_share(root, r),
+            Plot::Servers(r) => pathway::servers(root, r),
+            Plot::LinkManagers(r) => links::link_managers(root, r),
+        }
+    }
+}
+
+/// What drawing returns: plotters' error for the backend in use.
+pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testdata::{sample_results, three_runs};
+
+    #[test]
+    fn svg_is_deterministic_and_has_titles_and_units() {
+        let r = sample_results("fig-3-3-distributor");
+        let runs = three_runs();
+        let plots = [
+            Plot::LatencyCdf(&r),
+            Plot::ThroughputLatency(&r),
+            Plot::Utilisation(&r),
+            Plot::CompareLatency(&runs),
+            Plot::CompareThroughput(&runs),
+            Plot::CompareLatencyCdf(&runs),
+            Plot::CompareUtilisation(&runs),
+            Plot::LinkShare(&r),
+            Plot::Servers(&r),
+            Plot::LinkManagers(&r),
+        ];
+        for p in plots {
+            let a = p.to_svg().unwrap();
+            assert_eq!(
+                a,
+                p.to_svg().unwrap(),
+                "{} differs between two renders",
+                p.name()
+            );
+            assert!(a.contains('['), "{}: no unit in any axis title", p.name());
+            assert!(a.contains("<text"), "{}: no text", p.name());
+        }
+    }
+
+    #[test]
+    fn plots_survive_empty_results() {
+        let mut r = sample_results("empty");
+        r.latency_histogram.clear();
+        r.timeseries.clear();
+        r.processors.clear();
+        r.pathmons.clear();
+        for c in &mut r.server_classes {
+            c.timeline.clear();
+        }
+        let runs = vec![r.clone()];
+        for p in [
+            Plot::LatencyCdf(&r),
+            Plot::ThroughputLatency(&r),
+            Plot::Utilisation(&r),
+            Plot::CompareLatency(&runs),
+            Plot::CompareThroughput(&runs),
+            Plot::CompareLatencyCdf(&runs),
+            Plot::CompareUtilisation(&runs),
+            Plot::CompareLatency(&[]),
+            Plot::CompareUtilisation(&[]),
+            Plot::LinkShare(&r),
+            Plot::Servers(&r),
+        ] {
+            let svg = p.to_svg().unwrap();
+            assert!(svg.contains("<svg"), "{}", p.name());
+        }
+    }
+}

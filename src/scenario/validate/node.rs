@@ -1,0 +1,197 @@
+//! `name`, `[run]`, `[system]`, `[message_system]` and `[lan]`: the node and how long it runs.
+
+use super::*;
+
+impl Checker {
+    pub(super) fn scenario_name(&mut self, name: Option<&str>) -> String {
+        let Some(name) = name else {
+            self.err("name", "missing `name`; write e.g. name = \"my-scenario\" (it becomes the output folder name)");
+            return String::new();
+        };
+        if name.is_empty() {
+            self.err(
+                "name",
+                "name must not be empty; write e.g. name = \"my-scenario\"",
+            );
+        } else if let Some(bad) = name
+            .chars()
+            .find(|ch| !(ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-')))
+        {
+            self.err(
+                "name",
+                format!(
+                    "`{name}` contains {bad:?}; use only letters, digits, `.`, `_` and `-` (the name becomes a folder name)"
+                ),
+            );
+        } else if name.chars().all(|ch| ch == '.') {
+            self.err(
+                "name",
+                format!("`{name}` cannot be a folder name; use letters or digits"),
+            );
+        }
+        name.to_string()
+    }
+
+    pub(super) fn run(&mut self, run: Option<&RawRun>) -> RunControl {
+        let Some(run) = run else {
+            self.err("run", "missing table [run]; add it with at least a duration, e.g. [run] duration = \"30s\"");
+            return RunControl {
+                seed: 1,
+                duration: SimDuration::ZERO,
+                warmup: SimDuration::ZERO,
+                max_requests: None,
+                drain: SimDuration::ZERO,
+                sample_interval: SimDuration::ZERO,
+            };
+        };
+        let duration = self.required_duration("run.duration", run.duration.as_ref(), "30s");
+        if duration == Some(SimDuration::ZERO) {
+            self.err(
+                "run.duration",
+                "duration must be greater than zero, e.g. \"30s\"",
+            );
+        }
+        let warmup = self.duration("run.warmup", run.warmup.as_ref(), "0s");
+        if let Some(d) = duration
+            && !d.is_zero()
+            && warmup >= d
+        {
+            self.err(
+                "run.warmup",
+                format!("warm-up ({warmup}) must be shorter than run.duration ({d})"),
+            );
+        }
+        if run.max_requests == Some(0) {
+            self.err(
+                "run.max_requests",
+                "max_requests must be at least 1; leave it out for no limit",
+            );
+        }
+        let drain = self.duration("run.drain", run.drain.as_ref(), "10s");
+        let sample_interval =
+            self.duration("run.sample_interval", run.sample_interval.as_ref(), "1s");
+        let sample_text = run.sample_interval.as_deref().unwrap_or("1s");
+        if parse_duration(sample_text).is_ok() {
+            if sample_interval.is_zero() {
+                self.err(
+                    "run.sample_interval",
+                    "sample_interval must be greater than zero, e.g. \"1s\"",
+                );
+            } else if let Some(d) = duration {
+                // The time series covers the drain too.
+                let span = d.0.saturating_add(drain.0);
+                let buckets = span.div_ceil(sample_interval.0);
+                if buckets > MAX_SAMPLES {
+                    let least = SimDuration(span.div_ceil(MAX_SAMPLES));
+                    self.err(
+                        "run.sample_interval",
+                        format!(
+                            "(run.duration + run.drain) / run.sample_interval gives {buckets} samples; at most {MAX_SAMPLES} allowed: make sample_interval at least {least}, or shorten the run or its drain"
+                        ),
+                    );
+                }
+            }
+        }
+        RunControl {
+            seed: run.seed.unwrap_or(1),
+            duration: duration.unwrap_or_default(),
+            warmup,
+            max_requests: run.max_requests,
+            drain,
+            sample_interval,
+        }
+    }
+
+    /// Returns the system and, when valid, its processor count.
+    pub(super) fn system(&mut self, system: Option<&RawSystem>) -> (System, Option<u32>) {
+        let Some(system) = system else {
+            self.err(
+                "system",
+                "missing table [system]; add it with e.g. [system] processors = 4",
+            );
+            return (
+                System {
+                    processors: 0,
+                    cores: 1,
+                },
+                None,
+            );
+        };
+        let processors = match system.processors {
+            None => {
+                self.err(
+                    "system.processors",
+                    format!(
+                        "missing `processors`; write e.g. processors = 4 (1..={MAX_PROCESSORS})"
+                    ),
+                );
+                None
+            }
+            Some(n) if !(1..=MAX_PROCESSORS).contains(&n) => {
+                self.err(
+                    "system.processors",
+                    format!("processors must be between 1 and {MAX_PROCESSORS} (a NonStop node has at most {MAX_PROCESSORS} processors), got {n}"),
+                );
+                None
+            }
+            Some(n) => Some(n),
+        };
+        let cores = system.cores.unwrap_or(1);
+        if !(1..=MAX_CORES).contains(&cores) {
+            self.err(
+                "system.cores",
+                format!("cores must be between 1 and {MAX_CORES}, got {cores}"),
+            );
+        }
+        (
+            System {
+                processors: processors.unwrap_or(0),
+                cores,
+            },
+            processors,
+        )
+    }
+
+    pub(super) fn message_system(&mut self, raw: Option<&RawMessageSystem>) -> MessageSystem {
+        let raw = raw.cloned().unwrap_or_default();
+        MessageSystem {
+            cpu_per_message: self.duration(
+                "message_system.cpu_per_message",
+                raw.cpu_per_message.as_ref(),
+                "10us",
+            ),
+            latency_same_processor: self.duration(
+                "message_system.latency_same_processor",
+                raw.latency_same_processor.as_ref(),
+                "15us",
+            ),
+            latency_cross_processor: self.duration(
+                "message_system.latency_cross_processor",
+                raw.latency_cross_processor.as_ref(),
+                "30us",
+            ),
+        }
+    }
+
+    pub(super) fn lan(&mut self, raw: Option<&RawLan>) -> Lan {
+        let raw = raw.cloned().unwrap_or_default();
+        let bandwidth = raw.pif_bandwidth.as_deref().unwrap_or("1Gb/s");
+        let bps = self.parse("lan.pif_bandwidth", bandwidth, parse_bandwidth);
+        if let Some(bps) = bps
+            && !(MIN_BANDWIDTH_BPS..=MAX_BANDWIDTH_BPS).contains(&bps)
+        {
+            self.err(
+                "lan.pif_bandwidth",
+                format!("pif_bandwidth must be between 1Mb/s and 1000000Gb/s (1 Pb/s), got \"{bandwidth}\" (see Limits in scenarios/README.md)"),
+            );
+        }
+        Lan {
+            pif_bandwidth_bps: bps.unwrap_or(1e9),
+            client_latency: self.duration(
+                "lan.client_latency",
+                raw.client_latency.as_ref(),
+                "100us",
+            ),
+        }
+    }
+}

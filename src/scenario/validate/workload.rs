@@ -1,0 +1,357 @@
+//! `[workload]`: the client population, where its Pathsend requests go and its mix.
+
+use super::*;
+
+impl Checker {
+    /// The workload and, when it resolved, where its Pathsend requests go.
+    pub(super) fn workload(
+        &mut self,
+        w: &RawWorkload,
+        listeners: &[RawListener],
+        pathway: &PathwayNames,
+    ) -> (Workload, Option<SendTarget>) {
+        let listener_names: Vec<Option<&String>> =
+            listeners.iter().map(|l| l.name.as_ref()).collect();
+        let listener = match &w.listener {
+            Some(name) => match listener_names.iter().position(|n| *n == Some(name)) {
+                Some(index) => index,
+                None => {
+                    let defined = list_names(listener_names.iter().flatten());
+                    self.err(
+                        "workload.listener",
+                        format!("no listener named `{name}`; defined: {defined}"),
+                    );
+                    0
+                }
+            },
+            None if listeners.len() > 1 => {
+                let defined = list_names(listener_names.iter().flatten());
+                self.err(
+                    "workload.listener",
+                    format!("missing `listener`; there are {} listeners, so name the one clients connect to: {defined}", listeners.len()),
+                );
+                0
+            }
+            None => 0,
+        };
+        let placeholder = Arrivals::Open {
+            interarrival: PLACEHOLDER_DIST,
+        };
+        let arrivals = self.arrivals(w).unwrap_or(placeholder);
+        let requests_per_connection = w.requests_per_connection.unwrap_or(1);
+        if requests_per_connection == 0 {
+            self.err(
+                "workload.requests_per_connection",
+                "requests_per_connection must be at least 1",
+            );
+        } else if self.at_most(
+            "workload.requests_per_connection",
+            u64::from(requests_per_connection),
+            u64::from(MAX_REQUESTS_PER_CONNECTION),
+            "requests_per_connection",
+        ) && let Arrivals::Open { interarrival } = &arrivals
+        {
+            // A session's next arrival is up to requests_per_connection draws away.
+            let top = max_draw(interarrival) * f64::from(requests_per_connection);
+            if top > MAX_DRAW.as_nanos() as f64 {
+                self.err(
+                    "workload.requests_per_connection",
+                    format!("{requests_per_connection} requests per connection at this inter-arrival time put sessions up to {:.3e} years apart, beyond the 50-year limit of one draw; use fewer requests per connection or a shorter inter-arrival time", top / 1e9 / (365.0 * 24.0 * 3600.0)),
+                );
+            }
+        }
+        let request_bytes = w.request_bytes.unwrap_or(1024);
+        let reply_bytes = w.reply_bytes.unwrap_or(4096);
+        self.at_most(
+            "workload.request_bytes",
+            u64::from(request_bytes),
+            u64::from(MAX_MESSAGE_BYTES),
+            "request_bytes (the largest Pathsend message)",
+        );
+        self.at_most(
+            "workload.reply_bytes",
+            u64::from(reply_bytes),
+            u64::from(MAX_MESSAGE_BYTES),
+            "reply_bytes (the largest Pathsend message)",
+        );
+        let send_to = self.send_to(w.send_to.as_ref(), pathway);
+        let mix = self.workload_mix(w.mix.as_ref(), pathway, send_to);
+        let workload = Workload {
+            listener,
+            arrivals,
+            requests_per_connection,
+            request_bytes,
+            reply_bytes,
+            send_to: send_to.unwrap_or(SendTarget::Pathmon(0)),
+            mix,
+        };
+        (workload, send_to)
+    }
+
+    /// Resolves `workload.send_to`: a domain name, else a PATHMON name; by default the only
+    /// domain, else the only PATHMON.
+    pub(super) fn send_to(
+        &mut self,
+        name: Option<&String>,
+        pathway: &PathwayNames,
+    ) -> Option<SendTarget> {
+        let (pathmons, domains) = (pathway.pathmons, pathway.domains);
+        let defined = || {
+            format!(
+                "domains: {}; PATHMONs: {}",
+                list_names(domains.iter().map(|d| &d.name)),
+                list_names(pathmons.iter().map(|p| &p.name))
+            )
+        };
+        match name {
+            Some(name) => {
+                if let Some(d) = domains.iter().position(|d| &d.name == name) {
+                    Some(SendTarget::Domain(d))
+                } else if let Some(p) = pathmons.iter().position(|p| &p.name == name) {
+                    Some(SendTarget::Pathmon(p))
+                } else {
+                    self.err(
+                        "workload.send_to",
+                        format!("no Pathway domain or PATHMON named `{name}`; {}", defined()),
+                    );
+                    None
+                }
+            }
+            None if domains.len() == 1 => Some(SendTarget::Domain(0)),
+            None if domains.is_empty() && pathmons.len() == 1 => Some(SendTarget::Pathmon(0)),
+            None => {
+                let example = domains
+                    .first()
+                    .map_or_else(|| pathmons[0].name.clone(), |d| d.name.clone());
+                self.err(
+                    "workload.send_to",
+                    format!(
+                        "missing `send_to`; with {} domains and {} PATHMONs there is no default, so name where Pathsend requests go ({}), e.g. send_to = \"{example}\"",
+                        domains.len(),
+                        pathmons.len(),
+                        defined()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// The workload's mix: each name must be a class reachable from `send_to` (when it
+    /// resolved); the index is that of the first `[[server_class]]` with the name.
+    pub(super) fn workload_mix(
+        &mut self,
+        mix: Option<&BTreeMap<String, f64>>,
+        pathway: &PathwayNames,
+        send_to: Option<SendTarget>,
+    ) -> Vec<(usize, f64)> {
+        let reachable = send_to.map(|t| pathway.reachable(t));
+        self.mix("workload.mix", mix, |c, name, at| {
+            let defs: Vec<usize> = (0..pathway.classes.len())
+                .filter(|&k| pathway.classes[k].name == name)
+                .collect();
+            let Some(&first) = defs.first() else {
+                let mut unique = Vec::new();
+                for n in pathway.classes.iter().map(|s| &s.name) {
+                    if !unique.contains(&n) {
+                        unique.push(n);
+                    }
+                }
+                c.err_key(
+                    at,
+                    format!(
+                        "no server class named `{name}`; defined: {}",
+                        list_names(unique)
+                    ),
+                );
+                return None;
+            };
+            if let (Some(reachable), Some(target)) = (&reachable, send_to)
+                && !defs.iter().any(|&k| {
+                    pathway.class_pathmons[k].is_some_and(|p| reachable.contains(&p))
+                })
+            {
+                let owners = list_names(
+                    defs.iter()
+                        .filter_map(|&k| pathway.class_pathmons[k])
+                        .map(|p| &pathway.pathmons[p].name),
+                );
+                c.err_key(
+                    at,
+                    format!(
+                        "server class `{name}` is not in {}, where workload.send_to sends requests; it is defined in {owners}",
+                        pathway.describe(target)
+                    ),
+                );
+            }
+            Some(first)
+        })
+    }
+
+    /// A mix table as (index, probability), sorted by name (the map's order); `resolve` turns
+    /// a name into an index, reporting its own problem (against the key field it is given).
+    pub(super) fn mix(
+        &mut self,
+        field: &str,
+        mix: Option<&BTreeMap<String, f64>>,
+        mut resolve: impl FnMut(&mut Self, &str, &str) -> Option<usize>,
+    ) -> Vec<(usize, f64)> {
+        let Some(mix) = mix else {
+            self.err(
+                field,
+                "missing `mix`; give each server class a relative weight, e.g. mix = { A = 1 }",
+            );
+            return Vec::new();
+        };
+        if mix.is_empty() {
+            self.err(
+                field,
+                "mix must name at least one server class, e.g. mix = { A = 1 }",
+            );
+        }
+        let mut weighted = Vec::new();
+        for (name, &weight) in mix {
+            let at = format!("{field}.{name}");
+            if !weight.is_finite() || weight > MAX_MIX_WEIGHT {
+                self.err(&at, format!("weight must be a number up to {MAX_MIX_WEIGHT:e}, got {weight}; weights are relative, so scale them all down"));
+            } else if weight <= 0.0 {
+                self.err(&at, format!("weight must be greater than zero, got {weight}; leave the class out of the mix instead"));
+            }
+            if let Some(index) = resolve(self, name, &at) {
+                weighted.push((index, weight));
+            }
+        }
+        let total: f64 = weighted.iter().map(|(_, w)| w).sum();
+        if total > 0.0 && total.is_finite() {
+            for (_, w) in &mut weighted {
+                *w /= total;
+            }
+        }
+        weighted
+    }
+
+    /// Open or closed arrivals; `None` after a problem.
+    pub(super) fn arrivals(&mut self, w: &RawWorkload) -> Option<Arrivals> {
+        let open_only = [
+            ("rate", w.rate.is_some()),
+            ("interarrival", w.interarrival.is_some()),
+        ];
+        let closed_only = [
+            ("clients", w.clients.is_some()),
+            ("think", w.think.is_some()),
+            ("start", w.start.is_some()),
+        ];
+        let misplaced = |c: &mut Self, keys: &[(&str, bool)], kind: &str, other: &str| {
+            for (key, present) in keys {
+                if *present {
+                    c.err(
+                        format!("workload.{key}"),
+                        format!("`{key}` is for {other} workloads; remove it or set kind = \"{other}\" (this workload is {kind})"),
+                    );
+                }
+            }
+        };
+        match w.kind.as_deref() {
+            None => {
+                self.err("workload.kind", "missing `kind`; write kind = \"open\" (arrivals at a rate) or kind = \"closed\" (clients that think)");
+                None
+            }
+            Some("open") => {
+                misplaced(self, &closed_only, "open", "closed");
+                match (&w.rate, &w.interarrival) {
+                    (Some(_), Some(_)) => {
+                        self.err(
+                            "workload.interarrival",
+                            "give either `rate` or `interarrival`, not both",
+                        );
+                        None
+                    }
+                    (None, None) => {
+                        self.err("workload", "an open workload needs `rate` (e.g. rate = \"1000/s\") or `interarrival`");
+                        None
+                    }
+                    (Some(rate), None) => {
+                        let per_second = self.parse("workload.rate", rate, parse_rate)?;
+                        if !(MIN_RATE_PER_S..=MAX_RATE_PER_S).contains(&per_second) {
+                            self.err("workload.rate", format!("rate must be between 1/day and 10000000/s, got \"{rate}\" (see Limits in scenarios/README.md)"));
+                            return None;
+                        }
+                        let mean = SimDuration::from_secs_f64(1.0 / per_second);
+                        Some(Arrivals::Open {
+                            interarrival: Dist::Exponential { mean },
+                        })
+                    }
+                    (None, Some(d)) => {
+                        let interarrival = self.dist("workload.interarrival", d)?;
+                        if interarrival.mean().is_zero() {
+                            self.err(
+                                "workload.interarrival",
+                                "the mean inter-arrival time must be greater than zero",
+                            );
+                            return None;
+                        }
+                        Some(Arrivals::Open { interarrival })
+                    }
+                }
+            }
+            Some("closed") => {
+                misplaced(self, &open_only, "closed", "open");
+                let clients = match w.clients {
+                    None => {
+                        self.err("workload.clients", "missing `clients`; a closed workload needs the number of clients, e.g. clients = 100");
+                        None
+                    }
+                    Some(0) => {
+                        self.err("workload.clients", "clients must be at least 1");
+                        None
+                    }
+                    Some(n) if n > MAX_CLIENTS => {
+                        self.at_most(
+                            "workload.clients",
+                            u64::from(n),
+                            u64::from(MAX_CLIENTS),
+                            "clients",
+                        );
+                        None
+                    }
+                    Some(n) => Some(n),
+                };
+                let think = match &w.think {
+                    None => {
+                        self.err(
+                            "workload.think",
+                            "missing `think`; a closed workload needs a think time, e.g. think = { dist = \"exponential\", mean = \"1s\" }",
+                        );
+                        None
+                    }
+                    Some(d) => self.dist("workload.think", d),
+                };
+                let start = match w.start.as_deref() {
+                    None | Some("stationary") => Some(ClientStart::Stationary),
+                    Some("after-think") => Some(ClientStart::AfterThink),
+                    Some(other) => {
+                        self.err(
+                            "workload.start",
+                            format!(
+                                "unknown start `{other}`; allowed: \"stationary\", \"after-think\""
+                            ),
+                        );
+                        None
+                    }
+                };
+                Some(Arrivals::Closed {
+                    clients: clients?,
+                    think: think?,
+                    start: start?,
+                })
+            }
+            Some(other) => {
+                self.err(
+                    "workload.kind",
+                    format!("unknown workload kind `{other}`; allowed: \"open\", \"closed\""),
+                );
+                None
+            }
+        }
+    }
+}
