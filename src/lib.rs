@@ -10,8 +10,8 @@
 //!   generational ids, imported by all of them), `itinerary` (a request's path as a list of
 //!   legs, built per listener instance), `path` (the interpreter of those legs), `build`
 //!   (scenario -> node), `observe` (node -> results, where requests are), `explain` (paths
-//!   and operational bounds without a run), `pathway_xm` (Pathway/XM's terminal assignment). Run by [`model::simulate`]; reads
-//!   [`scenario::Scenario`], feeds [`stats`].
+//!   and operational bounds without a run), `pathway_xm` (Pathway/XM's terminal
+//!   assignment). Run by [`model::simulate`]; reads [`scenario::Scenario`], feeds [`stats`].
 //! - [`scenario`]: TOML scenario files -> raw serde structs -> validated, typed [`scenario::Scenario`].
 //! - [`stats`]: accumulators the models feed, and [`stats::RunResults`], the plain output of a run.
 //! - [`report`]: pure functions from results to bytes (JSON, CSV, plots, terminal tables).
