@@ -180,15 +180,20 @@ impl<E> EventQueue<E> {
         e
     }
 
+    // Sifting swaps entries but writes a slot's position only for the entry displaced at each
+    // step, and the moving entry's once at the end: half the scattered writes of a swap that
+    // updates both.
     fn sift_up(&mut self, mut i: usize) {
         while i > 0 {
             let parent = (i - 1) / 2;
             if !self.heap[i].before(&self.heap[parent]) {
                 break;
             }
-            self.swap(i, parent);
+            self.heap.swap(i, parent);
+            self.slots[self.heap[i].slot as usize].pos = i as u32;
             i = parent;
         }
+        self.slots[self.heap[i].slot as usize].pos = i as u32;
     }
 
     fn sift_down(&mut self, mut i: usize) {
@@ -207,16 +212,11 @@ impl<E> EventQueue<E> {
             if !self.heap[child].before(&self.heap[i]) {
                 break;
             }
-            self.swap(i, child);
+            self.heap.swap(i, child);
+            self.slots[self.heap[i].slot as usize].pos = i as u32;
             i = child;
         }
-    }
-
-    #[inline]
-    fn swap(&mut self, a: usize, b: usize) {
-        self.heap.swap(a, b);
-        self.slots[self.heap[a].slot as usize].pos = a as u32;
-        self.slots[self.heap[b].slot as usize].pos = b as u32;
+        self.slots[self.heap[i].slot as usize].pos = i as u32;
     }
 }
 
