@@ -10,8 +10,8 @@ use plotters::prelude::*;
 
 use super::DrawResult;
 use super::kit::{
-    Area, Axis, Swatch, build_chart, draw_legend, font, item, legend_width, no_data,
-    register_fonts, title, with_legend_column,
+    Area, Axis, CategoryLabels, Swatch, build_chart, draw_legend, item, legend_width, no_data,
+    register_fonts, slot_width, title, with_legend_column,
 };
 use crate::stats::{LEG_KINDS, RunResults};
 
@@ -56,9 +56,28 @@ fn draw<DB: DrawingBackend>(root: &Area<DB>, r: &RunResults) -> DrawResult<DB> {
         .map(|b| b.ms_mean.iter().sum::<f64>())
         .fold(0.0, f64::max)
         .max(1e-6);
+    let names: Vec<String> = bars
+        .iter()
+        .map(|b| {
+            if bars.iter().filter(|o| o.class == b.class).count() > 1 {
+                format!("{}.{}", b.pathmon, b.class)
+            } else {
+                b.class.clone()
+            }
+        })
+        .collect();
+    let labels = CategoryLabels::fit(&area, &names, slot_width(&area, bars.len()))?;
     let x = Axis::categories(bars.len());
     let y = Axis::linear(0.0, top * 1.1, 6);
-    let mut chart = build_chart(&area, &x, &y, "server class", "mean latency [ms]", 40, None)?;
+    let mut chart = build_chart(
+        &area,
+        &x,
+        &y,
+        "server class",
+        "mean latency [ms]",
+        labels.area_height(),
+        None,
+    )?;
     for (i, b) in bars.iter().enumerate() {
         let c = i as f64;
         let mut base = 0.0;
@@ -72,20 +91,8 @@ fn draw<DB: DrawingBackend>(root: &Area<DB>, r: &RunResults) -> DrawResult<DB> {
             )))?;
             base += ms;
         }
-        let label = if bars.iter().filter(|o| o.class == b.class).count() > 1 {
-            format!("{}.{}", b.pathmon, b.class)
-        } else {
-            b.class.clone()
-        };
-        chart.draw_series(std::iter::once(Text::new(
-            label,
-            (c, 0.0),
-            font(13).pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Center,
-                plotters::style::text_anchor::VPos::Top,
-            )),
-        )))?;
     }
+    labels.draw(&area, &chart, &y)?;
     draw_legend(&legend, heading, &items, 14)
 }
 
