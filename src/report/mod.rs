@@ -107,6 +107,9 @@ pub fn write_comparison(dir: &Path, runs: &[RunResults]) -> anyhow::Result<Vec<P
     ] {
         written.extend(plot.write(dir)?);
     }
+    if runs.iter().any(|r| !r.latency_breakdown.is_empty()) {
+        written.extend(plot::write_compare_breakdown(dir, runs)?);
+    }
     Ok(written)
 }
 

@@ -1,7 +1,8 @@
 //! Where the time goes: one stacked bar per server class, its mean latency split into the
 //! parts of `stats::LEG_KINDS` (wire, LAN, run-queue wait, CPU, IPC, link wait, server queue,
 //! I/O, SYN back-off). Written as `latency_breakdown.png` / `.svg` beside the other plots,
-//! with the plotting kit (`kit.rs`) as the other charts.
+//! with the plotting kit (`kit.rs`) as the other charts; `compare` writes
+//! `compare_latency_breakdown` with one bar per scenario (its classes weighted by completions).
 
 use std::path::{Path, PathBuf};
 
@@ -34,12 +35,59 @@ fn colour(i: usize) -> RGBColor {
     C[i % C.len()]
 }
 
-fn draw<DB: DrawingBackend>(root: &Area<DB>, r: &RunResults) -> DrawResult<DB> {
+/// One stacked bar: its label and its mean time in each part of [`LEG_KINDS`] [ms].
+struct Bar {
+    label: String,
+    ms: Vec<f64>,
+}
+
+/// One bar per server class of a run (qualified by PATHMON where a class name repeats).
+fn class_bars(r: &RunResults) -> Vec<Bar> {
+    let bars = &r.latency_breakdown;
+    bars.iter()
+        .map(|b| Bar {
+            label: if bars.iter().filter(|o| o.class == b.class).count() > 1 {
+                format!("{}.{}", b.pathmon, b.class)
+            } else {
+                b.class.clone()
+            },
+            ms: b.ms_mean.clone(),
+        })
+        .collect()
+}
+
+/// One bar per run: its classes' parts weighted by their measured completions, so each bar
+/// adds up to the run's mean latency over all classes.
+fn run_bars(runs: &[RunResults]) -> Vec<Bar> {
+    runs.iter()
+        .map(|r| {
+            let n: u64 = r.latency_breakdown.iter().map(|b| b.completed).sum();
+            let ms = (0..LEG_KINDS.len())
+                .map(|k| {
+                    let sum: f64 = r
+                        .latency_breakdown
+                        .iter()
+                        .map(|b| b.ms_mean[k] * b.completed as f64)
+                        .sum();
+                    if n == 0 { 0.0 } else { sum / n as f64 }
+                })
+                .collect();
+            Bar {
+                label: r.scenario.clone(),
+                ms,
+            }
+        })
+        .collect()
+}
+
+fn draw<DB: DrawingBackend>(
+    root: &Area<DB>,
+    heading_text: &str,
+    x_title: &str,
+    bars: &[Bar],
+) -> DrawResult<DB> {
     root.fill(&WHITE)?;
-    let body = title(
-        root,
-        &format!("{}: where the time goes, per class", r.scenario),
-    )?;
+    let body = title(root, heading_text)?;
     let items: Vec<_> = LEG_KINDS
         .iter()
         .enumerate()
@@ -47,25 +95,15 @@ fn draw<DB: DrawingBackend>(root: &Area<DB>, r: &RunResults) -> DrawResult<DB> {
         .collect();
     let heading = Some("part");
     let (area, legend) = with_legend_column(&body, legend_width(&body, heading, &items)?);
-    let bars = &r.latency_breakdown;
-    if bars.is_empty() {
+    if bars.iter().all(|b| b.ms.iter().all(|&m| m <= 0.0)) {
         return no_data(&area, "no measured requests");
     }
     let top = bars
         .iter()
-        .map(|b| b.ms_mean.iter().sum::<f64>())
+        .map(|b| b.ms.iter().sum::<f64>())
         .fold(0.0, f64::max)
         .max(1e-6);
-    let names: Vec<String> = bars
-        .iter()
-        .map(|b| {
-            if bars.iter().filter(|o| o.class == b.class).count() > 1 {
-                format!("{}.{}", b.pathmon, b.class)
-            } else {
-                b.class.clone()
-            }
-        })
-        .collect();
+    let names: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
     let labels = CategoryLabels::fit(&area, &names, slot_width(&area, bars.len()))?;
     let x = Axis::categories(bars.len());
     let y = Axis::linear(0.0, top * 1.1, 6);
@@ -73,7 +111,7 @@ fn draw<DB: DrawingBackend>(root: &Area<DB>, r: &RunResults) -> DrawResult<DB> {
         &area,
         &x,
         &y,
-        "server class",
+        x_title,
         "mean latency [ms]",
         labels.area_height(),
         None,
@@ -81,7 +119,7 @@ fn draw<DB: DrawingBackend>(root: &Area<DB>, r: &RunResults) -> DrawResult<DB> {
     for (i, b) in bars.iter().enumerate() {
         let c = i as f64;
         let mut base = 0.0;
-        for (k, &ms) in b.ms_mean.iter().enumerate() {
+        for (k, &ms) in b.ms.iter().enumerate() {
             if ms <= 0.0 {
                 continue;
             }
@@ -96,25 +134,91 @@ fn draw<DB: DrawingBackend>(root: &Area<DB>, r: &RunResults) -> DrawResult<DB> {
     draw_legend(&legend, heading, &items, 14)
 }
 
-/// Writes `<dir>/latency_breakdown.png` and `.svg`; returns their paths, PNG first.
+/// Writes `<dir>/latency_breakdown.png` and `.svg`: one bar per server class of `r`.
 pub fn write(dir: &Path, r: &RunResults) -> anyhow::Result<[PathBuf; 2]> {
+    let heading = format!("{}: where the time goes, per class", r.scenario);
+    write_bars(
+        dir,
+        "latency_breakdown",
+        &heading,
+        "server class",
+        &class_bars(r),
+    )
+}
+
+/// Writes `<dir>/compare_latency_breakdown.png` and `.svg`: one bar per run, in order.
+pub fn write_compare(dir: &Path, runs: &[RunResults]) -> anyhow::Result<[PathBuf; 2]> {
+    write_bars(
+        dir,
+        "compare_latency_breakdown",
+        "Where the time goes, per scenario (all classes)",
+        "scenario",
+        &run_bars(runs),
+    )
+}
+
+fn write_bars(
+    dir: &Path,
+    stem: &str,
+    heading: &str,
+    x_title: &str,
+    bars: &[Bar],
+) -> anyhow::Result<[PathBuf; 2]> {
     register_fonts();
-    let png = dir.join("latency_breakdown.png");
+    let size = (SIZE.0.max(260 + 150 * bars.len() as u32), SIZE.1);
+    let png = dir.join(format!("{stem}.png"));
     {
-        let root = BitMapBackend::new(&png, SIZE).into_drawing_area();
-        draw(&root, r).map_err(|e| anyhow!("could not draw '{}': {e}", png.display()))?;
+        let root = BitMapBackend::new(&png, size).into_drawing_area();
+        draw(&root, heading, x_title, bars)
+            .map_err(|e| anyhow!("could not draw '{}': {e}", png.display()))?;
         root.present()
             .map_err(|e| anyhow!("could not write '{}': {e}", png.display()))?;
     }
-    let svg_path = dir.join("latency_breakdown.svg");
+    let svg_path = dir.join(format!("{stem}.svg"));
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        draw(&root, r).map_err(|e| anyhow!("could not draw latency_breakdown: {e}"))?;
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        draw(&root, heading, x_title, bars).map_err(|e| anyhow!("could not draw {stem}: {e}"))?;
         root.present()
-            .map_err(|e| anyhow!("could not draw latency_breakdown: {e}"))?;
+            .map_err(|e| anyhow!("could not draw {stem}: {e}"))?;
     }
     std::fs::write(&svg_path, svg)
         .with_context(|| format!("could not write '{}'", svg_path.display()))?;
     Ok([png, svg_path])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testdata::sample_results;
+    use crate::stats::ClassBreakdown;
+
+    #[test]
+    fn a_scenario_bar_weights_its_classes_by_completions() {
+        let mut r = sample_results("a");
+        let part = |v: f64| {
+            let mut ms = vec![0.0; LEG_KINDS.len()];
+            ms[0] = v;
+            ms
+        };
+        r.latency_breakdown = vec![
+            ClassBreakdown {
+                class: "A".into(),
+                pathmon: "$PM".into(),
+                completed: 1,
+                ms_mean: part(4.0),
+            },
+            ClassBreakdown {
+                class: "B".into(),
+                pathmon: "$PM".into(),
+                completed: 3,
+                ms_mean: part(8.0),
+            },
+        ];
+        // (1 x 4 + 3 x 8) / 4 = 7 ms.
+        let bars = run_bars(std::slice::from_ref(&r));
+        assert_eq!(bars.len(), 1);
+        assert!((bars[0].ms[0] - 7.0).abs() < 1e-12);
+        assert_eq!(class_bars(&r)[1].label, "B");
+    }
 }

@@ -36,7 +36,7 @@ use anyhow::{Context, anyhow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-pub use breakdown::write as write_breakdown;
+pub use breakdown::{write as write_breakdown, write_compare as write_compare_breakdown};
 pub use kit::register_fonts;
 
 use crate::stats::RunResults;
