@@ -317,28 +317,12 @@ impl Clients {
 mod tests {
     use super::*;
     use crate::engine::{RngStreams, Scheduler};
-    use crate::model::ids::{ProcessId, ProcessorId};
-    use crate::model::listener::{Listener, ListenerInstance};
-    use crate::model::tcpip::Endpoint;
+    use crate::model::listener::Listener;
     use crate::scenario::ListenerModel;
 
     fn listeners(n: u32) -> Listeners {
         let instances = (0..n)
-            .map(|cpu| ListenerInstance {
-                process: ProcessId(cpu),
-                processor: ProcessorId(cpu),
-                endpoint: Endpoint {
-                    tcpip: None,
-                    pif: Some(0),
-                    ip_host: "shared".into(),
-                },
-                send_to: 0,
-                pending_accepts: 0,
-                connections: 0,
-                requests: 0,
-                syn_drops: 0,
-                path: Default::default(),
-            })
+            .map(crate::model::listener::tests::instance)
             .collect();
         Listeners {
             list: vec![Listener::new(

@@ -136,11 +136,13 @@ impl Listeners {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::tcpip::Endpoint;
 
-    fn instance(cpu: u32) -> ListenerInstance {
+    /// A listener instance in processor `cpu` behind the shared parallel-stack PIF (also used
+    /// by the clients' tests).
+    pub(crate) fn instance(cpu: u32) -> ListenerInstance {
         ListenerInstance {
             process: ProcessId(cpu),
             processor: ProcessorId(cpu),
