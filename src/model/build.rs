@@ -191,8 +191,22 @@ impl Node {
                 });
             }
         }
+        // Where a class name repeats (an ACS domain, Pathway/XM's replicated classes), its
+        // servers are named by PATHMON too.
+        let mut instances: std::collections::BTreeMap<&str, usize> = Default::default();
+        for k in &classes {
+            *instances.entry(k.name.as_str()).or_default() += 1;
+        }
+        // Each PATHMON's class by name, for the routes below.
+        let by_pathmon: std::collections::BTreeMap<(usize, &str), usize> = classes
+            .iter()
+            .enumerate()
+            .map(|(i, k)| ((k.pathmon, k.name.as_str()), i))
+            .rev() // the first of duplicates wins, as `position` would find it
+            .collect();
         for k in &classes {
             c.pathway.classes.push(ClassRt {
+                qualified: instances[k.name.as_str()] > 1,
                 name: k.name.clone(),
                 pathmon: k.pathmon,
                 attrs: ClassAttrs {
@@ -231,9 +245,7 @@ impl Node {
                     .members
                     .iter()
                     .map(|&(pm, weight)| {
-                        let class = classes
-                            .iter()
-                            .position(|k| k.pathmon == pm && &k.name == name);
+                        let class = by_pathmon.get(&(pm, name.as_str())).copied();
                         (class, pm, weight)
                     })
                     .collect();

@@ -305,14 +305,22 @@ impl Node {
             }
         };
         let window_ns = self.rec.window().as_nanos() as f64;
+        // By name, not by a scan per TCP: a million terminals have tens of thousands of TCPs.
+        let by_name: std::collections::BTreeMap<&str, &ListenerInstance> = tcp_instances
+            .iter()
+            .map(|i| (self.cpus.process(i.process).name.as_str(), *i))
+            .collect();
+        let mut pathmon_requests = vec![0u64; plan.pathmons.len()];
+        for k in &pw.classes {
+            if let Some(n) = pathmon_requests.get_mut(k.pathmon) {
+                *n += k.stats.requests;
+            }
+        }
         let tcps = plan
             .tcps
             .iter()
             .map(|t| {
-                let inst = tcp_instances
-                    .iter()
-                    .find(|i| self.cpus.process(i.process).name == t.name)
-                    .expect("every planned TCP runs");
+                let inst = by_name[t.name.as_str()];
                 XmTcpResult {
                     name: t.name.clone(),
                     template: xm.templates[t.template].clone(),
@@ -332,12 +340,7 @@ impl Node {
             .iter()
             .enumerate()
             .map(|(p, pm)| {
-                let requests = pw
-                    .classes
-                    .iter()
-                    .filter(|k| k.pathmon == p)
-                    .map(|k| k.stats.requests)
-                    .sum();
+                let requests = pathmon_requests[p];
                 XmPathmonResult {
                     name: pm.name.clone(),
                     primary: pm.primary,

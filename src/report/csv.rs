@@ -271,8 +271,10 @@ pub fn xm_assignment_csv(r: &RunResults) -> Vec<u8> {
     );
     if let Some(xm) = &r.pathway_xm {
         let cpu = |c: Option<u32>| c.map_or_else(|| "-".to_string(), |c| c.to_string());
+        let pathmons: std::collections::BTreeMap<&str, &crate::stats::XmPathmonResult> =
+            xm.pathmons.iter().map(|p| (p.name.as_str(), p)).collect();
         for t in &xm.tcps {
-            let pm = xm.pathmons.iter().find(|p| p.name == t.pathmon);
+            let pm = pathmons.get(t.pathmon.as_str());
             let terms = t.terms.join(" ");
             w.labelled(
                 &[

@@ -138,6 +138,8 @@ pub struct ClassStats {
 pub struct ClassRt {
     /// Class name.
     pub name: String,
+    /// The name is defined in several PATHMONs: its servers are named `$PM.CLASS#n`.
+    pub qualified: bool,
     /// Index of its PATHMON.
     pub pathmon: usize,
     /// TS/MP attributes.

@@ -173,8 +173,7 @@ impl Pathway {
                 // A class name defined in several PATHMONs (an ACS domain, Pathway/XM's
                 // replicated classes) is qualified by its PATHMON, as TS/MP names it
                 // (`$PM1.SERVER-WRONG`), so every server process name is unique.
-                let shared = self.classes.iter().filter(|c| c.name == k.name).count() > 1;
-                let name = if shared {
+                let name = if k.qualified {
                     format!("{}.{}#{n}", self.pathmons[k.pathmon].name, k.name)
                 } else {
                     format!("{}#{n}", k.name)

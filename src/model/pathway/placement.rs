@@ -93,6 +93,7 @@ mod tests {
     fn class(pathmon: usize, maxservers: u32) -> ClassRt {
         ClassRt {
             name: "A".into(),
+            qualified: false,
             pathmon,
             attrs: ClassAttrs {
                 maxservers,

@@ -41,41 +41,92 @@ struct Bar {
     ms: Vec<f64>,
 }
 
-/// One bar per server class of a run (qualified by PATHMON where a class name repeats).
-fn class_bars(r: &RunResults) -> Vec<Bar> {
-    let bars = &r.latency_breakdown;
-    bars.iter()
-        .map(|b| Bar {
-            label: if bars.iter().filter(|o| o.class == b.class).count() > 1 {
-                format!("{}.{}", b.pathmon, b.class)
-            } else {
-                b.class.clone()
-            },
-            ms: b.ms_mean.clone(),
+/// Most bars one chart shows; wider ones are unreadable (and a Pathway/XM run can have a
+/// class instance per generated PATHMON: thousands).
+const MAX_BARS: usize = 12;
+
+/// The parts of `parts` (each `(completions, ms per part)`) weighted by their completions.
+fn weighted<'a>(parts: impl Iterator<Item = (u64, &'a [f64])> + Clone) -> Vec<f64> {
+    let n: u64 = parts.clone().map(|(c, _)| c).sum();
+    (0..LEG_KINDS.len())
+        .map(|k| {
+            let sum: f64 = parts.clone().map(|(c, ms)| ms[k] * c as f64).sum();
+            if n == 0 { 0.0 } else { sum / n as f64 }
         })
         .collect()
+}
+
+/// One bar per server class of a run, qualified by PATHMON where a class name repeats. With
+/// more than [`MAX_BARS`] instances, one bar per class name (its instances weighted by
+/// completions); with more names than that, the most completed ones and an `other` bar.
+fn class_bars(r: &RunResults) -> Vec<Bar> {
+    use std::collections::BTreeMap;
+    let bars = &r.latency_breakdown;
+    let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, b) in bars.iter().enumerate() {
+        by_name.entry(b.class.as_str()).or_default().push(i);
+    }
+    let part = |i: &usize| (bars[*i].completed, bars[*i].ms_mean.as_slice());
+    if bars.len() <= MAX_BARS {
+        return bars
+            .iter()
+            .map(|b| Bar {
+                label: if by_name[b.class.as_str()].len() > 1 {
+                    format!("{}.{}", b.pathmon, b.class)
+                } else {
+                    b.class.clone()
+                },
+                ms: b.ms_mean.clone(),
+            })
+            .collect();
+    }
+    // Class names in file order (of their first instance), the most completed first kept.
+    let mut names: Vec<(&str, &Vec<usize>)> = by_name.iter().map(|(n, ix)| (*n, ix)).collect();
+    names.sort_by_key(|(_, ix)| ix[0]);
+    let completed = |ix: &Vec<usize>| ix.iter().map(|&i| bars[i].completed).sum::<u64>();
+    let label = |name: &str, ix: &Vec<usize>| match ix.len() {
+        1 => name.to_string(),
+        n => format!("{name} ({n} PATHMONs measured)"),
+    };
+    if names.len() <= MAX_BARS {
+        return names
+            .iter()
+            .map(|(name, ix)| Bar {
+                label: label(name, ix),
+                ms: weighted(ix.iter().map(part)),
+            })
+            .collect();
+    }
+    let mut ranked: Vec<usize> = (0..names.len()).collect();
+    ranked.sort_by_key(|&n| std::cmp::Reverse(completed(names[n].1)));
+    let (kept, rest) = ranked.split_at(MAX_BARS - 1);
+    let mut kept = kept.to_vec();
+    kept.sort_unstable();
+    let mut out: Vec<Bar> = kept
+        .iter()
+        .map(|&n| Bar {
+            label: label(names[n].0, names[n].1),
+            ms: weighted(names[n].1.iter().map(part)),
+        })
+        .collect();
+    out.push(Bar {
+        label: format!("other ({} classes)", rest.len()),
+        ms: weighted(rest.iter().flat_map(|&n| names[n].1.iter().map(part))),
+    });
+    out
 }
 
 /// One bar per run: its classes' parts weighted by their measured completions, so each bar
 /// adds up to the run's mean latency over all classes.
 fn run_bars(runs: &[RunResults]) -> Vec<Bar> {
     runs.iter()
-        .map(|r| {
-            let n: u64 = r.latency_breakdown.iter().map(|b| b.completed).sum();
-            let ms = (0..LEG_KINDS.len())
-                .map(|k| {
-                    let sum: f64 = r
-                        .latency_breakdown
-                        .iter()
-                        .map(|b| b.ms_mean[k] * b.completed as f64)
-                        .sum();
-                    if n == 0 { 0.0 } else { sum / n as f64 }
-                })
-                .collect();
-            Bar {
-                label: r.scenario.clone(),
-                ms,
-            }
+        .map(|r| Bar {
+            label: r.scenario.clone(),
+            ms: weighted(
+                r.latency_breakdown
+                    .iter()
+                    .map(|b| (b.completed, b.ms_mean.as_slice())),
+            ),
         })
         .collect()
 }
@@ -220,5 +271,39 @@ mod tests {
         assert_eq!(bars.len(), 1);
         assert!((bars[0].ms[0] - 7.0).abs() < 1e-12);
         assert_eq!(class_bars(&r)[1].label, "B");
+    }
+
+    #[test]
+    fn many_class_instances_are_merged_into_few_bars() {
+        let mut r = sample_results("a");
+        let one = |class: String, pathmon: String, completed: u64, v: f64| ClassBreakdown {
+            class,
+            pathmon,
+            completed,
+            ms_mean: vec![v; LEG_KINDS.len()],
+        };
+        // Two classes replicated in 20 PATHMONs: one bar per class name, weighted.
+        r.latency_breakdown = (0..40)
+            .map(|i| {
+                one(
+                    ["A", "B"][i % 2].into(),
+                    format!("$XM{}", i / 2),
+                    1 + i as u64 % 2,
+                    1.0 + (i % 2) as f64,
+                )
+            })
+            .collect();
+        let bars = class_bars(&r);
+        assert_eq!(bars.len(), 2);
+        assert_eq!(bars[0].label, "A (20 PATHMONs measured)");
+        assert!((bars[1].ms[0] - 2.0).abs() < 1e-12);
+        // Thirty class names: the eleven most completed, then the rest as one bar.
+        r.latency_breakdown = (0..30)
+            .map(|i| one(format!("C{i:02}"), "$PM".into(), i as u64, 1.0))
+            .collect();
+        let bars = class_bars(&r);
+        assert_eq!(bars.len(), MAX_BARS);
+        assert_eq!(bars[0].label, "C19");
+        assert_eq!(bars[MAX_BARS - 1].label, "other (19 classes)");
     }
 }

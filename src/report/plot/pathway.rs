@@ -217,11 +217,11 @@ pub(super) fn servers<DB: DrawingBackend>(root: &Area<DB>, r: &RunResults) -> Dr
     }
     let names = class_names(r);
     let pathmons = pathmon_names(r);
-    let legend_items = |class: &str| -> Vec<LegendItem> {
-        let mut items: Vec<LegendItem> = r
-            .server_classes
+    let panel_classes: Vec<Vec<ServerClassResult>> =
+        names.iter().map(|n| panel_classes(r, n)).collect();
+    let legend_items = |k: usize| -> Vec<LegendItem> {
+        let mut items: Vec<LegendItem> = panel_classes[k]
             .iter()
-            .filter(|c| c.name == class)
             .map(|c| {
                 let idx = pathmons.iter().position(|p| *p == c.pathmon).unwrap_or(0);
                 let who = if c.pathmon.is_empty() {
@@ -239,23 +239,48 @@ pub(super) fn servers<DB: DrawingBackend>(root: &Area<DB>, r: &RunResults) -> Dr
     };
     // One legend width for all panels keeps their plotting areas, and so their x axes, aligned.
     let mut legend_w = 0;
-    for name in &names {
-        legend_w = legend_w.max(legend_width(&body, None, &legend_items(name))?);
+    for k in 0..names.len() {
+        legend_w = legend_w.max(legend_width(&body, None, &legend_items(k))?);
     }
     let x = Axis::linear(0.0, end.max(1e-9), 12);
     let panels = body.split_evenly((names.len(), 1));
     for (k, (panel, class)) in panels.iter().zip(&names).enumerate() {
         let last = k + 1 == names.len();
         let (plot_area, legend_area) = with_legend_column(panel, legend_w);
-        let classes: Vec<&ServerClassResult> = r
-            .server_classes
-            .iter()
-            .filter(|c| c.name == *class)
-            .collect();
+        let classes: Vec<&ServerClassResult> = panel_classes[k].iter().collect();
         servers_panel(&plot_area, r, &x, class, &classes, &pathmons, last)?;
-        draw_legend(&legend_area, None, &legend_items(class), 14)?;
+        draw_legend(&legend_area, None, &legend_items(k), 14)?;
     }
     Ok(())
+}
+
+/// Most PATHMONs drawn one line each in a servers panel; past it (Pathway/XM generates
+/// thousands) the panel draws their sum as one line.
+const MAX_PATHMON_LINES: usize = 6;
+
+/// The server classes named `class`, one per PATHMON, or, past [`MAX_PATHMON_LINES`], one
+/// summed over all of them (servers, MAXSERVERS and NUMSTATIC added, sample by sample).
+fn panel_classes(r: &RunResults, class: &str) -> Vec<ServerClassResult> {
+    let all: Vec<&ServerClassResult> = r
+        .server_classes
+        .iter()
+        .filter(|c| c.name == class)
+        .collect();
+    if all.len() <= MAX_PATHMON_LINES {
+        return all.into_iter().cloned().collect();
+    }
+    let mut sum = all[0].clone();
+    sum.pathmon = format!("all {} PATHMONs", all.len());
+    for c in &all[1..] {
+        sum.servers += c.servers;
+        sum.numstatic += c.numstatic;
+        for (s, x) in sum.timeline.iter_mut().zip(&c.timeline) {
+            s.static_servers += x.static_servers;
+            s.dynamic_servers += x.dynamic_servers;
+            s.links += x.links;
+        }
+    }
+    vec![sum]
 }
 
 /// Vertical spacing of the lines of different PATHMONs in one panel [px]. Equal counts are
