@@ -129,7 +129,7 @@ impl Checker {
             (_, Some(list)) => list.clone(),
             (_, None) => vec![default_pif_name(0)],
         };
-        let failover = self.pifs_and_failover(&raw, &processes, &host_pifs);
+        let failover = self.pifs_and_failover(&raw, stack, &processes, &host_pifs);
         let mss = raw.mss.unwrap_or(1460);
         if !(MIN_MSS..=MAX_MSS).contains(&mss) {
             self.err(
@@ -170,13 +170,14 @@ impl Checker {
     fn pifs_and_failover(
         &mut self,
         raw: &RawTcpIp,
+        stack: Option<StackKind>,
         processes: &[TcpIpProcess],
         host_pifs: &[String],
     ) -> Vec<[String; 2]> {
         // PIF name -> (host index, field of its first mention).
         let mut owner: BTreeMap<String, (usize, String)> = BTreeMap::new();
         let mut hosts: Vec<(String, &[String], Option<String>)> = Vec::new();
-        if processes.is_empty() {
+        if stack == Some(StackKind::Parallel) {
             let field = raw.pifs.as_ref().map(|_| "tcpip.pifs".to_string());
             hosts.push(("the node's IP host".into(), host_pifs, field));
         }
