@@ -46,12 +46,12 @@ impl MsgWork {
     /// Its CPU for messages of `bytes` (request, reply).
     pub fn cpu(&self, bytes: [u32; 2], ipc: &MessageSystem, stack: &TcpIp) -> SimDuration {
         let mut d = SimDuration::ZERO;
-        for m in 0..2 {
-            for _ in 0..self.ipc_ends[m] {
-                d += ipc.cpu(bytes[m]);
+        for ((&b, &ends), &tcp) in bytes.iter().zip(&self.ipc_ends).zip(&self.tcp) {
+            for _ in 0..ends {
+                d += ipc.cpu(b);
             }
-            if self.tcp[m] {
-                d += stack.protocol_cpu(bytes[m]);
+            if tcp {
+                d += stack.protocol_cpu(b);
             }
         }
         d
