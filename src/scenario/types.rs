@@ -528,3 +528,39 @@ impl Dist {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_size_is_checked_at_its_maximum_or_its_99_9th_percentile() {
+        let b = SimDuration::from_nanos;
+        assert_eq!(MessageSize::bytes(40_000).checked_bytes(), 40_000.0);
+        let uniform = MessageSize(Dist::Uniform {
+            min: b(512),
+            max: b(30_720),
+        });
+        assert_eq!(uniform.checked_bytes(), 30_720.0);
+        assert_eq!(uniform.mean_bytes(), 15_616.0);
+        // Exponential: P(X > x) = exp(-x / mean) = 0.001 at x = mean ln 1000.
+        let exp = MessageSize(Dist::Exponential { mean: b(4096) });
+        assert!((exp.checked_bytes() - 4096.0 * 6.907_755).abs() < 0.01);
+        // Lognormal with cv 1: sigma^2 = ln 2, mu = ln 4096 - ln 2 / 2.
+        let logn = MessageSize(Dist::Lognormal {
+            mean: b(4096),
+            cv: 1.0,
+        });
+        let s = 2f64.ln().sqrt();
+        let want = (4096f64.ln() - 2f64.ln() / 2.0 + 3.090_232 * s).exp();
+        assert!((logn.checked_bytes() - want).abs() < 0.01 * want);
+        // Erlang-4: 2 k X / mean is chi-square with 8 degrees of freedom, whose 99.9th
+        // percentile is 26.1245, so the exact one is 26.1245 / 8 = 3.2656 x mean;
+        // Wilson-Hilferty's 3.2897 is within 1 %.
+        let erlang = MessageSize(Dist::Erlang {
+            mean: b(1000),
+            k: 4,
+        });
+        assert!((erlang.checked_bytes() / 1000.0 - 3.2656).abs() < 0.01 * 3.2656);
+    }
+}
