@@ -6,8 +6,9 @@
 use nssim::engine::SimDuration;
 use nssim::model::simulate;
 use nssim::scenario::{
-    Arrivals, Dist, Lan, Listener, ListenerModel, MessageSystem, Pathmon, RunControl, Scenario,
-    SendTarget, Serve, ServerClass, StackKind, System, TcpIp, TcpIpProcess, Workload,
+    Arrivals, Dist, Lan, Listener, ListenerModel, MessageSize, MessageSystem, Pathmon, PathsendApi,
+    RunControl, Scenario, SendTarget, Serve, ServerClass, StackKind, System, TcpIp, TcpIpProcess,
+    Workload,
 };
 
 fn us(n: u64) -> SimDuration {
@@ -47,10 +48,14 @@ fn main() {
             processors: 6,
             cores: 1,
         },
+        // Costs are placeholders, as in the shipped scenarios: a fixed part and a part per KiB.
         message_system: MessageSystem {
             cpu_per_message: us(10),
+            cpu_per_kib: SimDuration::from_nanos(100),
             latency_same_processor: us(15),
+            latency_same_processor_per_kib: SimDuration::from_nanos(100),
             latency_cross_processor: us(30),
+            latency_cross_processor_per_kib: SimDuration::from_nanos(250),
         },
         lan: Lan {
             pif_bandwidth_bps: 1e9,
@@ -59,6 +64,12 @@ fn main() {
         tcpip: TcpIp {
             stack: StackKind::Conventional,
             segment_cpu: us(15),
+            per_segment_cpu: SimDuration::from_nanos(500),
+            copy_cpu_per_kib: SimDuration::from_nanos(100),
+            ack_cpu: SimDuration::from_nanos(250),
+            mss: 1460,
+            pifs: vec![],
+            failover: vec![],
             connect_cpu: us(75),
             close_cpu: us(25),
             backlog: 5,
@@ -68,6 +79,8 @@ fn main() {
                 .map(|cpu| TcpIpProcess {
                     name: format!("$ZTC{cpu}"),
                     processor: cpu,
+                    // One port each, on adapter 0: G4SA0.0.A, B, C.
+                    pifs: vec![format!("G4SA0.0.{}", (b'A' + (cpu - 3) as u8) as char)],
                 })
                 .collect(),
             priority: 199,
@@ -82,6 +95,7 @@ fn main() {
             accept_cpu: us(30),
             handle_cpu: us(20),
             priority: 180,
+            pathsend_api: PathsendApi::Send,
         }],
         pathmons: vec![Pathmon {
             name: "$PM".to_string(),
@@ -100,8 +114,8 @@ fn main() {
                 interarrival: Dist::Exponential { mean: us(100) },
             },
             requests_per_connection: 4,
-            request_bytes: 1024,
-            reply_bytes: 4096,
+            request_bytes: MessageSize::bytes(1024),
+            reply_bytes: MessageSize::bytes(4096),
             send_to: SendTarget::Pathmon(0),
             mix: vec![(0, 0.4), (1, 0.3), (2, 0.3)],
         }),

@@ -3,10 +3,12 @@
 //!
 //! Names follow NonStop conventions: TCP/IP processes keep their scenario names (`$ZTC3`),
 //! listener instances are `<listener>-<cpu>` (`$DIST-3`), server processes `<class>#<n>`
-//! (`A#0`), PIFs `G4SA<adapter>.0.<port letter>` with four ports per adapter. Pathway/XM's
+//! (`A#0`), PIFs by their scenario names (`G4SA<adapter>.0.<port letter>`, four ports per
+//! adapter), in the order the hosts list them. Pathway/XM's
 //! generated PATHMONs and TCPs are named by `pathway_xm::assign` (`$XM0`, `$T0`).
 
 use crate::engine::{RngStreams, SimDuration, SimTime};
+use crate::scenario::limits::MAX_MESSAGE_BYTES;
 use crate::scenario::{
     Arrivals, ListenerModel, Scenario, SendTarget, Serve, ServerClass, StackKind,
 };
@@ -15,8 +17,9 @@ use crate::stats::{Recorder, TimeWeighted};
 use super::clients::{ClassDraws, Clients, Population};
 use super::ids::ProcessorId;
 use super::itinerary::{Itinerary, PathSpec};
-use super::lan::{Lan, Pif};
+use super::lan::{Host, Lan, Pif};
 use super::listener::{Listener, ListenerInstance, Listeners};
+use super::message_system::MessageSizes;
 use super::observe::XmInfo;
 use super::pathway::{ClassAttrs, ClassRt, ClassStats, LinkManager, PathmonRt, Pathway, Route};
 use super::pathway_xm::{self, XmAssignment};
@@ -25,11 +28,6 @@ use super::request::Requests;
 use super::tcpip::Endpoint;
 use super::workload::{Mix, Sampler};
 use super::{Node, RunInfo};
-
-fn pif_name(i: usize) -> String {
-    let port = (b'A' + (i % 4) as u8) as char;
-    format!("G4SA{}.0.{port}", i / 4)
-}
 
 /// A send target: a PATHMON, or an ACS domain's weighted PATHMONs.
 struct Target {
@@ -70,9 +68,8 @@ impl Node {
             stack: sc.tcpip.clone(),
             lan: Lan {
                 pifs: Vec::new(),
+                hosts: Vec::new(),
                 client_latency: sc.lan.client_latency,
-                request_bytes: 0,
-                reply_bytes: 0,
             },
             listeners: Listeners::default(),
             pathway: Pathway::default(),
@@ -99,6 +96,8 @@ impl Node {
             }),
             failed: Default::default(),
             ready: Default::default(),
+            sizes: None,
+            session_pif: Vec::new(),
             trace: None,
         };
 
@@ -300,15 +299,12 @@ impl Node {
                 let spec = PathSpec {
                     listener: inst.process,
                     tcpip: inst.endpoint.tcpip,
-                    pif: inst
-                        .endpoint
-                        .pif
-                        .map(|p| u16::try_from(p).expect("fewer than 65536 PIFs")),
+                    host: inst.endpoint.host,
                     relays: l.relays,
                     accept: l.accept_cpu,
                     handle: l.handle_cpu,
                 };
-                inst.path = Itinerary::build(&spec, &c.ipc, &c.stack);
+                inst.path = Itinerary::build(&spec, &c.stack);
             }
         }
         c
@@ -323,21 +319,43 @@ impl Node {
         names: &[String],
     ) {
         let mut stack_procs = Vec::new();
-        for (i, t) in sc.tcpip.processes.iter().enumerate() {
+        let mut host_pifs: Vec<&[String]> = Vec::new();
+        for t in &sc.tcpip.processes {
             stack_procs.push(self.cpus.spawn(
                 t.name.clone(),
                 ProcessKind::TcpIp,
                 t.processor,
                 sc.tcpip.priority,
             ));
-            self.lan
-                .pifs
-                .push(Pif::new(pif_name(i), sc.lan.pif_bandwidth_bps));
+            host_pifs.push(&t.pifs);
         }
         if sc.tcpip.stack == StackKind::Parallel {
-            self.lan
-                .pifs
-                .push(Pif::new(pif_name(0), sc.lan.pif_bandwidth_bps));
+            host_pifs.push(&sc.tcpip.pifs);
+        }
+        // PIFs in the order the hosts list them; each host connects over its own.
+        for names in host_pifs {
+            let first = self.lan.pifs.len();
+            for name in names {
+                self.lan
+                    .pifs
+                    .push(Pif::new(name.clone(), sc.lan.pif_bandwidth_bps));
+            }
+            let ids = (first..self.lan.pifs.len())
+                .map(|p| u16::try_from(p).expect("fewer than 65536 PIFs"))
+                .collect();
+            self.lan.hosts.push(Host::new(ids));
+        }
+        for [a, b] in &sc.tcpip.failover {
+            let at = |n: &String| {
+                self.lan
+                    .pifs
+                    .iter()
+                    .position(|p| &p.name == n)
+                    .expect("validated: a pair of the hosts' PIFs") as u16
+            };
+            let (a, b) = (at(a), at(b));
+            self.lan.pifs[usize::from(a)].partner = Some(b);
+            self.lan.pifs[usize::from(b)].partner = Some(a);
         }
         for l in &sc.listeners {
             let kind = match l.model {
@@ -351,13 +369,13 @@ impl Node {
                         let t = l.tcpip[i];
                         Endpoint {
                             tcpip: Some(stack_procs[t]),
-                            pif: Some(t),
+                            host: Some(u16::try_from(t).expect("at most 64 TCP/IP processes")),
                             ip_host: sc.tcpip.processes[t].name.clone(),
                         }
                     }
                     StackKind::Parallel => Endpoint {
                         tcpip: None,
-                        pif: Some(0),
+                        host: Some(0),
                         ip_host: "shared".to_string(),
                     },
                 };
@@ -383,8 +401,24 @@ impl Node {
             self.listeners.list.push(listener);
         }
         self.clients.target = Some(w.listener);
-        self.lan.request_bytes = w.request_bytes;
-        self.lan.reply_bytes = w.reply_bytes;
+        // Sizes are cut to the largest message the workload's path carries.
+        let l = &sc.listeners[w.listener];
+        let relays = l.model == ListenerModel::Distributor || l.serve == Serve::LocalServerClass;
+        self.sizes = Some(MessageSizes {
+            request: (
+                Sampler::new(&w.request_bytes.0),
+                streams.stream("workload/request_bytes"),
+            ),
+            reply: (
+                Sampler::new(&w.reply_bytes.0),
+                streams.stream("workload/reply_bytes"),
+            ),
+            cap: if relays {
+                l.pathsend_api.max_bytes()
+            } else {
+                MAX_MESSAGE_BYTES
+            },
+        });
         self.clients.requests_per_connection = w.requests_per_connection;
         // The mix names classes by their first definition; requests carry the name's slot.
         let mix: Vec<(usize, f64)> = w
@@ -452,7 +486,7 @@ impl Node {
                     processor: ProcessorId(tcp.primary),
                     endpoint: Endpoint {
                         tcpip: None,
-                        pif: None,
+                        host: None,
                         ip_host: "terminals".to_string(),
                     },
                     send_to: tcp.pathmon,

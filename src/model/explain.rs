@@ -4,7 +4,10 @@
 //! ceiling 1 / D_max).
 //!
 //! Demands are means per request: connection set-up and close are weighted by
-//! 1 / `requests_per_connection`, service and I/O by the class mix; requests spread over the
+//! 1 / `requests_per_connection`, service and I/O by the class mix, and every size-dependent
+//! cost (IPC CPU and latency, TCP segments, copies and ACKs, PIF frame time) is taken at the
+//! mean request and reply size, rounded to a byte (exact for constant sizes; with a
+//! distribution the mean of the costs can differ a little, since segments round up); requests spread over the
 //! listener instances as the clients do (round robin; Pathway/XM terminals by their TCP), and
 //! over a class's server processes equally.
 //!
@@ -19,7 +22,8 @@ use crate::engine::SimDuration;
 use crate::scenario::{Scenario, ServerClass};
 
 use super::clients::Population;
-use super::itinerary::{Leg, Who};
+use super::ids::ProcessorId;
+use super::itinerary::{Leg, MsgWork, Who};
 use super::{Node, ProcessId};
 
 /// One leg as explained.
@@ -85,6 +89,8 @@ pub struct Explanation {
     pub demands: Vec<ResourceDemand>,
     /// Index of the bottleneck in `demands` (the lowest ceiling).
     pub bottleneck: usize,
+    /// The request and reply sizes the costs are taken at (the means) \[bytes\].
+    pub bytes: [u32; 2],
 }
 
 impl Explanation {
@@ -106,6 +112,11 @@ impl Explanation {
     pub fn render(&self) -> String {
         let mut o = String::new();
         let _ = writeln!(o, "scenario {}", self.scenario);
+        let _ = writeln!(
+            o,
+            "costs at {} request bytes and {} reply bytes (the mean sizes)",
+            self.bytes[0], self.bytes[1]
+        );
         for r in &self.routes {
             let _ = writeln!(
                 o,
@@ -117,7 +128,7 @@ impl Explanation {
             );
             let _ = writeln!(
                 o,
-                "  {:>2}  {:<48} {:>10}  {:<14} {:>9}",
+                "  {:>2}  {:<72} {:>10}  {:<24} {:>9}",
                 "#", "leg", "processor", "process", "CPU [us]"
             );
             for (i, l) in r.legs.iter().enumerate() {
@@ -128,7 +139,7 @@ impl Explanation {
                 };
                 let _ = writeln!(
                     o,
-                    "  {:>2}  {:<48} {:>10}  {:<14} {:>9}",
+                    "  {:>2}  {:<72} {:>10}  {:<24} {:>9}",
                     i + 1,
                     l.what,
                     l.processor,
@@ -210,6 +221,12 @@ pub fn explain(sc: &Scenario) -> Explanation {
     } else {
         1.0 / f64::from(per_connection)
     };
+    let bytes = match &sc.workload {
+        Some(w) => [w.request_bytes.mean_bytes(), w.reply_bytes.mean_bytes()]
+            .map(|b| b.round().min(f64::from(u32::MAX)) as u32),
+        None => [0, 0],
+    };
+    let msg_cpu = |m: &MsgWork| ns(m.cpu(bytes, &node.ipc, &node.stack));
     let pw = &node.pathway;
     let classes: Vec<ClassLoad> = mix
         .iter()
@@ -313,13 +330,12 @@ pub fn explain(sc: &Scenario) -> Explanation {
                     "client".into(),
                     0.0,
                 ),
-                Leg::LanIn { pif } => {
-                    let d = node.lan.pifs[usize::from(pif)].frame_time(node.lan.request_bytes);
-                    pif_demand[usize::from(pif)].0 += share * d.as_secs_f64();
+                Leg::LanIn { host } => {
+                    let (d, names) = frames(&node, host, bytes[0], share, &mut pif_demand, 0);
                     line(
-                        &format!("LAN in ({d} frame)"),
+                        &format!("LAN in ({d} frame of {} B)", bytes[0]),
                         "-".into(),
-                        node.lan.pifs[usize::from(pif)].name.clone(),
+                        names,
                         0.0,
                     )
                 }
@@ -331,24 +347,26 @@ pub fn explain(sc: &Scenario) -> Explanation {
                 ),
                 Leg::Cpu { who, cost } => {
                     let edge = p_edge * (ns(cost.open) + ns(cost.close));
+                    let what = format!("CPU burst{}", describe(&cost.msgs, bytes, &node.stack));
                     match who {
                         Who::Process(p) => {
                             let mean = ns(cost.fixed)
+                                + msg_cpu(&cost.msgs)
                                 + edge
                                 + if cost.service { service_mean } else { 0.0 };
                             let cpu = node.cpus.processor_of(p).0;
                             cpu_demand[cpu as usize] += share * mean / 1e9;
                             cpu_ns += mean;
-                            line("CPU burst", cpu.to_string(), name_of(p), mean)
+                            line(&what, cpu.to_string(), name_of(p), mean)
                         }
                         Who::Server => {
-                            let mean = ns(cost.fixed) + edge;
+                            let mean = ns(cost.fixed) + msg_cpu(&cost.msgs) + edge;
                             for &(w, cpu) in &server_split {
                                 cpu_demand[cpu as usize] += share * w * mean / 1e9;
                             }
                             cpu_ns += mean;
                             line(
-                                "CPU burst: reply",
+                                &format!("{what}: reply"),
                                 cpu_range(&server_cpus),
                                 "server".into(),
                                 mean,
@@ -356,7 +374,12 @@ pub fn explain(sc: &Scenario) -> Explanation {
                         }
                     }
                 }
-                Leg::Hop { from, to } => {
+                Leg::Hop { from, to, msg } => {
+                    let b = bytes[msg as usize];
+                    let (same, cross) = (
+                        node.ipc.latency_of(ProcessorId(0), ProcessorId(0), b),
+                        node.ipc.latency_of(ProcessorId(0), ProcessorId(1), b),
+                    );
                     let at = |w: Who| match w {
                         Who::Process(p) => node.cpus.processor_of(p).0.to_string(),
                         Who::Server => "server".to_string(),
@@ -365,17 +388,17 @@ pub fn explain(sc: &Scenario) -> Explanation {
                         (Who::Process(a), Who::Process(b))
                             if node.cpus.processor_of(a) == node.cpus.processor_of(b) =>
                         {
-                            "same processor"
+                            format!("same processor, {same}")
                         }
-                        (Who::Process(_), Who::Process(_)) => "cross processor",
-                        _ => "same or cross processor",
+                        (Who::Process(_), Who::Process(_)) => format!("cross processor, {cross}"),
+                        _ => format!("same {same} or cross processor {cross}"),
                     };
                     let name = |w: Who| match w {
                         Who::Process(p) => name_of(p),
                         Who::Server => "server".into(),
                     };
                     line(
-                        &format!("hop {} -> {} ({kind})", name(from), name(to)),
+                        &format!("hop {} -> {} ({b} B; {kind})", name(from), name(to)),
                         format!("{}->{}", at(from), at(to)),
                         "message system".into(),
                         0.0,
@@ -383,15 +406,23 @@ pub fn explain(sc: &Scenario) -> Explanation {
                 }
                 Leg::Handled => continue,
                 Leg::Pathsend => line(
-                    "Pathsend: link, hop to server",
+                    &format!(
+                        "Pathsend: link, hop to server ({} B; same {} or cross {})",
+                        bytes[0],
+                        node.ipc
+                            .latency_of(ProcessorId(0), ProcessorId(0), bytes[0]),
+                        node.ipc
+                            .latency_of(ProcessorId(0), ProcessorId(1), bytes[0])
+                    ),
                     format!("{}->{}", inst.processor.0, cpu_range(&server_cpus)),
                     "link manager".into(),
                     0.0,
                 ),
                 Leg::ServerWork => {
+                    let receive = ns(node.ipc.cpu(bytes[0]));
                     for &(w, cpu) in &server_split {
                         // This class's service, on this server's processor.
-                        cpu_demand[cpu as usize] += share * w * ns(path.server_receive) / 1e9;
+                        cpu_demand[cpu as usize] += share * w * receive / 1e9;
                     }
                     for c in &classes {
                         let cpus: Vec<u32> = if local {
@@ -405,7 +436,7 @@ pub fn explain(sc: &Scenario) -> Explanation {
                                 share * c.weight / total_weight / n * c.service.as_secs_f64();
                         }
                     }
-                    let mean = ns(path.server_receive) + service_mean;
+                    let mean = receive + service_mean;
                     cpu_ns += mean;
                     line(
                         "server: $RECEIVE queue, receive + service",
@@ -429,13 +460,12 @@ pub fn explain(sc: &Scenario) -> Explanation {
                     )
                 }
                 Leg::Release => line("server releases its link", "-".into(), "".into(), 0.0),
-                Leg::LanOut { pif } => {
-                    let d = node.lan.pifs[usize::from(pif)].frame_time(node.lan.reply_bytes);
-                    pif_demand[usize::from(pif)].1 += share * d.as_secs_f64();
+                Leg::LanOut { host } => {
+                    let (d, names) = frames(&node, host, bytes[1], share, &mut pif_demand, 1);
                     line(
-                        &format!("LAN out ({d} frame), wire"),
+                        &format!("LAN out ({d} frame of {} B), wire", bytes[1]),
                         "-".into(),
-                        node.lan.pifs[usize::from(pif)].name.clone(),
+                        names,
                         0.0,
                     )
                 }
@@ -488,5 +518,60 @@ pub fn explain(sc: &Scenario) -> Explanation {
         cpu_ns,
         demands,
         bottleneck,
+        bytes,
+    }
+}
+
+/// A frame of `bytes` at a host's PIFs: connections spread over them round robin, so each
+/// carries an equal part of the route's `share`. Returns the frame time and the PIF names
+/// (with a failover partner in brackets).
+fn frames(
+    node: &Node,
+    host: u16,
+    bytes: u32,
+    share: f64,
+    demand: &mut [(f64, f64)],
+    dir: usize,
+) -> (SimDuration, String) {
+    let pifs = &node.lan.hosts[usize::from(host)].pifs;
+    let each = share / pifs.len() as f64;
+    let mut names = Vec::new();
+    let mut d = SimDuration::ZERO;
+    for &p in pifs {
+        let pif = &node.lan.pifs[usize::from(p)];
+        d = pif.frame_time(bytes);
+        let slot = &mut demand[usize::from(p)];
+        if dir == 0 {
+            slot.0 += each * d.as_secs_f64();
+        } else {
+            slot.1 += each * d.as_secs_f64();
+        }
+        names.push(match pif.partner {
+            Some(q) => format!("{} (pair {})", pif.name, node.lan.pifs[usize::from(q)].name),
+            None => pif.name.clone(),
+        });
+    }
+    (d, names.join(", "))
+}
+
+/// What a burst does with the messages, for the leg's line: `" (TCP in 3 seg; IPC 2 x
+/// 4096 B)"`, or nothing when it touches no message.
+fn describe(m: &MsgWork, bytes: [u32; 2], stack: &crate::scenario::TcpIp) -> String {
+    let mut parts = Vec::new();
+    for (k, dir) in [(0, "in"), (1, "out")] {
+        if m.tcp[k] {
+            let n = stack.segments(bytes[k]);
+            parts.push(format!("TCP {dir} {n} seg, {} ACK", n.div_ceil(2)));
+        }
+    }
+    for (k, what) in [(0, "request"), (1, "reply")] {
+        if m.ipc_ends[k] > 0 {
+            parts.push(format!("IPC {} x {what} {} B", m.ipc_ends[k], bytes[k]));
+        }
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join("; "))
     }
 }

@@ -10,8 +10,10 @@
 //! ```
 //!
 //! A leg's cost may depend on the request: its CPU is fixed, plus the connect / accept CPU if
-//! the request opens its connection, the close CPU if it closes it, and the class's service
-//! demand where the work is done. A leg that costs nothing for a request (zero CPU, zero
+//! the request opens its connection, the close CPU if it closes it, the class's service
+//! demand where the work is done, and the work on the request's or reply's message that the
+//! burst does, which depends on the message's size: each end (send or receive) of an IPC
+//! message (`MessageSystem::cpu`), and the TCP protocol work on it (`TcpIp::protocol_cpu`). A leg that costs nothing for a request (zero CPU, zero
 //! latency, an empty frame) is skipped by the interpreter, not scheduled, so a model reduced
 //! to a textbook queue runs as few events as a hand-written loop.
 //!
@@ -21,6 +23,40 @@
 
 use crate::engine::SimDuration;
 use crate::scenario::{MessageSystem, TcpIp};
+
+/// Which of a request's two messages a hop or a burst's work carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Msg {
+    /// The request, client to server.
+    Request = 0,
+    /// The reply, server to client.
+    Reply = 1,
+}
+
+/// The work a burst does on the request's messages, whose cost depends on their sizes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MsgWork {
+    /// IPC message ends (a send or a receive) of the request \[0\] and the reply \[1\].
+    pub ipc_ends: [u8; 2],
+    /// TCP protocol work on the request \[0\] (inbound) and the reply \[1\] (outbound).
+    pub tcp: [bool; 2],
+}
+
+impl MsgWork {
+    /// Its CPU for messages of `bytes` (request, reply).
+    pub fn cpu(&self, bytes: [u32; 2], ipc: &MessageSystem, stack: &TcpIp) -> SimDuration {
+        let mut d = SimDuration::ZERO;
+        for ((&b, &ends), &tcp) in bytes.iter().zip(&self.ipc_ends).zip(&self.tcp) {
+            for _ in 0..ends {
+                d += ipc.cpu(b);
+            }
+            if tcp {
+                d += stack.protocol_cpu(b);
+            }
+        }
+        d
+    }
+}
 
 use super::ids::ProcessId;
 
@@ -44,12 +80,32 @@ pub struct Cost {
     pub close: SimDuration,
     /// The class's service demand is done here.
     pub service: bool,
+    /// Work on the request's messages (IPC ends, TCP protocol).
+    pub msgs: MsgWork,
+}
+
+/// What a burst's cost depends on, besides the burst: the request and the costs of messages.
+#[derive(Clone, Copy, Debug)]
+pub struct Costing<'a> {
+    /// The request opens its connection.
+    pub opens: bool,
+    /// The request closes its connection.
+    pub closes: bool,
+    /// Its service demand.
+    pub service: SimDuration,
+    /// Its request and reply sizes \[bytes\].
+    pub bytes: [u32; 2],
+    /// Message-system costs.
+    pub ipc: &'a MessageSystem,
+    /// TCP/IP costs.
+    pub stack: &'a TcpIp,
 }
 
 impl Cost {
-    /// The cost for a request with these flags and this service demand.
-    pub fn of(&self, opens: bool, closes: bool, service: SimDuration) -> SimDuration {
-        let mut d = self.fixed;
+    /// The cost for a request.
+    pub fn of(&self, c: &Costing) -> SimDuration {
+        let (opens, closes, service) = (c.opens, c.closes, c.service);
+        let mut d = self.fixed + self.msgs.cpu(c.bytes, c.ipc, c.stack);
         if opens {
             d += self.open;
         }
@@ -69,10 +125,11 @@ pub enum Leg {
     /// Client to adapter: one way, plus the SYN / SYN-ACK round trip when the request opens
     /// its connection (a terminal: one way).
     WireIn,
-    /// The request frame is serialised inbound at a PIF.
+    /// The request frame is serialised inbound at the PIF of the IP host's address the
+    /// request's connection uses.
     LanIn {
-        /// The PIF.
-        pif: u16,
+        /// The IP host (index into `Lan::hosts`).
+        host: u16,
     },
     /// An opening request's SYN meets the listen backlog: queued for accept or dropped.
     Admit,
@@ -89,6 +146,8 @@ pub enum Leg {
         from: Who,
         /// Receiver.
         to: Who,
+        /// The message it carries (its size sets the latency).
+        msg: Msg,
     },
     /// The listener has handled the request's inbound part (accept and request counters).
     Handled,
@@ -105,10 +164,10 @@ pub enum Leg {
     },
     /// The server has sent its reply: its link is free, it takes its next request.
     Release,
-    /// The reply frame is serialised outbound at a PIF, then crosses the wire.
+    /// The reply frame is serialised outbound at the connection's PIF, then crosses the wire.
     LanOut {
-        /// The PIF.
-        pif: u16,
+        /// The IP host (index into `Lan::hosts`).
+        host: u16,
     },
     /// Node to terminal: one way.
     WireOut,
@@ -121,8 +180,6 @@ pub enum Leg {
 pub struct Itinerary {
     /// Legs in order; the last is `Done`.
     pub legs: Vec<Leg>,
-    /// CPU of the server's receive-and-service burst, excluding the service demand.
-    pub server_receive: SimDuration,
 }
 
 /// What the itinerary of a listener instance is built from.
@@ -132,8 +189,8 @@ pub struct PathSpec {
     pub listener: ProcessId,
     /// Conventional stack: the TCP/IP process owning its socket.
     pub tcpip: Option<ProcessId>,
-    /// The PIF its traffic crosses (none for a Pathway/XM TCP).
-    pub pif: Option<u16>,
+    /// The IP host whose PIFs its traffic crosses (none for a Pathway/XM TCP).
+    pub host: Option<u16>,
     /// Sends every request through Pathsend (else does the work in-process).
     pub relays: bool,
     /// CPU to accept a connection.
@@ -144,54 +201,72 @@ pub struct PathSpec {
 
 impl Itinerary {
     /// Builds the path of a listener instance's requests.
-    pub fn build(spec: &PathSpec, ipc: &MessageSystem, stack: &TcpIp) -> Itinerary {
-        let m = ipc.cpu_per_message;
+    pub fn build(spec: &PathSpec, stack: &TcpIp) -> Itinerary {
+        let relay = u8::from(spec.relays);
         let l = Who::Process(spec.listener);
         let mut legs = vec![Leg::WireIn];
         // The listener's own inbound work: accept a new connection, handle; then either the
-        // Pathsend send (one message) or the request's whole service demand.
+        // Pathsend send (one message end) or the request's whole service demand.
         let own = Cost {
-            fixed: spec.handle + if spec.relays { m } else { SimDuration::ZERO },
+            fixed: spec.handle,
             open: spec.accept,
             close: SimDuration::ZERO,
             service: !spec.relays,
+            msgs: MsgWork {
+                ipc_ends: [relay, 0],
+                tcp: [false, false],
+            },
         };
-        match (spec.tcpip, spec.pif) {
-            (Some(t), Some(pif)) => {
+        match (spec.tcpip, spec.host) {
+            (Some(t), Some(host)) => {
                 // Conventional: inbound protocol work and the send to the listener in the
-                // TCP/IP process, a hop, then the listener receives the message.
+                // TCP/IP process, a hop (the data copied through the message system), then
+                // the listener receives the message.
                 let t = Who::Process(t);
                 legs.extend([
-                    Leg::LanIn { pif },
+                    Leg::LanIn { host },
                     Leg::Admit,
                     Leg::Cpu {
                         who: t,
                         cost: Cost {
-                            fixed: stack.segment_cpu + m,
                             open: stack.connect_cpu,
+                            msgs: MsgWork {
+                                ipc_ends: [1, 0],
+                                tcp: [true, false],
+                            },
                             ..Cost::default()
                         },
                     },
-                    Leg::Hop { from: t, to: l },
+                    Leg::Hop {
+                        from: t,
+                        to: l,
+                        msg: Msg::Request,
+                    },
                     Leg::Cpu {
                         who: l,
                         cost: Cost {
-                            fixed: own.fixed + m,
+                            msgs: MsgWork {
+                                ipc_ends: [1 + relay, 0],
+                                ..own.msgs
+                            },
                             ..own
                         },
                     },
                 ]);
             }
-            (None, Some(pif)) => {
+            (None, Some(host)) => {
                 // Parallel library: the protocol work is in the listener's own burst.
                 legs.extend([
-                    Leg::LanIn { pif },
+                    Leg::LanIn { host },
                     Leg::Admit,
                     Leg::Cpu {
                         who: l,
                         cost: Cost {
-                            fixed: own.fixed + stack.segment_cpu,
                             open: own.open + stack.connect_cpu,
+                            msgs: MsgWork {
+                                tcp: [true, false],
+                                ..own.msgs
+                            },
                             ..own
                         },
                     },
@@ -203,7 +278,7 @@ impl Itinerary {
             }
         }
         legs.push(Leg::Handled);
-        let receive = if spec.relays {
+        if spec.relays {
             legs.extend([
                 Leg::Pathsend,
                 Leg::ServerWork,
@@ -211,7 +286,10 @@ impl Itinerary {
                 Leg::Cpu {
                     who: Who::Server,
                     cost: Cost {
-                        fixed: m,
+                        msgs: MsgWork {
+                            ipc_ends: [0, 1],
+                            tcp: [false, false],
+                        },
                         ..Cost::default()
                     },
                 },
@@ -219,59 +297,65 @@ impl Itinerary {
                 Leg::Hop {
                     from: Who::Server,
                     to: l,
+                    msg: Msg::Reply,
                 },
             ]);
-            m
         } else {
             legs.push(Leg::Io { who: l });
-            SimDuration::ZERO
+        }
+        // The listener handles the reply (receiving it from the server if it relays) and
+        // passes it on: to the TCP/IP process (conventional, one message) or through the
+        // library (parallel: outbound protocol).
+        let out = |ends: u8, tcp: bool, close: SimDuration| Cost {
+            fixed: spec.handle,
+            close,
+            msgs: MsgWork {
+                ipc_ends: [0, ends],
+                tcp: [false, tcp],
+            },
+            ..Cost::default()
         };
-        // The listener handles the reply and passes it on: to the TCP/IP process
-        // (conventional, one message) or through the library (parallel: outbound protocol).
-        match (spec.tcpip, spec.pif) {
-            (Some(t), Some(pif)) => {
+        match (spec.tcpip, spec.host) {
+            (Some(t), Some(host)) => {
                 let t = Who::Process(t);
                 legs.extend([
                     Leg::Cpu {
                         who: l,
-                        cost: Cost {
-                            fixed: receive + spec.handle + m,
-                            ..Cost::default()
-                        },
+                        cost: out(relay + 1, false, SimDuration::ZERO),
                     },
-                    Leg::Hop { from: l, to: t },
+                    Leg::Hop {
+                        from: l,
+                        to: t,
+                        msg: Msg::Reply,
+                    },
                     Leg::Cpu {
                         who: t,
                         cost: Cost {
-                            fixed: m + stack.segment_cpu,
                             close: stack.close_cpu,
+                            msgs: MsgWork {
+                                ipc_ends: [0, 1],
+                                tcp: [false, true],
+                            },
                             ..Cost::default()
                         },
                     },
-                    Leg::LanOut { pif },
+                    Leg::LanOut { host },
                 ]);
             }
-            (None, Some(pif)) => {
+            (None, Some(host)) => {
                 legs.extend([
                     Leg::Cpu {
                         who: l,
-                        cost: Cost {
-                            fixed: receive + spec.handle + stack.segment_cpu,
-                            close: stack.close_cpu,
-                            ..Cost::default()
-                        },
+                        cost: out(relay, true, stack.close_cpu),
                     },
-                    Leg::LanOut { pif },
+                    Leg::LanOut { host },
                 ]);
             }
             (_, None) => {
                 legs.extend([
                     Leg::Cpu {
                         who: l,
-                        cost: Cost {
-                            fixed: receive + spec.handle,
-                            ..Cost::default()
-                        },
+                        cost: out(relay, false, SimDuration::ZERO),
                     },
                     Leg::WireOut,
                 ]);
@@ -279,10 +363,7 @@ impl Itinerary {
         }
         legs.push(Leg::Done);
         assert!(legs.len() < usize::from(u8::MAX), "a short path");
-        Itinerary {
-            legs,
-            server_receive: m,
-        }
+        Itinerary { legs }
     }
 
     /// The leg at `i`.
@@ -298,14 +379,15 @@ impl Itinerary {
             .count() as u32
     }
 
-    /// CPU a request spends along the path, all processes together.
+    /// CPU a request spends along the path, all processes together; the server's receive
+    /// burst is one message end of the request plus the service demand.
     #[cfg(test)]
-    pub fn cpu(&self, opens: bool, closes: bool, service: SimDuration) -> SimDuration {
+    pub fn cpu(&self, c: &Costing) -> SimDuration {
         self.legs
             .iter()
             .map(|l| match l {
-                Leg::Cpu { cost, .. } => cost.of(opens, closes, service),
-                Leg::ServerWork => self.server_receive + service,
+                Leg::Cpu { cost, .. } => cost.of(c),
+                Leg::ServerWork => c.ipc.cpu(c.bytes[0]) + c.service,
                 _ => SimDuration::ZERO,
             })
             .fold(SimDuration::ZERO, |a, b| a + b)
@@ -324,12 +406,21 @@ mod tests {
     fn costs() -> (MessageSystem, TcpIp) {
         let ipc = MessageSystem {
             cpu_per_message: us(10),
+            cpu_per_kib: us(1),
             latency_same_processor: us(1),
+            latency_same_processor_per_kib: us(0),
             latency_cross_processor: us(2),
+            latency_cross_processor_per_kib: us(0),
         };
         let stack = TcpIp {
             stack: StackKind::Conventional,
             segment_cpu: us(20),
+            per_segment_cpu: us(2),
+            copy_cpu_per_kib: us(1),
+            ack_cpu: us(1),
+            mss: 1024,
+            pifs: vec![],
+            failover: vec![],
             connect_cpu: us(100),
             close_cpu: us(50),
             backlog: 10,
@@ -341,40 +432,56 @@ mod tests {
         (ipc, stack)
     }
 
+    fn costing<'a>(c: &'a (MessageSystem, TcpIp), edge: bool, bytes: [u32; 2]) -> Costing<'a> {
+        Costing {
+            opens: edge,
+            closes: edge,
+            service: us(500),
+            bytes,
+            ipc: &c.0,
+            stack: &c.1,
+        }
+    }
+
     #[test]
     fn a_conventional_distributor_crosses_four_hops() {
-        let (ipc, stack) = costs();
+        let c = costs();
         let spec = PathSpec {
             listener: ProcessId(1),
             tcpip: Some(ProcessId(0)),
-            pif: Some(0),
+            host: Some(0),
             relays: true,
             accept: us(30),
             handle: us(40),
         };
-        let it = Itinerary::build(&spec, &ipc, &stack);
+        let it = Itinerary::build(&spec, &c.1);
         assert_eq!(it.hops(), 4);
-        // TCP/IP in: 20 + 10; listener in: 10 + 40 + 10; server: 10 + S, reply 10;
-        // listener out: 10 + 40 + 10; TCP/IP out: 10 + 20. Total 200 us + S, without the
-        // connection's 100 + 30 (open) and 50 (close).
-        assert_eq!(it.cpu(false, false, us(500)), us(700));
-        assert_eq!(it.cpu(true, true, us(500)), us(880));
+        // Empty messages: TCP/IP in: (20 + 2 + 1) + 10; listener in: 10 + 40 + 10; server:
+        // 10 + S, reply 10; listener out: 10 + 40 + 10; TCP/IP out: 10 + 23. Total 206 us + S,
+        // without the connection's 100 + 30 (open) and 50 (close).
+        assert_eq!(it.cpu(&costing(&c, false, [0, 0])), us(706));
+        assert_eq!(it.cpu(&costing(&c, true, [0, 0])), us(886));
+        // A 2 KiB request (2 segments, 1 ACK: +2 + 2 = 4 us of TCP; 4 message ends x 2 us) and
+        // a 4 KiB reply (4 segments, 2 ACKs: +6 + 4 + 1 = 11 us; 4 ends x 4 us): +12 + 27 us.
+        assert_eq!(it.cpu(&costing(&c, false, [2048, 4096])), us(706 + 12 + 27));
     }
 
     #[test]
     fn a_parallel_listener_under_tcpipv6_crosses_none() {
-        let (ipc, stack) = costs();
+        let c = costs();
         let spec = PathSpec {
             listener: ProcessId(0),
             tcpip: None,
-            pif: Some(0),
+            host: Some(0),
             relays: false,
             accept: us(30),
             handle: us(40),
         };
-        let it = Itinerary::build(&spec, &ipc, &stack);
+        let it = Itinerary::build(&spec, &c.1);
         assert_eq!(it.hops(), 0);
-        // In: 20 + 40 + S; out: 40 + 20.
-        assert_eq!(it.cpu(false, false, us(500)), us(620));
+        // In: 23 + 40 + S; out: 40 + 23. No message end: sizes cost only TCP work.
+        assert_eq!(it.cpu(&costing(&c, false, [0, 0])), us(626));
+        // 4 KiB each way: (6 + 4 + 1) x 2 more.
+        assert_eq!(it.cpu(&costing(&c, false, [4096, 4096])), us(648));
     }
 }

@@ -3,12 +3,20 @@
 //! Models: each PIF serialises frames at its bandwidth, one at a time per direction (full
 //! duplex), first come first served; a frame's size is its message's bytes. The one-way
 //! client-to-adapter latency (wire, switches, the client's own stack) is added on top.
-//! Conventional TCP/IP needs a PIF per TCP/IP process (each is its own IP host); TCP/IPv6 puts
-//! the node's single IP host on one shared LIF/PIF and filters connections to listeners.
+//! PIFs are ports of G4SA adapters (`G4SA<adapter>.0.<A..D>`, four per adapter [F]); each LIF
+//! connects to one PIF [F], so a LIF is represented by its PIF. An IP host owns one or more of
+//! them: a conventional TCP/IP process is one IP host with its own PIF(s) (the manual pairs
+//! them one to one [F]; several is a what-if), TCP/IPv6 has one IP host for the node with as
+//! many LIFs as configured. Clients spread their connections over a host's addresses round
+//! robin: the host's first connection uses its first PIF, the next the second, and so on,
+//! wrapping; every request of a connection (and a retransmitted SYN) uses the connection's
+//! PIF [I]. A failover pair of LIFs is recorded with each PIF's partner; both carry traffic,
+//! as the TCP/IPv6 manual says of both LIFs of a pair [F].
 //!
 //! Simplifies: no Ethernet framing overhead, MTU segmentation, loss or retransmission; no
 //! ServerNet transfer from the adapter to the processor (folded into the latency); no
-//! adapter failover (a later fault-model issue adds it).
+//! adapter failover yet (a later fault-model issue moves a failed PIF's connections to its
+//! partner).
 //!
 //! [`Lan`] owns the ports and the client wire: a request's frame is queued at its port
 //! (`frame_in`), accounted when it has gone (`frame_in_sent`), and the reply likewise.
@@ -21,6 +29,8 @@ use crate::stats::Recorder;
 pub struct Pif {
     /// Name such as `G4SA0.0.A`.
     pub name: String,
+    /// The other PIF of its failover pair, if it is in one.
+    pub partner: Option<u16>,
     /// Nanoseconds to send one byte (8 / bandwidth).
     ns_per_byte: f64,
     in_free_at: SimTime,
@@ -46,6 +56,7 @@ impl Pif {
         assert!(bandwidth_bps > 0.0, "PIF bandwidth must be positive");
         Pif {
             name,
+            partner: None,
             ns_per_byte: 8e9 / bandwidth_bps,
             in_free_at: SimTime::ZERO,
             out_free_at: SimTime::ZERO,
@@ -82,17 +93,37 @@ impl Pif {
     }
 }
 
-/// The node's LAN side: its ports and the wire to the clients.
+/// An IP host: the PIFs its addresses are on, and whose turn the next connection is.
+#[derive(Debug, Default)]
+pub struct Host {
+    /// Its PIFs (indices into `Lan::pifs`), in configuration order.
+    pub pifs: Vec<u16>,
+    next: usize,
+}
+
+impl Host {
+    /// A host on these PIFs.
+    pub fn new(pifs: Vec<u16>) -> Self {
+        assert!(!pifs.is_empty(), "an IP host has an address");
+        Host { pifs, next: 0 }
+    }
+    /// The PIF a new connection to this host uses: round robin over its addresses.
+    pub fn connect(&mut self) -> u16 {
+        let pif = self.pifs[self.next];
+        self.next = (self.next + 1) % self.pifs.len();
+        pif
+    }
+}
+
+/// The node's LAN side: its ports, IP hosts and the wire to the clients.
 #[derive(Debug)]
 pub struct Lan {
-    /// PIFs, by index (conventional: one per TCP/IP process; parallel: one shared).
+    /// PIFs, by index.
     pub pifs: Vec<Pif>,
+    /// IP hosts (conventional: one per TCP/IP process, in order; parallel: one).
+    pub hosts: Vec<Host>,
     /// One-way client-to-adapter latency.
     pub client_latency: SimDuration,
-    /// Bytes of a request frame.
-    pub request_bytes: u32,
-    /// Bytes of a reply frame.
-    pub reply_bytes: u32,
 }
 
 impl Lan {
@@ -105,25 +136,23 @@ impl Lan {
             one_way
         }
     }
-    /// Queues a request frame at `pif`; returns when it has been delivered to the node.
-    pub fn frame_in(&mut self, pif: usize, now: SimTime) -> SimTime {
-        let bytes = self.request_bytes;
+    /// Queues a request frame of `bytes` at `pif`; returns when it has been delivered.
+    pub fn frame_in(&mut self, pif: usize, bytes: u32, now: SimTime) -> SimTime {
         self.pifs[pif].transmit(now, bytes, Direction::In)
     }
-    /// The request frame delivered at `now` has gone: accounts its serialisation.
-    pub fn frame_in_sent(&mut self, pif: usize, now: SimTime, rec: &Recorder) {
-        let d = self.pifs[pif].frame_time(self.request_bytes);
+    /// The request frame of `bytes` delivered at `now` has gone: accounts its serialisation.
+    pub fn frame_in_sent(&mut self, pif: usize, bytes: u32, now: SimTime, rec: &Recorder) {
+        let d = self.pifs[pif].frame_time(bytes);
         let busy = rec.window_overlap(now - d, d);
         self.pifs[pif].account(Direction::In, busy);
     }
-    /// Queues a reply frame at `pif`; returns when it reaches the client.
-    pub fn frame_out(&mut self, pif: usize, now: SimTime) -> SimTime {
-        let bytes = self.reply_bytes;
+    /// Queues a reply frame of `bytes` at `pif`; returns when it reaches the client.
+    pub fn frame_out(&mut self, pif: usize, bytes: u32, now: SimTime) -> SimTime {
         self.pifs[pif].transmit(now, bytes, Direction::Out) + self.client_latency
     }
-    /// The reply reached the client at `now`: accounts its serialisation at the port.
-    pub fn frame_out_arrived(&mut self, pif: usize, now: SimTime, rec: &Recorder) {
-        let d = self.pifs[pif].frame_time(self.reply_bytes);
+    /// The reply of `bytes` reached the client at `now`: accounts its serialisation.
+    pub fn frame_out_arrived(&mut self, pif: usize, bytes: u32, now: SimTime, rec: &Recorder) {
+        let d = self.pifs[pif].frame_time(bytes);
         let sent = now - self.client_latency;
         let busy = rec.window_overlap(sent - d, d);
         self.pifs[pif].account(Direction::Out, busy);
@@ -139,15 +168,14 @@ mod tests {
         // 1 Gb/s: 1,000 bytes take 8 us.
         let mut lan = Lan {
             pifs: vec![Pif::new("G4SA0.0.A".into(), 1e9)],
+            hosts: vec![Host::new(vec![0])],
             client_latency: SimDuration::from_micros(100),
-            request_bytes: 1000,
-            reply_bytes: 1000,
         };
-        assert_eq!(lan.frame_in(0, SimTime(0)), SimTime(8_000));
+        assert_eq!(lan.frame_in(0, 1000, SimTime(0)), SimTime(8_000));
         // A second frame at once waits for the first: done at 16 us.
-        assert_eq!(lan.frame_in(0, SimTime(0)), SimTime(16_000));
+        assert_eq!(lan.frame_in(0, 1000, SimTime(0)), SimTime(16_000));
         // Outbound is the other direction: not queued behind them; plus the wire.
-        assert_eq!(lan.frame_out(0, SimTime(0)), SimTime(108_000));
+        assert_eq!(lan.frame_out(0, 1000, SimTime(0)), SimTime(108_000));
         assert_eq!(lan.wire_in_delay(true).as_nanos(), 300_000);
         assert_eq!(lan.wire_in_delay(false).as_nanos(), 100_000);
     }
@@ -162,12 +190,18 @@ mod tests {
         );
         let mut lan = Lan {
             pifs: vec![Pif::new("p".into(), 1e9)],
+            hosts: vec![Host::new(vec![0])],
             client_latency: SimDuration::ZERO,
-            request_bytes: 2500,
-            reply_bytes: 0,
         };
         // A 20 us frame ending at 25 us started at 5 us: 15 us fall inside [10 us, 1 ms).
-        lan.frame_in_sent(0, SimTime(25_000), &rec);
+        lan.frame_in_sent(0, 2500, SimTime(25_000), &rec);
         assert_eq!(lan.pifs[0].busy_in_ns, 15_000);
+    }
+
+    #[test]
+    fn connections_spread_round_robin_over_a_hosts_addresses() {
+        let mut h = Host::new(vec![2, 0, 5]);
+        let got: Vec<u16> = (0..7).map(|_| h.connect()).collect();
+        assert_eq!(got, vec![2, 0, 5, 2, 0, 5, 2]);
     }
 }

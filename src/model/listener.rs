@@ -148,7 +148,7 @@ pub(crate) mod tests {
             processor: ProcessorId(cpu),
             endpoint: Endpoint {
                 tcpip: None,
-                pif: Some(0),
+                host: Some(0),
                 ip_host: "shared".into(),
             },
             send_to: 0,

@@ -1,27 +1,75 @@
-//! The Guardian message system: inter-process messages (IPC "hops") over ServerNet.
+//! The Guardian message system: inter-process messages (IPC "hops") over ServerNet, and the
+//! sizes of the messages a request carries.
 //!
-//! Models: a message costs CPU in the sending process and again in the receiving process
-//! (`cpu_per_message`, charged inside their bursts), and takes a delivery latency that differs
-//! between two processes in the same processor and two in different processors. Every
-//! message a request crosses is counted as a hop.
+//! Models: a message of `b` bytes costs CPU in the sending process and again in the receiving
+//! process, `cpu_per_message + cpu_per_kib x b / 1024` each (charged inside their bursts), and
+//! takes a delivery latency of a fixed part plus a per-KiB part, with separate values within a
+//! processor and across ServerNet between processors. Every message a request crosses is
+//! counted as a hop. Link-management control messages (link requests to PATHMON and their
+//! answers) carry no data: they take the fixed latency only.
 //!
-//! Simplifies: cost does not depend on message size; no ServerNet fabric contention, X/Y path
-//! choice or fabric failure. No modern per-message figure is published: the defaults are
-//! placeholders to calibrate (historically cross-processor was about 1.5x same-processor).
+//! Request and reply sizes are drawn per request from the workload's size distributions
+//! ([`MessageSizes`], streams `workload/request_bytes` and `workload/reply_bytes`), and cut
+//! to the largest message the path carries (`SERVERCLASS_SEND_`'s 32,767 bytes through a
+//! relaying listener, else 2 MiB); validation makes sure fewer than 0.1 % of draws are cut.
+//!
+//! Simplifies: the per-KiB CPU is the same within and across processors [I] (the copy into and
+//! out of message buffers; the ServerNet transfer itself is in the latency); no ServerNet
+//! fabric contention, X/Y path choice or fabric failure. No modern per-message figure is
+//! published: every default is a placeholder to calibrate [I] (historically cross-processor
+//! was about 1.5x same-processor [F]; per KiB, 0.1 us of CPU is a memory copy at about
+//! 10 GB/s, 0.25 us across ServerNet about 4 GB/s [I]).
 
-use crate::engine::SimDuration;
+use crate::engine::{SimDuration, StreamRng};
 use crate::scenario::MessageSystem;
 
 use super::ids::ProcessorId;
+use super::workload::Sampler;
+
+/// `rate` per KiB for `bytes`, rounded to the nearest nanosecond.
+pub fn per_kib(rate: SimDuration, bytes: u32) -> SimDuration {
+    SimDuration::from_nanos((rate.as_nanos() * u64::from(bytes) + 512) / 1024)
+}
 
 impl MessageSystem {
-    /// Delivery latency of a message from a process in `a` to one in `b`.
+    /// Delivery latency of a control message (no data) from a process in `a` to one in `b`.
     pub fn latency(&self, a: ProcessorId, b: ProcessorId) -> SimDuration {
+        self.latency_of(a, b, 0)
+    }
+
+    /// Delivery latency of a message of `bytes` from a process in `a` to one in `b`.
+    pub fn latency_of(&self, a: ProcessorId, b: ProcessorId, bytes: u32) -> SimDuration {
         if a == b {
-            self.latency_same_processor
+            self.latency_same_processor + per_kib(self.latency_same_processor_per_kib, bytes)
         } else {
-            self.latency_cross_processor
+            self.latency_cross_processor + per_kib(self.latency_cross_processor_per_kib, bytes)
         }
+    }
+
+    /// CPU one end (sender or receiver) of a message of `bytes` costs.
+    pub fn cpu(&self, bytes: u32) -> SimDuration {
+        self.cpu_per_message + per_kib(self.cpu_per_kib, bytes)
+    }
+}
+
+/// The request and reply sizes of a TCP/IP workload, drawn per request.
+#[derive(Debug)]
+pub struct MessageSizes {
+    /// Request size sampler (one nanosecond stands for one byte) and its stream.
+    pub request: (Sampler, StreamRng),
+    /// Reply size sampler and its stream.
+    pub reply: (Sampler, StreamRng),
+    /// Draws are cut to this many bytes: the largest message the path carries.
+    pub cap: u32,
+}
+
+impl MessageSizes {
+    /// Sizes of the next request and its reply \[bytes\]. A constant size draws nothing.
+    pub fn draw(&mut self) -> [u32; 2] {
+        let cap = u64::from(self.cap);
+        let one = |(s, rng): &mut (Sampler, StreamRng)| s.sample(rng).as_nanos().min(cap) as u32;
+        let request = one(&mut self.request);
+        [request, one(&mut self.reply)]
     }
 }
 
@@ -29,14 +77,40 @@ impl MessageSystem {
 mod tests {
     use super::*;
 
+    fn us(n: u64) -> SimDuration {
+        SimDuration::from_micros(n)
+    }
+
+    fn ipc() -> MessageSystem {
+        MessageSystem {
+            cpu_per_message: us(5),
+            cpu_per_kib: us(1),
+            latency_same_processor: us(10),
+            latency_same_processor_per_kib: us(2),
+            latency_cross_processor: us(15),
+            latency_cross_processor_per_kib: us(4),
+        }
+    }
+
     #[test]
     fn cross_processor_messages_take_the_cross_processor_latency() {
-        let m = MessageSystem {
-            cpu_per_message: SimDuration::from_micros(5),
-            latency_same_processor: SimDuration::from_micros(10),
-            latency_cross_processor: SimDuration::from_micros(15),
-        };
+        let m = ipc();
         assert_eq!(m.latency(ProcessorId(1), ProcessorId(1)).as_nanos(), 10_000);
         assert_eq!(m.latency(ProcessorId(1), ProcessorId(2)).as_nanos(), 15_000);
+    }
+
+    #[test]
+    fn cost_and_latency_grow_by_the_kib() {
+        let m = ipc();
+        // 30 KiB: 5 + 30 x 1 us of CPU at each end; 10 + 30 x 2 within a processor, 15 + 30 x 4
+        // across ServerNet.
+        let b = 30 * 1024;
+        assert_eq!(m.cpu(b), us(35));
+        assert_eq!(m.latency_of(ProcessorId(0), ProcessorId(0), b), us(70));
+        assert_eq!(m.latency_of(ProcessorId(0), ProcessorId(1), b), us(135));
+        // 512 bytes is half a KiB: 0.5 us of CPU; rounding to the nanosecond.
+        assert_eq!(m.cpu(512).as_nanos(), 5_500);
+        assert_eq!(per_kib(SimDuration::from_nanos(1), 511).as_nanos(), 0);
+        assert_eq!(per_kib(SimDuration::from_nanos(1), 512).as_nanos(), 1);
     }
 }

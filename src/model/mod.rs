@@ -233,6 +233,10 @@ pub struct Node {
     failed: VecDeque<RequestId>,
     /// Requests whose leg a subsystem ended without an event; moved on by the node at once.
     ready: VecDeque<RequestId>,
+    /// Request and reply sizes of a TCP/IP workload (none for Pathway/XM terminals).
+    sizes: Option<message_system::MessageSizes>,
+    /// The PIF each session's connection uses, by session slot.
+    session_pif: Vec<u16>,
     /// The request trace, when one is written.
     trace: Option<Box<trace::RequestTrace>>,
 }

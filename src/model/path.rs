@@ -10,8 +10,9 @@ use crate::engine::{Scheduler, SimDuration, SimTime};
 use crate::scenario::StackKind;
 
 use super::clients::Outgoing;
+use super::ids::SlabKey;
 use super::ids::{ProcessId, ProcessorId, RequestId, SessionId};
-use super::itinerary::{Leg, Who};
+use super::itinerary::{Costing, Leg, Msg, Who};
 use super::pathway::{Pathway, PwCtx};
 use super::processor::Work;
 use super::request::{Conn, Location, Request, Send};
@@ -124,9 +125,27 @@ impl Node {
         let route = self.pathway.route(inst.send_to, class, l.local);
         debug_assert_eq!(
             terminal,
-            inst.endpoint.pif.is_none(),
+            inst.endpoint.host.is_none(),
             "terminals have no PIF"
         );
+        let bytes = match &mut self.sizes {
+            Some(sizes) if !terminal => sizes.draw(),
+            _ => [0, 0],
+        };
+        // A new connection goes to the host's next address; the connection keeps it.
+        let pif = match inst.endpoint.host {
+            None => 0,
+            Some(h) => {
+                let slot = id.slot() as usize;
+                if self.session_pif.len() <= slot {
+                    self.session_pif.resize(slot + 1, 0);
+                }
+                if opens {
+                    self.session_pif[slot] = self.lan.hosts[usize::from(h)].connect();
+                }
+                self.session_pif[slot]
+            }
+        };
         let r = self.requests.insert(Request {
             session: id,
             listener,
@@ -138,6 +157,8 @@ impl Node {
             spent_ns: [0; 9],
             created: now,
             demand,
+            bytes,
+            pif,
             conn: Conn {
                 opens,
                 closes,
@@ -272,9 +293,12 @@ impl Node {
     /// short by `max_requests` is measured exactly) and steps to the next.
     fn end_leg(&mut self, r: RequestId, s: &Scheduler<Event>) {
         let req = self.requests.get(r);
+        let (pif, bytes) = (usize::from(req.pif), req.bytes);
         match self.leg_of(req) {
-            Leg::LanIn { pif } => self.lan.frame_in_sent(pif.into(), s.now(), &self.rec),
-            Leg::LanOut { pif } => self.lan.frame_out_arrived(pif.into(), s.now(), &self.rec),
+            Leg::LanIn { .. } => self.lan.frame_in_sent(pif, bytes[0], s.now(), &self.rec),
+            Leg::LanOut { .. } => self
+                .lan
+                .frame_out_arrived(pif, bytes[1], s.now(), &self.rec),
             _ => {}
         }
         self.clock(r, s.now());
@@ -300,7 +324,11 @@ impl Node {
         let leg = self.leg_of(req);
         let elapsed = (now - req.leg_started).as_nanos();
         let client_latency = self.lan.client_latency.as_nanos();
-        let receive = self.ipc.cpu_per_message.as_nanos();
+        let receive = self.ipc.cpu(req.bytes[0]).as_nanos();
+        let burst = match leg {
+            Leg::Cpu { cost, .. } => cost.of(&self.costing(req)).as_nanos(),
+            _ => 0,
+        };
         let req = self.requests.get_mut(r);
         req.leg_started = now;
         let t = &mut req.spent_ns;
@@ -315,10 +343,7 @@ impl Node {
             Leg::LanIn { .. } => split(LAN, LAN, 0),
             Leg::LanOut { .. } => split(LAN, WIRE, client_latency),
             Leg::Admit => split(SYN_BACKOFF, SYN_BACKOFF, 0),
-            Leg::Cpu { cost, .. } => {
-                let d = cost.of(req.conn.opens, req.conn.closes, req.demand.service);
-                split(CPU_WAIT, CPU, d.as_nanos());
-            }
+            Leg::Cpu { .. } => split(CPU_WAIT, CPU, burst),
             Leg::Hop { .. } => split(IPC, IPC, 0),
             Leg::Pathsend => split(IPC, LINK_WAIT, req.send.queue_wait.as_nanos()),
             Leg::ServerWork => {
@@ -326,6 +351,18 @@ impl Node {
             }
             Leg::Io { .. } => split(IO, IO, 0),
             Leg::Handled | Leg::Release | Leg::Done => split(CPU, CPU, 0),
+        }
+    }
+
+    /// What the cost of a burst of `req` depends on.
+    fn costing<'a>(&'a self, req: &Request) -> Costing<'a> {
+        Costing {
+            opens: req.conn.opens,
+            closes: req.conn.closes,
+            service: req.demand.service,
+            bytes: req.bytes,
+            ipc: &self.ipc,
+            stack: &self.stack,
         }
     }
 
@@ -343,7 +380,7 @@ impl Node {
     fn begin(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> Flow {
         let now = s.now();
         let req = *self.requests.get(r);
-        let (opens, closes) = (req.conn.opens, req.conn.closes);
+        let opens = req.conn.opens;
         let leg = self.leg_of(&req);
         // Schedules the leg's end after `d`, or goes straight on when it takes no time.
         let after = |n: &mut Self, s: &mut Scheduler<Event>, d: SimDuration, at: Location| {
@@ -360,8 +397,9 @@ impl Node {
                 let d = self.lan.wire_in_delay(opens);
                 after(self, s, d, Location::Wire)
             }
-            Leg::LanIn { pif } => {
-                let done = self.lan.frame_in(pif.into(), now);
+            Leg::LanIn { .. } => {
+                let pif = req.pif;
+                let done = self.lan.frame_in(pif.into(), req.bytes[0], now);
                 after(self, s, done - now, Location::Lan { pif })
             }
             Leg::Admit => {
@@ -371,7 +409,7 @@ impl Node {
                 self.admit_syn(r, s)
             }
             Leg::Cpu { who, cost } => {
-                let d = cost.of(opens, closes, req.demand.service);
+                let d = cost.of(&self.costing(&req));
                 if d.is_zero() {
                     return Flow::Next;
                 }
@@ -384,11 +422,11 @@ impl Node {
                 self.cpus.submit(process, d, Work::Request(r), &mut ctx);
                 Flow::Wait
             }
-            Leg::Hop { from, to } => {
+            Leg::Hop { from, to, msg } => {
                 let a = self.cpus.processor_of(self.process(&req, from));
                 let b = self.cpus.processor_of(self.process(&req, to));
                 self.requests.get_mut(r).hops += 1;
-                let d = self.ipc.latency(a, b);
+                let d = self.ipc.latency_of(a, b, req.bytes[msg as usize]);
                 after(self, s, d, Location::Transit { to: b })
             }
             Leg::Handled => {
@@ -428,8 +466,11 @@ impl Node {
                 }
                 Flow::Next
             }
-            Leg::LanOut { pif } => {
-                let at_client = self.lan.frame_out(pif.into(), now);
+            Leg::LanOut { .. } => {
+                let pif = req.pif;
+                let at_client = self
+                    .lan
+                    .frame_out(pif.into(), req.bytes[Msg::Reply as usize], now);
                 after(self, s, at_client - now, Location::Lan { pif })
             }
             Leg::WireOut => {

@@ -129,6 +129,10 @@ pub struct Request {
     pub created: SimTime,
     /// Its work.
     pub demand: Demand,
+    /// Sizes of its request and its reply \[bytes\] (0 for a Pathway/XM terminal's).
+    pub bytes: [u32; 2],
+    /// The PIF its connection uses (the IP host's address it connected to).
+    pub pif: u16,
     /// Its connection.
     pub conn: Conn,
     /// IPC hops crossed so far.

@@ -16,34 +16,41 @@
 //! Whether a full listener's turn is skipped by the filter is undocumented; here the SYN is
 //! dropped and, under the parallel stack, the retransmission takes the next listener's turn.
 //!
-//! Simplifies: one segment per request and per reply (no MSS segmentation, ACK traffic,
-//! windows or Nagle); TCP6MON, TCP6MAN and TCP6SAM are off the data path and not modelled;
-//! socket migration for cross-processor accepts does not occur (listeners accept locally).
+//! Protocol CPU of a message of `b` bytes (a request in, or a reply out), in the stack's burst:
+//! `segment_cpu` (the fixed part: the socket call and the message's protocol set-up) +
+//! `per_segment_cpu x n` with `n = max(1, ceil(b / mss))` segments + `copy_cpu_per_kib x b /
+//! 1024` (the copy between socket buffers and the application) + `ack_cpu x ceil(n / 2)`
+//! (delayed ACK: one per two segments, sent or processed by the same stack) [I]. The
+//! conventional stack also copies the data through the message system to the application (the
+//! IPC hop between the TCP/IP process and the listener, whose CPU and latency grow with the
+//! size too); the parallel library works in the application's own process, so it has no such
+//! hop. Every default is a placeholder [I].
+//!
+//! Simplifies: segmentation costs CPU but not time on the wire (the PIF serialises the whole
+//! message as one frame); no windows, slow start, Nagle or retransmission; ACKs cost CPU but
+//! no frames; TCP6MON, TCP6MAN and TCP6SAM are off the data path and not modelled; socket
+//! migration for cross-processor accepts does not occur (listeners accept locally).
 
 use crate::engine::SimDuration;
 use crate::scenario::TcpIp;
 
 use super::ids::ProcessId;
+use super::message_system::per_kib;
 
 /// The TCP/IP costs of a scenario, applied by both stacks.
 impl TcpIp {
-    /// Inbound protocol CPU for a request (connect included when it opens the connection).
-    pub fn inbound(&self, opens: bool) -> SimDuration {
-        self.segment_cpu
-            + if opens {
-                self.connect_cpu
-            } else {
-                SimDuration::ZERO
-            }
+    /// Segments of a message of `bytes`: `max(1, ceil(bytes / mss))` (an empty message still
+    /// takes one).
+    pub fn segments(&self, bytes: u32) -> u32 {
+        bytes.div_ceil(self.mss).max(1)
     }
-    /// Outbound protocol CPU for a reply (close included when it closes the connection).
-    pub fn outbound(&self, closes: bool) -> SimDuration {
+    /// Protocol CPU of one message of `bytes` (connect and close are separate).
+    pub fn protocol_cpu(&self, bytes: u32) -> SimDuration {
+        let n = u64::from(self.segments(bytes));
         self.segment_cpu
-            + if closes {
-                self.close_cpu
-            } else {
-                SimDuration::ZERO
-            }
+            + SimDuration::from_nanos(self.per_segment_cpu.as_nanos() * n)
+            + per_kib(self.copy_cpu_per_kib, bytes)
+            + SimDuration::from_nanos(self.ack_cpu.as_nanos() * n.div_ceil(2))
     }
     /// Timeout before SYN retransmission number `attempt` (1-based): doubles each time.
     pub fn syn_timeout(&self, attempt: u32) -> SimDuration {
@@ -60,8 +67,45 @@ impl TcpIp {
 pub struct Endpoint {
     /// Conventional: the TCP/IP process that owns the socket. Parallel: none.
     pub tcpip: Option<ProcessId>,
-    /// The PIF its traffic crosses; none for a Pathway/XM TCP, whose terminals attach directly.
-    pub pif: Option<usize>,
+    /// The IP host whose PIFs its traffic crosses (index into `Lan::hosts`); none for a
+    /// Pathway/XM TCP, whose terminals attach directly.
+    pub host: Option<u16>,
     /// The IP host clients address (conventional: the TCP/IP process; parallel: shared).
     pub ip_host: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::StackKind;
+
+    #[test]
+    fn protocol_cpu_counts_segments_copy_and_acks() {
+        let us = SimDuration::from_micros;
+        let t = TcpIp {
+            stack: StackKind::Parallel,
+            segment_cpu: us(10),
+            per_segment_cpu: us(2),
+            copy_cpu_per_kib: us(1),
+            ack_cpu: us(3),
+            mss: 1460,
+            pifs: vec![],
+            failover: vec![],
+            connect_cpu: us(0),
+            close_cpu: us(0),
+            backlog: 5,
+            syn_retry: us(1),
+            syn_retries: 0,
+            processes: vec![],
+            priority: 1,
+        };
+        // 30 KiB = 30,720 bytes: 22 segments of 1460, 11 ACKs: 10 + 44 + 30 + 33 = 117 us.
+        assert_eq!(t.segments(30 * 1024), 22);
+        assert_eq!(t.protocol_cpu(30 * 1024), us(117));
+        // An empty message is one segment and one ACK.
+        assert_eq!(t.protocol_cpu(0), us(15));
+        // 1460 bytes is one segment, 1461 two (still one ACK).
+        assert_eq!(t.segments(1460), 1);
+        assert_eq!(t.segments(1461), 2);
+    }
 }

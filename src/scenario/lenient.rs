@@ -18,9 +18,12 @@ use super::{Anchor, Finding};
 /// Keys whose value is a duration, rate or bandwidth string.
 const QUANTITY_KEYS: &[&str] = &[
     "accept_cpu",
+    "ack_cpu",
     "client_latency",
     "close_cpu",
     "connect_cpu",
+    "copy_cpu_per_kib",
+    "cpu_per_kib",
     "cpu_per_message",
     "createdelay",
     "deletedelay",
@@ -29,10 +32,13 @@ const QUANTITY_KEYS: &[&str] = &[
     "grant_cpu",
     "handle_cpu",
     "latency_cross_processor",
+    "latency_cross_processor_per_kib",
     "latency_same_processor",
+    "latency_same_processor_per_kib",
     "max",
     "mean",
     "min",
+    "per_segment_cpu",
     "pif_bandwidth",
     "process_creation",
     "rate",
@@ -45,7 +51,14 @@ const QUANTITY_KEYS: &[&str] = &[
 ];
 
 /// Keys whose value is an array of numbers or names (any other array must hold tables).
-const LIST_KEYS: &[&str] = &["processors", "cpus", "pathmons", "tcpip"];
+const LIST_KEYS: &[&str] = &[
+    "processors",
+    "cpus",
+    "pathmons",
+    "tcpip",
+    "pifs",
+    "failover",
+];
 
 /// Maps from names to numbers: their keys are names chosen by the user, not fields.
 const MAP_KEYS: &[&str] = &["mix"];

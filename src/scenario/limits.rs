@@ -64,6 +64,14 @@ pub const MAX_BANDWIDTH_BPS: f64 = 1e15;
 /// Request and reply size: 2 MiB, the largest Pathsend message (TS/MP 2.4 and later; before,
 /// 32 KiB).
 pub const MAX_MESSAGE_BYTES: u32 = 2 * 1024 * 1024;
+/// LAN adapters (G4SA, four ports each) a PIF name may refer to: `G4SA0` ..= `G4SA63`, the
+/// ten-per-IOAM-enclosure adapters of a large node with room to spare.
+pub const MAX_LAN_ADAPTERS: u32 = 64;
+/// TCP maximum segment size: at least 536 bytes (the TCP default, RFC 879), at most 9000
+/// (jumbo frames).
+pub const MIN_MSS: u32 = 536;
+/// See [`MIN_MSS`].
+pub const MAX_MSS: u32 = 9000;
 /// Requests over one TCP connection: 100,000 (a keep-alive connection's life at the shipped
 /// rates is seconds, a few thousand requests).
 pub const MAX_REQUESTS_PER_CONNECTION: u32 = 100_000;

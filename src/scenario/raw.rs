@@ -98,10 +98,18 @@ pub struct RawMessageSystem {
     /// CPU charged to the sender and again to the receiver of each message \[duration\].
     /// Default `"10us"`.
     pub cpu_per_message: Option<String>,
-    /// Delivery latency within one processor \[duration\]. Default `"15us"`.
+    /// CPU per KiB of message data, at the sender and again at the receiver \[duration\].
+    /// Default `"0.1us"` (placeholder).
+    pub cpu_per_kib: Option<String>,
+    /// Delivery latency within one processor, fixed part \[duration\]. Default `"15us"`.
     pub latency_same_processor: Option<String>,
-    /// Delivery latency between processors over ServerNet \[duration\]. Default `"30us"`.
+    /// Delivery latency within one processor per KiB \[duration\]. Default `"0.1us"`.
+    pub latency_same_processor_per_kib: Option<String>,
+    /// Delivery latency between processors over ServerNet, fixed part \[duration\]. Default
+    /// `"30us"`.
     pub latency_cross_processor: Option<String>,
+    /// Delivery latency over ServerNet per KiB \[duration\]. Default `"0.25us"`.
+    pub latency_cross_processor_per_kib: Option<String>,
 }
 
 /// `[lan]`: LAN adapters.
@@ -120,8 +128,22 @@ pub struct RawLan {
 pub struct RawTcpIp {
     /// `"conventional"` or `"parallel"` \[name\]. Required.
     pub stack: Option<String>,
-    /// Protocol CPU per request or reply segment \[duration\]. Default `"15us"`.
+    /// Protocol CPU per request or reply message, fixed part \[duration\]. Default `"15us"`.
     pub segment_cpu: Option<String>,
+    /// Protocol CPU per TCP segment \[duration\]. Default `"0.5us"` (placeholder).
+    pub per_segment_cpu: Option<String>,
+    /// Protocol CPU per KiB copied \[duration\]. Default `"0.1us"` (placeholder).
+    pub copy_cpu_per_kib: Option<String>,
+    /// Protocol CPU per ACK, one per two segments \[duration\]. Default `"0.25us"`
+    /// (placeholder).
+    pub ack_cpu: Option<String>,
+    /// Maximum segment size \[bytes\]. Default 1460, 536..=9000.
+    pub mss: Option<u32>,
+    /// Parallel stack only: the PIFs (LIFs) of the node's IP host, `"G4SA<adapter>.0.<port>"`
+    /// \[names\]. Default `["G4SA0.0.A"]`.
+    pub pifs: Option<Vec<String>>,
+    /// Failover pairs of PIFs of one host, both active \[pairs of names\]. Default none.
+    pub failover: Option<Vec<Vec<String>>>,
     /// Protocol CPU to set up a connection \[duration\]. Default `"75us"`.
     pub connect_cpu: Option<String>,
     /// Protocol CPU to close a connection \[duration\]. Default `"25us"`.
@@ -147,6 +169,9 @@ pub struct RawTcpIpProcess {
     pub name: Option<String>,
     /// Processor it runs in \[processor number\]. Required, must exist.
     pub processor: Option<u32>,
+    /// The PIFs (LIFs) it owns \[names\]. Default: one, `G4SA<i / 4>.0.<A + i % 4>` for the
+    /// i-th process.
+    pub pifs: Option<Vec<String>>,
 }
 
 /// `[[listener]]`: a listener, one instance per listed processor.
@@ -176,6 +201,9 @@ pub struct RawListener {
     pub handle_cpu: Option<String>,
     /// Scheduling priority \[1..=199\]. Default 180.
     pub priority: Option<u32>,
+    /// `"send"` (`SERVERCLASS_SEND_`, messages up to 32767 bytes) or `"sendl"`
+    /// (`SERVERCLASS_SENDL_`, up to 2 MiB) \[name\]. Default `"send"`.
+    pub pathsend_api: Option<String>,
 }
 
 /// `[[pathmon]]`: a PATHMON process pair, which owns server classes and grants links.
@@ -277,10 +305,10 @@ pub struct RawWorkload {
     pub start: Option<String>,
     /// Requests sent over one TCP connection \[count\]. Default 1, >= 1.
     pub requests_per_connection: Option<u32>,
-    /// Request message size \[bytes\]. Default 1024.
-    pub request_bytes: Option<u32>,
-    /// Reply message size \[bytes\]. Default 4096.
-    pub reply_bytes: Option<u32>,
+    /// Request message size \[bytes, or a distribution of sizes\]. Default 1024.
+    pub request_bytes: Option<RawSize>,
+    /// Reply message size \[bytes, or a distribution of sizes\]. Default 4096.
+    pub reply_bytes: Option<RawSize>,
     /// Where distributors send Pathsend requests: a `[[domain]]` or `[[pathmon]]` name
     /// \[name\]. Default: the only domain when there is exactly one, else the only PATHMON.
     pub send_to: Option<String>,
@@ -403,6 +431,49 @@ pub struct RawDist {
     pub cv: Option<f64>,
     /// Number of phases, 1 ..= 1000 \[count\]: erlang.
     pub k: Option<u32>,
+}
+
+/// A message size: a whole number of bytes (`4096`), or a distribution of sizes whose
+/// parameters are sizes with a unit (`{ dist = "lognormal", mean = "4KiB", cv = 1.0 }`).
+///
+/// Hand-written rather than an untagged enum so toml's error spans survive.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum RawSize {
+    /// A constant size \[bytes\].
+    Bytes(u64),
+    /// A distribution; its parameters are sizes (`"512B"`, `"4KiB"`, `"1MiB"`).
+    Dist(RawDist),
+}
+
+impl<'de> Deserialize<'de> for RawSize {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RawSizeVisitor;
+
+        impl<'de> Visitor<'de> for RawSizeVisitor {
+            type Value = RawSize;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a whole number of bytes or a distribution table")
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawSize, E> {
+                Ok(RawSize::Bytes(v))
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawSize, E> {
+                u64::try_from(v)
+                    .map(RawSize::Bytes)
+                    .map_err(|_| E::custom(format!("a size cannot be negative, got {v}")))
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<RawSize, A::Error> {
+                RawDist::deserialize(de::value::MapAccessDeserializer::new(map)).map(RawSize::Dist)
+            }
+        }
+
+        deserializer.deserialize_any(RawSizeVisitor)
+    }
 }
 
 /// A list of strings that may also be written as a single string (`"$ZTC0"` = `["$ZTC0"]`).

@@ -69,12 +69,20 @@ pub struct System {
 /// Costs of one Guardian message-system message (an IPC "hop").
 #[derive(Clone, Debug, PartialEq)]
 pub struct MessageSystem {
-    /// CPU time charged to the sending process and, again, to the receiving process.
+    /// CPU time charged to the sending process and, again, to the receiving process: the
+    /// fixed part, whatever the message's size.
     pub cpu_per_message: SimDuration,
-    /// Delivery latency between two processes in the same processor.
+    /// CPU per KiB of message data, charged at the sender and again at the receiver (the copy
+    /// into and out of the message buffers), added to `cpu_per_message`.
+    pub cpu_per_kib: SimDuration,
+    /// Delivery latency between two processes in the same processor: the fixed part.
     pub latency_same_processor: SimDuration,
-    /// Delivery latency across ServerNet between processors.
+    /// Delivery latency per KiB of message data within one processor.
+    pub latency_same_processor_per_kib: SimDuration,
+    /// Delivery latency across ServerNet between processors: the fixed part.
     pub latency_cross_processor: SimDuration,
+    /// Delivery latency per KiB of message data across ServerNet.
+    pub latency_cross_processor_per_kib: SimDuration,
 }
 
 /// LAN adapters: each PIF (physical interface, one Ethernet port) serialises frames.
@@ -101,8 +109,24 @@ pub enum StackKind {
 pub struct TcpIp {
     /// Conventional or parallel (TCP/IPv6).
     pub stack: StackKind,
-    /// Protocol CPU per request or reply message (one segment each way).
+    /// Protocol CPU per request or reply message, whatever its size: the fixed part (the
+    /// socket call and the message's protocol set-up; the key's old name is kept).
     pub segment_cpu: SimDuration,
+    /// Protocol CPU per TCP segment: a message of `b` bytes is `max(1, ceil(b / mss))` segments.
+    pub per_segment_cpu: SimDuration,
+    /// Protocol CPU per KiB of data copied between the socket buffers and the application.
+    pub copy_cpu_per_kib: SimDuration,
+    /// Protocol CPU per ACK; a message of `n` segments is acknowledged `ceil(n / 2)` times
+    /// (delayed ACK, one per two segments).
+    pub ack_cpu: SimDuration,
+    /// Maximum segment size \[bytes\].
+    pub mss: u32,
+    /// Parallel stack only: the PIFs (LIFs) of the node's one IP host, e.g. `G4SA0.0.A`.
+    /// Empty for `Conventional` (each TCP/IP process owns its own).
+    pub pifs: Vec<String>,
+    /// Failover pairs of PIFs (LIFs) of one host: both carry traffic; the pair is the
+    /// topology a failover (a later fault model) moves traffic within.
+    pub failover: Vec<[String; 2]>,
     /// Protocol CPU to set up a connection (SYN, SYN-ACK, ACK) in the stack.
     pub connect_cpu: SimDuration,
     /// Protocol CPU to close a connection (FIN exchange) in the stack.
@@ -126,6 +150,8 @@ pub struct TcpIpProcess {
     pub name: String,
     /// Processor it runs in (index into `System`).
     pub processor: u32,
+    /// The PIFs (LIFs) it owns, e.g. `G4SA0.0.A`; its addresses. At least one.
+    pub pifs: Vec<String>,
 }
 
 /// What a listener does with a request.
@@ -170,6 +196,27 @@ pub struct Listener {
     pub handle_cpu: SimDuration,
     /// Scheduling priority (1-199, higher runs first).
     pub priority: u8,
+    /// The Pathsend call it relays with, which bounds the message size.
+    pub pathsend_api: PathsendApi,
+}
+
+/// The Pathsend procedure a requester calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathsendApi {
+    /// `SERVERCLASS_SEND_`: request and reply at most 32,767 bytes.
+    Send,
+    /// `SERVERCLASS_SENDL_`, the large-message call: at most 2 MiB.
+    SendL,
+}
+
+impl PathsendApi {
+    /// The largest request or reply the call carries \[bytes\].
+    pub fn max_bytes(self) -> u32 {
+        match self {
+            PathsendApi::Send => 32_767,
+            PathsendApi::SendL => 2 * 1024 * 1024,
+        }
+    }
 }
 
 /// A PATHMON: the Pathway monitor process pair that owns server classes and grants links.
@@ -269,10 +316,10 @@ pub struct Workload {
     pub arrivals: Arrivals,
     /// Requests sent over one TCP connection before it is closed (>= 1).
     pub requests_per_connection: u32,
-    /// Request message size \[bytes\].
-    pub request_bytes: u32,
-    /// Reply message size \[bytes\].
-    pub reply_bytes: u32,
+    /// Request message size \[bytes\], drawn per request.
+    pub request_bytes: MessageSize,
+    /// Reply message size \[bytes\], drawn per request.
+    pub reply_bytes: MessageSize,
     /// Where Pathsend requests go (distributors): a PATHMON or a domain. Default: the only
     /// domain if there is one, else the only PATHMON.
     pub send_to: SendTarget,
@@ -389,6 +436,45 @@ pub struct Term {
     pub think: Dist,
 }
 
+/// A distribution of message sizes: a [`Dist`] whose values are bytes (one nanosecond of the
+/// distribution stands for one byte), so the duration samplers draw sizes too.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageSize(pub Dist);
+
+impl MessageSize {
+    /// Always `bytes`.
+    pub fn bytes(bytes: u32) -> Self {
+        MessageSize(Dist::Constant(SimDuration::from_nanos(u64::from(bytes))))
+    }
+    /// The mean size \[bytes\].
+    pub fn mean_bytes(&self) -> f64 {
+        self.0.mean().as_nanos() as f64
+    }
+    /// The size the Pathsend limit is checked against \[bytes\]: the largest value for a
+    /// constant or uniform size, else the 99.9th percentile (exponential: mean x ln 1000;
+    /// lognormal: exp(mu + 3.090 sigma); Erlang and gamma: the Wilson-Hilferty approximation
+    /// k theta (1 - 1/(9k) + 3.090 sqrt(1/(9k)))^3).
+    pub fn checked_bytes(&self) -> f64 {
+        const Z: f64 = 3.090_232_306_167_813; // standard normal 99.9th percentile
+        let gamma = |mean: f64, shape: f64| {
+            let a = 1.0 / (9.0 * shape);
+            mean * (1.0 - a + Z * a.sqrt()).powi(3)
+        };
+        match self.0 {
+            Dist::Constant(v) => v.as_nanos() as f64,
+            Dist::Uniform { max, .. } => max.as_nanos() as f64,
+            Dist::Exponential { mean } => mean.as_nanos() as f64 * 1000f64.ln(),
+            Dist::Lognormal { mean, cv } => {
+                let s2 = (1.0 + cv * cv).ln();
+                let mu = (mean.as_nanos() as f64).ln() - s2 / 2.0;
+                (mu + Z * s2.sqrt()).exp()
+            }
+            Dist::Erlang { mean, k } => gamma(mean.as_nanos() as f64, f64::from(k)),
+            Dist::Gamma { mean, cv } => gamma(mean.as_nanos() as f64, 1.0 / (cv * cv)),
+        }
+    }
+}
+
 /// A distribution of durations.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dist {
@@ -440,5 +526,41 @@ impl Dist {
             | Dist::Gamma { mean, .. } => mean,
             Dist::Uniform { min, max } => SimDuration((min.0 + max.0) / 2),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_size_is_checked_at_its_maximum_or_its_99_9th_percentile() {
+        let b = SimDuration::from_nanos;
+        assert_eq!(MessageSize::bytes(40_000).checked_bytes(), 40_000.0);
+        let uniform = MessageSize(Dist::Uniform {
+            min: b(512),
+            max: b(30_720),
+        });
+        assert_eq!(uniform.checked_bytes(), 30_720.0);
+        assert_eq!(uniform.mean_bytes(), 15_616.0);
+        // Exponential: P(X > x) = exp(-x / mean) = 0.001 at x = mean ln 1000.
+        let exp = MessageSize(Dist::Exponential { mean: b(4096) });
+        assert!((exp.checked_bytes() - 4096.0 * 6.907_755).abs() < 0.01);
+        // Lognormal with cv 1: sigma^2 = ln 2, mu = ln 4096 - ln 2 / 2.
+        let logn = MessageSize(Dist::Lognormal {
+            mean: b(4096),
+            cv: 1.0,
+        });
+        let s = 2f64.ln().sqrt();
+        let want = (4096f64.ln() - 2f64.ln() / 2.0 + 3.090_232 * s).exp();
+        assert!((logn.checked_bytes() - want).abs() < 0.01 * want);
+        // Erlang-4: 2 k X / mean is chi-square with 8 degrees of freedom, whose 99.9th
+        // percentile is 26.1245, so the exact one is 26.1245 / 8 = 3.2656 x mean;
+        // Wilson-Hilferty's 3.2897 is within 1 %.
+        let erlang = MessageSize(Dist::Erlang {
+            mean: b(1000),
+            k: 4,
+        });
+        assert!((erlang.checked_bytes() / 1000.0 - 3.2656).abs() < 0.01 * 3.2656);
     }
 }

@@ -103,8 +103,20 @@ fn conventional_distributors_are_three_ip_hosts_with_a_pif_each() {
     let hosts: Vec<&str> = r.listeners.iter().map(|l| l.ip_host.as_str()).collect();
     assert_eq!(hosts, ["$ZTC3", "$ZTC4", "$ZTC5"]);
     assert_eq!(r.pifs.len(), 3);
+    // TCP/IPv6: one IP host for the node, here with three LIFs (as many ports as Figure 3-3),
+    // over which clients spread their connections round robin: equal traffic on each.
     let v6 = run(SHIPPED[1], &["run.duration=3s"]);
-    assert_eq!(v6.pifs.len(), 1);
+    assert!(v6.listeners.iter().all(|l| l.ip_host == "shared"));
+    assert_eq!(v6.pifs.len(), 3);
+    let out: Vec<f64> = v6.pifs.iter().map(|p| p.busy_ratio_out).collect();
+    let mean = out.iter().sum::<f64>() / 3.0;
+    for (p, b) in v6.pifs.iter().zip(&out) {
+        assert!(
+            (b - mean).abs() < 0.1 * mean,
+            "{}: {b:.4} busy out against a mean of {mean:.4}",
+            p.name
+        );
+    }
 }
 
 #[test]

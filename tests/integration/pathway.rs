@@ -26,14 +26,20 @@ sample_interval = "100ms"
 processors = 5
 [message_system]
 cpu_per_message = "0us"
+cpu_per_kib = "0us"
 latency_same_processor = "0us"
+latency_same_processor_per_kib = "0us"
 latency_cross_processor = "0us"
+latency_cross_processor_per_kib = "0us"
 [lan]
 pif_bandwidth = "1000000Gb/s"
 client_latency = "0us"
 [tcpip]
 stack = "parallel"
 segment_cpu = "0us"
+per_segment_cpu = "0us"
+copy_cpu_per_kib = "0us"
+ack_cpu = "0us"
 connect_cpu = "0us"
 close_cpu = "0us"
 [[listener]]

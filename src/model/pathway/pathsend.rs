@@ -311,7 +311,7 @@ impl Pathway {
         let to = x.cpus.processor_of(self.servers[server].process);
         req.hops += 1;
         req.at = Location::Transit { to };
-        let d = x.ipc.latency(from, to);
+        let d = x.ipc.latency_of(from, to, req.bytes[0]);
         if d.is_zero() {
             x.ready.push_back(r);
         } else {
@@ -339,7 +339,8 @@ impl Pathway {
         };
         sv.busy = true;
         let process = sv.process;
-        let demand = x.ipc.cpu_per_message + x.requests.get(r).demand.service;
+        let req = x.requests.get(r);
+        let demand = x.ipc.cpu(req.bytes[0]) + req.demand.service;
         if demand.is_zero() {
             x.ready.push_back(r);
         } else {

@@ -117,6 +117,17 @@ impl Checker {
                     "20us",
                 ),
                 priority: self.priority(&format!("{field}.priority"), l.priority, 180),
+                pathsend_api: match l.pathsend_api.as_deref() {
+                    None | Some("send") => PathsendApi::Send,
+                    Some("sendl") => PathsendApi::SendL,
+                    Some(other) => {
+                        self.err(
+                            format!("{field}.pathsend_api"),
+                            format!("unknown pathsend_api `{other}`; allowed: \"send\" (SERVERCLASS_SEND_, messages up to 32767 bytes), \"sendl\" (SERVERCLASS_SENDL_, up to 2 MiB)"),
+                        );
+                        PathsendApi::Send
+                    }
+                },
             });
         }
         listeners

@@ -108,6 +108,9 @@ pub(super) fn validate(raw: &RawScenario) -> (Option<Scenario>, Vec<Finding>) {
     if let (Some(w), Some((workload, send_to))) = (&raw.workload, &workload) {
         c.distributor_needs_servers(raw, w, &listeners, workload, *send_to, &pathway);
     }
+    if let Some((workload, _)) = &workload {
+        c.pathsend_message_sizes(workload, &listeners);
+    }
     let scenario = Scenario {
         name,
         description: raw.description.clone().unwrap_or_default(),
@@ -282,6 +285,50 @@ impl Checker {
         }
     }
 
+    /// A listener that relays through Pathsend (a distributor, or a parallel listener serving
+    /// through a local server class) sends every request and gets every reply as one Pathsend
+    /// message: each must fit its API (`SERVERCLASS_SEND_` 32,767 bytes, `SERVERCLASS_SENDL_`
+    /// 2 MiB). A distribution of sizes is checked at its largest value, or its 99.9th
+    /// percentile when it has no largest (draws beyond the limit are cut to it in the run).
+    fn pathsend_message_sizes(&mut self, w: &Workload, listeners: &[Listener]) {
+        let Some(l) = listeners.get(w.listener) else {
+            return;
+        };
+        let relays = l.model == ListenerModel::Distributor || l.serve == Serve::LocalServerClass;
+        if !relays {
+            return;
+        }
+        let max = l.pathsend_api.max_bytes();
+        for (key, size) in [
+            ("request_bytes", &w.request_bytes),
+            ("reply_bytes", &w.reply_bytes),
+        ] {
+            let top = size.checked_bytes();
+            if top > f64::from(max) {
+                let what = match size.0 {
+                    Dist::Constant(_) => format!("{top:.0} bytes"),
+                    Dist::Uniform { .. } => format!("up to {top:.0} bytes"),
+                    _ => format!("{top:.0} bytes at its 99.9th percentile"),
+                };
+                let fix = match l.pathsend_api {
+                    PathsendApi::Send => format!(
+                        "set pathsend_api = \"sendl\" on listener[{}] (SERVERCLASS_SENDL_, messages up to 2 MiB) or send smaller messages",
+                        w.listener
+                    ),
+                    PathsendApi::SendL => "send smaller messages".to_string(),
+                };
+                let call = match l.pathsend_api {
+                    PathsendApi::Send => "SERVERCLASS_SEND_",
+                    PathsendApi::SendL => "SERVERCLASS_SENDL_",
+                };
+                self.err(
+                    format!("workload.{key}"),
+                    format!("listener `{}` relays every request and reply through Pathsend, and {call} carries at most {max} bytes; this size is {what}; {fix}", l.name),
+                );
+            }
+        }
+    }
+
     /// A distribution table: the parameters must be exactly those `dist` takes, and its
     /// largest possible draw at most [`MAX_DRAW`].
     fn dist(&mut self, field: &str, raw: &RawDist) -> Option<Dist> {
@@ -300,6 +347,36 @@ impl Checker {
 
     /// [`Checker::dist`] without the limit on the largest draw.
     fn dist_parameters(&mut self, field: &str, raw: &RawDist) -> Option<Dist> {
+        self.dist_of(field, raw, parse_duration)
+    }
+
+    /// A message size: a whole number of bytes, or a distribution whose parameters are sizes
+    /// (`"4KiB"`); at most [`MAX_MESSAGE_BYTES`] either way.
+    fn message_size(&mut self, field: &str, raw: Option<&RawSize>, default: u32) -> MessageSize {
+        let key = field.rsplit('.').next().unwrap_or(field);
+        match raw {
+            None => MessageSize::bytes(default),
+            Some(RawSize::Bytes(n)) => {
+                let what = format!("{key} (the largest Pathsend message)");
+                if self.at_most(field, *n, u64::from(MAX_MESSAGE_BYTES), &what) {
+                    MessageSize::bytes(*n as u32)
+                } else {
+                    MessageSize::bytes(default)
+                }
+            }
+            Some(RawSize::Dist(d)) => self
+                .dist_of(field, d, parse_size)
+                .map_or_else(|| MessageSize::bytes(default), MessageSize),
+        }
+    }
+
+    /// A distribution table whose parameters `parse` reads (durations or sizes).
+    fn dist_of(
+        &mut self,
+        field: &str,
+        raw: &RawDist,
+        parse: fn(&str) -> Result<SimDuration, String>,
+    ) -> Option<Dist> {
         let allowed_names = DISTS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
         let Some(kind) = raw.dist.as_deref() else {
             self.err(
@@ -349,7 +426,7 @@ impl Checker {
             c.parse(
                 &format!("{field}.{param}"),
                 text.as_deref().expect("checked present"),
-                parse_duration,
+                parse,
             )
         };
         let positive_mean = |c: &mut Self| {
@@ -431,6 +508,41 @@ impl Checker {
     }
 }
 
+/// A message size with its unit (`"512B"`, `"4KiB"`, `"1.5MiB"`; binary prefixes), at most
+/// [`MAX_MESSAGE_BYTES`], as the [`Dist`] value that stands for it (one nanosecond per byte).
+fn parse_size(text: &str) -> Result<SimDuration, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
+    let (number, unit) = (t[..split].trim(), t[split..].trim());
+    let scale = match unit {
+        "B" => 1.0,
+        "KiB" => 1024.0,
+        "MiB" => 1024.0 * 1024.0,
+        "" => {
+            return Err(format!(
+                "missing unit in \"{t}\"; write e.g. \"{t}B\" (units: B, KiB, MiB)"
+            ));
+        }
+        other => {
+            return Err(format!(
+                "unknown size unit `{other}` in \"{t}\"; allowed: B, KiB, MiB"
+            ));
+        }
+    };
+    let value: f64 = number
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+        .ok_or_else(|| format!("\"{t}\" is not a size; write e.g. \"4KiB\" or \"512B\""))?;
+    let bytes = (value * scale).round();
+    if bytes > f64::from(MAX_MESSAGE_BYTES) {
+        return Err(format!(
+            "\"{t}\" is more than {MAX_MESSAGE_BYTES} bytes (2 MiB), the largest message (see Limits in scenarios/README.md)"
+        ));
+    }
+    Ok(SimDuration::from_nanos(bytes as u64))
+}
+
 /// A duration, at most [`MAX_DURATION`].
 fn parse_duration(text: &str) -> Result<SimDuration, String> {
     let d = super::units::parse_duration(text)?;
@@ -501,8 +613,11 @@ mod tests {
             },
             message_system: MessageSystem {
                 cpu_per_message: us(10),
+                cpu_per_kib: SimDuration::from_nanos(100),
                 latency_same_processor: us(15),
+                latency_same_processor_per_kib: SimDuration::from_nanos(100),
                 latency_cross_processor: us(30),
+                latency_cross_processor_per_kib: SimDuration::from_nanos(250),
             },
             lan: Lan {
                 pif_bandwidth_bps: 1e9,
@@ -511,6 +626,12 @@ mod tests {
             tcpip: TcpIp {
                 stack: StackKind::Parallel,
                 segment_cpu: us(15),
+                per_segment_cpu: SimDuration::from_nanos(500),
+                copy_cpu_per_kib: SimDuration::from_nanos(100),
+                ack_cpu: SimDuration::from_nanos(250),
+                mss: 1460,
+                pifs: vec!["G4SA0.0.A".into()],
+                failover: vec![],
                 connect_cpu: us(75),
                 close_cpu: us(25),
                 backlog: 5,
@@ -529,6 +650,7 @@ mod tests {
                 accept_cpu: us(30),
                 handle_cpu: us(20),
                 priority: 180,
+                pathsend_api: PathsendApi::Send,
             }],
             // No [[pathmon]]: the implicit one.
             pathmons: vec![Pathmon {
@@ -563,8 +685,8 @@ mod tests {
                     interarrival: Dist::Exponential { mean: us(1000) },
                 },
                 requests_per_connection: 1,
-                request_bytes: 1024,
-                reply_bytes: 4096,
+                request_bytes: MessageSize::bytes(1024),
+                reply_bytes: MessageSize::bytes(4096),
                 send_to: SendTarget::Pathmon(0),
                 mix: vec![(0, 1.0)],
             }),
@@ -582,7 +704,8 @@ mod tests {
             s.tcpip.processes[2],
             TcpIpProcess {
                 name: "$ZTC5".into(),
-                processor: 5
+                processor: 5,
+                pifs: vec!["G4SA0.0.C".into()],
             }
         );
         assert_eq!(s.listeners[0].tcpip, vec![0, 1, 2]);

@@ -160,15 +160,30 @@ impl Checker {
                 raw.cpu_per_message.as_ref(),
                 "10us",
             ),
+            cpu_per_kib: self.duration(
+                "message_system.cpu_per_kib",
+                raw.cpu_per_kib.as_ref(),
+                "0.1us",
+            ),
             latency_same_processor: self.duration(
                 "message_system.latency_same_processor",
                 raw.latency_same_processor.as_ref(),
                 "15us",
             ),
+            latency_same_processor_per_kib: self.duration(
+                "message_system.latency_same_processor_per_kib",
+                raw.latency_same_processor_per_kib.as_ref(),
+                "0.1us",
+            ),
             latency_cross_processor: self.duration(
                 "message_system.latency_cross_processor",
                 raw.latency_cross_processor.as_ref(),
                 "30us",
+            ),
+            latency_cross_processor_per_kib: self.duration(
+                "message_system.latency_cross_processor_per_kib",
+                raw.latency_cross_processor_per_kib.as_ref(),
+                "0.25us",
             ),
         }
     }

@@ -108,13 +108,52 @@ impl Checker {
                             p
                         }
                     };
-                    processes.push(TcpIpProcess { name, processor });
+                    let pifs = match &process.pifs {
+                        None => vec![default_pif_name(i)],
+                        Some(list) => list.clone(),
+                    };
+                    processes.push(TcpIpProcess {
+                        name,
+                        processor,
+                        pifs,
+                    });
                 }
             }
+        }
+        let host_pifs = match (stack, &raw.pifs) {
+            (Some(StackKind::Conventional), Some(_)) => {
+                self.err("tcpip.pifs", "under the conventional stack each TCP/IP process owns its PIFs: write `pifs` in its [[tcpip.process]] instead");
+                Vec::new()
+            }
+            (Some(StackKind::Conventional), None) => Vec::new(),
+            (_, Some(list)) => list.clone(),
+            (_, None) => vec![default_pif_name(0)],
+        };
+        let failover = self.pifs_and_failover(&raw, stack, &processes, &host_pifs);
+        let mss = raw.mss.unwrap_or(1460);
+        if !(MIN_MSS..=MAX_MSS).contains(&mss) {
+            self.err(
+                "tcpip.mss",
+                format!("mss must be between {MIN_MSS} (the TCP default) and {MAX_MSS} (jumbo frames) bytes, got {mss}"),
+            );
         }
         let tcpip = TcpIp {
             stack: stack.unwrap_or(StackKind::Conventional),
             segment_cpu: self.duration("tcpip.segment_cpu", raw.segment_cpu.as_ref(), "15us"),
+            per_segment_cpu: self.duration(
+                "tcpip.per_segment_cpu",
+                raw.per_segment_cpu.as_ref(),
+                "0.5us",
+            ),
+            copy_cpu_per_kib: self.duration(
+                "tcpip.copy_cpu_per_kib",
+                raw.copy_cpu_per_kib.as_ref(),
+                "0.1us",
+            ),
+            ack_cpu: self.duration("tcpip.ack_cpu", raw.ack_cpu.as_ref(), "0.25us"),
+            mss,
+            pifs: host_pifs,
+            failover,
             connect_cpu: self.duration("tcpip.connect_cpu", raw.connect_cpu.as_ref(), "75us"),
             close_cpu: self.duration("tcpip.close_cpu", raw.close_cpu.as_ref(), "25us"),
             backlog,
@@ -124,6 +163,101 @@ impl Checker {
             priority: self.priority("tcpip.priority", raw.priority, 199),
         };
         (tcpip, stack)
+    }
+
+    /// Every PIF name is well formed and belongs to one host (the parallel stack's one host, or
+    /// one TCP/IP process); each failover pair is two PIFs of one host, none in two pairs.
+    fn pifs_and_failover(
+        &mut self,
+        raw: &RawTcpIp,
+        stack: Option<StackKind>,
+        processes: &[TcpIpProcess],
+        host_pifs: &[String],
+    ) -> Vec<[String; 2]> {
+        // PIF name -> (host index, field of its first mention).
+        let mut owner: BTreeMap<String, (usize, String)> = BTreeMap::new();
+        let mut hosts: Vec<(String, &[String], Option<String>)> = Vec::new();
+        if stack == Some(StackKind::Parallel) {
+            let field = raw.pifs.as_ref().map(|_| "tcpip.pifs".to_string());
+            hosts.push(("the node's IP host".into(), host_pifs, field));
+        }
+        for (i, p) in processes.iter().enumerate() {
+            let written = raw
+                .process
+                .as_ref()
+                .and_then(|l| l.get(i))
+                .and_then(|p| p.pifs.as_ref());
+            let field = written.map(|_| format!("tcpip.process[{i}].pifs"));
+            hosts.push((format!("`{}`", p.name), &p.pifs, field));
+        }
+        for (h, (who, pifs, field)) in hosts.iter().enumerate() {
+            let field = field.clone().unwrap_or_else(|| "tcpip".to_string());
+            if pifs.is_empty() {
+                self.err(
+                    &field,
+                    format!("{who} needs at least one PIF, e.g. pifs = [\"G4SA0.0.A\"]"),
+                );
+            }
+            for (j, name) in pifs.iter().enumerate() {
+                let at = format!("{field}[{j}]");
+                if let Err(m) = parse_pif_name(name) {
+                    self.err(&at, m);
+                    continue;
+                }
+                match owner.get(name) {
+                    Some((o, _)) => {
+                        let what = if *o == h {
+                            format!("{who} lists PIF {name} twice")
+                        } else {
+                            format!(
+                                "PIF {name} already belongs to {}; a PIF (and its LIF) belongs to one IP host",
+                                hosts[*o].0
+                            )
+                        };
+                        self.err(&at, what);
+                    }
+                    None => {
+                        owner.insert(name.clone(), (h, at));
+                    }
+                }
+            }
+        }
+        let mut pairs = Vec::new();
+        let mut paired: BTreeMap<String, usize> = BTreeMap::new();
+        for (k, pair) in raw.failover.iter().flatten().enumerate() {
+            let field = format!("tcpip.failover[{k}]");
+            let [a, b] = pair.as_slice() else {
+                self.err(&field, format!("a failover pair is two PIFs of one host, e.g. [\"G4SA0.0.A\", \"G4SA1.0.A\"]; got {} names", pair.len()));
+                continue;
+            };
+            let (Some((ha, _)), Some((hb, _))) = (owner.get(a), owner.get(b)) else {
+                let missing = if owner.contains_key(a) { b } else { a };
+                let known: Vec<&String> = owner.keys().collect();
+                self.err(
+                    &field,
+                    format!(
+                        "PIF {missing} belongs to no IP host; the hosts' PIFs are {}",
+                        list_names(known)
+                    ),
+                );
+                continue;
+            };
+            if a == b {
+                self.err(
+                    &field,
+                    format!("a failover pair needs two different PIFs, got {a} twice"),
+                );
+            } else if ha != hb {
+                self.err(&field, format!("{a} belongs to {} and {b} to {}; a failover pair is two LIFs of one IP host", hosts[*ha].0, hosts[*hb].0));
+            } else if let Some(&other) = paired.get(a).or_else(|| paired.get(b)) {
+                self.err(&field, format!("a PIF is in at most one failover pair; tcpip.failover[{other}] already pairs {}", if paired.contains_key(a) { a } else { b }));
+            } else {
+                paired.insert(a.clone(), k);
+                paired.insert(b.clone(), k);
+                pairs.push([a.clone(), b.clone()]);
+            }
+        }
+        pairs
     }
 
     /// Parallel stack: at most one listener instance per (processor, port). Conventional: at
@@ -191,5 +325,34 @@ impl Checker {
                 }
             }
         }
+    }
+}
+
+/// The PIF a host gets by default: the `i`-th port, four per G4SA adapter (`G4SA0.0.A`, ...,
+/// `G4SA0.0.D`, `G4SA1.0.A`, ...).
+pub(crate) fn default_pif_name(i: usize) -> String {
+    let port = (b'A' + (i % 4) as u8) as char;
+    format!("G4SA{}.0.{port}", i / 4)
+}
+
+/// Reads `G4SA<adapter>.0.<port>`: the adapter number (0 ..= [`MAX_LAN_ADAPTERS`] - 1) and the
+/// port (`A` ..= `D`, the four ports of a G4SA).
+pub(crate) fn parse_pif_name(name: &str) -> Result<(u32, u8), String> {
+    let bad = || {
+        format!(
+            "PIF `{name}` is not a G4SA port name; write G4SA<adapter>.0.<port>, e.g. \"G4SA0.0.A\" (adapter 0..={}, port A..=D)",
+            MAX_LAN_ADAPTERS - 1
+        )
+    };
+    let rest = name.strip_prefix("G4SA").ok_or_else(bad)?;
+    let (adapter, port) = rest.split_once(".0.").ok_or_else(bad)?;
+    let adapter: u32 = adapter
+        .parse()
+        .ok()
+        .filter(|a| *a < MAX_LAN_ADAPTERS && !adapter.starts_with('+'))
+        .ok_or_else(bad)?;
+    match port.as_bytes() {
+        [p @ b'A'..=b'D'] => Ok((adapter, *p)),
+        _ => Err(bad()),
     }
 }

@@ -60,20 +60,9 @@ impl Checker {
                 );
             }
         }
-        let request_bytes = w.request_bytes.unwrap_or(1024);
-        let reply_bytes = w.reply_bytes.unwrap_or(4096);
-        self.at_most(
-            "workload.request_bytes",
-            u64::from(request_bytes),
-            u64::from(MAX_MESSAGE_BYTES),
-            "request_bytes (the largest Pathsend message)",
-        );
-        self.at_most(
-            "workload.reply_bytes",
-            u64::from(reply_bytes),
-            u64::from(MAX_MESSAGE_BYTES),
-            "reply_bytes (the largest Pathsend message)",
-        );
+        let request_bytes =
+            self.message_size("workload.request_bytes", w.request_bytes.as_ref(), 1024);
+        let reply_bytes = self.message_size("workload.reply_bytes", w.reply_bytes.as_ref(), 4096);
         let send_to = self.send_to(w.send_to.as_ref(), pathway);
         let mix = self.workload_mix(w.mix.as_ref(), pathway, send_to);
         let workload = Workload {

@@ -1,0 +1,247 @@
+//! Issue 9, sections 1 and 2: costs that scale with the message size, and IP hosts with
+//! several ports.
+//!
+//! - CPU per request, measured at low load, equals `explain`'s, and `explain`'s equals its
+//!   size-independent part plus the size formula (per KiB of IPC at each message end, TCP
+//!   per segment, per KiB copied and per ACK), at 512 B, 4 KiB, 16 KiB and 30 KiB, on the
+//!   three listening models.
+//! - Like for like: with three PIFs each, at 8,000 requests/s with 30 KiB replies, no PIF is
+//!   80 % busy and Figure 3-3 is worst on p99 and on the busiest processor, the TCP/IPv6
+//!   distributors next, the parallel listeners best.
+//! - At 512 B the restructured model (three PIFs for the TCP/IPv6 host) with its
+//!   size-dependent costs set to zero reproduces the numbers before the change, within four
+//!   standard errors of six replications each, and the default size-dependent costs move mean
+//!   latency by less than 1 %.
+
+use nssim::model::{explain, simulate};
+use nssim::scenario::Dist;
+use nssim::stats::RunResults;
+
+use super::{SHIPPED, load};
+
+/// Every size-dependent cost set to zero (the fixed parts stay).
+const NO_SIZE_COSTS: [&str; 6] = [
+    "message_system.cpu_per_kib=0us",
+    "message_system.latency_same_processor_per_kib=0us",
+    "message_system.latency_cross_processor_per_kib=0us",
+    "tcpip.per_segment_cpu=0us",
+    "tcpip.copy_cpu_per_kib=0us",
+    "tcpip.ack_cpu=0us",
+];
+
+/// The scenario `file` with `set`, every class's service demand made constant at its mean, so
+/// a run's CPU per request has no sampling error beyond the class mix's.
+fn constant_service(file: &str, set: &[&str]) -> nssim::scenario::Scenario {
+    let mut sc = load(file, set);
+    for k in &mut sc.server_classes {
+        k.service = Dist::Constant(k.service.mean());
+    }
+    sc
+}
+
+/// CPU per completed request, all processors [ns].
+fn cpu_per_request_ns(r: &RunResults, cores: u32) -> f64 {
+    let busy: f64 = r.processors.iter().map(|p| p.busy_ratio).sum();
+    busy * f64::from(cores) / r.throughput_per_s * 1e9
+}
+
+fn owned(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn cpu_per_request_follows_the_size_formula_on_every_topology() {
+    for file in SHIPPED {
+        for bytes in [512u32, 4096, 16 * 1024, 30 * 1024] {
+            let set = [
+                "workload.rate=1000/s".to_string(),
+                "run.duration=10s".to_string(),
+                "run.warmup=1s".to_string(),
+                format!("workload.request_bytes={bytes}"),
+                format!("workload.reply_bytes={bytes}"),
+            ];
+            let refs: Vec<&str> = set.iter().map(String::as_str).collect();
+            let sc = constant_service(file, &refs);
+            let e = explain(&sc);
+            let mut fixed_set = refs.clone();
+            fixed_set.extend(NO_SIZE_COSTS);
+            let fixed = explain(&constant_service(file, &fixed_set)).cpu_ns;
+
+            // The formula, from the scenario's own costs: every IPC hop has a sending and a
+            // receiving end, half the hops carry the request and half the reply, so each
+            // message has `hops` ends; TCP works once on the request and once on the reply.
+            let ipc = &sc.message_system;
+            let tcp = &sc.tcpip;
+            let ns = |d: nssim::engine::SimDuration| d.as_nanos() as f64;
+            let kib = f64::from(bytes) / 1024.0;
+            let segments = f64::from(bytes.div_ceil(tcp.mss).max(1));
+            let tcp_size = ns(tcp.per_segment_cpu) * segments
+                + ns(tcp.copy_cpu_per_kib) * kib
+                + ns(tcp.ack_cpu) * (segments / 2.0).ceil();
+            let hops = f64::from(e.routes[0].hops);
+            let want = fixed + 2.0 * (hops * ns(ipc.cpu_per_kib) * kib + tcp_size);
+            assert!(
+                (e.cpu_ns - want).abs() <= 1e-3 * want,
+                "{file} at {bytes} B: explain says {:.1} us, the formula {:.1} us",
+                e.cpu_ns / 1e3,
+                want / 1e3
+            );
+
+            let r = simulate(&sc);
+            let got = cpu_per_request_ns(&r, sc.system.cores);
+            assert!(
+                (got - e.cpu_ns).abs() <= 0.01 * e.cpu_ns,
+                "{file} at {bytes} B: measured {:.1} us of CPU per request, explain {:.1} us",
+                got / 1e3,
+                e.cpu_ns / 1e3
+            );
+        }
+    }
+}
+
+/// p99 [ms], busiest processor's busy ratio, and the busiest PIF direction's.
+fn like_for_like(file: &str, seed: u64, set: &[&str]) -> (f64, f64, f64) {
+    let mut all = vec![
+        "run.duration=6s".to_string(),
+        "run.warmup=1s".to_string(),
+        format!("run.seed={seed}"),
+    ];
+    all.extend(owned(set));
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    let r = simulate(&load(file, &refs));
+    let busy = r
+        .processors
+        .iter()
+        .map(|p| p.busy_ratio)
+        .fold(0.0, f64::max);
+    let pif = r
+        .pifs
+        .iter()
+        .map(|p| p.busy_ratio_in.max(p.busy_ratio_out))
+        .fold(0.0, f64::max);
+    (r.latency_ms.p99, busy, pif)
+}
+
+#[test]
+fn with_as_many_ports_the_manuals_ranking_holds_for_30_kib_replies() {
+    let set = ["workload.rate=8000/s", "workload.reply_bytes=30720"];
+    let mut by_model = Vec::new();
+    for file in SHIPPED {
+        let (p99, busy, pif) = like_for_like(file, 1, &set);
+        let r = simulate(&load(file, &[]));
+        assert_eq!(r.pifs.len(), 3, "{file}: three PIFs, as in Figure 3-3");
+        // 8,000 replies of 30 KiB a second over three 1 Gb/s ports: 2,667 x 245.8 us each,
+        // 66 % busy when the connections spread evenly.
+        assert!(pif < 0.8, "{file}: busiest PIF {:.1} % busy", 100.0 * pif);
+        by_model.push((file, p99, busy));
+    }
+    for w in by_model.windows(2) {
+        let ((a, p99_a, busy_a), (b, p99_b, busy_b)) = (w[0], w[1]);
+        assert!(
+            p99_a > p99_b,
+            "p99: {a} {p99_a:.3} ms should exceed {b} {p99_b:.3} ms"
+        );
+        assert!(
+            busy_a > busy_b,
+            "busiest processor: {a} {busy_a:.3} should exceed {b} {busy_b:.3}"
+        );
+    }
+}
+
+/// Before the change (commit 1c36e17: fixed costs, one PIF for the TCP/IPv6 host), seeds 1-6,
+/// 6 s at 8,000 requests/s with 1 s warm-up, 512-byte requests and replies: mean latency
+/// [ms] and the busiest processor's busy ratio, in `SHIPPED` order (summary.json's six
+/// decimals).
+const BEFORE_512: [[(f64, f64); 6]; 3] = [
+    [
+        (0.781_655, 0.434_590),
+        (0.777_084, 0.428_667),
+        (0.781_461, 0.427_601),
+        (0.783_724, 0.430_661),
+        (0.779_499, 0.427_859),
+        (0.783_323, 0.437_133),
+    ],
+    [
+        (0.676_140, 0.361_828),
+        (0.681_153, 0.366_229),
+        (0.677_872, 0.375_011),
+        (0.680_155, 0.367_435),
+        (0.676_629, 0.360_721),
+        (0.680_046, 0.375_804),
+    ],
+    [
+        (0.484_683, 0.289_116),
+        (0.484_244, 0.288_385),
+        (0.486_556, 0.287_704),
+        (0.485_013, 0.288_212),
+        (0.484_464, 0.289_305),
+        (0.485_067, 0.292_838),
+    ],
+];
+
+/// Mean and standard error of the mean.
+fn mean_se(x: &[f64]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let m = x.iter().sum::<f64>() / n;
+    let var = x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (n - 1.0);
+    (m, (var / n).sqrt())
+}
+
+#[test]
+fn at_512_bytes_nothing_changes_beyond_the_spread_of_seeds() {
+    let base = [
+        "workload.rate=8000/s",
+        "workload.request_bytes=512",
+        "workload.reply_bytes=512",
+    ];
+    for (f, file) in SHIPPED.iter().enumerate() {
+        let mut zeroed = base.to_vec();
+        zeroed.extend(NO_SIZE_COSTS);
+        let (mut after_mean, mut after_busy) = (Vec::new(), Vec::new());
+        let mut shift = Vec::new();
+        for seed in 1..=6u64 {
+            let run = |set: &[&str]| {
+                let mut all = vec![
+                    "run.duration=6s".to_string(),
+                    "run.warmup=1s".to_string(),
+                    format!("run.seed={seed}"),
+                ];
+                all.extend(owned(set));
+                let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+                simulate(&load(file, &refs))
+            };
+            let r = run(&zeroed);
+            let busy = r
+                .processors
+                .iter()
+                .map(|p| p.busy_ratio)
+                .fold(0.0, f64::max);
+            after_mean.push(r.latency_ms.mean);
+            after_busy.push(busy);
+            let with_costs = run(&base);
+            shift.push(with_costs.latency_ms.mean / r.latency_ms.mean - 1.0);
+        }
+        let before_mean: Vec<f64> = BEFORE_512[f].iter().map(|b| b.0).collect();
+        let before_busy: Vec<f64> = BEFORE_512[f].iter().map(|b| b.1).collect();
+        for (what, before, after) in [
+            ("mean latency", &before_mean, &after_mean),
+            ("busiest processor", &before_busy, &after_busy),
+        ] {
+            // The two sets of six replications, as independent samples: their means may
+            // differ by four standard errors of the difference, plus summary.json's rounding.
+            let ((b, se_b), (a, se_a)) = (mean_se(before), mean_se(after));
+            let se = (se_b * se_b + se_a * se_a).sqrt();
+            assert!(
+                (a - b).abs() <= 4.0 * se + 1e-6,
+                "{file}: {what} {b:.6} before, {a:.6} after (standard error of the difference {se:.6})"
+            );
+        }
+        // The default size-dependent costs are small at 512 bytes.
+        let (s, _) = mean_se(&shift);
+        assert!(
+            s.abs() < 0.01,
+            "{file}: default size costs move mean latency by {:.2} %",
+            100.0 * s
+        );
+    }
+}
