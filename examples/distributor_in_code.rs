@@ -6,7 +6,7 @@
 use nssim::engine::SimDuration;
 use nssim::model::simulate;
 use nssim::scenario::{
-    Arrivals, Dist, Lan, Listener, ListenerModel, MessageSystem, Pathmon, RunControl, Scenario,
+    Arrivals, Dist, Lan, LinkManagerKind, Listener, ListenerModel, MessageSystem, Pathmon, PathwayLimits, RunControl, Scenario,
     SendTarget, Serve, ServerClass, StackKind, System, TcpIp, TcpIpProcess, Workload,
 };
 
@@ -46,6 +46,7 @@ fn main() {
         system: System {
             processors: 6,
             cores: 1,
+            processor_types: Vec::new(),
         },
         message_system: MessageSystem {
             cpu_per_message: us(10),
@@ -93,6 +94,7 @@ fn main() {
         }],
         domains: vec![],
         server_classes: vec![class("A", 150), class("D", 100), class("G", 80)],
+        pathway: PathwayLimits::of(LinkManagerKind::Linkmon),
         pathway_xm: None,
         workload: Some(Workload {
             listener: 0,

@@ -112,6 +112,8 @@ pub enum Event {
     DeleteDelay(LinkId),
     /// A server class TIMEOUT for a send (cancelled when the server replies).
     Timeout(RequestId),
+    /// A Pathsend call timeout for a send (cancelled when the send ends).
+    SendTimeout(RequestId),
     /// Record servers and links over time.
     Sample,
 }
@@ -207,10 +209,16 @@ impl Model for Node {
                 pw.pathway.deletedelay_expired(link, &mut pw.x);
             }
             Event::Timeout(r) => {
-                let session =
-                    self.pathway
-                        .timeout_expired(r, s.now(), &mut self.requests, &mut self.rec);
+                let session = self
+                    .pathway
+                    .timeout_expired(r, s, &mut self.requests, &mut self.rec);
                 if let Some(session) = session {
+                    self.session_after_request(session, true, s);
+                }
+            }
+            Event::SendTimeout(r) => {
+                let mut pw = self.pathway_at(s);
+                if let Some(session) = pw.pathway.send_timeout_expired(r, &mut pw.x) {
                     self.session_after_request(session, true, s);
                 }
             }

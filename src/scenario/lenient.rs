@@ -24,6 +24,7 @@ const QUANTITY_KEYS: &[&str] = &[
     "cpu_per_message",
     "createdelay",
     "deletedelay",
+    "dispatch_cpu",
     "drain",
     "duration",
     "grant_cpu",
@@ -38,6 +39,7 @@ const QUANTITY_KEYS: &[&str] = &[
     "rate",
     "sample_interval",
     "segment_cpu",
+    "send_timeout",
     "syn_retry",
     "timeout",
     "value",
@@ -45,7 +47,7 @@ const QUANTITY_KEYS: &[&str] = &[
 ];
 
 /// Keys whose value is an array of numbers or names (any other array must hold tables).
-const LIST_KEYS: &[&str] = &["processors", "cpus", "pathmons", "tcpip"];
+const LIST_KEYS: &[&str] = &["processors", "cpus", "pathmons", "tcpip", "processor_types"];
 
 /// Maps from names to numbers: their keys are names chosen by the user, not fields.
 const MAP_KEYS: &[&str] = &["mix"];
