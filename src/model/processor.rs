@@ -422,9 +422,9 @@ mod tests {
 
     #[test]
     fn a_faster_processor_scales_every_burst_and_adds_its_dispatch_cost() {
-        // Speed 2, 1 us dispatch: a 10 us burst holds the core 10 / 2 + 1 = 6 us, and a 3 us
-        // one 1.5 -> 2 (rounded) + 1 = 3 us. Busy time is that scaled time, in the process
-        // and in the processor alike.
+        // Speed 2, 1 us dispatch: a 10 us burst holds the core 10 / 2 + 1 = 6 us, and a 3 ns
+        // one 1.5 -> 2 ns (rounded half up) + 1 us = 1.002 us. Busy time is that scaled time,
+        // in the process and in the processor alike.
         let rec = Recorder::new(
             SimTime::ZERO,
             SimTime(1_000_000),
@@ -444,11 +444,11 @@ mod tests {
             rec: &mut b.rec,
         };
         b.cpus
-            .submit(p, SimDuration(3_000), work(2), &mut ctx);
+            .submit(p, SimDuration(3), work(2), &mut ctx);
         run_until(&mut b, &mut s, SimTime::MAX);
-        assert_eq!(b.done, vec![(6_000, 1), (9_000, 2)]);
-        assert_eq!(b.cpus.process(p).cpu_total_ns, 9_000);
-        assert_eq!(b.cpus.processors()[0].busy_ns, 9_000);
+        assert_eq!(b.done, vec![(6_000, 1), (7_002, 2)]);
+        assert_eq!(b.cpus.process(p).cpu_total_ns, 7_002);
+        assert_eq!(b.cpus.processors()[0].busy_ns, 7_002);
     }
 
     #[test]

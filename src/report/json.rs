@@ -579,7 +579,12 @@ mod tests {
         assert_eq!(e["904"], 2);
         assert_eq!(e["905"], 1);
         assert_eq!(e["916"], 0);
-        assert_eq!(e.as_object().unwrap().len(), 3);
+        for n in ["918", "923", "924", "925"] {
+            assert_eq!(e[n], 0, "{n}");
+        }
+        assert_eq!(e.as_object().unwrap().len(), 7);
+        // No request failed with a Pathsend error in the sample's time-to-failure: null.
+        assert!(v["time_to_failure_ms"]["p99"].is_null());
         let c = &v["server_classes"][0];
         assert_eq!(c["name"], "SERVER-CORRECT");
         assert_eq!(c["pathmon"], "$PM1");
