@@ -9,6 +9,7 @@
 //! - `golden`: the shipped scenarios' `summary.json` and `metrics.csv`, byte for byte.
 //! - `model_core`: issue 6: events per request, cancellable timers, where requests are.
 //! - `issue7`: regression tests of issue 7's defects (lockstep clients, session arrivals, ...).
+//! - `limits`: issue 9: Pathsend limits (923/924/925, 918) under overload, processor types.
 //! - `cli`: the `nssim` binary as a user runs it, errors included.
 //! - `scenario_input`: how scenario files and `--set` are read (issue 7 regressions).
 //! - `fuzz`: seeded mutations of the shipped scenarios: no panic, abort or hang in check or run.
@@ -21,6 +22,7 @@ mod fixtures;
 mod fuzz;
 mod golden;
 mod issue7;
+mod limits;
 mod manual_claims;
 mod model_core;
 mod pathway;
