@@ -6,8 +6,9 @@
 use nssim::engine::SimDuration;
 use nssim::model::simulate;
 use nssim::scenario::{
-    Arrivals, Dist, Lan, LinkManagerKind, Listener, ListenerModel, MessageSystem, Pathmon, PathwayLimits, RunControl, Scenario,
-    SendTarget, Serve, ServerClass, StackKind, System, TcpIp, TcpIpProcess, Workload,
+    Arrivals, Dist, Lan, LinkManagerKind, Listener, ListenerModel, MessageSystem, Pathmon,
+    PathwayLimits, RunControl, Scenario, SendTarget, Serve, ServerClass, StackKind, System, TcpIp,
+    TcpIpProcess, Workload,
 };
 
 fn us(n: u64) -> SimDuration {

@@ -443,8 +443,7 @@ mod tests {
             sched: &mut s,
             rec: &mut b.rec,
         };
-        b.cpus
-            .submit(p, SimDuration(3), work(2), &mut ctx);
+        b.cpus.submit(p, SimDuration(3), work(2), &mut ctx);
         run_until(&mut b, &mut s, SimTime::MAX);
         assert_eq!(b.done, vec![(6_000, 1), (7_002, 2)]);
         assert_eq!(b.cpus.process(p).cpu_total_ns, 7_002);

@@ -98,7 +98,10 @@ fn links_per_link_manager(s: &Scenario, out: &mut Vec<String>) {
         };
         let m = u64::from(class.maxservers);
         let links = m * u64::from(maxlinks);
-        let owner = s.pathmons.get(class.pathmon).map_or("?", |p| p.name.as_str());
+        let owner = s
+            .pathmons
+            .get(class.pathmon)
+            .map_or("?", |p| p.name.as_str());
         let share = m.div_ceil(n);
         let raise = |need: u64| need.div_ceil(m);
         if links < n * share {
@@ -641,7 +644,11 @@ mix = { A = 1 }
         // says so): one warning per class.
         let starving = warnings(&load("scenarios/link-starvation.toml"));
         assert_eq!(starving.len(), 3, "{starving:#?}");
-        assert!(starving.iter().all(|w| w.contains("do not cover a processor failure")));
+        assert!(
+            starving
+                .iter()
+                .all(|w| w.contains("do not cover a processor failure"))
+        );
         for rel in [
             "scenarios/acs-dynamic-servers.toml",
             "scenarios/acs-low-load.toml",
@@ -665,7 +672,13 @@ mix = { A = 1 }
 
     /// Distributors in `cpus`, one class of `maxservers` static servers and `maxlinks`, and
     /// the given `[workload]` body (without its mix) and backlog.
-    fn sizing_scenario(cpus: &str, maxservers: u32, maxlinks: u32, workload: &str, extra: &str) -> String {
+    fn sizing_scenario(
+        cpus: &str,
+        maxservers: u32,
+        maxlinks: u32,
+        workload: &str,
+        extra: &str,
+    ) -> String {
         format!(
             r#"name = "sizing"
 [run]
@@ -701,11 +714,22 @@ mix = {{ A = 1 }}
         // 5 servers x 1 link over 3 processors: each needs ceil(5/3) = 2, 6 in all > 5.
         let w = warnings_of(&sizing_scenario("[0, 1, 2]", 5, 1, OPEN, ""));
         assert_eq!(w.len(), 1, "{w:#?}");
-        assert!(w[0].contains("MAXSERVERS 5 x MAXLINKS 1 = 5 links"), "{}", w[0]);
-        assert!(w[0].contains("need ceil(5 / 3) = 2 links each, 6 in all"), "{}", w[0]);
+        assert!(
+            w[0].contains("MAXSERVERS 5 x MAXLINKS 1 = 5 links"),
+            "{}",
+            w[0]
+        );
+        assert!(
+            w[0].contains("need ceil(5 / 3) = 2 links each, 6 in all"),
+            "{}",
+            w[0]
+        );
         assert!(w[0].contains("raise MAXLINKS to 2"), "{}", w[0]);
         // MAXLINKS 2 holds the share and the margin (ceil(5/2) = 3 each, 9 <= 10).
-        assert_eq!(warnings_of(&sizing_scenario("[0, 1, 2]", 5, 2, OPEN, "")), Vec::<String>::new());
+        assert_eq!(
+            warnings_of(&sizing_scenario("[0, 1, 2]", 5, 2, OPEN, "")),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
@@ -713,12 +737,23 @@ mix = {{ A = 1 }}
         // 20 per link manager fits in 120 x 1; with the margin 24 each, 144 > 120.
         let w = warnings_of(&sizing_scenario("[0, 1, 2, 3, 4, 5]", 120, 1, OPEN, ""));
         assert_eq!(w.len(), 1, "{w:#?}");
-        assert!(w[0].contains("do not cover a processor failure"), "{}", w[0]);
-        assert!(w[0].contains("= 24 links, 144 in all; raise MAXLINKS to 2"), "{}", w[0]);
+        assert!(
+            w[0].contains("do not cover a processor failure"),
+            "{}",
+            w[0]
+        );
+        assert!(
+            w[0].contains("= 24 links, 144 in all; raise MAXLINKS to 2"),
+            "{}",
+            w[0]
+        );
         let ok = warnings_of(&sizing_scenario("[0, 1, 2, 3, 4, 5]", 120, 2, OPEN, ""));
         assert_eq!(ok, Vec::<String>::new());
         // One sending processor has no failure to survive.
-        assert_eq!(warnings_of(&sizing_scenario("[0]", 1, 1, OPEN, "")), Vec::<String>::new());
+        assert_eq!(
+            warnings_of(&sizing_scenario("[0]", 1, 1, OPEN, "")),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
@@ -738,14 +773,15 @@ mix = {{ A = 1 }}
         assert!(w[0].contains("10.50 arrive during an accept"), "{}", w[0]);
         assert!(w[0].contains("backlog of 5"), "{}", w[0]);
         // At 1000/s, a = 0.105: P(X > 5) is about 2e-9.
-        assert_eq!(warnings_of(&sizing_scenario("[0]", 1, 1, OPEN, "")), Vec::<String>::new());
+        assert_eq!(
+            warnings_of(&sizing_scenario("[0]", 1, 1, OPEN, "")),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
     fn lockstep_closed_clients_beyond_the_backlog_are_flagged() {
-        let closed = |think: &str| {
-            format!("kind = \"closed\"\nclients = 12\nthink = {think}")
-        };
+        let closed = |think: &str| format!("kind = \"closed\"\nclients = 12\nthink = {think}");
         // 12 clients over 2 instances = 6 each > 5.
         let w = warnings_of(&sizing_scenario(
             "[0, 1]",
@@ -755,17 +791,34 @@ mix = {{ A = 1 }}
             "",
         ));
         assert_eq!(w.len(), 1, "{w:#?}");
-        assert!(w[0].contains("12 closed clients with a constant think time"), "{}", w[0]);
+        assert!(
+            w[0].contains("12 closed clients with a constant think time"),
+            "{}",
+            w[0]
+        );
         // A think time that varies spreads them out.
         let varied = closed("{ dist = \"exponential\", mean = \"1s\" }");
-        assert_eq!(warnings_of(&sizing_scenario("[0, 1]", 2, 2, &varied, "")), Vec::<String>::new());
+        assert_eq!(
+            warnings_of(&sizing_scenario("[0, 1]", 2, 2, &varied, "")),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
     fn the_library_stack_on_multicore_processors_is_flagged_as_inferred() {
-        let w = warnings_of(&sizing_scenario("[0]", 1, 1, OPEN, "processor_type = \"NS8-X\""));
+        let w = warnings_of(&sizing_scenario(
+            "[0]",
+            1,
+            1,
+            OPEN,
+            "processor_type = \"NS8-X\"",
+        ));
         assert_eq!(w.len(), 1, "{w:#?}");
-        assert!(w[0].contains("multi-core") && w[0].contains("[I]"), "{}", w[0]);
+        assert!(
+            w[0].contains("multi-core") && w[0].contains("[I]"),
+            "{}",
+            w[0]
+        );
         assert!(w[0].contains("cpu0, cpu1"), "{}", w[0]);
     }
 

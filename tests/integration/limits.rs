@@ -30,7 +30,11 @@ fn overload_at_twice_saturation_fails_fast_with_924() {
     // About half the offered requests cannot be served; every one that fails does so with
     // 924 because its requester already has 255 sends outstanding (255 < the link manager's
     // 512 with one requester per processor), and nothing else fails.
-    assert!(r.requests.failed > r.requests.offered / 3, "{:?}", r.requests);
+    assert!(
+        r.requests.failed > r.requests.offered / 3,
+        "{:?}",
+        r.requests
+    );
     assert_eq!(r.requests.failed, e.e924, "{e:?}");
     assert_eq!(failures_by_number(&r), e.e924, "{e:?}");
     assert_eq!(t.errors_924_requester, e.e924);
@@ -77,10 +81,7 @@ fn unbounded_limits_queue_every_send() {
 fn the_call_timeout_fails_queued_sends_with_918_after_its_time() {
     // 50 ms: far below the queue's wait, so sends fail with 918 before 255 pile up (about
     // 50 ms x 1950/s = 98 per requester wait at once).
-    let r = run(
-        OVERLOAD,
-        &["run.duration=10s", "pathway.send_timeout=50ms"],
-    );
+    let r = run(OVERLOAD, &["run.duration=10s", "pathway.send_timeout=50ms"]);
     let e = &r.pathsend_errors;
     assert!(e.e918 > 0);
     assert_eq!(r.requests.failed, e.e918, "{e:?}");
@@ -102,7 +103,10 @@ fn a_link_manager_at_its_link_limit_fails_sends_to_a_class_it_holds_no_link_to_w
         ],
     );
     let e = &r.pathsend_errors;
-    assert_eq!(e.e923, 0, "one class: every link manager holds a link to it");
+    assert_eq!(
+        e.e923, 0,
+        "one class: every link manager holds a link to it"
+    );
     let two = run(
         "tests/data/overload-two-classes.toml",
         &["run.duration=5s", "pathway.links_per_link_manager=1"],
@@ -118,20 +122,32 @@ fn a_link_manager_at_its_link_limit_fails_sends_to_a_class_it_holds_no_link_to_w
 /// binary runs meanwhile do not count.
 fn peak_rss_kib(rel: &str, overrides: &[&str]) -> u64 {
     let time = std::path::Path::new("/usr/bin/time");
-    assert!(time.exists(), "this test needs GNU time at /usr/bin/time to read a child's peak RSS");
+    assert!(
+        time.exists(),
+        "this test needs GNU time at /usr/bin/time to read a child's peak RSS"
+    );
     let out = tempfile::tempdir().unwrap();
     let report = out.path().join("rss");
     let mut cmd = std::process::Command::new(time);
     cmd.arg("-f").arg("%M").arg("-o").arg(&report);
     cmd.arg(env!("CARGO_BIN_EXE_nssim"));
-    cmd.arg("run").arg(repo(rel)).arg("--out").arg(out.path().join("out"));
+    cmd.arg("run")
+        .arg(repo(rel))
+        .arg("--out")
+        .arg(out.path().join("out"));
     for o in overrides {
         cmd.arg("--set").arg(o);
     }
     let done = cmd.output().expect("nssim runs under /usr/bin/time");
-    assert!(done.status.success(), "nssim run {rel}: {}", String::from_utf8_lossy(&done.stderr));
+    assert!(
+        done.status.success(),
+        "nssim run {rel}: {}",
+        String::from_utf8_lossy(&done.stderr)
+    );
     let text = std::fs::read_to_string(&report).unwrap();
-    text.trim().parse().unwrap_or_else(|_| panic!("max RSS not a number: {text:?}"))
+    text.trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("max RSS not a number: {text:?}"))
 }
 
 #[test]
@@ -163,7 +179,10 @@ fn with_speed(mut sc: Scenario, speed: f64) -> Scenario {
 
 #[test]
 fn a_speed_factor_of_2_halves_every_cpu_demand_and_the_utilisation() {
-    for rel in ["scenarios/tcpipv6-distributor.toml", "scenarios/parallel-listener.toml"] {
+    for rel in [
+        "scenarios/tcpipv6-distributor.toml",
+        "scenarios/parallel-listener.toml",
+    ] {
         let base = load(rel, &["workload.rate=6000/s", "run.duration=10s"]);
         let slow = simulate(&base);
         let fast = simulate(&with_speed(base, 2.0));

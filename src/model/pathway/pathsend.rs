@@ -550,7 +550,10 @@ impl Pathway {
                 self.end_send(req, cpu, x.ctx.sched);
                 x.ctx.rec.send_failed(now, req.created);
                 let q = &mut self.lms[lm].queue;
-                let at = q.iter().position(|&w| w == r).expect("a queued send is in its queue");
+                let at = q
+                    .iter()
+                    .position(|&w| w == r)
+                    .expect("a queued send is in its queue");
                 q.remove(at);
                 self.route_queue_changed(lm, -1, now, x.ctx.rec);
                 x.failed.push_back(r);

@@ -254,8 +254,11 @@ impl Checker {
                     format!("cores must be between 1 and {MAX_CORES}, got {cores}"),
                 );
             }
-            let dispatch_cpu =
-                self.duration(&format!("{field}.dispatch_cpu"), t.dispatch_cpu.as_ref(), "0us");
+            let dispatch_cpu = self.duration(
+                &format!("{field}.dispatch_cpu"),
+                t.dispatch_cpu.as_ref(),
+                "0us",
+            );
             let row = ProcessorType {
                 name: name.to_string(),
                 speed,

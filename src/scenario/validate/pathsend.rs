@@ -5,7 +5,11 @@ use super::*;
 impl Checker {
     /// The link manager (default ACS when the file has ACS domains) and its limits, each
     /// overridable; `limits = "unbounded"` drops them all.
-    pub(super) fn pathway_limits(&mut self, raw: Option<&RawPathway>, domains: bool) -> PathwayLimits {
+    pub(super) fn pathway_limits(
+        &mut self,
+        raw: Option<&RawPathway>,
+        domains: bool,
+    ) -> PathwayLimits {
         let raw = raw.cloned().unwrap_or_default();
         let kind = match raw.link_manager.as_deref() {
             None if domains => LinkManagerKind::Acs,
@@ -38,8 +42,16 @@ impl Checker {
         };
         let unbounded = limits.sends_per_processor.is_none();
         let fields = [
-            ("sends_per_requester", raw.sends_per_requester, &mut limits.sends_per_requester),
-            ("sends_per_processor", raw.sends_per_processor, &mut limits.sends_per_processor),
+            (
+                "sends_per_requester",
+                raw.sends_per_requester,
+                &mut limits.sends_per_requester,
+            ),
+            (
+                "sends_per_processor",
+                raw.sends_per_processor,
+                &mut limits.sends_per_processor,
+            ),
             (
                 "links_per_link_manager",
                 raw.links_per_link_manager,
