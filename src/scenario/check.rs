@@ -22,6 +22,7 @@
 //! - TCP/IPv6 on multi-core processors [I]: the manuals describe the TCP/IPv6 library on
 //!   single-core processors; multi-core NonStop X processors use CIP, where the stack runs on
 //!   the CLIM, so the model's numbers for that combination have no manual behind them.
+//!
 //! Classes reached through an ACS domain are left to the weight rule (their links follow the
 //! weights, not N).
 
@@ -156,7 +157,7 @@ fn listen_backlog(s: &Scenario, out: &mut Vec<String>) {
             let per_instance = 1.0 / mean_s / f64::from(w.requests_per_connection) / instances;
             let mut accept = listener.accept_cpu;
             if s.tcpip.stack == StackKind::Parallel {
-                accept = accept + s.tcpip.connect_cpu;
+                accept += s.tcpip.connect_cpu;
             }
             let a = per_instance * accept.as_secs_f64();
             let p = poisson_tail_above(a, backlog);
