@@ -29,6 +29,7 @@ mod pathway;
 mod queueing;
 mod scenario_input;
 mod swarm;
+mod trace;
 
 use std::path::{Path, PathBuf};
 
