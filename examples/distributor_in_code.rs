@@ -6,9 +6,9 @@
 use nssim::engine::SimDuration;
 use nssim::model::simulate;
 use nssim::scenario::{
-    Arrivals, Dist, Lan, Listener, ListenerModel, MessageSize, MessageSystem, Pathmon, PathsendApi,
-    RunControl, Scenario, SendTarget, Serve, ServerClass, StackKind, System, TcpIp, TcpIpProcess,
-    Workload,
+    Arrivals, Dist, Lan, LinkManagerKind, Listener, ListenerModel, MessageSize, MessageSystem,
+    Pathmon, PathsendApi, PathwayLimits, RunControl, Scenario, SendTarget, Serve, ServerClass,
+    StackKind, System, TcpIp, TcpIpProcess, Workload,
 };
 
 fn us(n: u64) -> SimDuration {
@@ -47,6 +47,7 @@ fn main() {
         system: System {
             processors: 6,
             cores: 1,
+            processor_types: Vec::new(),
         },
         // Costs are placeholders, as in the shipped scenarios: a fixed part and a part per KiB.
         message_system: MessageSystem {
@@ -107,6 +108,7 @@ fn main() {
         }],
         domains: vec![],
         server_classes: vec![class("A", 150), class("D", 100), class("G", 80)],
+        pathway: PathwayLimits::of(LinkManagerKind::Linkmon),
         pathway_xm: None,
         workload: Some(Workload {
             listener: 0,

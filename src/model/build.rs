@@ -21,7 +21,9 @@ use super::lan::{Host, Lan, Pif};
 use super::listener::{Listener, ListenerInstance, Listeners};
 use super::message_system::MessageSizes;
 use super::observe::XmInfo;
-use super::pathway::{ClassAttrs, ClassRt, ClassStats, LinkManager, PathmonRt, Pathway, Route};
+use super::pathway::{
+    ClassAttrs, ClassRt, ClassStats, LinkManager, PathmonRt, Pathway, Route, SendAccounts,
+};
 use super::pathway_xm::{self, XmAssignment};
 use super::processor::{Cpus, ProcessKind};
 use super::request::Requests;
@@ -63,7 +65,10 @@ impl Node {
                 end,
                 sample_interval: sc.run.sample_interval,
             },
-            cpus: Cpus::new(sc.system.processors, sc.system.cores),
+            cpus: Cpus::of_types((0..sc.system.processors).map(|cpu| {
+                let t = sc.system.processor_type(cpu);
+                (t.cores, t.speed, t.dispatch_cpu)
+            })),
             ipc: sc.message_system.clone(),
             stack: sc.tcpip.clone(),
             lan: Lan {
@@ -254,6 +259,7 @@ impl Node {
                     local,
                     members,
                     errors_905: 0,
+                    errors: Default::default(),
                     queued: TimeWeighted::default(),
                 });
             }
@@ -269,6 +275,8 @@ impl Node {
                 c.pathway.lms.push(LinkManager::new(cpu, route, members));
             }
         }
+        c.pathway.accounts = SendAccounts::new(sc.system.processors, (&sc.pathway).into());
+        c.pathway.call_timeout = sc.pathway.send_timeout;
         // Static servers start with their class.
         for class in 0..c.pathway.classes.len() {
             for _ in 0..c.pathway.classes[class].attrs.numstatic {

@@ -186,6 +186,9 @@ pub enum Event {
     Timeout(RequestId),
     /// Record servers and links over time.
     Sample,
+    /// A Pathsend call timeout for a send (cancelled when the send ends). Last, so that the
+    /// trajectory hashes of runs without one keep their event codes.
+    SendTimeout(RequestId),
 }
 
 /// What a subsystem may do to the world while it handles its part of an event: read the
@@ -286,10 +289,21 @@ impl Model for Node {
             }
             Event::Timeout(r) => {
                 self.trace_ended(r, s.now(), "timed-out");
-                let session =
-                    self.pathway
-                        .timeout_expired(r, s.now(), &mut self.requests, &mut self.rec);
+                let session = self
+                    .pathway
+                    .timeout_expired(r, s, &mut self.requests, &mut self.rec);
                 if let Some(session) = session {
+                    self.session_after_request(session, true, s);
+                }
+            }
+            Event::SendTimeout(r) => {
+                if self.requests.get(r).send.link.is_some() {
+                    // Abandoned at its server, like a TIMEOUT; a queued send fails instead
+                    // and is traced as failed when the node finishes it.
+                    self.trace_ended(r, s.now(), "timed-out");
+                }
+                let mut pw = self.pathway_at(s);
+                if let Some(session) = pw.pathway.send_timeout_expired(r, &mut pw.x) {
                     self.session_after_request(session, true, s);
                 }
             }

@@ -190,6 +190,14 @@ impl Node {
             e904: pw.classes.iter().map(|k| k.stats.errors_904).sum(),
             e905: pw.routes.iter().map(|r| r.errors_905).sum(),
             e916: 0,
+            e918: pw.routes.iter().map(|r| r.errors.e918).sum(),
+            e923: pw.routes.iter().map(|r| r.errors.e923).sum(),
+            e924: pw
+                .routes
+                .iter()
+                .map(|r| r.errors.e924_requester + r.errors.e924_processor)
+                .sum(),
+            e925: pw.routes.iter().map(|r| r.errors.e925).sum(),
         };
         let listeners = self
             .listeners
@@ -257,6 +265,7 @@ impl Node {
             pathmons,
             send_targets,
             pathsend_errors,
+            time_to_failure_ms: self.rec.time_to_failure_summary(),
             pathway_xm: self.xm_results(),
             listeners,
             pifs,
@@ -404,6 +413,11 @@ impl Node {
                     queue_length_mean: route.queued.mean(now, &self.rec),
                     queue_length_max: route.queued.max(now, &self.rec),
                     errors_905: route.errors_905,
+                    errors_918: route.errors.e918,
+                    errors_923: route.errors.e923,
+                    errors_924_requester: route.errors.e924_requester,
+                    errors_924_processor: route.errors.e924_processor,
+                    errors_925: route.errors.e925,
                     link_managers,
                 })
             })

@@ -174,6 +174,8 @@ impl Node {
                 queued_at: now,
                 queue_wait: SimDuration::ZERO,
                 timeout: None,
+                call_timeout: None,
+                outstanding: false,
             },
             abandoned: false,
         });

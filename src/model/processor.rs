@@ -6,10 +6,20 @@
 //! priorities: 1-199, higher runs first) and first-come first-served within a priority, which
 //! makes processes of equal priority take turns burst by burst.
 //!
+//! Processor types: each processor has a speed factor and a dispatch cost. A burst whose cost
+//! (as the scenario writes it, for the baseline processor) is `c` holds a core for
+//! `round(c / speed) + dispatch_cpu` on that processor. Every CPU figure the processor and its
+//! processes report (busy time, `cpu_total_ns`) is in that scaled time, the time the core was
+//! really occupied, so the conservation check (processes' busy time = processor's busy time)
+//! holds unchanged. A burst of zero cost is never submitted (no event for a zero-cost step), so
+//! it pays no dispatch cost either. With speed 1 and no dispatch cost (the default) the
+//! arithmetic is skipped and every number is as before.
+//!
 //! Simplifies: dispatching is non-preemptive at burst granularity (a burst that has started runs
 //! to its end; bursts here are tens to hundreds of microseconds, shorter than a dispatcher
-//! quantum); no dispatch or context-switch cost beyond what the message system and TCP/IP costs
-//! already include; no memory, cache or page-fault effects.
+//! quantum); no context-switch cost beyond `dispatch_cpu` and what the message system and TCP/IP
+//! costs already include; no memory, cache or page-fault effects; the cores of a processor are
+//! identical and share one run queue (no affinity).
 //!
 //! [`Cpus`] owns every processor and process: `spawn` adds a process, `submit` queues a burst
 //! (scheduling `BurstDone` when a core takes it), `burst_done` frees the core, starts the next
@@ -113,6 +123,10 @@ pub struct Process {
 pub struct Processor {
     /// Cores.
     pub cores: u32,
+    /// Speed relative to the baseline processor the costs are written for.
+    pub speed: f64,
+    /// CPU added to every burst for its dispatch (in this processor's time).
+    pub dispatch: SimDuration,
     /// Cores not running a burst.
     pub idle_cores: u32,
     /// CPU time its cores spent on bursts inside the measurement window [ns], accounted by
@@ -137,11 +151,32 @@ impl Processor {
         assert!(cores >= 1, "a processor needs a core");
         Processor {
             cores,
+            speed: 1.0,
+            dispatch: SimDuration::ZERO,
             idle_cores: cores,
             busy_ns: 0,
             ready: BinaryHeap::new(),
             ready_seq: 0,
         }
+    }
+
+    /// A processor of a given type: `cores` cores at `speed`, `dispatch` per burst.
+    pub fn of_type(cores: u32, speed: f64, dispatch: SimDuration) -> Self {
+        assert!(speed > 0.0, "a processor's speed must be positive");
+        Processor {
+            speed,
+            dispatch,
+            ..Processor::new(cores)
+        }
+    }
+
+    /// How long a burst of baseline cost `cost` holds one of its cores.
+    pub fn scaled(&self, cost: SimDuration) -> SimDuration {
+        if self.speed == 1.0 {
+            return cost + self.dispatch;
+        }
+        let ns = (cost.as_nanos() as f64 / self.speed).round() as u64;
+        SimDuration(ns) + self.dispatch
     }
 
     /// Puts a process with work at the back of its priority level.
@@ -184,9 +219,21 @@ pub struct Cpus {
 
 impl Cpus {
     /// `processors` processors of `cores` cores each, with no process yet.
+    #[cfg(test)]
     pub fn new(processors: u32, cores: u32) -> Self {
         Cpus {
             processors: (0..processors).map(|_| Processor::new(cores)).collect(),
+            processes: Vec::new(),
+        }
+    }
+
+    /// One processor per entry, of that type: (cores, speed, dispatch cost).
+    pub fn of_types(types: impl IntoIterator<Item = (u32, f64, SimDuration)>) -> Self {
+        Cpus {
+            processors: types
+                .into_iter()
+                .map(|(c, speed, d)| Processor::of_type(c, speed, d))
+                .collect(),
             processes: Vec::new(),
         }
     }
@@ -229,10 +276,12 @@ impl Cpus {
         self.processes[p.0 as usize].processor
     }
 
-    /// Queues a CPU burst of `demand` for process `p`; `work` continues when it ends.
+    /// Queues a CPU burst of baseline cost `demand` for process `p` (it holds a core for
+    /// that cost scaled by the processor's type); `work` continues when it ends.
     pub fn submit(&mut self, p: ProcessId, demand: SimDuration, work: Work, ctx: &mut Ctx) {
         let now = ctx.now();
         let proc_ = &mut self.processes[p.0 as usize];
+        let demand = self.processors[proc_.processor.0 as usize].scaled(demand);
         proc_.bursts.push_back(Burst {
             demand,
             work,
@@ -369,6 +418,36 @@ mod tests {
         // $LOW's second burst waited from 0 to 20 us in the run queue; its first waited 0.
         assert_eq!(b.cpus.process(low).ready_wait_ns, 20_000);
         assert_eq!(b.cpus.processor_of(high), ProcessorId(0));
+    }
+
+    #[test]
+    fn a_faster_processor_scales_every_burst_and_adds_its_dispatch_cost() {
+        // Speed 2, 1 us dispatch: a 10 us burst holds the core 10 / 2 + 1 = 6 us, and a 3 ns
+        // one 1.5 -> 2 ns (rounded half up) + 1 us = 1.002 us. Busy time is that scaled time,
+        // in the process and in the processor alike.
+        let rec = Recorder::new(
+            SimTime::ZERO,
+            SimTime(1_000_000),
+            SimDuration::from_micros(100),
+            0,
+        );
+        let mut b = Bench {
+            cpus: Cpus::of_types([(1, 2.0, SimDuration::from_micros(1))]),
+            rec,
+            done: vec![],
+        };
+        let mut s = Scheduler::new();
+        let p = b.cpus.spawn("$A".into(), ProcessKind::Server, 0, 150);
+        submit(&mut b, &mut s, p, 10, 1);
+        let mut ctx = Ctx {
+            sched: &mut s,
+            rec: &mut b.rec,
+        };
+        b.cpus.submit(p, SimDuration(3), work(2), &mut ctx);
+        run_until(&mut b, &mut s, SimTime::MAX);
+        assert_eq!(b.done, vec![(6_000, 1), (7_002, 2)]);
+        assert_eq!(b.cpus.process(p).cpu_total_ns, 7_002);
+        assert_eq!(b.cpus.processors()[0].busy_ns, 7_002);
     }
 
     #[test]

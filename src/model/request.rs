@@ -108,6 +108,11 @@ pub struct Send {
     pub queue_wait: SimDuration,
     /// Its TIMEOUT timer, while it is at its server.
     pub timeout: Option<ActionKey>,
+    /// Its Pathsend call timeout timer, while the send is outstanding.
+    pub call_timeout: Option<ActionKey>,
+    /// Counted as outstanding against the link manager's limits (from the send until the
+    /// reply or the error).
+    pub outstanding: bool,
 }
 
 /// One request in flight.

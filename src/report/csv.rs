@@ -14,7 +14,7 @@ use crate::stats::RunResults;
 /// `scenario,seed,component,metric,value`. The latency figures and `hops_per_request_mean` of
 /// an empty sample (no measured request) have an empty value: unknown, not 0.
 ///
-/// Components, in this order: `system` (ending with `pathsend_errors_904/905/916`); `cpuN` and
+/// Components, in this order: `system` (ending with `pathsend_errors_904/905/916/918/923/924/925`); `cpuN` and
 /// `cpuN/<kind>` per processor; each process by its name (`$ZTC3`, `A-0`);
 /// `class/<pathmon>/<name>` per server class in a PATHMON; `pathmon/<domain>/<pathmon>/<class>`
 /// per member of a send target (`-` for a PATHMON addressed directly: `weight`,
@@ -72,6 +72,10 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         ("pathsend_errors_904", Int(e.e904)),
         ("pathsend_errors_905", Int(e.e905)),
         ("pathsend_errors_916", Int(e.e916)),
+        ("pathsend_errors_918", Int(e.e918)),
+        ("pathsend_errors_923", Int(e.e923)),
+        ("pathsend_errors_924", Int(e.e924)),
+        ("pathsend_errors_925", Int(e.e925)),
     ]);
     for (metric, value) in system {
         w.metric("system", metric, value);
@@ -148,6 +152,11 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         w.metric(&name, "queue_length_mean", Float(t.queue_length_mean));
         w.metric(&name, "queue_length_max", Int(t.queue_length_max));
         w.metric(&name, "errors_905", Int(t.errors_905));
+        w.metric(&name, "errors_918", Int(t.errors_918));
+        w.metric(&name, "errors_923", Int(t.errors_923));
+        w.metric(&name, "errors_924_requester", Int(t.errors_924_requester));
+        w.metric(&name, "errors_924_processor", Int(t.errors_924_processor));
+        w.metric(&name, "errors_925", Int(t.errors_925));
         for m in &t.link_managers {
             let lm = format!("{name}/lm{}/{}", m.processor, dash_if_empty(&m.pathmon));
             w.metric(&lm, "links_held_mean", Float(m.links_held_mean));

@@ -27,7 +27,9 @@ use crate::stats::{
 /// `processes`, `server_classes` (without `timeline`, which goes to `servers_timeline.csv`),
 /// `pathmons` [{`domain` (string or null), `name`, `server_class`, `weight`, `maxservers`,
 /// `links_granted`, `link_share`, `deviation_pp`, `requests`, `request_share`}],
-/// `pathsend_errors` {`904`, `905`, `916`}, `listeners`, `pifs` (lists with the fields of their
+/// `pathsend_errors` {`904`, `905`, `916`, `918`, `923`, `924`, `925`}, `time_to_failure_ms`
+/// (as `latency_ms`, over measured requests that failed with a Pathsend error; `null` when
+/// none did), `listeners`, `pifs` (lists with the fields of their
 /// `crate::stats` structs), and for Pathway/XM scenarios `pathway_xm` (the assignment of
 /// terminals to TCPs and TCPs to PATHMONs with processors and measured load). `wall_s` and `events_per_s` are the only non-deterministic values.
 pub fn summary_json(r: &RunResults) -> String {
@@ -59,6 +61,7 @@ pub fn summary_json(r: &RunResults) -> String {
         pathmons: r.pathmons.iter().map(Share::from).collect(),
         send_targets: r.send_targets.iter().map(Target::from).collect(),
         pathsend_errors: Errors::from(&r.pathsend_errors),
+        time_to_failure_ms: Latency::failures(r),
         listeners: &r.listeners,
         pifs: r.pifs.iter().map(Pif::from).collect(),
         pathway_xm: r.pathway_xm.as_ref(),
@@ -140,6 +143,7 @@ struct Summary<'a> {
     pathmons: Vec<Share<'a>>,
     send_targets: Vec<Target<'a>>,
     pathsend_errors: Errors,
+    time_to_failure_ms: Latency,
     listeners: &'a [ListenerResult],
     pifs: Vec<Pif<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -161,8 +165,19 @@ struct Latency {
 impl Latency {
     /// The run's latency figures; every one `null` when the sample is empty.
     fn of(r: &RunResults) -> Self {
-        let l: &LatencySummary = &r.latency_ms;
-        let f = |v: f64| F6(sample(r, v));
+        Latency::from_summary(&r.latency_ms, |v| F6(sample(r, v)))
+    }
+
+    /// Time to failure of measured requests that failed with a Pathsend error; every
+    /// figure `null` when none did.
+    fn failures(r: &RunResults) -> Self {
+        let none = r.time_to_failure_ms.max == 0.0;
+        Latency::from_summary(&r.time_to_failure_ms, |v| {
+            F6(if none { f64::NAN } else { v })
+        })
+    }
+
+    fn from_summary(l: &LatencySummary, f: impl Fn(f64) -> F6) -> Self {
         Latency {
             mean: f(l.mean),
             sd: f(l.sd),
@@ -296,6 +311,11 @@ struct Target<'a> {
     queue_length_mean: F6,
     queue_length_max: u64,
     errors_905: u64,
+    errors_918: u64,
+    errors_923: u64,
+    errors_924_requester: u64,
+    errors_924_processor: u64,
+    errors_925: u64,
     link_managers: Vec<Lm<'a>>,
 }
 
@@ -320,6 +340,11 @@ impl<'a> From<&'a SendTargetResult> for Target<'a> {
             queue_length_mean: F6(t.queue_length_mean),
             queue_length_max: t.queue_length_max,
             errors_905: t.errors_905,
+            errors_918: t.errors_918,
+            errors_923: t.errors_923,
+            errors_924_requester: t.errors_924_requester,
+            errors_924_processor: t.errors_924_processor,
+            errors_925: t.errors_925,
             link_managers: t
                 .link_managers
                 .iter()
@@ -383,6 +408,14 @@ struct Errors {
     e905: u64,
     #[serde(rename = "916")]
     e916: u64,
+    #[serde(rename = "918")]
+    e918: u64,
+    #[serde(rename = "923")]
+    e923: u64,
+    #[serde(rename = "924")]
+    e924: u64,
+    #[serde(rename = "925")]
+    e925: u64,
 }
 
 impl From<&PathsendErrors> for Errors {
@@ -391,6 +424,10 @@ impl From<&PathsendErrors> for Errors {
             e904: e.e904,
             e905: e.e905,
             e916: e.e916,
+            e918: e.e918,
+            e923: e.e923,
+            e924: e.e924,
+            e925: e.e925,
         }
     }
 }
@@ -542,7 +579,12 @@ mod tests {
         assert_eq!(e["904"], 2);
         assert_eq!(e["905"], 1);
         assert_eq!(e["916"], 0);
-        assert_eq!(e.as_object().unwrap().len(), 3);
+        for n in ["918", "923", "924", "925"] {
+            assert_eq!(e[n], 0, "{n}");
+        }
+        assert_eq!(e.as_object().unwrap().len(), 7);
+        // No request failed with a Pathsend error in the sample's time-to-failure: null.
+        assert!(v["time_to_failure_ms"]["p99"].is_null());
         let c = &v["server_classes"][0];
         assert_eq!(c["name"], "SERVER-CORRECT");
         assert_eq!(c["pathmon"], "$PM1");

@@ -132,6 +132,14 @@ pub fn terminal_summary(r: &RunResults) -> String {
             e.e904, e.e905, e.e916
         );
     }
+    if e.e918 > 0 || e.e923 > 0 || e.e924 > 0 || e.e925 > 0 {
+        let f = &r.time_to_failure_ms;
+        let _ = writeln!(
+            s,
+            "pathsend    errors 918 {} (call timeout), 923 {} (links), 924 {} (sends), 925 {} (requesters); time to failure p99 {:.3} ms",
+            e.e918, e.e923, e.e924, e.e925, f.p99
+        );
+    }
     if let Some(xm) = &r.pathway_xm {
         for pm in &xm.pathmons {
             let backup = pm.backup.map_or_else(|| "-".to_string(), |b| b.to_string());

@@ -6,9 +6,33 @@
 //! Requests in a Pathway Domain"), and classes whose servers are all dynamic (TS/MP System
 //! Management Manual: PATHMON does not balance dynamic servers; NUMSTATIC = MAXSERVERS is
 //! recommended). `nssim check` prints them; a run goes on regardless.
+//!
+//! Also the sizing rules a TS/MP engineer applies (TS/MP System Management Manual, "Steps to
+//! Optimum Link Configuration", TSMP-SM page-101/102), with N the number of processors whose
+//! requesters (distributors) send to a class:
+//! - links: MAXSERVERS x MAXLINKS >= N x ceil(MAXSERVERS / N), or some link manager cannot hold
+//!   its share of the class's servers;
+//! - processor-failure margin: MAXSERVERS x MAXLINKS >= N x ceil((1 + 1/(N - 1)) x MAXSERVERS
+//!   / N) = N x ceil(MAXSERVERS / (N - 1)) (HP's example: 120 servers over 6 processors, 20 per
+//!   link manager, 24 with the margin, so MAXLINKS >= 2);
+//! - listen backlog: the chance that more connections than the backlog arrive during one
+//!   accept (Poisson arrivals, the accept's CPU as its length) is above 1 % [I: the 1 % is a
+//!   planning threshold, not a manual's], or more closed clients with a constant think time
+//!   share one listener instance than its backlog holds (they connect together);
+//! - TCP/IPv6 on multi-core processors [I]: the manuals describe the TCP/IPv6 library on
+//!   single-core processors; multi-core NonStop X processors use CIP, where the stack runs on
+//!   the CLIM, so the model's numbers for that combination have no manual behind them.
+//!
+//! Classes reached through an ACS domain are left to the weight rule (their links follow the
+//! weights, not N).
 
 use crate::engine::SimDuration;
-use crate::scenario::types::{Domain, Scenario, ServerClass};
+use crate::scenario::types::{
+    Arrivals, Dist, Domain, ListenerModel, Scenario, SendTarget, ServerClass, StackKind,
+};
+
+/// Above this chance of a full backlog during one accept, `check` warns [I].
+const BACKLOG_OVERFLOW_MAX: f64 = 0.01;
 
 /// How far (in percentage points) a PATHMON's weight may be from its share of MAXSERVERS
 /// before the domain counts as unbalanced.
@@ -35,7 +59,149 @@ pub fn warnings(s: &Scenario) -> Vec<String> {
             all_dynamic(class, "the Pathway/XM PATHMONs", &mut out);
         }
     }
+    links_per_link_manager(s, &mut out);
+    listen_backlog(s, &mut out);
+    library_on_multicore(s, &mut out);
     out
+}
+
+/// The sizing rule for links: each of the N link managers sending to a class needs
+/// ceil(MAXSERVERS / N) links (ceil(MAXSERVERS / (N - 1)) to take over a failed processor's
+/// share), and the class has MAXSERVERS x MAXLINKS in all.
+fn links_per_link_manager(s: &Scenario, out: &mut Vec<String>) {
+    let Some(w) = &s.workload else { return };
+    let SendTarget::Pathmon(target) = w.send_to else {
+        return;
+    };
+    let Some(listener) = s.listeners.get(w.listener) else {
+        return;
+    };
+    if listener.model != ListenerModel::Distributor {
+        return;
+    }
+    let mut cpus = listener.processors.clone();
+    cpus.sort_unstable();
+    cpus.dedup();
+    let n = cpus.len() as u64;
+    for &(first, _) in &w.mix {
+        let Some(name) = s.server_classes.get(first).map(|c| &c.name) else {
+            continue;
+        };
+        let Some(class) = s
+            .server_classes
+            .iter()
+            .find(|c| &c.name == name && c.pathmon == target)
+        else {
+            continue;
+        };
+        let (Some(maxlinks), true) = (class.maxlinks, class.maxservers > 0) else {
+            continue;
+        };
+        let m = u64::from(class.maxservers);
+        let links = m * u64::from(maxlinks);
+        let owner = s
+            .pathmons
+            .get(class.pathmon)
+            .map_or("?", |p| p.name.as_str());
+        let share = m.div_ceil(n);
+        let raise = |need: u64| need.div_ceil(m);
+        if links < n * share {
+            out.push(format!(
+                "warning: server class {} in {owner}: MAXSERVERS {m} x MAXLINKS {maxlinks} = {links} links, but the {n} processors whose requesters send to it need ceil({m} / {n}) = {share} links each, {} in all, so some link manager cannot hold its share; raise MAXLINKS to {} (TS/MP System Management Manual, Steps to Optimum Link Configuration)",
+                class.name,
+                n * share,
+                raise(n * share)
+            ));
+        } else if n >= 2 {
+            let margin = m.div_ceil(n - 1);
+            if links < n * margin {
+                out.push(format!(
+                    "warning: server class {} in {owner}: MAXSERVERS {m} x MAXLINKS {maxlinks} = {links} links do not cover a processor failure: with {n} processors sending to it each link manager needs ceil((1 + 1/{}) x {m} / {n}) = {margin} links, {} in all; raise MAXLINKS to {} (TS/MP System Management Manual, Steps to Optimum Link Configuration)",
+                    class.name,
+                    n - 1,
+                    n * margin,
+                    raise(n * margin)
+                ));
+            }
+        }
+    }
+}
+
+/// P(X > k) for X Poisson with mean `a`.
+fn poisson_tail_above(a: f64, k: u32) -> f64 {
+    let mut term = (-a).exp();
+    let mut cdf = term;
+    for i in 1..=k {
+        term *= a / f64::from(i);
+        cdf += term;
+    }
+    (1.0 - cdf).max(0.0)
+}
+
+/// The listen backlog against the connections that arrive while an instance accepts one.
+fn listen_backlog(s: &Scenario, out: &mut Vec<String>) {
+    let Some(w) = &s.workload else { return };
+    let Some(listener) = s.listeners.get(w.listener) else {
+        return;
+    };
+    let instances = listener.processors.len().max(1) as f64;
+    let backlog = s.tcpip.backlog;
+    match &w.arrivals {
+        Arrivals::Open { interarrival } => {
+            let mean_s = interarrival.mean().as_secs_f64();
+            if mean_s <= 0.0 {
+                return;
+            }
+            // Connections per second at one instance: round robin (or one IP host per
+            // instance) spreads them evenly.
+            let per_instance = 1.0 / mean_s / f64::from(w.requests_per_connection) / instances;
+            let mut accept = listener.accept_cpu;
+            if s.tcpip.stack == StackKind::Parallel {
+                accept += s.tcpip.connect_cpu;
+            }
+            let a = per_instance * accept.as_secs_f64();
+            let p = poisson_tail_above(a, backlog);
+            if p > BACKLOG_OVERFLOW_MAX {
+                out.push(format!(
+                    "warning: listener {}: {per_instance:.0} connections/s reach each of its {} instances and one accept takes {accept}, so {a:.2} arrive during an accept on average; the chance that more than the backlog of {backlog} do is {:.1} % (Poisson, over 1 %): SYNs will be dropped. Spread the listener over more processors, reuse connections longer (requests_per_connection) or raise the backlog",
+                    listener.name,
+                    instances as u64,
+                    100.0 * p
+                ));
+            }
+        }
+        Arrivals::Closed { clients, think, .. } => {
+            if !matches!(think, Dist::Constant(_)) {
+                return;
+            }
+            let per_instance = f64::from(*clients) / instances;
+            if per_instance > f64::from(backlog) {
+                out.push(format!(
+                    "warning: listener {}: {clients} closed clients with a constant think time share its {} instances ({per_instance:.1} each) but a backlog holds {backlog}: clients that think alike connect together and SYNs beyond the backlog are dropped. Use a think time that varies, fewer clients per instance, or a larger backlog",
+                    listener.name,
+                    instances as u64,
+                ));
+            }
+        }
+    }
+}
+
+/// The TCP/IPv6 library on multi-core processors: a combination no manual describes [I].
+fn library_on_multicore(s: &Scenario, out: &mut Vec<String>) {
+    if s.tcpip.stack != StackKind::Parallel || s.listeners.is_empty() {
+        return;
+    }
+    let multicore: Vec<String> = (0..s.system.processors)
+        .filter(|&cpu| s.system.processor_type(cpu).cores > 1)
+        .map(|cpu| cpu.to_string())
+        .collect();
+    if multicore.is_empty() {
+        return;
+    }
+    out.push(format!(
+        "warning: the TCP/IPv6 library stack runs on multi-core processors ({}): the manuals describe TCP/IPv6 on single-core processors, and multi-core NonStop X systems use CIP, whose stack runs on the CLIM [I]; the numbers for this combination are the model's, not a manual's. Use one core per processor to follow the manuals",
+        and_list(multicore.into_iter().map(|c| format!("cpu{c}")))
+    ));
 }
 
 /// For each class defined in the domain's PATHMONs: the weights should be each PATHMON's share
@@ -475,6 +641,23 @@ mix = { A = 1 }
         ] {
             assert_eq!(warnings(&load(rel)), Vec::<String>::new(), "{rel}");
         }
+        // link-starvation.toml breaks the processor-failure margin on purpose (its header
+        // says so): one warning per class.
+        let starving = warnings(&load("scenarios/link-starvation.toml"));
+        assert_eq!(starving.len(), 3, "{starving:#?}");
+        assert!(
+            starving
+                .iter()
+                .all(|w| w.contains("do not cover a processor failure"))
+        );
+        for rel in [
+            "scenarios/acs-dynamic-servers.toml",
+            "scenarios/acs-low-load.toml",
+            "scenarios/acs-server-correct.toml",
+            "scenarios/pathway-xm-terminals.toml",
+        ] {
+            assert_eq!(warnings(&load(rel)), Vec::<String>::new(), "{rel}");
+        }
         let domain = warnings(&load("tests/data/acs-domain.toml"));
         assert_eq!(domain.len(), 1, "{domain:#?}");
         assert!(
@@ -486,6 +669,158 @@ mix = { A = 1 }
         assert_eq!(xm.terms.len(), 40);
         assert_eq!(xm.terms[29].name, "T-ORD-030");
         assert_eq!(xm.terms[30].name, "T-QRY-001");
+    }
+
+    /// Distributors in `cpus`, one class of `maxservers` static servers and `maxlinks`, and
+    /// the given `[workload]` body (without its mix) and backlog.
+    fn sizing_scenario(
+        cpus: &str,
+        maxservers: u32,
+        maxlinks: u32,
+        workload: &str,
+        extra: &str,
+    ) -> String {
+        format!(
+            r#"name = "sizing"
+[run]
+duration = "10s"
+[system]
+processors = 8
+{extra}
+[tcpip]
+stack = "parallel"
+[[listener]]
+name = "$DIST"
+model = "distributor"
+processors = {cpus}
+accept_cpu = "30us"
+[[server_class]]
+name = "A"
+maxservers = {maxservers}
+numstatic = {maxservers}
+maxlinks = {maxlinks}
+cpus = [6, 7]
+service = {{ dist = "exponential", mean = "1ms" }}
+[workload]
+{workload}
+mix = {{ A = 1 }}
+"#
+        )
+    }
+
+    const OPEN: &str = "kind = \"open\"\nrate = \"1000/s\"";
+
+    #[test]
+    fn a_link_manager_that_cannot_hold_its_share_is_flagged_with_the_fix() {
+        // 5 servers x 1 link over 3 processors: each needs ceil(5/3) = 2, 6 in all > 5.
+        let w = warnings_of(&sizing_scenario("[0, 1, 2]", 5, 1, OPEN, ""));
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert!(
+            w[0].contains("MAXSERVERS 5 x MAXLINKS 1 = 5 links"),
+            "{}",
+            w[0]
+        );
+        assert!(
+            w[0].contains("need ceil(5 / 3) = 2 links each, 6 in all"),
+            "{}",
+            w[0]
+        );
+        assert!(w[0].contains("raise MAXLINKS to 2"), "{}", w[0]);
+        // MAXLINKS 2 holds the share and the margin (ceil(5/2) = 3 each, 9 <= 10).
+        assert_eq!(
+            warnings_of(&sizing_scenario("[0, 1, 2]", 5, 2, OPEN, "")),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn hp_example_120_servers_over_6_processors_needs_maxlinks_2_for_the_margin() {
+        // 20 per link manager fits in 120 x 1; with the margin 24 each, 144 > 120.
+        let w = warnings_of(&sizing_scenario("[0, 1, 2, 3, 4, 5]", 120, 1, OPEN, ""));
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert!(
+            w[0].contains("do not cover a processor failure"),
+            "{}",
+            w[0]
+        );
+        assert!(
+            w[0].contains("= 24 links, 144 in all; raise MAXLINKS to 2"),
+            "{}",
+            w[0]
+        );
+        let ok = warnings_of(&sizing_scenario("[0, 1, 2, 3, 4, 5]", 120, 2, OPEN, ""));
+        assert_eq!(ok, Vec::<String>::new());
+        // One sending processor has no failure to survive.
+        assert_eq!(
+            warnings_of(&sizing_scenario("[0]", 1, 1, OPEN, "")),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn poisson_tail_is_exact_for_small_cases() {
+        // P(X > 0) = 1 - e^-a; P(X > 1) = 1 - e^-a (1 + a).
+        assert!((poisson_tail_above(0.5, 0) - (1.0 - (-0.5f64).exp())).abs() < 1e-12);
+        assert!((poisson_tail_above(2.0, 1) - (1.0 - 3.0 * (-2.0f64).exp())).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_backlog_that_overflows_during_one_accept_is_flagged() {
+        // One instance, a connection per request at 100,000/s; one accept takes 30 us accept
+        // + 75 us connect (TCP/IPv6 default): a = 10.5 arrivals, P(X > 5) is about 97 %.
+        let busy = "kind = \"open\"\nrate = \"100000/s\"\nrequests_per_connection = 1";
+        let w = warnings_of(&sizing_scenario("[0]", 1, 1, busy, ""));
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert!(w[0].contains("10.50 arrive during an accept"), "{}", w[0]);
+        assert!(w[0].contains("backlog of 5"), "{}", w[0]);
+        // At 1000/s, a = 0.105: P(X > 5) is about 2e-9.
+        assert_eq!(
+            warnings_of(&sizing_scenario("[0]", 1, 1, OPEN, "")),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn lockstep_closed_clients_beyond_the_backlog_are_flagged() {
+        let closed = |think: &str| format!("kind = \"closed\"\nclients = 12\nthink = {think}");
+        // 12 clients over 2 instances = 6 each > 5.
+        let w = warnings_of(&sizing_scenario(
+            "[0, 1]",
+            2,
+            2,
+            &closed("{ dist = \"constant\", value = \"1s\" }"),
+            "",
+        ));
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert!(
+            w[0].contains("12 closed clients with a constant think time"),
+            "{}",
+            w[0]
+        );
+        // A think time that varies spreads them out.
+        let varied = closed("{ dist = \"exponential\", mean = \"1s\" }");
+        assert_eq!(
+            warnings_of(&sizing_scenario("[0, 1]", 2, 2, &varied, "")),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn the_library_stack_on_multicore_processors_is_flagged_as_inferred() {
+        let w = warnings_of(&sizing_scenario(
+            "[0]",
+            1,
+            1,
+            OPEN,
+            "processor_type = \"NS8-X\"",
+        ));
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert!(
+            w[0].contains("multi-core") && w[0].contains("[I]"),
+            "{}",
+            w[0]
+        );
+        assert!(w[0].contains("cpu0, cpu1"), "{}", w[0]);
     }
 
     #[test]

@@ -27,6 +27,7 @@ const QUANTITY_KEYS: &[&str] = &[
     "cpu_per_message",
     "createdelay",
     "deletedelay",
+    "dispatch_cpu",
     "drain",
     "duration",
     "grant_cpu",
@@ -44,6 +45,7 @@ const QUANTITY_KEYS: &[&str] = &[
     "rate",
     "sample_interval",
     "segment_cpu",
+    "send_timeout",
     "syn_retry",
     "timeout",
     "value",
@@ -58,6 +60,7 @@ const LIST_KEYS: &[&str] = &[
     "tcpip",
     "pifs",
     "failover",
+    "processor_types",
 ];
 
 /// Maps from names to numbers: their keys are names chosen by the user, not fields.

@@ -19,6 +19,15 @@ pub const MAX_PROCESSORS: u32 = 16;
 /// Cores per processor: generous (NonStop X processors have at most a few dozen); it catches
 /// typos.
 pub const MAX_CORES: u32 = 64;
+/// Speed of a processor type relative to the processor the costs are written for: 0.01 to
+/// 100 spans every NonStop generation with room to spare; beyond that the factor is a typo.
+pub const MIN_SPEED: f64 = 0.01;
+/// See [`MIN_SPEED`].
+pub const MAX_SPEED: f64 = 100.0;
+/// Any Pathsend limit given in `[pathway]` (sends, links, requesters): 1 to 1,000,000. The
+/// largest documented limit is ACS's 8191 links per link manager; a million catches typos
+/// and bounds the memory a link manager's queue can need.
+pub const MAX_PATHSEND_LIMIT: u32 = 1_000_000;
 /// Guardian process priorities run 1..=199 (higher runs first).
 pub const PRIORITY_MAX: u32 = 199;
 /// NonStop TCP/IPv6 holds at most 5 pending connections per listening socket.

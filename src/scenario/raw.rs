@@ -30,6 +30,13 @@ pub struct RawScenario {
     pub run: Option<RawRun>,
     /// `[system]`: the NonStop node. Required.
     pub system: Option<RawSystem>,
+    /// `[[processor_type]]`: processor models a `[system]` may name besides the built-in
+    /// ones. Optional.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub processor_type: Vec<RawProcessorType>,
+    /// `[pathway]`: the link manager and its Pathsend limits. Optional; every field has a
+    /// default.
+    pub pathway: Option<RawPathway>,
     /// `[message_system]`: Guardian IPC costs. Optional; every field has a default.
     pub message_system: Option<RawMessageSystem>,
     /// `[lan]`: LAN adapters. Optional; every field has a default.
@@ -87,8 +94,59 @@ pub struct RawRun {
 pub struct RawSystem {
     /// Processors in the node, numbered from 0 \[count\]. Required, 1..=16.
     pub processors: Option<u32>,
+    /// Cores per processor \[count\]. Default 1, 1..=64. Not with `processor_type(s)`,
+    /// whose type gives the cores.
+    pub cores: Option<u32>,
+    /// Type of every processor: a built-in (`S-series`, `NS16000`, `NS7-X`, `NS8-X`) or a
+    /// `[[processor_type]]` name. Default: the baseline (speed 1, `cores`, no dispatch cost).
+    pub processor_type: Option<String>,
+    /// Type of each processor, one name per processor in CPU order. Not with
+    /// `processor_type`.
+    pub processor_types: Option<Vec<String>>,
+}
+
+/// `[[processor_type]]`: a processor model.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProcessorType {
+    /// Name, referred to by `system.processor_type(s)`. Required, unique; may replace a
+    /// built-in of the same name.
+    pub name: Option<String>,
+    /// Speed relative to the processor the scenario's CPU costs are written for: every CPU
+    /// burst takes cost / speed \[factor\]. Default 1, 0.01..=100.
+    pub speed: Option<f64>,
     /// Cores per processor \[count\]. Default 1, 1..=64.
     pub cores: Option<u32>,
+    /// CPU added to every burst for its dispatch, in this processor's time \[duration\].
+    /// Default `"0us"`.
+    pub dispatch_cpu: Option<String>,
+}
+
+/// `[pathway]`: the link manager in each processor and the Pathsend limits it enforces.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPathway {
+    /// `"linkmon"` (TS/MP 2.0) or `"acs"` (TS/MP 2.5). Default `"acs"` when the scenario has
+    /// a `[[domain]]`, else `"linkmon"`.
+    pub link_manager: Option<String>,
+    /// `"enforced"` or `"unbounded"` (no limit applies: sends queue at the link manager
+    /// however many wait, for queueing-theory checks). Default `"enforced"`.
+    pub limits: Option<String>,
+    /// Sends one requester may have outstanding; one more fails with 924 \[count\].
+    /// Default 255.
+    pub sends_per_requester: Option<u32>,
+    /// Sends outstanding at one processor's link manager; one more fails with 924
+    /// \[count\]. Default 512 (LINKMON) or 1600 (ACS).
+    pub sends_per_processor: Option<u32>,
+    /// Links one processor's link manager may hold; past it a send finding no link fails
+    /// with 923 \[count\]. Default 1750 (LINKMON) or 8191 (ACS).
+    pub links_per_link_manager: Option<u32>,
+    /// Requesters one processor's link manager serves; a send from one more fails with 925
+    /// \[count\]. Default 256 (LINKMON) or 1024 (ACS).
+    pub requesters_per_processor: Option<u32>,
+    /// Pathsend call timeout (`SERVERCLASS_SEND_`'s timeout): without a reply by then the
+    /// send fails with 918, file-system error 40 \[duration\]. Default none.
+    pub send_timeout: Option<String>,
 }
 
 /// `[message_system]`: costs of one Guardian message (placeholders to calibrate).

@@ -32,6 +32,8 @@ pub struct Scenario {
     pub domains: Vec<Domain>,
     /// Pathway server classes, each in one PATHMON; the workload's mix names them.
     pub server_classes: Vec<ServerClass>,
+    /// Which link manager runs in each processor, and the Pathsend limits it enforces.
+    pub pathway: PathwayLimits,
     /// The TCP/IP client population; exactly one of `workload` and `pathway_xm` is set.
     pub workload: Option<Workload>,
     /// Pathway/XM terminals, TCPs and generated PATHMONs; exactly one of `workload` and
@@ -62,8 +64,106 @@ pub struct RunControl {
 pub struct System {
     /// Number of processors, numbered 0..processors (at most 16 per node).
     pub processors: u32,
-    /// Cores per processor; a process runs on one core at a time.
+    /// Cores per processor; a process runs on one core at a time. With `processor_types`
+    /// set, each processor has its type's cores instead.
     pub cores: u32,
+    /// The type of each processor, in CPU order; empty means every processor is of the
+    /// default type (speed 1, `cores` cores, no dispatch cost: the costs as written).
+    pub processor_types: Vec<ProcessorType>,
+}
+
+impl System {
+    /// The type of processor `cpu`.
+    pub fn processor_type(&self, cpu: u32) -> ProcessorType {
+        match self.processor_types.get(cpu as usize) {
+            Some(t) => t.clone(),
+            None => ProcessorType::baseline(self.cores),
+        }
+    }
+}
+
+/// A processor model: how fast it runs the CPU costs a scenario writes, and its cores.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProcessorType {
+    /// Name (`NS7-X`, or one the scenario defines).
+    pub name: String,
+    /// Speed relative to the processor the scenario's CPU costs are written for: a burst of
+    /// CPU cost `c` takes `c / speed` on this processor. > 0.
+    pub speed: f64,
+    /// Cores.
+    pub cores: u32,
+    /// CPU added to every burst (the dispatch that starts it), in this processor's time.
+    pub dispatch_cpu: SimDuration,
+}
+
+impl ProcessorType {
+    /// The processor the costs are written for: speed 1, no dispatch cost.
+    pub fn baseline(cores: u32) -> Self {
+        ProcessorType {
+            name: "baseline".into(),
+            speed: 1.0,
+            cores,
+            dispatch_cpu: SimDuration::ZERO,
+        }
+    }
+}
+
+/// Which TS/MP link manager runs in each processor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkManagerKind {
+    /// TS/MP 2.0 LINKMON.
+    Linkmon,
+    /// TS/MP 2.5 ACS (redirector and process broker per processor).
+    Acs,
+}
+
+/// Pathsend limits a link manager enforces (`None` everywhere for unbounded queueing).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathwayLimits {
+    /// The link manager, whose limits are the defaults.
+    pub link_manager: LinkManagerKind,
+    /// Sends one requester may have outstanding; one more fails with 924.
+    pub sends_per_requester: Option<u32>,
+    /// Sends outstanding at one processor's link manager; one more fails with 924.
+    pub sends_per_processor: Option<u32>,
+    /// Links one processor's link manager may hold (or have asked for); past it a send that
+    /// finds no link fails with 923.
+    pub links_per_link_manager: Option<u32>,
+    /// Requesters one processor's link manager serves; a send from one more fails with 925.
+    pub requesters_per_processor: Option<u32>,
+    /// The Pathsend call's own timeout (`SERVERCLASS_SEND_` timeout): the send fails with
+    /// 918 (file-system error 40) if no reply came by then.
+    pub send_timeout: Option<SimDuration>,
+}
+
+impl PathwayLimits {
+    /// The documented limits of `kind`, no call timeout.
+    pub fn of(kind: LinkManagerKind) -> Self {
+        let (sends, links, requesters) = match kind {
+            LinkManagerKind::Linkmon => (512, 1750, 256),
+            LinkManagerKind::Acs => (1600, 8191, 1024),
+        };
+        PathwayLimits {
+            link_manager: kind,
+            sends_per_requester: Some(255),
+            sends_per_processor: Some(sends),
+            links_per_link_manager: Some(links),
+            requesters_per_processor: Some(requesters),
+            send_timeout: None,
+        }
+    }
+    /// No limit at all: sends queue at the link manager however many wait (queueing-theory
+    /// checks).
+    pub fn unbounded(kind: LinkManagerKind) -> Self {
+        PathwayLimits {
+            link_manager: kind,
+            sends_per_requester: None,
+            sends_per_processor: None,
+            links_per_link_manager: None,
+            requesters_per_processor: None,
+            send_timeout: None,
+        }
+    }
 }
 
 /// Costs of one Guardian message-system message (an IPC "hop").

@@ -38,6 +38,57 @@ pub struct Recorder {
     connections_in_window: u64,
     series: Vec<SeriesBucket>,
     classes: Vec<ClassTally>,
+    /// Time from send to error of measured requests that failed with a Pathsend error.
+    failure: Spread,
+}
+
+/// A histogram of durations [ns] with its count, sum and sum of squares [ms].
+#[derive(Debug)]
+struct Spread {
+    hist: Histogram<u64>,
+    n: u64,
+    sum_ms: f64,
+    sumsq_ms: f64,
+}
+
+impl Spread {
+    fn new() -> Self {
+        Spread {
+            hist: Histogram::new_with_bounds(1, LATENCY_NS_MAX, 3).expect("valid bounds"),
+            n: 0,
+            sum_ms: 0.0,
+            sumsq_ms: 0.0,
+        }
+    }
+    fn record(&mut self, d: SimDuration) {
+        self.hist.saturating_record(d.as_nanos().max(1));
+        let ms = d.as_millis_f64();
+        self.n += 1;
+        self.sum_ms += ms;
+        self.sumsq_ms += ms * ms;
+    }
+    fn summary(&self) -> LatencySummary {
+        let n = self.n;
+        if n == 0 {
+            return LatencySummary::default();
+        }
+        let mean = self.sum_ms / n as f64;
+        let var = if n > 1 {
+            ((self.sumsq_ms - n as f64 * mean * mean) / (n as f64 - 1.0)).max(0.0)
+        } else {
+            0.0
+        };
+        let q = |p: f64| self.hist.value_at_quantile(p) as f64 / 1e6;
+        LatencySummary {
+            mean,
+            sd: var.sqrt(),
+            p50: q(0.50),
+            p90: q(0.90),
+            p99: q(0.99),
+            p999: q(0.999),
+            max: self.hist.max() as f64 / 1e6,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -85,6 +136,7 @@ impl Recorder {
             connections_in_window: 0,
             series: Vec::new(),
             classes: vec![ClassTally::default(); classes],
+            failure: Spread::new(),
         }
     }
 
@@ -196,6 +248,20 @@ impl Recorder {
         if self.in_window(now) {
             self.window_counts.failed += 1;
         }
+    }
+
+    /// A request sent at `created` failed at `now` with a Pathsend error: counted as failed,
+    /// and its time to failure recorded if it was sent after warm-up.
+    pub fn send_failed(&mut self, now: SimTime, created: SimTime) {
+        self.failed(now);
+        if created >= self.warmup {
+            self.failure.record(now - created);
+        }
+    }
+
+    /// Time from send to error of measured requests that failed with a Pathsend error [ms].
+    pub fn time_to_failure_summary(&self) -> LatencySummary {
+        self.failure.summary()
     }
 
     /// A request sent at `created` completed at `now`.

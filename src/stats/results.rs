@@ -62,6 +62,9 @@ pub struct RunResults {
     pub send_targets: Vec<SendTargetResult>,
     /// Pathsend errors by number.
     pub pathsend_errors: PathsendErrors,
+    /// Time from send to Pathsend error of requests sent after warm-up that failed with one
+    /// (904, 905, 918, 923, 924, 925) [ms].
+    pub time_to_failure_ms: LatencySummary,
     /// Pathway/XM's assignment and the load it produced, for Pathway/XM scenarios.
     pub pathway_xm: Option<XmResult>,
     /// Per listener instance, in scenario order.
@@ -318,6 +321,17 @@ pub struct SendTargetResult {
     pub queue_length_max: u64,
     /// Pathsend error 905 on sends to it.
     pub errors_905: u64,
+    /// Pathsend error 918 (the call's own timeout) on sends to it.
+    pub errors_918: u64,
+    /// Pathsend error 923 (link manager at its limit of links) on sends to it.
+    pub errors_923: u64,
+    /// Pathsend error 924 because the requester had its limit of sends outstanding.
+    pub errors_924_requester: u64,
+    /// Pathsend error 924 because the processor's link manager had its limit of sends
+    /// outstanding.
+    pub errors_924_processor: u64,
+    /// Pathsend error 925 (link manager at its limit of requesters) on sends to it.
+    pub errors_925: u64,
     /// Its link managers that sent requests or held links, by processor.
     pub link_managers: Vec<LinkManagerResult>,
 }
@@ -408,6 +422,14 @@ pub struct PathsendErrors {
     pub e905: u64,
     /// 916 FEScServerCreationFailure.
     pub e916: u64,
+    /// 918 FEScSendOperationAborted with file-system error 40: the call's own timeout.
+    pub e918: u64,
+    /// 923 FEScTooManyServerLinks: a link manager at its limit of links.
+    pub e923: u64,
+    /// 924 FEScTooManySendRequests: a requester or a link manager at its limit of sends.
+    pub e924: u64,
+    /// 925 FEScTooManyRequesters: a link manager at its limit of requesters.
+    pub e925: u64,
 }
 
 /// One listener instance.

@@ -11,6 +11,7 @@
 //! - `issue7`: regression tests of issue 7's defects (lockstep clients, session arrivals, ...).
 //! - `costs`: issue 9: size-dependent costs (CPU per request against `explain` and the size
 //!   formula) and like-for-like ports.
+//! - `limits`: issue 9: Pathsend limits (923/924/925, 918) under overload, processor types.
 //! - `cli`: the `nssim` binary as a user runs it, errors included.
 //! - `scenario_input`: how scenario files and `--set` are read (issue 7 regressions).
 //! - `fuzz`: seeded mutations of the shipped scenarios: no panic, abort or hang in check or run.
@@ -24,6 +25,7 @@ mod fixtures;
 mod fuzz;
 mod golden;
 mod issue7;
+mod limits;
 mod manual_claims;
 mod model_core;
 mod pathway;

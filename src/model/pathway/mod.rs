@@ -25,7 +25,11 @@
 //!   few links are used and the released ones are reused, so shares look uneven.
 //! - Pathsend errors: 905 when the link manager holds no link to the class and no PATHMON can
 //!   grant one; 904 when TIMEOUT expires before the server replies (the server finishes the
-//!   request anyway, its reply is discarded and its link returned).
+//!   request anyway, its reply is discarded and its link returned); 918 when the Pathsend
+//!   call's own timeout (`[pathway] send_timeout`) expires first (a send still waiting for a
+//!   link leaves the queue; one at its server is abandoned like a 904, but its link is kept:
+//!   a `SERVERCLASS_SEND_` timeout is not a link error, TSMP25-SM page-101); 923, 924 and 925
+//!   when a link manager's limits are reached (`limits.rs`, which has the table and the rules).
 //!
 //! Simplifies: link requests are placed by the smooth weighted deficit above (ACS's exact
 //! algorithm is not published); "more responsive" is measured as an exponentially smoothed
@@ -39,6 +43,7 @@
 //! the event-driven side (send, acquire, grant, reply, return, timers), every method taking a
 //! [`PwCtx`] and returning to the node what it must do next.
 
+mod limits;
 mod link;
 mod pathsend;
 mod placement;
@@ -53,6 +58,7 @@ use super::ids::{ProcessId, RequestId, Slab};
 use super::processor::Cpus;
 use super::request::Requests;
 
+pub use limits::{ErrorCounts, SendAccounts};
 pub use link::{LinkManager, LinkRt};
 pub use placement::Want;
 
@@ -231,6 +237,8 @@ pub struct Route {
     pub members: Vec<(Option<usize>, usize, f64)>,
     /// Pathsend error 905 on this route.
     pub errors_905: u64,
+    /// Pathsend errors 918, 923, 924 and 925 on this route.
+    pub errors: ErrorCounts,
     /// Requests queued at its link managers over time.
     pub queued: TimeWeighted,
 }
@@ -256,6 +264,10 @@ pub struct Pathway {
     pub route_for_local: Vec<Vec<u16>>,
     /// Per class name: the first class instance of that name (parallel listeners' tallies).
     pub first_instance: Vec<usize>,
+    /// Sends, links and requesters counted against the link managers' limits.
+    pub accounts: SendAccounts,
+    /// The Pathsend call's own timeout (error 918), if any.
+    pub call_timeout: Option<SimDuration>,
 }
 
 impl Pathway {

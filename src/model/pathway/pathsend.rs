@@ -13,16 +13,38 @@ use super::super::processor::{Cpus, ProcessKind, Work};
 use super::super::request::{Location, Requests};
 use super::{LinkRt, Pathway, PwCtx, ServerRt, Want};
 
+/// Why the sends waiting at a link manager can never be sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unservable {
+    /// 905: no PATHMON can grant a link.
+    NoLink,
+    /// 923: the link manager holds its limit of links.
+    TooManyLinks,
+}
+
 impl Pathway {
     /// A requester sends request `r` with `SERVERCLASS_SEND_`: take a free link of the link
     /// manager of its processor, or queue there and get a link.
+    /// A send the link manager's limits refuse fails at once (924, 925).
     pub fn send(&mut self, r: RequestId, x: &mut PwCtx) {
         let now = x.ctx.now();
         let req = x.requests.get_mut(r);
-        let cpu = x.cpus.processor_of(req.send.requester).0;
+        let requester = req.send.requester;
+        let cpu = x.cpus.processor_of(requester).0;
         req.send.queued_at = now;
-        let lm = self.lm(cpu, req.send.route as usize);
+        let route = req.send.route as usize;
+        let lm = self.lm(cpu, route);
         self.lms[lm].sends += 1;
+        if let Err(why) = self.accounts.admit(cpu, requester) {
+            self.routes[route].errors.refused(why);
+            x.ctx.rec.send_failed(now, req.created);
+            x.failed.push_back(r);
+            return;
+        }
+        req.send.outstanding = true;
+        if let Some(t) = self.call_timeout {
+            req.send.call_timeout = Some(x.ctx.sched.schedule_in(t, Event::SendTimeout(r)));
+        }
         if let Some(link) = self.take_idle(lm) {
             self.use_link(r, link, x);
         } else {
@@ -44,10 +66,17 @@ impl Pathway {
     /// Asks for as many links as requests wait beyond the links already on the way: static
     /// links at once; when only dynamic ones remain, after CREATEDELAY. With no link held,
     /// none coming and none obtainable, the waiting requests fail with 905.
+    /// A link manager at its limit of links asks for none; if it holds none to the class,
+    /// its waiting requests fail with 923.
     fn acquire(&mut self, lm: usize, x: &mut PwCtx) {
+        let cpu = self.lms[lm].cpu;
         loop {
             let m = &self.lms[lm];
             if m.queue.len() <= m.pending as usize {
+                return;
+            }
+            if !self.accounts.link_room(cpu) {
+                self.fail_if_unservable(lm, Unservable::TooManyLinks, x);
                 return;
             }
             match self.place(lm, Want::Static) {
@@ -56,6 +85,9 @@ impl Pathway {
             }
         }
         match self.place(lm, Want::Dynamic) {
+            Some(_) if !self.accounts.link_room(cpu) => {
+                self.fail_if_unservable(lm, Unservable::TooManyLinks, x);
+            }
             Some((class, _)) => {
                 if self.lms[lm].createdelay.is_none() {
                     let delay = self.classes[class].attrs.createdelay;
@@ -66,7 +98,7 @@ impl Pathway {
                     self.lms[lm].createdelay = Some(key);
                 }
             }
-            None => self.fail_if_unservable(lm, x),
+            None => self.fail_if_unservable(lm, Unservable::NoLink, x),
         }
     }
 
@@ -75,34 +107,66 @@ impl Pathway {
         // The timer is cancelled whenever the wait ends early, so a firing one is current.
         let fired = self.lms[lm].createdelay.take();
         debug_assert!(fired.is_some(), "CREATEDELAY fired unarmed");
+        let cpu = self.lms[lm].cpu;
+        let mut why = Unservable::NoLink;
         loop {
             let m = &self.lms[lm];
             if m.queue.len() <= m.pending as usize {
                 return;
+            }
+            if !self.accounts.link_room(cpu) {
+                why = Unservable::TooManyLinks;
+                break;
             }
             match self.place(lm, Want::Dynamic) {
                 Some((class, server)) => self.request_link(lm, class, server, x),
                 None => break,
             }
         }
-        self.fail_if_unservable(lm, x);
+        self.fail_if_unservable(lm, why, x);
     }
 
-    /// Pathsend error 905: the link manager holds no link, none is coming, and no PATHMON
-    /// can grant one, so the waiting requests can never be sent.
-    fn fail_if_unservable(&mut self, lm: usize, x: &mut PwCtx) {
+    /// Pathsend error 905 (or 923): the link manager holds no link, none is coming, and no
+    /// PATHMON can grant one (or it may not ask for one), so the waiting requests can never
+    /// be sent.
+    fn fail_if_unservable(&mut self, lm: usize, why: Unservable, x: &mut PwCtx) {
         let m = &self.lms[lm];
         if !m.held.is_empty() || m.pending > 0 || m.queue.is_empty() {
             return;
         }
         let n = m.queue.len() as i64;
         self.route_queue_changed(lm, -n, x.ctx.now(), x.ctx.rec);
+        let cpu = self.lms[lm].cpu;
         while let Some(r) = self.lms[lm].queue.pop_front() {
             let route = self.lms[lm].route;
-            self.routes[route].errors_905 += 1;
-            self.lms[lm].errors_905 += 1;
-            x.ctx.rec.failed(x.ctx.now());
+            match why {
+                Unservable::NoLink => {
+                    self.routes[route].errors_905 += 1;
+                    self.lms[lm].errors_905 += 1;
+                }
+                Unservable::TooManyLinks => self.routes[route].errors.e923 += 1,
+            }
+            let req = x.requests.get_mut(r);
+            self.end_send(req, cpu, x.ctx.sched);
+            x.ctx.rec.send_failed(x.ctx.now(), req.created);
             x.failed.push_back(r);
+        }
+    }
+
+    /// The send of `req` (from a requester in `cpu`) is over: it no longer counts against
+    /// the limits and its call timeout is cancelled.
+    fn end_send(
+        &mut self,
+        req: &mut super::super::request::Request,
+        cpu: u32,
+        sched: &mut crate::engine::Scheduler<Event>,
+    ) {
+        if req.send.outstanding {
+            req.send.outstanding = false;
+            self.accounts.send_over(cpu, req.send.requester);
+        }
+        if let Some(key) = req.send.call_timeout.take() {
+            sched.cancel(key);
         }
     }
 
@@ -123,6 +187,7 @@ impl Pathway {
         sv.links_by_lm.add(lm);
         self.classes[class].links_out += 1;
         self.lms[lm].pending += 1;
+        self.accounts.cpus[self.lms[lm].cpu as usize].links += 1;
         let link = self.links.insert(LinkRt {
             lm,
             server,
@@ -358,6 +423,8 @@ impl Pathway {
         if let Some(key) = req.send.timeout.take() {
             x.ctx.sched.cancel(key);
         }
+        let cpu = self.lms[self.links.get(link).lm].cpu;
+        self.end_send(req, cpu, x.ctx.sched);
         let abandoned = req.abandoned;
         self.servers[server].busy = false;
         let class = self.servers[server].class;
@@ -384,6 +451,7 @@ impl Pathway {
         }
         let (lm, server) = (l.lm, l.server);
         let m = &mut self.lms[lm];
+        self.accounts.cpus[m.cpu as usize].links -= 1;
         m.held.retain(|&x| x != link);
         m.idle.retain(|&x| x != link);
         let sv = &mut self.servers[server];
@@ -429,23 +497,69 @@ impl Pathway {
     pub fn timeout_expired(
         &mut self,
         r: RequestId,
-        now: SimTime,
+        sched: &mut crate::engine::Scheduler<Event>,
         requests: &mut Requests,
         rec: &mut Recorder,
     ) -> Option<SessionId> {
         // Set when the request took its link and cancelled when its server replied, so the
         // request is still at (or on its way to) its server.
+        let now = sched.now();
         let req = requests.get_mut(r);
         req.send.timeout = None;
         let link = req.send.link.expect("a timed send holds its link");
         let class = self.servers[self.links.get(link).server].class;
         self.links.get_mut(link).doomed = true;
         self.classes[class].stats.errors_904 += 1;
-        rec.failed(now);
-        let req = requests.get_mut(r);
+        let cpu = self.lms[self.links.get(link).lm].cpu;
+        self.end_send(req, cpu, sched);
+        rec.send_failed(now, req.created);
         req.abandoned = true;
         let session = req.session;
         requests.abandoned += 1;
         Some(session)
+    }
+
+    /// The Pathsend call's own timeout expired (error 918, file-system error 40). A send still
+    /// waiting for a link leaves the queue and fails (in `PwCtx::failed`); one already on a
+    /// link is abandoned like a 904, but its link stays (a call timeout is not a link error):
+    /// its server finishes it and the reply is discarded. Returns the session whose client now
+    /// has its error in the second case.
+    pub fn send_timeout_expired(&mut self, r: RequestId, x: &mut PwCtx) -> Option<SessionId> {
+        let now = x.ctx.now();
+        let req = x.requests.get_mut(r);
+        // Cancelled when the send ends, so the send is outstanding: queued, or on a link.
+        req.send.call_timeout = None;
+        let route = req.send.route as usize;
+        self.routes[route].errors.e918 += 1;
+        let session = req.session;
+        match (req.send.link, req.at) {
+            (Some(link), _) => {
+                if let Some(key) = req.send.timeout.take() {
+                    x.ctx.sched.cancel(key);
+                }
+                let cpu = self.lms[self.links.get(link).lm].cpu;
+                self.end_send(req, cpu, x.ctx.sched);
+                x.ctx.rec.send_failed(now, req.created);
+                req.abandoned = true;
+                x.requests.abandoned += 1;
+                Some(session)
+            }
+            (None, Location::LinkWait { lm }) => {
+                let lm = lm as usize;
+                let cpu = self.lms[lm].cpu;
+                self.end_send(req, cpu, x.ctx.sched);
+                x.ctx.rec.send_failed(now, req.created);
+                let q = &mut self.lms[lm].queue;
+                let at = q
+                    .iter()
+                    .position(|&w| w == r)
+                    .expect("a queued send is in its queue");
+                q.remove(at);
+                self.route_queue_changed(lm, -1, now, x.ctx.rec);
+                x.failed.push_back(r);
+                None
+            }
+            (None, at) => unreachable!("an outstanding send without a link is queued, not {at:?}"),
+        }
     }
 }

@@ -140,6 +140,7 @@ mod tests {
             local: false,
             members: vec![(Some(0), 0, 75.0), (Some(1), 1, 25.0)],
             errors_905: 0,
+            errors: Default::default(),
             queued: TimeWeighted::default(),
         });
         pw.lms.push(LinkManager::new(0, 0, 2));

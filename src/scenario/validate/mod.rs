@@ -17,6 +17,7 @@
 
 mod listeners;
 mod node;
+mod pathsend;
 mod pathway;
 mod pathway_xm;
 mod tcpip;
@@ -57,7 +58,7 @@ pub(super) fn validate(raw: &RawScenario) -> (Option<Scenario>, Vec<Finding>) {
     let mut c = Checker::default();
     let name = c.scenario_name(raw.name.as_deref());
     let run = c.run(raw.run.as_ref());
-    let (system, processors) = c.system(raw.system.as_ref());
+    let (system, processors) = c.system(raw.system.as_ref(), &raw.processor_type);
     c.processors = processors;
     let message_system = c.message_system(raw.message_system.as_ref());
     let lan = c.lan(raw.lan.as_ref());
@@ -111,6 +112,7 @@ pub(super) fn validate(raw: &RawScenario) -> (Option<Scenario>, Vec<Finding>) {
     if let Some((workload, _)) = &workload {
         c.pathsend_message_sizes(workload, &listeners);
     }
+    let pathway_limits = c.pathway_limits(raw.pathway.as_ref(), !raw.domain.is_empty());
     let scenario = Scenario {
         name,
         description: raw.description.clone().unwrap_or_default(),
@@ -123,6 +125,7 @@ pub(super) fn validate(raw: &RawScenario) -> (Option<Scenario>, Vec<Finding>) {
         pathmons,
         domains,
         server_classes,
+        pathway: pathway_limits,
         workload: workload.map(|(w, _)| w),
         pathway_xm,
     };
@@ -610,6 +613,7 @@ mod tests {
             system: System {
                 processors: 4,
                 cores: 1,
+                processor_types: Vec::new(),
             },
             message_system: MessageSystem {
                 cpu_per_message: us(10),
@@ -678,6 +682,7 @@ mod tests {
                 io: None,
                 priority: 150,
             }],
+            pathway: PathwayLimits::of(LinkManagerKind::Linkmon),
             workload: Some(Workload {
                 listener: 0,
                 // 1000/s: mean inter-arrival 1 ms.

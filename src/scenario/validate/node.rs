@@ -103,7 +103,11 @@ impl Checker {
     }
 
     /// Returns the system and, when valid, its processor count.
-    pub(super) fn system(&mut self, system: Option<&RawSystem>) -> (System, Option<u32>) {
+    pub(super) fn system(
+        &mut self,
+        system: Option<&RawSystem>,
+        types: &[RawProcessorType],
+    ) -> (System, Option<u32>) {
         let Some(system) = system else {
             self.err(
                 "system",
@@ -113,6 +117,7 @@ impl Checker {
                 System {
                     processors: 0,
                     cores: 1,
+                    processor_types: Vec::new(),
                 },
                 None,
             );
@@ -143,13 +148,129 @@ impl Checker {
                 format!("cores must be between 1 and {MAX_CORES}, got {cores}"),
             );
         }
+        let catalogue = self.processor_type_table(types);
+        let names: Vec<String> = match (&system.processor_type, &system.processor_types) {
+            (Some(_), Some(_)) => {
+                self.err(
+                    "system.processor_types",
+                    "give either processor_type (every processor) or processor_types (one per processor), not both",
+                );
+                Vec::new()
+            }
+            (Some(one), None) => vec![one.clone(); processors.unwrap_or(0) as usize],
+            (None, Some(each)) => {
+                if let Some(n) = processors
+                    && each.len() != n as usize
+                {
+                    self.err(
+                        "system.processor_types",
+                        format!(
+                            "processor_types lists {} types for {n} processors; give one per processor, in CPU order",
+                            each.len()
+                        ),
+                    );
+                }
+                each.clone()
+            }
+            (None, None) => Vec::new(),
+        };
+        if !names.is_empty() && system.cores.is_some() {
+            self.err(
+                "system.cores",
+                "cores comes from the processor type when processor_type(s) is given; remove `cores` or set it in the [[processor_type]]",
+            );
+        }
+        let mut processor_types = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            match catalogue.iter().find(|t| &t.name == name) {
+                Some(t) => processor_types.push(t.clone()),
+                None => {
+                    let field = if system.processor_types.is_some() {
+                        format!("system.processor_types[{i}]")
+                    } else {
+                        "system.processor_type".to_string()
+                    };
+                    let known = catalogue
+                        .iter()
+                        .map(|t| format!("`{}`", t.name))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    self.err(
+                        field,
+                        format!("unknown processor type `{name}`; known: {known} (or define it in a [[processor_type]])"),
+                    );
+                    if system.processor_type.is_some() {
+                        break; // one message, not one per processor
+                    }
+                }
+            }
+        }
+        if processor_types.len() != names.len() {
+            processor_types.clear();
+        }
         (
             System {
                 processors: processors.unwrap_or(0),
                 cores,
+                processor_types,
             },
             processors,
         )
+    }
+
+    /// The built-in processor types followed by (or replaced by) the file's
+    /// `[[processor_type]]` rows.
+    fn processor_type_table(&mut self, raw: &[RawProcessorType]) -> Vec<ProcessorType> {
+        let mut table = builtin_processor_types();
+        let mut seen: Vec<&str> = Vec::new();
+        for (i, t) in raw.iter().enumerate() {
+            let field = format!("processor_type[{i}]");
+            let Some(name) = t.name.as_deref() else {
+                self.err(
+                    &field,
+                    "missing `name`; write e.g. name = \"fast\" and refer to it from system.processor_type",
+                );
+                continue;
+            };
+            if seen.contains(&name) {
+                self.err(
+                    format!("{field}.name"),
+                    format!("processor type `{name}` is defined twice; names must be unique"),
+                );
+                continue;
+            }
+            seen.push(name);
+            let speed = t.speed.unwrap_or(1.0);
+            if !(MIN_SPEED..=MAX_SPEED).contains(&speed) {
+                self.err(
+                    format!("{field}.speed"),
+                    format!("speed must be between {MIN_SPEED} and {MAX_SPEED} (relative to the processor the CPU costs are written for), got {speed}"),
+                );
+            }
+            let cores = t.cores.unwrap_or(1);
+            if !(1..=MAX_CORES).contains(&cores) {
+                self.err(
+                    format!("{field}.cores"),
+                    format!("cores must be between 1 and {MAX_CORES}, got {cores}"),
+                );
+            }
+            let dispatch_cpu = self.duration(
+                &format!("{field}.dispatch_cpu"),
+                t.dispatch_cpu.as_ref(),
+                "0us",
+            );
+            let row = ProcessorType {
+                name: name.to_string(),
+                speed,
+                cores,
+                dispatch_cpu,
+            };
+            match table.iter_mut().find(|b| b.name == name) {
+                Some(b) => *b = row,
+                None => table.push(row),
+            }
+        }
+        table
     }
 
     pub(super) fn message_system(&mut self, raw: Option<&RawMessageSystem>) -> MessageSystem {
@@ -209,4 +330,23 @@ impl Checker {
             ),
         }
     }
+}
+
+/// The shipped processor types, named after NonStop families. Their speeds and cores are
+/// placeholders [I], not measurements: no published per-burst figures exist (see
+/// `scenarios/README.md`, "Processor types"). `NS7-X` is the baseline the shipped costs are
+/// written for (speed 1).
+pub fn builtin_processor_types() -> Vec<ProcessorType> {
+    let row = |name: &str, speed: f64, cores: u32| ProcessorType {
+        name: name.to_string(),
+        speed,
+        cores,
+        dispatch_cpu: SimDuration::ZERO,
+    };
+    vec![
+        row("S-series", 0.25, 1),
+        row("NS16000", 0.5, 1),
+        row("NS7-X", 1.0, 1),
+        row("NS8-X", 1.5, 2),
+    ]
 }

@@ -1,0 +1,253 @@
+//! Pathsend limits: what a link manager refuses before a send reaches a link.
+//!
+//! The TS/MP manuals document a limit on sends, links and requesters per link manager
+//! (TSMP-SM page-363 for the TS/MP 2.0 LINKMON; TSMP25-SM page-318 and PS25 page-122 for the
+//! TS/MP 2.5 ACS; `shared/domain/nonstop.md` b.5, b.7) [F]:
+//!
+//! | error | when | LINKMON | ACS |
+//! | --- | --- | --- | --- |
+//! | 924 | a requester already has this many sends outstanding | 255 | 255 |
+//! | 924 | the processor's link manager already has this many sends outstanding | 512 | 1600 |
+//! | 923 | a send finds no link and the link manager holds this many links already | 1750 | 8191 |
+//! | 925 | a requester opens a link manager that serves this many requesters already | 256 | 1024 |
+//!
+//! How they are applied here:
+//! - A send is *outstanding* from `SERVERCLASS_SEND_` until its server replies, or until it
+//!   fails (any Pathsend error, a TIMEOUT or the call's own timeout). The counts are per
+//!   requester process and per processor (one link manager per processor serves every send
+//!   target; `Pathway::lms` splits it by route only to keep the queues apart).
+//! - 924 and 925 are checked when the send is made: a refused send fails at once, having
+//!   cost only the CPU its path spent before the Pathsend (the error costs no CPU of its own
+//!   and reaches the client at once, as a 905 does).
+//! - "255 sends or LINKDEPTH to the same server, whichever is smaller" (PS25 page-122) [F]:
+//!   here a link carries one send, and a link manager holds at most LINKDEPTH links to one
+//!   server, so a requester never has more than LINKDEPTH sends at one server; sends beyond
+//!   that wait for a link instead of failing [I]. Only the 255 is checked.
+//! - 923 is the 905 rule with a different cause: when the link manager holds no link to the
+//!   class, none is on its way, and it may not ask for another because it holds its limit of
+//!   links to other classes, its waiting sends fail with 923 [I: the manuals give the limit,
+//!   not what happens to queued sends]. While it holds a link to the class, sends wait.
+//! - A requester is counted at its link manager from its first send on (it opens the link
+//!   manager then) and never leaves (requesters here live for the run).
+
+use crate::scenario::PathwayLimits;
+
+use super::super::ids::ProcessId;
+
+/// A Pathsend error a link manager can return before a send reaches a server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// 924: the requester has its limit of sends outstanding.
+    RequesterSends,
+    /// 924: the processor's link manager has its limit of sends outstanding.
+    ProcessorSends,
+    /// 925: the link manager serves its limit of requesters.
+    Requesters,
+}
+
+/// Sends to one route that failed, by Pathsend error (904 and 905 are counted where they
+/// always were, on the class and the route).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ErrorCounts {
+    /// 918: the call's own timeout expired (file-system error 40).
+    pub e918: u64,
+    /// 923: no link, and the link manager holds its limit of links.
+    pub e923: u64,
+    /// 924 because the requester had its limit of sends outstanding.
+    pub e924_requester: u64,
+    /// 924 because the processor's link manager had its limit of sends outstanding.
+    pub e924_processor: u64,
+    /// 925: the link manager serves its limit of requesters.
+    pub e925: u64,
+}
+
+impl ErrorCounts {
+    /// Counts one refusal.
+    pub fn refused(&mut self, why: Refusal) {
+        match why {
+            Refusal::RequesterSends => self.e924_requester += 1,
+            Refusal::ProcessorSends => self.e924_processor += 1,
+            Refusal::Requesters => self.e925 += 1,
+        }
+    }
+}
+
+/// The limits in force (`u32::MAX` where there is none).
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Sends outstanding per requester.
+    pub sends_per_requester: u32,
+    /// Sends outstanding per processor's link manager.
+    pub sends_per_processor: u32,
+    /// Links per processor's link manager (held or asked for).
+    pub links_per_link_manager: u32,
+    /// Requesters per processor's link manager.
+    pub requesters_per_processor: u32,
+}
+
+impl Default for Limits {
+    /// No limit.
+    fn default() -> Self {
+        Limits {
+            sends_per_requester: u32::MAX,
+            sends_per_processor: u32::MAX,
+            links_per_link_manager: u32::MAX,
+            requesters_per_processor: u32::MAX,
+        }
+    }
+}
+
+impl From<&PathwayLimits> for Limits {
+    fn from(l: &PathwayLimits) -> Self {
+        let or_none = |v: Option<u32>| v.unwrap_or(u32::MAX);
+        Limits {
+            sends_per_requester: or_none(l.sends_per_requester),
+            sends_per_processor: or_none(l.sends_per_processor),
+            links_per_link_manager: or_none(l.links_per_link_manager),
+            requesters_per_processor: or_none(l.requesters_per_processor),
+        }
+    }
+}
+
+/// One processor's link manager, all routes together.
+#[derive(Clone, Debug, Default)]
+pub struct CpuLm {
+    /// Sends outstanding.
+    pub sends: u32,
+    /// Links held or asked for.
+    pub links: u32,
+    /// Requesters that have opened it.
+    pub requesters: u32,
+}
+
+/// One requester process.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RequesterState {
+    /// Sends outstanding.
+    pub sends: u32,
+    /// It has opened its processor's link manager.
+    pub registered: bool,
+}
+
+/// The counters the limits are checked against.
+#[derive(Clone, Debug, Default)]
+pub struct SendAccounts {
+    /// The limits.
+    pub limits: Limits,
+    /// Per processor.
+    pub cpus: Vec<CpuLm>,
+    /// Per requester, indexed by process id (grown when a new requester first sends).
+    pub requesters: Vec<RequesterState>,
+}
+
+impl SendAccounts {
+    /// Counters for `processors` processors under `limits`.
+    pub fn new(processors: u32, limits: Limits) -> Self {
+        SendAccounts {
+            limits,
+            cpus: vec![CpuLm::default(); processors as usize],
+            requesters: Vec::new(),
+        }
+    }
+
+    /// A send from `requester` in processor `cpu`: counted as outstanding, or refused.
+    pub fn admit(&mut self, cpu: u32, requester: ProcessId) -> Result<(), Refusal> {
+        let i = requester.0 as usize;
+        if self.requesters.len() <= i {
+            self.requesters.resize(i + 1, RequesterState::default());
+        }
+        let lm = &mut self.cpus[cpu as usize];
+        let rq = &mut self.requesters[i];
+        if !rq.registered {
+            if lm.requesters >= self.limits.requesters_per_processor {
+                return Err(Refusal::Requesters);
+            }
+            rq.registered = true;
+            lm.requesters += 1;
+        }
+        if rq.sends >= self.limits.sends_per_requester {
+            return Err(Refusal::RequesterSends);
+        }
+        if lm.sends >= self.limits.sends_per_processor {
+            return Err(Refusal::ProcessorSends);
+        }
+        rq.sends += 1;
+        lm.sends += 1;
+        Ok(())
+    }
+
+    /// An admitted send from `requester` in `cpu` is over (replied or failed).
+    pub fn send_over(&mut self, cpu: u32, requester: ProcessId) {
+        let lm = &mut self.cpus[cpu as usize];
+        let rq = &mut self.requesters[requester.0 as usize];
+        assert!(rq.sends > 0 && lm.sends > 0, "a send ended twice");
+        rq.sends -= 1;
+        lm.sends -= 1;
+    }
+
+    /// Processor `cpu`'s link manager may ask for one more link.
+    pub fn link_room(&self, cpu: u32) -> bool {
+        self.cpus[cpu as usize].links < self.limits.links_per_link_manager
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accounts(per_requester: u32, per_processor: u32, requesters: u32) -> SendAccounts {
+        SendAccounts::new(
+            2,
+            Limits {
+                sends_per_requester: per_requester,
+                sends_per_processor: per_processor,
+                links_per_link_manager: 3,
+                requesters_per_processor: requesters,
+            },
+        )
+    }
+
+    #[test]
+    fn the_256th_send_of_a_requester_gets_924_and_a_reply_makes_room() {
+        let mut a = accounts(255, 512, 256);
+        let r = ProcessId(7);
+        for _ in 0..255 {
+            assert_eq!(a.admit(0, r), Ok(()));
+        }
+        assert_eq!(a.admit(0, r), Err(Refusal::RequesterSends));
+        a.send_over(0, r);
+        assert_eq!(a.admit(0, r), Ok(()));
+    }
+
+    #[test]
+    fn a_processor_limit_counts_every_requester_of_that_processor_only() {
+        // 3 per processor: two requesters in CPU 0 share it; CPU 1 has its own.
+        let mut a = accounts(255, 3, 256);
+        let (p, q) = (ProcessId(0), ProcessId(1));
+        assert_eq!(a.admit(0, p), Ok(()));
+        assert_eq!(a.admit(0, q), Ok(()));
+        assert_eq!(a.admit(0, p), Ok(()));
+        assert_eq!(a.admit(0, q), Err(Refusal::ProcessorSends));
+        assert_eq!(a.admit(1, ProcessId(2)), Ok(()));
+    }
+
+    #[test]
+    fn a_requester_past_the_limit_gets_925_on_every_send() {
+        let mut a = accounts(255, 512, 2);
+        assert_eq!(a.admit(0, ProcessId(0)), Ok(()));
+        assert_eq!(a.admit(0, ProcessId(1)), Ok(()));
+        assert_eq!(a.admit(0, ProcessId(2)), Err(Refusal::Requesters));
+        assert_eq!(a.admit(0, ProcessId(2)), Err(Refusal::Requesters));
+        // The ones already counted go on sending.
+        assert_eq!(a.admit(0, ProcessId(0)), Ok(()));
+    }
+
+    #[test]
+    fn links_are_limited_per_processor() {
+        let mut a = accounts(255, 512, 256);
+        a.cpus[0].links = 3;
+        assert!(!a.link_room(0));
+        assert!(a.link_room(1));
+        assert!(SendAccounts::new(1, Limits::default()).link_room(0));
+    }
+}
