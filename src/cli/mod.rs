@@ -135,7 +135,7 @@ pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure>
 }
 
 fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
-    let s = load(&a.scenario, &a.options.set, a.options.seed)?;
+    let s = load(&a.scenario, &a.options.sets(), a.options.seed)?;
     let out = a
         .options
         .out
@@ -143,7 +143,13 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
         .unwrap_or_else(|| Path::new("output").join(&s.name));
     prepare(&out)?;
     eprintln!("nssim: running '{}' (seed {})", s.name, s.run.seed);
-    let r = model::simulate(&s);
+    let mut r = model::simulate(&s);
+    if !a.batch_means {
+        r.batch_means = None;
+    }
+    if let Some(w) = report::warmup_warning(&r) {
+        eprintln!("{w}");
+    }
     let written = finish_outputs(&out, |out| report::write_run(out, &r))?;
     print_out(&format!(
         "{}wrote {written} files to {}\n",

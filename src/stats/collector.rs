@@ -1,17 +1,28 @@
 //! Accumulators fed by the models during a run. No I/O, no wall clock.
 //!
 //! The measurement window is `[warmup, end)`, where `end` is when arrivals stop (the end of the
-//! arrival window, or earlier when `max_requests` is reached). Busy time is accounted when a
-//! burst or frame ends, so moving `end` earlier never leaves time counted past it.
-//! Latency counts requests *sent* at or after warm-up that completed (during the drain too), so
-//! slow requests near the end are not censored; throughput counts completions inside the window;
-//! busy time and queue lengths are integrated over the window only. Nothing is reset at the end
-//! of warm-up, so no statistic restarts from zero while the system is not empty.
+//! arrival window, or earlier when `max_requests` is reached). The warm-up ends at a configured
+//! instant, or at the N-th completion for a warm-up by request count (its instant is then only
+//! known when it comes; until then every window test sees it as "not yet"). Busy time is
+//! accounted when a burst or frame ends, so moving `end` earlier never leaves time counted
+//! past it.
+//!
+//! At the end of warm-up every statistic restarts from the current state: latency counts the
+//! requests that *complete* after it (those already in the system included, and during the
+//! drain too, so slow requests near the end are not censored); throughput counts completions
+//! inside the window; busy time and queue lengths are integrated over the window only, from
+//! the level they have when it opens. Nothing is reset to zero, so no statistic restarts
+//! from an empty system while the system is not empty.
+//!
+//! Every completion of the run, warm-up included, also goes into [`CompletionBlocks`] for the
+//! MSER warm-up diagnosis and the batch-means interval.
 
 use hdrhistogram::Histogram;
 
 use crate::engine::{SimDuration, SimTime};
 
+use super::batch_means::{self, BatchMeans};
+use super::mser::{self, CompletionBlocks, Mser};
 use super::results::{HistogramBucket, LatencySummary, RequestCounts, TimeSample, WindowCounts};
 
 /// Highest latency the histograms resolve [ns] (one hour); larger values are clamped to it.
@@ -21,6 +32,11 @@ const LATENCY_NS_MAX: u64 = 3_600_000_000_000;
 #[derive(Debug)]
 pub struct Recorder {
     warmup: SimTime,
+    /// Warm-up by request count: the window opens at this completion.
+    warmup_requests: Option<u64>,
+    /// Completions before the window opened.
+    warmup_completions: u64,
+    blocks: CompletionBlocks,
     end: SimTime,
     interval: SimDuration,
     /// Whole-run request accounting (conservation).
@@ -71,6 +87,9 @@ impl Recorder {
         assert!(!interval.is_zero(), "sample interval must be positive");
         Recorder {
             warmup,
+            warmup_requests: None,
+            warmup_completions: 0,
+            blocks: CompletionBlocks::default(),
             end,
             interval,
             counts: RequestCounts::default(),
@@ -86,6 +105,18 @@ impl Recorder {
             series: Vec::new(),
             classes: vec![ClassTally::default(); classes],
         }
+    }
+
+    /// Warm-up by request count instead of by time: the window opens at the `n`-th completion,
+    /// if that comes before arrivals stop; otherwise the run has no measurement window.
+    pub fn warmup_by_requests(&mut self, n: u64) {
+        assert!(n > 0, "a warm-up by count needs at least one request");
+        assert!(
+            self.counts.offered == 0,
+            "the warm-up is chosen before the run starts"
+        );
+        self.warmup_requests = Some(n);
+        self.warmup = SimTime::MAX;
     }
 
     /// Arrivals stopped at `now` (end of the arrival window, or `max_requests` reached): the
@@ -110,6 +141,7 @@ impl Recorder {
         if !self.window_opened && now >= self.warmup {
             self.window_opened = true;
             self.window_counts.carried_in = self.live();
+            self.warmup_completions = self.counts.completed;
         }
         if !self.window_closed && now >= self.end {
             self.window_closed = true;
@@ -120,6 +152,19 @@ impl Recorder {
     /// Closes the window's accounting at the end of the run (for a window whose boundary no
     /// event crossed).
     pub fn finish(&mut self, now: SimTime) {
+        if !self.window_opened && self.warmup == SimTime::MAX {
+            // A warm-up by count that never ended: no window. It is put after the run's end
+            // (one nanosecond long, so rates stay defined), and nothing was counted in it.
+            self.warmup = now;
+            self.end = self.end.max(now.saturating_add(SimDuration::from_nanos(1)));
+            self.window_opened = true;
+            self.window_closed = true;
+            self.warmup_completions = self.counts.completed;
+            let live = self.live();
+            self.window_counts.carried_in = live;
+            self.window_counts.carried_out = live;
+            return;
+        }
         self.roll(now.max(self.end));
     }
 
@@ -213,12 +258,14 @@ impl Recorder {
         if self.in_window(now) {
             self.window_counts.completed += 1;
         }
+        let measured = self.window_opened;
+        self.blocks.push(latency.as_millis_f64(), now.as_nanos());
         let b = self.bucket(now);
         b.completed += 1;
         b.latency_sum_ns += u128::from(latency.as_nanos());
         b.latency_us
             .saturating_record((latency.as_nanos() / 1000).max(1));
-        if created >= self.warmup {
+        if measured {
             self.counts.measured += 1;
             self.latency.saturating_record(latency.as_nanos().max(1));
             let ms = latency.as_millis_f64();
@@ -229,13 +276,17 @@ impl Recorder {
             c.completed += 1;
             c.latency_sum_ns += u128::from(latency.as_nanos());
             c.queue_wait_sum_ns += u128::from(queue_wait.as_nanos());
+        } else if self.warmup_requests == Some(self.counts.completed) && now < self.end {
+            // The warm-up's last request: the window opens right after it.
+            self.warmup = now;
+            self.roll(now);
         }
     }
 
-    /// Where the latency of a request of `class` sent at `created` went (`LEG_KINDS` order),
-    /// recorded for measured requests like the latency.
-    pub fn breakdown(&mut self, created: SimTime, class: usize, ns: &[u64; 9]) {
-        if created >= self.warmup {
+    /// Where the latency of a request of `class` that has just completed went (`LEG_KINDS`
+    /// order), recorded for measured requests like the latency (call after `completed`).
+    pub fn breakdown(&mut self, class: usize, ns: &[u64; 9]) {
+        if self.window_opened && self.counts.completed > self.warmup_completions {
             let c = &mut self.classes[class];
             for (sum, &x) in c.breakdown_ns.iter_mut().zip(ns) {
                 *sum += u128::from(x);
@@ -267,6 +318,19 @@ impl Recorder {
             self.hops_sum as f64 / self.counts.measured as f64
         }
     }
+    /// MSER on every completion of the run, against the configured warm-up.
+    pub fn mser(&self) -> Option<Mser> {
+        mser::diagnose(&self.blocks, self.warmup_completions)
+    }
+
+    /// Batch-means interval of the measured response times: the blocks wholly after the
+    /// warm-up's last completion.
+    pub fn batch_means(&self) -> Option<BatchMeans> {
+        let first = self.warmup_completions.div_ceil(self.blocks.block()) as usize;
+        let means = self.blocks.means();
+        batch_means::batch_means(means.get(first..)?, self.blocks.block())
+    }
+
     /// Per-class tallies, in scenario order.
     pub fn classes(&self) -> &[ClassTally] {
         &self.classes
