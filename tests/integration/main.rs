@@ -27,6 +27,7 @@ mod pathway;
 mod queueing;
 mod scenario_input;
 mod swarm;
+mod warmup;
 
 use std::path::{Path, PathBuf};
 
