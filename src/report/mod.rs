@@ -236,7 +236,7 @@ pub(crate) fn busiest_processor(r: &RunResults) -> Option<&ProcessorResult> {
         })
 }
 
-/// Whether the latency sample is empty: no request sent after the warm-up completed. Its
+/// Whether the latency sample is empty: no request completed after the warm-up. Its
 /// latency figures and mean hops are then not 0 but unknown: `n/a` in tables, `null` in JSON,
 /// an empty value in CSV ([`sample`]).
 pub(crate) fn empty_sample(r: &RunResults) -> bool {

@@ -432,7 +432,7 @@ mod tests {
         let s = terminal_summary(&r);
         assert!(s.contains("measured 50.000 s"), "{s}");
         assert!(
-            s.contains("latency     n/a: no request sent after the warm-up completed"),
+            s.contains("latency     n/a: no request completed after the warm-up"),
             "{s}"
         );
         let t = comparison_table(&[sample_results("a"), ended_before_warmup()]);

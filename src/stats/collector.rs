@@ -465,3 +465,63 @@ impl TimeWeighted {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: u64) -> SimTime {
+        SimTime::ZERO + SimDuration::from_secs(s)
+    }
+
+    #[test]
+    fn a_count_warmup_restarts_statistics_from_the_current_state() {
+        // Window [warm-up, 30 s); warm-up ends at the 2nd completion.
+        let mut rec = Recorder::new(SimTime::ZERO, t(30), SimDuration::from_secs(1), 1);
+        rec.warmup_by_requests(2);
+        let mut queue = TimeWeighted::default();
+        // Three requests arrive at 0 s; the queue holds 3 from then on.
+        for _ in 0..3 {
+            rec.offered(t(0));
+        }
+        queue.set(t(0), 3, &rec);
+        let w = SimDuration::ZERO;
+        rec.completed(t(5), t(0), 2, 0, w);
+        assert_eq!(rec.counts.measured, 0);
+        // The 2nd completion ends the warm-up at 10 s: one request is carried in.
+        rec.completed(t(10), t(0), 2, 0, w);
+        assert_eq!((rec.warmup(), rec.window_counts.carried_in), (t(10), 1));
+        assert_eq!(rec.counts.measured, 0);
+        // The level at the end of warm-up (3) counts from 10 s, then 1 from 20 s.
+        queue.set(t(20), 1, &rec);
+        // The request carried in is measured when it completes, sent before the warm-up.
+        rec.completed(t(25), t(0), 2, 0, w);
+        rec.breakdown(0, &[1; 9]);
+        assert_eq!(rec.counts.measured, 1);
+        assert_eq!(rec.classes()[0].breakdown_ns[0], 1);
+        assert_eq!(rec.latency_summary().mean, 25_000.0);
+        rec.finish(t(30));
+        assert_eq!(rec.window(), SimDuration::from_secs(20));
+        // (3 x 10 s + 1 x 10 s) / 20 s.
+        assert_eq!(queue.mean(t(30), &rec), 2.0);
+        assert_eq!(queue.max(t(30), &rec), 3);
+        let wc = &rec.window_counts;
+        assert_eq!((wc.carried_in, wc.completed, wc.carried_out), (1, 1, 0));
+    }
+
+    #[test]
+    fn a_count_warmup_never_reached_leaves_no_window() {
+        let mut rec = Recorder::new(SimTime::ZERO, t(30), SimDuration::from_secs(1), 1);
+        rec.warmup_by_requests(5);
+        rec.offered(t(0));
+        rec.offered(t(1));
+        rec.completed(t(2), t(0), 2, 0, SimDuration::ZERO);
+        rec.stop_arrivals(t(30));
+        rec.finish(t(40));
+        assert_eq!(rec.warmup(), t(40));
+        assert_eq!(rec.counts.measured, 0);
+        let wc = &rec.window_counts;
+        assert_eq!((wc.carried_in, wc.attempted, wc.carried_out), (1, 0, 1));
+        assert_eq!(rec.throughput_per_s(), 0.0);
+    }
+}

@@ -141,7 +141,7 @@ pub struct RequestCounts {
     pub in_flight: u64,
     /// SYNs dropped because a listen backlog was full (each may be retried).
     pub syn_drops: u64,
-    /// Requests counted in the latency statistics (sent after warm-up, completed).
+    /// Requests counted in the latency statistics (completed after the warm-up).
     pub measured: u64,
 }
 
