@@ -190,3 +190,50 @@ fn batch_means_cover_mm1_and_report_their_rule() {
     }
     assert!(covered >= 15, "covered {covered} of 20");
 }
+
+#[test]
+fn cli_warmup_and_batch_means_reach_the_summary_and_the_warning_stderr() {
+    use assert_cmd::Command;
+    use predicates::prelude::*;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("acs");
+    // `--warmup 1000` is a count; the ACS start-up outlasts it: a warning with a suggestion.
+    Command::cargo_bin("nssim")
+        .unwrap()
+        .current_dir(crate::repo(""))
+        .args([
+            "run",
+            "scenarios/acs-dynamic-servers.toml",
+            "--warmup",
+            "1000",
+            "--batch-means",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "MSER-5 puts the end of the start-up transient",
+        ))
+        .stderr(predicate::str::contains("Try --warmup 25s"))
+        .stdout(predicate::str::contains("MSER-5      cut-off after"))
+        .stdout(predicate::str::contains("batch means mean"));
+    let json = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["warmup_requests"], 1000);
+    assert_eq!(v["mser"]["warmup_completions"], 1000);
+    assert_eq!(v["mser"]["past_warmup"], true);
+    assert_eq!(v["mser"]["suggested_warmup_s"], 25.0);
+    assert!(v["batch_means"]["batches"].as_u64().unwrap() >= 10);
+    assert!(v["batch_means"]["lag1"].is_number());
+    // A bad count names the field and the forms allowed; exit 2.
+    Command::cargo_bin("nssim")
+        .unwrap()
+        .current_dir(crate::repo(""))
+        .args(["run", "tests/data/mm1.toml", "--warmup", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "run.warmup: expected a warm-up count such as \"1000 requests\"",
+        ));
+}
