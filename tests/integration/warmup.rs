@@ -181,7 +181,10 @@ fn batch_means_cover_mm1_and_report_their_rule() {
         let r = simulate(&load("tests/data/mm1.toml", &[&format!("run.seed={seed}")]));
         let b = r.batch_means.as_ref().unwrap();
         assert!([40, 20, 10].contains(&b.batches), "{b:?}");
-        assert!(b.batch_size >= 500 && b.batch_size % 5 == 0, "{b:?}");
+        assert!(
+            b.batch_size >= 500 && b.batch_size.is_multiple_of(5),
+            "{b:?}"
+        );
         // Its mean is the run's mean over nearly the same requests.
         assert!((b.mean - r.latency_ms.mean).abs() < 0.02 * r.latency_ms.mean);
         if (b.mean - 0.7 / 0.3).abs() <= b.half_width {
