@@ -40,6 +40,7 @@ fn main() {
             seed: 1,
             duration: SimDuration::from_secs(10),
             warmup: SimDuration::from_secs(1),
+            warmup_requests: None,
             max_requests: None,
             drain: SimDuration::from_secs(10),
             sample_interval: SimDuration::from_secs(1),

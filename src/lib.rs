@@ -13,7 +13,8 @@
 //!   and operational bounds without a run), `pathway_xm` (Pathway/XM's terminal
 //!   assignment). Run by [`model::simulate`]; reads [`scenario::Scenario`], feeds [`stats`].
 //! - [`scenario`]: TOML scenario files -> raw serde structs -> validated, typed [`scenario::Scenario`].
-//! - [`stats`]: accumulators the models feed, and [`stats::RunResults`], the plain output of a run.
+//! - [`stats`]: accumulators the models feed, and [`stats::RunResults`], the plain output of a run;
+//!   the warm-up diagnosis (`mser`), batch means and Student t quantiles over its completions.
 //! - [`report`]: pure functions from results to bytes (JSON, CSV, plots, terminal tables).
 //! - [`cli`]: the `nssim` command line (`run`, `compare`, `check`, `explain`).
 

@@ -75,6 +75,28 @@ pub struct SimOptions {
     /// Output folder.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Warm-up, overriding the scenario's `run.warmup`: a duration (`5s`) or a request count
+    /// (`1000`, `"1000 requests"`): statistics restart after the 1000th completion.
+    #[arg(long, value_name = "DURATION|COUNT")]
+    pub warmup: Option<String>,
+}
+
+impl SimOptions {
+    /// The `--set` overrides, then `--warmup` written as the `run.warmup` override.
+    pub fn sets(&self) -> Vec<String> {
+        let mut set = self.set.clone();
+        if let Some(w) = &self.warmup {
+            let w = w.trim();
+            // A bare whole number is a count; durations always carry a unit.
+            let value = if !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
+                format!("{w} requests")
+            } else {
+                w.to_string()
+            };
+            set.push(format!("run.warmup=\"{}\"", value.replace('"', "")));
+        }
+        set
+    }
 }
 
 /// `nssim run`.
@@ -85,6 +107,10 @@ pub struct RunArgs {
     /// Seed, overrides and output folder.
     #[command(flatten)]
     pub options: SimOptions,
+    /// Also report a batch-means 95 % interval of the mean response time over this one run
+    /// (batch size and lag-1 autocorrelation of the batch means alongside).
+    #[arg(long)]
+    pub batch_means: bool,
     /// Write a request trace to FILE (CSV): one line per stage of every N-th request
     /// (`--trace-every`), with when it began, how long it took and where the request was.
     #[arg(long, value_name = "FILE")]

@@ -162,7 +162,7 @@ fn load_all(a: &[String], options: &SimOptions) -> Result<Vec<(Scenario, String)
                 continue;
             }
         };
-        let mut set = options.set.clone();
+        let mut set = options.sets();
         set.extend(arg.overrides.iter().cloned());
         match load(&arg.path, &set, options.seed) {
             Ok(s) => {
@@ -210,6 +210,10 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
     let mut results = simulate_all(&scenarios);
     for (r, (_, label)) in results.iter_mut().zip(&loaded) {
         r.scenario = label.clone();
+        r.batch_means = None;
+        if let Some(w) = report::warmup_warning(r) {
+            eprintln!("{w}");
+        }
     }
     let written = finish_outputs(&out, |out| {
         let mut written = Vec::new();

@@ -140,7 +140,7 @@ pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure>
 }
 
 fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
-    let s = load(&a.scenario, &a.options.set, a.options.seed)?;
+    let s = load(&a.scenario, &a.options.sets(), a.options.seed)?;
     let out = a
         .options
         .out
@@ -154,6 +154,13 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
     } else {
         (model::simulate(&s), None)
     };
+    let mut r = r;
+    if !a.batch_means {
+        r.batch_means = None;
+    }
+    if let Some(w) = report::warmup_warning(&r) {
+        eprintln!("{w}");
+    }
     let trajectory = recorded.as_ref().and_then(|x| x.trajectory.as_ref());
     let written = finish_outputs(&out, |out| {
         let mut files = report::write_run(out, &r)?;

@@ -61,7 +61,7 @@ impl Node {
             run: RunInfo {
                 name: sc.name.clone(),
                 seed: sc.run.seed,
-                warmup: sc.run.warmup,
+                warmup_requests: sc.run.warmup_requests,
                 end,
                 sample_interval: sc.run.sample_interval,
             },
@@ -289,6 +289,9 @@ impl Node {
             sc.run.sample_interval,
             c.pathway.classes.len(),
         );
+        if let Some(n) = sc.run.warmup_requests {
+            c.rec.warmup_by_requests(n);
+        }
         for class in 0..c.pathway.classes.len() {
             let (st, dy) = c.pathway.running(class);
             let k = &mut c.pathway.classes[class].stats;

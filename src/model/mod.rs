@@ -212,7 +212,7 @@ impl Ctx<'_> {
 struct RunInfo {
     name: String,
     seed: u64,
-    warmup: SimDuration,
+    warmup_requests: Option<u64>,
     end: SimTime,
     sample_interval: SimDuration,
 }

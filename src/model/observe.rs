@@ -242,7 +242,8 @@ impl Node {
             listener_model: listener_model.to_string(),
             sim_time_s: now.as_secs_f64(),
             measured_s: self.rec.window().as_secs_f64(),
-            warmup_s: self.run.warmup.as_secs_f64(),
+            warmup_s: self.rec.warmup().as_secs_f64(),
+            warmup_requests: self.run.warmup_requests,
             events,
             wall_s,
             events_per_s: if wall_s > 0.0 {
@@ -272,6 +273,8 @@ impl Node {
             latency_histogram: self.rec.latency_histogram(),
             timeseries: self.rec.timeseries(),
             latency_breakdown: self.latency_breakdown(),
+            mser: self.rec.mser(),
+            batch_means: self.rec.batch_means(),
         }
     }
 

@@ -486,7 +486,7 @@ impl Node {
                 };
                 self.rec
                     .completed(now, req.created, req.hops, class, req.send.queue_wait);
-                self.rec.breakdown(req.created, class, &req.spent_ns);
+                self.rec.breakdown(class, &req.spent_ns);
                 self.request_finished(r, false, s);
                 Flow::Gone
             }

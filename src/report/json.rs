@@ -31,7 +31,12 @@ use crate::stats::{
 /// (as `latency_ms`, over measured requests that failed with a Pathsend error; `null` when
 /// none did), `listeners`, `pifs` (lists with the fields of their
 /// `crate::stats` structs), and for Pathway/XM scenarios `pathway_xm` (the assignment of
-/// terminals to TCPs and TCPs to PATHMONs with processors and measured load). `wall_s` and `events_per_s` are the only non-deterministic values.
+/// terminals to TCPs and TCPs to PATHMONs with processors and measured load), `latency_breakdown`,
+/// `warmup_requests` (only for a warm-up by request count), `mser` {`block`, `blocks`,
+/// `cutoff_requests`, `cutoff_s`, `warmup_completions`, `past_warmup`, `suggested_warmup_s`
+/// (`null` unless past the warm-up)} (`null` below 50 completions), and with `--batch-means`
+/// `batch_means` {`mean_ms`, `half_width_ms`, `confidence`, `batches`, `batch_size`, `lag1`,
+/// `correlated`}. `wall_s` and `events_per_s` are the only non-deterministic values.
 pub fn summary_json(r: &RunResults) -> String {
     let summary = Summary {
         scenario: &r.scenario,
@@ -66,6 +71,9 @@ pub fn summary_json(r: &RunResults) -> String {
         pifs: r.pifs.iter().map(Pif::from).collect(),
         pathway_xm: r.pathway_xm.as_ref(),
         latency_breakdown: &r.latency_breakdown,
+        warmup_requests: r.warmup_requests,
+        mser: r.mser.as_ref().map(Mser::from),
+        batch_means: r.batch_means.as_ref().map(BatchMeans::from),
     };
     to_pretty(&summary)
 }
@@ -149,6 +157,61 @@ struct Summary<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pathway_xm: Option<&'a crate::stats::XmResult>,
     latency_breakdown: &'a [crate::stats::ClassBreakdown],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warmup_requests: Option<u64>,
+    mser: Option<Mser>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    batch_means: Option<BatchMeans>,
+}
+
+#[derive(Serialize)]
+struct Mser {
+    block: u64,
+    blocks: u64,
+    cutoff_requests: u64,
+    cutoff_s: F6,
+    warmup_completions: u64,
+    past_warmup: bool,
+    suggested_warmup_s: Option<F6>,
+}
+
+impl From<&crate::stats::Mser> for Mser {
+    fn from(m: &crate::stats::Mser) -> Self {
+        Mser {
+            block: m.block,
+            blocks: m.blocks,
+            cutoff_requests: m.cutoff_requests,
+            cutoff_s: F6(m.cutoff_s),
+            warmup_completions: m.warmup_completions,
+            past_warmup: m.past_warmup,
+            suggested_warmup_s: m.suggested_warmup_s.map(F6),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct BatchMeans {
+    mean_ms: F6,
+    half_width_ms: F6,
+    confidence: F6,
+    batches: u64,
+    batch_size: u64,
+    lag1: F6,
+    correlated: bool,
+}
+
+impl From<&crate::stats::BatchMeans> for BatchMeans {
+    fn from(b: &crate::stats::BatchMeans) -> Self {
+        BatchMeans {
+            mean_ms: F6(b.mean),
+            half_width_ms: F6(b.half_width),
+            confidence: F6(0.95),
+            batches: b.batches,
+            batch_size: b.batch_size,
+            lag1: F6(b.lag1),
+            correlated: b.correlated,
+        }
+    }
 }
 
 #[derive(Serialize)]

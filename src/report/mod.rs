@@ -238,7 +238,7 @@ pub(crate) fn busiest_processor(r: &RunResults) -> Option<&ProcessorResult> {
         })
 }
 
-/// Whether the latency sample is empty: no request sent after the warm-up completed. Its
+/// Whether the latency sample is empty: no request completed after the warm-up. Its
 /// latency figures and mean hops are then not 0 but unknown: `n/a` in tables, `null` in JSON,
 /// an empty value in CSV ([`sample`]).
 pub(crate) fn empty_sample(r: &RunResults) -> bool {
@@ -248,13 +248,34 @@ pub(crate) fn empty_sample(r: &RunResults) -> bool {
 /// Why a run's sample is empty, for the `n/a` in tables.
 pub(crate) fn empty_sample_reason(r: &RunResults) -> String {
     if no_window(r) {
-        format!(
-            "the run ended at {:.3} s, before its {:.3} s warm-up did",
-            r.sim_time_s, r.warmup_s
-        )
+        match r.warmup_requests {
+            Some(n) => format!(
+                "the run ended at {:.3} s, before its warm-up of {n} requests did: fewer completed before arrivals stopped",
+                r.sim_time_s
+            ),
+            None => format!(
+                "the run ended at {:.3} s, before its {:.3} s warm-up did",
+                r.sim_time_s, r.warmup_s
+            ),
+        }
     } else {
-        "no request sent after the warm-up completed inside the measurement window".to_string()
+        "no request completed after the warm-up".to_string()
     }
+}
+
+/// The warning printed on stderr when MSER-5 finds the start-up transient lasting past the
+/// configured warm-up, with the warm-up it suggests.
+pub fn warmup_warning(r: &RunResults) -> Option<String> {
+    let m = r.mser.as_ref()?;
+    let suggested = m.suggested_warmup_s?;
+    let configured = match r.warmup_requests {
+        Some(n) => format!("{n} requests"),
+        None => format!("{:.3} s", r.warmup_s),
+    };
+    Some(format!(
+        "warning: '{}' (seed {}): MSER-5 puts the end of the start-up transient at completion {} (t = {:.3} s), past the warm-up ({configured}, {} completions); its statistics include part of the transient. Try --warmup {suggested}s (run.warmup = \"{suggested}s\")",
+        r.scenario, r.seed, m.cutoff_requests, m.cutoff_s, m.warmup_completions
+    ))
 }
 
 /// Whether the run ended before its warm-up did (e.g. `run.max_requests` reached first), so

@@ -110,6 +110,36 @@ pub fn terminal_summary(r: &RunResults) -> String {
             r.hops_per_request_mean
         );
     }
+    if let Some(m) = &r.mser {
+        let verdict = match m.suggested_warmup_s {
+            Some(w) => format!(
+                "PAST the warm-up's {}: suggest --warmup {w}s",
+                m.warmup_completions
+            ),
+            None => format!("within the warm-up's {}", m.warmup_completions),
+        };
+        let _ = writeln!(
+            s,
+            "MSER-{}      cut-off after {} completions (t = {:.3} s), {verdict}",
+            m.block, m.cutoff_requests, m.cutoff_s
+        );
+    }
+    if let Some(b) = &r.batch_means {
+        let note = if b.correlated {
+            ", still correlated at 10 batches: run longer"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "batch means mean {} ± {} ms (95 %, {} batches of {}, lag-1 {:.3}{note})",
+            ms(b.mean),
+            ms(b.half_width),
+            b.batches,
+            b.batch_size,
+            b.lag1
+        );
+    }
     match busiest_processor(r) {
         Some(p) => {
             let _ = writeln!(s, "busiest     {}", busiest_line(p));
@@ -410,7 +440,7 @@ mod tests {
         let s = terminal_summary(&r);
         assert!(s.contains("measured 50.000 s"), "{s}");
         assert!(
-            s.contains("latency     n/a: no request sent after the warm-up completed"),
+            s.contains("latency     n/a: no request completed after the warm-up"),
             "{s}"
         );
         let t = comparison_table(&[sample_results("a"), ended_before_warmup()]);

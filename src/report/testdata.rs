@@ -130,6 +130,7 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
         sim_time_s: 60.5,
         measured_s: 50.0,
         warmup_s: 10.0,
+        warmup_requests: None,
         events: 1_234_567,
         wall_s: 0.8123456789,
         events_per_s: 1_519_798.3,
@@ -250,6 +251,8 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
         }],
         latency_histogram,
         latency_breakdown: Vec::new(),
+        mser: None,
+        batch_means: None,
         timeseries,
     }
 }

@@ -43,6 +43,9 @@ pub const MAX_SYN_RETRY: SimDuration = SimDuration::from_secs(60);
 /// Buckets of the time series, `(run.duration + run.drain) / run.sample_interval` rounded up:
 /// each keeps its own latency histogram.
 pub const MAX_SAMPLES: u64 = 10_000;
+/// A warm-up by request count (`run.warmup = "N requests"`): a billion completions, far more
+/// than a run needs to leave its start-up behind, and far from the counters' range.
+pub const MAX_WARMUP_REQUESTS: u64 = 1_000_000_000;
 /// Any duration written in a scenario (run length, drain, costs, latencies, means): 30 days. A
 /// NonStop capacity study simulates minutes to hours; 30 days keeps every sum of a few of them
 /// and the run's horizon far from the 584-year end of the nanosecond clock.

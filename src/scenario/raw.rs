@@ -74,8 +74,8 @@ pub struct RawRun {
     /// Window during which clients send requests \[duration\]. Required, > 0. Every duration in
     /// a scenario is at most 30 days (`scenario::limits`).
     pub duration: Option<String>,
-    /// Statistics ignore requests sent before this instant \[duration\]. Default `"0s"`; must be
-    /// less than `duration`.
+    /// End of warm-up: an instant \[duration\], less than `duration`, or a request count
+    /// (`"1000 requests"`: right after the 1000th completion). Default `"0s"`.
     pub warmup: Option<String>,
     /// Clients stop after this many requests have been offered \[count\]. Optional, >= 1.
     pub max_requests: Option<u64>,

@@ -48,8 +48,12 @@ pub struct RunControl {
     pub seed: u64,
     /// Simulated time during which clients send requests.
     pub duration: SimDuration,
-    /// Statistics ignore requests sent before this instant (and busy time before it).
+    /// Warm-up by time: statistics restart from the system's state at this instant (zero when
+    /// the warm-up is by request count).
     pub warmup: SimDuration,
+    /// Warm-up by request count (`run.warmup = "1000 requests"`): statistics restart right
+    /// after the N-th completion.
+    pub warmup_requests: Option<u64>,
     /// Clients stop after this many requests have been offered, if set.
     pub max_requests: Option<u64>,
     /// After arrivals stop, requests in flight may finish for at most this long; what is still

@@ -1,17 +1,28 @@
 //! Accumulators fed by the models during a run. No I/O, no wall clock.
 //!
 //! The measurement window is `[warmup, end)`, where `end` is when arrivals stop (the end of the
-//! arrival window, or earlier when `max_requests` is reached). Busy time is accounted when a
-//! burst or frame ends, so moving `end` earlier never leaves time counted past it.
-//! Latency counts requests *sent* at or after warm-up that completed (during the drain too), so
-//! slow requests near the end are not censored; throughput counts completions inside the window;
-//! busy time and queue lengths are integrated over the window only. Nothing is reset at the end
-//! of warm-up, so no statistic restarts from zero while the system is not empty.
+//! arrival window, or earlier when `max_requests` is reached). The warm-up ends at a configured
+//! instant, or at the N-th completion for a warm-up by request count (its instant is then only
+//! known when it comes; until then every window test sees it as "not yet"). Busy time is
+//! accounted when a burst or frame ends, so moving `end` earlier never leaves time counted
+//! past it.
+//!
+//! At the end of warm-up every statistic restarts from the current state: latency counts the
+//! requests that *complete* after it (those already in the system included, and during the
+//! drain too, so slow requests near the end are not censored); throughput counts completions
+//! inside the window; busy time and queue lengths are integrated over the window only, from
+//! the level they have when it opens. Nothing is reset to zero, so no statistic restarts
+//! from an empty system while the system is not empty.
+//!
+//! Every completion of the run, warm-up included, also goes into [`CompletionBlocks`] for the
+//! MSER warm-up diagnosis and the batch-means interval.
 
 use hdrhistogram::Histogram;
 
 use crate::engine::{SimDuration, SimTime};
 
+use super::batch_means::{self, BatchMeans};
+use super::mser::{self, CompletionBlocks, Mser};
 use super::results::{HistogramBucket, LatencySummary, RequestCounts, TimeSample, WindowCounts};
 
 /// Highest latency the histograms resolve [ns] (one hour); larger values are clamped to it.
@@ -21,6 +32,11 @@ const LATENCY_NS_MAX: u64 = 3_600_000_000_000;
 #[derive(Debug)]
 pub struct Recorder {
     warmup: SimTime,
+    /// Warm-up by request count: the window opens at this completion.
+    warmup_requests: Option<u64>,
+    /// Completions before the window opened.
+    warmup_completions: u64,
+    blocks: CompletionBlocks,
     end: SimTime,
     interval: SimDuration,
     /// Whole-run request accounting (conservation).
@@ -122,6 +138,9 @@ impl Recorder {
         assert!(!interval.is_zero(), "sample interval must be positive");
         Recorder {
             warmup,
+            warmup_requests: None,
+            warmup_completions: 0,
+            blocks: CompletionBlocks::default(),
             end,
             interval,
             counts: RequestCounts::default(),
@@ -138,6 +157,18 @@ impl Recorder {
             classes: vec![ClassTally::default(); classes],
             failure: Spread::new(),
         }
+    }
+
+    /// Warm-up by request count instead of by time: the window opens at the `n`-th completion,
+    /// if that comes before arrivals stop; otherwise the run has no measurement window.
+    pub fn warmup_by_requests(&mut self, n: u64) {
+        assert!(n > 0, "a warm-up by count needs at least one request");
+        assert!(
+            self.counts.offered == 0,
+            "the warm-up is chosen before the run starts"
+        );
+        self.warmup_requests = Some(n);
+        self.warmup = SimTime::MAX;
     }
 
     /// Arrivals stopped at `now` (end of the arrival window, or `max_requests` reached): the
@@ -162,6 +193,7 @@ impl Recorder {
         if !self.window_opened && now >= self.warmup {
             self.window_opened = true;
             self.window_counts.carried_in = self.live();
+            self.warmup_completions = self.counts.completed;
         }
         if !self.window_closed && now >= self.end {
             self.window_closed = true;
@@ -172,6 +204,19 @@ impl Recorder {
     /// Closes the window's accounting at the end of the run (for a window whose boundary no
     /// event crossed).
     pub fn finish(&mut self, now: SimTime) {
+        if !self.window_opened && self.warmup == SimTime::MAX {
+            // A warm-up by count that never ended: no window. It is put after the run's end
+            // (one nanosecond long, so rates stay defined), and nothing was counted in it.
+            self.warmup = now;
+            self.end = self.end.max(now.saturating_add(SimDuration::from_nanos(1)));
+            self.window_opened = true;
+            self.window_closed = true;
+            self.warmup_completions = self.counts.completed;
+            let live = self.live();
+            self.window_counts.carried_in = live;
+            self.window_counts.carried_out = live;
+            return;
+        }
         self.roll(now.max(self.end));
     }
 
@@ -279,12 +324,14 @@ impl Recorder {
         if self.in_window(now) {
             self.window_counts.completed += 1;
         }
+        let measured = self.window_opened;
+        self.blocks.push(latency.as_millis_f64(), now.as_nanos());
         let b = self.bucket(now);
         b.completed += 1;
         b.latency_sum_ns += u128::from(latency.as_nanos());
         b.latency_us
             .saturating_record((latency.as_nanos() / 1000).max(1));
-        if created >= self.warmup {
+        if measured {
             self.counts.measured += 1;
             self.latency.saturating_record(latency.as_nanos().max(1));
             let ms = latency.as_millis_f64();
@@ -295,13 +342,17 @@ impl Recorder {
             c.completed += 1;
             c.latency_sum_ns += u128::from(latency.as_nanos());
             c.queue_wait_sum_ns += u128::from(queue_wait.as_nanos());
+        } else if self.warmup_requests == Some(self.counts.completed) && now < self.end {
+            // The warm-up's last request: the window opens right after it.
+            self.warmup = now;
+            self.roll(now);
         }
     }
 
-    /// Where the latency of a request of `class` sent at `created` went (`LEG_KINDS` order),
-    /// recorded for measured requests like the latency.
-    pub fn breakdown(&mut self, created: SimTime, class: usize, ns: &[u64; 9]) {
-        if created >= self.warmup {
+    /// Where the latency of a request of `class` that has just completed went (`LEG_KINDS`
+    /// order), recorded for measured requests like the latency (call after `completed`).
+    pub fn breakdown(&mut self, class: usize, ns: &[u64; 9]) {
+        if self.window_opened && self.counts.completed > self.warmup_completions {
             let c = &mut self.classes[class];
             for (sum, &x) in c.breakdown_ns.iter_mut().zip(ns) {
                 *sum += u128::from(x);
@@ -333,6 +384,19 @@ impl Recorder {
             self.hops_sum as f64 / self.counts.measured as f64
         }
     }
+    /// MSER on every completion of the run, against the configured warm-up.
+    pub fn mser(&self) -> Option<Mser> {
+        mser::diagnose(&self.blocks, self.warmup_completions)
+    }
+
+    /// Batch-means interval of the measured response times: the blocks wholly after the
+    /// warm-up's last completion.
+    pub fn batch_means(&self) -> Option<BatchMeans> {
+        let first = self.warmup_completions.div_ceil(self.blocks.block()) as usize;
+        let means = self.blocks.means();
+        batch_means::batch_means(means.get(first..)?, self.blocks.block())
+    }
+
     /// Per-class tallies, in scenario order.
     pub fn classes(&self) -> &[ClassTally] {
         &self.classes
@@ -465,5 +529,65 @@ impl TimeWeighted {
         } else {
             self.max
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: u64) -> SimTime {
+        SimTime::ZERO + SimDuration::from_secs(s)
+    }
+
+    #[test]
+    fn a_count_warmup_restarts_statistics_from_the_current_state() {
+        // Window [warm-up, 30 s); warm-up ends at the 2nd completion.
+        let mut rec = Recorder::new(SimTime::ZERO, t(30), SimDuration::from_secs(1), 1);
+        rec.warmup_by_requests(2);
+        let mut queue = TimeWeighted::default();
+        // Three requests arrive at 0 s; the queue holds 3 from then on.
+        for _ in 0..3 {
+            rec.offered(t(0));
+        }
+        queue.set(t(0), 3, &rec);
+        let w = SimDuration::ZERO;
+        rec.completed(t(5), t(0), 2, 0, w);
+        assert_eq!(rec.counts.measured, 0);
+        // The 2nd completion ends the warm-up at 10 s: one request is carried in.
+        rec.completed(t(10), t(0), 2, 0, w);
+        assert_eq!((rec.warmup(), rec.window_counts.carried_in), (t(10), 1));
+        assert_eq!(rec.counts.measured, 0);
+        // The level at the end of warm-up (3) counts from 10 s, then 1 from 20 s.
+        queue.set(t(20), 1, &rec);
+        // The request carried in is measured when it completes, sent before the warm-up.
+        rec.completed(t(25), t(0), 2, 0, w);
+        rec.breakdown(0, &[1; 9]);
+        assert_eq!(rec.counts.measured, 1);
+        assert_eq!(rec.classes()[0].breakdown_ns[0], 1);
+        assert_eq!(rec.latency_summary().mean, 25_000.0);
+        rec.finish(t(30));
+        assert_eq!(rec.window(), SimDuration::from_secs(20));
+        // (3 x 10 s + 1 x 10 s) / 20 s.
+        assert_eq!(queue.mean(t(30), &rec), 2.0);
+        assert_eq!(queue.max(t(30), &rec), 3);
+        let wc = &rec.window_counts;
+        assert_eq!((wc.carried_in, wc.completed, wc.carried_out), (1, 1, 0));
+    }
+
+    #[test]
+    fn a_count_warmup_never_reached_leaves_no_window() {
+        let mut rec = Recorder::new(SimTime::ZERO, t(30), SimDuration::from_secs(1), 1);
+        rec.warmup_by_requests(5);
+        rec.offered(t(0));
+        rec.offered(t(1));
+        rec.completed(t(2), t(0), 2, 0, SimDuration::ZERO);
+        rec.stop_arrivals(t(30));
+        rec.finish(t(40));
+        assert_eq!(rec.warmup(), t(40));
+        assert_eq!(rec.counts.measured, 0);
+        let wc = &rec.window_counts;
+        assert_eq!((wc.carried_in, wc.attempted, wc.carried_out), (1, 0, 1));
+        assert_eq!(rec.throughput_per_s(), 0.0);
     }
 }

@@ -1,9 +1,15 @@
 //! Statistics: accumulators the models feed during a run, and the plain results of a run.
 
+pub mod batch_means;
 mod collector;
+pub mod mser;
 mod results;
+pub mod student_t;
 mod summary;
 
+pub use batch_means::BatchMeans;
 pub use collector::{ClassTally, Recorder, TimeWeighted};
+pub use mser::Mser;
 pub use results::*;
+pub use student_t::t_quantile;
 pub use summary::{MeanCi, mean_ci};

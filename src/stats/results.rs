@@ -21,8 +21,11 @@ pub struct RunResults {
     pub sim_time_s: f64,
     /// Length of the measurement window, warm-up excluded [s].
     pub measured_s: f64,
-    /// Warm-up [s].
+    /// Warm-up [s]: when the measurement window opened (for a warm-up by request count, the
+    /// instant of its last completion).
     pub warmup_s: f64,
+    /// The warm-up's request count, when it is given as one.
+    pub warmup_requests: Option<u64>,
     /// Events processed by the engine.
     pub events: u64,
     /// Wall-clock time of the simulation loop [s]. Not deterministic; excluded from CSV.
@@ -45,7 +48,7 @@ pub struct RunResults {
     pub window: WindowCounts,
     /// Connections opened per second in the measurement window.
     pub connections_per_s: f64,
-    /// End-to-end latency of requests sent after warm-up that completed.
+    /// End-to-end latency of requests that completed after the warm-up.
     pub latency_ms: LatencySummary,
     /// Mean IPC hops crossed per completed request, both directions.
     pub hops_per_request_mean: f64,
@@ -78,6 +81,11 @@ pub struct RunResults {
     pub timeseries: Vec<TimeSample>,
     /// Where the time of measured requests went, per server class instance.
     pub latency_breakdown: Vec<ClassBreakdown>,
+    /// MSER-5 warm-up diagnosis over every completion of the run (`None` below 50).
+    pub mser: Option<super::Mser>,
+    /// Batch-means 95 % interval of the mean response time (`None` below 50 measured
+    /// completions); reported when asked for.
+    pub batch_means: Option<super::BatchMeans>,
 }
 
 /// Names of the parts of a request's latency, in [`ClassBreakdown::ms_mean`] order: the
@@ -136,7 +144,7 @@ pub struct RequestCounts {
     pub in_flight: u64,
     /// SYNs dropped because a listen backlog was full (each may be retried).
     pub syn_drops: u64,
-    /// Requests counted in the latency statistics (sent after warm-up, completed).
+    /// Requests counted in the latency statistics (completed after the warm-up).
     pub measured: u64,
 }
 

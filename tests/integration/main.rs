@@ -15,6 +15,7 @@
 //! - `cli`: the `nssim` binary as a user runs it, errors included.
 //! - `scenario_input`: how scenario files and `--set` are read (issue 7 regressions).
 //! - `fuzz`: seeded mutations of the shipped scenarios: no panic, abort or hang in check or run.
+//! - `warmup`: issue 8: warm-up by count, statistics restarting at its end, MSER-5, batch means.
 //! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
 mod cli;
@@ -33,6 +34,7 @@ mod queueing;
 mod scenario_input;
 mod swarm;
 mod trace;
+mod warmup;
 
 use std::path::{Path, PathBuf};
 

@@ -606,6 +606,7 @@ mod tests {
                 seed: 1,
                 duration: SimDuration::from_secs(10),
                 warmup: SimDuration::ZERO,
+                warmup_requests: None,
                 max_requests: None,
                 drain: SimDuration::from_secs(10),
                 sample_interval: SimDuration::from_secs(1),

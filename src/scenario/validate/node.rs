@@ -39,6 +39,7 @@ impl Checker {
                 seed: 1,
                 duration: SimDuration::ZERO,
                 warmup: SimDuration::ZERO,
+                warmup_requests: None,
                 max_requests: None,
                 drain: SimDuration::ZERO,
                 sample_interval: SimDuration::ZERO,
@@ -51,7 +52,23 @@ impl Checker {
                 "duration must be greater than zero, e.g. \"30s\"",
             );
         }
-        let warmup = self.duration("run.warmup", run.warmup.as_ref(), "0s");
+        // A duration ("5s") or a request count ("1000 requests").
+        let warmup_text = run.warmup.as_deref().unwrap_or("0s");
+        let (warmup, warmup_requests) = if is_warmup_count(warmup_text) {
+            let n = self.parse("run.warmup", warmup_text, parse_warmup_count);
+            (SimDuration::ZERO, n)
+        } else {
+            let d = self.parse("run.warmup", warmup_text, parse_warmup_duration);
+            (d.unwrap_or_default(), None)
+        };
+        if let (Some(n), Some(max)) = (warmup_requests, run.max_requests)
+            && n >= max
+        {
+            self.err(
+                "run.warmup",
+                format!("warm-up ({n} requests) must be fewer than run.max_requests ({max})"),
+            );
+        }
         if let Some(d) = duration
             && !d.is_zero()
             && warmup >= d
@@ -96,6 +113,7 @@ impl Checker {
             seed: run.seed.unwrap_or(1),
             duration: duration.unwrap_or_default(),
             warmup,
+            warmup_requests,
             max_requests: run.max_requests,
             drain,
             sample_interval,
@@ -349,4 +367,29 @@ pub fn builtin_processor_types() -> Vec<ProcessorType> {
         row("NS7-X", 1.0, 1),
         row("NS8-X", 1.5, 2),
     ]
+}
+
+/// Whether a warm-up is written as a request count (`"1000 requests"`, `"1 request"`).
+fn is_warmup_count(text: &str) -> bool {
+    text.trim().ends_with("request") || text.trim().ends_with("requests")
+}
+
+/// A warm-up by request count, `"1000 requests"`.
+fn parse_warmup_count(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let number = t
+        .strip_suffix("requests")
+        .or_else(|| t.strip_suffix("request"))
+        .unwrap_or(t);
+    match number.trim().replace('_', "").parse::<u64>() {
+        Ok(n) if (1..=MAX_WARMUP_REQUESTS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a warm-up count such as \"1000 requests\" (a whole number from 1 to {MAX_WARMUP_REQUESTS}), got \"{text}\""
+        )),
+    }
+}
+
+/// A warm-up by time: a duration, with the count form named in the error.
+fn parse_warmup_duration(text: &str) -> Result<SimDuration, String> {
+    parse_duration(text).map_err(|e| format!("{e}; or a request count such as \"1000 requests\""))
 }
