@@ -25,7 +25,7 @@
 
 use rand::RngExt;
 
-use crate::engine::{SimDuration, StreamRng};
+use crate::engine::{SimDuration, SimTime, StreamRng};
 use crate::scenario::Dist;
 
 /// Draws durations from a validated distribution.
@@ -192,6 +192,393 @@ fn gamma(shape: f64, rng: &mut StreamRng) -> f64 {
         {
             return d * v;
         }
+    }
+}
+
+/// A time-varying open arrival process at run time: yields session arrival instants.
+///
+/// Profiles and MMPP are non-homogeneous Poisson processes generated exactly by inversion of
+/// the integrated rate: each session draws E = N x Exp(1) (N = `requests_per_connection`,
+/// one `exp1` from stream `workload/arrivals`, so sessions arrive at rate / N), then walks
+/// forward from the previous arrival through pieces of linear rate r(t) = r0 + slope (t - t0)
+/// until the expected number of arrivals passed equals E. Inside a piece the offset x solves
+/// r0 x + slope x^2 / 2 = E, computed as x = 2E / (r0 + sqrt(r0^2 + 2 slope E)) (exact, and
+/// stable when slope is 0 or negative). Positions are kept as f64 nanoseconds; an arrival
+/// happens at floor(position). A trace yields its own instants.
+#[derive(Clone, Debug)]
+pub enum Varying {
+    /// A rate profile: pieces between the points, the last one for ever.
+    Profile {
+        /// (start [ns], rate at start [1/ns], slope [1/ns^2]) per piece.
+        pieces: Vec<(f64, f64, f64)>,
+        /// Current piece.
+        piece: usize,
+        /// Position of the last arrival [ns].
+        pos: f64,
+    },
+    /// MMPP: constant-rate pieces whose lengths are exponential holding times.
+    Mmpp {
+        /// (rate [1/ns], mean holding time [ns]) per state.
+        states: Vec<(f64, f64)>,
+        /// Current state.
+        state: usize,
+        /// When the current state ends [ns].
+        until: f64,
+        /// Position of the last arrival [ns].
+        pos: f64,
+        /// The holding-time stream (`workload/mmpp`), apart from the arrival draws.
+        hold_rng: StreamRng,
+        /// Expected arrivals per sample interval of the realised state path, filled as
+        /// states end (for the configured-rate curve).
+        mass: Vec<f64>,
+        /// Width of a sample interval [ns].
+        width: f64,
+    },
+    /// Replayed instants [ns].
+    Timestamps {
+        /// The trace.
+        times: std::sync::Arc<[u64]>,
+        /// Next row.
+        next: usize,
+    },
+    /// Replayed counts per interval, spread uniformly at random inside each interval.
+    Counts {
+        /// Interval width [ns].
+        interval: u64,
+        /// Arrivals per interval.
+        counts: std::sync::Arc<[u32]>,
+        /// Current row.
+        row: usize,
+        /// Arrivals of the current row still to come.
+        left: u32,
+        /// Fraction of the current interval reached by the last arrival, in [0, 1).
+        at: f64,
+    },
+}
+
+impl Varying {
+    /// The run-time process of a validated one; `hold_rng` is the MMPP holding stream and
+    /// `width` the sample interval.
+    pub fn new(v: &crate::scenario::Varying, mut hold_rng: StreamRng, width: SimDuration) -> Self {
+        use crate::scenario::{Trace, Varying as V};
+        let per_ns = |per_s: f64| per_s / 1e9;
+        match v {
+            V::Profile { points, linear } => {
+                Varying::Profile {
+                    pieces: pieces(points, *linear),
+                    piece: 0,
+                    pos: 0.0,
+                }
+            }
+            V::Mmpp { states } => {
+                let states: Vec<(f64, f64)> = states
+                    .iter()
+                    .map(|&(r, h)| (per_ns(r), h.as_nanos() as f64))
+                    .collect();
+                // Start in the time-stationary state: state i with probability h_i / sum h
+                // (the fraction of time a cyclic chain spends there); its remaining holding
+                // time is a fresh exponential (memoryless). Both from the holding stream.
+                let total: f64 = states.iter().map(|s| s.1).sum();
+                let u = hold_rng.random::<f64>() * total;
+                let mut acc = 0.0;
+                let state = states
+                    .iter()
+                    .position(|s| {
+                        acc += s.1;
+                        u < acc
+                    })
+                    .unwrap_or(states.len() - 1);
+                let until = states[state].1 * exp1(&mut hold_rng);
+                let width = width.as_nanos() as f64;
+                let mut mass = Vec::new();
+                add_mass(&mut mass, width, 0.0, until, states[state].0);
+                Varying::Mmpp {
+                    states,
+                    state,
+                    until,
+                    pos: 0.0,
+                    hold_rng,
+                    mass,
+                    width,
+                }
+            }
+            V::Trace(Trace::Timestamps(times)) => Varying::Timestamps {
+                times: times.clone(),
+                next: 0,
+            },
+            V::Trace(Trace::Counts { interval, counts }) => Varying::Counts {
+                interval: interval.as_nanos(),
+                counts: counts.clone(),
+                row: 0,
+                left: counts.first().copied().unwrap_or(0),
+                at: 0.0,
+            },
+        }
+    }
+
+    /// The next session's arrival instant [ns], none when the process has ended (a profile
+    /// whose last rate is zero, the end of a trace). `per_session` is N.
+    pub fn next(&mut self, per_session: u32, rng: &mut StreamRng) -> Option<u64> {
+        match self {
+            Varying::Profile { pieces, piece, pos } => {
+                let mut e = f64::from(per_session) * exp1(rng);
+                loop {
+                    let (t0, r0, slope) = pieces[*piece];
+                    let r = r0 + slope * (*pos - t0);
+                    let Some(&(end, _, _)) = pieces.get(*piece + 1) else {
+                        if r <= 0.0 {
+                            return None;
+                        }
+                        *pos += e / r;
+                        return at_ns(*pos);
+                    };
+                    let len = end - *pos;
+                    let m = (r + 0.5 * slope * len) * len;
+                    if e < m {
+                        *pos += solve(r, slope, e).min(len);
+                        return at_ns(*pos);
+                    }
+                    e -= m;
+                    *pos = end;
+                    *piece += 1;
+                }
+            }
+            Varying::Mmpp {
+                states,
+                state,
+                until,
+                pos,
+                hold_rng,
+                mass,
+                width,
+            } => {
+                let mut e = f64::from(per_session) * exp1(rng);
+                loop {
+                    let r = states[*state].0;
+                    let m = r * (*until - *pos);
+                    if e < m {
+                        *pos += e / r;
+                        return at_ns(*pos);
+                    }
+                    e -= m;
+                    // The state ends: its expected arrivals go to the curve, the next begins.
+                    *pos = *until;
+                    *state = (*state + 1) % states.len();
+                    let hold = states[*state].1 * exp1(hold_rng);
+                    add_mass(mass, *width, *pos, *pos + hold, states[*state].0);
+                    *until += hold;
+                    if *pos > MAX_POS_NS {
+                        return None;
+                    }
+                }
+            }
+            Varying::Timestamps { times, next } => {
+                let t = times.get(*next).copied();
+                *next += 1;
+                t
+            }
+            Varying::Counts {
+                interval,
+                counts,
+                row,
+                left,
+                at,
+            } => {
+                while *left == 0 {
+                    *row += 1;
+                    *left = *counts.get(*row)?;
+                    *at = 0.0;
+                }
+                // Ascending order statistics of `left` uniforms on [at, 1): the smallest is
+                // at + (1 - at)(1 - U^(1 / left)), U from the arrivals stream.
+                let u = uniform_open0(rng);
+                *at += (1.0 - *at) * (1.0 - libm::pow(u, 1.0 / f64::from(*left)));
+                *left -= 1;
+                let within = ((*at * *interval as f64) as u64).min(*interval - 1);
+                Some(*row as u64 * *interval + within)
+            }
+        }
+    }
+
+    /// Expected arrivals (requests: sessions x `per_session`) in each sample interval of
+    /// `[0, horizon)`, for the configured-rate curve. For an MMPP, of the state path the run
+    /// followed (extended to the horizon from the holding stream if the run stopped early).
+    pub fn configured_mass(&mut self, horizon: SimTime, width: SimDuration, per_session: u32) -> Vec<f64> {
+        let h = horizon.as_nanos() as f64;
+        let w = width.as_nanos() as f64;
+        let n = (horizon.as_nanos().div_ceil(width.as_nanos().max(1))) as usize;
+        let mut out = vec![0.0; n];
+        match self {
+            Varying::Profile { pieces, .. } => {
+                for (i, &(t0, r0, slope)) in pieces.iter().enumerate() {
+                    let end = pieces.get(i + 1).map_or(h, |p| p.0.min(h));
+                    // Integrate piece by bucket: the mean rate over [a, b) is r at (a + b) / 2.
+                    let mut a = t0;
+                    while a < end {
+                        let k = (a / w) as usize;
+                        let b = ((k + 1) as f64 * w).min(end);
+                        if k < n {
+                            out[k] += (r0 + slope * ((a + b) / 2.0 - t0)) * (b - a);
+                        }
+                        a = b;
+                    }
+                }
+            }
+            Varying::Mmpp {
+                states,
+                state,
+                until,
+                hold_rng,
+                mass,
+                width,
+                ..
+            } => {
+                while *until < h {
+                    *state = (*state + 1) % states.len();
+                    let hold = states[*state].1 * exp1(hold_rng);
+                    add_mass(mass, *width, *until, *until + hold, states[*state].0);
+                    *until += hold;
+                }
+                for (k, m) in mass.iter().enumerate().take(n) {
+                    out[k] = *m;
+                }
+            }
+            Varying::Timestamps { times, .. } => {
+                for &t in times.iter().take_while(|&&t| (t as f64) < h) {
+                    out[(t / width.as_nanos()) as usize] += 1.0;
+                }
+                return out.into_iter().map(|m| m * f64::from(per_session)).collect();
+            }
+            Varying::Counts {
+                interval, counts, ..
+            } => {
+                for (row, &c) in counts.iter().enumerate() {
+                    let a0 = row as f64 * *interval as f64;
+                    let end = (a0 + *interval as f64).min(h);
+                    let per_ns = f64::from(c) / *interval as f64;
+                    let mut a = a0;
+                    while a < end {
+                        let k = (a / w) as usize;
+                        let b = ((k + 1) as f64 * w).min(end);
+                        if k < n {
+                            out[k] += per_ns * (b - a);
+                        }
+                        a = b;
+                    }
+                    if a0 >= h {
+                        break;
+                    }
+                }
+                return out.into_iter().map(|m| m * f64::from(per_session)).collect();
+            }
+        }
+        out
+    }
+}
+
+/// The configured mean request rate over `[from, to)` [requests/s]: the profile's integral
+/// over the window divided by its length; an MMPP's stationary rate, sum r_i h_i / sum h_i
+/// (h_i the mean holding times); a trace's arrivals in the window (a count row's share by
+/// overlap) times N = `per_session`, divided by the length.
+pub fn configured_mean_per_s(
+    v: &crate::scenario::Varying,
+    from: SimTime,
+    to: SimTime,
+    per_session: u32,
+) -> f64 {
+    use crate::scenario::{Trace, Varying as V};
+    let (a, b) = (from.as_nanos() as f64, to.as_nanos() as f64);
+    let len = (b - a).max(1.0);
+    // Integral of a piecewise rate given as (start, rate at start, slope) pieces [per ns].
+    let integral = |pieces: &[(f64, f64, f64)]| -> f64 {
+        let mut total = 0.0;
+        for (i, &(t0, r0, slope)) in pieces.iter().enumerate() {
+            let end = pieces.get(i + 1).map_or(f64::INFINITY, |p| p.0);
+            let (lo, hi) = (t0.max(a), end.min(b));
+            if hi > lo {
+                total += (r0 + slope * ((lo + hi) / 2.0 - t0)) * (hi - lo);
+            }
+        }
+        total
+    };
+    match v {
+        V::Profile { points, linear } => integral(&pieces(points, *linear)) * 1e9 / len,
+        V::Mmpp { states } => {
+            let hold: f64 = states.iter().map(|s| s.1.as_nanos() as f64).sum();
+            states
+                .iter()
+                .map(|&(r, h)| r * h.as_nanos() as f64)
+                .sum::<f64>()
+                / hold
+        }
+        V::Trace(Trace::Timestamps(times)) => {
+            let n = times
+                .iter()
+                .filter(|&&t| t >= from.as_nanos() && t < to.as_nanos())
+                .count();
+            n as f64 * f64::from(per_session) * 1e9 / len
+        }
+        V::Trace(Trace::Counts { interval, counts }) => {
+            let w = interval.as_nanos() as f64;
+            let pieces: Vec<(f64, f64, f64)> = counts
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| (i as f64 * w, f64::from(c) / w, 0.0))
+                .chain(std::iter::once((counts.len() as f64 * w, 0.0, 0.0)))
+                .collect();
+            integral(&pieces) * f64::from(per_session) * 1e9 / len
+        }
+    }
+}
+
+/// A profile's pieces: (start [ns], rate at start [1/ns], slope [1/ns^2]).
+fn pieces(points: &[(SimDuration, f64)], linear: bool) -> Vec<(f64, f64, f64)> {
+    points
+        .iter()
+        .enumerate()
+        .map(|(i, &(at, r))| {
+            let t0 = at.as_nanos() as f64;
+            let slope = match points.get(i + 1) {
+                Some(&(next, r1)) if linear => (r1 - r) / 1e9 / (next.as_nanos() as f64 - t0),
+                _ => 0.0,
+            };
+            (t0, r / 1e9, slope)
+        })
+        .collect()
+}
+
+/// Past this position [ns] (about 60 days, twice the longest run) a process has no arrival
+/// the run could see.
+const MAX_POS_NS: f64 = 60.0 * 86_400.0 * 1e9;
+
+/// The instant of an arrival at `pos` [ns], none past [`MAX_POS_NS`].
+fn at_ns(pos: f64) -> Option<u64> {
+    (pos <= MAX_POS_NS).then_some(pos as u64)
+}
+
+/// The offset x with r x + slope x^2 / 2 = e (e >= 0, r >= 0).
+fn solve(r: f64, slope: f64, e: f64) -> f64 {
+    let d = (r * r + 2.0 * slope * e).max(0.0);
+    let denom = r + libm::sqrt(d);
+    if denom > 0.0 { 2.0 * e / denom } else { f64::INFINITY }
+}
+
+/// Adds rate x overlap of [a, b) to each sample interval of width `w` it overlaps (intervals
+/// up to the series limit).
+fn add_mass(mass: &mut Vec<f64>, w: f64, a: f64, b: f64, rate: f64) {
+    let limit = crate::scenario::limits::MAX_SAMPLES as usize;
+    let mut a = a;
+    while a < b {
+        let k = (a / w) as usize;
+        if k >= limit {
+            return;
+        }
+        if mass.len() <= k {
+            mass.resize(k + 1, 0.0);
+        }
+        let e = ((k + 1) as f64 * w).min(b);
+        mass[k] += rate * (e - a);
+        a = e;
     }
 }
 

@@ -18,6 +18,7 @@ use super::{Anchor, Finding};
 /// Keys whose value is a duration, rate or bandwidth string.
 const QUANTITY_KEYS: &[&str] = &[
     "accept_cpu",
+    "at",
     "client_latency",
     "close_cpu",
     "connect_cpu",
@@ -28,10 +29,12 @@ const QUANTITY_KEYS: &[&str] = &[
     "duration",
     "grant_cpu",
     "handle_cpu",
+    "interval",
     "latency_cross_processor",
     "latency_same_processor",
     "max",
     "mean",
+    "mean_hold",
     "min",
     "pif_bandwidth",
     "process_creation",

@@ -260,12 +260,20 @@ pub struct RawWorkload {
     pub listener: Option<String>,
     /// `"open"` or `"closed"` \[name\]. Required.
     pub kind: Option<String>,
-    /// Open only: Poisson arrivals at this rate \[rate\], 1/day ..= 10000000/s. Exactly one of
-    /// `rate` / `interarrival`.
-    pub rate: Option<String>,
+    /// Open only: Poisson arrivals at this rate \[rate\], 1/day ..= 10000000/s; or a rate
+    /// profile, an array of `{ at = "0s", rate = "5000/s" }` points (a non-homogeneous Poisson
+    /// process). Exactly one of `rate` / `interarrival` / `arrivals`. Kept as a TOML value
+    /// because it takes either form; validation checks each point's fields.
+    pub rate: Option<toml::Value>,
+    /// Open only, with a rate profile: `"step"` (default: each point's rate holds until the
+    /// next) or `"linear"` (the rate ramps linearly from each point to the next).
+    pub rate_shape: Option<String>,
     /// Open only: time between arrivals \[distribution of durations\]. Exactly one of `rate` /
-    /// `interarrival`.
+    /// `interarrival` / `arrivals`.
     pub interarrival: Option<RawDist>,
+    /// Open only: a time-varying arrival process, `{ kind = "mmpp", states = [...] }` or
+    /// `{ kind = "trace", file = "x.csv", format = "timestamps" | "counts", interval = "1s" }`.
+    pub arrivals: Option<RawArrivals>,
     /// Closed only: number of clients \[count\]. Required for closed, 1 ..= 1000000.
     pub clients: Option<u32>,
     /// Closed only: think time after each reply \[distribution of durations\]. Required for
@@ -289,6 +297,33 @@ pub struct RawWorkload {
     /// one PATHMON of the `send_to` domain. Sorted by name, so the order never depends on the
     /// file.
     pub mix: Option<BTreeMap<String, f64>>,
+}
+
+/// `workload.arrivals`: an MMPP or a replayed trace.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivals {
+    /// `"mmpp"` or `"trace"` \[name\]. Required.
+    pub kind: Option<String>,
+    /// MMPP: the states, visited in order, the last followed by the first; 2 ..= 64.
+    pub states: Option<Vec<RawMmppState>>,
+    /// Trace: the CSV file, relative to the scenario file that names it \[path\].
+    pub file: Option<String>,
+    /// Trace: `"timestamps"` (default: one arrival instant per row, in seconds) or
+    /// `"counts"` (arrivals per `interval`, one row per interval).
+    pub format: Option<String>,
+    /// Trace with `format = "counts"`: the width of one row's interval \[duration\].
+    pub interval: Option<String>,
+}
+
+/// One MMPP state.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMmppState {
+    /// Poisson rate while in the state \[rate\], `"0/s"` or 1/day ..= 10000000/s. Required.
+    pub rate: Option<String>,
+    /// Mean (exponential) holding time \[duration\], 1 ms ..= 30 days. Required.
+    pub mean_hold: Option<String>,
 }
 
 /// `[pathway_xm]`: a Pathway/XM environment, terminals (TERM objects) served by TCPs under
