@@ -752,4 +752,149 @@ mod tests {
             );
         }
     }
+
+    /// Session arrival instants of a time-varying process up to `horizon` [ns].
+    fn arrivals(v: &crate::scenario::Varying, per_session: u32, horizon: u64) -> Vec<u64> {
+        let streams = RngStreams::new(11);
+        let mut p = Varying::new(v, streams.stream("hold"), SimDuration::from_secs(1));
+        let mut rng = streams.stream("arrivals");
+        std::iter::from_fn(|| p.next(per_session, &mut rng))
+            .take_while(|&t| t < horizon)
+            .collect()
+    }
+
+    fn count_in(ts: &[u64], a: f64, b: f64) -> f64 {
+        ts.iter()
+            .filter(|&&t| (t as f64) >= a * 1e9 && (t as f64) < b * 1e9)
+            .count() as f64
+    }
+
+    /// A Poisson count n has sd sqrt(n): within 5 sd of its expectation.
+    fn assert_poisson(got: f64, want: f64, what: &str) {
+        assert!(
+            (got - want).abs() < 5.0 * want.sqrt(),
+            "{what}: {got} arrivals, expected {want}"
+        );
+    }
+
+    #[test]
+    fn a_step_profile_has_each_piece_s_rate() {
+        let v = crate::scenario::Varying::Profile {
+            points: vec![
+                (SimDuration::ZERO, 5000.0),
+                (SimDuration::from_secs(10), 20_000.0),
+                (SimDuration::from_secs(20), 0.0),
+                (SimDuration::from_secs(25), 1000.0),
+            ],
+            linear: false,
+        };
+        let ts = arrivals(&v, 1, 40_000_000_000);
+        assert!(ts.windows(2).all(|w| w[0] <= w[1]), "in time order");
+        assert_poisson(count_in(&ts, 0.0, 10.0), 50_000.0, "piece 1");
+        assert_poisson(count_in(&ts, 10.0, 20.0), 200_000.0, "piece 2");
+        assert_eq!(count_in(&ts, 20.0, 25.0), 0.0, "a zero rate sends nothing");
+        assert_poisson(count_in(&ts, 25.0, 40.0), 15_000.0, "the last rate holds for ever");
+        // Sessions of 4 requests arrive at a quarter of the rate.
+        let ts = arrivals(&v, 4, 20_000_000_000);
+        assert_poisson(count_in(&ts, 10.0, 20.0), 50_000.0, "sessions of 4");
+    }
+
+    #[test]
+    fn a_linear_ramp_follows_the_integrated_rate() {
+        // 0 -> 40,000/s over 10 s, then down to 10,000/s at 20 s: in [a, b) of the first ramp
+        // the expected count is the integral 4000 (b^2 - a^2) / 2 ... per second squared.
+        let v = crate::scenario::Varying::Profile {
+            points: vec![
+                (SimDuration::ZERO, 0.0),
+                (SimDuration::from_secs(10), 40_000.0),
+                (SimDuration::from_secs(20), 10_000.0),
+            ],
+            linear: true,
+        };
+        let ts = arrivals(&v, 1, 30_000_000_000);
+        let up = |a: f64, b: f64| 2000.0 * (b * b - a * a);
+        for (a, b) in [(0.0, 2.0), (2.0, 5.0), (5.0, 8.0), (8.0, 10.0)] {
+            assert_poisson(count_in(&ts, a, b), up(a, b), &format!("ramp up [{a}, {b})"));
+        }
+        // Down: r(t) = 40000 - 3000 (t - 10).
+        let down = |a: f64, b: f64| {
+            let r = |t: f64| 40_000.0 - 3000.0 * (t - 10.0);
+            (r(a) + r(b)) / 2.0 * (b - a)
+        };
+        for (a, b) in [(10.0, 13.0), (13.0, 17.0), (17.0, 20.0)] {
+            assert_poisson(count_in(&ts, a, b), down(a, b), &format!("ramp down [{a}, {b})"));
+        }
+        assert_poisson(count_in(&ts, 20.0, 30.0), 100_000.0, "after the last point");
+        // The configured curve and mean agree with the same integrals.
+        let streams = RngStreams::new(1);
+        let mut p = Varying::new(&v, streams.stream("h"), SimDuration::from_secs(1));
+        let mass = p.configured_mass(SimTime(30_000_000_000), SimDuration::from_secs(1), 1);
+        assert!((mass[3] - up(3.0, 4.0)).abs() < 1e-6, "{}", mass[3]);
+        assert!((mass[12] - down(12.0, 13.0)).abs() < 1e-6, "{}", mass[12]);
+        let mean = configured_mean_per_s(&v, SimTime(5_000_000_000), SimTime(15_000_000_000), 1);
+        assert!((mean - (up(5.0, 10.0) + down(10.0, 15.0)) / 10.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn mmpp_long_run_rate_is_the_time_weighted_state_rate() {
+        // States 5000/s for 1 s and 20,000/s for 0.25 s on average: stationary rate
+        // (5000 x 1 + 20000 x 0.25) / 1.25 = 8000/s. Over 200 s, about 160 cycles, the count's
+        // variance is dominated by the random state path: for an alternating renewal process
+        // the count over T has variance about (r1 - r0)^2 x 2 (h0 h1)^2 / (h0 + h1)^3 x T
+        // (exponential holds), plus the Poisson part; 5 sd of that bounds the error.
+        let v = crate::scenario::Varying::Mmpp {
+            states: vec![
+                (5000.0, SimDuration::from_secs(1)),
+                (20_000.0, SimDuration::from_millis(250)),
+            ],
+        };
+        let t = 200.0;
+        let ts = arrivals(&v, 1, (t * 1e9) as u64);
+        let (h0, h1, dr) = (1.0f64, 0.25f64, 15_000.0f64);
+        let var = dr * dr * 2.0 * (h0 * h1).powi(2) / (h0 + h1).powi(3) * t + 8000.0 * t;
+        let got = ts.len() as f64;
+        assert!(
+            (got - 8000.0 * t).abs() < 5.0 * var.sqrt(),
+            "{got} arrivals, expected {} +- {}",
+            8000.0 * t,
+            5.0 * var.sqrt()
+        );
+        assert_eq!(configured_mean_per_s(&v, SimTime(0), SimTime(1), 1), 8000.0);
+        // The realised state path's curve accounts for every arrival up to Poisson noise.
+        let streams = RngStreams::new(11);
+        let mut p = Varying::new(&v, streams.stream("hold"), SimDuration::from_secs(1));
+        let mut rng = streams.stream("arrivals");
+        let n = std::iter::from_fn(|| p.next(1, &mut rng))
+            .take_while(|&x| x < (t * 1e9) as u64)
+            .count() as f64;
+        let mass: f64 = p
+            .configured_mass(SimTime((t * 1e9) as u64), SimDuration::from_secs(1), 1)
+            .iter()
+            .sum();
+        assert_poisson(n, mass, "arrivals against the realised path");
+    }
+
+    #[test]
+    fn a_trace_of_counts_reproduces_its_counts_exactly() {
+        let counts: std::sync::Arc<[u32]> = vec![3, 0, 1000, 1, 7].into();
+        let v = crate::scenario::Varying::Trace(crate::scenario::Trace::Counts {
+            interval: SimDuration::from_millis(100),
+            counts: counts.clone(),
+        });
+        let ts = arrivals(&v, 1, u64::MAX);
+        assert!(ts.windows(2).all(|w| w[0] <= w[1]), "in time order");
+        for (i, &c) in counts.iter().enumerate() {
+            let a = i as f64 * 0.1;
+            assert_eq!(count_in(&ts, a, a + 0.1), f64::from(c), "row {i}");
+        }
+        assert_eq!(ts.len(), 1011, "nothing after the last row");
+        // Spread uniformly: the 1000 of row 2 have mean near the middle of their interval
+        // (sd of a uniform mean 0.1 s / sqrt(12 x 1000) = 0.9 ms).
+        let mid = ts[3..1003].iter().map(|&t| t as f64 / 1e9).sum::<f64>() / 1000.0;
+        assert!((mid - 0.25).abs() < 0.005, "{mid}");
+        let times: std::sync::Arc<[u64]> = vec![5, 5, 90, 1_000_000_001].into();
+        let v = crate::scenario::Varying::Trace(crate::scenario::Trace::Timestamps(times));
+        assert_eq!(arrivals(&v, 3, u64::MAX), vec![5, 5, 90, 1_000_000_001]);
+    }
+
 }

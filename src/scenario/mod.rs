@@ -136,7 +136,7 @@ fn parse_in(
         // for one given with --set).
         let named_in = locator
             .problem(Finding {
-                field: "workload.arrivals.file".to_string(),
+                field: "workload.rate.file".to_string(),
                 message: String::new(),
                 anchor: Anchor::Value,
             })

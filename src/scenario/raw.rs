@@ -260,20 +260,18 @@ pub struct RawWorkload {
     pub listener: Option<String>,
     /// `"open"` or `"closed"` \[name\]. Required.
     pub kind: Option<String>,
-    /// Open only: Poisson arrivals at this rate \[rate\], 1/day ..= 10000000/s; or a rate
-    /// profile, an array of `{ at = "0s", rate = "5000/s" }` points (a non-homogeneous Poisson
-    /// process). Exactly one of `rate` / `interarrival` / `arrivals`. Kept as a TOML value
-    /// because it takes either form; validation checks each point's fields.
+    /// Open only: Poisson arrivals at this rate \[rate\], 1/day ..= 10000000/s; a rate profile,
+    /// an array of `{ at = "0s", rate = "5000/s" }` points (a non-homogeneous Poisson
+    /// process); or a table, `{ kind = "mmpp", states = [...] }` or `{ kind = "trace", file =
+    /// "x.csv", ... }` ([`RawArrivals`]). Exactly one of `rate` / `interarrival`. Kept as a TOML
+    /// value because it takes any of these forms; validation checks the fields of each.
     pub rate: Option<toml::Value>,
     /// Open only, with a rate profile: `"step"` (default: each point's rate holds until the
     /// next) or `"linear"` (the rate ramps linearly from each point to the next).
     pub rate_shape: Option<String>,
     /// Open only: time between arrivals \[distribution of durations\]. Exactly one of `rate` /
-    /// `interarrival` / `arrivals`.
+    /// `interarrival`.
     pub interarrival: Option<RawDist>,
-    /// Open only: a time-varying arrival process, `{ kind = "mmpp", states = [...] }` or
-    /// `{ kind = "trace", file = "x.csv", format = "timestamps" | "counts", interval = "1s" }`.
-    pub arrivals: Option<RawArrivals>,
     /// Closed only: number of clients \[count\]. Required for closed, 1 ..= 1000000.
     pub clients: Option<u32>,
     /// Closed only: think time after each reply \[distribution of durations\]. Required for
@@ -299,7 +297,7 @@ pub struct RawWorkload {
     pub mix: Option<BTreeMap<String, f64>>,
 }
 
-/// `workload.arrivals`: an MMPP or a replayed trace.
+/// `workload.rate` written as a table: an MMPP or a replayed trace.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawArrivals {

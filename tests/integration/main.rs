@@ -12,6 +12,7 @@
 //! - `cli`: the `nssim` binary as a user runs it, errors included.
 //! - `scenario_input`: how scenario files and `--set` are read (issue 7 regressions).
 //! - `fuzz`: seeded mutations of the shipped scenarios: no panic, abort or hang in check or run.
+//! - `workloads`: issue 9's time-varying arrivals (profiles, MMPP, traces) as a run sees them.
 //! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
 mod cli;
@@ -27,6 +28,7 @@ mod pathway;
 mod queueing;
 mod scenario_input;
 mod swarm;
+mod workloads;
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,5 @@
-//! Time-varying open arrivals: `workload.rate` as a profile, `workload.arrivals` as an MMPP or
-//! a replayed trace (read here, before time zero, so every bad row is reported with its line).
+//! Time-varying open arrivals: `workload.rate` as a profile (an array of points), or as a table
+//! naming an MMPP or a replayed trace (read here, before time zero, so every bad row is reported with its line).
 
 use std::io::Read;
 use std::sync::Arc;
@@ -175,13 +175,36 @@ impl Checker {
         })
     }
 
-    /// `workload.arrivals`: an MMPP or a trace.
-    pub(super) fn time_varying(&mut self, a: &RawArrivals) -> Option<Varying> {
+    /// `workload.rate` as a table: an MMPP or a trace.
+    pub(super) fn time_varying(&mut self, value: &toml::Value) -> Option<Varying> {
+        let a: RawArrivals = match serde_path_to_error::deserialize(value.clone()) {
+            Ok(a) => a,
+            Err(e) => {
+                let mut field = "workload.rate".to_string();
+                for segment in e.path().iter() {
+                    match segment {
+                        serde_path_to_error::Segment::Seq { index } => {
+                            field.push_str(&format!("[{index}]"));
+                        }
+                        serde_path_to_error::Segment::Map { key } => {
+                            field.push('.');
+                            field.push_str(key);
+                        }
+                        _ => {}
+                    }
+                }
+                let message = e.inner().message().to_string();
+                let message = message.replace("struct RawMmppState", "a table { rate, mean_hold }");
+                self.err(field, message);
+                return None;
+            }
+        };
+        let a = &a;
         let for_kind = |c: &mut Self, keys: &[(&str, bool)], kind: &str| {
             for (key, present) in keys {
                 if *present {
                     c.err(
-                        format!("workload.arrivals.{key}"),
+                        format!("workload.rate.{key}"),
                         format!("`{key}` is not a field of kind = \"{kind}\"; remove it"),
                     );
                 }
@@ -206,14 +229,14 @@ impl Checker {
             }
             None => {
                 self.err(
-                    "workload.arrivals.kind",
+                    "workload.rate.kind",
                     "missing `kind`; write kind = \"mmpp\" (bursts) or kind = \"trace\" (a measured trace)",
                 );
                 None
             }
             Some(other) => {
                 self.err(
-                    "workload.arrivals.kind",
+                    "workload.rate.kind",
                     format!("unknown arrivals kind `{other}`; allowed: \"mmpp\", \"trace\""),
                 );
                 None
@@ -224,14 +247,14 @@ impl Checker {
     fn mmpp(&mut self, states: Option<&[RawMmppState]>) -> Option<Varying> {
         let Some(states) = states else {
             self.err(
-                "workload.arrivals.states",
+                "workload.rate.states",
                 "missing `states`; e.g. states = [{ rate = \"5000/s\", mean_hold = \"10s\" }, { rate = \"20000/s\", mean_hold = \"2s\" }]",
             );
             return None;
         };
         if !(2..=MAX_MMPP_STATES).contains(&states.len()) {
             self.err(
-                "workload.arrivals.states",
+                "workload.rate.states",
                 format!("an MMPP has 2 to {MAX_MMPP_STATES} states, got {}; for one state write rate = \"...\" instead", states.len()),
             );
             return None;
@@ -239,7 +262,7 @@ impl Checker {
         let mut ok = true;
         let mut out = Vec::new();
         for (i, st) in states.iter().enumerate() {
-            let at = format!("workload.arrivals.states[{i}]");
+            let at = format!("workload.rate.states[{i}]");
             let rate = match &st.rate {
                 Some(r) => self.parse(&format!("{at}.rate"), r, parse_varying_rate),
                 None => {
@@ -270,7 +293,7 @@ impl Checker {
         }
         if ok && out.iter().all(|&(r, _)| r == 0.0) {
             self.err(
-                "workload.arrivals.states",
+                "workload.rate.states",
                 "every state's rate is zero, so nothing would arrive; give at least one a rate above zero",
             );
             return None;
@@ -284,7 +307,7 @@ impl Checker {
             Some("counts") => true,
             Some(other) => {
                 self.err(
-                    "workload.arrivals.format",
+                    "workload.rate.format",
                     format!("unknown trace format `{other}`; allowed: \"timestamps\" (one instant in seconds per row), \"counts\" (arrivals per interval, one row per interval)"),
                 );
                 return None;
@@ -293,23 +316,23 @@ impl Checker {
         let interval = match (&a.interval, counts) {
             (Some(_), false) => {
                 self.err(
-                    "workload.arrivals.interval",
+                    "workload.rate.interval",
                     "`interval` is for format = \"counts\"; remove it, or set format = \"counts\"",
                 );
                 return None;
             }
             (None, true) => {
                 self.err(
-                    "workload.arrivals.interval",
+                    "workload.rate.interval",
                     "missing `interval`; a trace of counts needs the width of one row, e.g. interval = \"1s\"",
                 );
                 return None;
             }
             (Some(text), true) => {
-                let d = self.parse("workload.arrivals.interval", text, parse_duration)?;
+                let d = self.parse("workload.rate.interval", text, parse_duration)?;
                 if d.is_zero() || d > MAX_DURATION {
                     self.err(
-                        "workload.arrivals.interval",
+                        "workload.rate.interval",
                         format!("interval must be above zero and at most 30 days, got {d}"),
                     );
                     return None;
@@ -320,7 +343,7 @@ impl Checker {
         };
         let Some(file) = &a.file else {
             self.err(
-                "workload.arrivals.file",
+                "workload.rate.file",
                 "missing `file`; name the trace's CSV file, relative to this scenario file, e.g. file = \"peak-trace.csv\"",
             );
             return None;
@@ -329,7 +352,7 @@ impl Checker {
         let text = match read_trace(&path) {
             Ok(text) => text,
             Err(e) => {
-                self.err("workload.arrivals.file", format!("`{}`: {e}", path.display()));
+                self.err("workload.rate.file", format!("`{}`: {e}", path.display()));
                 return None;
             }
         };
@@ -337,11 +360,11 @@ impl Checker {
         if !problems.is_empty() {
             let shown = problems.len().min(MAX_TRACE_ROW_PROBLEMS);
             for p in &problems[..shown] {
-                self.err("workload.arrivals.file", format!("{}:{p}", path.display()));
+                self.err("workload.rate.file", format!("{}:{p}", path.display()));
             }
             if problems.len() > shown {
                 self.err(
-                    "workload.arrivals.file",
+                    "workload.rate.file",
                     format!("{}: {} more bad rows not shown", path.display(), problems.len() - shown),
                 );
             }

@@ -140,7 +140,7 @@ pub(super) fn validate(
 #[derive(Default)]
 struct Checker {
     findings: Vec<Finding>,
-    /// The folder `workload.arrivals.file` is relative to.
+    /// The folder `workload.rate.file` is relative to.
     trace_dir: std::path::PathBuf,
     /// Valid processor count, `None` while unknown or invalid (then references are not
     /// checked: every one would be a spurious problem).

@@ -236,7 +236,6 @@ impl Checker {
             ("rate", w.rate.is_some()),
             ("rate_shape", w.rate_shape.is_some()),
             ("interarrival", w.interarrival.is_some()),
-            ("arrivals", w.arrivals.is_some()),
         ];
         let closed_only = [
             ("clients", w.clients.is_some()),
@@ -260,28 +259,10 @@ impl Checker {
             }
             Some("open") => {
                 misplaced(self, &closed_only, "open", "closed");
-                let given: Vec<&str> = [
-                    ("rate", w.rate.is_some()),
-                    ("interarrival", w.interarrival.is_some()),
-                    ("arrivals", w.arrivals.is_some()),
-                ]
-                .iter()
-                .filter(|(_, present)| *present)
-                .map(|(key, _)| *key)
-                .collect();
-                if given == ["rate", "interarrival"] {
+                if w.rate.is_some() && w.interarrival.is_some() {
                     self.err(
                         "workload.interarrival",
                         "give either `rate` or `interarrival`, not both",
-                    );
-                    return None;
-                } else if given.len() > 1 {
-                    self.err(
-                        format!("workload.{}", given[1]),
-                        format!(
-                            "give one of `rate`, `interarrival` and `arrivals`, not {}",
-                            given.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and ")
-                        ),
                     );
                     return None;
                 }
@@ -292,12 +273,9 @@ impl Checker {
                         "`rate_shape` shapes a rate profile; give rate as an array of points, e.g. rate = [{ at = \"0s\", rate = \"5000/s\" }, { at = \"60s\", rate = \"20000/s\" }], or remove it",
                     );
                 }
-                if let Some(a) = &w.arrivals {
-                    return self.time_varying(a).map(Arrivals::Varying);
-                }
                 match (&w.rate, &w.interarrival) {
                     (None, None) => {
-                        self.err("workload", "an open workload needs `rate` (e.g. rate = \"1000/s\", or a profile), `interarrival` or `arrivals` (an MMPP or a trace)");
+                        self.err("workload", "an open workload needs `rate` (e.g. rate = \"1000/s\", a profile, an MMPP or a trace) or `interarrival`");
                         None
                     }
                     (Some(toml::Value::String(rate)), _) => {
@@ -314,10 +292,13 @@ impl Checker {
                     (Some(toml::Value::Array(points)), _) => self
                         .profile(points, w.rate_shape.as_deref())
                         .map(Arrivals::Varying),
+                    (Some(table @ toml::Value::Table(_)), _) => {
+                        self.time_varying(table).map(Arrivals::Varying)
+                    }
                     (Some(other), _) => {
                         self.err(
                             "workload.rate",
-                            format!("rate must be a rate such as \"1000/s\" or a profile, an array of points such as [{{ at = \"0s\", rate = \"5000/s\" }}, {{ at = \"60s\", rate = \"20000/s\" }}]; got {}", other.type_str()),
+                            format!("rate must be a rate such as \"1000/s\", a profile (an array of points such as [{{ at = \"0s\", rate = \"5000/s\" }}, {{ at = \"60s\", rate = \"20000/s\" }}]) or a table {{ kind = \"mmpp\", ... }} or {{ kind = \"trace\", ... }}; got {}", other.type_str()),
                         );
                         None
                     }
