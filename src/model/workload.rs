@@ -263,13 +263,11 @@ impl Varying {
         use crate::scenario::{Trace, Varying as V};
         let per_ns = |per_s: f64| per_s / 1e9;
         match v {
-            V::Profile { points, linear } => {
-                Varying::Profile {
-                    pieces: pieces(points, *linear),
-                    piece: 0,
-                    pos: 0.0,
-                }
-            }
+            V::Profile { points, linear } => Varying::Profile {
+                pieces: pieces(points, *linear),
+                piece: 0,
+                pos: 0.0,
+            },
             V::Mmpp { states } => {
                 let states: Vec<(f64, f64)> = states
                     .iter()
@@ -403,7 +401,12 @@ impl Varying {
     /// Expected arrivals (requests: sessions x `per_session`) in each sample interval of
     /// `[0, horizon)`, for the configured-rate curve. For an MMPP, of the state path the run
     /// followed (extended to the horizon from the holding stream if the run stopped early).
-    pub fn configured_mass(&mut self, horizon: SimTime, width: SimDuration, per_session: u32) -> Vec<f64> {
+    pub fn configured_mass(
+        &mut self,
+        horizon: SimTime,
+        width: SimDuration,
+        per_session: u32,
+    ) -> Vec<f64> {
         let h = horizon.as_nanos() as f64;
         let w = width.as_nanos() as f64;
         let n = (horizon.as_nanos().div_ceil(width.as_nanos().max(1))) as usize;
@@ -447,7 +450,10 @@ impl Varying {
                 for &t in times.iter().take_while(|&&t| (t as f64) < h) {
                     out[(t / width.as_nanos()) as usize] += 1.0;
                 }
-                return out.into_iter().map(|m| m * f64::from(per_session)).collect();
+                return out
+                    .into_iter()
+                    .map(|m| m * f64::from(per_session))
+                    .collect();
             }
             Varying::Counts {
                 interval, counts, ..
@@ -469,7 +475,10 @@ impl Varying {
                         break;
                     }
                 }
-                return out.into_iter().map(|m| m * f64::from(per_session)).collect();
+                return out
+                    .into_iter()
+                    .map(|m| m * f64::from(per_session))
+                    .collect();
             }
         }
         out
@@ -560,7 +569,11 @@ fn at_ns(pos: f64) -> Option<u64> {
 fn solve(r: f64, slope: f64, e: f64) -> f64 {
     let d = (r * r + 2.0 * slope * e).max(0.0);
     let denom = r + libm::sqrt(d);
-    if denom > 0.0 { 2.0 * e / denom } else { f64::INFINITY }
+    if denom > 0.0 {
+        2.0 * e / denom
+    } else {
+        f64::INFINITY
+    }
 }
 
 /// Adds rate x overlap of [a, b) to each sample interval of width `w` it overlaps (intervals
@@ -793,7 +806,11 @@ mod tests {
         assert_poisson(count_in(&ts, 0.0, 10.0), 50_000.0, "piece 1");
         assert_poisson(count_in(&ts, 10.0, 20.0), 200_000.0, "piece 2");
         assert_eq!(count_in(&ts, 20.0, 25.0), 0.0, "a zero rate sends nothing");
-        assert_poisson(count_in(&ts, 25.0, 40.0), 15_000.0, "the last rate holds for ever");
+        assert_poisson(
+            count_in(&ts, 25.0, 40.0),
+            15_000.0,
+            "the last rate holds for ever",
+        );
         // Sessions of 4 requests arrive at a quarter of the rate.
         let ts = arrivals(&v, 4, 20_000_000_000);
         assert_poisson(count_in(&ts, 10.0, 20.0), 50_000.0, "sessions of 4");
@@ -814,7 +831,11 @@ mod tests {
         let ts = arrivals(&v, 1, 30_000_000_000);
         let up = |a: f64, b: f64| 2000.0 * (b * b - a * a);
         for (a, b) in [(0.0, 2.0), (2.0, 5.0), (5.0, 8.0), (8.0, 10.0)] {
-            assert_poisson(count_in(&ts, a, b), up(a, b), &format!("ramp up [{a}, {b})"));
+            assert_poisson(
+                count_in(&ts, a, b),
+                up(a, b),
+                &format!("ramp up [{a}, {b})"),
+            );
         }
         // Down: r(t) = 40000 - 3000 (t - 10).
         let down = |a: f64, b: f64| {
@@ -822,7 +843,11 @@ mod tests {
             (r(a) + r(b)) / 2.0 * (b - a)
         };
         for (a, b) in [(10.0, 13.0), (13.0, 17.0), (17.0, 20.0)] {
-            assert_poisson(count_in(&ts, a, b), down(a, b), &format!("ramp down [{a}, {b})"));
+            assert_poisson(
+                count_in(&ts, a, b),
+                down(a, b),
+                &format!("ramp down [{a}, {b})"),
+            );
         }
         assert_poisson(count_in(&ts, 20.0, 30.0), 100_000.0, "after the last point");
         // The configured curve and mean agree with the same integrals.
@@ -896,5 +921,4 @@ mod tests {
         let v = crate::scenario::Varying::Trace(crate::scenario::Trace::Timestamps(times));
         assert_eq!(arrivals(&v, 3, u64::MAX), vec![5, 5, 90, 1_000_000_001]);
     }
-
 }

@@ -27,8 +27,16 @@ fn a_step_profile_shows_the_step_in_throughput_within_one_sample_interval() {
             "{what}: {got} completions in 500 ms, expected {want}"
         );
     };
-    within(at(2.5).throughput_per_s, 5000.0, "the interval before the step");
-    within(at(3.0).throughput_per_s, 10_000.0, "the interval starting at the step");
+    within(
+        at(2.5).throughput_per_s,
+        5000.0,
+        "the interval before the step",
+    );
+    within(
+        at(3.0).throughput_per_s,
+        10_000.0,
+        "the interval starting at the step",
+    );
     within(at(5.5).throughput_per_s, 10_000.0, "the last interval");
     // The configured rate of each interval is the profile's.
     assert_eq!(at(2.5).configured_per_s, Some(5000.0));

@@ -99,14 +99,17 @@ impl Checker {
             let Some(t) = p.as_table() else {
                 self.err(
                     &at_field,
-                    format!("a profile point is a table {{ at = \"60s\", rate = \"20000/s\" }}; got {}", p.type_str()),
+                    format!(
+                        "a profile point is a table {{ at = \"60s\", rate = \"20000/s\" }}; got {}",
+                        p.type_str()
+                    ),
                 );
                 ok = false;
                 continue;
             };
             for key in t.keys().filter(|k| !["at", "rate"].contains(&k.as_str())) {
                 self.err_key(
-                    &format!("{at_field}.{key}"),
+                    format!("{at_field}.{key}"),
                     format!("unknown field `{key}` of a profile point; allowed: `at`, `rate`"),
                 );
                 ok = false;
@@ -117,7 +120,10 @@ impl Checker {
                     Some(v) => {
                         c.err(
                             format!("{at_field}.{key}"),
-                            format!("expected a string such as \"{example}\", got {}", v.type_str()),
+                            format!(
+                                "expected a string such as \"{example}\", got {}",
+                                v.type_str()
+                            ),
                         );
                         None
                     }
@@ -132,9 +138,8 @@ impl Checker {
             };
             let at = field(self, "at", "60s")
                 .and_then(|s| self.parse(&format!("{at_field}.at"), &s, parse_duration));
-            let rate = field(self, "rate", "20000/s").and_then(|s| {
-                self.parse(&format!("{at_field}.rate"), &s, parse_varying_rate)
-            });
+            let rate = field(self, "rate", "20000/s")
+                .and_then(|s| self.parse(&format!("{at_field}.rate"), &s, parse_varying_rate));
             let (Some(at), Some(rate)) = (at, rate) else {
                 ok = false;
                 continue;
@@ -365,7 +370,11 @@ impl Checker {
             if problems.len() > shown {
                 self.err(
                     "workload.rate.file",
-                    format!("{}: {} more bad rows not shown", path.display(), problems.len() - shown),
+                    format!(
+                        "{}: {} more bad rows not shown",
+                        path.display(),
+                        problems.len() - shown
+                    ),
                 );
             }
             return None;
@@ -483,11 +492,20 @@ mod tests {
         let (rows, problems) = parse_trace("t_s\n0.1\n\n0.3,x\nabc\n0.2\n", None);
         assert_eq!(rows, vec![100_000_000, 300_000_000, 200_000_000]);
         assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(problems[0].starts_with("5: expected an instant"), "{problems:?}");
-        assert!(problems[1].starts_with("6: instant 0.2 s is before"), "{problems:?}");
+        assert!(
+            problems[0].starts_with("5: expected an instant"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[1].starts_with("6: instant 0.2 s is before"),
+            "{problems:?}"
+        );
         let (rows, problems) = parse_trace("3\n0\nx\n", Some(SimDuration::from_secs(1)));
         assert_eq!(rows, vec![3, 0]);
-        assert!(problems[0].starts_with("3: expected a count"), "{problems:?}");
+        assert!(
+            problems[0].starts_with("3: expected a count"),
+            "{problems:?}"
+        );
         let (_, problems) = parse_trace("\n\n", None);
         assert_eq!(problems, ["1: the trace has no rows"]);
     }

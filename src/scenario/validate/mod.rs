@@ -15,13 +15,13 @@
 //! distributions) and the limits every section uses. The fixtures are in `tests/data/valid/`
 //! and `tests/data/invalid/` (each invalid file beside the messages it must give).
 
+mod arrivals;
 mod listeners;
 mod node;
 mod pathway;
 mod pathway_xm;
 mod tcpip;
 mod workload;
-mod arrivals;
 
 use std::collections::{BTreeMap, HashMap};
 
