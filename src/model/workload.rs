@@ -10,6 +10,11 @@
 //! (Smoother session arrivals are available by naming them: `interarrival = { dist =
 //! "erlang", k = N, ... }` gives Erlang-N gaps between sessions.)
 //!
+//! Time-varying open workloads ([`Varying`]: rate profiles with steps or linear ramps, MMPP
+//! bursts, replayed traces) give session arrival instants instead: a non-homogeneous Poisson
+//! process generated exactly by inversion of its integrated rate (session rate = rate / N), or
+//! the trace's own instants. Constant `rate` keeps the renewal path above.
+//!
 //! Closed clients and Pathway/XM terminals start at their stationary forward-recurrence time,
 //! U x (a length-biased think time) from streams `workload/start` and `xm/start`, so they
 //! are spread as if they had been running long before t = 0 (see `Sampler::length_biased`).

@@ -47,8 +47,9 @@ const QUANTITY_KEYS: &[&str] = &[
     "warmup",
 ];
 
-/// Keys whose value is an array of numbers or names (any other array must hold tables).
-const LIST_KEYS: &[&str] = &["processors", "cpus", "pathmons", "tcpip"];
+/// Keys whose value is an array of numbers or names (any other array must hold tables), and
+/// `rate`, whose array form (a rate profile) validation checks point by point.
+const LIST_KEYS: &[&str] = &["processors", "cpus", "pathmons", "tcpip", "rate"];
 
 /// Maps from names to numbers: their keys are names chosen by the user, not fields.
 const MAP_KEYS: &[&str] = &["mix"];
