@@ -5,6 +5,7 @@
 
 mod args;
 mod compare;
+mod diverge;
 mod explain;
 mod written;
 
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 
-pub use args::{CheckArgs, Cli, Command, CompareArgs, RunArgs, SimOptions};
+pub use args::{CheckArgs, Cli, Command, CompareArgs, DivergeArgs, RunArgs, SimOptions};
 pub use compare::{ScenarioArg, folder_name, label, parse_scenario_arg};
 
 use crate::model;
@@ -35,6 +36,7 @@ pub fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::from(1)
         }
+        Err(Failure::Differ) => ExitCode::from(1),
     }
 }
 
@@ -45,6 +47,8 @@ pub enum Failure {
     Usage(String),
     /// The run or its outputs failed: exit 1.
     Run(anyhow::Error),
+    /// `diverge` found the runs differ (already reported): exit 1, like `cmp`.
+    Differ,
 }
 
 impl From<ScenarioError> for Failure {
@@ -60,6 +64,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Compare(a) => compare::cmd_compare(&a),
         Command::Check(a) => cmd_check(&a),
         Command::Explain(a) => explain::cmd_explain(&a),
+        Command::Diverge(a) => diverge::cmd_diverge(&a),
     }
 }
 
@@ -143,13 +148,65 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
         .unwrap_or_else(|| Path::new("output").join(&s.name));
     prepare(&out)?;
     eprintln!("nssim: running '{}' (seed {})", s.name, s.run.seed);
-    let r = model::simulate(&s);
-    let written = finish_outputs(&out, |out| report::write_run(out, &r))?;
+    let (r, recorded) = if a.trace.is_some() || a.trace_hash {
+        let (r, recorded) = simulate_recorded(&s, a)?;
+        (r, Some(recorded))
+    } else {
+        (model::simulate(&s), None)
+    };
+    let trajectory = recorded.as_ref().and_then(|x| x.trajectory.as_ref());
+    let written = finish_outputs(&out, |out| {
+        let mut files = report::write_run(out, &r)?;
+        if let Some(t) = trajectory {
+            let path = out.join("trajectory.csv");
+            std::fs::write(&path, report::trajectory_csv(t))
+                .with_context(|| format!("could not write '{}'", path.display()))?;
+            files.push(path);
+        }
+        Ok(files)
+    })?;
+    let mut extra = String::new();
+    if let (Some(path), Some(x)) = (&a.trace, &recorded) {
+        extra += &format!(
+            "trace: {} lines (every {} requests) in {}\n",
+            x.trace_lines,
+            a.trace_every,
+            path.display()
+        );
+    }
+    if let Some(t) = trajectory {
+        extra += &format!("trajectory: {} events, hash {:016x}\n", t.events, t.hash());
+    }
     print_out(&format!(
-        "{}wrote {written} files to {}\n",
+        "{}{extra}wrote {written} files to {}\n",
         report::terminal_summary(&r),
         out.display()
     ))
+}
+
+/// Runs `s` recording the request trace and trajectory that `a` asks for.
+fn simulate_recorded(s: &Scenario, a: &RunArgs) -> Result<(RunResults, model::Recorded), Failure> {
+    let trace = match &a.trace {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("could not create trace file '{}'", path.display()))
+                .map_err(Failure::Run)?;
+            let out: Box<dyn std::io::Write + Send> = Box::new(file);
+            Some((out, a.trace_every))
+        }
+        None => None,
+    };
+    let recording = model::Recording {
+        trace,
+        trajectory: a.trace_hash,
+        window: None,
+    };
+    model::simulate_recorded(s, recording)
+        .with_context(|| match &a.trace {
+            Some(p) => format!("could not write trace file '{}'", p.display()),
+            None => "could not write the trace".into(),
+        })
+        .map_err(Failure::Run)
 }
 
 /// Runs independent simulations on up to `available_parallelism` threads. Each simulation is

@@ -26,6 +26,7 @@ mod csv;
 mod json;
 mod plot;
 mod table;
+mod trajectory;
 
 #[cfg(test)]
 pub(crate) mod testdata;
@@ -44,6 +45,7 @@ pub use self::csv::{
 pub use self::json::{comparison_json, summary_json};
 pub use self::plot::{Plot, register_fonts};
 pub use self::table::{comparison_table, terminal_summary};
+pub use self::trajectory::{parse_trajectory_csv, trajectory_csv};
 
 /// Writes every file of one run into `dir` (created if missing) and returns the paths written,
 /// in this fixed order: `summary.json`, `metrics.csv`, `latency_histogram.csv`,

@@ -28,6 +28,7 @@ mod pathway;
 mod queueing;
 mod scenario_input;
 mod swarm;
+mod trace;
 mod workloads;
 
 use std::path::{Path, PathBuf};
