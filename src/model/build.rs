@@ -28,7 +28,7 @@ use super::pathway_xm::{self, XmAssignment};
 use super::processor::{Cpus, ProcessKind};
 use super::request::Requests;
 use super::tcpip::Endpoint;
-use super::workload::{Mix, Sampler};
+use super::workload::{Mix, Sampler, Varying, configured_mean_per_s};
 use super::{Node, RunInfo};
 
 /// A send target: a PATHMON, or an ACS domain's weighted PATHMONs.
@@ -447,12 +447,29 @@ impl Node {
             })
             .collect();
         self.clients.mix = Mix::new(&mix);
-        if let Arrivals::Open { interarrival } = &w.arrivals {
-            self.rec.configured_per_s = Some(1e9 / interarrival.mean().as_nanos().max(1) as f64);
+        match &w.arrivals {
+            Arrivals::Open { interarrival } => {
+                self.rec.configured_per_s =
+                    Some(1e9 / interarrival.mean().as_nanos().max(1) as f64);
+            }
+            Arrivals::Varying(v) => {
+                // The mean configured rate over the measurement window.
+                self.rec.configured_per_s = Some(configured_mean_per_s(
+                    v,
+                    SimTime::ZERO + sc.run.warmup,
+                    SimTime::ZERO + sc.run.duration,
+                    w.requests_per_connection,
+                ));
+            }
+            Arrivals::Closed { .. } => {}
         }
         self.clients.population = match &w.arrivals {
             Arrivals::Open { interarrival } => Population::Open {
                 interarrival: Sampler::new(interarrival),
+                rng: streams.stream("workload/arrivals"),
+            },
+            Arrivals::Varying(v) => Population::Varying {
+                process: Varying::new(v, streams.stream("workload/mmpp"), sc.run.sample_interval),
                 rng: streams.stream("workload/arrivals"),
             },
             Arrivals::Closed {

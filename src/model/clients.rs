@@ -21,7 +21,7 @@ use crate::stats::Recorder;
 use super::ids::{SessionId, Slab};
 use super::listener::Listeners;
 use super::request::Demand;
-use super::workload::{Mix, Sampler, Session};
+use super::workload::{Mix, Sampler, Session, Varying};
 use super::{Ctx, Event};
 
 /// How clients arrive.
@@ -32,6 +32,13 @@ pub enum Population {
         /// Inter-arrival time of requests.
         interarrival: Sampler,
         /// Its stream.
+        rng: StreamRng,
+    },
+    /// Sessions arrive by a time-varying process (rate profile, MMPP, trace).
+    Varying {
+        /// The process.
+        process: Varying,
+        /// Its arrival stream (`workload/arrivals`).
         rng: StreamRng,
     },
     /// Terminals loop: think, send, wait.
@@ -143,6 +150,7 @@ impl Clients {
                 ctx.sched
                     .schedule_in(SimDuration::ZERO, Event::SessionArrives);
             }
+            Population::Varying { .. } => self.schedule_next_arrival(ctx),
             Population::Closed {
                 clients,
                 think,
@@ -211,7 +219,28 @@ impl Clients {
                     .saturating_mul(u64::from(self.requests_per_connection)),
             );
             ctx.sched.schedule_in(gap, Event::SessionArrives);
+        } else if let Population::Varying { process, rng } = &mut self.population
+            && let Some(at) = process.next(self.requests_per_connection, rng)
+        {
+            let at = SimTime(at).max(ctx.sched.now());
+            ctx.sched.schedule_at(at, Event::SessionArrives);
         }
+    }
+
+    /// Time-varying arrivals: the configured (expected) request rate per sample interval of
+    /// `[0, horizon)` [requests/s]; none for other populations.
+    pub fn configured_series(&mut self, horizon: SimTime, width: SimDuration) -> Option<Vec<f64>> {
+        let Population::Varying { process, .. } = &mut self.population else {
+            return None;
+        };
+        let per_s = 1e9 / width.as_nanos() as f64;
+        Some(
+            process
+                .configured_mass(horizon, width, self.requests_per_connection)
+                .into_iter()
+                .map(|m| m * per_s)
+                .collect(),
+        )
     }
 
     /// The session's next request: opens a connection (picking the listener instance) if it

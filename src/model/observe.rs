@@ -32,6 +32,9 @@ impl Node {
     /// The run is over at `now`: closes the recorder's window accounting.
     pub fn finish(&mut self, now: SimTime) {
         self.rec.finish(now);
+        self.rec.configured_series = self
+            .clients
+            .configured_series(self.run.end, self.run.sample_interval);
     }
 
     /// CPU time of every burst finished so far on requests' paths (every process but the

@@ -10,6 +10,11 @@
 //! (Smoother session arrivals are available by naming them: `interarrival = { dist =
 //! "erlang", k = N, ... }` gives Erlang-N gaps between sessions.)
 //!
+//! Time-varying open workloads ([`Varying`]: rate profiles with steps or linear ramps, MMPP
+//! bursts, replayed traces) give session arrival instants instead: a non-homogeneous Poisson
+//! process generated exactly by inversion of its integrated rate (session rate = rate / N), or
+//! the trace's own instants. Constant `rate` keeps the renewal path above.
+//!
 //! Closed clients and Pathway/XM terminals start at their stationary forward-recurrence time,
 //! U x (a length-biased think time) from streams `workload/start` and `xm/start`, so they
 //! are spread as if they had been running long before t = 0 (see `Sampler::length_biased`).
@@ -25,7 +30,7 @@
 
 use rand::RngExt;
 
-use crate::engine::{SimDuration, StreamRng};
+use crate::engine::{SimDuration, SimTime, StreamRng};
 use crate::scenario::Dist;
 
 /// Draws durations from a validated distribution.
@@ -192,6 +197,406 @@ fn gamma(shape: f64, rng: &mut StreamRng) -> f64 {
         {
             return d * v;
         }
+    }
+}
+
+/// A time-varying open arrival process at run time: yields session arrival instants.
+///
+/// Profiles and MMPP are non-homogeneous Poisson processes generated exactly by inversion of
+/// the integrated rate: each session draws E = N x Exp(1) (N = `requests_per_connection`,
+/// one `exp1` from stream `workload/arrivals`, so sessions arrive at rate / N), then walks
+/// forward from the previous arrival through pieces of linear rate r(t) = r0 + slope (t - t0)
+/// until the expected number of arrivals passed equals E. Inside a piece the offset x solves
+/// r0 x + slope x^2 / 2 = E, computed as x = 2E / (r0 + sqrt(r0^2 + 2 slope E)) (exact, and
+/// stable when slope is 0 or negative). Positions are kept as f64 nanoseconds; an arrival
+/// happens at floor(position). A trace yields its own instants.
+#[derive(Clone, Debug)]
+pub enum Varying {
+    /// A rate profile: pieces between the points, the last one for ever.
+    Profile {
+        /// (start [ns], rate at start [1/ns], slope [1/ns^2]) per piece.
+        pieces: Vec<(f64, f64, f64)>,
+        /// Current piece.
+        piece: usize,
+        /// Position of the last arrival [ns].
+        pos: f64,
+    },
+    /// MMPP: constant-rate pieces whose lengths are exponential holding times.
+    Mmpp {
+        /// (rate [1/ns], mean holding time [ns]) per state.
+        states: Vec<(f64, f64)>,
+        /// Current state.
+        state: usize,
+        /// When the current state ends [ns].
+        until: f64,
+        /// Position of the last arrival [ns].
+        pos: f64,
+        /// The holding-time stream (`workload/mmpp`), apart from the arrival draws.
+        hold_rng: StreamRng,
+        /// Expected arrivals per sample interval of the realised state path, filled as
+        /// states end (for the configured-rate curve).
+        mass: Vec<f64>,
+        /// Width of a sample interval [ns].
+        width: f64,
+    },
+    /// Replayed instants [ns].
+    Timestamps {
+        /// The trace.
+        times: std::sync::Arc<[u64]>,
+        /// Next row.
+        next: usize,
+    },
+    /// Replayed counts per interval, spread uniformly at random inside each interval.
+    Counts {
+        /// Interval width [ns].
+        interval: u64,
+        /// Arrivals per interval.
+        counts: std::sync::Arc<[u32]>,
+        /// Current row.
+        row: usize,
+        /// Arrivals of the current row still to come.
+        left: u32,
+        /// Fraction of the current interval reached by the last arrival, in [0, 1).
+        at: f64,
+    },
+}
+
+impl Varying {
+    /// The run-time process of a validated one; `hold_rng` is the MMPP holding stream and
+    /// `width` the sample interval.
+    pub fn new(v: &crate::scenario::Varying, mut hold_rng: StreamRng, width: SimDuration) -> Self {
+        use crate::scenario::{Trace, Varying as V};
+        let per_ns = |per_s: f64| per_s / 1e9;
+        match v {
+            V::Profile { points, linear } => Varying::Profile {
+                pieces: pieces(points, *linear),
+                piece: 0,
+                pos: 0.0,
+            },
+            V::Mmpp { states } => {
+                let states: Vec<(f64, f64)> = states
+                    .iter()
+                    .map(|&(r, h)| (per_ns(r), h.as_nanos() as f64))
+                    .collect();
+                // Start in the time-stationary state: state i with probability h_i / sum h
+                // (the fraction of time a cyclic chain spends there); its remaining holding
+                // time is a fresh exponential (memoryless). Both from the holding stream.
+                let total: f64 = states.iter().map(|s| s.1).sum();
+                let u = hold_rng.random::<f64>() * total;
+                let mut acc = 0.0;
+                let state = states
+                    .iter()
+                    .position(|s| {
+                        acc += s.1;
+                        u < acc
+                    })
+                    .unwrap_or(states.len() - 1);
+                let until = states[state].1 * exp1(&mut hold_rng);
+                let width = width.as_nanos() as f64;
+                let mut mass = Vec::new();
+                add_mass(&mut mass, width, 0.0, until, states[state].0);
+                Varying::Mmpp {
+                    states,
+                    state,
+                    until,
+                    pos: 0.0,
+                    hold_rng,
+                    mass,
+                    width,
+                }
+            }
+            V::Trace(Trace::Timestamps(times)) => Varying::Timestamps {
+                times: times.clone(),
+                next: 0,
+            },
+            V::Trace(Trace::Counts { interval, counts }) => Varying::Counts {
+                interval: interval.as_nanos(),
+                counts: counts.clone(),
+                row: 0,
+                left: counts.first().copied().unwrap_or(0),
+                at: 0.0,
+            },
+        }
+    }
+
+    /// The next session's arrival instant [ns], none when the process has ended (a profile
+    /// whose last rate is zero, the end of a trace). `per_session` is N.
+    pub fn next(&mut self, per_session: u32, rng: &mut StreamRng) -> Option<u64> {
+        match self {
+            Varying::Profile { pieces, piece, pos } => {
+                let mut e = f64::from(per_session) * exp1(rng);
+                loop {
+                    let (t0, r0, slope) = pieces[*piece];
+                    let r = r0 + slope * (*pos - t0);
+                    let Some(&(end, _, _)) = pieces.get(*piece + 1) else {
+                        if r <= 0.0 {
+                            return None;
+                        }
+                        *pos += e / r;
+                        return at_ns(*pos);
+                    };
+                    let len = end - *pos;
+                    let m = (r + 0.5 * slope * len) * len;
+                    if e < m {
+                        *pos += solve(r, slope, e).min(len);
+                        return at_ns(*pos);
+                    }
+                    e -= m;
+                    *pos = end;
+                    *piece += 1;
+                }
+            }
+            Varying::Mmpp {
+                states,
+                state,
+                until,
+                pos,
+                hold_rng,
+                mass,
+                width,
+            } => {
+                let mut e = f64::from(per_session) * exp1(rng);
+                loop {
+                    let r = states[*state].0;
+                    let m = r * (*until - *pos);
+                    if e < m {
+                        *pos += e / r;
+                        return at_ns(*pos);
+                    }
+                    e -= m;
+                    // The state ends: its expected arrivals go to the curve, the next begins.
+                    *pos = *until;
+                    *state = (*state + 1) % states.len();
+                    let hold = states[*state].1 * exp1(hold_rng);
+                    add_mass(mass, *width, *pos, *pos + hold, states[*state].0);
+                    *until += hold;
+                    if *pos > MAX_POS_NS {
+                        return None;
+                    }
+                }
+            }
+            Varying::Timestamps { times, next } => {
+                let t = times.get(*next).copied();
+                *next += 1;
+                t
+            }
+            Varying::Counts {
+                interval,
+                counts,
+                row,
+                left,
+                at,
+            } => {
+                while *left == 0 {
+                    *row += 1;
+                    *left = *counts.get(*row)?;
+                    *at = 0.0;
+                }
+                // Ascending order statistics of `left` uniforms on [at, 1): the smallest is
+                // at + (1 - at)(1 - U^(1 / left)), U from the arrivals stream.
+                let u = uniform_open0(rng);
+                *at += (1.0 - *at) * (1.0 - libm::pow(u, 1.0 / f64::from(*left)));
+                *left -= 1;
+                let within = ((*at * *interval as f64) as u64).min(*interval - 1);
+                Some(*row as u64 * *interval + within)
+            }
+        }
+    }
+
+    /// Expected arrivals (requests: sessions x `per_session`) in each sample interval of
+    /// `[0, horizon)`, for the configured-rate curve. For an MMPP, of the state path the run
+    /// followed (extended to the horizon from the holding stream if the run stopped early).
+    pub fn configured_mass(
+        &mut self,
+        horizon: SimTime,
+        width: SimDuration,
+        per_session: u32,
+    ) -> Vec<f64> {
+        let h = horizon.as_nanos() as f64;
+        let w = width.as_nanos() as f64;
+        let n = (horizon.as_nanos().div_ceil(width.as_nanos().max(1))) as usize;
+        let mut out = vec![0.0; n];
+        match self {
+            Varying::Profile { pieces, .. } => {
+                for (i, &(t0, r0, slope)) in pieces.iter().enumerate() {
+                    let end = pieces.get(i + 1).map_or(h, |p| p.0.min(h));
+                    // Integrate piece by bucket: the mean rate over [a, b) is r at (a + b) / 2.
+                    let mut a = t0;
+                    while a < end {
+                        let k = (a / w) as usize;
+                        let b = ((k + 1) as f64 * w).min(end);
+                        if k < n {
+                            out[k] += (r0 + slope * ((a + b) / 2.0 - t0)) * (b - a);
+                        }
+                        a = b;
+                    }
+                }
+            }
+            Varying::Mmpp {
+                states,
+                state,
+                until,
+                hold_rng,
+                mass,
+                width,
+                ..
+            } => {
+                while *until < h {
+                    *state = (*state + 1) % states.len();
+                    let hold = states[*state].1 * exp1(hold_rng);
+                    add_mass(mass, *width, *until, *until + hold, states[*state].0);
+                    *until += hold;
+                }
+                for (k, m) in mass.iter().enumerate().take(n) {
+                    out[k] = *m;
+                }
+            }
+            Varying::Timestamps { times, .. } => {
+                for &t in times.iter().take_while(|&&t| (t as f64) < h) {
+                    out[(t / width.as_nanos()) as usize] += 1.0;
+                }
+                return out
+                    .into_iter()
+                    .map(|m| m * f64::from(per_session))
+                    .collect();
+            }
+            Varying::Counts {
+                interval, counts, ..
+            } => {
+                for (row, &c) in counts.iter().enumerate() {
+                    let a0 = row as f64 * *interval as f64;
+                    let end = (a0 + *interval as f64).min(h);
+                    let per_ns = f64::from(c) / *interval as f64;
+                    let mut a = a0;
+                    while a < end {
+                        let k = (a / w) as usize;
+                        let b = ((k + 1) as f64 * w).min(end);
+                        if k < n {
+                            out[k] += per_ns * (b - a);
+                        }
+                        a = b;
+                    }
+                    if a0 >= h {
+                        break;
+                    }
+                }
+                return out
+                    .into_iter()
+                    .map(|m| m * f64::from(per_session))
+                    .collect();
+            }
+        }
+        out
+    }
+}
+
+/// The configured mean request rate over `[from, to)` [requests/s]: the profile's integral
+/// over the window divided by its length; an MMPP's stationary rate, sum r_i h_i / sum h_i
+/// (h_i the mean holding times); a trace's arrivals in the window (a count row's share by
+/// overlap) times N = `per_session`, divided by the length.
+pub fn configured_mean_per_s(
+    v: &crate::scenario::Varying,
+    from: SimTime,
+    to: SimTime,
+    per_session: u32,
+) -> f64 {
+    use crate::scenario::{Trace, Varying as V};
+    let (a, b) = (from.as_nanos() as f64, to.as_nanos() as f64);
+    let len = (b - a).max(1.0);
+    // Integral of a piecewise rate given as (start, rate at start, slope) pieces [per ns].
+    let integral = |pieces: &[(f64, f64, f64)]| -> f64 {
+        let mut total = 0.0;
+        for (i, &(t0, r0, slope)) in pieces.iter().enumerate() {
+            let end = pieces.get(i + 1).map_or(f64::INFINITY, |p| p.0);
+            let (lo, hi) = (t0.max(a), end.min(b));
+            if hi > lo {
+                total += (r0 + slope * ((lo + hi) / 2.0 - t0)) * (hi - lo);
+            }
+        }
+        total
+    };
+    match v {
+        V::Profile { points, linear } => integral(&pieces(points, *linear)) * 1e9 / len,
+        V::Mmpp { states } => {
+            let hold: f64 = states.iter().map(|s| s.1.as_nanos() as f64).sum();
+            states
+                .iter()
+                .map(|&(r, h)| r * h.as_nanos() as f64)
+                .sum::<f64>()
+                / hold
+        }
+        V::Trace(Trace::Timestamps(times)) => {
+            let n = times
+                .iter()
+                .filter(|&&t| t >= from.as_nanos() && t < to.as_nanos())
+                .count();
+            n as f64 * f64::from(per_session) * 1e9 / len
+        }
+        V::Trace(Trace::Counts { interval, counts }) => {
+            let w = interval.as_nanos() as f64;
+            let pieces: Vec<(f64, f64, f64)> = counts
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| (i as f64 * w, f64::from(c) / w, 0.0))
+                .chain(std::iter::once((counts.len() as f64 * w, 0.0, 0.0)))
+                .collect();
+            integral(&pieces) * f64::from(per_session) * 1e9 / len
+        }
+    }
+}
+
+/// A profile's pieces: (start [ns], rate at start [1/ns], slope [1/ns^2]).
+fn pieces(points: &[(SimDuration, f64)], linear: bool) -> Vec<(f64, f64, f64)> {
+    points
+        .iter()
+        .enumerate()
+        .map(|(i, &(at, r))| {
+            let t0 = at.as_nanos() as f64;
+            let slope = match points.get(i + 1) {
+                Some(&(next, r1)) if linear => (r1 - r) / 1e9 / (next.as_nanos() as f64 - t0),
+                _ => 0.0,
+            };
+            (t0, r / 1e9, slope)
+        })
+        .collect()
+}
+
+/// Past this position [ns] (about 60 days, twice the longest run) a process has no arrival
+/// the run could see.
+const MAX_POS_NS: f64 = 60.0 * 86_400.0 * 1e9;
+
+/// The instant of an arrival at `pos` [ns], none past [`MAX_POS_NS`].
+fn at_ns(pos: f64) -> Option<u64> {
+    (pos <= MAX_POS_NS).then_some(pos as u64)
+}
+
+/// The offset x with r x + slope x^2 / 2 = e (e >= 0, r >= 0).
+fn solve(r: f64, slope: f64, e: f64) -> f64 {
+    let d = (r * r + 2.0 * slope * e).max(0.0);
+    let denom = r + libm::sqrt(d);
+    if denom > 0.0 {
+        2.0 * e / denom
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// Adds rate x overlap of [a, b) to each sample interval of width `w` it overlaps (intervals
+/// up to the series limit).
+fn add_mass(mass: &mut Vec<f64>, w: f64, a: f64, b: f64, rate: f64) {
+    let limit = crate::scenario::limits::MAX_SAMPLES as usize;
+    let mut a = a;
+    while a < b {
+        let k = (a / w) as usize;
+        if k >= limit {
+            return;
+        }
+        if mass.len() <= k {
+            mass.resize(k + 1, 0.0);
+        }
+        let e = ((k + 1) as f64 * w).min(b);
+        mass[k] += rate * (e - a);
+        a = e;
     }
 }
 
@@ -364,5 +769,161 @@ mod tests {
                 "{d:?}: length-biased mean {got} ms, want {want_ms}"
             );
         }
+    }
+
+    /// Session arrival instants of a time-varying process up to `horizon` [ns].
+    fn arrivals(v: &crate::scenario::Varying, per_session: u32, horizon: u64) -> Vec<u64> {
+        let streams = RngStreams::new(11);
+        let mut p = Varying::new(v, streams.stream("hold"), SimDuration::from_secs(1));
+        let mut rng = streams.stream("arrivals");
+        std::iter::from_fn(|| p.next(per_session, &mut rng))
+            .take_while(|&t| t < horizon)
+            .collect()
+    }
+
+    fn count_in(ts: &[u64], a: f64, b: f64) -> f64 {
+        ts.iter()
+            .filter(|&&t| (t as f64) >= a * 1e9 && (t as f64) < b * 1e9)
+            .count() as f64
+    }
+
+    /// A Poisson count n has sd sqrt(n): within 5 sd of its expectation.
+    fn assert_poisson(got: f64, want: f64, what: &str) {
+        assert!(
+            (got - want).abs() < 5.0 * want.sqrt(),
+            "{what}: {got} arrivals, expected {want}"
+        );
+    }
+
+    #[test]
+    fn a_step_profile_has_each_piece_s_rate() {
+        let v = crate::scenario::Varying::Profile {
+            points: vec![
+                (SimDuration::ZERO, 5000.0),
+                (SimDuration::from_secs(10), 20_000.0),
+                (SimDuration::from_secs(20), 0.0),
+                (SimDuration::from_secs(25), 1000.0),
+            ],
+            linear: false,
+        };
+        let ts = arrivals(&v, 1, 40_000_000_000);
+        assert!(ts.windows(2).all(|w| w[0] <= w[1]), "in time order");
+        assert_poisson(count_in(&ts, 0.0, 10.0), 50_000.0, "piece 1");
+        assert_poisson(count_in(&ts, 10.0, 20.0), 200_000.0, "piece 2");
+        assert_eq!(count_in(&ts, 20.0, 25.0), 0.0, "a zero rate sends nothing");
+        assert_poisson(
+            count_in(&ts, 25.0, 40.0),
+            15_000.0,
+            "the last rate holds for ever",
+        );
+        // Sessions of 4 requests arrive at a quarter of the rate.
+        let ts = arrivals(&v, 4, 20_000_000_000);
+        assert_poisson(count_in(&ts, 10.0, 20.0), 50_000.0, "sessions of 4");
+    }
+
+    #[test]
+    fn a_linear_ramp_follows_the_integrated_rate() {
+        // 0 -> 40,000/s over 10 s, then down to 10,000/s at 20 s: in [a, b) of the first ramp
+        // the expected count is the integral 4000 (b^2 - a^2) / 2 ... per second squared.
+        let v = crate::scenario::Varying::Profile {
+            points: vec![
+                (SimDuration::ZERO, 0.0),
+                (SimDuration::from_secs(10), 40_000.0),
+                (SimDuration::from_secs(20), 10_000.0),
+            ],
+            linear: true,
+        };
+        let ts = arrivals(&v, 1, 30_000_000_000);
+        let up = |a: f64, b: f64| 2000.0 * (b * b - a * a);
+        for (a, b) in [(0.0, 2.0), (2.0, 5.0), (5.0, 8.0), (8.0, 10.0)] {
+            assert_poisson(
+                count_in(&ts, a, b),
+                up(a, b),
+                &format!("ramp up [{a}, {b})"),
+            );
+        }
+        // Down: r(t) = 40000 - 3000 (t - 10).
+        let down = |a: f64, b: f64| {
+            let r = |t: f64| 40_000.0 - 3000.0 * (t - 10.0);
+            (r(a) + r(b)) / 2.0 * (b - a)
+        };
+        for (a, b) in [(10.0, 13.0), (13.0, 17.0), (17.0, 20.0)] {
+            assert_poisson(
+                count_in(&ts, a, b),
+                down(a, b),
+                &format!("ramp down [{a}, {b})"),
+            );
+        }
+        assert_poisson(count_in(&ts, 20.0, 30.0), 100_000.0, "after the last point");
+        // The configured curve and mean agree with the same integrals.
+        let streams = RngStreams::new(1);
+        let mut p = Varying::new(&v, streams.stream("h"), SimDuration::from_secs(1));
+        let mass = p.configured_mass(SimTime(30_000_000_000), SimDuration::from_secs(1), 1);
+        assert!((mass[3] - up(3.0, 4.0)).abs() < 1e-6, "{}", mass[3]);
+        assert!((mass[12] - down(12.0, 13.0)).abs() < 1e-6, "{}", mass[12]);
+        let mean = configured_mean_per_s(&v, SimTime(5_000_000_000), SimTime(15_000_000_000), 1);
+        assert!((mean - (up(5.0, 10.0) + down(10.0, 15.0)) / 10.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn mmpp_long_run_rate_is_the_time_weighted_state_rate() {
+        // States 5000/s for 1 s and 20,000/s for 0.25 s on average: stationary rate
+        // (5000 x 1 + 20000 x 0.25) / 1.25 = 8000/s. Over 200 s, about 160 cycles, the count's
+        // variance is dominated by the random state path: for an alternating renewal process
+        // the count over T has variance about (r1 - r0)^2 x 2 (h0 h1)^2 / (h0 + h1)^3 x T
+        // (exponential holds), plus the Poisson part; 5 sd of that bounds the error.
+        let v = crate::scenario::Varying::Mmpp {
+            states: vec![
+                (5000.0, SimDuration::from_secs(1)),
+                (20_000.0, SimDuration::from_millis(250)),
+            ],
+        };
+        let t = 200.0;
+        let ts = arrivals(&v, 1, (t * 1e9) as u64);
+        let (h0, h1, dr) = (1.0f64, 0.25f64, 15_000.0f64);
+        let var = dr * dr * 2.0 * (h0 * h1).powi(2) / (h0 + h1).powi(3) * t + 8000.0 * t;
+        let got = ts.len() as f64;
+        assert!(
+            (got - 8000.0 * t).abs() < 5.0 * var.sqrt(),
+            "{got} arrivals, expected {} +- {}",
+            8000.0 * t,
+            5.0 * var.sqrt()
+        );
+        assert_eq!(configured_mean_per_s(&v, SimTime(0), SimTime(1), 1), 8000.0);
+        // The realised state path's curve accounts for every arrival up to Poisson noise.
+        let streams = RngStreams::new(11);
+        let mut p = Varying::new(&v, streams.stream("hold"), SimDuration::from_secs(1));
+        let mut rng = streams.stream("arrivals");
+        let n = std::iter::from_fn(|| p.next(1, &mut rng))
+            .take_while(|&x| x < (t * 1e9) as u64)
+            .count() as f64;
+        let mass: f64 = p
+            .configured_mass(SimTime((t * 1e9) as u64), SimDuration::from_secs(1), 1)
+            .iter()
+            .sum();
+        assert_poisson(n, mass, "arrivals against the realised path");
+    }
+
+    #[test]
+    fn a_trace_of_counts_reproduces_its_counts_exactly() {
+        let counts: std::sync::Arc<[u32]> = vec![3, 0, 1000, 1, 7].into();
+        let v = crate::scenario::Varying::Trace(crate::scenario::Trace::Counts {
+            interval: SimDuration::from_millis(100),
+            counts: counts.clone(),
+        });
+        let ts = arrivals(&v, 1, u64::MAX);
+        assert!(ts.windows(2).all(|w| w[0] <= w[1]), "in time order");
+        for (i, &c) in counts.iter().enumerate() {
+            let a = i as f64 * 0.1;
+            assert_eq!(count_in(&ts, a, a + 0.1), f64::from(c), "row {i}");
+        }
+        assert_eq!(ts.len(), 1011, "nothing after the last row");
+        // Spread uniformly: the 1000 of row 2 have mean near the middle of their interval
+        // (sd of a uniform mean 0.1 s / sqrt(12 x 1000) = 0.9 ms).
+        let mid = ts[3..1003].iter().map(|&t| t as f64 / 1e9).sum::<f64>() / 1000.0;
+        assert!((mid - 0.25).abs() < 0.005, "{mid}");
+        let times: std::sync::Arc<[u64]> = vec![5, 5, 90, 1_000_000_001].into();
+        let v = crate::scenario::Varying::Trace(crate::scenario::Trace::Timestamps(times));
+        assert_eq!(arrivals(&v, 3, u64::MAX), vec![5, 5, 90, 1_000_000_001]);
     }
 }

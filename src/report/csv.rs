@@ -196,28 +196,35 @@ pub fn histogram_csv(r: &RunResults) -> Vec<u8> {
 }
 
 /// The time series: `scenario,seed,t_s,throughput_per_s,offered_per_s,latency_ms_mean,
-/// latency_ms_p99`, one row per sample interval (`t_s` is its start), warm-up included.
+/// latency_ms_p99`, one row per sample interval (`t_s` is its start), warm-up included; a
+/// time-varying workload adds `configured_per_s`, its configured rate over the interval.
 pub fn timeseries_csv(r: &RunResults) -> Vec<u8> {
-    let mut w = Rows::new(
-        r,
-        &[
-            "scenario",
-            "seed",
-            "t_s",
-            "throughput_per_s",
-            "offered_per_s",
-            "latency_ms_mean",
-            "latency_ms_p99",
-        ],
-    );
+    let configured = r.timeseries.iter().any(|s| s.configured_per_s.is_some());
+    let mut header = vec![
+        "scenario",
+        "seed",
+        "t_s",
+        "throughput_per_s",
+        "offered_per_s",
+        "latency_ms_mean",
+        "latency_ms_p99",
+    ];
+    if configured {
+        header.push("configured_per_s");
+    }
+    let mut w = Rows::new(r, &header);
     for s in &r.timeseries {
-        w.values(&[
+        let mut row = vec![
             Num::Float(s.t_s),
             Num::Float(s.throughput_per_s),
             Num::Float(s.offered_per_s),
             Num::Float(s.latency_ms_mean),
             Num::Float(s.latency_ms_p99),
-        ]);
+        ];
+        if configured {
+            row.push(Num::Float(s.configured_per_s.unwrap_or(0.0)));
+        }
+        w.values(&row);
     }
     w.finish()
 }

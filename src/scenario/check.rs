@@ -28,7 +28,7 @@
 
 use crate::engine::SimDuration;
 use crate::scenario::types::{
-    Arrivals, Dist, Domain, ListenerModel, Scenario, SendTarget, ServerClass, StackKind,
+    Arrivals, Dist, Domain, ListenerModel, Scenario, SendTarget, ServerClass, StackKind, Varying,
 };
 
 /// Above this chance of a full backlog during one accept, `check` warns [I].
@@ -146,15 +146,29 @@ fn listen_backlog(s: &Scenario, out: &mut Vec<String>) {
     };
     let instances = listener.processors.len().max(1) as f64;
     let backlog = s.tcpip.backlog;
-    match &w.arrivals {
+    // Requests per second: the open rate, or the peak of a profile or MMPP (its states are
+    // Poisson too). A replayed trace is what it is: no Poisson rule applies.
+    let rate = match &w.arrivals {
         Arrivals::Open { interarrival } => {
             let mean_s = interarrival.mean().as_secs_f64();
-            if mean_s <= 0.0 {
+            (mean_s > 0.0).then(|| 1.0 / mean_s)
+        }
+        Arrivals::Varying(Varying::Profile { points, .. }) => {
+            Some(points.iter().map(|&(_, r)| r).fold(0.0, f64::max))
+        }
+        Arrivals::Varying(Varying::Mmpp { states }) => {
+            Some(states.iter().map(|&(r, _)| r).fold(0.0, f64::max))
+        }
+        Arrivals::Varying(Varying::Trace(_)) | Arrivals::Closed { .. } => None,
+    };
+    match &w.arrivals {
+        Arrivals::Open { .. } | Arrivals::Varying(_) => {
+            let Some(rate) = rate.filter(|&r| r > 0.0) else {
                 return;
-            }
+            };
             // Connections per second at one instance: round robin (or one IP host per
             // instance) spreads them evenly.
-            let per_instance = 1.0 / mean_s / f64::from(w.requests_per_connection) / instances;
+            let per_instance = rate / f64::from(w.requests_per_connection) / instances;
             let mut accept = listener.accept_cpu;
             if s.tcpip.stack == StackKind::Parallel {
                 accept += s.tcpip.connect_cpu;
@@ -778,6 +792,15 @@ mix = {{ A = 1 }}
             warnings_of(&sizing_scenario("[0]", 1, 1, OPEN, "")),
             Vec::<String>::new()
         );
+    }
+
+    #[test]
+    fn a_rate_profile_is_checked_at_its_peak() {
+        // 1000/s, then a peak of 100,000/s: the peak overflows as a constant 100,000/s does.
+        let peak = "kind = \"open\"\nrate = [{ at = \"0s\", rate = \"1000/s\" }, { at = \"1s\", rate = \"100000/s\" }]\nrequests_per_connection = 1";
+        let w = warnings_of(&sizing_scenario("[0]", 1, 1, peak, ""));
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert!(w[0].contains("10.50 arrive during an accept"), "{}", w[0]);
     }
 
     #[test]

@@ -19,6 +19,7 @@ use super::{Anchor, Finding};
 const QUANTITY_KEYS: &[&str] = &[
     "accept_cpu",
     "ack_cpu",
+    "at",
     "client_latency",
     "close_cpu",
     "connect_cpu",
@@ -32,12 +33,14 @@ const QUANTITY_KEYS: &[&str] = &[
     "duration",
     "grant_cpu",
     "handle_cpu",
+    "interval",
     "latency_cross_processor",
     "latency_cross_processor_per_kib",
     "latency_same_processor",
     "latency_same_processor_per_kib",
     "max",
     "mean",
+    "mean_hold",
     "min",
     "per_segment_cpu",
     "pif_bandwidth",
@@ -52,7 +55,8 @@ const QUANTITY_KEYS: &[&str] = &[
     "warmup",
 ];
 
-/// Keys whose value is an array of numbers or names (any other array must hold tables).
+/// Keys whose value is an array of numbers or names (any other array must hold tables), and
+/// `rate`, whose array form (a rate profile) validation checks point by point.
 const LIST_KEYS: &[&str] = &[
     "processors",
     "cpus",
@@ -61,6 +65,7 @@ const LIST_KEYS: &[&str] = &[
     "pifs",
     "failover",
     "processor_types",
+    "rate",
 ];
 
 /// Maps from names to numbers: their keys are names chosen by the user, not fields.

@@ -166,3 +166,19 @@ pub fn max_draw(dist: &Dist) -> f64 {
         }
     }
 }
+
+/// Points of a rate profile (`workload.rate = [...]`): 10,000, one a minute for a week; each
+/// arrival walks the points in order, so their number costs nothing per event.
+pub const MAX_PROFILE_POINTS: usize = 10_000;
+/// MMPP states: 64; real burst models use two to four.
+pub const MAX_MMPP_STATES: usize = 64;
+/// The shortest mean MMPP holding time: 1 ms. Each state change is a step of the generator,
+/// so a 30-day run switches at most about 2.6e9 times; shorter bursts than a millisecond are
+/// better written as an inter-arrival distribution.
+pub const MIN_MMPP_HOLD: SimDuration = SimDuration::from_millis(1);
+/// Largest arrival trace read [bytes]: 64 MiB, ten million rows of a few characters.
+pub const MAX_TRACE_BYTES: u64 = 64 << 20;
+/// Rows of an arrival trace: 10,000,000 (80 MB of instants in memory).
+pub const MAX_TRACE_ROWS: usize = 10_000_000;
+/// Bad rows of a trace reported one by one; the rest are counted.
+pub const MAX_TRACE_ROW_PROBLEMS: usize = 20;

@@ -130,8 +130,26 @@ fn parse_in(
     let mut merged = source::merge(&files);
     let (applied, set_problems) = apply_overrides(&mut merged, overrides);
     let (raw, mut findings, pruned) = lenient::deserialize(merged);
+    let locator = source::Locator::new(&files, &applied);
     if let Some(raw) = &raw {
-        let (scenario, more) = validate::validate(raw);
+        // A trace file is relative to the scenario file that names it (the current folder
+        // for one given with --set).
+        let named_in = locator
+            .problem(Finding {
+                field: "workload.rate.file".to_string(),
+                message: String::new(),
+                anchor: Anchor::Value,
+            })
+            .origin;
+        let trace_dir = if named_in.starts_with("--set") {
+            Path::new("").to_path_buf()
+        } else {
+            Path::new(&named_in)
+                .parent()
+                .unwrap_or(Path::new(""))
+                .to_path_buf()
+        };
+        let (scenario, more) = validate::validate(raw, &trace_dir);
         if findings.is_empty() && more.is_empty() && set_problems.is_empty() {
             return Ok(scenario.expect("validation without findings builds a scenario"));
         }
@@ -141,7 +159,6 @@ fn parse_in(
                 .filter(|f| !pruned.iter().any(|p| is_under(&f.field, p))),
         );
     }
-    let locator = source::Locator::new(&files, &applied);
     let mut problems: Vec<Problem> = findings.into_iter().map(|f| locator.problem(f)).collect();
     problems.extend(set_problems);
     // The file that was run first, then the files it extends, then `--set` arguments; in each,

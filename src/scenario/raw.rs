@@ -346,9 +346,15 @@ pub struct RawWorkload {
     pub listener: Option<String>,
     /// `"open"` or `"closed"` \[name\]. Required.
     pub kind: Option<String>,
-    /// Open only: Poisson arrivals at this rate \[rate\], 1/day ..= 10000000/s. Exactly one of
-    /// `rate` / `interarrival`.
-    pub rate: Option<String>,
+    /// Open only: Poisson arrivals at this rate \[rate\], 1/day ..= 10000000/s; a rate profile,
+    /// an array of `{ at = "0s", rate = "5000/s" }` points (a non-homogeneous Poisson
+    /// process); or a table, `{ kind = "mmpp", states = [...] }` or `{ kind = "trace", file =
+    /// "x.csv", ... }` ([`RawArrivals`]). Exactly one of `rate` / `interarrival`. Kept as a TOML
+    /// value because it takes any of these forms; validation checks the fields of each.
+    pub rate: Option<toml::Value>,
+    /// Open only, with a rate profile: `"step"` (default: each point's rate holds until the
+    /// next) or `"linear"` (the rate ramps linearly from each point to the next).
+    pub rate_shape: Option<String>,
     /// Open only: time between arrivals \[distribution of durations\]. Exactly one of `rate` /
     /// `interarrival`.
     pub interarrival: Option<RawDist>,
@@ -375,6 +381,33 @@ pub struct RawWorkload {
     /// one PATHMON of the `send_to` domain. Sorted by name, so the order never depends on the
     /// file.
     pub mix: Option<BTreeMap<String, f64>>,
+}
+
+/// `workload.rate` written as a table: an MMPP or a replayed trace.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivals {
+    /// `"mmpp"` or `"trace"` \[name\]. Required.
+    pub kind: Option<String>,
+    /// MMPP: the states, visited in order, the last followed by the first; 2 ..= 64.
+    pub states: Option<Vec<RawMmppState>>,
+    /// Trace: the CSV file, relative to the scenario file that names it \[path\].
+    pub file: Option<String>,
+    /// Trace: `"timestamps"` (default: one arrival instant per row, in seconds) or
+    /// `"counts"` (arrivals per `interval`, one row per interval).
+    pub format: Option<String>,
+    /// Trace with `format = "counts"`: the width of one row's interval \[duration\].
+    pub interval: Option<String>,
+}
+
+/// One MMPP state.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMmppState {
+    /// Poisson rate while in the state \[rate\], `"0/s"` or 1/day ..= 10000000/s. Required.
+    pub rate: Option<String>,
+    /// Mean (exponential) holding time \[duration\], 1 ms ..= 30 days. Required.
+    pub mean_hold: Option<String>,
 }
 
 /// `[pathway_xm]`: a Pathway/XM environment, terminals (TERM objects) served by TCPs under

@@ -442,6 +442,9 @@ pub enum Arrivals {
         /// Time between successive requests.
         interarrival: Dist,
     },
+    /// Open arrivals whose rate changes over time: a rate profile, MMPP bursts or a replayed
+    /// trace (see `model::workload::Varying` for the generation algorithms).
+    Varying(Varying),
     /// Closed loop: `clients` clients, each sends a request, waits for the reply, thinks.
     Closed {
         /// Number of clients (terminals).
@@ -450,6 +453,44 @@ pub enum Arrivals {
         think: Dist,
         /// When each client sends its first request.
         start: ClientStart,
+    },
+}
+
+/// A time-varying open arrival process.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Varying {
+    /// A non-homogeneous Poisson process whose request rate is given at instants: constant
+    /// from each point to the next (`linear` false), or interpolated linearly between them;
+    /// constant after the last point. The first point is at 0.
+    Profile {
+        /// (instant, requests per second), strictly increasing instants, the first 0.
+        points: Vec<(SimDuration, f64)>,
+        /// Linear ramps between the points instead of steps.
+        linear: bool,
+    },
+    /// A Markov-modulated Poisson process: Poisson arrivals at the rate of the current state;
+    /// each state holds for an exponential time of its mean, then the next state in the list
+    /// follows (cyclically, the last back to the first).
+    Mmpp {
+        /// (requests per second, mean holding time) per state, at least two.
+        states: Vec<(f64, SimDuration)>,
+    },
+    /// A measured trace replayed: each arrival is a new session (connection).
+    Trace(Trace),
+}
+
+/// A replayed arrival trace, read and checked before the run.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Trace {
+    /// Session arrival instants since t = 0, non-decreasing [ns].
+    Timestamps(std::sync::Arc<[u64]>),
+    /// Session arrivals per interval, the first interval starting at t = 0; within an interval
+    /// they are spread uniformly at random (stream `workload/trace`).
+    Counts {
+        /// Width of one row's interval.
+        interval: SimDuration,
+        /// Arrivals in each interval.
+        counts: std::sync::Arc<[u32]>,
     },
 }
 

@@ -49,6 +49,9 @@ pub struct Recorder {
     pub window_counts: WindowCounts,
     /// Open workloads: the configured request rate [requests/s].
     pub configured_per_s: Option<f64>,
+    /// Time-varying open workloads: the configured request rate per sample interval of the
+    /// arrival window [requests/s].
+    pub configured_series: Option<Vec<f64>>,
     window_opened: bool,
     window_closed: bool,
     connections_in_window: u64,
@@ -150,6 +153,7 @@ impl Recorder {
             hops_sum: 0,
             window_counts: WindowCounts::default(),
             configured_per_s: None,
+            configured_series: None,
             window_opened: false,
             window_closed: false,
             connections_in_window: 0,
@@ -474,6 +478,10 @@ impl Recorder {
                 t_s: i as f64 * width,
                 throughput_per_s: b.completed as f64 / width,
                 offered_per_s: b.offered as f64 / width,
+                configured_per_s: self
+                    .configured_series
+                    .as_ref()
+                    .map(|c| c.get(i).copied().unwrap_or(0.0)),
                 latency_ms_mean: if b.completed == 0 {
                     0.0
                 } else {

@@ -488,6 +488,10 @@ pub struct TimeSample {
     pub throughput_per_s: f64,
     /// Requests offered in the interval per second.
     pub offered_per_s: f64,
+    /// Time-varying open workloads: the configured (expected) request rate over the interval
+    /// [requests/s]; none for a constant rate or a closed workload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub configured_per_s: Option<f64>,
     /// Mean latency of requests completed in the interval [ms]; 0 when none.
     pub latency_ms_mean: f64,
     /// 99th percentile latency of requests completed in the interval [ms]; 0 when none.

@@ -16,6 +16,7 @@
 //! - `scenario_input`: how scenario files and `--set` are read (issue 7 regressions).
 //! - `fuzz`: seeded mutations of the shipped scenarios: no panic, abort or hang in check or run.
 //! - `warmup`: issue 8: warm-up by count, statistics restarting at its end, MSER-5, batch means.
+//! - `workloads`: issue 9's time-varying arrivals (profiles, MMPP, traces) as a run sees them.
 //! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
 mod cli;
@@ -35,6 +36,7 @@ mod scenario_input;
 mod swarm;
 mod trace;
 mod warmup;
+mod workloads;
 
 use std::path::{Path, PathBuf};
 

@@ -69,11 +69,17 @@ pub(super) fn throughput_latency<DB: DrawingBackend>(
     let x = Axis::linear(0.0, end, 12);
     let mid = |t: f64| t + dt / 2.0;
 
-    let top_items = vec![
+    // A time-varying workload also draws its configured rate: what the profile, the MMPP
+    // state path or the trace asked for, beside what arrived and what completed.
+    let configured = ts.iter().any(|s| s.configured_per_s.is_some());
+    let mut top_items = vec![
         item("completed", Swatch::Line(OKABE_BLUE)),
         item("offered", Swatch::Dashed(OKABE_ORANGE)),
-        item("warm-up", Swatch::Fill(WARMUP)),
     ];
+    if configured {
+        top_items.push(item("configured", Swatch::Line(OKABE_GREEN)));
+    }
+    top_items.push(item("warm-up", Swatch::Fill(WARMUP)));
     let bottom_items = vec![
         item("p99", Swatch::Line(OKABE_VERMILLION)),
         item("mean", Swatch::Line(OKABE_BLUE)),
@@ -89,7 +95,11 @@ pub(super) fn throughput_latency<DB: DrawingBackend>(
     let (top_plot, top_legend) = with_legend_column(&top, legend_w);
     let peak = ts
         .iter()
-        .map(|s| s.throughput_per_s.max(s.offered_per_s))
+        .map(|s| {
+            s.throughput_per_s
+                .max(s.offered_per_s)
+                .max(s.configured_per_s.unwrap_or(0.0))
+        })
         .fold(0.0, f64::max);
     let y = Axis::linear(0.0, peak * 1.05, 6);
     let mut chart = build_chart(&top_plot, &x, &y, "", "throughput [requests/s]", 34, None)?;
@@ -102,6 +112,17 @@ pub(super) fn throughput_latency<DB: DrawingBackend>(
         5,
         OKABE_ORANGE.stroke_width(2),
     ))?;
+    if configured {
+        // A mean over each interval: drawn as steps, so a step in the profile stays a step.
+        let steps: Vec<(f64, f64)> = ts
+            .iter()
+            .flat_map(|s| {
+                let c = s.configured_per_s.unwrap_or(0.0);
+                [(s.t_s, c), (s.t_s + dt, c)]
+            })
+            .collect();
+        chart.draw_series(LineSeries::new(steps, OKABE_GREEN.stroke_width(2)))?;
+    }
     chart.draw_series(LineSeries::new(
         ts.iter().map(|s| (mid(s.t_s), s.throughput_per_s)),
         OKABE_BLUE.stroke_width(2),

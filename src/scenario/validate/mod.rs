@@ -15,6 +15,7 @@
 //! distributions) and the limits every section uses. The fixtures are in `tests/data/valid/`
 //! and `tests/data/invalid/` (each invalid file beside the messages it must give).
 
+mod arrivals;
 mod listeners;
 mod node;
 mod pathsend;
@@ -54,8 +55,16 @@ const DISTS: &[(&str, &[&str])] = &[
 ];
 
 /// Validates a raw scenario. Returns the typed scenario only when there are no findings.
-pub(super) fn validate(raw: &RawScenario) -> (Option<Scenario>, Vec<Finding>) {
-    let mut c = Checker::default();
+/// `trace_dir` is the folder a trace's `file` is relative to (that of the scenario file that
+/// names it).
+pub(super) fn validate(
+    raw: &RawScenario,
+    trace_dir: &std::path::Path,
+) -> (Option<Scenario>, Vec<Finding>) {
+    let mut c = Checker {
+        trace_dir: trace_dir.to_path_buf(),
+        ..Checker::default()
+    };
     let name = c.scenario_name(raw.name.as_deref());
     let run = c.run(raw.run.as_ref());
     let (system, processors) = c.system(raw.system.as_ref(), &raw.processor_type);
@@ -137,6 +146,8 @@ pub(super) fn validate(raw: &RawScenario) -> (Option<Scenario>, Vec<Finding>) {
 #[derive(Default)]
 struct Checker {
     findings: Vec<Finding>,
+    /// The folder `workload.rate.file` is relative to.
+    trace_dir: std::path::PathBuf,
     /// Valid processor count, `None` while unknown or invalid (then references are not
     /// checked: every one would be a spurious problem).
     processors: Option<u32>,

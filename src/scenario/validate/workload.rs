@@ -223,6 +223,7 @@ impl Checker {
     pub(super) fn arrivals(&mut self, w: &RawWorkload) -> Option<Arrivals> {
         let open_only = [
             ("rate", w.rate.is_some()),
+            ("rate_shape", w.rate_shape.is_some()),
             ("interarrival", w.interarrival.is_some()),
         ];
         let closed_only = [
@@ -247,19 +248,26 @@ impl Checker {
             }
             Some("open") => {
                 misplaced(self, &closed_only, "open", "closed");
+                if w.rate.is_some() && w.interarrival.is_some() {
+                    self.err(
+                        "workload.interarrival",
+                        "give either `rate` or `interarrival`, not both",
+                    );
+                    return None;
+                }
+                let profile = matches!(w.rate, Some(toml::Value::Array(_)));
+                if w.rate_shape.is_some() && !profile {
+                    self.err(
+                        "workload.rate_shape",
+                        "`rate_shape` shapes a rate profile; give rate as an array of points, e.g. rate = [{ at = \"0s\", rate = \"5000/s\" }, { at = \"60s\", rate = \"20000/s\" }], or remove it",
+                    );
+                }
                 match (&w.rate, &w.interarrival) {
-                    (Some(_), Some(_)) => {
-                        self.err(
-                            "workload.interarrival",
-                            "give either `rate` or `interarrival`, not both",
-                        );
-                        None
-                    }
                     (None, None) => {
-                        self.err("workload", "an open workload needs `rate` (e.g. rate = \"1000/s\") or `interarrival`");
+                        self.err("workload", "an open workload needs `rate` (e.g. rate = \"1000/s\", a profile, an MMPP or a trace) or `interarrival`");
                         None
                     }
-                    (Some(rate), None) => {
+                    (Some(toml::Value::String(rate)), _) => {
                         let per_second = self.parse("workload.rate", rate, parse_rate)?;
                         if !(MIN_RATE_PER_S..=MAX_RATE_PER_S).contains(&per_second) {
                             self.err("workload.rate", format!("rate must be between 1/day and 10000000/s, got \"{rate}\" (see Limits in scenarios/README.md)"));
@@ -269,6 +277,19 @@ impl Checker {
                         Some(Arrivals::Open {
                             interarrival: Dist::Exponential { mean },
                         })
+                    }
+                    (Some(toml::Value::Array(points)), _) => self
+                        .profile(points, w.rate_shape.as_deref())
+                        .map(Arrivals::Varying),
+                    (Some(table @ toml::Value::Table(_)), _) => {
+                        self.time_varying(table).map(Arrivals::Varying)
+                    }
+                    (Some(other), _) => {
+                        self.err(
+                            "workload.rate",
+                            format!("rate must be a rate such as \"1000/s\", a profile (an array of points such as [{{ at = \"0s\", rate = \"5000/s\" }}, {{ at = \"60s\", rate = \"20000/s\" }}]) or a table {{ kind = \"mmpp\", ... }} or {{ kind = \"trace\", ... }}; got {}", other.type_str()),
+                        );
+                        None
                     }
                     (None, Some(d)) => {
                         let interarrival = self.dist("workload.interarrival", d)?;
