@@ -15,10 +15,13 @@
 //! - [`scenario`]: TOML scenario files -> raw serde structs -> validated, typed [`scenario::Scenario`].
 //! - [`stats`]: accumulators the models feed, and [`stats::RunResults`], the plain output of a run.
 //! - [`report`]: pure functions from results to bytes (JSON, CSV, plots, terminal tables).
+//! - [`experiment`]: the plan of runs (scenarios x replications, seeds per replication), the
+//!   work queue that runs it over all cores, estimates over replications, paired differences.
 //! - [`cli`]: the `nssim` command line (`run`, `compare`, `check`, `explain`).
 
 pub mod cli;
 pub mod engine;
+pub mod experiment;
 pub mod model;
 pub mod report;
 pub mod scenario;

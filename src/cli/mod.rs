@@ -5,6 +5,7 @@
 
 mod args;
 mod compare;
+mod experiment;
 mod explain;
 mod written;
 
@@ -14,13 +15,12 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 
-pub use args::{CheckArgs, Cli, Command, CompareArgs, RunArgs, SimOptions};
+pub use crate::experiment::simulate_all;
+pub use args::{CheckArgs, Cli, Command, CompareArgs, ExperimentOptions, RunArgs, SimOptions};
 pub use compare::{ScenarioArg, folder_name, label, parse_scenario_arg};
 
-use crate::model;
 use crate::report;
 use crate::scenario::{self, Scenario, ScenarioError};
-use crate::stats::RunResults;
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
@@ -136,41 +136,56 @@ pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure>
 
 fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
     let s = load(&a.scenario, &a.options.set, a.options.seed)?;
+    let (mode, jobs) = experiment::mode(&a.experiment)?;
     let out = a
         .options
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&s.name));
     prepare(&out)?;
-    eprintln!("nssim: running '{}' (seed {})", s.name, s.run.seed);
-    let r = model::simulate(&s);
-    let written = finish_outputs(&out, |out| report::write_run(out, &r))?;
+    let what = match &mode {
+        experiment::Mode::Single => format!("seed {}", s.run.seed),
+        experiment::Mode::One(k) => format!(
+            "replication {k} of master seed {}: seed {}",
+            s.run.seed,
+            crate::experiment::replication_seed(s.run.seed, *k)
+        ),
+        experiment::Mode::Replicated { replications, .. } => format!(
+            "{replications} replications of master seed {}, {jobs} worker(s)",
+            s.run.seed
+        ),
+    };
+    eprintln!("nssim: running '{}' ({what})", s.name);
+    let labels = [s.name.clone()];
+    let e = experiment::run(std::slice::from_ref(&s), &labels, &mode, jobs);
+    let groups = experiment::groups(&e, 1);
+    let manifest = |out: &Path| experiment::write_manifest(out, jobs, &e.runs, &e.results);
+    if let experiment::Mode::Replicated { .. } = mode {
+        let written = finish_outputs(&out, |out| {
+            let mut w = report::write_replicated_run(out, &groups[0], e.precision.as_ref())?;
+            w.push(manifest(out)?);
+            Ok(w)
+        })?;
+        return print_out(&format!(
+            "{}wrote {written} files to {}\n",
+            report::replicated_table(&groups, e.precision.as_ref()),
+            out.display()
+        ));
+    }
+    let r = &e.results[0];
+    let written = finish_outputs(&out, |out| {
+        let mut w = report::write_run(out, r)?;
+        if let experiment::Mode::One(_) = mode {
+            w.push(experiment::write_replications(out, &groups)?);
+        }
+        w.push(manifest(out)?);
+        Ok(w)
+    })?;
     print_out(&format!(
         "{}wrote {written} files to {}\n",
-        report::terminal_summary(&r),
+        report::terminal_summary(r),
         out.display()
     ))
-}
-
-/// Runs independent simulations on up to `available_parallelism` threads. Each simulation is
-/// single-threaded and seeded on its own, and results come back in input order, so the output
-/// does not depend on the number of threads.
-pub fn simulate_all(scenarios: &[Scenario]) -> Vec<RunResults> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .max(1);
-    let mut results: Vec<Option<RunResults>> = (0..scenarios.len()).map(|_| None).collect();
-    for (chunk_s, chunk_r) in scenarios.chunks(threads).zip(results.chunks_mut(threads)) {
-        std::thread::scope(|scope| {
-            for (s, slot) in chunk_s.iter().zip(chunk_r.iter_mut()) {
-                scope.spawn(move || *slot = Some(model::simulate(s)));
-            }
-        });
-    }
-    results
-        .into_iter()
-        .map(|r| r.expect("every scenario ran"))
-        .collect()
 }
 
 /// Writes the outputs of a command into `out` with `write` and returns how many files it wrote.
