@@ -250,17 +250,12 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
         Ok(written)
     })?;
     print_out(&format!(
-        "{}{}wrote {} files to {}\n",
+        "{}wrote {} files to {}\n",
         report::comparison_table(results),
-        NO_PAIRED_INTERVAL,
         written,
         out.display()
     ))
 }
-
-/// The note under a comparison of single runs: their differences have no interval.
-const NO_PAIRED_INTERVAL: &str = "one replication: no interval is possible for the differences \
-                                  (use --replications 2 or more for paired intervals)\n";
 
 #[cfg(test)]
 mod tests {

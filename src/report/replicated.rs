@@ -55,10 +55,14 @@ pub fn replicated_table(groups: &[Replicated], precision: Option<&PrecisionOutco
     let rows: Vec<Vec<MetricRow>> = groups.iter().map(Replicated::metrics).collect();
     let n = groups.first().map_or(0, |g| g.runs.len());
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{n} replication(s) per scenario; mean ± 95 % half-width (Student t)"
-    );
+    if n >= 2 {
+        let _ = writeln!(
+            s,
+            "{n} replications per scenario; mean ± 95 % half-width (Student t)"
+        );
+    } else {
+        let _ = writeln!(s, "{n} replication per scenario");
+    }
     let header: Vec<String> = groups.iter().map(|g| g.label.clone()).collect();
     let cells: Vec<(String, Vec<String>)> = TABLE_ROWS
         .iter()
@@ -78,17 +82,19 @@ pub fn replicated_table(groups: &[Replicated], precision: Option<&PrecisionOutco
         );
     }
     if groups.len() > 1 {
-        let _ = writeln!(
-            s,
-            "\ndifference from {} (paired t, 95 %; * = significant, the interval excludes 0)",
-            groups[0].label
-        );
         if n < 2 {
             let _ = writeln!(
                 s,
-                "one replication: no paired interval is possible (use --replications 2 or more)"
+                "\ndifference from {}: one replication, no paired interval is possible \
+                 (use --replications 2 or more)",
+                groups[0].label
             );
         } else {
+            let _ = writeln!(
+                s,
+                "\ndifference from {} (paired t, 95 %; * = significant, the interval excludes 0)",
+                groups[0].label
+            );
             let header: Vec<String> = groups[1..].iter().map(|g| g.label.clone()).collect();
             let diffs: Vec<Vec<(String, Estimate)>> =
                 rows[1..].iter().map(|r| paired(&rows[0], r)).collect();
@@ -446,4 +452,127 @@ pub fn replicated_comparison_json(groups: &[Replicated]) -> String {
         .map(|(i, g)| group_json(g, if i == 0 { None } else { base.as_deref() }, None))
         .collect();
     super::json::to_pretty(&list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testdata::sample_results_scaled;
+
+    /// Scenario `label` with one run per factor: latencies and throughput scale with it.
+    fn group(label: &str, factors: &[f64]) -> Replicated {
+        Replicated {
+            label: label.into(),
+            runs: factors
+                .iter()
+                .enumerate()
+                .map(|(k, f)| {
+                    let mut r = sample_results_scaled(label, *f);
+                    r.seed = 100 + k as u64;
+                    r
+                })
+                .collect(),
+            replications: (1..=factors.len() as u32).collect(),
+        }
+    }
+
+    fn text(b: Vec<u8>) -> String {
+        String::from_utf8(b).unwrap()
+    }
+
+    #[test]
+    fn estimates_csv_has_mean_half_width_and_n() {
+        let g = group("a", &[1.0, 1.1, 0.9]);
+        let csv = text(estimates_csv(std::slice::from_ref(&g)));
+        let mut lines = csv.lines();
+        assert_eq!(lines.next(), Some("scenario,metric,mean,half_width,n"));
+        let row: Vec<&str> = lines
+            .find(|l| l.starts_with("a,latency_ms_mean,"))
+            .unwrap()
+            .split(',')
+            .collect();
+        let values: Vec<f64> = g.runs.iter().map(|r| r.latency_ms.mean).collect();
+        let e = Estimate::of(&values);
+        assert_eq!(row[2], format!("{:.6}", e.mean));
+        assert_eq!(row[3], format!("{:.6}", e.half_width));
+        assert_eq!(row[4], "3");
+        // One replication: no half-width.
+        let one = text(estimates_csv(&[group("b", &[1.0])]));
+        assert!(
+            one.lines()
+                .any(|l| l.starts_with("b,latency_ms_mean,") && l.ends_with(",,1")),
+            "{one}"
+        );
+    }
+
+    #[test]
+    fn replications_csv_has_one_block_per_replication_with_its_seed() {
+        let g = group("a", &[1.0, 1.2]);
+        let csv = text(replications_csv(&[g]));
+        assert!(csv.starts_with("scenario,replication,seed,metric,value\n"));
+        assert!(csv.contains("\na,1,100,latency_ms_mean,"), "{csv}");
+        assert!(csv.contains("\na,2,101,latency_ms_mean,"), "{csv}");
+    }
+
+    #[test]
+    fn comparison_marks_significant_differences_and_notes_no_correction() {
+        // b is a scaled up by 1.5 in every replication: a paired difference with no noise.
+        let a = group("a", &[1.0, 1.2, 0.8]);
+        let b = group("b", &[1.5, 1.8, 1.2]);
+        let same = group("same", &[1.0, 1.2, 0.8]);
+        let groups = [a, b, same];
+        let t = replicated_table(&groups, None);
+        assert!(
+            t.starts_with("3 replications per scenario; mean ± 95 %"),
+            "{t}"
+        );
+        assert!(t.contains("difference from a (paired t, 95 %"), "{t}");
+        assert!(t.contains("no correction for multiple comparisons"), "{t}");
+        let diff_line = t
+            .lines()
+            .skip_while(|l| !l.starts_with("difference from"))
+            .find(|l| l.starts_with("latency mean [ms]"))
+            .unwrap();
+        // b's cell is significant, same's is not.
+        let cells: Vec<&str> = diff_line
+            .split("  ")
+            .filter(|c| !c.trim().is_empty())
+            .collect();
+        assert!(cells[1].trim_end().ends_with('*'), "{diff_line}");
+        assert!(!cells[2].contains('*'), "{diff_line}");
+        let csv = text(replicated_comparison_csv(&groups));
+        let row = |s: &str| {
+            csv.lines()
+                .find(|l| l.starts_with(&format!("{s},latency_ms_mean,")))
+                .unwrap()
+                .to_string()
+        };
+        assert!(row("a").ends_with(",,,"), "{csv}");
+        assert!(row("b").ends_with(",yes"), "{csv}");
+        assert!(row("same").ends_with(",0.000000,0.000000,no"), "{csv}");
+        let json: serde_json::Value =
+            serde_json::from_str(&replicated_comparison_json(&groups)).unwrap();
+        let m = &json[1]["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["metric"] == "latency_ms_mean")
+            .unwrap()
+            .clone();
+        assert_eq!(m["n"], 3);
+        assert_eq!(m["difference"]["significant"], true);
+        assert!(json[0]["metrics"][0].get("difference").is_none());
+    }
+
+    #[test]
+    fn one_replication_says_no_interval_is_possible() {
+        let t = replicated_table(&[group("a", &[1.0]), group("b", &[2.0])], None);
+        assert!(
+            t.contains("one replication: no interval is possible"),
+            "{t}"
+        );
+        assert!(t.contains("no paired interval is possible"), "{t}");
+        assert!(!t.contains('±'), "{t}");
+        assert!(!t.contains('*'), "{t}");
+    }
 }

@@ -330,3 +330,53 @@ fn a_precision_target_adds_replications_until_met() {
     }
     assert!(table.contains("precision target 3.00 %"), "{table}");
 }
+
+#[test]
+fn bad_experiment_options_are_usage_errors_naming_the_flag() {
+    let fails = |args: &[&str]| -> String {
+        let out = Command::cargo_bin("nssim")
+            .unwrap()
+            .current_dir(repo(""))
+            .args(["run", "tests/data/mm1.toml"])
+            .args(args)
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let e = fails(&["--jobs", "0"]);
+    assert!(
+        e.contains("--jobs 0: the number of workers must be 1 to 1024"),
+        "{e}"
+    );
+    let e = fails(&["--replications", "0"]);
+    assert!(
+        e.contains("--replications 0: allowed are 1 to 10000"),
+        "{e}"
+    );
+    // All problems at once.
+    let e = fails(&[
+        "--precision",
+        "1.5",
+        "--max-replications",
+        "1",
+        "--precision-metric",
+        "latency_mean",
+    ]);
+    assert!(e.contains("--precision 1.5"), "{e}");
+    assert!(
+        e.contains("--max-replications 1: allowed are 2 to 10000"),
+        "{e}"
+    );
+    assert!(
+        e.contains("--precision-metric 'latency_mean' is not a metric"),
+        "{e}"
+    );
+    // A precision target needs its limit; --replication K excludes --replications.
+    let e = fails(&["--precision", "0.02"]);
+    assert!(e.contains("--max-replications"), "{e}");
+    let e = fails(&["--replication", "2", "--replications", "3"]);
+    assert!(e.contains("--replications"), "{e}");
+}
