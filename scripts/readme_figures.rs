@@ -493,6 +493,7 @@ fn bad_scenario(edits: &[(&str, &str)]) -> anyhow::Result<String> {
         Err(e) => match Failure::from(e) {
             Failure::Usage(m) => Ok(m),
             Failure::Run(e) => Err(e),
+            Failure::Differ => bail!("a scenario error is never a difference"),
         },
     }
 }
@@ -501,6 +502,7 @@ fn failure(f: Failure) -> anyhow::Error {
     match f {
         Failure::Usage(m) => anyhow!("{m}"),
         Failure::Run(e) => e,
+        Failure::Differ => anyhow!("the runs differ"),
     }
 }
 

@@ -49,6 +49,17 @@ pub enum Command {
     /// (demand per processor and PIF, bottleneck, throughput ceiling) without running.
     #[command(after_help = "Example:\n  nssim explain scenarios/fig-3-3-distributor.toml")]
     Explain(CheckArgs),
+    /// Find the first event at which two runs differ: two scenarios (each optionally with its
+    /// own overrides, as for compare), or two trajectory.csv files written by
+    /// `run --trace-hash`.
+    #[command(after_help = "Examples:\n  \
+        nssim diverge scenarios/fig-3-3-distributor.toml \
+        'scenarios/fig-3-3-distributor.toml[listener[0].backlog=64]' --set run.duration=1s\n  \
+        nssim diverge old/trajectory.csv new/trajectory.csv\n\n\
+        Exit status 0 when the trajectories are identical, 1 when they differ, 2 on bad \
+        input. Two scenarios are each run three times (fingerprint, then the window of \
+        65,536 events where they part, described); two files name that window only.")]
+    Diverge(DivergeArgs),
 }
 
 /// Options shared by `run` and `compare`.
@@ -110,6 +121,33 @@ pub struct RunArgs {
     /// Replications and workers.
     #[command(flatten)]
     pub experiment: ExperimentOptions,
+    /// Write a request trace to FILE (CSV): one line per stage of every N-th request
+    /// (`--trace-every`), with when it began, how long it took and where the request was.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+    /// Follow every N-th request in the trace (1 follows them all).
+    #[arg(long, value_name = "N", default_value_t = 100, requires = "trace",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub trace_every: u64,
+    /// Print the hash of the event trajectory and write its checkpoints to trajectory.csv
+    /// in the output folder (compare two with `nssim diverge`).
+    #[arg(long)]
+    pub trace_hash: bool,
+}
+
+/// `nssim diverge`.
+#[derive(Debug, Args)]
+pub struct DivergeArgs {
+    /// Two runs: scenario files, each optionally followed by `[key.path=value,...]`, or two
+    /// trajectory.csv files.
+    #[arg(required = true, num_args = 2, value_name = "RUN")]
+    pub runs: Vec<String>,
+    /// Master seed for both scenarios, overriding their `run.seed`.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override a field of both scenarios (before each one's own overrides). May be repeated.
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
 }
 
 /// `nssim compare`.

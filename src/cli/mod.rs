@@ -5,6 +5,7 @@
 
 mod args;
 mod compare;
+mod diverge;
 mod experiment;
 mod explain;
 mod written;
@@ -16,11 +17,15 @@ use anyhow::Context;
 use clap::Parser;
 
 pub use crate::experiment::simulate_all;
-pub use args::{CheckArgs, Cli, Command, CompareArgs, ExperimentOptions, RunArgs, SimOptions};
+pub use args::{
+    CheckArgs, Cli, Command, CompareArgs, DivergeArgs, ExperimentOptions, RunArgs, SimOptions,
+};
 pub use compare::{ScenarioArg, folder_name, label, parse_scenario_arg};
 
+use crate::model;
 use crate::report;
 use crate::scenario::{self, Scenario, ScenarioError};
+use crate::stats::RunResults;
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
@@ -35,6 +40,7 @@ pub fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::from(1)
         }
+        Err(Failure::Differ) => ExitCode::from(1),
     }
 }
 
@@ -45,6 +51,8 @@ pub enum Failure {
     Usage(String),
     /// The run or its outputs failed: exit 1.
     Run(anyhow::Error),
+    /// `diverge` found the runs differ (already reported): exit 1, like `cmp`.
+    Differ,
 }
 
 impl From<ScenarioError> for Failure {
@@ -60,6 +68,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Compare(a) => compare::cmd_compare(&a),
         Command::Check(a) => cmd_check(&a),
         Command::Explain(a) => explain::cmd_explain(&a),
+        Command::Diverge(a) => diverge::cmd_diverge(&a),
     }
 }
 
@@ -135,8 +144,17 @@ pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure>
 }
 
 fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
+    use experiment::Mode;
     let s = load(&a.scenario, &a.options.set, a.options.seed)?;
     let (mode, jobs) = experiment::mode(&a.experiment)?;
+    let tracing = a.trace.is_some() || a.trace_hash;
+    if tracing && matches!(mode, Mode::Replicated { .. }) {
+        return Err(Failure::Usage(
+            "error: --trace and --trace-hash follow one run; with replications, trace one of \
+             them with --replication K"
+                .into(),
+        ));
+    }
     let out = a
         .options
         .out
@@ -144,23 +162,38 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
         .unwrap_or_else(|| Path::new("output").join(&s.name));
     prepare(&out)?;
     let what = match &mode {
-        experiment::Mode::Single => format!("seed {}", s.run.seed),
-        experiment::Mode::One(k) => format!(
+        Mode::Single => format!("seed {}", s.run.seed),
+        Mode::One(k) => format!(
             "replication {k} of master seed {}: seed {}",
             s.run.seed,
             crate::experiment::replication_seed(s.run.seed, *k)
         ),
-        experiment::Mode::Replicated { replications, .. } => format!(
+        Mode::Replicated { replications, .. } => format!(
             "{replications} replications of master seed {}, {jobs} worker(s)",
             s.run.seed
         ),
     };
     eprintln!("nssim: running '{}' ({what})", s.name);
     let labels = [s.name.clone()];
-    let e = experiment::run(std::slice::from_ref(&s), &labels, &mode, jobs);
+    let scenarios = std::slice::from_ref(&s);
+    let (e, recorded) = if tracing {
+        let k = if let Mode::One(k) = mode { k } else { 1 };
+        let runs = crate::experiment::plan(scenarios, &labels, k..=k);
+        let mut one = s.clone();
+        one.run.seed = runs[0].seed;
+        let (r, recorded) = simulate_recorded(&one, a)?;
+        let e = crate::experiment::Experiment {
+            runs,
+            results: vec![r],
+            precision: None,
+        };
+        (e, Some(recorded))
+    } else {
+        (experiment::run(scenarios, &labels, &mode, jobs), None)
+    };
     let groups = experiment::groups(&e, 1);
     let manifest = |out: &Path| experiment::write_manifest(out, jobs, &e.runs, &e.results);
-    if let experiment::Mode::Replicated { .. } = mode {
+    if let Mode::Replicated { .. } = mode {
         let written = finish_outputs(&out, |out| {
             let mut w = report::write_replicated_run(out, &groups[0], e.precision.as_ref())?;
             w.push(manifest(out)?);
@@ -173,19 +206,63 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
         ));
     }
     let r = &e.results[0];
+    let trajectory = recorded.as_ref().and_then(|x| x.trajectory.as_ref());
     let written = finish_outputs(&out, |out| {
-        let mut w = report::write_run(out, r)?;
-        if let experiment::Mode::One(_) = mode {
-            w.push(experiment::write_replications(out, &groups)?);
+        let mut files = report::write_run(out, r)?;
+        if let Some(t) = trajectory {
+            let path = out.join("trajectory.csv");
+            std::fs::write(&path, report::trajectory_csv(t))
+                .with_context(|| format!("could not write '{}'", path.display()))?;
+            files.push(path);
         }
-        w.push(manifest(out)?);
-        Ok(w)
+        if let Mode::One(_) = mode {
+            files.push(experiment::write_replications(out, &groups)?);
+        }
+        files.push(manifest(out)?);
+        Ok(files)
     })?;
+    let mut extra = String::new();
+    if let (Some(path), Some(x)) = (&a.trace, &recorded) {
+        extra += &format!(
+            "trace: {} lines (every {} requests) in {}\n",
+            x.trace_lines,
+            a.trace_every,
+            path.display()
+        );
+    }
+    if let Some(t) = trajectory {
+        extra += &format!("trajectory: {} events, hash {:016x}\n", t.events, t.hash());
+    }
     print_out(&format!(
-        "{}wrote {written} files to {}\n",
+        "{}{extra}wrote {written} files to {}\n",
         report::terminal_summary(r),
         out.display()
     ))
+}
+
+/// Runs `s` recording the request trace and trajectory that `a` asks for.
+fn simulate_recorded(s: &Scenario, a: &RunArgs) -> Result<(RunResults, model::Recorded), Failure> {
+    let trace = match &a.trace {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("could not create trace file '{}'", path.display()))
+                .map_err(Failure::Run)?;
+            let out: Box<dyn std::io::Write + Send> = Box::new(file);
+            Some((out, a.trace_every))
+        }
+        None => None,
+    };
+    let recording = model::Recording {
+        trace,
+        trajectory: a.trace_hash,
+        window: None,
+    };
+    model::simulate_recorded(s, recording)
+        .with_context(|| match &a.trace {
+            Some(p) => format!("could not write trace file '{}'", p.display()),
+            None => "could not write the trace".into(),
+        })
+        .map_err(Failure::Run)
 }
 
 /// Writes the outputs of a command into `out` with `write` and returns how many files it wrote.

@@ -8,10 +8,12 @@
 mod queue;
 mod rng;
 mod time;
+mod trajectory;
 
 pub use queue::{ActionKey, EventQueue, Scheduled};
 pub use rng::{RngStreams, StreamRng};
 pub use time::{SimDuration, SimTime};
+pub use trajectory::{Checkpoint, Fnv1a, Parting, Trajectory, parting};
 
 /// What a model may do to the world while handling an event: read the clock, schedule events.
 #[derive(Debug)]
@@ -92,6 +94,18 @@ pub trait Model {
 /// Returns the number of events handled. The clock is left at the last event's time
 /// (or at `until` if events remain beyond it).
 pub fn run_until<M: Model>(model: &mut M, sched: &mut Scheduler<M::Event>, until: SimTime) -> u64 {
+    run_observed(model, sched, until, |_, _| {})
+}
+
+/// [`run_until`], showing `observe` each event and its time just before the model handles it
+/// (to fingerprint or record the trajectory). Generic: with a closure that does nothing, the
+/// loop compiles to `run_until`'s.
+pub fn run_observed<M: Model>(
+    model: &mut M,
+    sched: &mut Scheduler<M::Event>,
+    until: SimTime,
+    mut observe: impl FnMut(SimTime, &M::Event),
+) -> u64 {
     let mut handled = 0;
     while let Some(next_at) = sched.queue.peek_time() {
         if next_at > until {
@@ -108,6 +122,7 @@ pub fn run_until<M: Model>(model: &mut M, sched: &mut Scheduler<M::Event>, until
             sched.now
         );
         sched.now = next.at;
+        observe(next.at, &next.event);
         model.handle(next.event, sched);
         handled += 1;
         if model.finished() {

@@ -29,6 +29,7 @@
 
 mod build;
 mod clients;
+mod divergence;
 mod explain;
 mod ids;
 mod itinerary;
@@ -42,6 +43,7 @@ pub mod pathway_xm;
 mod processor;
 mod request;
 mod tcpip;
+mod trace;
 mod workload;
 
 use std::collections::VecDeque;
@@ -58,6 +60,7 @@ use pathway::Pathway;
 use processor::{Cpus, Work};
 use request::Requests;
 
+pub use divergence::{Described, Divergence, diverge};
 pub use explain::{Explanation, LegLine, ResourceDemand, RoutePath, explain};
 pub use ids::{ProcessId, ProcessorId};
 pub use processor::ProcessKind;
@@ -81,8 +84,77 @@ pub fn simulate(scenario: &crate::scenario::Scenario) -> RunResults {
     node.results(sched.now(), events, wall_s)
 }
 
+/// What to record about a run besides its results (all off by default).
+#[derive(Default)]
+pub struct Recording {
+    /// Write a request trace here, following every n-th request (see `trace.rs`).
+    pub trace: Option<(Box<dyn std::io::Write + Send>, u64)>,
+    /// Fingerprint the event trajectory.
+    pub trajectory: bool,
+    /// Describe the events numbered `after + 1 ..= before` (counting from 1), to show where
+    /// two trajectories part.
+    pub window: Option<(u64, u64)>,
+}
+
+/// What a [`Recording`] recorded.
+#[derive(Debug)]
+pub struct Recorded {
+    /// The trajectory's fingerprint and checkpoints, if asked for.
+    pub trajectory: Option<engine::Trajectory>,
+    /// The described events: number, time, the event.
+    pub window: Vec<(u64, SimTime, String)>,
+    /// Lines written to the request trace (its header included).
+    pub trace_lines: u64,
+}
+
+/// [`simulate`], recording what `recording` asks for. The error is the request trace's
+/// first write error.
+pub fn simulate_recorded(
+    scenario: &crate::scenario::Scenario,
+    recording: Recording,
+) -> std::io::Result<(RunResults, Recorded)> {
+    let mut node = Node::build(scenario);
+    node.trace = recording
+        .trace
+        .map(|(out, every)| Box::new(trace::RequestTrace::new(out, every)));
+    let mut sched = Scheduler::new();
+    node.start(&mut sched);
+    let horizon = SimTime::ZERO
+        .saturating_add(scenario.run.duration)
+        .saturating_add(scenario.run.drain);
+    let wall = Instant::now();
+    let mut trajectory = engine::Trajectory::new(engine::Trajectory::EVERY);
+    let mut window = Vec::new();
+    let (after, before) = recording.window.unwrap_or((u64::MAX, 0));
+    let mut n = 0u64;
+    let events = engine::run_observed(&mut node, &mut sched, horizon, |at, e| {
+        n += 1;
+        if recording.trajectory {
+            trajectory.observe(at, e);
+        }
+        if n > after && n <= before {
+            window.push((n, at, format!("{e:?}")));
+        }
+    });
+    node.finish(sched.now());
+    let wall_s = wall.elapsed().as_secs_f64();
+    let trace_lines = match node.trace.as_mut() {
+        Some(t) => {
+            t.finish()?;
+            t.lines
+        }
+        None => 0,
+    };
+    let recorded = Recorded {
+        trajectory: recording.trajectory.then_some(trajectory),
+        window,
+        trace_lines,
+    };
+    Ok((node.results(sched.now(), events, wall_s), recorded))
+}
+
 /// Everything the engine can deliver.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Event {
     /// Open workload: a new client session arrives.
     SessionArrives,
@@ -161,6 +233,8 @@ pub struct Node {
     failed: VecDeque<RequestId>,
     /// Requests whose leg a subsystem ended without an event; moved on by the node at once.
     ready: VecDeque<RequestId>,
+    /// The request trace, when one is written.
+    trace: Option<Box<trace::RequestTrace>>,
 }
 
 impl Model for Node {
@@ -207,6 +281,7 @@ impl Model for Node {
                 pw.pathway.deletedelay_expired(link, &mut pw.x);
             }
             Event::Timeout(r) => {
+                self.trace_ended(r, s.now(), "timed-out");
                 let session =
                     self.pathway
                         .timeout_expired(r, s.now(), &mut self.requests, &mut self.rec);

@@ -159,6 +159,9 @@ impl Node {
         // Sent over the connection it already has, it is admitted at once (a terminal has no
         // connection to open); an opening one when its SYN is accepted.
         self.clients.offered(now, !opens, &mut self.rec);
+        if let Some(t) = self.trace.as_mut() {
+            t.sent(r);
+        }
         self.run(r, s);
     }
 
@@ -169,8 +172,46 @@ impl Node {
         failed: bool,
         s: &mut Scheduler<Event>,
     ) {
+        self.trace_ended(r, s.now(), if failed { "failed" } else { "done" });
         let req = self.requests.remove(r);
         self.session_after_request(req.session, failed, s);
+    }
+
+    /// Request `r` has ended with `outcome`: its trace line, when it is followed.
+    pub(super) fn trace_ended(&mut self, r: RequestId, now: SimTime, outcome: &str) {
+        if let Some(t) = self.trace.as_mut()
+            && t.followed(r).is_some()
+        {
+            let class = self.pathway.first_instance[self.requests.get(r).class as usize];
+            t.ended(r, &self.pathway.classes[class].name, now, outcome);
+        }
+    }
+
+    /// The stage request `r` is on has ended at `now`: its trace line, when it is followed.
+    fn trace_stage(&mut self, r: RequestId, now: SimTime) {
+        let Some(t) = self.trace.as_deref() else {
+            return;
+        };
+        if t.followed(r).is_none() {
+            return;
+        }
+        let req = self.requests.get(r);
+        let leg = self.leg_of(req);
+        let class = &self.pathway.classes[self.pathway.first_instance[req.class as usize]].name;
+        let at = super::trace::place(
+            req.at,
+            |p| self.cpus.process(p).name.clone(),
+            |s| {
+                self.cpus
+                    .process(self.pathway.servers[s as usize].process)
+                    .name
+                    .clone()
+            },
+        );
+        let (start, class) = (req.leg_started, class.clone());
+        if let Some(t) = self.trace.as_mut() {
+            t.stage(r, &class, leg, start, now, &at);
+        }
     }
 
     /// The client has its reply (or its error): it thinks, sends its next request, or ends.
@@ -252,6 +293,9 @@ impl Node {
         const SERVER_QUEUE: usize = 6;
         const IO: usize = 7;
         const SYN_BACKOFF: usize = 8;
+        if self.trace.is_some() {
+            self.trace_stage(r, now);
+        }
         let req = self.requests.get(r);
         let leg = self.leg_of(req);
         let elapsed = (now - req.leg_started).as_nanos();

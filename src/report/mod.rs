@@ -30,6 +30,7 @@ mod json;
 mod plot;
 mod replicated;
 mod table;
+mod trajectory;
 
 #[cfg(test)]
 pub(crate) mod testdata;
@@ -53,6 +54,7 @@ pub use self::replicated::{
     replicated_summary_json, replicated_table, replications_csv,
 };
 pub use self::table::{comparison_table, terminal_summary};
+pub use self::trajectory::{parse_trajectory_csv, trajectory_csv};
 
 /// Writes every file of one run into `dir` (created if missing) and returns the paths written,
 /// in this fixed order: `summary.json`, `metrics.csv`, `latency_histogram.csv`,

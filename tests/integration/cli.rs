@@ -537,3 +537,79 @@ fn serve_local_server_class_is_for_parallel_listeners_with_local_servers() {
         .code(2)
         .stderr(predicate::str::contains("no server allowed in processor 0"));
 }
+
+/// `--trace`, `--trace-hash` and `diverge` as a user strings them together: two runs of the
+/// same scenario have the same trajectory (exit 0), another seed's differs (exit 1), and a
+/// damaged trajectory file is bad input (exit 2).
+#[test]
+fn trace_files_and_diverge_work_from_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let short = ["--set", "run.duration=200ms", "--set", "run.warmup=0s"];
+    let run = |out: &str, seed: &str| {
+        nssim()
+            .args(["run", SHIPPED[0], "--trace-hash", "--seed", seed])
+            .args(short)
+            .arg("--out")
+            .arg(tmp.path().join(out))
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("trajectory: "));
+        tmp.path().join(out).join("trajectory.csv")
+    };
+    let (a, b, c) = (run("a", "1"), run("b", "1"), run("c", "2"));
+    nssim()
+        .arg("diverge")
+        .args([&a, &b])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("identical trajectories"));
+    nssim()
+        .arg("diverge")
+        .args([&a, &c])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("part between event #1"));
+    let bad = tmp.path().join("bad.csv");
+    fs::write(&bad, "kind,events,time_ns,hash\ncheckpoint,1\n").unwrap();
+    nssim()
+        .arg("diverge")
+        .args([&a, &bad])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.csv: line 2"));
+    nssim()
+        .args(["diverge", SHIPPED[0]])
+        .arg(format!("{}[run.seed=2]", SHIPPED[0]))
+        .args(short)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("the trajectories part at event #"))
+        .stdout(predicate::str::contains("last shared event #"));
+
+    let trace = tmp.path().join("trace.csv");
+    nssim()
+        .args(["run", SHIPPED[1], "--trace"])
+        .arg(&trace)
+        .args(["--trace-every", "10"])
+        .args(short)
+        .arg("--out")
+        .arg(tmp.path().join("t"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(every 10 requests)"));
+    let text = fs::read_to_string(&trace).unwrap();
+    assert!(text.starts_with("request,class,start_ns,duration_ns,stage,at\n0,"));
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("10,") && l.ends_with(",done,"))
+    );
+    assert!(
+        !text.lines().any(|l| l.starts_with("5,")),
+        "only every 10th"
+    );
+    nssim()
+        .args(["run", SHIPPED[1], "--trace-every", "0", "--trace"])
+        .arg(&trace)
+        .assert()
+        .code(2);
+}

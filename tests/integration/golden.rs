@@ -117,3 +117,40 @@ fn shipped_scenarios_match_their_golden_outputs() {
         stale.join("\n")
     );
 }
+
+/// The trajectory hash of every shipped scenario over a short run (`tests/golden/
+/// trajectories.txt`): any change to the order, timing or content of events shows here, even
+/// one that leaves the summary's rounded figures as they were.
+#[test]
+fn shipped_scenarios_keep_their_trajectory_hashes() {
+    let update = std::env::var_os("GOLDEN_UPDATE").is_some_and(|v| v == "1");
+    let mut got = String::from(
+        "# scenario events hash (run.duration=1s, 20s for Pathway/XM's slow terminals; run.warmup=0s)\n",
+    );
+    for name in shipped_scenarios() {
+        let duration = if name.contains("xm") { "20s" } else { "1s" };
+        let sc = load(
+            &format!("scenarios/{name}.toml"),
+            &[&format!("run.duration={duration}"), "run.warmup=0s"],
+        );
+        let recording = model::Recording {
+            trajectory: true,
+            ..Default::default()
+        };
+        let (_, rec) = model::simulate_recorded(&sc, recording).expect("no trace file");
+        let t = rec.trajectory.expect("asked for");
+        got += &format!("{name} {} {:016x}\n", t.events, t.hash());
+    }
+    let mut stale = Vec::new();
+    check(
+        &repo("tests/golden/trajectories.txt"),
+        &got,
+        update,
+        &mut stale,
+    );
+    assert!(
+        stale.is_empty(),
+        "trajectory hashes differ (if the change is meant, rerun with GOLDEN_UPDATE=1 and say why in the commit):\n{}",
+        stale.join("\n")
+    );
+}

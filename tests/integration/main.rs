@@ -30,6 +30,7 @@ mod queueing;
 mod replications;
 mod scenario_input;
 mod swarm;
+mod trace;
 
 use std::path::{Path, PathBuf};
 
