@@ -16,10 +16,13 @@
 //! - [`stats`]: accumulators the models feed, and [`stats::RunResults`], the plain output of a run;
 //!   the warm-up diagnosis (`mser`), batch means and Student t quantiles over its completions.
 //! - [`report`]: pure functions from results to bytes (JSON, CSV, plots, terminal tables).
+//! - [`experiment`]: the plan of runs (scenarios x replications, seeds per replication), the
+//!   work queue that runs it over all cores, estimates over replications, paired differences.
 //! - [`cli`]: the `nssim` command line (`run`, `compare`, `check`, `explain`).
 
 pub mod cli;
 pub mod engine;
+pub mod experiment;
 pub mod model;
 pub mod report;
 pub mod scenario;

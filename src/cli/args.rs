@@ -99,6 +99,39 @@ impl SimOptions {
     }
 }
 
+/// Replications, precision target and workers, shared by `run` and `compare`.
+#[derive(Debug, Args, Default)]
+pub struct ExperimentOptions {
+    /// Independent replications per scenario, each on streams derived from the master seed and
+    /// its number (replication 1 uses the master seed itself). Every metric is then reported
+    /// as mean and 95 % Student-t half-width, and `compare` adds paired differences.
+    #[arg(long, value_name = "R")]
+    pub replications: Option<u32>,
+    /// Rerun replication K alone (1 = the master seed), writing the outputs of a single run
+    /// and its row of `replications.csv`.
+    #[arg(long, value_name = "K", conflicts_with_all = ["replications", "precision"])]
+    pub replication: Option<u32>,
+    /// Add replications in rounds until the relative 95 % half-width of the precision metrics
+    /// is at most this fraction of the mean (0.02 = 2 %); needs --max-replications.
+    #[arg(long, value_name = "FRACTION", requires = "max_replications")]
+    pub precision: Option<f64>,
+    /// Metric the precision target applies to (a `comparison.csv` name); may be repeated.
+    /// Default: latency_ms_mean and throughput_per_s.
+    #[arg(
+        long = "precision-metric",
+        value_name = "METRIC",
+        requires = "precision"
+    )]
+    pub precision_metric: Vec<String>,
+    /// The most replications per scenario a precision target may use.
+    #[arg(long, value_name = "N", requires = "precision")]
+    pub max_replications: Option<u32>,
+    /// Worker threads, each running one single-threaded simulation at a time (default: the
+    /// available cores). Outputs do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
 /// `nssim run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -111,6 +144,9 @@ pub struct RunArgs {
     /// (batch size and lag-1 autocorrelation of the batch means alongside).
     #[arg(long)]
     pub batch_means: bool,
+    /// Replications and workers.
+    #[command(flatten)]
+    pub experiment: ExperimentOptions,
     /// Write a request trace to FILE (CSV): one line per stage of every N-th request
     /// (`--trace-every`), with when it began, how long it took and where the request was.
     #[arg(long, value_name = "FILE")]
@@ -150,6 +186,9 @@ pub struct CompareArgs {
     /// Seed, overrides (applied to every scenario, before its own) and output folder.
     #[command(flatten)]
     pub options: SimOptions,
+    /// Replications and workers.
+    #[command(flatten)]
+    pub experiment: ExperimentOptions,
 }
 
 /// `nssim check`.

@@ -10,7 +10,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Failure, SimOptions, finish_outputs, load, prepare, print_out, simulate_all};
+use super::experiment::{self, Mode};
+use super::{Failure, SimOptions, finish_outputs, load, prepare, print_out};
 use crate::report;
 use crate::scenario::Scenario;
 
@@ -198,34 +199,65 @@ fn load_all(a: &[String], options: &SimOptions) -> Result<Vec<(Scenario, String)
 
 pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
     let loaded = load_all(&a.scenarios, &a.options)?;
+    let (mode, jobs) = experiment::mode(&a.experiment)?;
     let out = a
         .options
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output/compare"));
     prepare(&out)?;
-    let labels: Vec<&str> = loaded.iter().map(|(_, l)| l.as_str()).collect();
-    eprintln!("nssim: comparing {}", labels.join(", "));
-    let scenarios: Vec<Scenario> = loaded.iter().map(|(s, _)| s.clone()).collect();
-    let mut results = simulate_all(&scenarios);
-    for (r, (_, label)) in results.iter_mut().zip(&loaded) {
-        r.scenario = label.clone();
-        r.batch_means = None;
-        if let Some(w) = report::warmup_warning(r) {
-            eprintln!("{w}");
+    let labels: Vec<String> = loaded.iter().map(|(_, l)| l.clone()).collect();
+    let how = match &mode {
+        Mode::Single => String::new(),
+        Mode::One(k) => format!(" (replication {k})"),
+        Mode::Replicated { replications, .. } => {
+            format!(" ({replications} replications each, {jobs} worker(s))")
         }
+    };
+    eprintln!("nssim: comparing {}{how}", labels.join(", "));
+    let scenarios: Vec<Scenario> = loaded.iter().map(|(s, _)| s.clone()).collect();
+    let mut e = experiment::run(&scenarios, &labels, &mode, jobs);
+    for r in &mut e.results {
+        r.batch_means = None;
     }
+    for w in report::warmup_warnings(&e) {
+        eprintln!("{w}");
+    }
+    let groups = experiment::groups(&e, scenarios.len());
+    let manifest = |out: &Path| experiment::write_manifest(out, jobs, &e.runs, &e.results);
+    if let Mode::Replicated { .. } = mode {
+        let written = finish_outputs(&out, |out| {
+            let mut written = Vec::new();
+            for g in &groups {
+                let dir = out.join(folder_name(&g.label));
+                written.extend(report::write_replicated_run(&dir, g, None)?);
+            }
+            written.extend(report::write_replicated_comparison(out, &groups)?);
+            written.push(manifest(out)?);
+            Ok(written)
+        })?;
+        return print_out(&format!(
+            "{}wrote {written} files to {}\n",
+            report::replicated_table(&groups, e.precision.as_ref()),
+            out.display()
+        ));
+    }
+    let results = &e.results;
     let written = finish_outputs(&out, |out| {
         let mut written = Vec::new();
-        for r in &results {
+        for r in results {
             written.extend(report::write_run(&out.join(folder_name(&r.scenario)), r)?);
         }
-        written.extend(report::write_comparison(out, &results)?);
+        written.extend(report::write_comparison(out, results)?);
+        if let Mode::One(_) = mode {
+            written.push(experiment::write_replications(out, &groups)?);
+        }
+        written.push(manifest(out)?);
         Ok(written)
     })?;
     print_out(&format!(
         "{}wrote {} files to {}\n",
-        report::comparison_table(&results),
+        report::comparison_table(results),
         written,
         out.display()
     ))

@@ -6,6 +6,7 @@
 mod args;
 mod compare;
 mod diverge;
+mod experiment;
 mod explain;
 mod written;
 
@@ -15,7 +16,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 
-pub use args::{CheckArgs, Cli, Command, CompareArgs, DivergeArgs, RunArgs, SimOptions};
+pub use crate::experiment::simulate_all;
+pub use args::{
+    CheckArgs, Cli, Command, CompareArgs, DivergeArgs, ExperimentOptions, RunArgs, SimOptions,
+};
 pub use compare::{ScenarioArg, folder_name, label, parse_scenario_arg};
 
 use crate::model;
@@ -140,36 +144,89 @@ pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure>
 }
 
 fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
+    use experiment::Mode;
     let s = load(&a.scenario, &a.options.sets(), a.options.seed)?;
+    let (mode, jobs) = experiment::mode(&a.experiment)?;
+    let tracing = a.trace.is_some() || a.trace_hash;
+    if tracing && matches!(mode, Mode::Replicated { .. }) {
+        return Err(Failure::Usage(
+            "error: --trace and --trace-hash follow one run; with replications, trace one of \
+             them with --replication K"
+                .into(),
+        ));
+    }
     let out = a
         .options
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&s.name));
     prepare(&out)?;
-    eprintln!("nssim: running '{}' (seed {})", s.name, s.run.seed);
-    let (r, recorded) = if a.trace.is_some() || a.trace_hash {
-        let (r, recorded) = simulate_recorded(&s, a)?;
-        (r, Some(recorded))
-    } else {
-        (model::simulate(&s), None)
+    let what = match &mode {
+        Mode::Single => format!("seed {}", s.run.seed),
+        Mode::One(k) => format!(
+            "replication {k} of master seed {}: seed {}",
+            s.run.seed,
+            crate::experiment::replication_seed(s.run.seed, *k)
+        ),
+        Mode::Replicated { replications, .. } => format!(
+            "{replications} replications of master seed {}, {jobs} worker(s)",
+            s.run.seed
+        ),
     };
-    let mut r = r;
-    if !a.batch_means {
-        r.batch_means = None;
+    eprintln!("nssim: running '{}' ({what})", s.name);
+    let labels = [s.name.clone()];
+    let scenarios = std::slice::from_ref(&s);
+    let (mut e, recorded) = if tracing {
+        let k = if let Mode::One(k) = mode { k } else { 1 };
+        let runs = crate::experiment::plan(scenarios, &labels, k..=k);
+        let mut one = s.clone();
+        one.run.seed = runs[0].seed;
+        let (r, recorded) = simulate_recorded(&one, a)?;
+        let e = crate::experiment::Experiment {
+            runs,
+            results: vec![r],
+            precision: None,
+        };
+        (e, Some(recorded))
+    } else {
+        (experiment::run(scenarios, &labels, &mode, jobs), None)
+    };
+    for r in &mut e.results {
+        if !a.batch_means {
+            r.batch_means = None;
+        }
     }
-    if let Some(w) = report::warmup_warning(&r) {
+    for w in report::warmup_warnings(&e) {
         eprintln!("{w}");
     }
+    let groups = experiment::groups(&e, 1);
+    let manifest = |out: &Path| experiment::write_manifest(out, jobs, &e.runs, &e.results);
+    if let Mode::Replicated { .. } = mode {
+        let written = finish_outputs(&out, |out| {
+            let mut w = report::write_replicated_run(out, &groups[0], e.precision.as_ref())?;
+            w.push(manifest(out)?);
+            Ok(w)
+        })?;
+        return print_out(&format!(
+            "{}wrote {written} files to {}\n",
+            report::replicated_table(&groups, e.precision.as_ref()),
+            out.display()
+        ));
+    }
+    let r = &e.results[0];
     let trajectory = recorded.as_ref().and_then(|x| x.trajectory.as_ref());
     let written = finish_outputs(&out, |out| {
-        let mut files = report::write_run(out, &r)?;
+        let mut files = report::write_run(out, r)?;
         if let Some(t) = trajectory {
             let path = out.join("trajectory.csv");
             std::fs::write(&path, report::trajectory_csv(t))
                 .with_context(|| format!("could not write '{}'", path.display()))?;
             files.push(path);
         }
+        if let Mode::One(_) = mode {
+            files.push(experiment::write_replications(out, &groups)?);
+        }
+        files.push(manifest(out)?);
         Ok(files)
     })?;
     let mut extra = String::new();
@@ -186,7 +243,7 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
     }
     print_out(&format!(
         "{}{extra}wrote {written} files to {}\n",
-        report::terminal_summary(&r),
+        report::terminal_summary(r),
         out.display()
     ))
 }
@@ -214,27 +271,6 @@ fn simulate_recorded(s: &Scenario, a: &RunArgs) -> Result<(RunResults, model::Re
             None => "could not write the trace".into(),
         })
         .map_err(Failure::Run)
-}
-
-/// Runs independent simulations on up to `available_parallelism` threads. Each simulation is
-/// single-threaded and seeded on its own, and results come back in input order, so the output
-/// does not depend on the number of threads.
-pub fn simulate_all(scenarios: &[Scenario]) -> Vec<RunResults> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .max(1);
-    let mut results: Vec<Option<RunResults>> = (0..scenarios.len()).map(|_| None).collect();
-    for (chunk_s, chunk_r) in scenarios.chunks(threads).zip(results.chunks_mut(threads)) {
-        std::thread::scope(|scope| {
-            for (s, slot) in chunk_s.iter().zip(chunk_r.iter_mut()) {
-                scope.spawn(move || *slot = Some(model::simulate(s)));
-            }
-        });
-    }
-    results
-        .into_iter()
-        .map(|r| r.expect("every scenario ran"))
-        .collect()
 }
 
 /// Writes the outputs of a command into `out` with `write` and returns how many files it wrote.

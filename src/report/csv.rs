@@ -338,13 +338,13 @@ fn dash_if_empty(s: &str) -> &str {
     if s.is_empty() { "-" } else { s }
 }
 
-fn writer() -> Writer<Vec<u8>> {
+pub(super) fn writer() -> Writer<Vec<u8>> {
     WriterBuilder::new()
         .terminator(Terminator::Any(b'\n'))
         .from_writer(Vec::new())
 }
 
-fn write(w: &mut Writer<Vec<u8>>, fields: &[&str]) {
+pub(super) fn write(w: &mut Writer<Vec<u8>>, fields: &[&str]) {
     w.write_record(fields)
         .expect("writing into a Vec cannot fail");
 }

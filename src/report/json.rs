@@ -18,7 +18,7 @@ use crate::stats::{
 /// Pretty JSON summary of one run, ending in a newline.
 ///
 /// Keys: `scenario`, `seed`, `stack`, `listener_model`, `sim_time_s`, `warmup_s`, `measured_s`,
-/// `events`, `wall_s`, `events_per_s`, `requests` {`offered`, `completed`, `failed`,
+/// `events`, `requests` {`offered`, `completed`, `failed`,
 /// `in_flight`, `syn_drops`, `measured`}, `conservation_ok`, `throughput_per_s`,
 /// `offered_per_s`, `connections_per_s`, `latency_ms` {`mean`, `sd`, `p50`, `p90`, `p99`,
 /// `p999`, `max`} (each `null` when no request was measured: an empty sample has no latency,
@@ -36,7 +36,8 @@ use crate::stats::{
 /// `cutoff_requests`, `cutoff_s`, `warmup_completions`, `past_warmup`, `suggested_warmup_s`
 /// (`null` unless past the warm-up)} (`null` below 50 completions), and with `--batch-means`
 /// `batch_means` {`mean_ms`, `half_width_ms`, `confidence`, `batches`, `batch_size`, `lag1`,
-/// `correlated`}. `wall_s` and `events_per_s` are the only non-deterministic values.
+/// `correlated`}. Every value is deterministic: the wall time and events per second of a run
+/// go to the run manifest (`manifest.json`, see `crate::experiment::manifest_json`), not here.
 pub fn summary_json(r: &RunResults) -> String {
     let summary = Summary {
         scenario: &r.scenario,
@@ -47,8 +48,6 @@ pub fn summary_json(r: &RunResults) -> String {
         warmup_s: F6(r.warmup_s),
         measured_s: F6(r.measured_s),
         events: r.events,
-        wall_s: F6(r.wall_s),
-        events_per_s: F6(r.events_per_s),
         requests: &r.requests,
         conservation_ok: conservation_ok(r),
         throughput_per_s: F6(r.throughput_per_s),
@@ -87,7 +86,7 @@ pub fn comparison_json(runs: &[RunResults]) -> String {
     to_pretty(&rows)
 }
 
-fn to_pretty<T: Serialize>(value: &T) -> String {
+pub(super) fn to_pretty<T: Serialize>(value: &T) -> String {
     let mut s = serde_json::to_string_pretty(value)
         .expect("report structs have string keys and no maps that can fail");
     s.push('\n');
@@ -131,8 +130,6 @@ struct Summary<'a> {
     warmup_s: F6,
     measured_s: F6,
     events: u64,
-    wall_s: F6,
-    events_per_s: F6,
     requests: &'a RequestCounts,
     conservation_ok: bool,
     throughput_per_s: F6,
@@ -546,8 +543,6 @@ mod tests {
         }
         for key in [
             "sim_time_s",
-            "wall_s",
-            "events_per_s",
             "throughput_per_s",
             "offered_per_s",
             "hops_per_request_mean",
@@ -728,10 +723,11 @@ mod tests {
 
     #[test]
     fn summary_is_byte_stable() {
-        assert_eq!(
-            summary_json(&sample_results("a")),
-            summary_json(&sample_results("a"))
-        );
+        // The wall clock is not a result: a slower machine writes the same summary.
+        let mut slow = sample_results("a");
+        slow.wall_s *= 3.0;
+        slow.events_per_s /= 3.0;
+        assert_eq!(summary_json(&sample_results("a")), summary_json(&slow));
     }
 
     #[test]

@@ -19,12 +19,16 @@
 //! Determinism: lists are written in the order `RunResults` keeps them (processor id, process
 //! creation, scenario order), never hash order; floats are rounded to 6 decimals in JSON and
 //! printed with `{:.6}` in CSV; lines end in `\n`. The only values that differ between two runs
-//! with the same seed are the wall-clock ones (`wall_s`, `events_per_s`), which appear in
-//! `summary.json` and the terminal summary but never in CSV.
+//! with the same seed are the wall-clock ones (`wall_s`, `events_per_s`), which appear in the
+//! terminal summary and the run manifest (`manifest.json`) but never in a results file.
+//!
+//! Replicated experiments have their own files ([`write_replicated_run`],
+//! [`write_replicated_comparison`]; the exporters are listed in `replicated.rs`).
 
 mod csv;
 mod json;
 mod plot;
+mod replicated;
 mod table;
 mod trajectory;
 
@@ -36,6 +40,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, ensure};
 
+use crate::experiment::{PrecisionOutcome, Replicated};
 use crate::stats::{PathmonShare, ProcessorResult, RunResults};
 
 pub use self::csv::{
@@ -44,6 +49,10 @@ pub use self::csv::{
 };
 pub use self::json::{comparison_json, summary_json};
 pub use self::plot::{Plot, register_fonts};
+pub use self::replicated::{
+    estimates_csv, precision_line, replicated_comparison_csv, replicated_comparison_json,
+    replicated_summary_json, replicated_table, replications_csv,
+};
 pub use self::table::{comparison_table, terminal_summary};
 pub use self::trajectory::{parse_trajectory_csv, trajectory_csv};
 
@@ -112,6 +121,54 @@ pub fn write_comparison(dir: &Path, runs: &[RunResults]) -> anyhow::Result<Vec<P
     if runs.iter().any(|r| !r.latency_breakdown.is_empty()) {
         written.extend(plot::write_compare_breakdown(dir, runs)?);
     }
+    Ok(written)
+}
+
+/// Writes the files of a replicated run into `dir` (created if missing) and returns the paths
+/// written, in this order: `summary.json` ([`replicated_summary_json`]), `metrics.csv`
+/// ([`estimates_csv`]), `replications.csv` ([`replications_csv`]), then `latency` and
+/// `throughput` (bars with 95 % error bars), each as `.png` followed by `.svg`.
+pub fn write_replicated_run(
+    dir: &Path,
+    g: &Replicated,
+    precision: Option<&PrecisionOutcome>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    create_dir(dir)?;
+    let groups = std::slice::from_ref(g);
+    let mut written = vec![
+        write_file(
+            dir,
+            "summary.json",
+            replicated_summary_json(g, precision).as_bytes(),
+        )?,
+        write_file(dir, "metrics.csv", &estimates_csv(groups))?,
+        write_file(dir, "replications.csv", &replications_csv(groups))?,
+    ];
+    written.extend(plot::write_error_bars(dir, groups, "")?);
+    Ok(written)
+}
+
+/// Writes the comparison of replicated scenarios (in the given order, the first one the base
+/// of the paired differences) into `dir` and returns the paths written, in this order:
+/// `comparison.csv` ([`replicated_comparison_csv`]), `comparison.json`
+/// ([`replicated_comparison_json`]), `replications.csv`, then `compare_latency` and
+/// `compare_throughput` (bars with 95 % error bars), each as `.png` followed by `.svg`.
+pub fn write_replicated_comparison(
+    dir: &Path,
+    groups: &[Replicated],
+) -> anyhow::Result<Vec<PathBuf>> {
+    ensure!(!groups.is_empty(), "nothing to compare: no runs given");
+    create_dir(dir)?;
+    let mut written = vec![
+        write_file(dir, "comparison.csv", &replicated_comparison_csv(groups))?,
+        write_file(
+            dir,
+            "comparison.json",
+            replicated_comparison_json(groups).as_bytes(),
+        )?,
+        write_file(dir, "replications.csv", &replications_csv(groups))?,
+    ];
+    written.extend(plot::write_error_bars(dir, groups, "compare_")?);
     Ok(written)
 }
 
@@ -276,6 +333,36 @@ pub fn warmup_warning(r: &RunResults) -> Option<String> {
         "warning: '{}' (seed {}): MSER-5 puts the end of the start-up transient at completion {} (t = {:.3} s), past the warm-up ({configured}, {} completions); its statistics include part of the transient. Try --warmup {suggested}s (run.warmup = \"{suggested}s\")",
         r.scenario, r.seed, m.cutoff_requests, m.cutoff_s, m.warmup_completions
     ))
+}
+
+/// The warm-up warnings of an experiment, one line each: each run's own when every scenario
+/// ran once, else one per scenario whose replications MSER-5 flags, with how many it flags and
+/// the largest warm-up they suggest.
+pub fn warmup_warnings(e: &crate::experiment::Experiment) -> Vec<String> {
+    let replicated = e.runs.iter().any(|r| r.replication > 1);
+    if !replicated {
+        return e.results.iter().filter_map(warmup_warning).collect();
+    }
+    let mut out = Vec::new();
+    let scenarios = e.runs.iter().map(|r| r.scenario).max().map_or(0, |m| m + 1);
+    for sc in 0..scenarios {
+        let runs: Vec<usize> = (0..e.runs.len())
+            .filter(|&i| e.runs[i].scenario == sc)
+            .collect();
+        let suggested: Vec<f64> = runs
+            .iter()
+            .filter_map(|&i| e.results[i].mser.as_ref()?.suggested_warmup_s)
+            .collect();
+        if let Some(max) = suggested.iter().copied().reduce(f64::max) {
+            out.push(format!(
+                "warning: '{}': MSER-5 puts the end of the start-up transient past the warm-up in {} of {} replications; their statistics include part of it. Try --warmup {max}s (the largest suggestion)",
+                e.runs[runs[0]].variant,
+                suggested.len(),
+                runs.len()
+            ));
+        }
+    }
+    out
 }
 
 /// Whether the run ended before its warm-up did (e.g. `run.max_requests` reached first), so
@@ -468,8 +555,7 @@ mod tests {
 
     #[test]
     fn write_run_is_byte_stable() {
-        // Same input, same bytes: every file except summary.json's wall-clock values, which
-        // are the same here because the input is the same.
+        // Same input, same bytes.
         let a = scratch_dir("stable_a");
         let b = scratch_dir("stable_b");
         let pa = write_run(&a, &sample_results("stable")).unwrap();

@@ -242,8 +242,9 @@ fn busiest_line(p: &ProcessorResult) -> String {
     line
 }
 
-/// Several runs side by side: metrics as rows, scenarios as columns (in the given order).
-/// Ends with a newline; columns are separated by at least two spaces.
+/// Several runs side by side: metrics as rows, scenarios as columns (in the given order),
+/// then, for two or more runs, the note that single runs give no interval for their
+/// differences. Ends with a newline; columns are separated by at least two spaces.
 pub fn comparison_table(runs: &[RunResults]) -> String {
     type Cell = fn(&RunResults) -> String;
     let rows: [(&str, Cell); 15] = [
@@ -316,6 +317,14 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
     }
     for r in runs.iter().filter(|r| empty_sample(r)) {
         let _ = writeln!(s, "n/a for {}: {}", r.scenario, empty_sample_reason(r));
+    }
+    if runs.len() > 1 {
+        // One run each: a difference has no interval, so the table cannot say it is real.
+        let _ = writeln!(
+            s,
+            "one replication: no interval is possible for the differences \
+             (--replications 2 or more gives paired intervals)"
+        );
     }
     s
 }
@@ -482,11 +491,13 @@ mod tests {
             !t.contains("link_share"),
             "link shares are for CSV and JSON only"
         );
-        // Right-aligned columns: every line is exactly as wide as the header.
+        // Right-aligned columns: every line is exactly as wide as the header; then the note.
+        let (note, grid) = lines.split_last().unwrap();
+        assert!(note.starts_with("one replication: no interval"), "{t}");
         let width = lines[0].len();
         assert_eq!(
-            lines.iter().filter(|l| l.len() == width).count(),
-            lines.len(),
+            grid.iter().filter(|l| l.len() == width).count(),
+            grid.len(),
             "{t}"
         );
     }

@@ -46,6 +46,12 @@ pub const MAX_SAMPLES: u64 = 10_000;
 /// A warm-up by request count (`run.warmup = "N requests"`): a billion completions, far more
 /// than a run needs to leave its start-up behind, and far from the counters' range.
 pub const MAX_WARMUP_REQUESTS: u64 = 1_000_000_000;
+/// Replications per scenario (`--replications`, `--replication`, `--max-replications`):
+/// every replication's results are kept in memory until the report is written.
+pub const MAX_REPLICATIONS: u32 = 10_000;
+/// Workers (`--jobs`): far more than the cores of any machine nssim runs on; each holds one
+/// simulation's state.
+pub const MAX_JOBS: usize = 1024;
 /// Any duration written in a scenario (run length, drain, costs, latencies, means): 30 days. A
 /// NonStop capacity study simulates minutes to hours; 30 days keeps every sum of a few of them
 /// and the run's horizon far from the 584-year end of the nanosecond clock.

@@ -3,6 +3,7 @@
 pub mod batch_means;
 mod collector;
 pub mod mser;
+mod replicated;
 mod results;
 pub mod student_t;
 mod summary;
@@ -10,6 +11,7 @@ mod summary;
 pub use batch_means::BatchMeans;
 pub use collector::{ClassTally, Recorder, TimeWeighted};
 pub use mser::Mser;
+pub use replicated::{CONFIDENCE, Estimate};
 pub use results::*;
 pub use student_t::t_quantile;
 pub use summary::{MeanCi, mean_ci};

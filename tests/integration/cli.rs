@@ -83,7 +83,6 @@ fn run_writes_summary_csv_and_plots() {
         "seed",
         "sim_time_s",
         "events",
-        "wall_s",
         "requests",
         "throughput_per_s",
     ] {

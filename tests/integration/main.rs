@@ -6,6 +6,8 @@
 //!   Release Supplement's SERVER-CORRECT / SERVER-WRONG example.
 //! - `swarm`: hundreds of small random clusters must run to the end with requests conserved.
 //! - `determinism`: same seed, same bytes.
+//! - `replications`: issue 8: interval coverage, paired comparisons, outputs independent of
+//!   `--jobs`, `--replication K` reruns.
 //! - `golden`: the shipped scenarios' `summary.json` and `metrics.csv`, byte for byte.
 //! - `model_core`: issue 6: events per request, cancellable timers, where requests are.
 //! - `issue7`: regression tests of issue 7's defects (lockstep clients, session arrivals, ...).
@@ -32,6 +34,7 @@ mod manual_claims;
 mod model_core;
 mod pathway;
 mod queueing;
+mod replications;
 mod scenario_input;
 mod swarm;
 mod trace;

@@ -13,6 +13,7 @@ use super::kit::{
     draw_cdf, draw_legend, fmt_sig3, font, item, kind_legend, legend_width, no_data, slot_width,
     title, utilisation_panel, with_legend_column,
 };
+use crate::experiment::Replicated;
 use crate::report::{kind_order, no_window, sample};
 use crate::stats::RunResults;
 
@@ -20,6 +21,8 @@ use crate::stats::RunResults;
 struct BarSeries {
     label: &'static str,
     colour: RGBColor,
+    /// The headline metric it shows (`comparison.csv` name), for replicated experiments.
+    metric: &'static str,
     value: fn(&RunResults) -> f64,
     /// How the value is printed above its bar.
     text: fn(f64) -> String,
@@ -36,77 +39,170 @@ fn one_decimal(v: f64) -> String {
     format!("{v:.1}")
 }
 
-pub(super) fn latency<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunResults]) -> DrawResult<DB> {
-    let series = [
+fn latency_series() -> [BarSeries; 3] {
+    [
         BarSeries {
             label: "p50",
+            metric: "latency_ms_p50",
             colour: RGBColor(0x9E, 0xCA, 0xE1),
             value: |r| sample(r, r.latency_ms.p50),
             text: fmt_sig3,
         },
         BarSeries {
             label: "p90",
+            metric: "latency_ms_p90",
             colour: RGBColor(0x42, 0x92, 0xC6),
             value: |r| sample(r, r.latency_ms.p90),
             text: fmt_sig3,
         },
         BarSeries {
             label: "p99",
+            metric: "latency_ms_p99",
             colour: RGBColor(0x08, 0x45, 0x94),
             value: |r| sample(r, r.latency_ms.p99),
             text: fmt_sig3,
         },
-    ];
+    ]
+}
+
+const LATENCY_TITLE: &str = "End-to-end latency percentiles by scenario";
+const THROUGHPUT_TITLE: &str = "Throughput by scenario: offered vs completed (measurement window)";
+
+pub(super) fn latency<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunResults]) -> DrawResult<DB> {
+    let series = latency_series();
+    let (names, values) = of_runs(runs, &series);
     grouped_bars(
         root,
-        "End-to-end latency percentiles by scenario",
-        runs,
+        LATENCY_TITLE,
+        &names,
+        &values,
         &series,
         "latency [ms]",
         Some("percentile"),
     )
 }
 
-pub(super) fn throughput<DB: DrawingBackend>(
+/// [`latency`] of replicated scenarios: each bar the mean over the replications, with its
+/// 95 % interval as an error bar.
+pub(super) fn latency_ci<DB: DrawingBackend>(
     root: &Area<DB>,
-    runs: &[RunResults],
+    groups: &[Replicated],
 ) -> DrawResult<DB> {
-    let series = [
-        BarSeries {
-            label: "offered",
-            colour: SERIES[1],
-            value: |r| window(r, r.offered_per_s),
-            text: one_decimal,
-        },
-        BarSeries {
-            label: "completed",
-            colour: SERIES[0],
-            value: |r| window(r, r.throughput_per_s),
-            text: one_decimal,
-        },
-    ];
+    let series = latency_series();
+    let (names, values) = of_groups(groups, &series);
+    let title = format!("{LATENCY_TITLE} (mean of replications, 95 % interval)");
     grouped_bars(
         root,
-        "Throughput by scenario: offered vs completed (measurement window)",
-        runs,
+        &title,
+        &names,
+        &values,
+        &series,
+        "latency [ms]",
+        Some("percentile"),
+    )
+}
+
+/// [`throughput`] of replicated scenarios, with error bars as in [`latency_ci`].
+pub(super) fn throughput_ci<DB: DrawingBackend>(
+    root: &Area<DB>,
+    groups: &[Replicated],
+) -> DrawResult<DB> {
+    let series = throughput_series();
+    let (names, values) = of_groups(groups, &series);
+    let title = format!("{THROUGHPUT_TITLE}, 95 % interval");
+    grouped_bars(
+        root,
+        &title,
+        &names,
+        &values,
         &series,
         "throughput [requests/s]",
         None,
     )
 }
 
-/// Bars grouped per scenario, one bar per series, with the value printed above each bar when
-/// it fits.
+/// Names and (value, no half-width) of each series of each run.
+fn of_runs(runs: &[RunResults], series: &[BarSeries]) -> (Vec<String>, Vec<Vec<(f64, f64)>>) {
+    let names = runs.iter().map(|r| r.scenario.clone()).collect();
+    let values = runs
+        .iter()
+        .map(|r| series.iter().map(|s| ((s.value)(r), f64::NAN)).collect())
+        .collect();
+    (names, values)
+}
+
+/// Labels and (mean, half-width) of each series of each replicated scenario.
+fn of_groups(groups: &[Replicated], series: &[BarSeries]) -> (Vec<String>, Vec<Vec<(f64, f64)>>) {
+    let names = groups.iter().map(|g| g.label.clone()).collect();
+    let values = groups
+        .iter()
+        .map(|g| {
+            let rows = g.metrics();
+            series
+                .iter()
+                .map(|s| {
+                    rows.iter()
+                        .find(|m| m.name == s.metric)
+                        .map_or((f64::NAN, f64::NAN), |m| {
+                            (m.estimate.mean, m.estimate.half_width)
+                        })
+                })
+                .collect()
+        })
+        .collect();
+    (names, values)
+}
+
+fn throughput_series() -> [BarSeries; 2] {
+    [
+        BarSeries {
+            label: "offered",
+            metric: "offered_per_s",
+            colour: SERIES[1],
+            value: |r| window(r, r.offered_per_s),
+            text: one_decimal,
+        },
+        BarSeries {
+            label: "completed",
+            metric: "throughput_per_s",
+            colour: SERIES[0],
+            value: |r| window(r, r.throughput_per_s),
+            text: one_decimal,
+        },
+    ]
+}
+
+pub(super) fn throughput<DB: DrawingBackend>(
+    root: &Area<DB>,
+    runs: &[RunResults],
+) -> DrawResult<DB> {
+    let series = throughput_series();
+    let (names, values) = of_runs(runs, &series);
+    grouped_bars(
+        root,
+        THROUGHPUT_TITLE,
+        &names,
+        &values,
+        &series,
+        "throughput [requests/s]",
+        None,
+    )
+}
+
+/// Bars grouped per scenario (`names`), one bar per series, with the value printed above each
+/// bar when it fits. `values[scenario][series]` is (value, half-width); a finite half-width
+/// draws an error bar from value - half-width to value + half-width.
 fn grouped_bars<DB: DrawingBackend>(
     root: &Area<DB>,
     title_text: &str,
-    runs: &[RunResults],
+    names: &[String],
+    values: &[Vec<(f64, f64)>],
     series: &[BarSeries],
     y_desc: &str,
     heading: Option<&str>,
 ) -> DrawResult<DB> {
     let body = title(root, title_text)?;
-    if runs.is_empty() {
+    if names.is_empty() {
         return no_data(&body, "no runs to compare");
     }
     let items: Vec<LegendItem> = series
@@ -115,17 +211,17 @@ fn grouped_bars<DB: DrawingBackend>(
         .collect();
     let (plot_area, legend_area) = with_legend_column(&body, legend_width(&body, heading, &items)?);
 
-    let names: Vec<String> = runs.iter().map(|r| r.scenario.clone()).collect();
-    let slot = slot_width(&plot_area, runs.len());
-    let labels = CategoryLabels::fit(&plot_area, &names, slot)?;
-    let peak = runs
+    let slot = slot_width(&plot_area, names.len());
+    let labels = CategoryLabels::fit(&plot_area, names, slot)?;
+    let peak = values
         .iter()
-        .flat_map(|r| series.iter().map(move |s| (s.value)(r)))
+        .flatten()
+        .map(|(v, hw)| if hw.is_finite() { v + hw } else { *v })
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max);
     // 12 % headroom for the value labels above the tallest bar.
     let y = Axis::linear(0.0, peak * 1.12, 6);
-    let x = Axis::categories(runs.len());
+    let x = Axis::categories(names.len());
     let mut chart = build_chart(
         &plot_area,
         &x,
@@ -143,9 +239,8 @@ fn grouped_bars<DB: DrawingBackend>(
         .color(&MUTED)
         .pos(Pos::new(HPos::Center, VPos::Bottom));
     let lift = (y.hi - y.lo) * 0.006;
-    for (i, r) in runs.iter().enumerate() {
-        for (k, s) in series.iter().enumerate() {
-            let v = (s.value)(r);
+    for (i, row) in values.iter().enumerate() {
+        for (k, (s, &(v, hw))) in series.iter().zip(row).enumerate() {
             let x0 = i as f64 - group / 2.0 + k as f64 * bar;
             if !v.is_finite() {
                 // An unknown value (the latency of a run without measured requests) is not a
@@ -161,12 +256,27 @@ fn grouped_bars<DB: DrawingBackend>(
                 [(x0 + gap, 0.0), (x0 + bar - gap, v.min(y.hi))],
                 s.colour.filled(),
             )))?;
+            let top = if hw.is_finite() {
+                let (lo, hi) = ((v - hw).max(y.lo), (v + hw).min(y.hi));
+                let (xc, cap) = (x0 + bar / 2.0, bar * 0.2);
+                let style = BLACK.stroke_width(1);
+                for segment in [
+                    vec![(xc, lo), (xc, hi)],
+                    vec![(xc - cap, lo), (xc + cap, lo)],
+                    vec![(xc - cap, hi), (xc + cap, hi)],
+                ] {
+                    chart.draw_series(std::iter::once(PathElement::new(segment, style)))?;
+                }
+                hi
+            } else {
+                v.min(y.hi)
+            };
             let text = (s.text)(v);
             let text_w = plot_area.estimate_text_size(&text, &value_style)?.0 as f64;
             if text_w <= slot as f64 * bar + 4.0 {
                 chart.draw_series(std::iter::once(Text::new(
                     text,
-                    (x0 + bar / 2.0, v.min(y.hi) + lift),
+                    (x0 + bar / 2.0, top + lift),
                     value_style.clone(),
                 )))?;
             }

@@ -156,6 +156,58 @@ impl Plot<'_> {
     }
 }
 
+/// Writes `<dir>/<prefix>latency` and `<dir>/<prefix>throughput` (`.png`, then `.svg`) of
+/// replicated scenarios: the bars of [`Plot::CompareLatency`] and [`Plot::CompareThroughput`]
+/// at their means over the replications, each with its 95 % interval as an error bar.
+pub fn write_error_bars(
+    dir: &Path,
+    groups: &[crate::experiment::Replicated],
+    prefix: &str,
+) -> anyhow::Result<Vec<PathBuf>> {
+    register_fonts();
+    let size = (1000.max(260 + 150 * groups.len() as u32), 600);
+    let mut written = Vec::new();
+    for (stem, latency) in [("latency", true), ("throughput", false)] {
+        let stem = format!("{prefix}{stem}");
+        let draw = |root: &DrawingArea<_, Shift>| {
+            root.fill(&WHITE)?;
+            if latency {
+                compare::latency_ci(root, groups)
+            } else {
+                compare::throughput_ci(root, groups)
+            }
+        };
+        let png = dir.join(format!("{stem}.png"));
+        {
+            let root = BitMapBackend::new(&png, size).into_drawing_area();
+            draw(&root).map_err(|e| anyhow!("could not draw '{}': {e}", png.display()))?;
+            root.present()
+                .map_err(|e| anyhow!("could not write '{}': {e}", png.display()))?;
+        }
+        let svg_path = dir.join(format!("{stem}.svg"));
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+            let draw_svg = |root: &DrawingArea<SVGBackend<'_>, Shift>| {
+                root.fill(&WHITE)?;
+                if latency {
+                    compare::latency_ci(root, groups)
+                } else {
+                    compare::throughput_ci(root, groups)
+                }
+            };
+            draw_svg(&root).map_err(|e| anyhow!("could not draw {stem}: {e}"))?;
+            root.present()
+                .map_err(|e| anyhow!("could not draw {stem}: {e}"))?;
+        }
+        std::fs::write(&svg_path, svg)
+            .with_context(|| format!("could not write '{}'", svg_path.display()))?;
+        written.push(png);
+        written.push(svg_path);
+    }
+    Ok(written)
+}
+
 /// What drawing returns: plotters' error for the backend in use.
 pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 

@@ -1,0 +1,298 @@
+//! Experiments: the plan of runs (scenarios x replications), run on a work queue over all
+//! cores, and the replication rounds of a precision target.
+//!
+//! A [`Run`] is one single-threaded simulation: a scenario (an index into the scenarios of the
+//! experiment), its label, a replication number and the master seed it runs with. The plan is
+//! a plain list; [`execute`] hands its runs to `jobs` workers, each pulling the next run index
+//! from a shared counter, and puts every result in the slot of its run. Output is therefore
+//! sorted by run, never by completion, and identical for any number of workers.
+//!
+//! Replication seeds ([`replication_seed`]): replication 1 runs with the master seed itself,
+//! so `nssim run` without `--replications` is replication 1 of any replicated experiment;
+//! replication k >= 2 runs with SplitMix64's output function applied to
+//! `master + k * 0x9e3779b97f4a7c15` (wrapping). Every scenario of a comparison uses the same
+//! replication seeds, so their named streams (`workload/arrivals`, ...) coincide: common
+//! random numbers.
+
+mod precision;
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::Serialize;
+
+pub use precision::{
+    DEFAULT_PRECISION_METRICS, Experiment, Precision, PrecisionOutcome, replicate,
+};
+
+use crate::model;
+use crate::report::{Num, headline_metrics};
+use crate::scenario::Scenario;
+use crate::stats::{Estimate, RunResults};
+
+/// One simulation of an experiment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Run {
+    /// Index of its scenario in the experiment's list.
+    pub scenario: usize,
+    /// The scenario's label (its name, with overrides in brackets in a comparison).
+    pub variant: String,
+    /// Replication number, from 1.
+    pub replication: u32,
+    /// The master seed this run uses.
+    pub seed: u64,
+}
+
+/// The master seed of replication `replication` (from 1) of an experiment with master seed
+/// `master`: `master` itself for replication 1, else SplitMix64's output function of
+/// `master + replication x 0x9e3779b97f4a7c15`.
+pub fn replication_seed(master: u64, replication: u32) -> u64 {
+    if replication <= 1 {
+        return master;
+    }
+    let mut z = master.wrapping_add(u64::from(replication).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The runs of `replications` (e.g. `1..=10`) of every scenario, scenario by scenario, each
+/// replication seeded from its scenario's `run.seed` with [`replication_seed`].
+pub fn plan(
+    scenarios: &[Scenario],
+    labels: &[String],
+    replications: std::ops::RangeInclusive<u32>,
+) -> Vec<Run> {
+    assert_eq!(scenarios.len(), labels.len(), "one label per scenario");
+    let mut runs = Vec::new();
+    for (i, (s, label)) in scenarios.iter().zip(labels).enumerate() {
+        for k in replications.clone() {
+            runs.push(Run {
+                scenario: i,
+                variant: label.clone(),
+                replication: k,
+                seed: replication_seed(s.run.seed, k),
+            });
+        }
+    }
+    runs
+}
+
+/// Workers to use when `--jobs` is not given: the available parallelism, at least 1.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Runs every run of `runs` on `jobs` workers (at least 1, at most one per run); returns the
+/// results in the order of `runs`, each labelled with its run's variant and seed.
+pub fn execute(scenarios: &[Scenario], runs: &[Run], jobs: usize) -> Vec<RunResults> {
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<RunResults>>> = runs.iter().map(|_| Mutex::new(None)).collect();
+    let workers = jobs.clamp(1, runs.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(run) = runs.get(i) else { break };
+                    let mut s = scenarios[run.scenario].clone();
+                    s.run.seed = run.seed;
+                    let mut r = model::simulate(&s);
+                    r.scenario = run.variant.clone();
+                    *slots[i].lock().expect("no worker panicked holding a slot") = Some(r);
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .expect("no worker panicked holding a slot")
+                .expect("every run ran")
+        })
+        .collect()
+}
+
+/// Runs each scenario once with its own seed on [`default_jobs`] workers, results in input
+/// order.
+pub fn simulate_all(scenarios: &[Scenario]) -> Vec<RunResults> {
+    let labels: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
+    execute(scenarios, &plan(scenarios, &labels, 1..=1), default_jobs())
+}
+
+/// One headline metric of one scenario over its replications.
+#[derive(Clone, Debug)]
+pub struct MetricRow {
+    /// Metric name, as in `comparison.csv` (`latency_ms_mean`, ...).
+    pub name: String,
+    /// Its value in each replication, in replication order (NaN when unknown or absent).
+    pub values: Vec<f64>,
+    /// Mean and 95 % half-width over the replications.
+    pub estimate: Estimate,
+}
+
+/// The replications of one scenario, in replication order.
+#[derive(Clone, Debug)]
+pub struct Replicated {
+    /// Label of the scenario.
+    pub label: String,
+    /// Results of each replication, in replication order.
+    pub runs: Vec<RunResults>,
+    /// Replication number of each run.
+    pub replications: Vec<u32>,
+}
+
+impl Replicated {
+    /// Every headline metric (in the order of the first replication's) with its estimate.
+    pub fn metrics(&self) -> Vec<MetricRow> {
+        let per_run: Vec<Vec<(String, f64)>> = self
+            .runs
+            .iter()
+            .map(|r| {
+                headline_metrics(r)
+                    .into_iter()
+                    .map(|(k, v)| (k, num_value(v)))
+                    .collect()
+            })
+            .collect();
+        let Some(first) = per_run.first() else {
+            return Vec::new();
+        };
+        first
+            .iter()
+            .map(|(name, _)| {
+                let values: Vec<f64> = per_run
+                    .iter()
+                    .map(|m| {
+                        m.iter()
+                            .find(|(k, _)| k == name)
+                            .map_or(f64::NAN, |(_, v)| *v)
+                    })
+                    .collect();
+                MetricRow {
+                    name: name.clone(),
+                    estimate: Estimate::of(&values),
+                    values,
+                }
+            })
+            .collect()
+    }
+
+    /// The estimate of metric `name`, if the scenario has it.
+    pub fn estimate(&self, name: &str) -> Option<Estimate> {
+        self.metrics()
+            .into_iter()
+            .find(|m| m.name == name)
+            .map(|m| m.estimate)
+    }
+}
+
+/// The paired difference `other - base` of every metric of `other` that `base` has too, in
+/// `other`'s order; the two must hold the same replications.
+pub fn paired(base: &[MetricRow], other: &[MetricRow]) -> Vec<(String, Estimate)> {
+    other
+        .iter()
+        .filter_map(|o| {
+            let b = base.iter().find(|b| b.name == o.name)?;
+            Some((o.name.clone(), Estimate::paired(&b.values, &o.values)))
+        })
+        .collect()
+}
+
+/// The fixed headline metric names (`comparison.csv`); a scenario adds `cpuN_busy_ratio` per
+/// processor and `link_share[...]` per PATHMON of a send target.
+pub const METRIC_NAMES: [&str; 15] = [
+    "throughput_per_s",
+    "offered_per_s",
+    "latency_ms_mean",
+    "latency_ms_p50",
+    "latency_ms_p90",
+    "latency_ms_p99",
+    "latency_ms_max",
+    "hops_per_request_mean",
+    "requests_offered",
+    "requests_completed",
+    "requests_failed",
+    "requests_in_flight",
+    "requests_syn_drops",
+    "pathsend_errors_905",
+    "busiest_processor_busy_ratio",
+];
+
+/// Whether `name` can be a headline metric: a fixed name, `cpuN_busy_ratio` or
+/// `link_share[...]`.
+pub fn is_metric_name(name: &str) -> bool {
+    METRIC_NAMES.contains(&name)
+        || name
+            .strip_prefix("cpu")
+            .and_then(|r| r.strip_suffix("_busy_ratio"))
+            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        || (name.starts_with("link_share[") && name.ends_with(']'))
+}
+
+/// A report number as a float (counts as their value; unknown as NaN).
+fn num_value(v: Num) -> f64 {
+    match v {
+        Num::Int(i) => i as f64,
+        Num::Float(f) => f,
+    }
+}
+
+/// The run manifest: how each run went on this machine (wall time, events per second), kept
+/// out of the results because it differs between identical runs. Pretty JSON ending in a
+/// newline: `jobs`, then one object per run in plan order with `scenario`, `replication`,
+/// `seed`, `events`, `wall_s`, `events_per_s`.
+pub fn manifest_json(jobs: usize, runs: &[Run], results: &[RunResults]) -> String {
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        scenario: &'a str,
+        replication: u32,
+        seed: u64,
+        events: u64,
+        wall_s: f64,
+        events_per_s: f64,
+    }
+    #[derive(Serialize)]
+    struct Manifest<'a> {
+        jobs: usize,
+        runs: Vec<Entry<'a>>,
+    }
+    let m = Manifest {
+        jobs,
+        runs: runs
+            .iter()
+            .zip(results)
+            .map(|(run, r)| Entry {
+                scenario: &run.variant,
+                replication: run.replication,
+                seed: run.seed,
+                events: r.events,
+                wall_s: r.wall_s,
+                events_per_s: r.events_per_s,
+            })
+            .collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&m).expect("the manifest serialises");
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replication_one_is_the_master_seed_and_the_others_differ() {
+        assert_eq!(replication_seed(42, 1), 42);
+        let seeds: Vec<u64> = (1..=100).map(|k| replication_seed(42, k)).collect();
+        let mut unique = seeds.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), seeds.len());
+        // Fixed forever: scenarios/README.md gives these values for a re-implementer.
+        assert_eq!(replication_seed(1, 2), 13_757_245_211_066_428_519);
+        assert_eq!(replication_seed(1, 3), 17_911_839_290_282_890_590);
+        assert_eq!(replication_seed(42, 10), 11_408_980_392_250_668_974);
+    }
+}
