@@ -127,7 +127,8 @@ pub fn write_comparison(dir: &Path, runs: &[RunResults]) -> anyhow::Result<Vec<P
 /// Writes the files of a replicated run into `dir` (created if missing) and returns the paths
 /// written, in this order: `summary.json` ([`replicated_summary_json`]), `metrics.csv`
 /// ([`estimates_csv`]), `replications.csv` ([`replications_csv`]), then `latency` and
-/// `throughput` (bars with 95 % error bars), each as `.png` followed by `.svg`.
+/// `throughput` (bars with 95 % error bars), each as `.png` followed by `.svg`, then the
+/// first replication's single-run outputs ([`write_run`]) in `replication-K/`.
 pub fn write_replicated_run(
     dir: &Path,
     g: &Replicated,
@@ -145,6 +146,14 @@ pub fn write_replicated_run(
         write_file(dir, "replications.csv", &replications_csv(groups))?,
     ];
     written.extend(plot::write_error_bars(dir, groups, "")?);
+    // The per-run charts (latency CDF, time series, utilisation, links, breakdown) of the
+    // first replication, as a single run writes them: one seed's picture beside the intervals.
+    if let Some(first) = g.runs.first() {
+        written.extend(write_run(
+            &dir.join(format!("replication-{}", g.replications[0])),
+            first,
+        )?);
+    }
     Ok(written)
 }
 
