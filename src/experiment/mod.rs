@@ -202,7 +202,7 @@ pub fn paired(base: &[MetricRow], other: &[MetricRow]) -> Vec<(String, Estimate)
 
 /// The fixed headline metric names (`comparison.csv`); a scenario adds `cpuN_busy_ratio` per
 /// processor and `link_share[...]` per PATHMON of a send target.
-pub const METRIC_NAMES: [&str; 15] = [
+pub const METRIC_NAMES: [&str; 16] = [
     "throughput_per_s",
     "offered_per_s",
     "latency_ms_mean",
@@ -217,6 +217,7 @@ pub const METRIC_NAMES: [&str; 15] = [
     "requests_in_flight",
     "requests_syn_drops",
     "pathsend_errors_905",
+    "pathsend_errors_total",
     "busiest_processor_busy_ratio",
 ];
 

@@ -420,6 +420,7 @@ pub(crate) fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
         ("requests_in_flight", Int(q.in_flight)),
         ("requests_syn_drops", Int(q.syn_drops)),
         ("pathsend_errors_905", Int(r.pathsend_errors.e905)),
+        ("pathsend_errors_total", Int(r.pathsend_errors.total())),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

@@ -26,7 +26,7 @@ use crate::experiment::{MetricRow, PrecisionOutcome, Replicated, paired};
 use crate::stats::Estimate;
 
 /// The metrics of the terminal table: label, metric name, scale, decimals.
-const TABLE_ROWS: [(&str, &str, f64, usize); 13] = [
+const TABLE_ROWS: [(&str, &str, f64, usize); 14] = [
     ("throughput [requests/s]", "throughput_per_s", 1.0, 2),
     ("offered [requests/s]", "offered_per_s", 1.0, 2),
     ("latency mean [ms]", "latency_ms_mean", 1.0, 3),
@@ -45,6 +45,7 @@ const TABLE_ROWS: [(&str, &str, f64, usize); 13] = [
     ("in flight", "requests_in_flight", 1.0, 1),
     ("SYN drops", "requests_syn_drops", 1.0, 1),
     ("Pathsend errors 905", "pathsend_errors_905", 1.0, 1),
+    ("Pathsend errors, all", "pathsend_errors_total", 1.0, 1),
 ];
 
 /// Metrics as rows, scenarios as columns, each cell `mean ± half-width`; then, with two or

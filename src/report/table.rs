@@ -247,7 +247,7 @@ fn busiest_line(p: &ProcessorResult) -> String {
 /// differences. Ends with a newline; columns are separated by at least two spaces.
 pub fn comparison_table(runs: &[RunResults]) -> String {
     type Cell = fn(&RunResults) -> String;
-    let rows: [(&str, Cell); 15] = [
+    let rows: [(&str, Cell); 16] = [
         ("seed", |r| r.seed.to_string()),
         ("throughput [requests/s]", |r| rate(r, r.throughput_per_s)),
         ("offered [requests/s]", |r| rate(r, r.offered_per_s)),
@@ -275,6 +275,9 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
         ("SYN drops", |r| r.requests.syn_drops.to_string()),
         ("Pathsend errors 905", |r| {
             r.pathsend_errors.e905.to_string()
+        }),
+        ("Pathsend errors, all", |r| {
+            r.pathsend_errors.total().to_string()
         }),
     ];
     let header: Vec<String> = runs.iter().map(|r| r.scenario.clone()).collect();

@@ -440,6 +440,13 @@ pub struct PathsendErrors {
     pub e925: u64,
 }
 
+impl PathsendErrors {
+    /// Every Pathsend error, whatever its number.
+    pub fn total(&self) -> u64 {
+        self.e904 + self.e905 + self.e916 + self.e918 + self.e923 + self.e924 + self.e925
+    }
+}
+
 /// One listener instance.
 #[derive(Clone, Debug, Serialize)]
 pub struct ListenerResult {
