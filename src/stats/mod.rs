@@ -6,6 +6,8 @@ pub mod mser;
 mod replicated;
 mod results;
 pub mod student_t;
+#[cfg(test)]
+mod test_noise;
 
 pub use batch_means::BatchMeans;
 pub use collector::{ClassTally, Recorder, TimeWeighted};
