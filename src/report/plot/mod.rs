@@ -95,7 +95,7 @@ impl Plot<'_> {
             Plot::LatencyCdf(_) | Plot::Utilisation(_) | Plot::CompareLatencyCdf(_) => (1000, 600),
             Plot::ThroughputLatency(_) => (1000, 720),
             Plot::CompareLatency(runs) | Plot::CompareThroughput(runs) => {
-                (1000.max(260 + 150 * runs.len() as u32), 600)
+                compare::bars_size(runs.len())
             }
             Plot::CompareUtilisation(runs) => compare::utilisation_size(runs.len()),
             Plot::LinkShare(r) => pathway::link_share_size(r),
@@ -145,8 +145,8 @@ impl Plot<'_> {
             Plot::LatencyCdf(r) => run::latency_cdf(root, r),
             Plot::ThroughputLatency(r) => run::throughput_latency(root, r),
             Plot::Utilisation(r) => run::utilisation(root, r),
-            Plot::CompareLatency(runs) => compare::latency(root, runs),
-            Plot::CompareThroughput(runs) => compare::throughput(root, runs),
+            Plot::CompareLatency(runs) => compare::bars(root, runs, &compare::LATENCY),
+            Plot::CompareThroughput(runs) => compare::bars(root, runs, &compare::THROUGHPUT),
             Plot::CompareLatencyCdf(runs) => compare::latency_cdf(root, runs),
             Plot::CompareUtilisation(runs) => compare::utilisation(root, runs),
             Plot::LinkShare(r) => pathway::link_share(root, r),
@@ -165,17 +165,16 @@ pub fn write_error_bars(
     prefix: &str,
 ) -> anyhow::Result<Vec<PathBuf>> {
     register_fonts();
-    let size = (1000.max(260 + 150 * groups.len() as u32), 600);
+    let size = compare::bars_size(groups.len());
     let mut written = Vec::new();
-    for (stem, latency) in [("latency", true), ("throughput", false)] {
+    for (stem, which) in [
+        ("latency", &compare::LATENCY),
+        ("throughput", &compare::THROUGHPUT),
+    ] {
         let stem = format!("{prefix}{stem}");
         let draw = |root: &DrawingArea<_, Shift>| {
             root.fill(&WHITE)?;
-            if latency {
-                compare::latency_ci(root, groups)
-            } else {
-                compare::throughput_ci(root, groups)
-            }
+            compare::bars_ci(root, groups, which)
         };
         let png = dir.join(format!("{stem}.png"));
         {
@@ -190,11 +189,7 @@ pub fn write_error_bars(
             let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
             let draw_svg = |root: &DrawingArea<SVGBackend<'_>, Shift>| {
                 root.fill(&WHITE)?;
-                if latency {
-                    compare::latency_ci(root, groups)
-                } else {
-                    compare::throughput_ci(root, groups)
-                }
+                compare::bars_ci(root, groups, which)
             };
             draw_svg(&root).map_err(|e| anyhow!("could not draw {stem}: {e}"))?;
             root.present()
