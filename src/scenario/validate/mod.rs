@@ -312,34 +312,53 @@ impl Checker {
         if !relays {
             return;
         }
-        let max = l.pathsend_api.max_bytes();
+        let why = format!(
+            "listener `{}` relays every request and reply through Pathsend",
+            l.name
+        );
+        let fix = format!("set pathsend_api = \"sendl\" on listener[{}]", w.listener);
         for (key, size) in [
             ("request_bytes", &w.request_bytes),
             ("reply_bytes", &w.reply_bytes),
         ] {
-            let top = size.checked_bytes();
-            if top > f64::from(max) {
-                let what = match size.0 {
-                    Dist::Constant(_) => format!("{top:.0} bytes"),
-                    Dist::Uniform { .. } => format!("up to {top:.0} bytes"),
-                    _ => format!("{top:.0} bytes at its 99.9th percentile"),
-                };
-                let fix = match l.pathsend_api {
-                    PathsendApi::Send => format!(
-                        "set pathsend_api = \"sendl\" on listener[{}] (SERVERCLASS_SENDL_, messages up to 2 MiB) or send smaller messages",
-                        w.listener
-                    ),
-                    PathsendApi::SendL => "send smaller messages".to_string(),
-                };
-                let call = match l.pathsend_api {
-                    PathsendApi::Send => "SERVERCLASS_SEND_",
-                    PathsendApi::SendL => "SERVERCLASS_SENDL_",
-                };
-                self.err(
-                    format!("workload.{key}"),
-                    format!("listener `{}` relays every request and reply through Pathsend, and {call} carries at most {max} bytes; this size is {what}; {fix}", l.name),
-                );
-            }
+            self.fits_pathsend(&format!("workload.{key}"), size, l.pathsend_api, &why, &fix);
+        }
+    }
+
+    /// A message size must fit the send call `api`; `why` says why it is one message, `fix`
+    /// how to select the large-message call.
+    fn fits_pathsend(
+        &mut self,
+        field: &str,
+        size: &MessageSize,
+        api: PathsendApi,
+        why: &str,
+        fix: &str,
+    ) {
+        let max = api.max_bytes();
+        let top = size.checked_bytes();
+        if top > f64::from(max) {
+            let what = match size.0 {
+                Dist::Constant(_) => format!("{top:.0} bytes"),
+                Dist::Uniform { .. } => format!("up to {top:.0} bytes"),
+                _ => format!("{top:.0} bytes at its 99.9th percentile"),
+            };
+            let fix = match api {
+                PathsendApi::Send => format!(
+                    "{fix} (SERVERCLASS_SENDL_, messages up to 2 MiB) or send smaller messages"
+                ),
+                PathsendApi::SendL => "send smaller messages".to_string(),
+            };
+            let call = match api {
+                PathsendApi::Send => "SERVERCLASS_SEND_",
+                PathsendApi::SendL => "SERVERCLASS_SENDL_",
+            };
+            self.err(
+                field,
+                format!(
+                    "{why}, and {call} carries at most {max} bytes; this size is {what}; {fix}"
+                ),
+            );
         }
     }
 
@@ -630,6 +649,8 @@ mod tests {
             message_system: MessageSystem {
                 cpu_per_message: us(10),
                 cpu_per_kib: SimDuration::from_nanos(100),
+                cpu_cross_processor_per_message: us(10),
+                cpu_cross_processor_per_kib: SimDuration::from_nanos(100),
                 latency_same_processor: us(15),
                 latency_same_processor_per_kib: SimDuration::from_nanos(100),
                 latency_cross_processor: us(30),
