@@ -729,3 +729,76 @@ fn describe(
         format!(" ({})", parts.join("; "))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::MessageSystem;
+
+    fn ipc(cross_us: u64) -> MessageSystem {
+        let us = SimDuration::from_micros;
+        MessageSystem {
+            cpu_per_message: us(10),
+            cpu_per_kib: SimDuration::from_nanos(100),
+            cpu_cross_processor_per_message: us(cross_us),
+            cpu_cross_processor_per_kib: SimDuration::from_nanos(400),
+            latency_same_processor: us(15),
+            latency_same_processor_per_kib: SimDuration::ZERO,
+            latency_cross_processor: us(30),
+            latency_cross_processor_per_kib: SimDuration::ZERO,
+        }
+    }
+
+    #[test]
+    fn an_end_says_its_rate_only_where_servernet_costs_differ() {
+        // 4 KiB: 10 + 0.4 = 10.40 us within a processor, 16 + 1.6 = 17.60 us across.
+        let m = ipc(16);
+        let b = 4096;
+        assert_eq!(
+            describe_end(&m, b, Rate::Before(true)),
+            " 17.60 us ServerNet"
+        );
+        assert_eq!(
+            describe_end(&m, b, Rate::Before(false)),
+            " 10.40 us same processor"
+        );
+        assert_eq!(
+            describe_end(&m, b, Rate::Server(1.0)),
+            " 17.60 us ServerNet"
+        );
+        assert_eq!(
+            describe_end(&m, b, Rate::Server(0.25)),
+            " 17.60 us ServerNet (25 % of servers) or 10.40 us same processor"
+        );
+        // Equal rates (only the per-KiB part differs here, so make it equal too): nothing.
+        let same = MessageSystem {
+            cpu_cross_processor_per_kib: SimDuration::from_nanos(100),
+            ..ipc(10)
+        };
+        assert_eq!(describe_end(&same, b, Rate::Server(0.5)), "");
+        // A burst's line groups its ends by rate.
+        let work = MsgWork::new([1, 0], false, [1, 0], [false, false]);
+        let us = SimDuration::from_micros;
+        let stack = crate::scenario::TcpIp {
+            stack: crate::scenario::StackKind::Parallel,
+            segment_cpu: us(15),
+            per_segment_cpu: us(0),
+            copy_cpu_per_kib: us(0),
+            ack_cpu: us(0),
+            mss: 1460,
+            pifs: vec![],
+            failover: vec![],
+            connect_cpu: us(0),
+            close_cpu: us(0),
+            backlog: 5,
+            syn_retry: us(1000),
+            syn_retries: 3,
+            processes: vec![],
+            priority: 199,
+        };
+        assert_eq!(
+            describe(&work, [b, 0], &stack, &m, Rate::Before(true)),
+            " (IPC 1 x request 4096 B, 10.40 us same processor each; IPC 1 x request 4096 B with the server, 17.60 us ServerNet each)"
+        );
+    }
+}

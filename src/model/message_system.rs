@@ -10,9 +10,12 @@
 //! answers) carry no data: they take the fixed latency only.
 //!
 //! Request and reply sizes are drawn per request from the workload's size distributions
-//! ([`MessageSizes`], streams `workload/request_bytes` and `workload/reply_bytes`), and cut
+//! ([`MessageSizes`], streams `workload/request_bytes` and `workload/reply_bytes`; for
+//! Pathway/XM terminals `xm/request_bytes` and `xm/reply_bytes`, 0 bytes by default), and cut
 //! to the largest message the path carries (`SERVERCLASS_SEND_`'s 32,767 bytes through a
-//! relaying listener, else 2 MiB); validation makes sure fewer than 0.1 % of draws are cut.
+//! relaying listener or from a Pathway/XM TCP, unless `pathsend_api = "sendl"`, else 2 MiB);
+//! validation makes sure fewer than 0.1 % of draws are cut. A terminal's messages cross no
+//! LAN: their sizes cost IPC CPU and latency only.
 //!
 //! Which rate an end pays is decided by the processors of its two processes. Ends between
 //! fixed processes (a conventional TCP/IP process and its listener) are resolved when the
@@ -80,7 +83,8 @@ impl MessageSystem {
     }
 }
 
-/// The request and reply sizes of a TCP/IP workload, drawn per request.
+/// The request and reply sizes of a workload (TCP/IP clients or Pathway/XM terminals), drawn
+/// per request.
 #[derive(Debug)]
 pub struct MessageSizes {
     /// Request size sampler (one nanosecond stands for one byte) and its stream.

@@ -1166,6 +1166,45 @@ mod tests {
     }
 
     #[test]
+    fn servernet_message_cpu_defaults_to_the_same_processor_cpu() {
+        let us = SimDuration::from_micros;
+        let set = |v: &[&str]| {
+            let v: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+            parse_str(MINIMAL, "x.toml", &v).unwrap().message_system
+        };
+        // Without the ServerNet keys, they follow the same-processor values as given.
+        let m = set(&[
+            "message_system.cpu_per_message=12us",
+            "message_system.cpu_per_kib=2us",
+        ]);
+        assert_eq!(m.cpu_cross_processor_per_message, us(12));
+        assert_eq!(m.cpu_cross_processor_per_kib, us(2));
+        // Given, they stand on their own (0 included).
+        let m = set(&[
+            "message_system.cpu_per_message=12us",
+            "message_system.cpu_cross_processor_per_message=20us",
+            "message_system.cpu_cross_processor_per_kib=0us",
+        ]);
+        assert_eq!(
+            (m.cpu_per_message, m.cpu_per_kib),
+            (us(12), SimDuration::from_nanos(100))
+        );
+        assert_eq!(m.cpu_cross_processor_per_message, us(20));
+        assert_eq!(m.cpu_cross_processor_per_kib, SimDuration::ZERO);
+    }
+
+    #[test]
+    fn pathway_xm_message_sizes_default_to_nothing() {
+        let xm = parse_str(XM, "x.toml", &[]).unwrap().pathway_xm.unwrap();
+        assert_eq!(xm.request_bytes, MessageSize::bytes(0));
+        assert_eq!(xm.reply_bytes, MessageSize::bytes(0));
+        assert_eq!(xm.pathsend_api, PathsendApi::Send);
+        let set = ["pathway_xm.reply_bytes=4096".to_string()];
+        let xm = parse_str(XM, "x.toml", &set).unwrap().pathway_xm.unwrap();
+        assert_eq!(xm.reply_bytes, MessageSize::bytes(4096));
+    }
+
+    #[test]
     fn overrides_reach_the_new_sections() {
         let s = parse_str(
             DOMAIN,
