@@ -4,8 +4,9 @@
 //! - CPU per request, measured at low load, equals `explain`'s, and `explain`'s equals its
 //!   size-independent part plus the size formula (per KiB of IPC at each message end, at
 //!   the same-processor or the ServerNet rate, TCP per segment, per KiB copied and per ACK),
-//!   at 512 B, 4 KiB, 16 KiB and 30 KiB, on the three listening models, with ServerNet CPU
-//!   equal to and different from same-processor CPU; on Pathway/XM terminals with non-zero
+//!   at 512 B, 4 KiB, 16 KiB and 30 KiB, on the three listening models and parallel
+//!   listeners through a local server class, with ServerNet CPU equal to and different from
+//!   same-processor CPU; on Pathway/XM terminals with non-zero
 //!   sizes; and on processors of other speeds and dispatch costs, mixed in one node.
 //! - Like for like: with three PIFs each, at 8,000 requests/s with 30 KiB replies, no PIF is
 //!   80 % busy and Figure 3-3 is worst on p99 and on the busiest processor, the TCP/IPv6
@@ -63,11 +64,31 @@ fn owned(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
-/// Hops per request within one processor and across ServerNet, in `SHIPPED` order: Figure
-/// 3-3's distributors (processors 3-5) each sit beside their TCP/IP process and send to
-/// servers in processors 0-2 (2 + 2); the TCP/IPv6 distributors have no TCP/IP process
-/// (0 + 2); the parallel listeners no hop.
-const HOPS_SAME_CROSS: [(u32, u32); 3] = [(2, 2), (0, 2), (0, 0)];
+/// The listening models: the shipped scenarios, and parallel listeners (processors 0 and 1)
+/// serving through a local server class (servers in processors 0-3, each listener using
+/// those in its own); each with its hops per request within one processor and across
+/// ServerNet. Figure 3-3's distributors (processors 3-5) each sit beside their TCP/IP
+/// process and send to servers in processors 0-2 (2 + 2); the TCP/IPv6 distributors have no
+/// TCP/IP process (0 + 2); the parallel listeners no hop in-process, and 2 + 0 through the
+/// local server class (its send is charged at the same-processor rate: the route is local).
+fn listening_models() -> Vec<(&'static str, Vec<String>, u32, u32)> {
+    let mut local = vec![
+        "listener[0].serve=local-server-class".to_string(),
+        "listener[0].processors=[0, 1]".to_string(),
+    ];
+    for k in 0..3 {
+        local.push(format!("server_class[{k}].maxservers=4"));
+        local.push(format!("server_class[{k}].numstatic=4"));
+        local.push(format!("server_class[{k}].maxlinks=1"));
+        local.push(format!("server_class[{k}].cpus=[0, 1, 2, 3]"));
+    }
+    vec![
+        (SHIPPED[0], vec![], 2, 2),
+        (SHIPPED[1], vec![], 0, 2),
+        (SHIPPED[2], vec![], 0, 0),
+        (SHIPPED[2], local, 2, 0),
+    ]
+}
 
 /// Measured CPU per request of `sc` at low load against `explain`'s, within 1 %.
 fn measured_matches_explain(sc: &nssim::scenario::Scenario, what: &str) -> f64 {
@@ -86,21 +107,28 @@ fn measured_matches_explain(sc: &nssim::scenario::Scenario, what: &str) -> f64 {
 #[test]
 fn cpu_per_request_follows_the_size_formula_on_every_topology() {
     let ns = |d: nssim::engine::SimDuration| d.as_nanos() as f64;
-    for (file, (hs, hc)) in SHIPPED.iter().zip(HOPS_SAME_CROSS) {
+    for (file, model_set, hs, hc) in listening_models() {
+        let file = &file;
+        let label = if model_set.is_empty() {
+            file.to_string()
+        } else {
+            format!("{file} through a local server class")
+        };
         for (rates, ipc_set) in [("equal", &[][..]), ("ServerNet dearer", &SERVERNET[..])] {
             for bytes in [512u32, 4096, 16 * 1024, 30 * 1024] {
-                let mut set = vec![
+                let mut set = model_set.clone();
+                set.extend([
                     "workload.rate=1000/s".to_string(),
                     "run.duration=10s".to_string(),
                     "run.warmup=1s".to_string(),
                     format!("workload.request_bytes={bytes}"),
                     format!("workload.reply_bytes={bytes}"),
-                ];
+                ]);
                 set.extend(owned(ipc_set));
                 let refs: Vec<&str> = set.iter().map(String::as_str).collect();
                 let sc = constant_service(file, &refs);
                 let e = explain(&sc);
-                assert_eq!(e.routes[0].hops, hs + hc, "{file}");
+                assert_eq!(e.routes[0].hops, hs + hc, "{label}");
                 let mut fixed_set = refs.clone();
                 fixed_set.extend(NO_SIZE_COSTS);
                 let fixed = explain(&constant_service(file, &fixed_set)).cpu_ns;
@@ -108,8 +136,8 @@ fn cpu_per_request_follows_the_size_formula_on_every_topology() {
                 // The formula, from the scenario's own costs: every IPC hop has a sending and
                 // a receiving end, half the hops carry the request and half the reply, so each
                 // message has `hs` same-processor and `hc` ServerNet ends (the requester's
-                // send too: no shipped route is local); TCP works once on the request and
-                // once on the reply.
+                // send too: at the ServerNet rate, or the same-processor rate on the local
+                // route); TCP works once on the request and once on the reply.
                 let ipc = &sc.message_system;
                 let tcp = &sc.tcpip;
                 let kib = f64::from(bytes) / 1024.0;
@@ -122,7 +150,7 @@ fn cpu_per_request_follows_the_size_formula_on_every_topology() {
                 let want = fixed + 2.0 * (ipc_kib * kib + tcp_size);
                 assert!(
                     (e.cpu_ns - want).abs() <= 1e-3 * want,
-                    "{file} at {bytes} B, {rates}: explain says {:.1} us, the formula {:.1} us",
+                    "{label} at {bytes} B, {rates}: explain says {:.1} us, the formula {:.1} us",
                     e.cpu_ns / 1e3,
                     want / 1e3
                 );
@@ -137,12 +165,12 @@ fn cpu_per_request_follows_the_size_formula_on_every_topology() {
                 let extra = 2.0 * f64::from(hc) * per_message;
                 assert!(
                     (fixed - plain - extra).abs() <= 1e-6 * fixed,
-                    "{file}, {rates}: ServerNet ends add {:.1} us, expected {:.1} us",
+                    "{label}, {rates}: ServerNet ends add {:.1} us, expected {:.1} us",
                     (fixed - plain) / 1e3,
                     extra / 1e3
                 );
 
-                measured_matches_explain(&sc, &format!("{file} at {bytes} B, {rates}"));
+                measured_matches_explain(&sc, &format!("{label} at {bytes} B, {rates}"));
             }
         }
     }
