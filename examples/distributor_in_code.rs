@@ -122,6 +122,7 @@ fn main() {
             requests_per_connection: 4,
             request_bytes: MessageSize::bytes(1024),
             reply_bytes: MessageSize::bytes(4096),
+            abandon_after: None,
             send_to: SendTarget::Pathmon(0),
             mix: vec![(0, 0.4), (1, 0.3), (2, 0.3)],
         }),

@@ -202,7 +202,7 @@ pub fn paired(base: &[MetricRow], other: &[MetricRow]) -> Vec<(String, Estimate)
 
 /// The fixed headline metric names (`comparison.csv`); a scenario adds `cpuN_busy_ratio` per
 /// processor and `link_share[...]` per PATHMON of a send target.
-pub const METRIC_NAMES: [&str; 16] = [
+pub const METRIC_NAMES: [&str; 17] = [
     "throughput_per_s",
     "offered_per_s",
     "latency_ms_mean",
@@ -214,6 +214,7 @@ pub const METRIC_NAMES: [&str; 16] = [
     "requests_offered",
     "requests_completed",
     "requests_failed",
+    "requests_abandoned",
     "requests_in_flight",
     "requests_syn_drops",
     "pathsend_errors_905",

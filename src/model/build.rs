@@ -436,6 +436,10 @@ impl Node {
             },
         });
         self.clients.requests_per_connection = w.requests_per_connection;
+        self.clients.patience = w
+            .abandon_after
+            .as_ref()
+            .map(|d| (Sampler::new(d), streams.stream("workload/abandon_after")));
         // The mix names classes by their first definition; requests carry the name's slot.
         let mix: Vec<(usize, f64)> = w
             .mix

@@ -3,7 +3,9 @@
 //! Models the three populations of `workload.rs`: open (sessions arrive by an inter-arrival
 //! process, each carrying `requests_per_connection` requests), closed (`clients` terminals that
 //! think, connect, send and wait), and Pathway/XM terminals attached to their TCP for the whole
-//! run. A client sends its next request when the previous reply (or error) reaches it.
+//! run. A client sends its next request when the previous reply (or error) reaches it, or
+//! when it abandons the previous one (`workload.abandon_after`): an abandoned request is a
+//! failure to its client, so it ends its connection like any failure.
 //!
 //! [`Clients`] owns the sessions and every client-side random stream: the inter-arrival and
 //! think times, the class mix and the per-class demand draws, all made when a request is
@@ -96,6 +98,8 @@ pub struct Outgoing {
     pub closes: bool,
     /// It comes from a Pathway/XM terminal (no LAN, no connection).
     pub terminal: bool,
+    /// How long its client waits for the reply before abandoning it (none: for ever).
+    pub patience: Option<SimDuration>,
 }
 
 /// The client population at run time.
@@ -117,6 +121,8 @@ pub struct Clients {
     pub max_requests: Option<u64>,
     /// The stream of closed clients' and terminals' first-request instants.
     pub start_rng: StreamRng,
+    /// Client abandonment: the patience drawn for each request (`workload/abandon_after`).
+    pub patience: Option<(Sampler, StreamRng)>,
     accepting: bool,
     sessions: Slab<Session, SessionId>,
 }
@@ -133,6 +139,7 @@ impl Clients {
             mix_rng,
             draws: Vec::new(),
             max_requests: None,
+            patience: None,
             accepting: true,
             sessions: Slab::default(),
         }
@@ -267,6 +274,7 @@ impl Clients {
             Some((sampler, rng)) => sampler.sample(rng),
             None => SimDuration::ZERO,
         };
+        let patience = self.patience.as_mut().map(|(s, rng)| s.sample(rng));
         Some(Outgoing {
             listener,
             instance,
@@ -275,6 +283,7 @@ impl Clients {
             opens,
             closes,
             terminal,
+            patience,
         })
     }
 

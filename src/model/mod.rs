@@ -186,9 +186,12 @@ pub enum Event {
     Timeout(RequestId),
     /// Record servers and links over time.
     Sample,
-    /// A Pathsend call timeout for a send (cancelled when the send ends). Last, so that the
-    /// trajectory hashes of runs without one keep their event codes.
+    /// A Pathsend call timeout for a send (cancelled when the send ends). After the older
+    /// events, so that the trajectory hashes of runs without one keep their event codes.
     SendTimeout(RequestId),
+    /// A client's patience for its request is over: it abandons it (cancelled when the
+    /// client has its reply or error). Last, for the same reason.
+    Abandon(RequestId),
 }
 
 /// What a subsystem may do to the world while it handles its part of an event: read the
@@ -232,7 +235,8 @@ pub struct Node {
     rec: Recorder,
     /// Pathway/XM's plan and names, if the scenario uses it.
     xm: Option<observe::XmInfo>,
-    /// Requests a Pathsend error (905) has just failed; finished by the node at once.
+    /// Requests a Pathsend error (905, 918 while queued, 923 to 925) has just failed;
+    /// finished by the node at once.
     failed: VecDeque<RequestId>,
     /// Requests whose leg a subsystem ended without an event; moved on by the node at once.
     ready: VecDeque<RequestId>,
@@ -288,25 +292,20 @@ impl Model for Node {
                 pw.pathway.deletedelay_expired(link, &mut pw.x);
             }
             Event::Timeout(r) => {
-                self.trace_ended(r, s.now(), "timed-out");
-                let session = self
-                    .pathway
-                    .timeout_expired(r, s, &mut self.requests, &mut self.rec);
-                if let Some(session) = session {
-                    self.session_after_request(session, true, s);
-                }
+                self.pathway.timeout_expired(r, s, &mut self.requests);
+                self.failed_at_server(r, s);
             }
             Event::SendTimeout(r) => {
-                if self.requests.get(r).send.link.is_some() {
-                    // Abandoned at its server, like a TIMEOUT; a queued send fails instead
-                    // and is traced as failed when the node finishes it.
-                    self.trace_ended(r, s.now(), "timed-out");
-                }
+                // On a link it fails at its server, like a TIMEOUT; a queued send fails
+                // instead and is finished with the other failures.
+                let on_link = self.requests.get(r).send.link.is_some();
                 let mut pw = self.pathway_at(s);
-                if let Some(session) = pw.pathway.send_timeout_expired(r, &mut pw.x) {
-                    self.session_after_request(session, true, s);
+                pw.pathway.send_timeout_expired(r, &mut pw.x);
+                if on_link {
+                    self.failed_at_server(r, s);
                 }
             }
+            Event::Abandon(r) => self.abandon(r, s),
             Event::Sample => self.sample(s),
         }
         self.settle(s);

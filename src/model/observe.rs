@@ -59,6 +59,13 @@ impl Node {
             self.run.name,
             self.run.seed
         );
+        assert_eq!(
+            counts.failed,
+            counts.refused + counts.pathsend_failed + counts.abandoned,
+            "failures of '{}' (seed {}) do not add up: failed != refused + Pathsend + abandoned",
+            self.run.name,
+            self.run.seed
+        );
         let w = &self.rec.window_counts;
         assert_eq!(
             w.carried_in + w.attempted,

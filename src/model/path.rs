@@ -72,10 +72,17 @@ impl Node {
         }
     }
 
-    /// Finishes the requests a Pathsend error has just failed, in the order they failed.
+    /// Finishes the requests a Pathsend error has just failed, in the order they failed:
+    /// each client has its error, unless it has abandoned the request already.
     fn finish_failed(&mut self, s: &mut Scheduler<Event>) {
         while let Some(r) = self.failed.pop_front() {
-            self.request_finished(r, true, s);
+            if self.client_waits(r, s) {
+                let created = self.requests.get(r).created;
+                self.rec.send_failed(s.now(), created);
+                self.request_finished(r, true, s);
+            } else {
+                self.requests.remove(r);
+            }
         }
     }
 
@@ -119,6 +126,7 @@ impl Node {
             opens,
             closes,
             terminal,
+            patience,
         } = out;
         let l = &self.listeners.list[listener as usize];
         let inst = &l.instances[instance as usize];
@@ -178,8 +186,13 @@ impl Node {
                 call_timeout: None,
                 outstanding: false,
             },
-            abandoned: false,
+            send_failed: false,
+            client_gone: false,
+            patience: None,
         });
+        if let Some(p) = patience {
+            self.requests.get_mut(r).patience = Some(s.schedule_in(p, Event::Abandon(r)));
+        }
         // Sent over the connection it already has, it is admitted at once (a terminal has no
         // connection to open); an opening one when its SYN is accepted.
         self.clients.offered(now, !opens, &mut self.rec);
@@ -189,7 +202,55 @@ impl Node {
         self.run(r, s);
     }
 
-    /// A request left the system (completed or failed): its session continues or ends.
+    /// Request `r`'s client has its reply or its error: its patience timer stops. False if
+    /// the client has abandoned the request: then nothing more about it is counted, and no
+    /// one is told.
+    fn client_waits(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> bool {
+        let req = self.requests.get_mut(r);
+        if let Some(key) = req.patience.take() {
+            s.cancel(key);
+        }
+        !req.client_gone
+    }
+
+    /// The client of request `r` has waited its patience for the reply and gives up (no error
+    /// number): the request counts as failed (abandoned) and the client goes on as after any
+    /// failure. A SYN waiting to be retransmitted is not sent again; anywhere else the node,
+    /// which is not told, goes on with the work [I] until the request leaves: at the client
+    /// (`abandoned_served`), with a Pathsend error, or with its reply discarded at its server.
+    pub(super) fn abandon(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
+        let now = s.now();
+        let req = self.requests.get_mut(r);
+        // Cancelled whenever the client has its outcome, so the client still waits.
+        req.patience = None;
+        let (session, at) = (req.session, req.at);
+        self.rec.abandoned(now);
+        self.trace_ended(r, now, "abandoned");
+        match at {
+            Location::Backlog { retry } if s.cancel(retry) => {
+                self.requests.remove(r);
+            }
+            _ => self.requests.client_left(r),
+        }
+        self.session_after_request(session, true, s);
+    }
+
+    /// The send of `r` failed while its server holds it (904, 918): its client has the error
+    /// now, if it still waits; the request leaves when its server has finished with it.
+    pub(super) fn failed_at_server(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
+        if !self.client_waits(r, s) {
+            return;
+        }
+        let now = s.now();
+        self.trace_ended(r, now, "timed-out");
+        let req = self.requests.get(r);
+        let session = req.session;
+        self.rec.send_failed(now, req.created);
+        self.session_after_request(session, true, s);
+    }
+
+    /// A request the client waits for left the system (completed or failed): its session
+    /// continues or ends.
     pub(super) fn request_finished(
         &mut self,
         r: RequestId,
@@ -479,15 +540,14 @@ impl Node {
             }
             Leg::Release => {
                 let mut pw = self.pathway_at(s);
-                let (server, abandoned) = pw.pathway.reply_sent(r, &mut pw.x);
+                let (server, discarded) = pw.pathway.reply_sent(r, &mut pw.x);
                 // A request the returned link's link manager can no longer serve fails before
                 // the server takes its next request.
                 self.finish_failed(s);
                 let mut pw = self.pathway_at(s);
                 pw.pathway.start_service(server, &mut pw.x);
-                if abandoned {
+                if discarded {
                     self.requests.remove(r);
-                    self.requests.abandoned -= 1;
                     return Flow::Gone;
                 }
                 Flow::Next
@@ -504,6 +564,12 @@ impl Node {
                 after(self, s, d, Location::Wire)
             }
             Leg::Done => {
+                if !self.client_waits(r, s) {
+                    // The reply reaches a client that has gone.
+                    self.rec.abandoned_served();
+                    self.requests.remove(r);
+                    return Flow::Gone;
+                }
                 let class = match req.send.served_by {
                     Some(c) => c as usize,
                     None => self.pathway.first_instance[req.class as usize],
@@ -527,8 +593,13 @@ impl Node {
             return Flow::Next;
         }
         self.rec.syn_dropped();
-        if req.conn.syn_attempts >= self.stack.syn_retries {
-            self.rec.failed(s.now());
+        if req.client_gone {
+            // Its client has gone: no one retransmits the SYN.
+            self.requests.remove(r);
+            Flow::Gone
+        } else if req.conn.syn_attempts >= self.stack.syn_retries {
+            self.client_waits(r, s);
+            self.rec.refused(s.now());
             self.request_finished(r, true, s);
             Flow::Gone
         } else {
@@ -564,12 +635,12 @@ impl Node {
 
     /// For every processor, the requests in flight it holds and where: the query a fault
     /// model needs when a processor fails. Every request in flight appears exactly once;
-    /// requests already failed with 904 whose server still works on them are not in flight
-    /// and not listed.
+    /// requests whose client already has its outcome (failed with 904 or 918 while their
+    /// server still works on them, or abandoned) are not in flight and not listed.
     pub fn holdings(&self) -> Vec<Vec<(RequestId, Location)>> {
         let mut out = vec![Vec::new(); self.cpus.processors().len()];
         for (id, req) in self.requests.iter() {
-            if !req.abandoned {
+            if !req.answered() {
                 out[self.holder(req).0 as usize].push((id, req.at));
             }
         }

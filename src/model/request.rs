@@ -22,6 +22,12 @@
 //! The first request of a connection carries the connection set-up: one extra client round
 //! trip for the handshake, the stack's connect CPU, the listen backlog check, and the
 //! listener's accept CPU. The last request of a connection carries the close CPU.
+//!
+//! Its client learns its outcome exactly once: its reply (completed), its error (refused, or
+//! a Pathsend error), or its own patience running out (abandoned). A request can stay in the
+//! node after that, *answered*: failed at its server (904, 918: the server finishes and the
+//! reply is discarded at release) or abandoned (the node finishes the work for no one). An
+//! answered request is not in flight, and nothing it meets later is counted as its outcome.
 
 use crate::engine::{ActionKey, SimDuration, SimTime};
 
@@ -148,18 +154,31 @@ pub struct Request {
     pub leg_started: SimTime,
     /// Time so far in each part of its latency (`stats::LEG_KINDS` order) [ns].
     pub spent_ns: [u64; 9],
-    /// Failed with a Pathsend error while its server still works on it: the server's reply
-    /// is discarded and the request leaves then.
-    pub abandoned: bool,
+    /// Failed with a Pathsend error (904, 918) while its server still works on it: the
+    /// server's reply is discarded and the request leaves then.
+    pub send_failed: bool,
+    /// Its client stopped waiting for it (abandonment): the node goes on with its work, which
+    /// no one waits for, until it leaves (see `Node::abandon`).
+    pub client_gone: bool,
+    /// The client's abandonment timer, while the client waits for its reply.
+    pub patience: Option<ActionKey>,
+}
+
+impl Request {
+    /// Its client has its outcome (an error, or it abandoned the request), yet the request
+    /// is still in the node: no longer in flight, and nothing it does is counted again.
+    pub fn answered(&self) -> bool {
+        self.send_failed || self.client_gone
+    }
 }
 
 /// The requests in flight.
 #[derive(Debug, Default)]
 pub struct Requests {
     slab: Slab<Request, RequestId>,
-    /// Requests failed with a Pathsend error whose server still holds them (counted as failed,
-    /// not in flight).
-    pub abandoned: usize,
+    /// Requests in the node whose client has its outcome ([`Request::answered`]): counted as
+    /// failed, not in flight.
+    answered: usize,
 }
 
 impl Requests {
@@ -169,7 +188,27 @@ impl Requests {
     }
     /// Removes a request that has left.
     pub fn remove(&mut self, r: RequestId) -> Request {
-        self.slab.remove(r)
+        let req = self.slab.remove(r);
+        if req.answered() {
+            self.answered -= 1;
+        }
+        req
+    }
+    /// `r` failed with a Pathsend error at its server: its reply will be discarded.
+    pub fn fail_at_server(&mut self, r: RequestId) {
+        let req = self.slab.get_mut(r);
+        if !req.answered() {
+            self.answered += 1;
+        }
+        req.send_failed = true;
+    }
+    /// The client of `r` stopped waiting for it.
+    pub fn client_left(&mut self, r: RequestId) {
+        let req = self.slab.get_mut(r);
+        if !req.answered() {
+            self.answered += 1;
+        }
+        req.client_gone = true;
     }
     /// The request `r` (panics if it has left: a dangling id is a bug).
     pub fn get(&self, r: RequestId) -> &Request {
@@ -185,9 +224,9 @@ impl Requests {
     }
     /// Requests in flight: in the node and not yet counted as failed.
     pub fn in_flight(&self) -> usize {
-        self.slab.len() - self.abandoned
+        self.slab.len() - self.answered
     }
-    /// Every request in the node with its id, abandoned ones included.
+    /// Every request in the node with its id, answered ones included.
     pub fn iter(&self) -> impl Iterator<Item = (RequestId, &Request)> {
         self.slab.iter()
     }

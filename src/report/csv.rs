@@ -35,6 +35,10 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         ("requests_admitted", Int(q.admitted)),
         ("requests_completed", Int(q.completed)),
         ("requests_failed", Int(q.failed)),
+        ("requests_refused", Int(q.refused)),
+        ("requests_pathsend_failed", Int(q.pathsend_failed)),
+        ("requests_abandoned", Int(q.abandoned)),
+        ("requests_abandoned_served", Int(q.abandoned_served)),
         ("requests_in_flight", Int(q.in_flight)),
         ("requests_syn_drops", Int(q.syn_drops)),
         ("requests_measured", Int(q.measured)),
@@ -317,7 +321,7 @@ pub fn xm_assignment_csv(r: &RunResults) -> Vec<u8> {
 
 /// Headline numbers of several runs, in the given order: `scenario,seed,metric,value` with
 /// `throughput_per_s`, `offered_per_s`, `latency_ms_{mean,p50,p90,p99,max}`,
-/// `hops_per_request_mean`, `requests_{offered,completed,failed,in_flight,syn_drops}`,
+/// `hops_per_request_mean`, `requests_{offered,completed,failed,abandoned,in_flight,syn_drops}`,
 /// `pathsend_errors_905`, `busiest_processor`, `busiest_processor_busy_ratio`,
 /// `cpuN_busy_ratio` per processor and `link_share[<domain>/<class>/<pathmon>]` [%] per
 /// PATHMON of a send target (`-` for no domain).

@@ -417,6 +417,7 @@ pub(crate) fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
         ("requests_offered", Int(q.offered)),
         ("requests_completed", Int(q.completed)),
         ("requests_failed", Int(q.failed)),
+        ("requests_abandoned", Int(q.abandoned)),
         ("requests_in_flight", Int(q.in_flight)),
         ("requests_syn_drops", Int(q.syn_drops)),
         ("pathsend_errors_905", Int(r.pathsend_errors.e905)),

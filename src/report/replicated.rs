@@ -26,7 +26,7 @@ use crate::experiment::{MetricRow, PrecisionOutcome, Replicated, paired};
 use crate::stats::Estimate;
 
 /// The metrics of the terminal table: label, metric name, scale, decimals.
-const TABLE_ROWS: [(&str, &str, f64, usize); 14] = [
+const TABLE_ROWS: [(&str, &str, f64, usize); 15] = [
     ("throughput [requests/s]", "throughput_per_s", 1.0, 2),
     ("offered [requests/s]", "offered_per_s", 1.0, 2),
     ("latency mean [ms]", "latency_ms_mean", 1.0, 3),
@@ -42,6 +42,7 @@ const TABLE_ROWS: [(&str, &str, f64, usize); 14] = [
         1,
     ),
     ("failed", "requests_failed", 1.0, 1),
+    ("abandoned", "requests_abandoned", 1.0, 1),
     ("in flight", "requests_in_flight", 1.0, 1),
     ("SYN drops", "requests_syn_drops", 1.0, 1),
     ("Pathsend errors 905", "pathsend_errors_905", 1.0, 1),

@@ -56,6 +56,13 @@ pub fn terminal_summary(r: &RunResults) -> String {
         "requests    offered {}, completed {}, failed {}, in flight {} ({conservation})",
         q.offered, q.completed, q.failed, q.in_flight
     );
+    if q.failed > 0 {
+        let _ = writeln!(
+            s,
+            "failed      {} refused (SYN), {} Pathsend errors, {} abandoned by clients ({} later served)",
+            q.refused, q.pathsend_failed, q.abandoned, q.abandoned_served
+        );
+    }
     // Completions in the window as a share of what the window had to complete: the requests
     // carried in from warm-up plus those attempted in it, so it never exceeds 100 %.
     let w = &r.window;
@@ -247,7 +254,7 @@ fn busiest_line(p: &ProcessorResult) -> String {
 /// differences. Ends with a newline; columns are separated by at least two spaces.
 pub fn comparison_table(runs: &[RunResults]) -> String {
     type Cell = fn(&RunResults) -> String;
-    let rows: [(&str, Cell); 16] = [
+    let rows: [(&str, Cell); 17] = [
         ("seed", |r| r.seed.to_string()),
         ("throughput [requests/s]", |r| rate(r, r.throughput_per_s)),
         ("offered [requests/s]", |r| rate(r, r.offered_per_s)),
@@ -271,6 +278,7 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
             busiest_processor(r).map_or("-".into(), |p| format!("{:.1}", 100.0 * p.busy_ratio))
         }),
         ("failed", |r| r.requests.failed.to_string()),
+        ("abandoned", |r| r.requests.abandoned.to_string()),
         ("in flight", |r| r.requests.in_flight.to_string()),
         ("SYN drops", |r| r.requests.syn_drops.to_string()),
         ("Pathsend errors 905", |r| {

@@ -60,6 +60,9 @@ pub const MAX_DURATION: SimDuration = SimDuration::from_secs(30 * 24 * 3600);
 /// The largest value a distribution may be able to draw (its sampler's extreme tail, see
 /// [`max_draw`]): 50 years, so that a draw added to any instant of a run stays on the clock.
 pub const MAX_DRAW: SimDuration = SimDuration::from_secs(50 * 365 * 24 * 3600);
+/// The mean patience of an abandoning client (`workload.abandon_after`): 1 ms, below any
+/// client's LAN round trip, so shorter means every request is abandoned before it arrives.
+pub const MIN_PATIENCE: SimDuration = SimDuration::from_millis(1);
 /// Coefficient of variation of a lognormal or gamma distribution. Below 0.001 the distribution
 /// is a constant for every purpose (and gamma's shape 1/cv^2 would leave the sampler's range);
 /// above 10 a run's results depend on draws so rare no run of practical length sees them.

@@ -375,6 +375,10 @@ pub struct RawWorkload {
     pub start: Option<String>,
     /// Requests sent over one TCP connection \[count\]. Default 1, >= 1.
     pub requests_per_connection: Option<u32>,
+    /// Client abandonment: how long a client waits for its reply, from the request's first
+    /// send, before it gives up \[distribution of durations\], drawn per request. Default: clients
+    /// wait for ever.
+    pub abandon_after: Option<RawDist>,
     /// Request message size \[bytes, or a distribution of sizes\]. Default 1024.
     pub request_bytes: Option<RawSize>,
     /// Reply message size \[bytes, or a distribution of sizes\]. Default 4096.

@@ -431,6 +431,9 @@ pub struct Workload {
     pub request_bytes: MessageSize,
     /// Reply message size \[bytes\], drawn per request.
     pub reply_bytes: MessageSize,
+    /// Client abandonment: each request's patience, from its first send (none: clients wait
+    /// for ever).
+    pub abandon_after: Option<Dist>,
     /// Where Pathsend requests go (distributors): a PATHMON or a domain. Default: the only
     /// domain if there is one, else the only PATHMON.
     pub send_to: SendTarget,

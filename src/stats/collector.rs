@@ -291,7 +291,7 @@ impl Recorder {
     }
 
     /// A request failed at `now`.
-    pub fn failed(&mut self, now: SimTime) {
+    fn failed(&mut self, now: SimTime) {
         self.roll(now);
         self.counts.failed += 1;
         if self.in_window(now) {
@@ -299,13 +299,31 @@ impl Recorder {
         }
     }
 
+    /// A request's connection was refused at `now` (its last SYN dropped).
+    pub fn refused(&mut self, now: SimTime) {
+        self.failed(now);
+        self.counts.refused += 1;
+    }
+
     /// A request sent at `created` failed at `now` with a Pathsend error: counted as failed,
     /// and its time to failure recorded if it was sent after warm-up.
     pub fn send_failed(&mut self, now: SimTime, created: SimTime) {
         self.failed(now);
+        self.counts.pathsend_failed += 1;
         if created >= self.warmup {
             self.failure.record(now - created);
         }
+    }
+
+    /// A request's client abandoned it at `now`.
+    pub fn abandoned(&mut self, now: SimTime) {
+        self.failed(now);
+        self.counts.abandoned += 1;
+    }
+
+    /// The reply to an abandoned request reached where its client had been.
+    pub fn abandoned_served(&mut self) {
+        self.counts.abandoned_served += 1;
     }
 
     /// Time from send to error of measured requests that failed with a Pathsend error [ms].

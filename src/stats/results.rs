@@ -138,8 +138,20 @@ pub struct RequestCounts {
     pub admitted: u64,
     /// Requests whose reply reached the client.
     pub completed: u64,
-    /// Requests that failed: connection refused after SYN retries, or a Pathsend error.
+    /// Requests that failed: `refused + pathsend_failed + abandoned`.
     pub failed: u64,
+    /// Of those, connection refused: the SYN was dropped at a full listen backlog on every
+    /// attempt.
+    pub refused: u64,
+    /// Of those, failed with a Pathsend error the client was told of (904 to 925; see
+    /// `pathsend_errors` for every error a requester saw, abandoned requests' included).
+    pub pathsend_failed: u64,
+    /// Of those, abandoned: the client stopped waiting after its patience
+    /// (`workload.abandon_after`), with no error number.
+    pub abandoned: u64,
+    /// Abandoned requests whose reply later reached where the client had been: work the
+    /// node did for no one (not counted as completed).
+    pub abandoned_served: u64,
     /// Requests still in the system when the run ended.
     pub in_flight: u64,
     /// SYNs dropped because a listen backlog was full (each may be retried).

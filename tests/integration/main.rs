@@ -14,6 +14,7 @@
 //! - `costs`: issue 9: size-dependent costs (CPU per request against `explain` and the size
 //!   formula) and like-for-like ports.
 //! - `limits`: issue 9: Pathsend limits (923/924/925, 918) under overload, processor types.
+//! - `abandonment`: issue 9's client abandonment against M/M/1 theory, and its accounting.
 //! - `cli`: the `nssim` binary as a user runs it, errors included.
 //! - `scenario_input`: how scenario files and `--set` are read (issue 7 regressions).
 //! - `fuzz`: seeded mutations of the shipped scenarios: no panic, abort or hang in check or run.
@@ -21,6 +22,7 @@
 //! - `workloads`: issue 9's time-varying arrivals (profiles, MMPP, traces) as a run sees them.
 //! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
+mod abandonment;
 mod cli;
 mod costs;
 mod determinism;

@@ -27,7 +27,7 @@
 //!   grant one; 904 when TIMEOUT expires before the server replies (the server finishes the
 //!   request anyway, its reply is discarded and its link returned); 918 when the Pathsend
 //!   call's own timeout (`[pathway] send_timeout`) expires first (a send still waiting for a
-//!   link leaves the queue; one at its server is abandoned like a 904, but its link is kept:
+//!   link leaves the queue; one at its server fails like a 904, but its link is kept:
 //!   a `SERVERCLASS_SEND_` timeout is not a link error, TSMP25-SM page-101); 923, 924 and 925
 //!   when a link manager's limits are reached (`limits.rs`, which has the table and the rules).
 //!

@@ -8,7 +8,7 @@ use crate::engine::{SimDuration, SimTime};
 use crate::stats::Recorder;
 
 use super::super::Event;
-use super::super::ids::{LinkId, ProcessorId, RequestId, SessionId};
+use super::super::ids::{LinkId, ProcessorId, RequestId};
 use super::super::processor::{Cpus, ProcessKind, Work};
 use super::super::request::{Location, Requests};
 use super::{LinkRt, Pathway, PwCtx, ServerRt, Want};
@@ -37,7 +37,6 @@ impl Pathway {
         self.lms[lm].sends += 1;
         if let Err(why) = self.accounts.admit(cpu, requester) {
             self.routes[route].errors.refused(why);
-            x.ctx.rec.send_failed(now, req.created);
             x.failed.push_back(r);
             return;
         }
@@ -148,7 +147,6 @@ impl Pathway {
             }
             let req = x.requests.get_mut(r);
             self.end_send(req, cpu, x.ctx.sched);
-            x.ctx.rec.send_failed(x.ctx.now(), req.created);
             x.failed.push_back(r);
         }
     }
@@ -417,7 +415,8 @@ impl Pathway {
 
     /// The server sent its reply to `r`: its link is free again (or returned, after a
     /// TIMEOUT). Returns the server, which takes its next request once the node has finished
-    /// any request this failed (`start_service`), and whether `r` was abandoned.
+    /// any request this failed (`start_service`), and whether the reply is discarded (the send
+    /// failed at the server).
     pub fn reply_sent(&mut self, r: RequestId, x: &mut PwCtx) -> (usize, bool) {
         let req = x.requests.get_mut(r);
         let server = req.send.server.expect("held by a server") as usize;
@@ -427,7 +426,7 @@ impl Pathway {
         }
         let cpu = self.lms[self.links.get(link).lm].cpu;
         self.end_send(req, cpu, x.ctx.sched);
-        let abandoned = req.abandoned;
+        let discarded = req.send_failed;
         self.servers[server].busy = false;
         let class = self.servers[server].class;
         self.classes[class].stats.requests += 1;
@@ -439,7 +438,7 @@ impl Pathway {
         } else {
             self.offer_link(link, x);
         }
-        (server, abandoned)
+        (server, discarded)
     }
 
     /// Returns a link to its PATHMON: after DELETEDELAY idle, or after a timed-out send.
@@ -493,19 +492,16 @@ impl Pathway {
         self.return_link(link, x);
     }
 
-    /// TIMEOUT expired: if the request is still at its server, the send fails with 904; the
-    /// server finishes it, the reply is discarded and the link returned. Returns the session
-    /// whose client now has its error.
+    /// TIMEOUT expired: the request is still at (or on its way to) its server, so the send
+    /// fails with 904; the server finishes it, the reply is discarded and the link returned.
+    /// The node tells the client, if it still waits.
     pub fn timeout_expired(
         &mut self,
         r: RequestId,
         sched: &mut crate::engine::Scheduler<Event>,
         requests: &mut Requests,
-        rec: &mut Recorder,
-    ) -> Option<SessionId> {
-        // Set when the request took its link and cancelled when its server replied, so the
-        // request is still at (or on its way to) its server.
-        let now = sched.now();
+    ) {
+        // Set when the request took its link and cancelled when its server replied.
         let req = requests.get_mut(r);
         req.send.timeout = None;
         let link = req.send.link.expect("a timed send holds its link");
@@ -514,26 +510,21 @@ impl Pathway {
         self.classes[class].stats.errors_904 += 1;
         let cpu = self.lms[self.links.get(link).lm].cpu;
         self.end_send(req, cpu, sched);
-        rec.send_failed(now, req.created);
-        req.abandoned = true;
-        let session = req.session;
-        requests.abandoned += 1;
-        Some(session)
+        requests.fail_at_server(r);
     }
 
     /// The Pathsend call's own timeout expired (error 918, file-system error 40). A send still
     /// waiting for a link leaves the queue and fails (in `PwCtx::failed`); one already on a
-    /// link is abandoned like a 904, but its link stays (a call timeout is not a link error):
-    /// its server finishes it and the reply is discarded. Returns the session whose client now
-    /// has its error in the second case.
-    pub fn send_timeout_expired(&mut self, r: RequestId, x: &mut PwCtx) -> Option<SessionId> {
+    /// link fails at its server like a 904, but its link stays (a call timeout is not a link
+    /// error): its server finishes it and the reply is discarded; the node then tells the
+    /// client, if it still waits.
+    pub fn send_timeout_expired(&mut self, r: RequestId, x: &mut PwCtx) {
         let now = x.ctx.now();
         let req = x.requests.get_mut(r);
         // Cancelled when the send ends, so the send is outstanding: queued, or on a link.
         req.send.call_timeout = None;
         let route = req.send.route as usize;
         self.routes[route].errors.e918 += 1;
-        let session = req.session;
         match (req.send.link, req.at) {
             (Some(link), _) => {
                 if let Some(key) = req.send.timeout.take() {
@@ -541,16 +532,12 @@ impl Pathway {
                 }
                 let cpu = self.lms[self.links.get(link).lm].cpu;
                 self.end_send(req, cpu, x.ctx.sched);
-                x.ctx.rec.send_failed(now, req.created);
-                req.abandoned = true;
-                x.requests.abandoned += 1;
-                Some(session)
+                x.requests.fail_at_server(r);
             }
             (None, Location::LinkWait { lm }) => {
                 let lm = lm as usize;
                 let cpu = self.lms[lm].cpu;
                 self.end_send(req, cpu, x.ctx.sched);
-                x.ctx.rec.send_failed(now, req.created);
                 let q = &mut self.lms[lm].queue;
                 let at = q
                     .iter()
@@ -559,7 +546,6 @@ impl Pathway {
                 q.remove(at);
                 self.route_queue_changed(lm, -1, now, x.ctx.rec);
                 x.failed.push_back(r);
-                None
             }
             (None, at) => unreachable!("an outstanding send without a link is queued, not {at:?}"),
         }

@@ -725,6 +725,7 @@ mod tests {
                 requests_per_connection: 1,
                 request_bytes: MessageSize::bytes(1024),
                 reply_bytes: MessageSize::bytes(4096),
+                abandon_after: None,
                 send_to: SendTarget::Pathmon(0),
                 mix: vec![(0, 1.0)],
             }),

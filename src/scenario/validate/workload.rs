@@ -63,6 +63,15 @@ impl Checker {
         let request_bytes =
             self.message_size("workload.request_bytes", w.request_bytes.as_ref(), 1024);
         let reply_bytes = self.message_size("workload.reply_bytes", w.reply_bytes.as_ref(), 4096);
+        let abandon_after = w.abandon_after.as_ref().and_then(|d| {
+            let field = "workload.abandon_after";
+            let patience = self.dist(field, d)?;
+            if patience.mean() < MIN_PATIENCE {
+                self.err(field, format!("a client's mean patience must be at least {MIN_PATIENCE} (see Limits in scenarios/README.md), got {}; remove `abandon_after` for clients that wait for ever", patience.mean()));
+                return None;
+            }
+            Some(patience)
+        });
         let send_to = self.send_to(w.send_to.as_ref(), pathway);
         let mix = self.workload_mix(w.mix.as_ref(), pathway, send_to);
         let workload = Workload {
@@ -71,6 +80,7 @@ impl Checker {
             requests_per_connection,
             request_bytes,
             reply_bytes,
+            abandon_after,
             send_to: send_to.unwrap_or(SendTarget::Pathmon(0)),
             mix,
         };

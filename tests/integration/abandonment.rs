@@ -1,0 +1,163 @@
+//! Issue 9: client abandonment (`workload.abandon_after`), the third timeout.
+//!
+//! The node is not told when a client gives up, so with open arrivals the queues are those of
+//! the same run without patience, and the share abandoned is P(response time > patience). For
+//! M/M/1 (`tests/data/mm1.toml`: lambda = 1000/s, mu = 1/0.7 ms) the response time is
+//! exponential with rate mu - lambda = 428.571/s. Tolerances come from ten replications of
+//! 60 s (Student-t 99.9 % intervals), as in `queueing.rs`.
+
+use nssim::model::{Recording, simulate, simulate_recorded};
+use nssim::stats::{RunResults, mean_ci};
+
+use crate::load;
+
+const MM1: &str = "tests/data/mm1.toml";
+/// mu - lambda of `mm1.toml` [1/s].
+const RATE: f64 = 1.0 / 0.7e-3 - 1000.0;
+
+fn replications(overrides: &[&str]) -> Vec<RunResults> {
+    (1..=10)
+        .map(|seed| {
+            let seed = format!("run.seed={seed}");
+            let mut all = vec![seed.as_str(), "run.duration=60s"];
+            all.extend_from_slice(overrides);
+            simulate(&load(MM1, &all))
+        })
+        .collect()
+}
+
+fn abandoned_share(runs: &[RunResults]) -> nssim::stats::MeanCi {
+    let shares: Vec<f64> = runs
+        .iter()
+        .map(|r| r.requests.abandoned as f64 / r.requests.offered as f64)
+        .collect();
+    mean_ci(&shares, 0.999)
+}
+
+#[test]
+fn a_constant_patience_abandons_the_requests_slower_than_it() {
+    // P(W > 5 ms) = exp(-428.571 x 0.005) = 0.117325.
+    let runs = replications(&["workload.abandon_after={ dist = \"constant\", value = \"5ms\" }"]);
+    let share = abandoned_share(&runs);
+    let expected = (-RATE * 0.005).exp();
+    assert!(share.contains(expected), "{expected} not in {share:?}");
+    assert!(share.half_width < 0.1 * expected, "{share:?}");
+    for r in &runs {
+        let q = &r.requests;
+        // Nothing else fails, and every abandoned request is still served.
+        assert_eq!(q.failed, q.abandoned);
+        assert_eq!(q.abandoned_served, q.abandoned);
+        assert_eq!(q.in_flight, 0);
+        // Completed requests are those that beat the patience: none slower than 5 ms (the
+        // latency histogram keeps three significant digits).
+        assert!(r.latency_ms.max <= 5.0 * 1.001, "{}", r.latency_ms.max);
+    }
+}
+
+#[test]
+fn an_exponential_patience_abandons_theta_over_mu_minus_lambda_plus_theta() {
+    // theta = 1 / 5 ms = 200/s: 200 / (428.571 + 200) = 0.318182.
+    let runs = replications(&["workload.abandon_after={ dist = \"exponential\", mean = \"5ms\" }"]);
+    let share = abandoned_share(&runs);
+    let expected = 200.0 / (RATE + 200.0);
+    assert!(share.contains(expected), "{expected} not in {share:?}");
+    assert!(share.half_width < 0.1 * expected, "{share:?}");
+}
+
+#[test]
+fn abandonment_moves_outcomes_without_counting_any_twice() {
+    // A TIMEOUT of 1.5 ms fails about 12 % of sends with 904; a patience of 4 ms abandons
+    // others, some of them before their 904. With open arrivals the node does the same
+    // work either way, so every request has the same fate unless its client gave up first.
+    let timeout = "server_class[0].timeout=1.5ms";
+    let patience = "workload.abandon_after={ dist = \"constant\", value = \"4ms\" }";
+    for seed in 1..=3 {
+        let seed = format!("run.seed={seed}");
+        let without = simulate(&load(MM1, &[&seed, timeout]));
+        let with = simulate(&load(MM1, &[&seed, timeout, patience]));
+        let (a, b) = (&without.requests, &with.requests);
+        assert!(a.pathsend_failed > 100, "{a:?}");
+        assert!(b.abandoned > 100, "{b:?}");
+        assert!(
+            b.abandoned > b.abandoned_served,
+            "some abandoned ones then failed: {b:?}"
+        );
+        assert_eq!(a.offered, b.offered);
+        assert_eq!(b.completed + b.abandoned_served, a.completed);
+        assert_eq!(
+            b.pathsend_failed + (b.abandoned - b.abandoned_served),
+            a.pathsend_failed
+        );
+        assert_eq!(b.failed, b.pathsend_failed + b.abandoned);
+        // The errors requesters saw, and the CPU, are the same.
+        assert_eq!(with.pathsend_errors.e904, without.pathsend_errors.e904);
+        for (p, q) in with.processors.iter().zip(&without.processors) {
+            assert_eq!(p.busy_ratio, q.busy_ratio);
+        }
+    }
+}
+
+#[test]
+fn a_client_waiting_to_retransmit_its_syn_gives_up_and_is_not_refused() {
+    // A listen backlog of 1 at 15,000/s drops SYNs; the first retransmission comes after 1 s,
+    // so a client of patience 300 ms abandons every dropped request before it can be refused.
+    let fig = "scenarios/fig-3-3-distributor.toml";
+    let base = ["tcpip.backlog=1", "run.duration=3s", "run.warmup=1s"];
+    let without = simulate(&load(fig, &base));
+    assert!(without.requests.syn_drops > 0, "{:?}", without.requests);
+    let mut set = base.to_vec();
+    set.push("workload.abandon_after={ dist = \"constant\", value = \"300ms\" }");
+    let with = simulate(&load(fig, &set));
+    let q = &with.requests;
+    assert!(q.syn_drops > 0, "{q:?}");
+    assert_eq!(q.refused, 0, "{q:?}");
+    // Each dropped SYN was abandoned while it waited to be retransmitted.
+    assert!(q.abandoned >= q.syn_drops, "{q:?}");
+    assert_eq!(q.offered, q.completed + q.failed + q.in_flight);
+}
+
+#[test]
+fn an_abandoned_request_s_trace_ends_with_abandoned() {
+    let s = load(
+        MM1,
+        &[
+            "run.duration=3s",
+            "workload.abandon_after={ dist = \"constant\", value = \"4ms\" }",
+        ],
+    );
+    let buf = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Shared {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let recording = Recording {
+        trace: Some((Box::new(Shared(buf.clone())), 1)),
+        ..Recording::default()
+    };
+    let (r, _) = simulate_recorded(&s, recording).expect("trace written");
+    let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
+    // Every request's lines end with its one outcome; nothing follows it.
+    let mut ended = std::collections::BTreeMap::new();
+    let mut abandoned = 0;
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let request: u64 = f[0].parse().unwrap();
+        assert!(
+            !ended.contains_key(&request),
+            "a line after the outcome: {line}"
+        );
+        if ["done", "failed", "timed-out", "abandoned"].contains(&f[4]) {
+            ended.insert(request, f[4].to_string());
+            abandoned += u64::from(f[4] == "abandoned");
+        }
+    }
+    assert_eq!(abandoned, r.requests.abandoned);
+    assert!(abandoned > 0);
+    assert_eq!(ended.len() as u64, r.requests.offered);
+}
