@@ -45,7 +45,7 @@ pub struct LegLine {
     pub processor: String,
     /// The process or port.
     pub process: String,
-    /// Mean CPU per request [ns].
+    /// Mean CPU per request on the processor(s) it runs in (cost / speed + dispatch) [ns].
     pub cpu_ns: f64,
 }
 
@@ -60,7 +60,7 @@ pub struct RoutePath {
     pub hops: u32,
     /// Its legs.
     pub legs: Vec<LegLine>,
-    /// Mean CPU per request along the path [ns].
+    /// Mean CPU per request along the path, each burst on its processor [ns].
     pub cpu_ns: f64,
 }
 
@@ -93,7 +93,8 @@ pub struct Explanation {
     pub scenario: String,
     /// One path per listener instance that receives requests.
     pub routes: Vec<RoutePath>,
-    /// Mean CPU per request over all routes [ns].
+    /// Mean CPU per request over all routes, each burst on its processor [ns]: what a run
+    /// measures as busy time per completed request.
     pub cpu_ns: f64,
     /// Processors, then PIF directions, with non-zero demand.
     pub demands: Vec<ResourceDemand>,
