@@ -52,7 +52,8 @@ pub const MAX_REPLICATIONS: u32 = 10_000;
 /// Workers (`--jobs`): far more than the cores of any machine nssim runs on; each holds one
 /// simulation's state.
 pub const MAX_JOBS: usize = 1024;
-/// Any duration written in a scenario (run length, drain, costs, latencies, means): 30 days. A
+/// Any duration written in a scenario (run length, drain, costs, latencies, means; the
+/// message system's same-processor and ServerNet CPU costs alike): 30 days. A
 /// NonStop capacity study simulates minutes to hours; 30 days keeps every sum of a few of them
 /// and the run's horizon far from the 584-year end of the nanosecond clock.
 pub const MAX_DURATION: SimDuration = SimDuration::from_secs(30 * 24 * 3600);
@@ -82,8 +83,10 @@ pub const MIN_RATE_PER_S: f64 = 1.0 / 86_400.0;
 pub const MIN_BANDWIDTH_BPS: f64 = 1e6;
 /// See [`MIN_BANDWIDTH_BPS`].
 pub const MAX_BANDWIDTH_BPS: f64 = 1e15;
-/// Request and reply size: 2 MiB, the largest Pathsend message (TS/MP 2.4 and later; before,
-/// 32 KiB).
+/// Request and reply size (`workload.request_bytes` / `reply_bytes`, and Pathway/XM's
+/// `pathway_xm.request_bytes` / `reply_bytes`): 2 MiB, the largest Pathsend message (TS/MP 2.4
+/// and later; before, 32 KiB). Through `SERVERCLASS_SEND_` 32,767 bytes
+/// ([`crate::scenario::PathsendApi::max_bytes`]).
 pub const MAX_MESSAGE_BYTES: u32 = 2 * 1024 * 1024;
 /// LAN adapters (G4SA, four ports each) a PIF name may refer to: `G4SA0` ..= `G4SA63`, the
 /// ten-per-IOAM-enclosure adapters of a large node with room to spare.

@@ -293,16 +293,36 @@ impl Checker {
 
     pub(super) fn message_system(&mut self, raw: Option<&RawMessageSystem>) -> MessageSystem {
         let raw = raw.cloned().unwrap_or_default();
+        let cpu_per_message = self.duration(
+            "message_system.cpu_per_message",
+            raw.cpu_per_message.as_ref(),
+            "10us",
+        );
+        let cpu_per_kib = self.duration(
+            "message_system.cpu_per_kib",
+            raw.cpu_per_kib.as_ref(),
+            "0.1us",
+        );
+        // Without ServerNet values a message costs the same CPU within and across processors.
+        let cross = |v: &mut Self, field: &str, text: Option<&String>, same: SimDuration| match text
+        {
+            Some(_) => v.duration(field, text, "0us"),
+            None => same,
+        };
         MessageSystem {
-            cpu_per_message: self.duration(
-                "message_system.cpu_per_message",
-                raw.cpu_per_message.as_ref(),
-                "10us",
+            cpu_per_message,
+            cpu_per_kib,
+            cpu_cross_processor_per_message: cross(
+                self,
+                "message_system.cpu_cross_processor_per_message",
+                raw.cpu_cross_processor_per_message.as_ref(),
+                cpu_per_message,
             ),
-            cpu_per_kib: self.duration(
-                "message_system.cpu_per_kib",
-                raw.cpu_per_kib.as_ref(),
-                "0.1us",
+            cpu_cross_processor_per_kib: cross(
+                self,
+                "message_system.cpu_cross_processor_per_kib",
+                raw.cpu_cross_processor_per_kib.as_ref(),
+                cpu_per_kib,
             ),
             latency_same_processor: self.duration(
                 "message_system.latency_same_processor",
