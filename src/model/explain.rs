@@ -467,8 +467,8 @@ pub fn explain(sc: &Scenario) -> Explanation {
                         {
                             format!("same processor, {same}")
                         }
-                        (Who::Process(_), Who::Process(_)) => format!("cross processor, {cross}"),
-                        _ => format!("same {same} or cross processor {cross}"),
+                        (Who::Process(_), Who::Process(_)) => format!("ServerNet, {cross}"),
+                        _ => format!("same processor {same} or ServerNet {cross}"),
                     };
                     let name = |w: Who| match w {
                         Who::Process(p) => name_of(p),
@@ -486,7 +486,7 @@ pub fn explain(sc: &Scenario) -> Explanation {
                     chosen = true;
                     line(
                         &format!(
-                            "Pathsend: link, hop to server ({} B; same {} or cross {})",
+                            "Pathsend: link, hop to server ({} B; same processor {} or ServerNet {})",
                             bytes[0],
                             node.ipc
                                 .latency_of(ProcessorId(0), ProcessorId(0), bytes[0]),

@@ -60,6 +60,11 @@ pub const MAX_DURATION: SimDuration = SimDuration::from_secs(30 * 24 * 3600);
 /// The largest value a distribution may be able to draw (its sampler's extreme tail, see
 /// [`max_draw`]): 50 years, so that a draw added to any instant of a run stays on the clock.
 pub const MAX_DRAW: SimDuration = SimDuration::from_secs(50 * 365 * 24 * 3600);
+/// A cost per KiB, per TCP segment or per ACK (`*_per_kib`, `tcpip.per_segment_cpu`,
+/// `tcpip.ack_cpu`): one second. The largest message (2 MiB: 2,048 KiB, 3,913 segments of the
+/// smallest MSS) then costs at most about an hour per part, and no sum of costs can leave the
+/// clock; real values are below a microsecond.
+pub const MAX_UNIT_COST: SimDuration = SimDuration::from_secs(1);
 /// The mean patience of an abandoning client (`workload.abandon_after`): 1 ms, below any
 /// client's LAN round trip, so shorter means every request is abandoned before it arrives.
 pub const MIN_PATIENCE: SimDuration = SimDuration::from_millis(1);

@@ -183,6 +183,20 @@ impl Checker {
         self.parse(field, text, parse_duration).unwrap_or_default()
     }
 
+    /// A cost paid per KiB, per segment or per ACK: at most [`MAX_UNIT_COST`], so that the
+    /// largest message's cost stays within hours.
+    fn unit_cost(&mut self, field: &str, text: Option<&String>, default: &str) -> SimDuration {
+        let d = self.duration(field, text, default);
+        if d > MAX_UNIT_COST {
+            self.err(
+                field,
+                format!("a cost per KiB, per segment or per ACK must be at most {MAX_UNIT_COST}, got {d}; the largest message (2 MiB, up to 3,913 segments) would cost hours (see Limits in scenarios/README.md)"),
+            );
+            return SimDuration::ZERO;
+        }
+        d
+    }
+
     /// A required duration; `example` shows how to write it.
     fn required_duration(
         &mut self,

@@ -298,7 +298,7 @@ impl Checker {
             raw.cpu_per_message.as_ref(),
             "10us",
         );
-        let cpu_per_kib = self.duration(
+        let cpu_per_kib = self.unit_cost(
             "message_system.cpu_per_kib",
             raw.cpu_per_kib.as_ref(),
             "0.1us",
@@ -306,6 +306,7 @@ impl Checker {
         // Without ServerNet values a message costs the same CPU within and across processors.
         let cross = |v: &mut Self, field: &str, text: Option<&String>, same: SimDuration| match text
         {
+            Some(_) if field.ends_with("_per_kib") => v.unit_cost(field, text, "0us"),
             Some(_) => v.duration(field, text, "0us"),
             None => same,
         };
@@ -329,7 +330,7 @@ impl Checker {
                 raw.latency_same_processor.as_ref(),
                 "15us",
             ),
-            latency_same_processor_per_kib: self.duration(
+            latency_same_processor_per_kib: self.unit_cost(
                 "message_system.latency_same_processor_per_kib",
                 raw.latency_same_processor_per_kib.as_ref(),
                 "0.1us",
@@ -339,7 +340,7 @@ impl Checker {
                 raw.latency_cross_processor.as_ref(),
                 "30us",
             ),
-            latency_cross_processor_per_kib: self.duration(
+            latency_cross_processor_per_kib: self.unit_cost(
                 "message_system.latency_cross_processor_per_kib",
                 raw.latency_cross_processor_per_kib.as_ref(),
                 "0.25us",
