@@ -54,6 +54,9 @@ fn main() {
         message_system: MessageSystem {
             cpu_per_message: us(10),
             cpu_per_kib: SimDuration::from_nanos(100),
+            // ServerNet messages cost the same CPU as same-processor ones (the default).
+            cpu_cross_processor_per_message: us(10),
+            cpu_cross_processor_per_kib: SimDuration::from_nanos(100),
             latency_same_processor: us(15),
             latency_same_processor_per_kib: SimDuration::from_nanos(100),
             latency_cross_processor: us(30),

@@ -29,7 +29,8 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow, bail};
 
 use nssim::cli::{Failure, check_report, simulate_all};
-use nssim::report::{comparison_table, terminal_summary};
+use nssim::experiment::{self, Replicated};
+use nssim::report::{comparison_table, replicated_table, terminal_summary};
 use nssim::scenario::{self, Scenario};
 use nssim::stats::{PathmonShare, RunResults};
 
@@ -47,6 +48,8 @@ const XM: &str = "scenarios/pathway-xm-terminals.toml";
 const SPEED_SET: [&str; 2] = ["run.duration=100s", "run.max_requests=1000000"];
 /// Runs of the speed measurement when rewriting (a range needs more than one).
 const SPEED_RUNS: usize = 3;
+/// `--replications` of the README's replicated comparison.
+const REPLICATIONS: u32 = 5;
 
 fn main() -> ExitCode {
     let mut check = false;
@@ -140,6 +143,8 @@ fn run(readme: &Path, check: bool) -> anyhow::Result<bool> {
 /// Fresh results of every run the README quotes.
 struct Fresh {
     main_15k: Vec<RunResults>,
+    /// The main comparison with `--replications 5`, scenario by scenario.
+    main_15k_replicated: Vec<Replicated>,
     main_20k: Vec<RunResults>,
     acs_correct: RunResults,
     acs_wrong: RunResults,
@@ -172,6 +177,18 @@ impl Fresh {
         let mut next = || acs.next().expect("five Pathway runs");
         let (acs_correct, acs_wrong, acs_low, acs_dynamic, xm) =
             (next(), next(), next(), next(), next());
+        // As `compare --replications 5` runs them (labels: the scenarios' names).
+        let main: Vec<Scenario> = scenarios[..MAIN.len()].to_vec();
+        let labels: Vec<String> = main.iter().map(|s| s.name.clone()).collect();
+        let replicated = experiment::replicate(
+            &main,
+            &labels,
+            1,
+            REPLICATIONS,
+            None,
+            experiment::default_jobs(),
+        );
+        let main_15k_replicated = replicated.groups(main.len());
         // Speed runs one at a time, so they do not share the processors with anything.
         let speed_scenario = load(MAIN[0], &SPEED_SET)?;
         let runs = if timing { SPEED_RUNS } else { 1 };
@@ -180,6 +197,7 @@ impl Fresh {
             .collect();
         Ok(Fresh {
             main_15k,
+            main_15k_replicated,
             main_20k,
             acs_correct,
             acs_wrong,
@@ -210,6 +228,14 @@ fn figures(f: &Fresh) -> anyhow::Result<BTreeMap<String, String>> {
         "compare-15k",
         format!("```text\n{}```\n", comparison_table(&f.main_15k)),
     );
+    put(
+        "compare-15k-replicated",
+        format!(
+            "```text\n{}```\n",
+            replicated_table(&f.main_15k_replicated, None)
+        ),
+    );
+    put("main_replications", REPLICATIONS.to_string());
     let run = raw_table(MAIN[0], "run")?;
     put("main_seed", raw_value(&run, "seed")?);
     put("main_duration", spaced_unit(&raw_value(&run, "duration")?));
@@ -355,6 +381,25 @@ fn claims(f: &Fresh) -> Vec<String> {
         busy_pct(&f.main_15k[2], 0..=u32::MAX) < busy_pct(&f.main_15k[0], 3..=5),
         "the parallel listeners' busiest processor is less busy than Figure 3-3's 3-5",
     );
+    // The replicated comparison: each alternative's paired difference from Figure 3-3 is
+    // significant, and negative, in mean latency and busiest processor.
+    let base = f.main_15k_replicated[0].metrics();
+    for other in &f.main_15k_replicated[1..] {
+        let diffs = experiment::paired(&base, &other.metrics());
+        for metric in ["latency_ms_mean", "busiest_processor_busy_ratio"] {
+            let better = diffs
+                .iter()
+                .find(|(name, _)| name == metric)
+                .is_some_and(|(_, d)| d.mean + d.half_width < 0.0);
+            claim(
+                better,
+                &format!(
+                    "with --replications 5, {} is significantly below Figure 3-3 in {metric}",
+                    other.label
+                ),
+            );
+        }
+    }
     let f33 = &f.main_20k[0];
     claim(
         !keeps_up(f33) && f33.requests.syn_drops > 0 && f33.requests.failed > 0,

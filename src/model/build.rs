@@ -307,11 +307,16 @@ impl Node {
         // Every listener instance's path, now that its process, socket and role are known.
         for l in &mut c.listeners.list {
             for inst in &mut l.instances {
+                let stack_cross = inst
+                    .endpoint
+                    .tcpip
+                    .is_some_and(|t| c.cpus.processor_of(t) != inst.processor);
                 let spec = PathSpec {
                     listener: inst.process,
                     tcpip: inst.endpoint.tcpip,
                     host: inst.endpoint.host,
                     relays: l.relays,
+                    stack_cross,
                     accept: l.accept_cpu,
                     handle: l.handle_cpu,
                 };
@@ -538,6 +543,19 @@ impl Node {
                 ));
             }
         }
+        // A terminal's request and reply cross the message system only (no LAN): their sizes
+        // set the IPC costs; cut to the TCPs' send limit.
+        self.sizes = Some(MessageSizes {
+            request: (
+                Sampler::new(&xm.request_bytes.0),
+                streams.stream("xm/request_bytes"),
+            ),
+            reply: (
+                Sampler::new(&xm.reply_bytes.0),
+                streams.stream("xm/reply_bytes"),
+            ),
+            cap: xm.pathsend_api.max_bytes(),
+        });
         self.clients.mix = Mix::new(&xm.mix);
         self.clients.population = Population::Terminals {
             terms: xm

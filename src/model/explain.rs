@@ -11,6 +11,16 @@
 //! listener instances as the clients do (round robin; Pathway/XM terminals by their TCP), and
 //! over a class's server processes equally.
 //!
+//! CPU figures are what a burst really holds a core for on the processor its process runs in:
+//! its cost as the scenario writes it (for the baseline processor) divided by that
+//! processor's type's speed, plus the type's `dispatch_cpu` once per burst (`processor.rs`);
+//! a burst that costs nothing for a request (a connection's set-up when it opens none) pays
+//! no dispatch. A leg run by servers in processors of different types shows the mean over
+//! them. IPC message ends pay the same-processor or the ServerNet rate as the run charges
+//! them (`message_system.rs`): a leg whose ends go to or come from a server is taken at the
+//! share of servers in another processor, except the requester's own send, which the run
+//! charges before the server is chosen (ServerNet unless the route is local).
+//!
 //! Simplifies: an ACS domain's or Pathway/XM's class instances share a class name's requests
 //! in proportion to their servers, not by the domain weights; PATHMON's grant CPU is left out
 //! (static links are granted once; dynamic ones once per DELETEDELAY at most); a process is
@@ -35,7 +45,7 @@ pub struct LegLine {
     pub processor: String,
     /// The process or port.
     pub process: String,
-    /// Mean CPU per request [ns].
+    /// Mean CPU per request on the processor(s) it runs in (cost / speed + dispatch) [ns].
     pub cpu_ns: f64,
 }
 
@@ -50,7 +60,7 @@ pub struct RoutePath {
     pub hops: u32,
     /// Its legs.
     pub legs: Vec<LegLine>,
-    /// Mean CPU per request along the path [ns].
+    /// Mean CPU per request along the path, each burst on its processor [ns].
     pub cpu_ns: f64,
 }
 
@@ -83,7 +93,8 @@ pub struct Explanation {
     pub scenario: String,
     /// One path per listener instance that receives requests.
     pub routes: Vec<RoutePath>,
-    /// Mean CPU per request over all routes [ns].
+    /// Mean CPU per request over all routes, each burst on its processor [ns]: what a run
+    /// measures as busy time per completed request.
     pub cpu_ns: f64,
     /// Processors, then PIF directions, with non-zero demand.
     pub demands: Vec<ResourceDemand>,
@@ -91,6 +102,9 @@ pub struct Explanation {
     pub bottleneck: usize,
     /// The request and reply sizes the costs are taken at (the means) \[bytes\].
     pub bytes: [u32; 2],
+    /// The processor types, when any differs from the baseline (speed 1, no dispatch cost):
+    /// one line per type, `cpu0-2: NS7-X (speed 2, dispatch 1us)`.
+    pub processor_types: Vec<String>,
 }
 
 impl Explanation {
@@ -117,6 +131,20 @@ impl Explanation {
             "costs at {} request bytes and {} reply bytes (the mean sizes)",
             self.bytes[0], self.bytes[1]
         );
+        if self.processor_types.is_empty() {
+            let _ = writeln!(
+                o,
+                "CPU as written: every processor is the baseline (speed 1, no dispatch cost)"
+            );
+        } else {
+            let _ = writeln!(
+                o,
+                "CPU on each burst's processor: cost / speed + dispatch_cpu per burst; processor types:"
+            );
+            for t in &self.processor_types {
+                let _ = writeln!(o, "  {t}");
+            }
+        }
         for r in &self.routes {
             let _ = writeln!(
                 o,
@@ -221,12 +249,20 @@ pub fn explain(sc: &Scenario) -> Explanation {
     } else {
         1.0 / f64::from(per_connection)
     };
-    let bytes = match &sc.workload {
-        Some(w) => [w.request_bytes.mean_bytes(), w.reply_bytes.mean_bytes()]
-            .map(|b| b.round().min(f64::from(u32::MAX)) as u32),
-        None => [0, 0],
+    let sizes = match (&sc.workload, &sc.pathway_xm) {
+        (Some(w), _) => [&w.request_bytes, &w.reply_bytes],
+        (None, Some(xm)) => [&xm.request_bytes, &xm.reply_bytes],
+        _ => unreachable!("validated: a workload or Pathway/XM"),
     };
-    let msg_cpu = |m: &MsgWork| ns(m.cpu(bytes, &node.ipc, &node.stack));
+    let bytes = sizes.map(|s| s.mean_bytes().round().min(f64::from(u32::MAX)) as u32);
+    let msg_cpu = |m: &MsgWork, cross: bool| ns(m.cpu(bytes, cross, &node.ipc, &node.stack));
+    // What a burst of mean cost `mean` [ns] holds a core for in processor `cpu`, when a
+    // share `bursts` of the requests run it (it costs them something).
+    let procs = node.cpus.processors();
+    let on = |cpu: u32, mean: f64, bursts: f64| {
+        let p = &procs[cpu as usize];
+        mean / p.speed + bursts * ns(p.dispatch)
+    };
     let pw = &node.pathway;
     let classes: Vec<ClassLoad> = mix
         .iter()
@@ -299,8 +335,9 @@ pub fn explain(sc: &Scenario) -> Explanation {
         let path = &inst.path;
         let local = listener.local;
         // Requests' server processors: the class's servers, or the listener's own processor
-        // for a local server class.
-        let server_split: Vec<(f64, u32)> = classes
+        // for a local server class; with each its share of the requests, its class's
+        // service demand, and whether its messages with the requester cross ServerNet.
+        let server_split: Vec<(f64, u32, f64, bool)> = classes
             .iter()
             .flat_map(|c| {
                 let cpus: Vec<u32> = if local {
@@ -309,11 +346,23 @@ pub fn explain(sc: &Scenario) -> Explanation {
                     c.server_cpus.clone()
                 };
                 let n = cpus.len().max(1) as f64;
-                cpus.into_iter()
-                    .map(move |cpu| (c.weight / total_weight / n, cpu))
+                let requester = inst.processor.0;
+                cpus.into_iter().map(move |cpu| {
+                    (
+                        c.weight / total_weight / n,
+                        cpu,
+                        ns(c.service),
+                        cpu != requester,
+                    )
+                })
             })
             .collect();
         let server_cpus: Vec<u32> = server_split.iter().map(|s| s.1).collect();
+        // The share of requests whose server is in another processor than the requester.
+        let cross_share: f64 = server_split.iter().filter(|s| s.3).map(|s| s.0).sum();
+        // Before Pathway chooses the server, the run charges the requester's send at the
+        // ServerNet rate unless the route is local.
+        let mut chosen = false;
         let mut legs = Vec::new();
         let mut cpu_ns = 0.0;
         for leg in &path.legs {
@@ -347,22 +396,50 @@ pub fn explain(sc: &Scenario) -> Explanation {
                 ),
                 Leg::Cpu { who, cost } => {
                     let edge = p_edge * (ns(cost.open) + ns(cost.close));
-                    let what = format!("CPU burst{}", describe(&cost.msgs, bytes, &node.stack));
+                    // The share of requests the burst costs something: all, or those that
+                    // open or close their connection.
+                    let bursts = |base: f64| {
+                        if base > 0.0 {
+                            1.0
+                        } else {
+                            let k =
+                                u8::from(!cost.open.is_zero()) + u8::from(!cost.close.is_zero());
+                            (p_edge * f64::from(k)).min(1.0)
+                        }
+                    };
+                    let rate = if chosen {
+                        Rate::Server(cross_share)
+                    } else {
+                        Rate::Before(!local)
+                    };
+                    let what = format!(
+                        "CPU burst{}",
+                        describe(&cost.msgs, bytes, &node.stack, &node.ipc, rate)
+                    );
                     match who {
                         Who::Process(p) => {
-                            let mean = ns(cost.fixed)
-                                + msg_cpu(&cost.msgs)
-                                + edge
+                            let msgs = if chosen {
+                                cross_share * msg_cpu(&cost.msgs, true)
+                                    + (1.0 - cross_share) * msg_cpu(&cost.msgs, false)
+                            } else {
+                                msg_cpu(&cost.msgs, !local)
+                            };
+                            let base = ns(cost.fixed)
+                                + msgs
                                 + if cost.service { service_mean } else { 0.0 };
                             let cpu = node.cpus.processor_of(p).0;
+                            let mean = on(cpu, base + edge, bursts(base));
                             cpu_demand[cpu as usize] += share * mean / 1e9;
                             cpu_ns += mean;
                             line(&what, cpu.to_string(), name_of(p), mean)
                         }
                         Who::Server => {
-                            let mean = ns(cost.fixed) + msg_cpu(&cost.msgs) + edge;
-                            for &(w, cpu) in &server_split {
-                                cpu_demand[cpu as usize] += share * w * mean / 1e9;
+                            let mut mean = 0.0;
+                            for &(w, cpu, _, cross) in &server_split {
+                                let base = ns(cost.fixed) + msg_cpu(&cost.msgs, cross);
+                                let here = on(cpu, base + edge, bursts(base));
+                                cpu_demand[cpu as usize] += share * w * here / 1e9;
+                                mean += w * here;
                             }
                             cpu_ns += mean;
                             line(
@@ -390,8 +467,8 @@ pub fn explain(sc: &Scenario) -> Explanation {
                         {
                             format!("same processor, {same}")
                         }
-                        (Who::Process(_), Who::Process(_)) => format!("cross processor, {cross}"),
-                        _ => format!("same {same} or cross processor {cross}"),
+                        (Who::Process(_), Who::Process(_)) => format!("ServerNet, {cross}"),
+                        _ => format!("same processor {same} or ServerNet {cross}"),
                     };
                     let name = |w: Who| match w {
                         Who::Process(p) => name_of(p),
@@ -405,45 +482,38 @@ pub fn explain(sc: &Scenario) -> Explanation {
                     )
                 }
                 Leg::Handled => continue,
-                Leg::Pathsend => line(
-                    &format!(
-                        "Pathsend: link, hop to server ({} B; same {} or cross {})",
-                        bytes[0],
-                        node.ipc
-                            .latency_of(ProcessorId(0), ProcessorId(0), bytes[0]),
-                        node.ipc
-                            .latency_of(ProcessorId(0), ProcessorId(1), bytes[0])
-                    ),
-                    format!("{}->{}", inst.processor.0, cpu_range(&server_cpus)),
-                    "link manager".into(),
-                    0.0,
-                ),
-                Leg::ServerWork => {
-                    let receive = ns(node.ipc.cpu(bytes[0]));
-                    for &(w, cpu) in &server_split {
-                        // This class's service, on this server's processor.
-                        cpu_demand[cpu as usize] += share * w * receive / 1e9;
-                    }
-                    for c in &classes {
-                        let cpus: Vec<u32> = if local {
-                            vec![inst.processor.0]
-                        } else {
-                            c.server_cpus.clone()
-                        };
-                        let n = cpus.len().max(1) as f64;
-                        for cpu in cpus {
-                            cpu_demand[cpu as usize] +=
-                                share * c.weight / total_weight / n * c.service.as_secs_f64();
-                        }
-                    }
-                    let mean = receive + service_mean;
-                    cpu_ns += mean;
+                Leg::Pathsend => {
+                    chosen = true;
                     line(
-                        "server: $RECEIVE queue, receive + service",
-                        cpu_range(&server_cpus),
-                        "server".into(),
-                        mean,
+                        &format!(
+                            "Pathsend: link, hop to server ({} B; same processor {} or ServerNet {})",
+                            bytes[0],
+                            node.ipc
+                                .latency_of(ProcessorId(0), ProcessorId(0), bytes[0]),
+                            node.ipc
+                                .latency_of(ProcessorId(0), ProcessorId(1), bytes[0])
+                        ),
+                        format!("{}->{}", inst.processor.0, cpu_range(&server_cpus)),
+                        "link manager".into(),
+                        0.0,
                     )
+                }
+                Leg::ServerWork => {
+                    // Receive (at the rate between the requester's processor and the
+                    // server's) and this class's service, on this server's processor.
+                    let mut mean = 0.0;
+                    for &(w, cpu, service, cross) in &server_split {
+                        let base = ns(node.ipc.cpu(cross, bytes[0])) + service;
+                        let here = on(cpu, base, if base > 0.0 { 1.0 } else { 0.0 });
+                        cpu_demand[cpu as usize] += share * w * here / 1e9;
+                        mean += w * here;
+                    }
+                    cpu_ns += mean;
+                    let what = format!(
+                        "server: $RECEIVE queue, receive{} + service",
+                        describe_end(&node.ipc, bytes[0], Rate::Server(cross_share))
+                    );
+                    line(&what, cpu_range(&server_cpus), "server".into(), mean)
                 }
                 Leg::Io { who } => {
                     let io: f64 =
@@ -519,6 +589,7 @@ pub fn explain(sc: &Scenario) -> Explanation {
         demands,
         bottleneck,
         bytes,
+        processor_types: processor_types(sc),
     }
 }
 
@@ -554,9 +625,80 @@ fn frames(
     (d, names.join(", "))
 }
 
+/// The processor types, one line per type in CPU order of first use, when any processor is
+/// not the baseline (speed 1, no dispatch cost); else none.
+fn processor_types(sc: &Scenario) -> Vec<String> {
+    let types: Vec<_> = (0..sc.system.processors)
+        .map(|cpu| sc.system.processor_type(cpu))
+        .collect();
+    if types
+        .iter()
+        .all(|t| t.speed == 1.0 && t.dispatch_cpu.is_zero())
+    {
+        return Vec::new();
+    }
+    let mut lines = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for t in &types {
+        if seen.contains(&t.name.as_str()) {
+            continue;
+        }
+        seen.push(&t.name);
+        let cpus: Vec<u32> = (0..sc.system.processors)
+            .filter(|&c| types[c as usize].name == t.name)
+            .collect();
+        lines.push(format!(
+            "cpu{}: {} (speed {}, dispatch {})",
+            cpu_range(&cpus),
+            t.name,
+            t.speed,
+            t.dispatch_cpu
+        ));
+    }
+    lines
+}
+
+/// The rate a burst's message ends with the server pay, for its line.
+#[derive(Clone, Copy)]
+enum Rate {
+    /// Charged before the server is chosen: ServerNet (true) or same-processor.
+    Before(bool),
+    /// Once the server is known: this share of the requests has it in another processor.
+    Server(f64),
+}
+
+/// One message end's rate for a leg's line, when the message system charges ServerNet ends
+/// differently from same-processor ones: `" 10.41 us ServerNet"`, `" 10.41 us ServerNet (67 %
+/// of servers) or 5.20 us same processor"`; nothing when the rates are equal.
+fn describe_end(ipc: &crate::scenario::MessageSystem, bytes: u32, rate: Rate) -> String {
+    if !ipc.cpu_differs() {
+        return String::new();
+    }
+    let us = |cross: bool| ns(ipc.cpu(cross, bytes)) / 1e3;
+    match rate {
+        Rate::Before(true) => format!(" {:.2} us ServerNet", us(true)),
+        Rate::Before(false) => format!(" {:.2} us same processor", us(false)),
+        Rate::Server(f) if f >= 1.0 => format!(" {:.2} us ServerNet", us(true)),
+        Rate::Server(f) if f <= 0.0 => format!(" {:.2} us same processor", us(false)),
+        Rate::Server(f) => format!(
+            " {:.2} us ServerNet ({:.0} % of servers) or {:.2} us same processor",
+            us(true),
+            100.0 * f,
+            us(false)
+        ),
+    }
+}
+
 /// What a burst does with the messages, for the leg's line: `" (TCP in 3 seg; IPC 2 x
-/// 4096 B)"`, or nothing when it touches no message.
-fn describe(m: &MsgWork, bytes: [u32; 2], stack: &crate::scenario::TcpIp) -> String {
+/// 4096 B)"`, or nothing when it touches no message. Where ServerNet ends cost other than
+/// same-processor ones, each group of ends says its rate per end.
+fn describe(
+    m: &MsgWork,
+    bytes: [u32; 2],
+    stack: &crate::scenario::TcpIp,
+    ipc: &crate::scenario::MessageSystem,
+    server: Rate,
+) -> String {
     let mut parts = Vec::new();
     for (k, dir) in [(0, "in"), (1, "out")] {
         if m.tcp[k] {
@@ -565,13 +707,99 @@ fn describe(m: &MsgWork, bytes: [u32; 2], stack: &crate::scenario::TcpIp) -> Str
         }
     }
     for (k, what) in [(0, "request"), (1, "reply")] {
-        if m.ipc_ends[k] > 0 {
-            parts.push(format!("IPC {} x {what} {} B", m.ipc_ends[k], bytes[k]));
+        let b = bytes[k];
+        for (n, peer, rate) in [
+            (m.ipc_same[k], "", Rate::Before(false)),
+            (m.ipc_cross[k], "", Rate::Before(true)),
+            (m.ipc_server[k], " with the server", server),
+        ] {
+            if n > 0 {
+                let each = describe_end(ipc, b, rate);
+                let each = if each.is_empty() {
+                    each
+                } else {
+                    format!(",{each} each")
+                };
+                parts.push(format!("IPC {n} x {what} {b} B{peer}{each}"));
+            }
         }
     }
     if parts.is_empty() {
         String::new()
     } else {
         format!(" ({})", parts.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::MessageSystem;
+
+    fn ipc(cross_us: u64) -> MessageSystem {
+        let us = SimDuration::from_micros;
+        MessageSystem {
+            cpu_per_message: us(10),
+            cpu_per_kib: SimDuration::from_nanos(100),
+            cpu_cross_processor_per_message: us(cross_us),
+            cpu_cross_processor_per_kib: SimDuration::from_nanos(400),
+            latency_same_processor: us(15),
+            latency_same_processor_per_kib: SimDuration::ZERO,
+            latency_cross_processor: us(30),
+            latency_cross_processor_per_kib: SimDuration::ZERO,
+        }
+    }
+
+    #[test]
+    fn an_end_says_its_rate_only_where_servernet_costs_differ() {
+        // 4 KiB: 10 + 0.4 = 10.40 us within a processor, 16 + 1.6 = 17.60 us across.
+        let m = ipc(16);
+        let b = 4096;
+        assert_eq!(
+            describe_end(&m, b, Rate::Before(true)),
+            " 17.60 us ServerNet"
+        );
+        assert_eq!(
+            describe_end(&m, b, Rate::Before(false)),
+            " 10.40 us same processor"
+        );
+        assert_eq!(
+            describe_end(&m, b, Rate::Server(1.0)),
+            " 17.60 us ServerNet"
+        );
+        assert_eq!(
+            describe_end(&m, b, Rate::Server(0.25)),
+            " 17.60 us ServerNet (25 % of servers) or 10.40 us same processor"
+        );
+        // Equal rates (only the per-KiB part differs here, so make it equal too): nothing.
+        let same = MessageSystem {
+            cpu_cross_processor_per_kib: SimDuration::from_nanos(100),
+            ..ipc(10)
+        };
+        assert_eq!(describe_end(&same, b, Rate::Server(0.5)), "");
+        // A burst's line groups its ends by rate.
+        let work = MsgWork::new([1, 0], false, [1, 0], [false, false]);
+        let us = SimDuration::from_micros;
+        let stack = crate::scenario::TcpIp {
+            stack: crate::scenario::StackKind::Parallel,
+            segment_cpu: us(15),
+            per_segment_cpu: us(0),
+            copy_cpu_per_kib: us(0),
+            ack_cpu: us(0),
+            mss: 1460,
+            pifs: vec![],
+            failover: vec![],
+            connect_cpu: us(0),
+            close_cpu: us(0),
+            backlog: 5,
+            syn_retry: us(1000),
+            syn_retries: 3,
+            processes: vec![],
+            priority: 199,
+        };
+        assert_eq!(
+            describe(&work, [b, 0], &stack, &m, Rate::Before(true)),
+            " (IPC 1 x request 4096 B, 10.40 us same processor each; IPC 1 x request 4096 B with the server, 17.60 us ServerNet each)"
+        );
     }
 }

@@ -13,9 +13,17 @@
 //! the request opens its connection, the close CPU if it closes it, the class's service
 //! demand where the work is done, and the work on the request's or reply's message that the
 //! burst does, which depends on the message's size: each end (send or receive) of an IPC
-//! message (`MessageSystem::cpu`), and the TCP protocol work on it (`TcpIp::protocol_cpu`). A leg that costs nothing for a request (zero CPU, zero
-//! latency, an empty frame) is skipped by the interpreter, not scheduled, so a model reduced
-//! to a textbook queue runs as few events as a hand-written loop.
+//! message (`MessageSystem::cpu`), and the TCP protocol work on it (`TcpIp::protocol_cpu`). A
+//! leg that costs nothing for a request (zero CPU, zero latency, an empty frame) is skipped by
+//! the interpreter, not scheduled, so a model reduced to a textbook queue runs as few events as
+//! a hand-written loop.
+//!
+//! An IPC end pays the same-processor or the ServerNet rate (`MsgWork`): an end whose peer is
+//! a fixed process (a conventional TCP/IP process and its listener) is resolved here, from
+//! the two processes' processors; an end whose peer is the request's server (or, in the
+//! server's bursts, its requester) is resolved per request (`Costing::server_cross`) from the
+//! server's processor against the requester's; before Pathway has chosen the server (the
+//! requester's own send) it is ServerNet unless the route is local (`message_system.rs`).
 //!
 //! Simplifies: the itinerary does not depend on the class or the server's processor; the
 //! server is chosen at run time by Pathway, and the hop latency to it (same or cross
@@ -34,23 +42,56 @@ pub enum Msg {
 }
 
 /// The work a burst does on the request's messages, whose cost depends on their sizes.
+/// Counts are of IPC message ends (a send or a receive) of the request \[0\] and the reply
+/// \[1\], by the rate they pay.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct MsgWork {
-    /// IPC message ends (a send or a receive) of the request \[0\] and the reply \[1\].
-    pub ipc_ends: [u8; 2],
+    /// Ends whose peer is a fixed process in the same processor.
+    pub ipc_same: [u8; 2],
+    /// Ends whose peer is a fixed process in another processor (across ServerNet).
+    pub ipc_cross: [u8; 2],
+    /// Ends whose peer is the request's server (the requester's send and reply receive) or
+    /// its requester (the server's receive and reply send): the rate is the request's.
+    pub ipc_server: [u8; 2],
     /// TCP protocol work on the request \[0\] (inbound) and the reply \[1\] (outbound).
     pub tcp: [bool; 2],
 }
 
 impl MsgWork {
-    /// Its CPU for messages of `bytes` (request, reply).
-    pub fn cpu(&self, bytes: [u32; 2], ipc: &MessageSystem, stack: &TcpIp) -> SimDuration {
+    /// `fixed` ends whose peer is a fixed process (in another processor if `cross`), `server`
+    /// ends whose peer is the request's server or requester, and TCP work `tcp`.
+    pub fn new(fixed: [u8; 2], cross: bool, server: [u8; 2], tcp: [bool; 2]) -> MsgWork {
+        let none = [0, 0];
+        MsgWork {
+            ipc_same: if cross { none } else { fixed },
+            ipc_cross: if cross { fixed } else { none },
+            ipc_server: server,
+            tcp,
+        }
+    }
+
+    /// Its CPU for messages of `bytes` (request, reply), when the request's server is in
+    /// another processor than its requester (`server_cross`; see `Costing::server_cross`).
+    pub fn cpu(
+        &self,
+        bytes: [u32; 2],
+        server_cross: bool,
+        ipc: &MessageSystem,
+        stack: &TcpIp,
+    ) -> SimDuration {
         let mut d = SimDuration::ZERO;
-        for ((&b, &ends), &tcp) in bytes.iter().zip(&self.ipc_ends).zip(&self.tcp) {
-            for _ in 0..ends {
-                d += ipc.cpu(b);
-            }
-            if tcp {
+        for (k, &b) in bytes.iter().enumerate() {
+            let each = |n: u8, cross: bool| {
+                if n == 0 {
+                    SimDuration::ZERO
+                } else {
+                    SimDuration::from_nanos(u64::from(n) * ipc.cpu(cross, b).as_nanos())
+                }
+            };
+            d += each(self.ipc_same[k], false)
+                + each(self.ipc_cross[k], true)
+                + each(self.ipc_server[k], server_cross);
+            if self.tcp[k] {
                 d += stack.protocol_cpu(b);
             }
         }
@@ -95,6 +136,10 @@ pub struct Costing<'a> {
     pub service: SimDuration,
     /// Its request and reply sizes \[bytes\].
     pub bytes: [u32; 2],
+    /// Its messages to and from its server cross ServerNet: the server is in another
+    /// processor than the requester; before Pathway has chosen the server, true unless the
+    /// route is local (the server is then in the requester's processor).
+    pub server_cross: bool,
     /// Message-system costs.
     pub ipc: &'a MessageSystem,
     /// TCP/IP costs.
@@ -105,7 +150,7 @@ impl Cost {
     /// The cost for a request.
     pub fn of(&self, c: &Costing) -> SimDuration {
         let (opens, closes, service) = (c.opens, c.closes, c.service);
-        let mut d = self.fixed + self.msgs.cpu(c.bytes, c.ipc, c.stack);
+        let mut d = self.fixed + self.msgs.cpu(c.bytes, c.server_cross, c.ipc, c.stack);
         if opens {
             d += self.open;
         }
@@ -193,6 +238,9 @@ pub struct PathSpec {
     pub host: Option<u16>,
     /// Sends every request through Pathsend (else does the work in-process).
     pub relays: bool,
+    /// Conventional stack: the TCP/IP process runs in another processor than the listener,
+    /// so the messages between them cross ServerNet.
+    pub stack_cross: bool,
     /// CPU to accept a connection.
     pub accept: SimDuration,
     /// CPU per request and per reply handled.
@@ -212,11 +260,9 @@ impl Itinerary {
             open: spec.accept,
             close: SimDuration::ZERO,
             service: !spec.relays,
-            msgs: MsgWork {
-                ipc_ends: [relay, 0],
-                tcp: [false, false],
-            },
+            msgs: MsgWork::new([0, 0], false, [relay, 0], [false, false]),
         };
+        let x = spec.stack_cross;
         match (spec.tcpip, spec.host) {
             (Some(t), Some(host)) => {
                 // Conventional: inbound protocol work and the send to the listener in the
@@ -230,10 +276,7 @@ impl Itinerary {
                         who: t,
                         cost: Cost {
                             open: stack.connect_cpu,
-                            msgs: MsgWork {
-                                ipc_ends: [1, 0],
-                                tcp: [true, false],
-                            },
+                            msgs: MsgWork::new([1, 0], x, [0, 0], [true, false]),
                             ..Cost::default()
                         },
                     },
@@ -245,10 +288,7 @@ impl Itinerary {
                     Leg::Cpu {
                         who: l,
                         cost: Cost {
-                            msgs: MsgWork {
-                                ipc_ends: [1 + relay, 0],
-                                ..own.msgs
-                            },
+                            msgs: MsgWork::new([1, 0], x, [relay, 0], [false, false]),
                             ..own
                         },
                     },
@@ -286,10 +326,7 @@ impl Itinerary {
                 Leg::Cpu {
                     who: Who::Server,
                     cost: Cost {
-                        msgs: MsgWork {
-                            ipc_ends: [0, 1],
-                            tcp: [false, false],
-                        },
+                        msgs: MsgWork::new([0, 0], false, [0, 1], [false, false]),
                         ..Cost::default()
                     },
                 },
@@ -306,13 +343,11 @@ impl Itinerary {
         // The listener handles the reply (receiving it from the server if it relays) and
         // passes it on: to the TCP/IP process (conventional, one message) or through the
         // library (parallel: outbound protocol).
+        // `ends` message ends with a fixed peer (the TCP/IP process) besides the relay's.
         let out = |ends: u8, tcp: bool, close: SimDuration| Cost {
             fixed: spec.handle,
             close,
-            msgs: MsgWork {
-                ipc_ends: [0, ends],
-                tcp: [false, tcp],
-            },
+            msgs: MsgWork::new([0, ends], x, [0, relay], [false, tcp]),
             ..Cost::default()
         };
         match (spec.tcpip, spec.host) {
@@ -321,7 +356,7 @@ impl Itinerary {
                 legs.extend([
                     Leg::Cpu {
                         who: l,
-                        cost: out(relay + 1, false, SimDuration::ZERO),
+                        cost: out(1, false, SimDuration::ZERO),
                     },
                     Leg::Hop {
                         from: l,
@@ -332,10 +367,7 @@ impl Itinerary {
                         who: t,
                         cost: Cost {
                             close: stack.close_cpu,
-                            msgs: MsgWork {
-                                ipc_ends: [0, 1],
-                                tcp: [false, true],
-                            },
+                            msgs: MsgWork::new([0, 1], x, [0, 0], [false, true]),
                             ..Cost::default()
                         },
                     },
@@ -346,7 +378,7 @@ impl Itinerary {
                 legs.extend([
                     Leg::Cpu {
                         who: l,
-                        cost: out(relay, true, stack.close_cpu),
+                        cost: out(0, true, stack.close_cpu),
                     },
                     Leg::LanOut { host },
                 ]);
@@ -355,7 +387,7 @@ impl Itinerary {
                 legs.extend([
                     Leg::Cpu {
                         who: l,
-                        cost: out(relay, false, SimDuration::ZERO),
+                        cost: out(0, false, SimDuration::ZERO),
                     },
                     Leg::WireOut,
                 ]);
@@ -380,14 +412,15 @@ impl Itinerary {
     }
 
     /// CPU a request spends along the path, all processes together; the server's receive
-    /// burst is one message end of the request plus the service demand.
+    /// burst is one message end of the request (at the request's server rate) plus the
+    /// service demand.
     #[cfg(test)]
     pub fn cpu(&self, c: &Costing) -> SimDuration {
         self.legs
             .iter()
             .map(|l| match l {
                 Leg::Cpu { cost, .. } => cost.of(c),
-                Leg::ServerWork => c.ipc.cpu(c.bytes[0]) + c.service,
+                Leg::ServerWork => c.ipc.cpu(c.server_cross, c.bytes[0]) + c.service,
                 _ => SimDuration::ZERO,
             })
             .fold(SimDuration::ZERO, |a, b| a + b)
@@ -407,6 +440,8 @@ mod tests {
         let ipc = MessageSystem {
             cpu_per_message: us(10),
             cpu_per_kib: us(1),
+            cpu_cross_processor_per_message: us(10),
+            cpu_cross_processor_per_kib: us(1),
             latency_same_processor: us(1),
             latency_same_processor_per_kib: us(0),
             latency_cross_processor: us(2),
@@ -438,6 +473,7 @@ mod tests {
             closes: edge,
             service: us(500),
             bytes,
+            server_cross: true,
             ipc: &c.0,
             stack: &c.1,
         }
@@ -451,6 +487,7 @@ mod tests {
             tcpip: Some(ProcessId(0)),
             host: Some(0),
             relays: true,
+            stack_cross: false,
             accept: us(30),
             handle: us(40),
         };
@@ -474,6 +511,7 @@ mod tests {
             tcpip: None,
             host: Some(0),
             relays: false,
+            stack_cross: false,
             accept: us(30),
             handle: us(40),
         };
@@ -483,5 +521,59 @@ mod tests {
         assert_eq!(it.cpu(&costing(&c, false, [0, 0])), us(626));
         // 4 KiB each way: (6 + 4 + 1) x 2 more.
         assert_eq!(it.cpu(&costing(&c, false, [4096, 4096])), us(648));
+    }
+
+    #[test]
+    fn each_message_end_pays_the_rate_of_its_two_processors() {
+        // ServerNet ends cost 25 us + 3 us per KiB, same-processor ones 10 + 1 (`costs`).
+        let (mut ipc, stack) = costs();
+        ipc.cpu_cross_processor_per_message = us(25);
+        ipc.cpu_cross_processor_per_kib = us(3);
+        let c = (ipc, stack);
+        let at = |stack_cross: bool| PathSpec {
+            listener: ProcessId(1),
+            tcpip: Some(ProcessId(0)),
+            host: Some(0),
+            relays: true,
+            stack_cross,
+            accept: us(30),
+            handle: us(40),
+        };
+        let beside = Itinerary::build(&at(false), &c.1);
+        let apart = Itinerary::build(&at(true), &c.1);
+        let b = [2048, 4096];
+        // Each message has 2 ends towards the TCP/IP process and 2 towards the server.
+        // Empty messages, server across ServerNet: the 706 us of the four-hop test, with the
+        // 4 server ends at 25 instead of 10 us: 706 + 4 x 15 = 766 us; the TCP/IP process in
+        // another processor too: 4 more ends at 25: 826 us.
+        let mut k = costing(&c, false, [0, 0]);
+        assert_eq!(beside.cpu(&k), us(766));
+        assert_eq!(apart.cpu(&k), us(826));
+        // The server in the requester's processor: its ends back at 10 us.
+        k.server_cross = false;
+        assert_eq!(beside.cpu(&k), us(706));
+        assert_eq!(apart.cpu(&k), us(766));
+        // 2 KiB request, 4 KiB reply (TCP work +4 + 11 us, as in the four-hop test): each
+        // same-processor end +2 (request) or +4 (reply) us, each ServerNet end +6 or +12.
+        let k = costing(&c, false, b);
+        assert_eq!(beside.cpu(&k), us(766 + 15 + 2 * (2 + 4) + 2 * (6 + 12)));
+        assert_eq!(apart.cpu(&k), us(826 + 15 + 4 * (6 + 12)));
+        // Where the ends are: the TCP/IP process's inbound burst has its one end towards the
+        // listener; the listener's inbound burst one from the TCP/IP process, one to the
+        // server.
+        let ends: Vec<MsgWork> = apart
+            .legs
+            .iter()
+            .filter_map(|l| match l {
+                Leg::Cpu { cost, .. } => Some(cost.msgs),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ends[0].ipc_cross, [1, 0]);
+        assert_eq!((ends[1].ipc_cross, ends[1].ipc_server), ([1, 0], [1, 0]));
+        assert_eq!(ends[2].ipc_server, [0, 1]);
+        assert_eq!((ends[3].ipc_cross, ends[3].ipc_server), ([0, 1], [0, 1]));
+        assert_eq!(ends[4].ipc_cross, [0, 1]);
+        assert!(ends.iter().all(|m| m.ipc_same == [0, 0]));
     }
 }

@@ -136,9 +136,10 @@ impl Node {
             inst.endpoint.host.is_none(),
             "terminals have no PIF"
         );
+        // A terminal's messages have no PIF to cross: their sizes cost IPC only.
         let bytes = match &mut self.sizes {
-            Some(sizes) if !terminal => sizes.draw(),
-            _ => [0, 0],
+            Some(sizes) => sizes.draw(),
+            None => [0, 0],
         };
         // A new connection goes to the host's next address; the connection keeps it.
         let pif = match inst.endpoint.host {
@@ -387,9 +388,24 @@ impl Node {
         let leg = self.leg_of(req);
         let elapsed = (now - req.leg_started).as_nanos();
         let client_latency = self.lan.client_latency.as_nanos();
-        let receive = self.ipc.cpu(req.bytes[0]).as_nanos();
+        // A burst's CPU is the time it held its core: its cost scaled by its processor's
+        // type (`Processor::scaled`); a burst of no cost was not run.
+        let costing = self.costing(req);
+        let on_core = |who: Who, cost: SimDuration| {
+            if cost.is_zero() {
+                return 0;
+            }
+            let cpu = self.cpus.processor_of(self.process(req, who));
+            self.cpus.processors()[cpu.0 as usize]
+                .scaled(cost)
+                .as_nanos()
+        };
         let burst = match leg {
-            Leg::Cpu { cost, .. } => cost.of(&self.costing(req)).as_nanos(),
+            Leg::Cpu { who, cost } => on_core(who, cost.of(&costing)),
+            Leg::ServerWork => on_core(
+                Who::Server,
+                self.ipc.cpu(costing.server_cross, req.bytes[0]) + req.demand.service,
+            ),
             _ => 0,
         };
         let req = self.requests.get_mut(r);
@@ -409,21 +425,29 @@ impl Node {
             Leg::Cpu { .. } => split(CPU_WAIT, CPU, burst),
             Leg::Hop { .. } => split(IPC, IPC, 0),
             Leg::Pathsend => split(IPC, LINK_WAIT, req.send.queue_wait.as_nanos()),
-            Leg::ServerWork => {
-                split(SERVER_QUEUE, CPU, receive + req.demand.service.as_nanos());
-            }
+            Leg::ServerWork => split(SERVER_QUEUE, CPU, burst),
             Leg::Io { .. } => split(IO, IO, 0),
             Leg::Handled | Leg::Release | Leg::Done => split(CPU, CPU, 0),
         }
     }
 
-    /// What the cost of a burst of `req` depends on.
+    /// What the cost of a burst of `req` depends on. Its messages to and from its server
+    /// cross ServerNet when the server runs in another processor than the requester; before
+    /// Pathway has chosen the server, unless the route is local.
     fn costing<'a>(&'a self, req: &Request) -> Costing<'a> {
+        let server_cross = match req.send.server {
+            Some(s) => {
+                ProcessorId(self.pathway.servers[s as usize].cpu)
+                    != self.cpus.processor_of(req.send.requester)
+            }
+            None => !self.listeners.list[req.listener as usize].local,
+        };
         Costing {
             opens: req.conn.opens,
             closes: req.conn.closes,
             service: req.demand.service,
             bytes: req.bytes,
+            server_cross,
             ipc: &self.ipc,
             stack: &self.stack,
         }

@@ -409,6 +409,9 @@ mod tests {
             terms,
             server_classes,
             mix,
+            request_bytes: crate::scenario::MessageSize::bytes(0),
+            reply_bytes: crate::scenario::MessageSize::bytes(0),
+            pathsend_api: crate::scenario::PathsendApi::Send,
         }
     }
 

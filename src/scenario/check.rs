@@ -19,6 +19,10 @@
 //!   accept (Poisson arrivals, the accept's CPU as its length) is above 1 % [I: the 1 % is a
 //!   planning threshold, not a manual's], or more closed clients with a constant think time
 //!   share one listener instance than its backlog holds (they connect together);
+//! - timeouts and client patience [I]: a server class TIMEOUT (904) or Pathsend call timeout
+//!   (918) not shorter than the clients' mean patience (`workload.abandon_after`) fires, if at
+//!   all, after most clients have gone, so the error reaches no one while the send holds its
+//!   link and server; set the timeouts below the patience;
 //! - TCP/IPv6 on multi-core processors [I]: the manuals describe the TCP/IPv6 library on
 //!   single-core processors; multi-core NonStop X processors use CIP, where the stack runs on
 //!   the CLIM, so the model's numbers for that combination have no manual behind them.
@@ -62,6 +66,7 @@ pub fn warnings(s: &Scenario) -> Vec<String> {
     links_per_link_manager(s, &mut out);
     listen_backlog(s, &mut out);
     library_on_multicore(s, &mut out);
+    timeouts_beyond_patience(s, &mut out);
     out
 }
 
@@ -197,6 +202,48 @@ fn listen_backlog(s: &Scenario, out: &mut Vec<String>) {
                 ));
             }
         }
+    }
+}
+
+/// Pathsend timeouts that fire after the clients' mean patience: their errors find no client
+/// waiting [I].
+fn timeouts_beyond_patience(s: &Scenario, out: &mut Vec<String>) {
+    let Some(w) = &s.workload else { return };
+    let Some(patience) = &w.abandon_after else {
+        return;
+    };
+    let mean = patience.mean();
+    let after = |what: String, t: SimDuration, error: u32| {
+        format!(
+            "warning: {what} of {} is not shorter than the clients' mean patience of {} (workload.abandon_after): most clients abandon before its {error} could reach them, while the send keeps its link and server busy [I]. Set it below the clients' patience so the error reaches a waiting client",
+            duration_text(t),
+            duration_text(mean)
+        )
+    };
+    let mixed: Vec<&str> = w
+        .mix
+        .iter()
+        .filter_map(|&(k, _)| s.server_classes.get(k).map(|c| c.name.as_str()))
+        .collect();
+    for class in s
+        .server_classes
+        .iter()
+        .filter(|c| mixed.contains(&c.name.as_str()))
+    {
+        if let Some(t) = class.timeout.filter(|&t| t >= mean) {
+            let owner = s
+                .pathmons
+                .get(class.pathmon)
+                .map_or("?", |p| p.name.as_str());
+            out.push(after(
+                format!("server class {} ({owner}): its TIMEOUT", class.name),
+                t,
+                904,
+            ));
+        }
+    }
+    if let Some(t) = s.pathway.send_timeout.filter(|&t| t >= mean) {
+        out.push(after("pathway.send_timeout".to_string(), t, 918));
     }
 }
 
@@ -792,6 +839,37 @@ mix = {{ A = 1 }}
             warnings_of(&sizing_scenario("[0]", 1, 1, OPEN, "")),
             Vec::<String>::new()
         );
+    }
+
+    #[test]
+    fn timeouts_past_the_clients_patience_are_flagged() {
+        let patient = "kind = \"open\"\nrate = \"1000/s\"\nabandon_after = { dist = \"exponential\", mean = \"2s\" }";
+        let with_timeout = |t: &str, extra: &str| {
+            sizing_scenario("[0]", 1, 1, patient, extra).replace(
+                "maxlinks = 1\n",
+                &format!("maxlinks = 1\ntimeout = \"{t}\"\n"),
+            )
+        };
+        let w = warnings_of(&with_timeout("3s", "[pathway]\nsend_timeout = \"2s\""));
+        assert_eq!(w.len(), 2, "{w:#?}");
+        assert!(
+            w[0].starts_with("warning: server class A ($PM): its TIMEOUT of 3s is not shorter than the clients' mean patience of 2s"),
+            "{}",
+            w[0]
+        );
+        assert!(w[0].contains("its 904 could reach"), "{}", w[0]);
+        assert!(
+            w[1].starts_with("warning: pathway.send_timeout of 2s"),
+            "{}",
+            w[1]
+        );
+        assert!(w[1].contains("its 918"), "{}", w[1]);
+        // Timeouts below the patience, or clients that wait for ever: nothing to say.
+        let w = warnings_of(&with_timeout("1s", "[pathway]\nsend_timeout = \"1500ms\""));
+        assert_eq!(w, Vec::<String>::new());
+        let forever = sizing_scenario("[0]", 1, 1, OPEN, "")
+            .replace("maxlinks = 1\n", "maxlinks = 1\ntimeout = \"30s\"\n");
+        assert_eq!(warnings_of(&forever), Vec::<String>::new());
     }
 
     #[test]

@@ -24,6 +24,8 @@ const QUANTITY_KEYS: &[&str] = &[
     "close_cpu",
     "connect_cpu",
     "copy_cpu_per_kib",
+    "cpu_cross_processor_per_kib",
+    "cpu_cross_processor_per_message",
     "cpu_per_kib",
     "cpu_per_message",
     "createdelay",

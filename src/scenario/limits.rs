@@ -52,13 +52,19 @@ pub const MAX_REPLICATIONS: u32 = 10_000;
 /// Workers (`--jobs`): far more than the cores of any machine nssim runs on; each holds one
 /// simulation's state.
 pub const MAX_JOBS: usize = 1024;
-/// Any duration written in a scenario (run length, drain, costs, latencies, means): 30 days. A
+/// Any duration written in a scenario (run length, drain, costs, latencies, means; the
+/// message system's same-processor and ServerNet CPU costs alike): 30 days. A
 /// NonStop capacity study simulates minutes to hours; 30 days keeps every sum of a few of them
 /// and the run's horizon far from the 584-year end of the nanosecond clock.
 pub const MAX_DURATION: SimDuration = SimDuration::from_secs(30 * 24 * 3600);
 /// The largest value a distribution may be able to draw (its sampler's extreme tail, see
 /// [`max_draw`]): 50 years, so that a draw added to any instant of a run stays on the clock.
 pub const MAX_DRAW: SimDuration = SimDuration::from_secs(50 * 365 * 24 * 3600);
+/// A cost per KiB, per TCP segment or per ACK (`*_per_kib`, `tcpip.per_segment_cpu`,
+/// `tcpip.ack_cpu`): one second. The largest message (2 MiB: 2,048 KiB, 3,913 segments of the
+/// smallest MSS) then costs at most about an hour per part, and no sum of costs can leave the
+/// clock; real values are below a microsecond.
+pub const MAX_UNIT_COST: SimDuration = SimDuration::from_secs(1);
 /// The mean patience of an abandoning client (`workload.abandon_after`): 1 ms, below any
 /// client's LAN round trip, so shorter means every request is abandoned before it arrives.
 pub const MIN_PATIENCE: SimDuration = SimDuration::from_millis(1);
@@ -82,8 +88,10 @@ pub const MIN_RATE_PER_S: f64 = 1.0 / 86_400.0;
 pub const MIN_BANDWIDTH_BPS: f64 = 1e6;
 /// See [`MIN_BANDWIDTH_BPS`].
 pub const MAX_BANDWIDTH_BPS: f64 = 1e15;
-/// Request and reply size: 2 MiB, the largest Pathsend message (TS/MP 2.4 and later; before,
-/// 32 KiB).
+/// Request and reply size (`workload.request_bytes` / `reply_bytes`, and Pathway/XM's
+/// `pathway_xm.request_bytes` / `reply_bytes`): 2 MiB, the largest Pathsend message (TS/MP 2.4
+/// and later; before, 32 KiB). Through `SERVERCLASS_SEND_` 32,767 bytes
+/// ([`crate::scenario::PathsendApi::max_bytes`]).
 pub const MAX_MESSAGE_BYTES: u32 = 2 * 1024 * 1024;
 /// LAN adapters (G4SA, four ports each) a PIF name may refer to: `G4SA0` ..= `G4SA63`, the
 /// ten-per-IOAM-enclosure adapters of a large node with room to spare.

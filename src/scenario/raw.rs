@@ -153,12 +153,18 @@ pub struct RawPathway {
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawMessageSystem {
-    /// CPU charged to the sender and again to the receiver of each message \[duration\].
-    /// Default `"10us"`.
+    /// CPU charged to the sender and again to the receiver of each message within one
+    /// processor \[duration\]. Default `"10us"`.
     pub cpu_per_message: Option<String>,
-    /// CPU per KiB of message data, at the sender and again at the receiver \[duration\].
-    /// Default `"0.1us"` (placeholder).
+    /// CPU per KiB of message data within one processor, at the sender and again at the
+    /// receiver \[duration\]. Default `"0.1us"` (placeholder).
     pub cpu_per_kib: Option<String>,
+    /// CPU charged to the sender and again to the receiver of each message across ServerNet
+    /// between processors \[duration\]. Default: `cpu_per_message` (placeholder).
+    pub cpu_cross_processor_per_message: Option<String>,
+    /// CPU per KiB of a message across ServerNet, at the sender and again at the receiver
+    /// \[duration\]. Default: `cpu_per_kib` (placeholder).
+    pub cpu_cross_processor_per_kib: Option<String>,
     /// Delivery latency within one processor, fixed part \[duration\]. Default `"15us"`.
     pub latency_same_processor: Option<String>,
     /// Delivery latency within one processor per KiB \[duration\]. Default `"0.1us"`.
@@ -440,6 +446,14 @@ pub struct RawPathwayXm {
     /// At least one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub server_class: Vec<RawServerClass>,
+    /// Request message size, terminal's TCP to server \[bytes, or a distribution of sizes\].
+    /// Default 0.
+    pub request_bytes: Option<RawSize>,
+    /// Reply message size, server to TCP \[bytes, or a distribution of sizes\]. Default 0.
+    pub reply_bytes: Option<RawSize>,
+    /// `"send"` (messages up to 32767 bytes) or `"sendl"` (up to 2 MiB) \[name\]: the limit
+    /// of the TCPs' sends. Default `"send"`.
+    pub pathsend_api: Option<String>,
 }
 
 /// `[[pathway_xm.node]]`: a logical node (NODE object).

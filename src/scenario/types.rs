@@ -173,12 +173,19 @@ impl PathwayLimits {
 /// Costs of one Guardian message-system message (an IPC "hop").
 #[derive(Clone, Debug, PartialEq)]
 pub struct MessageSystem {
-    /// CPU time charged to the sending process and, again, to the receiving process: the
-    /// fixed part, whatever the message's size.
+    /// CPU time charged to the sending process and, again, to the receiving process of a
+    /// message between two processes in the same processor: the fixed part, whatever the
+    /// message's size.
     pub cpu_per_message: SimDuration,
-    /// CPU per KiB of message data, charged at the sender and again at the receiver (the copy
-    /// into and out of the message buffers), added to `cpu_per_message`.
+    /// CPU per KiB of message data within one processor, charged at the sender and again at
+    /// the receiver (the copy into and out of the message buffers), added to
+    /// `cpu_per_message`.
     pub cpu_per_kib: SimDuration,
+    /// As `cpu_per_message`, for a message across ServerNet between two processors (each end
+    /// in its own processor). Defaults to `cpu_per_message`.
+    pub cpu_cross_processor_per_message: SimDuration,
+    /// As `cpu_per_kib`, for a message across ServerNet. Defaults to `cpu_per_kib`.
+    pub cpu_cross_processor_per_kib: SimDuration,
     /// Delivery latency between two processes in the same processor: the fixed part.
     pub latency_same_processor: SimDuration,
     /// Delivery latency per KiB of message data within one processor.
@@ -527,6 +534,12 @@ pub struct PathwayXm {
     pub server_node: usize,
     /// Transaction mix: (index into `server_classes`, probability), sums to 1.
     pub mix: Vec<(usize, f64)>,
+    /// Size of each request a TCP sends to a server (0 bytes by default).
+    pub request_bytes: MessageSize,
+    /// Size of each reply (0 bytes by default).
+    pub reply_bytes: MessageSize,
+    /// The send call's message limit (`"send"`: 32,767 bytes, `"sendl"`: 2 MiB).
+    pub pathsend_api: PathsendApi,
 }
 
 /// A Pathway/XM logical node: a set of processors with weights (`SET NODE CPUS (1:50, 2:25)`).

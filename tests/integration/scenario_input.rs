@@ -158,8 +158,7 @@ fn issue_7_infinite_and_overflowing_mix_weights_are_rejected() {
 #[test]
 fn issue_7_a_million_terminals_pass_check() {
     // The documented limit of terminals, with TCPs under few enough PATHMONs; `check` builds the
-    // terminals and the assignment in linear memory.
-    let started = std::time::Instant::now();
+    // terminals and the assignment (no wall-clock bound: the machines are shared).
     let s = crate::load(
         "tests/data/pathway-xm.toml",
         &[
@@ -173,11 +172,6 @@ fn issue_7_a_million_terminals_pass_check() {
     let plan = nssim::model::pathway_xm::assign(xm);
     assert_eq!(plan.term_tcp.len(), 1_000_000);
     assert_eq!(plan.pathmons.len(), 7813);
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(60),
-        "{:?}",
-        started.elapsed()
-    );
     // One more terminal is over the limit.
     let err = nssim::scenario::load(
         &repo("tests/data/pathway-xm.toml"),

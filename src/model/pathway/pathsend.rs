@@ -401,9 +401,11 @@ impl Pathway {
             return;
         };
         sv.busy = true;
-        let process = sv.process;
+        let (process, cpu) = (sv.process, ProcessorId(sv.cpu));
         let req = x.requests.get(r);
-        let demand = x.ipc.cpu(req.bytes[0]) + req.demand.service;
+        // The receive end pays the rate between the requester's processor and this server's.
+        let requester = x.cpus.processor_of(req.send.requester);
+        let demand = x.ipc.cpu_between(requester, cpu, req.bytes[0]) + req.demand.service;
         if demand.is_zero() {
             x.ready.push_back(r);
         } else {

@@ -117,20 +117,26 @@ impl Checker {
                     "20us",
                 ),
                 priority: self.priority(&format!("{field}.priority"), l.priority, 180),
-                pathsend_api: match l.pathsend_api.as_deref() {
-                    None | Some("send") => PathsendApi::Send,
-                    Some("sendl") => PathsendApi::SendL,
-                    Some(other) => {
-                        self.err(
-                            format!("{field}.pathsend_api"),
-                            format!("unknown pathsend_api `{other}`; allowed: \"send\" (SERVERCLASS_SEND_, messages up to 32767 bytes), \"sendl\" (SERVERCLASS_SENDL_, up to 2 MiB)"),
-                        );
-                        PathsendApi::Send
-                    }
-                },
+                pathsend_api: self
+                    .pathsend_api(&format!("{field}.pathsend_api"), l.pathsend_api.as_deref()),
             });
         }
         listeners
+    }
+
+    /// `pathsend_api`: `"send"` (the default) or `"sendl"`.
+    pub(super) fn pathsend_api(&mut self, field: &str, raw: Option<&str>) -> PathsendApi {
+        match raw {
+            None | Some("send") => PathsendApi::Send,
+            Some("sendl") => PathsendApi::SendL,
+            Some(other) => {
+                self.err(
+                    field,
+                    format!("unknown pathsend_api `{other}`; allowed: \"send\" (SERVERCLASS_SEND_, messages up to 32767 bytes), \"sendl\" (SERVERCLASS_SENDL_, up to 2 MiB)"),
+                );
+                PathsendApi::Send
+            }
+        }
     }
 
     /// Resolves a listener's `tcpip` names to one process index per instance. Empty unless

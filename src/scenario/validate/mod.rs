@@ -183,6 +183,20 @@ impl Checker {
         self.parse(field, text, parse_duration).unwrap_or_default()
     }
 
+    /// A cost paid per KiB, per segment or per ACK: at most [`MAX_UNIT_COST`], so that the
+    /// largest message's cost stays within hours.
+    fn unit_cost(&mut self, field: &str, text: Option<&String>, default: &str) -> SimDuration {
+        let d = self.duration(field, text, default);
+        if d > MAX_UNIT_COST {
+            self.err(
+                field,
+                format!("a cost per KiB, per segment or per ACK must be at most {MAX_UNIT_COST}, got {d}; the largest message (2 MiB, up to 3,913 segments) would cost hours (see Limits in scenarios/README.md)"),
+            );
+            return SimDuration::ZERO;
+        }
+        d
+    }
+
     /// A required duration; `example` shows how to write it.
     fn required_duration(
         &mut self,
@@ -312,34 +326,53 @@ impl Checker {
         if !relays {
             return;
         }
-        let max = l.pathsend_api.max_bytes();
+        let why = format!(
+            "listener `{}` relays every request and reply through Pathsend",
+            l.name
+        );
+        let fix = format!("set pathsend_api = \"sendl\" on listener[{}]", w.listener);
         for (key, size) in [
             ("request_bytes", &w.request_bytes),
             ("reply_bytes", &w.reply_bytes),
         ] {
-            let top = size.checked_bytes();
-            if top > f64::from(max) {
-                let what = match size.0 {
-                    Dist::Constant(_) => format!("{top:.0} bytes"),
-                    Dist::Uniform { .. } => format!("up to {top:.0} bytes"),
-                    _ => format!("{top:.0} bytes at its 99.9th percentile"),
-                };
-                let fix = match l.pathsend_api {
-                    PathsendApi::Send => format!(
-                        "set pathsend_api = \"sendl\" on listener[{}] (SERVERCLASS_SENDL_, messages up to 2 MiB) or send smaller messages",
-                        w.listener
-                    ),
-                    PathsendApi::SendL => "send smaller messages".to_string(),
-                };
-                let call = match l.pathsend_api {
-                    PathsendApi::Send => "SERVERCLASS_SEND_",
-                    PathsendApi::SendL => "SERVERCLASS_SENDL_",
-                };
-                self.err(
-                    format!("workload.{key}"),
-                    format!("listener `{}` relays every request and reply through Pathsend, and {call} carries at most {max} bytes; this size is {what}; {fix}", l.name),
-                );
-            }
+            self.fits_pathsend(&format!("workload.{key}"), size, l.pathsend_api, &why, &fix);
+        }
+    }
+
+    /// A message size must fit the send call `api`; `why` says why it is one message, `fix`
+    /// how to select the large-message call.
+    fn fits_pathsend(
+        &mut self,
+        field: &str,
+        size: &MessageSize,
+        api: PathsendApi,
+        why: &str,
+        fix: &str,
+    ) {
+        let max = api.max_bytes();
+        let top = size.checked_bytes();
+        if top > f64::from(max) {
+            let what = match size.0 {
+                Dist::Constant(_) => format!("{top:.0} bytes"),
+                Dist::Uniform { .. } => format!("up to {top:.0} bytes"),
+                _ => format!("{top:.0} bytes at its 99.9th percentile"),
+            };
+            let fix = match api {
+                PathsendApi::Send => format!(
+                    "{fix} (SERVERCLASS_SENDL_, messages up to 2 MiB) or send smaller messages"
+                ),
+                PathsendApi::SendL => "send smaller messages".to_string(),
+            };
+            let call = match api {
+                PathsendApi::Send => "SERVERCLASS_SEND_",
+                PathsendApi::SendL => "SERVERCLASS_SENDL_",
+            };
+            self.err(
+                field,
+                format!(
+                    "{why}, and {call} carries at most {max} bytes; this size is {what}; {fix}"
+                ),
+            );
         }
     }
 
@@ -630,6 +663,8 @@ mod tests {
             message_system: MessageSystem {
                 cpu_per_message: us(10),
                 cpu_per_kib: SimDuration::from_nanos(100),
+                cpu_cross_processor_per_message: us(10),
+                cpu_cross_processor_per_kib: SimDuration::from_nanos(100),
                 latency_same_processor: us(15),
                 latency_same_processor_per_kib: SimDuration::from_nanos(100),
                 latency_cross_processor: us(30),
@@ -1143,6 +1178,45 @@ mod tests {
         assert_eq!(term_names("T", 2), ["T-001", "T-002"]);
         let many = term_names("T", 1000);
         assert_eq!((many[0].as_str(), many[999].as_str()), ("T-0001", "T-1000"));
+    }
+
+    #[test]
+    fn servernet_message_cpu_defaults_to_the_same_processor_cpu() {
+        let us = SimDuration::from_micros;
+        let set = |v: &[&str]| {
+            let v: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+            parse_str(MINIMAL, "x.toml", &v).unwrap().message_system
+        };
+        // Without the ServerNet keys, they follow the same-processor values as given.
+        let m = set(&[
+            "message_system.cpu_per_message=12us",
+            "message_system.cpu_per_kib=2us",
+        ]);
+        assert_eq!(m.cpu_cross_processor_per_message, us(12));
+        assert_eq!(m.cpu_cross_processor_per_kib, us(2));
+        // Given, they stand on their own (0 included).
+        let m = set(&[
+            "message_system.cpu_per_message=12us",
+            "message_system.cpu_cross_processor_per_message=20us",
+            "message_system.cpu_cross_processor_per_kib=0us",
+        ]);
+        assert_eq!(
+            (m.cpu_per_message, m.cpu_per_kib),
+            (us(12), SimDuration::from_nanos(100))
+        );
+        assert_eq!(m.cpu_cross_processor_per_message, us(20));
+        assert_eq!(m.cpu_cross_processor_per_kib, SimDuration::ZERO);
+    }
+
+    #[test]
+    fn pathway_xm_message_sizes_default_to_nothing() {
+        let xm = parse_str(XM, "x.toml", &[]).unwrap().pathway_xm.unwrap();
+        assert_eq!(xm.request_bytes, MessageSize::bytes(0));
+        assert_eq!(xm.reply_bytes, MessageSize::bytes(0));
+        assert_eq!(xm.pathsend_api, PathsendApi::Send);
+        let set = ["pathway_xm.reply_bytes=4096".to_string()];
+        let xm = parse_str(XM, "x.toml", &set).unwrap().pathway_xm.unwrap();
+        assert_eq!(xm.reply_bytes, MessageSize::bytes(4096));
     }
 
     #[test]

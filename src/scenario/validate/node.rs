@@ -293,23 +293,44 @@ impl Checker {
 
     pub(super) fn message_system(&mut self, raw: Option<&RawMessageSystem>) -> MessageSystem {
         let raw = raw.cloned().unwrap_or_default();
+        let cpu_per_message = self.duration(
+            "message_system.cpu_per_message",
+            raw.cpu_per_message.as_ref(),
+            "10us",
+        );
+        let cpu_per_kib = self.unit_cost(
+            "message_system.cpu_per_kib",
+            raw.cpu_per_kib.as_ref(),
+            "0.1us",
+        );
+        // Without ServerNet values a message costs the same CPU within and across processors.
+        let cross = |v: &mut Self, field: &str, text: Option<&String>, same: SimDuration| match text
+        {
+            Some(_) if field.ends_with("_per_kib") => v.unit_cost(field, text, "0us"),
+            Some(_) => v.duration(field, text, "0us"),
+            None => same,
+        };
         MessageSystem {
-            cpu_per_message: self.duration(
-                "message_system.cpu_per_message",
-                raw.cpu_per_message.as_ref(),
-                "10us",
+            cpu_per_message,
+            cpu_per_kib,
+            cpu_cross_processor_per_message: cross(
+                self,
+                "message_system.cpu_cross_processor_per_message",
+                raw.cpu_cross_processor_per_message.as_ref(),
+                cpu_per_message,
             ),
-            cpu_per_kib: self.duration(
-                "message_system.cpu_per_kib",
-                raw.cpu_per_kib.as_ref(),
-                "0.1us",
+            cpu_cross_processor_per_kib: cross(
+                self,
+                "message_system.cpu_cross_processor_per_kib",
+                raw.cpu_cross_processor_per_kib.as_ref(),
+                cpu_per_kib,
             ),
             latency_same_processor: self.duration(
                 "message_system.latency_same_processor",
                 raw.latency_same_processor.as_ref(),
                 "15us",
             ),
-            latency_same_processor_per_kib: self.duration(
+            latency_same_processor_per_kib: self.unit_cost(
                 "message_system.latency_same_processor_per_kib",
                 raw.latency_same_processor_per_kib.as_ref(),
                 "0.1us",
@@ -319,7 +340,7 @@ impl Checker {
                 raw.latency_cross_processor.as_ref(),
                 "30us",
             ),
-            latency_cross_processor_per_kib: self.duration(
+            latency_cross_processor_per_kib: self.unit_cost(
                 "message_system.latency_cross_processor_per_kib",
                 raw.latency_cross_processor_per_kib.as_ref(),
                 "0.25us",

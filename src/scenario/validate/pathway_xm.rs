@@ -143,6 +143,23 @@ impl Checker {
             }
         }
         self.xm_population(&tcp_templates, &terms, &pathmon, server_classes.len());
+        let request_bytes =
+            self.message_size("pathway_xm.request_bytes", x.request_bytes.as_ref(), 0);
+        let reply_bytes = self.message_size("pathway_xm.reply_bytes", x.reply_bytes.as_ref(), 0);
+        let pathsend_api = self.pathsend_api("pathway_xm.pathsend_api", x.pathsend_api.as_deref());
+        // Every request and reply is one message between a TCP and a server.
+        for (key, size) in [
+            ("request_bytes", &request_bytes),
+            ("reply_bytes", &reply_bytes),
+        ] {
+            self.fits_pathsend(
+                &format!("pathway_xm.{key}"),
+                size,
+                pathsend_api,
+                "the TCPs send every request and get every reply as one message",
+                "set pathway_xm.pathsend_api = \"sendl\"",
+            );
+        }
         PathwayXm {
             nodes,
             pathmon,
@@ -151,6 +168,9 @@ impl Checker {
             server_classes,
             server_node: server_node.unwrap_or(0),
             mix,
+            request_bytes,
+            reply_bytes,
+            pathsend_api,
         }
     }
 

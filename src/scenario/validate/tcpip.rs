@@ -140,17 +140,17 @@ impl Checker {
         let tcpip = TcpIp {
             stack: stack.unwrap_or(StackKind::Conventional),
             segment_cpu: self.duration("tcpip.segment_cpu", raw.segment_cpu.as_ref(), "15us"),
-            per_segment_cpu: self.duration(
+            per_segment_cpu: self.unit_cost(
                 "tcpip.per_segment_cpu",
                 raw.per_segment_cpu.as_ref(),
                 "0.5us",
             ),
-            copy_cpu_per_kib: self.duration(
+            copy_cpu_per_kib: self.unit_cost(
                 "tcpip.copy_cpu_per_kib",
                 raw.copy_cpu_per_kib.as_ref(),
                 "0.1us",
             ),
-            ack_cpu: self.duration("tcpip.ack_cpu", raw.ack_cpu.as_ref(), "0.25us"),
+            ack_cpu: self.unit_cost("tcpip.ack_cpu", raw.ack_cpu.as_ref(), "0.25us"),
             mss,
             pifs: host_pifs,
             failover,
