@@ -22,6 +22,7 @@ use serde::Serialize;
 
 use super::Num;
 use super::json::F6;
+use super::table::grid;
 use crate::experiment::{MetricRow, PrecisionOutcome, Replicated, paired};
 use crate::stats::Estimate;
 
@@ -184,41 +185,6 @@ fn cell(e: Option<Estimate>, scale: f64, dp: usize, difference: bool) -> String 
         ""
     };
     format!("{mean} ± {:.dp$}{star}", e.half_width * scale)
-}
-
-/// Appends a table: a `metric` header with the column names, then one line per row.
-fn grid(s: &mut String, header: &[String], cells: &[(String, Vec<String>)]) {
-    let label_width = cells
-        .iter()
-        .map(|(l, _)| l.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(6);
-    let widths: Vec<usize> = (0..header.len())
-        .map(|i| {
-            cells
-                .iter()
-                .map(|(_, c)| c[i].chars().count())
-                .chain([header[i].chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut line = format!("{:<label_width$}", "metric");
-    for (h, w) in header.iter().zip(&widths) {
-        let _ = write!(line, "  {h:>w$}");
-    }
-    s.push_str(line.trim_end());
-    s.push('\n');
-    for (label, values) in cells {
-        let mut line = format!("{label:<label_width$}");
-        for (v, w) in values.iter().zip(&widths) {
-            let pad = w.saturating_sub(v.chars().count());
-            let _ = write!(line, "  {}{v}", " ".repeat(pad));
-        }
-        s.push_str(line.trim_end());
-        s.push('\n');
-    }
 }
 
 /// `scenario,metric,mean,half_width,n`, scenario by scenario, metrics in

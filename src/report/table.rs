@@ -294,38 +294,8 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
         .map(|(label, f)| (*label, runs.iter().map(f).collect()))
         .collect();
 
-    let label_width = cells
-        .iter()
-        .map(|(l, _)| l.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(6);
-    let widths: Vec<usize> = (0..runs.len())
-        .map(|i| {
-            cells
-                .iter()
-                .map(|(_, c)| c[i].chars().count())
-                .chain([header[i].chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-
     let mut s = String::new();
-    let mut line = format!("{:<label_width$}", "metric");
-    for (h, w) in header.iter().zip(&widths) {
-        let _ = write!(line, "  {h:>w$}");
-    }
-    s.push_str(line.trim_end());
-    s.push('\n');
-    for (label, values) in &cells {
-        let mut line = format!("{label:<label_width$}");
-        for (v, w) in values.iter().zip(&widths) {
-            let _ = write!(line, "  {v:>w$}");
-        }
-        s.push_str(line.trim_end());
-        s.push('\n');
-    }
+    grid(&mut s, &header, &cells);
     for r in runs.iter().filter(|r| empty_sample(r)) {
         let _ = writeln!(s, "n/a for {}: {}", r.scenario, empty_sample_reason(r));
     }
@@ -338,6 +308,43 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
         );
     }
     s
+}
+
+/// Appends a table: a `metric` header with the column names, then one line per row, its
+/// label left-aligned and each cell right-aligned under its column, columns two spaces apart
+/// and as wide as their widest entry (in characters, so `±` counts one), trailing spaces
+/// trimmed. `cells[row].1[column]`, one value per column of `header`.
+pub(super) fn grid<L: AsRef<str>>(s: &mut String, header: &[String], cells: &[(L, Vec<String>)]) {
+    let label_width = cells
+        .iter()
+        .map(|(l, _)| l.as_ref().chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            cells
+                .iter()
+                .map(|(_, c)| c[i].chars().count())
+                .chain([header[i].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut line = format!("{:<label_width$}", "metric");
+    for (h, w) in header.iter().zip(&widths) {
+        let _ = write!(line, "  {h:>w$}");
+    }
+    s.push_str(line.trim_end());
+    s.push('\n');
+    for (label, values) in cells {
+        let mut line = format!("{:<label_width$}", label.as_ref());
+        for (v, w) in values.iter().zip(&widths) {
+            let _ = write!(line, "  {v:>w$}");
+        }
+        s.push_str(line.trim_end());
+        s.push('\n');
+    }
 }
 
 /// A rate over the measurement window with two decimals; `n/a` when the run ended before its

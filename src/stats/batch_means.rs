@@ -93,19 +93,7 @@ pub fn lag1_autocorrelation(x: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Uniform draws in [0, 1) from a 64-bit LCG's top bits.
-    fn uniform(n: usize, seed: u64) -> Vec<f64> {
-        let mut s = seed;
-        (0..n)
-            .map(|_| {
-                s = s
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                (s >> 11) as f64 / (1u64 << 53) as f64
-            })
-            .collect()
-    }
+    use crate::stats::test_noise::uniform;
 
     #[test]
     fn iid_data_covers_the_mean_about_95_percent_of_the_time() {

@@ -195,14 +195,26 @@ impl Recorder {
     /// counts are those of the boundary instant itself.
     fn roll(&mut self, now: SimTime) {
         if !self.window_opened && now >= self.warmup {
-            self.window_opened = true;
-            self.window_counts.carried_in = self.live();
-            self.warmup_completions = self.counts.completed;
+            self.open_window();
         }
         if !self.window_closed && now >= self.end {
-            self.window_closed = true;
-            self.window_counts.carried_out = self.live();
+            self.close_window();
         }
+    }
+
+    /// The end of warm-up, in either form (the instant reached, or the count's last
+    /// completion): statistics restart from the current state, the requests in the system
+    /// carried in.
+    fn open_window(&mut self) {
+        self.window_opened = true;
+        self.window_counts.carried_in = self.live();
+        self.warmup_completions = self.counts.completed;
+    }
+
+    /// The end of the window: the requests in the system are carried out.
+    fn close_window(&mut self) {
+        self.window_closed = true;
+        self.window_counts.carried_out = self.live();
     }
 
     /// Closes the window's accounting at the end of the run (for a window whose boundary no
@@ -213,12 +225,8 @@ impl Recorder {
             // (one nanosecond long, so rates stay defined), and nothing was counted in it.
             self.warmup = now;
             self.end = self.end.max(now.saturating_add(SimDuration::from_nanos(1)));
-            self.window_opened = true;
-            self.window_closed = true;
-            self.warmup_completions = self.counts.completed;
-            let live = self.live();
-            self.window_counts.carried_in = live;
-            self.window_counts.carried_out = live;
+            self.open_window();
+            self.close_window();
             return;
         }
         self.roll(now.max(self.end));
@@ -615,5 +623,23 @@ mod tests {
         let wc = &rec.window_counts;
         assert_eq!((wc.carried_in, wc.attempted, wc.carried_out), (1, 0, 1));
         assert_eq!(rec.throughput_per_s(), 0.0);
+    }
+
+    #[test]
+    fn a_count_warmup_never_reached_counts_the_system_at_the_run_s_end() {
+        // Arrivals stop at 30 s with two requests in the system; one completes in the drain.
+        // The empty window sits at the run's end (40 s), so it carries in and out the one
+        // request left then, not the two of 30 s.
+        let mut rec = Recorder::new(SimTime::ZERO, t(30), SimDuration::from_secs(1), 1);
+        rec.warmup_by_requests(5);
+        rec.offered(t(0));
+        rec.offered(t(1));
+        rec.stop_arrivals(t(30));
+        rec.completed(t(35), t(0), 2, 0, SimDuration::ZERO);
+        rec.finish(t(40));
+        assert_eq!(rec.warmup(), t(40));
+        let wc = &rec.window_counts;
+        assert_eq!((wc.carried_in, wc.completed, wc.carried_out), (1, 0, 1));
+        assert_eq!(rec.counts.measured, 0);
     }
 }

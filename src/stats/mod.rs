@@ -6,7 +6,8 @@ pub mod mser;
 mod replicated;
 mod results;
 pub mod student_t;
-mod summary;
+#[cfg(test)]
+mod test_noise;
 
 pub use batch_means::BatchMeans;
 pub use collector::{ClassTally, Recorder, TimeWeighted};
@@ -14,4 +15,3 @@ pub use mser::Mser;
 pub use replicated::{CONFIDENCE, Estimate};
 pub use results::*;
 pub use student_t::t_quantile;
-pub use summary::{MeanCi, mean_ci};

@@ -174,19 +174,7 @@ pub fn diagnose(blocks: &CompletionBlocks, warmup_completions: u64) -> Option<Ms
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A deterministic pseudo-random sequence in [-0.5, 0.5) (a 64-bit LCG's top bits).
-    fn noise(n: usize, seed: u64) -> Vec<f64> {
-        let mut s = seed;
-        (0..n)
-            .map(|_| {
-                s = s
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-            })
-            .collect()
-    }
+    use crate::stats::test_noise::noise;
 
     #[test]
     fn a_flat_sequence_needs_no_truncation() {

@@ -7,27 +7,42 @@
 //! replication seeds share their random numbers (common random numbers): the differences
 //! replication by replication are again i.i.d., and their t interval (the paired t interval)
 //! is usually much narrower than the two intervals side by side.
+//!
+//! Replications also sidestep the autocorrelation inside one run, which would make a naive
+//! per-request interval far too narrow at high utilisation; tests that check a model against
+//! theory use [`Estimate::with_confidence`] for their wider intervals (99 %, 99.9 %).
 
 use super::student_t::t_quantile;
 
 /// Confidence of every interval nssim reports.
 pub const CONFIDENCE: f64 = 0.95;
 
-/// A mean over replications and the half-width of its 95 % interval.
+/// A mean over replications and the half-width of its interval: 95 % ([`CONFIDENCE`]) from
+/// [`Estimate::of`], as every report uses.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Estimate {
     /// Mean of the replications' values; NaN when some value is unknown (NaN).
     pub mean: f64,
-    /// Half-width of the 95 % Student-t interval; NaN with fewer than two values (no
-    /// interval is possible) or when some value is unknown. 0 when all values are equal.
+    /// Half-width of the Student-t interval; NaN with fewer than two values (no interval is
+    /// possible) or when some value is unknown. 0 when all values are equal.
     pub half_width: f64,
     /// Number of replications.
     pub n: usize,
 }
 
 impl Estimate {
-    /// The estimate of `values`, one per replication.
+    /// The estimate of `values`, one per replication, with its 95 % interval.
     pub fn of(values: &[f64]) -> Estimate {
+        Estimate::with_confidence(values, CONFIDENCE)
+    }
+
+    /// The estimate of `values` with its interval at `confidence` (0.99 for 99 %). Panics
+    /// unless `0 < confidence < 1`.
+    pub fn with_confidence(values: &[f64], confidence: f64) -> Estimate {
+        assert!(
+            confidence > 0.0 && confidence < 1.0,
+            "confidence must be in (0, 1), got {confidence}"
+        );
         let n = values.len();
         if n == 0 {
             return Estimate {
@@ -42,7 +57,7 @@ impl Estimate {
         } else {
             let var = values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n as f64 - 1.0);
             let df = u32::try_from(n - 1).unwrap_or(u32::MAX);
-            t_quantile(0.5 + CONFIDENCE / 2.0, df) * (var / n as f64).sqrt()
+            t_quantile(0.5 + confidence / 2.0, df) * (var / n as f64).sqrt()
         };
         Estimate {
             mean,
@@ -101,6 +116,23 @@ mod tests {
         assert!((e.half_width - 4.302_653 / 3f64.sqrt()).abs() < 1e-5);
         assert!(e.contains(4.4) && !e.contains(4.6));
         assert!((e.relative_half_width() - e.half_width / 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_wider_confidence_widens_the_interval_by_the_t_ratio() {
+        // Ten values 0..9: mean 4.5, sample sd 3.02765; 99.9 % two-sided with 9 degrees of
+        // freedom is t(0.9995, 9) = 4.781, 95 % is t(0.975, 9) = 2.262.
+        let xs: Vec<f64> = (0..10).map(f64::from).collect();
+        let wide = Estimate::with_confidence(&xs, 0.999);
+        let sd = (82.5f64 / 9.0).sqrt();
+        assert_eq!((wide.mean, wide.n), (4.5, 10));
+        assert!(
+            (wide.half_width - 4.781 * sd / 10f64.sqrt()).abs() < 1e-3,
+            "{wide:?}"
+        );
+        let narrow = Estimate::of(&xs);
+        assert_eq!(narrow, Estimate::with_confidence(&xs, CONFIDENCE));
+        assert!((wide.half_width / narrow.half_width - 4.781 / 2.262).abs() < 1e-3);
     }
 
     #[test]

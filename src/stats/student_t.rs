@@ -144,8 +144,8 @@ mod tests {
 
     #[test]
     fn quantiles_match_the_printed_table() {
-        // Two-sided 95 %, 99 % and one-sided 95 % columns of a standard t table.
-        let table: [(f64, u32, f64); 18] = [
+        // Two-sided 95 %, 99 %, 99.9 % and one-sided 95 % columns of a standard t table.
+        let table: [(f64, u32, f64); 23] = [
             (0.975, 1, 12.706),
             (0.975, 2, 4.303),
             (0.975, 4, 2.776),
@@ -163,7 +163,14 @@ mod tests {
             (0.95, 1, 6.314),
             (0.95, 5, 2.015),
             (0.95, 30, 1.697),
+            // Two-sided 99.9 % (the integration tests' theory checks, 10 replications) and
+            // 99 % at 200 (the warm-up study's 200 replications).
+            (0.9995, 2, 31.599),
+            (0.9995, 9, 4.781),
             (0.9995, 10, 4.587),
+            (0.9995, 29, 3.659),
+            (0.995, 199, 2.601),
+            (0.995, 200, 2.601),
         ];
         for (p, df, want) in table {
             let got = t_quantile(p, df);

@@ -7,7 +7,7 @@
 //! 60 s (Student-t 99.9 % intervals), as in `queueing.rs`.
 
 use nssim::model::{Recording, simulate, simulate_recorded};
-use nssim::stats::{RunResults, mean_ci};
+use nssim::stats::{Estimate, RunResults};
 
 use crate::load;
 
@@ -26,12 +26,12 @@ fn replications(overrides: &[&str]) -> Vec<RunResults> {
         .collect()
 }
 
-fn abandoned_share(runs: &[RunResults]) -> nssim::stats::MeanCi {
+fn abandoned_share(runs: &[RunResults]) -> Estimate {
     let shares: Vec<f64> = runs
         .iter()
         .map(|r| r.requests.abandoned as f64 / r.requests.offered as f64)
         .collect();
-    mean_ci(&shares, 0.999)
+    Estimate::with_confidence(&shares, 0.999)
 }
 
 #[test]

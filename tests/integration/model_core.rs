@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use nssim::engine::{Scheduler, SimDuration, SimTime, run_until};
 use nssim::model::{Location, Node, explain, simulate};
+use nssim::stats::Estimate;
 
 use crate::load;
 
@@ -185,7 +186,7 @@ fn issue6_simulated_cpu_per_request_is_the_itinerarys_sum() {
             node.request_cpu_total_ns() as f64 / r.requests.completed as f64
         })
         .collect();
-    let ci = nssim::stats::mean_ci(&per_request, 0.999);
+    let ci = Estimate::with_confidence(&per_request, 0.999);
     assert!(ci.contains(e.cpu_ns), "{} ns not in {ci:?}", e.cpu_ns);
 }
 

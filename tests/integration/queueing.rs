@@ -5,7 +5,7 @@
 //! must lie inside it. Replications avoid the autocorrelation within one run.
 
 use nssim::model::simulate;
-use nssim::stats::{RunResults, mean_ci};
+use nssim::stats::{Estimate, RunResults};
 
 use crate::load;
 
@@ -19,13 +19,13 @@ fn replications(rel: &str) -> Vec<RunResults> {
 fn mm1_mean_response_and_utilisation_match_theory() {
     // lambda = 1000/s, E[S] = 0.7 ms: rho = 0.7, W = E[S] / (1 - rho) = 2.333333 ms.
     let runs = replications("tests/data/mm1.toml");
-    let w = mean_ci(
+    let w = Estimate::with_confidence(
         &runs.iter().map(|r| r.latency_ms.mean).collect::<Vec<_>>(),
         0.999,
     );
     assert!(w.contains(0.7 / (1.0 - 0.7)), "W = 2.3333 ms not in {w:?}");
     // Utilisation of the server's processor = lambda x E[S] = 0.7.
-    let u = mean_ci(
+    let u = Estimate::with_confidence(
         &runs
             .iter()
             .map(|r| r.processors[0].busy_ratio)
@@ -46,7 +46,7 @@ fn mmc_mean_response_matches_erlang_c() {
     // c = 4, lambda = 3600/s, E[S] = 1 ms: a = 3.6, Erlang C(4, 3.6) = 0.787753,
     // W = 1 ms + 0.787753 / (4 x 1000/s - 3600/s) = 2.969383 ms (shared/anchors/analytic.py).
     let runs = replications("tests/data/mmc.toml");
-    let w = mean_ci(
+    let w = Estimate::with_confidence(
         &runs.iter().map(|r| r.latency_ms.mean).collect::<Vec<_>>(),
         0.999,
     );
@@ -54,7 +54,7 @@ fn mmc_mean_response_matches_erlang_c() {
     assert!(w.half_width < 0.05 * 2.969, "{w:?}");
     // Each of the four server processors is busy a / c = 0.9 of the time.
     for cpu in 0..4 {
-        let u = mean_ci(
+        let u = Estimate::with_confidence(
             &runs
                 .iter()
                 .map(|r| r.processors[cpu].busy_ratio)
@@ -64,7 +64,7 @@ fn mmc_mean_response_matches_erlang_c() {
         assert!(u.contains(0.9), "cpu{cpu}: utilisation 0.9 not in {u:?}");
     }
     // Little's law on the class queue: Lq = lambda Wq, Wq = C / (c mu - lambda) = 1.969383 ms.
-    let lq = mean_ci(
+    let lq = Estimate::with_confidence(
         &runs
             .iter()
             .map(|r| r.send_targets[0].queue_length_mean)

@@ -3,7 +3,7 @@
 //! an M/M/1 queue started empty.
 
 use nssim::model::simulate;
-use nssim::stats::{RunResults, mean_ci};
+use nssim::stats::{Estimate, RunResults};
 
 use crate::load;
 
@@ -29,8 +29,8 @@ fn mm1_rho09(seed: u64, extra: &[&str]) -> RunResults {
 }
 
 /// 99 % Student-t interval of the replications' mean response times [ms].
-fn interval(runs: &[RunResults]) -> nssim::stats::MeanCi {
-    mean_ci(
+fn interval(runs: &[RunResults]) -> Estimate {
+    Estimate::with_confidence(
         &runs.iter().map(|r| r.latency_ms.mean).collect::<Vec<_>>(),
         0.99,
     )

@@ -6,14 +6,13 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, anyhow};
 use plotters::prelude::*;
 
-use super::DrawResult;
 use super::kit::{
     Area, Axis, CategoryLabels, Swatch, build_chart, draw_legend, item, legend_width, no_data,
-    register_fonts, slot_width, title, with_legend_column,
+    slot_width, title, with_legend_column,
 };
+use super::{Chart, DrawResult, write_png_svg};
 use crate::stats::{LEG_KINDS, RunResults};
 
 /// Image size [px].
@@ -208,6 +207,7 @@ pub fn write_compare(dir: &Path, runs: &[RunResults]) -> anyhow::Result<[PathBuf
     )
 }
 
+/// Writes `<dir>/<stem>.png` and `.svg` of `bars`, the image widening with their number.
 fn write_bars(
     dir: &Path,
     stem: &str,
@@ -215,27 +215,26 @@ fn write_bars(
     x_title: &str,
     bars: &[Bar],
 ) -> anyhow::Result<[PathBuf; 2]> {
-    register_fonts();
     let size = (SIZE.0.max(260 + 150 * bars.len() as u32), SIZE.1);
-    let png = dir.join(format!("{stem}.png"));
-    {
-        let root = BitMapBackend::new(&png, size).into_drawing_area();
-        draw(&root, heading, x_title, bars)
-            .map_err(|e| anyhow!("could not draw '{}': {e}", png.display()))?;
-        root.present()
-            .map_err(|e| anyhow!("could not write '{}': {e}", png.display()))?;
+    let chart = Breakdown {
+        heading,
+        x_title,
+        bars,
+    };
+    write_png_svg(dir, stem, size, &chart)
+}
+
+/// A breakdown chart, as [`draw`] takes it.
+struct Breakdown<'a> {
+    heading: &'a str,
+    x_title: &'a str,
+    bars: &'a [Bar],
+}
+
+impl Chart for Breakdown<'_> {
+    fn draw_on<DB: DrawingBackend>(&self, root: &Area<DB>) -> DrawResult<DB> {
+        draw(root, self.heading, self.x_title, self.bars)
     }
-    let svg_path = dir.join(format!("{stem}.svg"));
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        draw(&root, heading, x_title, bars).map_err(|e| anyhow!("could not draw {stem}: {e}"))?;
-        root.present()
-            .map_err(|e| anyhow!("could not draw {stem}: {e}"))?;
-    }
-    std::fs::write(&svg_path, svg)
-        .with_context(|| format!("could not write '{}'", svg_path.display()))?;
-    Ok([png, svg_path])
 }
 
 #[cfg(test)]

@@ -39,8 +39,8 @@ fn one_decimal(v: f64) -> String {
     format!("{v:.1}")
 }
 
-fn latency_series() -> [BarSeries; 3] {
-    [
+fn latency_series() -> Vec<BarSeries> {
+    vec![
         BarSeries {
             label: "p50",
             metric: "latency_ms_p50",
@@ -65,60 +65,63 @@ fn latency_series() -> [BarSeries; 3] {
     ]
 }
 
-const LATENCY_TITLE: &str = "End-to-end latency percentiles by scenario";
-const THROUGHPUT_TITLE: &str = "Throughput by scenario: offered vs completed (measurement window)";
+/// What differs between the two grouped-bar charts of headline metrics (latency
+/// percentiles, throughput), drawn for single runs ([`bars`]) or, with error bars, for
+/// replicated scenarios ([`bars_ci`]).
+pub(super) struct Bars {
+    title: &'static str,
+    /// Appended to the title of the replicated chart.
+    ci_suffix: &'static str,
+    series: fn() -> Vec<BarSeries>,
+    y_desc: &'static str,
+    legend_heading: Option<&'static str>,
+}
 
-pub(super) fn latency<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunResults]) -> DrawResult<DB> {
-    let series = latency_series();
+/// p50, p90 and p99 latency per scenario.
+pub(super) const LATENCY: Bars = Bars {
+    title: "End-to-end latency percentiles by scenario",
+    ci_suffix: " (mean of replications, 95 % interval)",
+    series: latency_series,
+    y_desc: "latency [ms]",
+    legend_heading: Some("percentile"),
+};
+
+/// Offered and completed throughput per scenario.
+pub(super) const THROUGHPUT: Bars = Bars {
+    title: "Throughput by scenario: offered vs completed (measurement window)",
+    ci_suffix: ", 95 % interval",
+    series: throughput_series,
+    y_desc: "throughput [requests/s]",
+    legend_heading: None,
+};
+
+/// Image size [px] of a [`Bars`] chart of `n` scenarios: wider as scenarios are added.
+pub(super) fn bars_size(n: usize) -> (u32, u32) {
+    (1000.max(260 + 150 * n as u32), 600)
+}
+
+/// The `which` chart of single runs, one group of bars per run.
+pub(super) fn bars<DB: DrawingBackend>(
+    root: &Area<DB>,
+    runs: &[RunResults],
+    which: &Bars,
+) -> DrawResult<DB> {
+    let series = (which.series)();
     let (names, values) = of_runs(runs, &series);
-    grouped_bars(
-        root,
-        LATENCY_TITLE,
-        &names,
-        &values,
-        &series,
-        "latency [ms]",
-        Some("percentile"),
-    )
+    grouped_bars(root, which.title, &names, &values, &series, which)
 }
 
-/// [`latency`] of replicated scenarios: each bar the mean over the replications, with its
+/// [`bars`] of replicated scenarios: each bar the mean over the replications, with its
 /// 95 % interval as an error bar.
-pub(super) fn latency_ci<DB: DrawingBackend>(
+pub(super) fn bars_ci<DB: DrawingBackend>(
     root: &Area<DB>,
     groups: &[Replicated],
+    which: &Bars,
 ) -> DrawResult<DB> {
-    let series = latency_series();
+    let series = (which.series)();
     let (names, values) = of_groups(groups, &series);
-    let title = format!("{LATENCY_TITLE} (mean of replications, 95 % interval)");
-    grouped_bars(
-        root,
-        &title,
-        &names,
-        &values,
-        &series,
-        "latency [ms]",
-        Some("percentile"),
-    )
-}
-
-/// [`throughput`] of replicated scenarios, with error bars as in [`latency_ci`].
-pub(super) fn throughput_ci<DB: DrawingBackend>(
-    root: &Area<DB>,
-    groups: &[Replicated],
-) -> DrawResult<DB> {
-    let series = throughput_series();
-    let (names, values) = of_groups(groups, &series);
-    let title = format!("{THROUGHPUT_TITLE}, 95 % interval");
-    grouped_bars(
-        root,
-        &title,
-        &names,
-        &values,
-        &series,
-        "throughput [requests/s]",
-        None,
-    )
+    let title = format!("{}{}", which.title, which.ci_suffix);
+    grouped_bars(root, &title, &names, &values, &series, which)
 }
 
 /// Names and (value, no half-width) of each series of each run.
@@ -153,8 +156,8 @@ fn of_groups(groups: &[Replicated], series: &[BarSeries]) -> (Vec<String>, Vec<V
     (names, values)
 }
 
-fn throughput_series() -> [BarSeries; 2] {
-    [
+fn throughput_series() -> Vec<BarSeries> {
+    vec![
         BarSeries {
             label: "offered",
             metric: "offered_per_s",
@@ -172,35 +175,19 @@ fn throughput_series() -> [BarSeries; 2] {
     ]
 }
 
-pub(super) fn throughput<DB: DrawingBackend>(
-    root: &Area<DB>,
-    runs: &[RunResults],
-) -> DrawResult<DB> {
-    let series = throughput_series();
-    let (names, values) = of_runs(runs, &series);
-    grouped_bars(
-        root,
-        THROUGHPUT_TITLE,
-        &names,
-        &values,
-        &series,
-        "throughput [requests/s]",
-        None,
-    )
-}
-
 /// Bars grouped per scenario (`names`), one bar per series, with the value printed above each
 /// bar when it fits. `values[scenario][series]` is (value, half-width); a finite half-width
-/// draws an error bar from value - half-width to value + half-width.
+/// draws an error bar from value - half-width to value + half-width. `which` gives the y axis
+/// title and the legend heading.
 fn grouped_bars<DB: DrawingBackend>(
     root: &Area<DB>,
     title_text: &str,
     names: &[String],
     values: &[Vec<(f64, f64)>],
     series: &[BarSeries],
-    y_desc: &str,
-    heading: Option<&str>,
+    which: &Bars,
 ) -> DrawResult<DB> {
+    let (y_desc, heading) = (which.y_desc, which.legend_heading);
     let body = title(root, title_text)?;
     if names.is_empty() {
         return no_data(&body, "no runs to compare");

@@ -39,7 +39,9 @@ use plotters::prelude::*;
 pub use breakdown::{write as write_breakdown, write_compare as write_compare_breakdown};
 pub use kit::register_fonts;
 
+use crate::experiment::Replicated;
 use crate::stats::RunResults;
+use compare::Bars;
 
 /// A chart this module draws. Single-run charts borrow one run; comparison charts borrow the
 /// runs in the order they should appear (left to right, and in legends).
@@ -95,7 +97,7 @@ impl Plot<'_> {
             Plot::LatencyCdf(_) | Plot::Utilisation(_) | Plot::CompareLatencyCdf(_) => (1000, 600),
             Plot::ThroughputLatency(_) => (1000, 720),
             Plot::CompareLatency(runs) | Plot::CompareThroughput(runs) => {
-                (1000.max(260 + 150 * runs.len() as u32), 600)
+                compare::bars_size(runs.len())
             }
             Plot::CompareUtilisation(runs) => compare::utilisation_size(runs.len()),
             Plot::LinkShare(r) => pathway::link_share_size(r),
@@ -106,36 +108,17 @@ impl Plot<'_> {
 
     /// The chart as an SVG document.
     pub fn to_svg(&self) -> anyhow::Result<String> {
-        register_fonts();
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, self.size()).into_drawing_area();
-            self.draw(&root)
-                .map_err(|e| anyhow!("could not draw {}: {e}", self.name()))?;
-            root.present()
-                .map_err(|e| anyhow!("could not draw {}: {e}", self.name()))?;
-        }
-        Ok(svg)
+        render_svg(self, self.size(), self.name())
     }
 
     /// Renders the chart as a PNG file at `path`.
     pub fn write_png(&self, path: &Path) -> anyhow::Result<()> {
-        register_fonts();
-        let root = BitMapBackend::new(path, self.size()).into_drawing_area();
-        self.draw(&root)
-            .map_err(|e| anyhow!("could not draw '{}': {e}", path.display()))?;
-        root.present()
-            .map_err(|e| anyhow!("could not write '{}': {e}", path.display()))
+        render_png(self, self.size(), path)
     }
 
     /// Writes `<dir>/<name>.png` and `<dir>/<name>.svg` and returns their paths, PNG first.
     pub fn write(&self, dir: &Path) -> anyhow::Result<[PathBuf; 2]> {
-        let png = dir.join(format!("{}.png", self.name()));
-        self.write_png(&png)?;
-        let svg = dir.join(format!("{}.svg", self.name()));
-        std::fs::write(&svg, self.to_svg()?)
-            .with_context(|| format!("could not write '{}'", svg.display()))?;
-        Ok([png, svg])
+        write_png_svg(dir, self.name(), self.size(), self)
     }
 
     /// Draws the chart on `root`, normally a whole image of [`Plot::size`], on any backend.
@@ -145,8 +128,8 @@ impl Plot<'_> {
             Plot::LatencyCdf(r) => run::latency_cdf(root, r),
             Plot::ThroughputLatency(r) => run::throughput_latency(root, r),
             Plot::Utilisation(r) => run::utilisation(root, r),
-            Plot::CompareLatency(runs) => compare::latency(root, runs),
-            Plot::CompareThroughput(runs) => compare::throughput(root, runs),
+            Plot::CompareLatency(runs) => compare::bars(root, runs, &compare::LATENCY),
+            Plot::CompareThroughput(runs) => compare::bars(root, runs, &compare::THROUGHPUT),
             Plot::CompareLatencyCdf(runs) => compare::latency_cdf(root, runs),
             Plot::CompareUtilisation(runs) => compare::utilisation(root, runs),
             Plot::LinkShare(r) => pathway::link_share(root, r),
@@ -156,56 +139,97 @@ impl Plot<'_> {
     }
 }
 
+impl Chart for Plot<'_> {
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        self.draw(root)
+    }
+}
+
+/// The error bars of replicated scenarios: a [`Bars`] chart at the means of replications.
+struct ErrorBars<'a> {
+    groups: &'a [Replicated],
+    which: &'a Bars,
+}
+
+impl Chart for ErrorBars<'_> {
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        root.fill(&WHITE)?;
+        compare::bars_ci(root, self.groups, self.which)
+    }
+}
+
 /// Writes `<dir>/<prefix>latency` and `<dir>/<prefix>throughput` (`.png`, then `.svg`) of
 /// replicated scenarios: the bars of [`Plot::CompareLatency`] and [`Plot::CompareThroughput`]
 /// at their means over the replications, each with its 95 % interval as an error bar.
 pub fn write_error_bars(
     dir: &Path,
-    groups: &[crate::experiment::Replicated],
+    groups: &[Replicated],
     prefix: &str,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    register_fonts();
-    let size = (1000.max(260 + 150 * groups.len() as u32), 600);
+    let size = compare::bars_size(groups.len());
     let mut written = Vec::new();
-    for (stem, latency) in [("latency", true), ("throughput", false)] {
-        let stem = format!("{prefix}{stem}");
-        let draw = |root: &DrawingArea<_, Shift>| {
-            root.fill(&WHITE)?;
-            if latency {
-                compare::latency_ci(root, groups)
-            } else {
-                compare::throughput_ci(root, groups)
-            }
-        };
-        let png = dir.join(format!("{stem}.png"));
-        {
-            let root = BitMapBackend::new(&png, size).into_drawing_area();
-            draw(&root).map_err(|e| anyhow!("could not draw '{}': {e}", png.display()))?;
-            root.present()
-                .map_err(|e| anyhow!("could not write '{}': {e}", png.display()))?;
-        }
-        let svg_path = dir.join(format!("{stem}.svg"));
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-            let draw_svg = |root: &DrawingArea<SVGBackend<'_>, Shift>| {
-                root.fill(&WHITE)?;
-                if latency {
-                    compare::latency_ci(root, groups)
-                } else {
-                    compare::throughput_ci(root, groups)
-                }
-            };
-            draw_svg(&root).map_err(|e| anyhow!("could not draw {stem}: {e}"))?;
-            root.present()
-                .map_err(|e| anyhow!("could not draw {stem}: {e}"))?;
-        }
-        std::fs::write(&svg_path, svg)
-            .with_context(|| format!("could not write '{}'", svg_path.display()))?;
-        written.push(png);
-        written.push(svg_path);
+    for (stem, which) in [
+        ("latency", &compare::LATENCY),
+        ("throughput", &compare::THROUGHPUT),
+    ] {
+        let chart = ErrorBars { groups, which };
+        written.extend(write_png_svg(
+            dir,
+            &format!("{prefix}{stem}"),
+            size,
+            &chart,
+        )?);
     }
     Ok(written)
+}
+
+/// A drawing for any plotters backend, so that one drawing gives both the PNG and the SVG.
+/// [`Plot`] is one; charts written outside it (error bars, the latency breakdown) are others.
+trait Chart {
+    /// Draws on `root`, a whole image of the size it is rendered at.
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
+}
+
+/// `chart` at `size` as an SVG document; `what` names it in an error.
+fn render_svg(chart: &impl Chart, size: (u32, u32), what: &str) -> anyhow::Result<String> {
+    register_fonts();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        chart
+            .draw_on(&root)
+            .map_err(|e| anyhow!("could not draw {what}: {e}"))?;
+        root.present()
+            .map_err(|e| anyhow!("could not draw {what}: {e}"))?;
+    }
+    Ok(svg)
+}
+
+/// Renders `chart` at `size` as a PNG file at `path`.
+fn render_png(chart: &impl Chart, size: (u32, u32), path: &Path) -> anyhow::Result<()> {
+    register_fonts();
+    let root = BitMapBackend::new(path, size).into_drawing_area();
+    chart
+        .draw_on(&root)
+        .map_err(|e| anyhow!("could not draw '{}': {e}", path.display()))?;
+    root.present()
+        .map_err(|e| anyhow!("could not write '{}': {e}", path.display()))
+}
+
+/// Writes `<dir>/<stem>.png`, then `<dir>/<stem>.svg`, both of `chart` at `size`, and returns
+/// their paths in that order.
+fn write_png_svg(
+    dir: &Path,
+    stem: &str,
+    size: (u32, u32),
+    chart: &impl Chart,
+) -> anyhow::Result<[PathBuf; 2]> {
+    let png = dir.join(format!("{stem}.png"));
+    render_png(chart, size, &png)?;
+    let svg = dir.join(format!("{stem}.svg"));
+    std::fs::write(&svg, render_svg(chart, size, stem)?)
+        .with_context(|| format!("could not write '{}'", svg.display()))?;
+    Ok([png, svg])
 }
 
 /// What drawing returns: plotters' error for the backend in use.
