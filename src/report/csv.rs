@@ -200,8 +200,9 @@ pub fn histogram_csv(r: &RunResults) -> Vec<u8> {
 }
 
 /// The time series: `scenario,seed,t_s,throughput_per_s,offered_per_s,latency_ms_mean,
-/// latency_ms_p99`, one row per sample interval (`t_s` is its start), warm-up included; a
-/// time-varying workload adds `configured_per_s`, its configured rate over the interval.
+/// latency_ms_p99,failed_per_s,abandoned_per_s`, one row per sample interval (`t_s` is its
+/// start), warm-up included; a time-varying workload adds `configured_per_s`, its configured
+/// rate over the interval. Failures count where they happen, not where the request was sent.
 pub fn timeseries_csv(r: &RunResults) -> Vec<u8> {
     let configured = r.timeseries.iter().any(|s| s.configured_per_s.is_some());
     let mut header = vec![
@@ -212,6 +213,8 @@ pub fn timeseries_csv(r: &RunResults) -> Vec<u8> {
         "offered_per_s",
         "latency_ms_mean",
         "latency_ms_p99",
+        "failed_per_s",
+        "abandoned_per_s",
     ];
     if configured {
         header.push("configured_per_s");
@@ -224,6 +227,8 @@ pub fn timeseries_csv(r: &RunResults) -> Vec<u8> {
             Num::Float(s.offered_per_s),
             Num::Float(s.latency_ms_mean),
             Num::Float(s.latency_ms_p99),
+            Num::Float(s.failed_per_s),
+            Num::Float(s.abandoned_per_s),
         ];
         if configured {
             row.push(Num::Float(s.configured_per_s.unwrap_or(0.0)));
@@ -570,12 +575,12 @@ mod tests {
         let lines: Vec<_> = s.lines().collect();
         assert_eq!(
             lines[0],
-            "scenario,seed,t_s,throughput_per_s,offered_per_s,latency_ms_mean,latency_ms_p99"
+            "scenario,seed,t_s,throughput_per_s,offered_per_s,latency_ms_mean,latency_ms_p99,failed_per_s,abandoned_per_s"
         );
         assert_eq!(lines.len(), 1 + r.timeseries.len());
         assert_eq!(
             lines[1],
-            "a,42,0.000000,0.000000,250.000000,0.000000,0.000000"
+            "a,42,0.000000,0.000000,250.000000,0.000000,0.000000,0.000000,0.000000"
         );
     }
 

@@ -109,6 +109,8 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
                 t_s,
                 throughput_per_s: 500.0 * ramp * wobble,
                 offered_per_s: 500.0 * if i == 0 { 0.5 } else { 1.0 },
+                failed_per_s: 0.0,
+                abandoned_per_s: 0.0,
                 configured_per_s: None,
                 latency_ms_mean: if i == 0 { 0.0 } else { 2.0 * load * wobble },
                 latency_ms_p99: if i == 0 {

@@ -114,6 +114,8 @@ impl Spread {
 struct SeriesBucket {
     completed: u64,
     offered: u64,
+    failed: u64,
+    abandoned: u64,
     latency_sum_ns: u128,
     latency_us: Histogram<u32>,
 }
@@ -259,6 +261,8 @@ impl Recorder {
             self.series.push(SeriesBucket {
                 completed: 0,
                 offered: 0,
+                failed: 0,
+                abandoned: 0,
                 latency_sum_ns: 0,
                 latency_us: Histogram::new_with_bounds(1, LATENCY_NS_MAX / 1000, 2)
                     .expect("valid bounds"),
@@ -305,6 +309,7 @@ impl Recorder {
         if self.in_window(now) {
             self.window_counts.failed += 1;
         }
+        self.bucket(now).failed += 1;
     }
 
     /// A request's connection was refused at `now` (its last SYN dropped).
@@ -327,6 +332,7 @@ impl Recorder {
     pub fn abandoned(&mut self, now: SimTime) {
         self.failed(now);
         self.counts.abandoned += 1;
+        self.bucket(now).abandoned += 1;
     }
 
     /// The reply to an abandoned request reached where its client had been.
@@ -504,6 +510,8 @@ impl Recorder {
                 t_s: i as f64 * width,
                 throughput_per_s: b.completed as f64 / width,
                 offered_per_s: b.offered as f64 / width,
+                failed_per_s: b.failed as f64 / width,
+                abandoned_per_s: b.abandoned as f64 / width,
                 configured_per_s: self
                     .configured_series
                     .as_ref()

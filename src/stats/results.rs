@@ -507,6 +507,10 @@ pub struct TimeSample {
     pub throughput_per_s: f64,
     /// Requests offered in the interval per second.
     pub offered_per_s: f64,
+    /// Requests failed in the interval per second (refused, Pathsend errors and abandoned).
+    pub failed_per_s: f64,
+    /// Of those, requests abandoned by their clients in the interval per second.
+    pub abandoned_per_s: f64,
     /// Time-varying open workloads: the configured (expected) request rate over the interval
     /// [requests/s]; none for a constant rate or a closed workload.
     #[serde(skip_serializing_if = "Option::is_none")]

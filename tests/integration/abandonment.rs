@@ -48,6 +48,12 @@ fn a_constant_patience_abandons_the_requests_slower_than_it() {
         assert_eq!(q.failed, q.abandoned);
         assert_eq!(q.abandoned_served, q.abandoned);
         assert_eq!(q.in_flight, 0);
+        // The time series counts each abandonment once, in the interval it happened.
+        let width = r.timeseries[1].t_s - r.timeseries[0].t_s;
+        let per_interval: f64 = r.timeseries.iter().map(|s| s.abandoned_per_s * width).sum();
+        assert_eq!(per_interval.round() as u64, q.abandoned);
+        let failed: f64 = r.timeseries.iter().map(|s| s.failed_per_s * width).sum();
+        assert_eq!(failed.round() as u64, q.failed);
         // Completed requests are those that beat the patience: none slower than 5 ms (the
         // latency histogram keeps three significant digits).
         assert!(r.latency_ms.max <= 5.0 * 1.001, "{}", r.latency_ms.max);

@@ -5,8 +5,8 @@ use plotters::prelude::*;
 
 use super::DrawResult;
 use super::kit::{
-    Area, Axis, Curve, Guide, OKABE_BLUE, OKABE_GREEN, OKABE_ORANGE, OKABE_VERMILLION, Swatch,
-    WARMUP, build_chart, cdf_points, draw_cdf, draw_legend, fmt_sig3, item, kind_legend,
+    Area, Axis, Curve, Guide, OKABE_BLUE, OKABE_GREEN, OKABE_ORANGE, OKABE_VERMILLION, SERIES,
+    Swatch, WARMUP, build_chart, cdf_points, draw_cdf, draw_legend, fmt_sig3, item, kind_legend,
     legend_width, no_data, shade_warmup, title, utilisation_panel, with_legend_column,
 };
 use crate::report::kind_order;
@@ -79,6 +79,15 @@ pub(super) fn throughput_latency<DB: DrawingBackend>(
     if configured {
         top_items.push(item("configured", Swatch::Line(OKABE_GREEN)));
     }
+    // Failures and abandonments, when the run has any: where overload starts to hurt.
+    let failed = ts.iter().any(|s| s.failed_per_s > 0.0);
+    let abandoned = ts.iter().any(|s| s.abandoned_per_s > 0.0);
+    if failed {
+        top_items.push(item("failed", Swatch::Line(OKABE_VERMILLION)));
+    }
+    if abandoned {
+        top_items.push(item("of which abandoned", Swatch::Dashed(SERIES[4])));
+    }
     top_items.push(item("warm-up", Swatch::Fill(WARMUP)));
     let bottom_items = vec![
         item("p99", Swatch::Line(OKABE_VERMILLION)),
@@ -122,6 +131,22 @@ pub(super) fn throughput_latency<DB: DrawingBackend>(
             })
             .collect();
         chart.draw_series(LineSeries::new(steps, OKABE_GREEN.stroke_width(2)))?;
+    }
+    if failed {
+        chart.draw_series(LineSeries::new(
+            ts.iter().map(|s| (mid(s.t_s), s.failed_per_s)),
+            OKABE_VERMILLION.stroke_width(2),
+        ))?;
+    }
+    if abandoned {
+        chart.draw_series(DashedLineSeries::new(
+            ts.iter()
+                .map(|s| (mid(s.t_s), s.abandoned_per_s))
+                .collect::<Vec<_>>(),
+            8,
+            5,
+            SERIES[4].stroke_width(2),
+        ))?;
     }
     chart.draw_series(LineSeries::new(
         ts.iter().map(|s| (mid(s.t_s), s.throughput_per_s)),
