@@ -420,21 +420,18 @@ impl Node {
         // Sizes are cut to the largest message the workload's path carries.
         let l = &sc.listeners[w.listener];
         let relays = l.model == ListenerModel::Distributor || l.serve == Serve::LocalServerClass;
-        self.sizes = Some(MessageSizes {
-            request: (
-                Sampler::new(&w.request_bytes.0),
-                streams.stream("workload/request_bytes"),
-            ),
-            reply: (
-                Sampler::new(&w.reply_bytes.0),
-                streams.stream("workload/reply_bytes"),
-            ),
-            cap: if relays {
-                l.pathsend_api.max_bytes()
-            } else {
-                MAX_MESSAGE_BYTES
-            },
-        });
+        let cap = if relays {
+            l.pathsend_api.max_bytes()
+        } else {
+            MAX_MESSAGE_BYTES
+        };
+        self.sizes = Some(MessageSizes::new(
+            &w.request_bytes.0,
+            &w.reply_bytes.0,
+            streams,
+            "workload",
+            cap,
+        ));
         self.clients.requests_per_connection = w.requests_per_connection;
         self.clients.patience = w
             .abandon_after
@@ -545,17 +542,13 @@ impl Node {
         }
         // A terminal's request and reply cross the message system only (no LAN): their sizes
         // set the IPC costs; cut to the TCPs' send limit.
-        self.sizes = Some(MessageSizes {
-            request: (
-                Sampler::new(&xm.request_bytes.0),
-                streams.stream("xm/request_bytes"),
-            ),
-            reply: (
-                Sampler::new(&xm.reply_bytes.0),
-                streams.stream("xm/reply_bytes"),
-            ),
-            cap: xm.pathsend_api.max_bytes(),
-        });
+        self.sizes = Some(MessageSizes::new(
+            &xm.request_bytes.0,
+            &xm.reply_bytes.0,
+            streams,
+            "xm",
+            xm.pathsend_api.max_bytes(),
+        ));
         self.clients.mix = Mix::new(&xm.mix);
         self.clients.population = Population::Terminals {
             terms: xm

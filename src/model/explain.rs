@@ -781,21 +781,8 @@ mod tests {
         let work = MsgWork::new([1, 0], false, [1, 0], [false, false]);
         let us = SimDuration::from_micros;
         let stack = crate::scenario::TcpIp {
-            stack: crate::scenario::StackKind::Parallel,
             segment_cpu: us(15),
-            per_segment_cpu: us(0),
-            copy_cpu_per_kib: us(0),
-            ack_cpu: us(0),
-            mss: 1460,
-            pifs: vec![],
-            failover: vec![],
-            connect_cpu: us(0),
-            close_cpu: us(0),
-            backlog: 5,
-            syn_retry: us(1000),
-            syn_retries: 3,
-            processes: vec![],
-            priority: 199,
+            ..crate::model::tcpip::free_stack(crate::scenario::StackKind::Parallel)
         };
         assert_eq!(
             describe(&work, [b, 0], &stack, &m, Rate::Before(true)),

@@ -448,21 +448,14 @@ mod tests {
             latency_cross_processor_per_kib: us(0),
         };
         let stack = TcpIp {
-            stack: StackKind::Conventional,
             segment_cpu: us(20),
             per_segment_cpu: us(2),
             copy_cpu_per_kib: us(1),
             ack_cpu: us(1),
             mss: 1024,
-            pifs: vec![],
-            failover: vec![],
             connect_cpu: us(100),
             close_cpu: us(50),
-            backlog: 10,
-            syn_retry: us(1000),
-            syn_retries: 3,
-            processes: vec![],
-            priority: 200,
+            ..crate::model::tcpip::free_stack(StackKind::Conventional)
         };
         (ipc, stack)
     }

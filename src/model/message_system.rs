@@ -96,6 +96,28 @@ pub struct MessageSizes {
 }
 
 impl MessageSizes {
+    /// Sizes drawn from `request` and `reply` on the streams `{prefix}/request_bytes` and
+    /// `{prefix}/reply_bytes`, cut to `cap` bytes.
+    pub fn new(
+        request: &crate::scenario::Dist,
+        reply: &crate::scenario::Dist,
+        streams: &crate::engine::RngStreams,
+        prefix: &str,
+        cap: u32,
+    ) -> Self {
+        MessageSizes {
+            request: (
+                Sampler::new(request),
+                streams.stream(&format!("{prefix}/request_bytes")),
+            ),
+            reply: (
+                Sampler::new(reply),
+                streams.stream(&format!("{prefix}/reply_bytes")),
+            ),
+            cap,
+        }
+    }
+
     /// Sizes of the next request and its reply \[bytes\]. A constant size draws nothing.
     pub fn draw(&mut self) -> [u32; 2] {
         let cap = u64::from(self.cap);

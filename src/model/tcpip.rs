@@ -74,6 +74,29 @@ pub struct Endpoint {
     pub ip_host: String,
 }
 
+/// A stack of kind `stack` whose every cost is zero (MSS 1460, backlog 5), for unit tests to
+/// set the costs they need with `..`.
+#[cfg(test)]
+pub fn free_stack(stack: crate::scenario::StackKind) -> TcpIp {
+    TcpIp {
+        stack,
+        segment_cpu: SimDuration::ZERO,
+        per_segment_cpu: SimDuration::ZERO,
+        copy_cpu_per_kib: SimDuration::ZERO,
+        ack_cpu: SimDuration::ZERO,
+        mss: 1460,
+        pifs: vec![],
+        failover: vec![],
+        connect_cpu: SimDuration::ZERO,
+        close_cpu: SimDuration::ZERO,
+        backlog: 5,
+        syn_retry: SimDuration::from_secs(1),
+        syn_retries: 3,
+        processes: vec![],
+        priority: 199,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,21 +106,11 @@ mod tests {
     fn protocol_cpu_counts_segments_copy_and_acks() {
         let us = SimDuration::from_micros;
         let t = TcpIp {
-            stack: StackKind::Parallel,
             segment_cpu: us(10),
             per_segment_cpu: us(2),
             copy_cpu_per_kib: us(1),
             ack_cpu: us(3),
-            mss: 1460,
-            pifs: vec![],
-            failover: vec![],
-            connect_cpu: us(0),
-            close_cpu: us(0),
-            backlog: 5,
-            syn_retry: us(1),
-            syn_retries: 0,
-            processes: vec![],
-            priority: 1,
+            ..free_stack(StackKind::Parallel)
         };
         // 30 KiB = 30,720 bytes: 22 segments of 1460, 11 ACKs: 10 + 44 + 30 + 33 = 117 us.
         assert_eq!(t.segments(30 * 1024), 22);
