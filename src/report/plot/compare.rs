@@ -88,7 +88,7 @@ pub(super) const LATENCY: Bars = Bars {
 
 /// Offered and completed throughput per scenario.
 pub(super) const THROUGHPUT: Bars = Bars {
-    title: "Throughput by scenario: offered vs completed (measurement window)",
+    title: "Throughput offered vs completed by scenario (measurement window)",
     ci_suffix: ", 95 % interval",
     series: throughput_series,
     y_desc: "throughput [requests/s]",
@@ -120,7 +120,22 @@ pub(super) fn bars_ci<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     let series = (which.series)();
     let (names, values) = of_groups(groups, &series);
-    let title = format!("{}{}", which.title, which.ci_suffix);
+    // One scenario (a replicated run's own plot) is named in the title, not "by scenario".
+    let title = match groups {
+        [g] => {
+            let what = which.title.replacen(" by scenario", "", 1);
+            let mut chars = what.chars();
+            let first = chars.next().map(|c| c.to_ascii_lowercase());
+            format!(
+                "{}: {}{}{}",
+                g.label,
+                first.map(String::from).unwrap_or_default(),
+                chars.as_str(),
+                which.ci_suffix
+            )
+        }
+        _ => format!("{}{}", which.title, which.ci_suffix),
+    };
     grouped_bars(root, &title, &names, &values, &series, which)
 }
 
