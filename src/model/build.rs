@@ -562,5 +562,9 @@ impl Node {
                 .collect(),
             rng: streams.stream("xm/think"),
         };
+        self.clients.patience = xm
+            .abandon_after
+            .as_ref()
+            .map(|d| (Sampler::new(d), streams.stream("xm/abandon_after")));
     }
 }

@@ -4,8 +4,9 @@
 //! process, each carrying `requests_per_connection` requests), closed (`clients` terminals that
 //! think, connect, send and wait), and Pathway/XM terminals attached to their TCP for the whole
 //! run. A client sends its next request when the previous reply (or error) reaches it, or
-//! when it abandons the previous one (`workload.abandon_after`): an abandoned request is a
-//! failure to its client, so it ends its connection like any failure.
+//! when it abandons the previous one (`workload.abandon_after`, `pathway_xm.abandon_after`):
+//! an abandoned request is a failure to its client, so it ends its connection like any
+//! failure.
 //!
 //! [`Clients`] owns the sessions and every client-side random stream: the inter-arrival and
 //! think times, the class mix and the per-class demand draws, all made when a request is
@@ -121,7 +122,8 @@ pub struct Clients {
     pub max_requests: Option<u64>,
     /// The stream of closed clients' and terminals' first-request instants.
     pub start_rng: StreamRng,
-    /// Client abandonment: the patience drawn for each request (`workload/abandon_after`).
+    /// Client abandonment: the patience drawn for each request (streams
+    /// `workload/abandon_after`, `xm/abandon_after`).
     pub patience: Option<(Sampler, StreamRng)>,
     accepting: bool,
     sessions: Slab<Session, SessionId>,

@@ -412,6 +412,7 @@ mod tests {
             request_bytes: crate::scenario::MessageSize::bytes(0),
             reply_bytes: crate::scenario::MessageSize::bytes(0),
             pathsend_api: crate::scenario::PathsendApi::Send,
+            abandon_after: None,
         }
     }
 

@@ -208,9 +208,40 @@ fn listen_backlog(s: &Scenario, out: &mut Vec<String>) {
 /// Pathsend timeouts that fire after the clients' mean patience: their errors find no client
 /// waiting [I].
 fn timeouts_beyond_patience(s: &Scenario, out: &mut Vec<String>) {
-    let Some(w) = &s.workload else { return };
-    let Some(patience) = &w.abandon_after else {
-        return;
+    // The clients' patience and the classes they send to, with their owners' names.
+    let (patience, classes): (&Dist, Vec<(&ServerClass, &str)>) = match (&s.workload, &s.pathway_xm)
+    {
+        (Some(w), _) => {
+            let Some(p) = &w.abandon_after else { return };
+            let mixed: Vec<&str> = w
+                .mix
+                .iter()
+                .filter_map(|&(k, _)| s.server_classes.get(k).map(|c| c.name.as_str()))
+                .collect();
+            let classes = s
+                .server_classes
+                .iter()
+                .filter(|c| mixed.contains(&c.name.as_str()))
+                .map(|c| {
+                    (
+                        c,
+                        s.pathmons.get(c.pathmon).map_or("?", |p| p.name.as_str()),
+                    )
+                })
+                .collect();
+            (p, classes)
+        }
+        (None, Some(xm)) => {
+            let Some(p) = &xm.abandon_after else { return };
+            let classes = xm
+                .mix
+                .iter()
+                .filter_map(|&(k, _)| xm.server_classes.get(k))
+                .map(|c| (c, "every Pathway/XM PATHMON"))
+                .collect();
+            (p, classes)
+        }
+        (None, None) => return,
     };
     let mean = patience.mean();
     let after = |what: String, t: SimDuration, error: u32| {
@@ -220,21 +251,8 @@ fn timeouts_beyond_patience(s: &Scenario, out: &mut Vec<String>) {
             duration_text(mean)
         )
     };
-    let mixed: Vec<&str> = w
-        .mix
-        .iter()
-        .filter_map(|&(k, _)| s.server_classes.get(k).map(|c| c.name.as_str()))
-        .collect();
-    for class in s
-        .server_classes
-        .iter()
-        .filter(|c| mixed.contains(&c.name.as_str()))
-    {
+    for (class, owner) in classes {
         if let Some(t) = class.timeout.filter(|&t| t >= mean) {
-            let owner = s
-                .pathmons
-                .get(class.pathmon)
-                .map_or("?", |p| p.name.as_str());
             out.push(after(
                 format!("server class {} ({owner}): its TIMEOUT", class.name),
                 t,
@@ -867,6 +885,23 @@ mix = {{ A = 1 }}
         // Timeouts below the patience, or clients that wait for ever: nothing to say.
         let w = warnings_of(&with_timeout("1s", "[pathway]\nsend_timeout = \"1500ms\""));
         assert_eq!(w, Vec::<String>::new());
+        // Pathway/XM terminals: the replicated classes' TIMEOUT against the terminals' patience.
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let xm = crate::scenario::load(
+            &repo.join("tests/data/pathway-xm.toml"),
+            &[
+                "pathway_xm.abandon_after={ dist = \"constant\", value = \"1s\" }".into(),
+                "pathway_xm.server_class[0].timeout=2s".into(),
+            ],
+        )
+        .unwrap();
+        let w = warnings(&xm);
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert!(
+            w[0].contains("(every Pathway/XM PATHMON): its TIMEOUT of 2s"),
+            "{}",
+            w[0]
+        );
         let forever = sizing_scenario("[0]", 1, 1, OPEN, "")
             .replace("maxlinks = 1\n", "maxlinks = 1\ntimeout = \"30s\"\n");
         assert_eq!(warnings_of(&forever), Vec::<String>::new());

@@ -454,6 +454,9 @@ pub struct RawPathwayXm {
     /// `"send"` (messages up to 32767 bytes) or `"sendl"` (up to 2 MiB) \[name\]: the limit
     /// of the TCPs' sends. Default `"send"`.
     pub pathsend_api: Option<String>,
+    /// Terminal abandonment: how long a terminal waits for its reply before giving up
+    /// \[distribution of durations\], drawn per request. Default: terminals wait for ever.
+    pub abandon_after: Option<RawDist>,
 }
 
 /// `[[pathway_xm.node]]`: a logical node (NODE object).

@@ -540,6 +540,8 @@ pub struct PathwayXm {
     pub reply_bytes: MessageSize,
     /// The send call's message limit (`"send"`: 32,767 bytes, `"sendl"`: 2 MiB).
     pub pathsend_api: PathsendApi,
+    /// Terminal abandonment: each request's patience (none: terminals wait for ever).
+    pub abandon_after: Option<Dist>,
 }
 
 /// A Pathway/XM logical node: a set of processors with weights (`SET NODE CPUS (1:50, 2:25)`).

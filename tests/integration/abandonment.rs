@@ -167,3 +167,20 @@ fn an_abandoned_request_s_trace_ends_with_abandoned() {
     assert!(abandoned > 0);
     assert_eq!(ended.len() as u64, r.requests.offered);
 }
+
+#[test]
+fn pathway_xm_terminals_abandon_and_go_on() {
+    let s = load(
+        "scenarios/pathway-xm-terminals.toml",
+        &["pathway_xm.abandon_after={ dist = \"constant\", value = \"10ms\" }"],
+    );
+    let r = simulate(&s);
+    let q = &r.requests;
+    assert!(q.abandoned > 0, "{q:?}");
+    assert_eq!(q.failed, q.abandoned + q.pathsend_failed, "{q:?}");
+    assert!(q.abandoned_served <= q.abandoned, "{q:?}");
+    assert_eq!(q.offered, q.completed + q.failed + q.in_flight);
+    // A terminal that gave up thinks and sends again: completions go on, all within 10 ms.
+    assert!(q.completed > q.abandoned, "{q:?}");
+    assert!(r.latency_ms.max <= 10.0 * 1.001, "{}", r.latency_ms.max);
+}

@@ -160,6 +160,7 @@ impl Checker {
                 "set pathway_xm.pathsend_api = \"sendl\"",
             );
         }
+        let abandon_after = self.patience("pathway_xm.abandon_after", x.abandon_after.as_ref());
         PathwayXm {
             nodes,
             pathmon,
@@ -171,6 +172,7 @@ impl Checker {
             request_bytes,
             reply_bytes,
             pathsend_api,
+            abandon_after,
         }
     }
 

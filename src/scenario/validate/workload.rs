@@ -63,15 +63,7 @@ impl Checker {
         let request_bytes =
             self.message_size("workload.request_bytes", w.request_bytes.as_ref(), 1024);
         let reply_bytes = self.message_size("workload.reply_bytes", w.reply_bytes.as_ref(), 4096);
-        let abandon_after = w.abandon_after.as_ref().and_then(|d| {
-            let field = "workload.abandon_after";
-            let patience = self.dist(field, d)?;
-            if patience.mean() < MIN_PATIENCE {
-                self.err(field, format!("a client's mean patience must be at least {MIN_PATIENCE} (see Limits in scenarios/README.md), got {}; remove `abandon_after` for clients that wait for ever", patience.mean()));
-                return None;
-            }
-            Some(patience)
-        });
+        let abandon_after = self.patience("workload.abandon_after", w.abandon_after.as_ref());
         let send_to = self.send_to(w.send_to.as_ref(), pathway);
         let mix = self.workload_mix(w.mix.as_ref(), pathway, send_to);
         let workload = Workload {
@@ -85,6 +77,17 @@ impl Checker {
             mix,
         };
         (workload, send_to)
+    }
+
+    /// A client's patience (`abandon_after`): a distribution of mean at least
+    /// [`MIN_PATIENCE`]; none when not given.
+    pub(super) fn patience(&mut self, field: &str, raw: Option<&RawDist>) -> Option<Dist> {
+        let patience = self.dist(field, raw?)?;
+        if patience.mean() < MIN_PATIENCE {
+            self.err(field, format!("a client's mean patience must be at least {MIN_PATIENCE} (see Limits in scenarios/README.md), got {}; remove `abandon_after` for clients that wait for ever", patience.mean()));
+            return None;
+        }
+        Some(patience)
     }
 
     /// Resolves `workload.send_to`: a domain name, else a PATHMON name; by default the only
