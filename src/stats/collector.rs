@@ -41,9 +41,8 @@ pub struct Recorder {
     interval: SimDuration,
     /// Whole-run request accounting (conservation).
     pub counts: RequestCounts,
-    latency: Histogram<u64>,
-    latency_sum_ms: f64,
-    latency_sumsq_ms: f64,
+    /// Latency of measured requests.
+    latency: Spread,
     hops_sum: u64,
     /// The window's request balance (`completed`, `attempted` are the throughput counts).
     pub window_counts: WindowCounts,
@@ -149,9 +148,7 @@ impl Recorder {
             end,
             interval,
             counts: RequestCounts::default(),
-            latency: Histogram::new_with_bounds(1, LATENCY_NS_MAX, 3).expect("valid bounds"),
-            latency_sum_ms: 0.0,
-            latency_sumsq_ms: 0.0,
+            latency: Spread::new(),
             hops_sum: 0,
             window_counts: WindowCounts::default(),
             configured_per_s: None,
@@ -369,10 +366,7 @@ impl Recorder {
             .saturating_record((latency.as_nanos() / 1000).max(1));
         if measured {
             self.counts.measured += 1;
-            self.latency.saturating_record(latency.as_nanos().max(1));
-            let ms = latency.as_millis_f64();
-            self.latency_sum_ms += ms;
-            self.latency_sumsq_ms += ms * ms;
+            self.latency.record(latency);
             self.hops_sum += u64::from(hops);
             let c = &mut self.classes[class];
             c.completed += 1;
@@ -440,39 +434,20 @@ impl Recorder {
 
     /// Latency summary of measured requests [ms].
     pub fn latency_summary(&self) -> LatencySummary {
-        let n = self.counts.measured;
-        if n == 0 {
-            return LatencySummary::default();
-        }
-        let mean = self.latency_sum_ms / n as f64;
-        let var = if n > 1 {
-            ((self.latency_sumsq_ms - n as f64 * mean * mean) / (n as f64 - 1.0)).max(0.0)
-        } else {
-            0.0
-        };
-        let q = |p: f64| self.latency.value_at_quantile(p) as f64 / 1e6;
-        LatencySummary {
-            mean,
-            sd: var.sqrt(),
-            p50: q(0.50),
-            p90: q(0.90),
-            p99: q(0.99),
-            p999: q(0.999),
-            max: self.latency.max() as f64 / 1e6,
-        }
+        self.latency.summary()
     }
 
     /// Log-spaced latency histogram of measured requests (buckets 10 % wide), from the empty
     /// bucket just below the first non-empty one to the last non-empty one.
     pub fn latency_histogram(&self) -> Vec<HistogramBucket> {
-        let total = self.latency.len();
+        let total = self.latency.hist.len();
         if total == 0 {
             return Vec::new();
         }
         let mut rows = Vec::new();
         let mut seen = 0u64;
         let mut empty_below = None;
-        for v in self.latency.iter_log(1_000, 1.1) {
+        for v in self.latency.hist.iter_log(1_000, 1.1) {
             let count = v.count_since_last_iteration();
             seen += count;
             if seen == 0 {
