@@ -43,12 +43,12 @@ impl<E> Scheduler<E> {
         self.now
     }
     /// Schedules `event` after `delay` (zero: after every event already due now). The key
-    /// cancels it; callers that never cancel ignore it.
+    /// cancels it: keep it where whoever may cancel the event (a reply, a failure) finds it.
     pub fn schedule_in(&mut self, delay: SimDuration, event: E) -> ActionKey {
         let at = self.now + delay;
         self.queue.push(at, event)
     }
-    /// Schedules `event` at instant `at`, which must not be in the past.
+    /// Schedules `event` at instant `at`, which must not be in the past; returns its key.
     pub fn schedule_at(&mut self, at: SimTime, event: E) -> ActionKey {
         assert!(
             at >= self.now,
@@ -56,6 +56,15 @@ impl<E> Scheduler<E> {
             self.now
         );
         self.queue.push(at, event)
+    }
+    /// [`schedule_in`](Self::schedule_in) for an event that is never cancelled (the end of
+    /// the arrival window, a sample, a client's think time): the caller says so by name.
+    pub fn schedule_in_unkeyed(&mut self, delay: SimDuration, event: E) {
+        let _never_cancelled = self.schedule_in(delay, event);
+    }
+    /// [`schedule_at`](Self::schedule_at) for an event that is never cancelled.
+    pub fn schedule_at_unkeyed(&mut self, at: SimTime, event: E) {
+        let _never_cancelled = self.schedule_at(at, event);
     }
     /// Cancels a scheduled event: it leaves the queue, is never delivered and is not counted
     /// as handled. Returns false if it has already fired or been cancelled (a stale key).
@@ -148,9 +157,9 @@ mod tests {
     fn same_time_events_run_first_scheduled_first() {
         let mut s = Scheduler::new();
         for e in [3, 1, 2] {
-            s.schedule_at(SimTime(10), e);
+            s.schedule_at_unkeyed(SimTime(10), e);
         }
-        s.schedule_at(SimTime(5), 9);
+        s.schedule_at_unkeyed(SimTime(5), 9);
         let mut m = Recorder(vec![]);
         assert_eq!(run_until(&mut m, &mut s, SimTime::MAX), 4);
         assert_eq!(m.0, vec![(5, 9), (10, 3), (10, 1), (10, 2)]);
@@ -159,9 +168,9 @@ mod tests {
     #[test]
     fn a_cancelled_event_is_neither_delivered_nor_counted() {
         let mut s = Scheduler::new();
-        s.schedule_at(SimTime(1), 1);
+        s.schedule_at_unkeyed(SimTime(1), 1);
         let k = s.schedule_at(SimTime(2), 2);
-        s.schedule_at(SimTime(3), 3);
+        s.schedule_at_unkeyed(SimTime(3), 3);
         assert!(s.cancel(k));
         let mut m = Recorder(vec![]);
         assert_eq!(run_until(&mut m, &mut s, SimTime::MAX), 2);
@@ -175,6 +184,6 @@ mod tests {
     fn scheduling_into_the_past_is_a_bug() {
         let mut s: Scheduler<u32> = Scheduler::new();
         s.now = SimTime(10);
-        s.schedule_at(SimTime(5), 1);
+        s.schedule_at_unkeyed(SimTime(5), 1);
     }
 }

@@ -26,7 +26,10 @@ pub struct Scheduled<E> {
     pub event: E,
 }
 
-/// Names one scheduled event so that it can be cancelled before it fires.
+/// Names one scheduled event so that it can be cancelled before it fires. `#[must_use]`
+/// (NeXosim's `ActionKey` is too): dropping one is a decision, written as a call to an
+/// unkeyed scheduling method, so that any event a fault may have to cancel has its key kept.
+#[must_use = "keep the key where a failure can cancel the event, or schedule it unkeyed"]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ActionKey {
     slot: u32,

@@ -157,7 +157,7 @@ impl Clients {
         match &mut self.population {
             Population::Open { .. } => {
                 ctx.sched
-                    .schedule_in(SimDuration::ZERO, Event::SessionArrives);
+                    .schedule_in_unkeyed(SimDuration::ZERO, Event::SessionArrives);
             }
             Population::Varying { .. } => self.schedule_next_arrival(ctx),
             Population::Closed {
@@ -182,7 +182,7 @@ impl Clients {
                         remaining: 0,
                         client: Some(client),
                     });
-                    ctx.sched.schedule_in(first, Event::ThinkDone(id));
+                    ctx.sched.schedule_in_unkeyed(first, Event::ThinkDone(id));
                 }
             }
             Population::Terminals { terms, .. } => {
@@ -196,7 +196,7 @@ impl Clients {
                         remaining: u32::MAX,
                         client: Some(term as u32),
                     });
-                    ctx.sched.schedule_in(first, Event::ThinkDone(id));
+                    ctx.sched.schedule_in_unkeyed(first, Event::ThinkDone(id));
                 }
             }
         }
@@ -227,12 +227,12 @@ impl Clients {
                 gap.as_nanos()
                     .saturating_mul(u64::from(self.requests_per_connection)),
             );
-            ctx.sched.schedule_in(gap, Event::SessionArrives);
+            ctx.sched.schedule_in_unkeyed(gap, Event::SessionArrives);
         } else if let Population::Varying { process, rng } = &mut self.population
             && let Some(at) = process.next(self.requests_per_connection, rng)
         {
             let at = SimTime(at).max(ctx.sched.now());
-            ctx.sched.schedule_at(at, Event::SessionArrives);
+            ctx.sched.schedule_at_unkeyed(at, Event::SessionArrives);
         }
     }
 
@@ -333,12 +333,12 @@ impl Clients {
         match (&mut self.population, session.client) {
             (Population::Closed { think, rng, .. }, Some(_)) => {
                 let t = think.sample(rng);
-                ctx.sched.schedule_in(t, Event::ThinkDone(id));
+                ctx.sched.schedule_in_unkeyed(t, Event::ThinkDone(id));
                 false
             }
             (Population::Terminals { terms, rng, .. }, Some(term)) => {
                 let t = terms[term as usize].2.sample(rng);
-                ctx.sched.schedule_in(t, Event::ThinkDone(id));
+                ctx.sched.schedule_in_unkeyed(t, Event::ThinkDone(id));
                 false
             }
             _ => {

@@ -6,7 +6,7 @@
 //! When it ends (`Step`, `BurstDone`, or a zero-time hand-back in `ready`), `advance` closes
 //! that leg and runs again. Each leg says where it leaves the request (`Location`).
 
-use crate::engine::{Scheduler, SimDuration, SimTime};
+use crate::engine::{ActionKey, Scheduler, SimDuration, SimTime};
 use crate::scenario::StackKind;
 
 use super::clients::Outgoing;
@@ -37,8 +37,8 @@ pub(super) struct PathwayAt<'a> {
 impl Node {
     /// Schedules the end of the arrival window, the first sample and the first arrivals.
     pub fn start(&mut self, s: &mut Scheduler<Event>) {
-        s.schedule_at(self.run.end, Event::StopArrivals);
-        s.schedule_in(SimDuration::ZERO, Event::Sample);
+        s.schedule_at_unkeyed(self.run.end, Event::StopArrivals);
+        s.schedule_in_unkeyed(SimDuration::ZERO, Event::Sample);
         let mut ctx = Ctx {
             sched: s,
             rec: &mut self.rec,
@@ -50,7 +50,7 @@ impl Node {
     pub(super) fn sample(&mut self, s: &mut Scheduler<Event>) {
         self.pathway.sample(s.now());
         if self.clients.accepting() || !self.requests.is_empty() {
-            s.schedule_in(self.run.sample_interval, Event::Sample);
+            s.schedule_in_unkeyed(self.run.sample_interval, Event::Sample);
         }
     }
 
@@ -161,7 +161,7 @@ impl Node {
             instance,
             class,
             leg: 0,
-            at: Location::Wire,
+            at: Location::New,
             leg_started: now,
             spent_ns: [0; 9],
             created: now,
@@ -323,6 +323,8 @@ impl Node {
             req.instance = self.clients.reconnect(req.session, &mut self.listeners);
         }
         self.clock(r, s.now());
+        // Its place stays `Backlog` (a fired key) until its first leg that takes time: the
+        // trace names the place a zero-time leg ended at, as it always has.
         self.requests.get_mut(r).leg = 0;
         self.run(r, s);
     }
@@ -469,25 +471,27 @@ impl Node {
         let req = *self.requests.get(r);
         let opens = req.conn.opens;
         let leg = self.leg_of(&req);
-        // Schedules the leg's end after `d`, or goes straight on when it takes no time.
-        let after = |n: &mut Self, s: &mut Scheduler<Event>, d: SimDuration, at: Location| {
+        // Schedules the leg's end after `d` and leaves the request `at` the place that keeps
+        // its key, or goes straight on when the leg takes no time.
+        let after = |n: &mut Self,
+                     s: &mut Scheduler<Event>,
+                     d: SimDuration,
+                     at: fn(ActionKey) -> Location| {
             if d.is_zero() {
                 Flow::Next
             } else {
-                n.requests.get_mut(r).at = at;
-                s.schedule_in(d, Event::Step(r));
+                n.requests.get_mut(r).at = at(s.schedule_in(d, Event::Step(r)));
                 Flow::Wait
             }
         };
         match leg {
             Leg::WireIn => {
                 let d = self.lan.wire_in_delay(opens);
-                after(self, s, d, Location::Wire)
+                after(self, s, d, |step| Location::Wire { step })
             }
             Leg::LanIn { .. } => {
-                let pif = req.pif;
-                let done = self.lan.frame_in(pif.into(), req.bytes[0], now);
-                after(self, s, done - now, Location::Lan { pif })
+                let done = self.lan.frame_in(req.pif.into(), req.bytes[0], now);
+                self.after_at_lan(r, s, done - now)
             }
             Leg::Admit => {
                 if !opens {
@@ -514,7 +518,12 @@ impl Node {
                 let b = self.cpus.processor_of(self.process(&req, to));
                 self.requests.get_mut(r).hops += 1;
                 let d = self.ipc.latency_of(a, b, req.bytes[msg as usize]);
-                after(self, s, d, Location::Transit { to: b })
+                if d.is_zero() {
+                    return Flow::Next;
+                }
+                let step = Some(s.schedule_in(d, Event::Step(r)));
+                self.requests.get_mut(r).at = Location::Transit { to: b, step };
+                Flow::Wait
             }
             Leg::Handled => {
                 self.listeners
@@ -536,7 +545,12 @@ impl Node {
             }
             Leg::Io { who } => {
                 let process = self.process(&req, who);
-                after(self, s, req.demand.io, Location::Io { process })
+                if req.demand.io.is_zero() {
+                    return Flow::Next;
+                }
+                let step = s.schedule_in(req.demand.io, Event::Step(r));
+                self.requests.get_mut(r).at = Location::Io { process, step };
+                Flow::Wait
             }
             Leg::Release => {
                 let mut pw = self.pathway_at(s);
@@ -553,15 +567,14 @@ impl Node {
                 Flow::Next
             }
             Leg::LanOut { .. } => {
-                let pif = req.pif;
                 let at_client = self
                     .lan
-                    .frame_out(pif.into(), req.bytes[Msg::Reply as usize], now);
-                after(self, s, at_client - now, Location::Lan { pif })
+                    .frame_out(req.pif.into(), req.bytes[Msg::Reply as usize], now);
+                self.after_at_lan(r, s, at_client - now)
             }
             Leg::WireOut => {
                 let d = self.lan.client_latency;
-                after(self, s, d, Location::Wire)
+                after(self, s, d, |step| Location::Wire { step })
             }
             Leg::Done => {
                 if !self.client_waits(r, s) {
@@ -581,6 +594,17 @@ impl Node {
                 Flow::Gone
             }
         }
+    }
+
+    /// The request's frame takes `d` at its PIF: the leg ends then (or at once).
+    fn after_at_lan(&mut self, r: RequestId, s: &mut Scheduler<Event>, d: SimDuration) -> Flow {
+        if d.is_zero() {
+            return Flow::Next;
+        }
+        let step = s.schedule_in(d, Event::Step(r));
+        let req = self.requests.get_mut(r);
+        req.at = Location::Lan { pif: req.pif, step };
+        Flow::Wait
     }
 
     /// A SYN reaches the listening socket: queue it for accept, or drop it if the backlog is
@@ -618,11 +642,16 @@ impl Node {
     /// socket it is bound to (the TCP/IP process's, else the listener instance's).
     fn holder(&self, req: &Request) -> ProcessorId {
         match req.at {
-            Location::Cpu { process } | Location::Io { process } => self.cpus.processor_of(process),
-            Location::Transit { to } => to,
+            Location::Cpu { process } | Location::Io { process, .. } => {
+                self.cpus.processor_of(process)
+            }
+            Location::Transit { to, .. } => to,
             Location::LinkWait { lm } => ProcessorId(self.pathway.lms[lm as usize].cpu),
             Location::Server { server } => ProcessorId(self.pathway.servers[server as usize].cpu),
-            Location::Wire | Location::Lan { .. } | Location::Backlog { .. } => {
+            Location::New
+            | Location::Wire { .. }
+            | Location::Lan { .. }
+            | Location::Backlog { .. } => {
                 let inst =
                     &self.listeners.list[req.listener as usize].instances[req.instance as usize];
                 match inst.endpoint.tcpip {

@@ -27,7 +27,7 @@
 
 use std::collections::{BinaryHeap, VecDeque};
 
-use crate::engine::{SimDuration, SimTime};
+use crate::engine::{ActionKey, SimDuration, SimTime};
 
 use super::ids::{LinkId, ProcessId, ProcessorId, RequestId};
 use super::{Ctx, Event};
@@ -106,8 +106,8 @@ pub struct Process {
     pub priority: u8,
     /// Bursts in arrival order; the front one is running when `running` is set.
     pub bursts: VecDeque<Burst>,
-    /// True while its front burst holds a core.
-    pub running: bool,
+    /// While its front burst holds a core: the key of that burst's end (`BurstDone`).
+    pub running: Option<ActionKey>,
     /// CPU time used inside the measurement window [ns].
     pub busy_ns: u64,
     /// Bursts started inside the measurement window.
@@ -250,7 +250,7 @@ impl Cpus {
             processor: ProcessorId(cpu),
             priority,
             bursts: Default::default(),
-            running: false,
+            running: None,
             busy_ns: 0,
             bursts_started: 0,
             ready_wait_ns: 0,
@@ -287,7 +287,7 @@ impl Cpus {
             work,
             queued_at: now,
         });
-        if !proc_.running && proc_.bursts.len() == 1 {
+        if proc_.running.is_none() && proc_.bursts.len() == 1 {
             let cpu = proc_.processor.0 as usize;
             self.processors[cpu].make_ready(p, proc_.priority);
             self.dispatch(cpu, ctx);
@@ -300,12 +300,11 @@ impl Cpus {
         while let Some(p) = self.processors[cpu].next_to_run() {
             let proc_ = &mut self.processes[p.0 as usize];
             let b = *proc_.bursts.front().expect("a ready process has a burst");
-            proc_.running = true;
             if now >= ctx.rec.warmup() && now < ctx.rec.end() {
                 proc_.bursts_started += 1;
                 proc_.ready_wait_ns += (now - b.queued_at).as_nanos();
             }
-            ctx.sched.schedule_in(b.demand, Event::BurstDone(p));
+            proc_.running = Some(ctx.sched.schedule_in(b.demand, Event::BurstDone(p)));
         }
     }
 
@@ -314,7 +313,7 @@ impl Cpus {
     pub fn burst_done(&mut self, p: ProcessId, ctx: &mut Ctx) -> Work {
         let proc_ = &mut self.processes[p.0 as usize];
         let b = proc_.bursts.pop_front().expect("a finished burst");
-        proc_.running = false;
+        proc_.running = None;
         let busy = ctx.rec.window_overlap(ctx.now() - b.demand, b.demand);
         proc_.busy_ns += busy;
         proc_.cpu_total_ns += b.demand.as_nanos();

@@ -33,22 +33,33 @@ use crate::engine::{ActionKey, SimDuration, SimTime};
 
 use super::ids::{LinkId, ProcessId, ProcessorId, RequestId, SessionId, Slab};
 
-/// Where a request is while it waits for its current leg to end.
+/// Where a request is while it waits for its current leg to end, with the key of the event
+/// that ends that leg where the request itself is waiting for one: a failure cancels exactly
+/// that event. Where the leg ends by another part's event (a burst in `Cpus`, a link from
+/// Pathway, its server's burst), that part holds the key and says what its failure means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Location {
-    /// On the client wire (either way), or just created.
-    Wire,
+    /// Just created, or sent again after a SYN retransmission: no leg begun yet.
+    New,
+    /// On the client wire (either way).
+    Wire {
+        /// The end of the wire time (`Step`).
+        step: ActionKey,
+    },
     /// Being serialised at an adapter port (either way).
     Lan {
         /// The PIF.
         pif: u16,
+        /// The end of its frame (`Step`).
+        step: ActionKey,
     },
     /// Its SYN was dropped at a full listen backlog; the client retransmits when this fires.
     Backlog {
-        /// The retransmission timer.
+        /// The retransmission timer (`SynRetry`).
         retry: ActionKey,
     },
-    /// A CPU burst for it is queued at, or running in, a process.
+    /// A CPU burst for it is queued at, or running in, a process (the process's running
+    /// burst's `BurstDone` key is kept by `Cpus`).
     Cpu {
         /// The process.
         process: ProcessId,
@@ -57,22 +68,45 @@ pub enum Location {
     Transit {
         /// The receiving processor.
         to: ProcessorId,
+        /// The message's arrival (`Step`); none for a message that takes no time, which the
+        /// node moves on before the event that sent it ends (no other event sees it).
+        step: Option<ActionKey>,
     },
-    /// Waiting at a link manager for a link.
+    /// Waiting at a link manager for a link (its call timeout, if any, is `Send::call_timeout`).
     LinkWait {
         /// The link manager.
         lm: u32,
     },
-    /// In a server's $RECEIVE queue, or being served (its receive-and-service burst).
+    /// In a server's $RECEIVE queue, or being served (its receive-and-service burst, whose
+    /// key `Cpus` keeps).
     Server {
-        /// The server (index in `Pathway::servers`).
+        /// The server (index in Pathway's servers).
         server: u32,
     },
     /// In I/O issued by a process.
     Io {
         /// The process.
         process: ProcessId,
+        /// The I/O's completion (`Step`).
+        step: ActionKey,
     },
+}
+
+impl Location {
+    /// The key of the event the request waits for here, if the request holds it.
+    pub fn pending(self) -> Option<ActionKey> {
+        match self {
+            Location::Wire { step } | Location::Lan { step, .. } | Location::Io { step, .. } => {
+                Some(step)
+            }
+            Location::Backlog { retry } => Some(retry),
+            Location::Transit { step, .. } => step,
+            Location::New
+            | Location::Cpu { .. }
+            | Location::LinkWait { .. }
+            | Location::Server { .. } => None,
+        }
+    }
 }
 
 /// What a request's work needs, drawn when it is created (common random numbers).

@@ -154,14 +154,14 @@ pub fn place(
     server: impl Fn(u32) -> String,
 ) -> String {
     match at {
-        Location::Wire => "wire".into(),
-        Location::Lan { pif } => format!("pif{pif}"),
+        Location::New | Location::Wire { .. } => "wire".into(),
+        Location::Lan { pif, .. } => format!("pif{pif}"),
         Location::Backlog { .. } => "backlog".into(),
         Location::Cpu { process: p } => process(p),
-        Location::Transit { to } => format!("ipc to cpu{}", to.0),
+        Location::Transit { to, .. } => format!("ipc to cpu{}", to.0),
         Location::LinkWait { lm } => format!("link manager {lm}"),
         Location::Server { server: s } => server(s),
-        Location::Io { process: p } => format!("io {}", process(p)),
+        Location::Io { process: p, .. } => format!("io {}", process(p)),
     }
 }
 

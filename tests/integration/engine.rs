@@ -14,9 +14,9 @@ impl Model for Chain {
         self.seen.push((s.now(), e));
         if e < 100 {
             // Two follow-ups at the same instant and one later: FIFO among equals.
-            s.schedule_in(SimDuration::from_nanos(u64::from(e % 7)), e + 100);
-            s.schedule_in(SimDuration::from_nanos(u64::from(e % 7)), e + 200);
-            s.schedule_in(SimDuration::from_nanos(3), e + 300);
+            s.schedule_in_unkeyed(SimDuration::from_nanos(u64::from(e % 7)), e + 100);
+            s.schedule_in_unkeyed(SimDuration::from_nanos(u64::from(e % 7)), e + 200);
+            s.schedule_in_unkeyed(SimDuration::from_nanos(3), e + 300);
         }
     }
 }
@@ -25,7 +25,7 @@ impl Model for Chain {
 fn same_time_events_run_in_scheduling_order_and_time_never_decreases() {
     let mut s = Scheduler::new();
     for e in 0..50 {
-        s.schedule_at(SimTime(u64::from(e % 5) * 10), e);
+        s.schedule_at_unkeyed(SimTime(u64::from(e % 5) * 10), e);
     }
     let mut m = Chain { seen: vec![] };
     let n = run_until(&mut m, &mut s, SimTime::MAX);
@@ -52,8 +52,8 @@ fn same_time_events_run_in_scheduling_order_and_time_never_decreases() {
 #[test]
 fn run_until_stops_at_the_horizon() {
     let mut s = Scheduler::new();
-    s.schedule_at(SimTime(5), 1);
-    s.schedule_at(SimTime(50), 2);
+    s.schedule_at_unkeyed(SimTime(5), 1);
+    s.schedule_at_unkeyed(SimTime(50), 2);
     let mut m = Chain { seen: vec![] };
     run_until(&mut m, &mut s, SimTime(20));
     assert_eq!(s.now(), SimTime(20));

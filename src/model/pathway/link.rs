@@ -37,6 +37,10 @@ pub struct LinkRt {
     pub taken_at: SimTime,
     /// Smoothed time a request holds the link (send to reply) [ns]: its responsiveness.
     pub response_ns: f64,
+    /// While it is being granted: its pending event (the link request on its way to the
+    /// PATHMON, the server's creation, the grant on its way back). The PATHMON's burst in
+    /// between is keyed by its process in `Cpus`.
+    pub granting: Option<ActionKey>,
 }
 
 /// Weight of the newest observation in a link's smoothed response time.

@@ -196,13 +196,16 @@ impl Pathway {
             creating,
             taken_at: SimTime::ZERO,
             response_ns: 0.0,
+            granting: None,
         });
         let pathmon = &self.pathmons[self.classes[class].pathmon];
         let at = x.cpus.processor_of(pathmon.process);
         let from = ProcessorId(self.lms[lm].cpu);
-        x.ctx
+        let key = x
+            .ctx
             .sched
             .schedule_in(x.ipc.latency(from, at), Event::GrantAtPathmon(link));
+        self.links.get_mut(link).granting = Some(key);
     }
 
     /// Creates a server process of `class` (reusing a deleted dynamic server's slot), placed
@@ -267,6 +270,8 @@ impl Pathway {
 
     /// The link request reached the PATHMON: it spends `grant_cpu` choosing and answering.
     pub fn grant_at_pathmon(&mut self, link: LinkId, x: &mut PwCtx) {
+        // The PATHMON's burst is keyed by its process in `Cpus`.
+        self.links.get_mut(link).granting = None;
         let class = self.servers[self.links.get(link).server].class;
         let pm = &self.pathmons[self.classes[class].pathmon];
         let (process, cpu) = (pm.process, pm.grant_cpu);
@@ -277,16 +282,17 @@ impl Pathway {
     /// after the server process has been created if it is new.
     pub fn grant_done(&mut self, link: LinkId, x: &mut PwCtx) {
         let l = self.links.get(link);
-        if l.creating {
+        let key = if l.creating {
             let class = self.servers[l.server].class;
             let creation = self.pathmons[self.classes[class].pathmon].process_creation;
             x.ctx
                 .sched
-                .schedule_in(creation, Event::ServerCreated(link));
+                .schedule_in(creation, Event::ServerCreated(link))
         } else {
             let d = self.pathmon_to_lm(link, x);
-            x.ctx.sched.schedule_in(d, Event::LinkReady(link));
-        }
+            x.ctx.sched.schedule_in(d, Event::LinkReady(link))
+        };
+        self.links.get_mut(link).granting = Some(key);
     }
 
     fn pathmon_to_lm(&self, link: LinkId, x: &PwCtx) -> SimDuration {
@@ -299,18 +305,21 @@ impl Pathway {
 
     /// A dynamic server has been created for `link`.
     pub fn server_created(&mut self, link: LinkId, x: &mut PwCtx) {
+        self.links.get_mut(link).granting = None;
         let server = self.links.get(link).server;
         self.servers[server].alive = true;
         let class = self.servers[server].class;
         self.classes[class].stats.dynamic_created += 1;
         self.servers_changed(class, x.ctx.now(), x.ctx.rec);
         let d = self.pathmon_to_lm(link, x);
-        x.ctx.sched.schedule_in(d, Event::LinkReady(link));
+        let key = x.ctx.sched.schedule_in(d, Event::LinkReady(link));
+        self.links.get_mut(link).granting = Some(key);
     }
 
     /// The link is open at its link manager: it carries the first waiting request, or waits.
     pub fn link_ready(&mut self, link: LinkId, x: &mut PwCtx) {
         let l = self.links.get_mut(link);
+        l.granting = None;
         l.open = true;
         let (lm, server) = (l.lm, l.server);
         let class = self.servers[server].class;
@@ -373,13 +382,14 @@ impl Pathway {
         let from = x.cpus.processor_of(req.send.requester);
         let to = x.cpus.processor_of(self.servers[server].process);
         req.hops += 1;
-        req.at = Location::Transit { to };
         let d = x.ipc.latency_of(from, to, req.bytes[0]);
-        if d.is_zero() {
+        let step = if d.is_zero() {
             x.ready.push_back(r);
+            None
         } else {
-            x.ctx.sched.schedule_in(d, Event::Step(r));
-        }
+            Some(x.ctx.sched.schedule_in(d, Event::Step(r)))
+        };
+        req.at = Location::Transit { to, step };
     }
 
     /// The request reached its server: it joins the server's $RECEIVE queue.
