@@ -4,14 +4,17 @@
 //! - [`engine`]: virtual time, the (time, sequence) event queue with cancellable keys, the
 //!   loop, named random streams. Knows nothing of NonStop.
 //! - [`model`]: one NonStop node (`Node`: the event enum and its one dispatch `match`) made of
-//!   subsystems that own their behaviour, each taking a narrow context: `processor` (`Cpus`),
-//!   `message_system`, `lan`, `tcpip`, `listener`, `pathway/` (PATHMONs, server classes, links,
-//!   link managers, ACS placement, Pathsend), `clients`, `request`; `ids` (typed and
-//!   generational ids, imported by all of them), `itinerary` (a request's path as a list of
-//!   legs, built per listener instance), `path` (the interpreter of those legs), `build`
-//!   (scenario -> node), `observe` (node -> results, where requests are), `explain` (paths
-//!   and operational bounds without a run), `pathway_xm` (Pathway/XM's terminal
-//!   assignment). Run by [`model::simulate`]; reads [`scenario::Scenario`], feeds [`stats`].
+//!   subsystems that each own their life cycle (build, events, results, and what a failure
+//!   means to them) behind private fields, each taking a narrow context: `processor` (`Cpus`,
+//!   with process health and pairs), `message_system`, `lan`, `tcpip`, `listener`, `pathway/`
+//!   (PATHMONs, server classes, links, link managers, ACS placement, Pathsend; its own build
+//!   and results), `clients`, `request` (where each request is, with its pending event's
+//!   key); `ids` (typed and generational ids, imported by all of them), `itinerary` (a
+//!   request's path as a list of legs, built per listener instance), `path` (the interpreter
+//!   of those legs), `build` (scenario -> node, a loop over the subsystems), `observe` (node
+//!   -> results, conservation checks, where requests are), `explain` (paths and operational
+//!   bounds without a run), `pathway_xm` (Pathway/XM's terminal assignment). Run by
+//!   [`model::simulate`]; reads [`scenario::Scenario`], feeds [`stats`].
 //! - [`scenario`]: TOML scenario files -> raw serde structs -> validated, typed [`scenario::Scenario`].
 //! - [`stats`]: accumulators the models feed, and [`stats::RunResults`], the plain output of a run;
 //!   the warm-up diagnosis (`mser`), batch means and Student t quantiles over its completions.

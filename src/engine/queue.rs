@@ -235,7 +235,7 @@ mod tests {
     fn ties_pop_first_scheduled_first() {
         let mut q = EventQueue::new();
         for (t, e) in [(10, 1), (5, 2), (10, 3), (5, 4), (0, 5), (10, 6)] {
-            q.push(SimTime(t), e);
+            let _never_cancelled = q.push(SimTime(t), e);
         }
         assert_eq!(
             drain(&mut q),

@@ -23,6 +23,7 @@ use crate::stats::Recorder;
 
 use super::ids::{SessionId, Slab};
 use super::listener::Listeners;
+use super::message_system::MessageSizes;
 use super::request::Demand;
 use super::workload::{Mix, Sampler, Session, Varying};
 use super::{Ctx, Event};
@@ -125,6 +126,9 @@ pub struct Clients {
     /// Client abandonment: the patience drawn for each request (streams
     /// `workload/abandon_after`, `xm/abandon_after`).
     pub patience: Option<(Sampler, StreamRng)>,
+    /// Request and reply sizes, drawn per request (none: a test's clients send empty
+    /// messages).
+    pub sizes: Option<MessageSizes>,
     accepting: bool,
     sessions: Slab<Session, SessionId>,
 }
@@ -142,6 +146,7 @@ impl Clients {
             draws: Vec::new(),
             max_requests: None,
             patience: None,
+            sizes: None,
             accepting: true,
             sessions: Slab::default(),
         }

@@ -263,25 +263,11 @@ pub fn explain(sc: &Scenario) -> Explanation {
         let p = &procs[cpu as usize];
         mean / p.speed + bursts * ns(p.dispatch)
     };
-    let pw = &node.pathway;
     let classes: Vec<ClassLoad> = mix
         .iter()
         .map(|&(k, weight)| {
             let def = &defs[k];
-            let mut server_cpus = Vec::new();
-            for c in pw.classes.iter().filter(|c| c.name == def.name) {
-                if c.attrs.numstatic > 0 {
-                    server_cpus.extend(
-                        c.servers
-                            .iter()
-                            .filter(|&&s| !pw.servers[s].dynamic)
-                            .map(|&s| pw.servers[s].cpu),
-                    );
-                } else {
-                    server_cpus
-                        .extend((0..c.attrs.maxservers as usize).map(|i| c.cpus[i % c.cpus.len()]));
-                }
-            }
+            let server_cpus = node.pathway.planned_server_cpus(&def.name);
             ClassLoad {
                 weight,
                 service: def.service.mean(),

@@ -22,7 +22,7 @@
 //! (`frame_in`), accounted when it has gone (`frame_in_sent`), and the reply likewise.
 
 use crate::engine::{SimDuration, SimTime};
-use crate::stats::Recorder;
+use crate::stats::{PifResult, Recorder};
 
 /// One physical interface (an Ethernet port of a G4SA-like adapter).
 #[derive(Debug)]
@@ -124,9 +124,68 @@ pub struct Lan {
     pub hosts: Vec<Host>,
     /// One-way client-to-adapter latency.
     pub client_latency: SimDuration,
+    /// The PIF each session's connection uses, by session slot.
+    session_pif: Vec<u16>,
 }
 
 impl Lan {
+    /// A LAN with no port yet (Pathway/XM's terminals cross none).
+    pub fn new(client_latency: SimDuration) -> Self {
+        Lan {
+            pifs: Vec::new(),
+            hosts: Vec::new(),
+            client_latency,
+            session_pif: Vec::new(),
+        }
+    }
+
+    /// The PIF the connection of the session in `slot` uses, to IP host `host`: a new
+    /// connection (`opens`) goes to the host's next address, and the connection keeps it.
+    pub fn session_pif(&mut self, slot: usize, host: u16, opens: bool) -> u16 {
+        if self.session_pif.len() <= slot {
+            self.session_pif.resize(slot + 1, 0);
+        }
+        if opens {
+            self.session_pif[slot] = self.hosts[usize::from(host)].connect();
+        }
+        self.session_pif[slot]
+    }
+
+    /// The scenario's IP hosts and their PIFs: one host per conventional TCP/IP process, in
+    /// order, and the parallel stack's one host after them; PIFs in the order the hosts list
+    /// them, each host connecting over its own; failover partners recorded on both.
+    pub fn build(sc: &crate::scenario::Scenario) -> Self {
+        let mut lan = Lan::new(sc.lan.client_latency);
+        let mut host_pifs: Vec<&[String]> =
+            sc.tcpip.processes.iter().map(|t| &t.pifs[..]).collect();
+        if sc.tcpip.stack == crate::scenario::StackKind::Parallel {
+            host_pifs.push(&sc.tcpip.pifs);
+        }
+        for names in host_pifs {
+            let first = lan.pifs.len();
+            for name in names {
+                lan.pifs
+                    .push(Pif::new(name.clone(), sc.lan.pif_bandwidth_bps));
+            }
+            let ids = (first..lan.pifs.len())
+                .map(|p| u16::try_from(p).expect("fewer than 65536 PIFs"))
+                .collect();
+            lan.hosts.push(Host::new(ids));
+        }
+        for [a, b] in &sc.tcpip.failover {
+            let at = |n: &String| {
+                lan.pifs
+                    .iter()
+                    .position(|p| &p.name == n)
+                    .expect("validated: a pair of the hosts' PIFs") as u16
+            };
+            let (a, b) = (at(a), at(b));
+            lan.pifs[usize::from(a)].partner = Some(b);
+            lan.pifs[usize::from(b)].partner = Some(a);
+        }
+        lan
+    }
+
     /// Client to adapter: one way, plus the SYN / SYN-ACK round trip for a new connection.
     pub fn wire_in_delay(&self, opens: bool) -> SimDuration {
         let one_way = self.client_latency;
@@ -150,6 +209,18 @@ impl Lan {
     pub fn frame_out(&mut self, pif: usize, bytes: u32, now: SimTime) -> SimTime {
         self.pifs[pif].transmit(now, bytes, Direction::Out) + self.client_latency
     }
+    /// Per PIF, in order: its busy ratio each way over the measurement window.
+    pub fn results(&self, rec: &Recorder) -> Vec<PifResult> {
+        let window_ns = rec.window().as_nanos() as f64;
+        self.pifs
+            .iter()
+            .map(|p| PifResult {
+                name: p.name.clone(),
+                busy_ratio_in: p.busy_in_ns as f64 / window_ns,
+                busy_ratio_out: p.busy_out_ns as f64 / window_ns,
+            })
+            .collect()
+    }
     /// The reply of `bytes` reached the client at `now`: accounts its serialisation.
     pub fn frame_out_arrived(&mut self, pif: usize, bytes: u32, now: SimTime, rec: &Recorder) {
         let d = self.pifs[pif].frame_time(bytes);
@@ -170,6 +241,7 @@ mod tests {
             pifs: vec![Pif::new("G4SA0.0.A".into(), 1e9)],
             hosts: vec![Host::new(vec![0])],
             client_latency: SimDuration::from_micros(100),
+            session_pif: Vec::new(),
         };
         assert_eq!(lan.frame_in(0, 1000, SimTime(0)), SimTime(8_000));
         // A second frame at once waits for the first: done at 16 us.
@@ -192,6 +264,7 @@ mod tests {
             pifs: vec![Pif::new("p".into(), 1e9)],
             hosts: vec![Host::new(vec![0])],
             client_latency: SimDuration::ZERO,
+            session_pif: Vec::new(),
         };
         // A 20 us frame ending at 25 us started at 5 us: 15 us fall inside [10 us, 1 ms).
         lan.frame_in_sent(0, 2500, SimTime(25_000), &rec);

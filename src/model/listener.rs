@@ -18,11 +18,14 @@
 //! Simplifies: the standard, hybrid and broker listener models are not modelled.
 
 use crate::engine::SimDuration;
-use crate::scenario::ListenerModel;
+use crate::scenario::{ListenerModel, Scenario, Serve, StackKind, TcpIp};
 
 use super::ids::{ProcessId, ProcessorId};
-use super::itinerary::Itinerary;
+use super::itinerary::{Itinerary, PathSpec};
+use super::pathway_xm::XmAssignment;
+use super::processor::{Cpus, ProcessKind};
 use super::tcpip::Endpoint;
+use crate::stats::ListenerResult;
 
 /// One listener instance (one process in one processor).
 #[derive(Debug)]
@@ -45,6 +48,24 @@ pub struct ListenerInstance {
     pub syn_drops: u64,
     /// The path its requests take.
     pub path: Itinerary,
+}
+
+impl ListenerInstance {
+    /// Instance `process` in processor `cpu`, its sockets at `endpoint`, sending to target
+    /// `send_to`; nothing handled yet, its path to be built.
+    pub fn new(process: ProcessId, cpu: u32, endpoint: Endpoint, send_to: usize) -> Self {
+        ListenerInstance {
+            process,
+            processor: ProcessorId(cpu),
+            endpoint,
+            send_to,
+            pending_accepts: 0,
+            connections: 0,
+            requests: 0,
+            syn_drops: 0,
+            path: Itinerary::default(),
+        }
+    }
 }
 
 /// A listener: its instances share one port.
@@ -129,9 +150,137 @@ impl Listeners {
             inst.connections += 1;
         }
     }
+    /// The scenario's listeners, an instance per listed processor (`<name>-<cpu>`), each
+    /// listening through its TCP/IP process `stack[i]` (conventional) or the shared parallel
+    /// stack.
+    pub fn build(sc: &Scenario, stack: &[ProcessId], cpus: &mut Cpus) -> Self {
+        let mut list = Vec::new();
+        for l in &sc.listeners {
+            let kind = match l.model {
+                ListenerModel::Distributor => ProcessKind::Distributor,
+                ListenerModel::Parallel => ProcessKind::Listener,
+            };
+            let mut instances = Vec::new();
+            for (i, &cpu) in l.processors.iter().enumerate() {
+                let endpoint = match sc.tcpip.stack {
+                    StackKind::Conventional => {
+                        let t = l.tcpip[i];
+                        Endpoint {
+                            tcpip: Some(stack[t]),
+                            host: Some(u16::try_from(t).expect("at most 64 TCP/IP processes")),
+                            ip_host: sc.tcpip.processes[t].name.clone(),
+                        }
+                    }
+                    StackKind::Parallel => Endpoint {
+                        tcpip: None,
+                        host: Some(0),
+                        ip_host: "shared".to_string(),
+                    },
+                };
+                let process = cpus.spawn(format!("{}-{cpu}", l.name), kind, cpu, l.priority);
+                instances.push(ListenerInstance::new(process, cpu, endpoint, 0));
+            }
+            let mut listener = Listener::new(l.model, instances, l.accept_cpu, l.handle_cpu);
+            if l.serve == Serve::LocalServerClass {
+                listener.relays = true;
+                listener.local = true;
+            }
+            list.push(listener);
+        }
+        Listeners { list }
+    }
+
+    /// Pathway/XM: a TCP process per planned TCP (pairs where the plan gives a backup), one
+    /// listener per TCP template so that each keeps its template's CPU cost, each TCP sending
+    /// to its PATHMON. Also returns where each planned TCP is: (listener, instance).
+    pub fn build_tcps(
+        xm: &crate::scenario::PathwayXm,
+        plan: &XmAssignment,
+        cpus: &mut Cpus,
+    ) -> (Self, Vec<(u16, u32)>) {
+        let mut list = Vec::new();
+        let mut slot = vec![(0u16, 0u32); plan.tcps.len()];
+        for (t, template) in xm.tcp_templates.iter().enumerate() {
+            let listener = u16::try_from(list.len()).expect("few templates");
+            let mut instances = Vec::new();
+            for (i, tcp) in plan
+                .tcps
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.template == t)
+            {
+                slot[i] = (listener, instances.len() as u32);
+                let process = cpus.spawn(
+                    tcp.name.clone(),
+                    ProcessKind::Tcp,
+                    tcp.primary,
+                    template.priority,
+                );
+                if let Some(b) = tcp.backup {
+                    cpus.pair(process, b);
+                }
+                let endpoint = Endpoint {
+                    tcpip: None,
+                    host: None,
+                    ip_host: "terminals".to_string(),
+                };
+                instances.push(ListenerInstance::new(
+                    process,
+                    tcp.primary,
+                    endpoint,
+                    tcp.pathmon,
+                ));
+            }
+            if !instances.is_empty() {
+                list.push(Listener::new(
+                    ListenerModel::Distributor,
+                    instances,
+                    SimDuration::ZERO,
+                    template.handle_cpu,
+                ));
+            }
+        }
+        (Listeners { list }, slot)
+    }
+
+    /// Every listener instance's path, once its process, socket and role are known.
+    pub fn build_paths(&mut self, cpus: &Cpus, stack: &TcpIp) {
+        for l in &mut self.list {
+            for inst in &mut l.instances {
+                let stack_cross = inst
+                    .endpoint
+                    .tcpip
+                    .is_some_and(|t| cpus.processor_of(t) != inst.processor);
+                let spec = PathSpec {
+                    listener: inst.process,
+                    tcpip: inst.endpoint.tcpip,
+                    host: inst.endpoint.host,
+                    relays: l.relays,
+                    stack_cross,
+                    accept: l.accept_cpu,
+                    handle: l.handle_cpu,
+                };
+                inst.path = Itinerary::build(&spec, stack);
+            }
+        }
+    }
+
     /// Every instance of every listener, in order.
     pub fn instances(&self) -> impl Iterator<Item = &ListenerInstance> {
         self.list.iter().flat_map(|l| l.instances.iter())
+    }
+    /// Per instance, in order: what it handled (names from `cpus`).
+    pub fn results(&self, cpus: &Cpus) -> Vec<ListenerResult> {
+        self.instances()
+            .map(|i| ListenerResult {
+                name: cpus.process(i.process).name.clone(),
+                processor: i.processor.0,
+                ip_host: i.endpoint.ip_host.clone(),
+                connections: i.connections,
+                requests: i.requests,
+                syn_drops: i.syn_drops,
+            })
+            .collect()
     }
 }
 

@@ -1,18 +1,20 @@
 //! One NonStop node ([`Node`]) and everything the engine can deliver to it ([`Event`]).
 //!
-//! The node is a set of subsystems named after NonStop's nouns, each in its own file and each
-//! owning the methods that change it:
+//! The node is a set of subsystems named after NonStop's nouns, each in its own file, behind
+//! its own fields, and owning its whole life cycle: it is built from the scenario, changed
+//! only by its own methods, and reports its own results. Where a processor failure means
+//! something to it today, it says what (`fail`, `held_in`); the fault model asks each one.
 //!
-//! | subsystem | file | owns |
-//! | --- | --- | --- |
-//! | [`processor::Cpus`] | `processor.rs` | processors, processes, run queues, bursts, busy time |
-//! | message system | `message_system.rs` | IPC hops and their latency |
-//! | [`lan::Lan`] | `lan.rs` | adapter ports (PIFs), the client wire |
-//! | TCP/IP | `tcpip.rs` | protocol costs, SYN retransmission, endpoints |
-//! | [`listener::Listeners`] | `listener.rs` | distributors, parallel listeners, listen backlogs |
-//! | [`pathway::Pathway`] | `pathway/` | PATHMONs, classes, servers, links, link managers, ACS |
-//! | [`clients::Clients`] | `clients.rs` | client sessions, arrivals, think times, draws |
-//! | [`request::Requests`] | `request.rs` | requests in flight and where each one is |
+//! | subsystem | file | owns | build | results | life cycle |
+//! | --- | --- | --- | --- | --- | --- |
+//! | [`processor::Cpus`] | `processor.rs` | processors, processes, run queues, bursts, busy time, health, pairs | `Cpus::build` | `results` (CPU conservation) | `fail`, `take_over`, `kill`, `restart`, `reload` |
+//! | message system | `message_system.rs` | IPC hops and their latency | the scenario's costs | none | none (stateless) |
+//! | [`lan::Lan`] | `lan.rs` | adapter ports (PIFs), IP hosts, the client wire | `Lan::build` | `results` | none yet |
+//! | TCP/IP | `tcpip.rs` | protocol costs, SYN retransmission, endpoints, `$ZTCn` pairs | `spawn_processes` | none | its processes are `Cpus`' |
+//! | [`listener::Listeners`] | `listener.rs` | distributors, parallel listeners, TCPs, backlogs, paths | `build`, `build_tcps`, `build_paths` | `results` | none yet |
+//! | [`pathway::Pathway`] | `pathway/` | PATHMONs, classes, servers, links, link managers, ACS | `parts`, `assemble`, `start` | `results` | `held_in` |
+//! | [`clients::Clients`] | `clients.rs` | client sessions, arrivals, think times, draws | in `build.rs` | the recorder | none (outside the node) |
+//! | [`request::Requests`] | `request.rs` | requests in flight, where each one is and its pending event | empty | conservation in `observe.rs` | `Location::pending` |
 //!
 //! A request's path is data: `itinerary.rs` builds each listener instance's legs once
 //! (LAN, CPU bursts, hops, Pathsend, server work, I/O, wire) and `path.rs` interprets them,
@@ -20,9 +22,13 @@
 //!
 //! A subsystem changes only itself; it reaches the world through a narrow [`Ctx`] (the
 //! scheduler and the recorder) and returns what the node must do next (`Work` after a burst,
-//! the requests a Pathsend error failed, the session to continue). This file holds the event
-//! enum and the one dispatch `match`; `build.rs` wires a scenario into a node and
-//! `observe.rs` turns the node into [`RunResults`].
+//! the requests a Pathsend error failed, the session to continue). Every event a failure may
+//! have to cancel is scheduled keyed and its key kept where its owner finds it (a request's
+//! `Location`, a process's running burst, a link being granted, the timers); events never
+//! cancelled are scheduled `unkeyed`, by name. This file holds the event enum and the one
+//! dispatch `match`; `build.rs` wires a scenario into a node by asking each subsystem to build
+//! itself, and `observe.rs` turns the node into [`RunResults`] by asking each for its results,
+//! after the request conservation checks.
 //! Components live in `Vec`s and slabs and refer to each other by typed id (`ids.rs`): no
 //! shared ownership, no trait objects, no allocation per event once the run has reached its
 //! largest population (a PATHMON creating a server process is the one exception).
@@ -240,10 +246,6 @@ pub struct Node {
     failed: VecDeque<RequestId>,
     /// Requests whose leg a subsystem ended without an event; moved on by the node at once.
     ready: VecDeque<RequestId>,
-    /// Request and reply sizes of a TCP/IP workload (none for Pathway/XM terminals).
-    sizes: Option<message_system::MessageSizes>,
-    /// The PIF each session's connection uses, by session slot.
-    session_pif: Vec<u16>,
     /// The request trace, when one is written.
     trace: Option<Box<trace::RequestTrace>>,
 }

@@ -137,23 +137,13 @@ impl Node {
             "terminals have no PIF"
         );
         // A terminal's messages have no PIF to cross: their sizes cost IPC only.
-        let bytes = match &mut self.sizes {
+        let bytes = match &mut self.clients.sizes {
             Some(sizes) => sizes.draw(),
             None => [0, 0],
         };
-        // A new connection goes to the host's next address; the connection keeps it.
         let pif = match inst.endpoint.host {
             None => 0,
-            Some(h) => {
-                let slot = id.slot() as usize;
-                if self.session_pif.len() <= slot {
-                    self.session_pif.resize(slot + 1, 0);
-                }
-                if opens {
-                    self.session_pif[slot] = self.lan.hosts[usize::from(h)].connect();
-                }
-                self.session_pif[slot]
-            }
+            Some(h) => self.lan.session_pif(id.slot() as usize, h, opens),
         };
         let r = self.requests.insert(Request {
             session: id,
@@ -267,8 +257,8 @@ impl Node {
         if let Some(t) = self.trace.as_mut()
             && t.followed(r).is_some()
         {
-            let class = self.pathway.first_instance[self.requests.get(r).class as usize];
-            t.ended(r, &self.pathway.classes[class].name, now, outcome);
+            let class = self.pathway.first_instance(self.requests.get(r).class);
+            t.ended(r, self.pathway.class_name(class), now, outcome);
         }
     }
 
@@ -282,18 +272,20 @@ impl Node {
         }
         let req = self.requests.get(r);
         let leg = self.leg_of(req);
-        let class = &self.pathway.classes[self.pathway.first_instance[req.class as usize]].name;
+        let class = self
+            .pathway
+            .class_name(self.pathway.first_instance(req.class));
         let at = super::trace::place(
             req.at,
             |p| self.cpus.process(p).name.clone(),
             |s| {
                 self.cpus
-                    .process(self.pathway.servers[s as usize].process)
+                    .process(self.pathway.server_process(s))
                     .name
                     .clone()
             },
         );
-        let (start, class) = (req.leg_started, class.clone());
+        let (start, class) = (req.leg_started, class.to_string());
         if let Some(t) = self.trace.as_mut() {
             t.stage(r, &class, leg, start, now, &at);
         }
@@ -335,10 +327,9 @@ impl Node {
     fn process(&self, req: &Request, who: Who) -> ProcessId {
         match who {
             Who::Process(p) => p,
-            Who::Server => {
-                let server = req.send.server.expect("held by a server") as usize;
-                self.pathway.servers[server].process
-            }
+            Who::Server => self
+                .pathway
+                .server_process(req.send.server.expect("held by a server")),
         }
     }
 
@@ -438,10 +429,7 @@ impl Node {
     /// Pathway has chosen the server, unless the route is local.
     fn costing<'a>(&'a self, req: &Request) -> Costing<'a> {
         let server_cross = match req.send.server {
-            Some(s) => {
-                ProcessorId(self.pathway.servers[s as usize].cpu)
-                    != self.cpus.processor_of(req.send.requester)
-            }
+            Some(s) => self.pathway.server_cpu(s) != self.cpus.processor_of(req.send.requester),
             None => !self.listeners.list[req.listener as usize].local,
         };
         Costing {
@@ -567,9 +555,9 @@ impl Node {
                 Flow::Next
             }
             Leg::LanOut { .. } => {
-                let at_client = self
-                    .lan
-                    .frame_out(req.pif.into(), req.bytes[Msg::Reply as usize], now);
+                let at_client =
+                    self.lan
+                        .frame_out(req.pif.into(), req.bytes[Msg::Reply as usize], now);
                 self.after_at_lan(r, s, at_client - now)
             }
             Leg::WireOut => {
@@ -585,7 +573,7 @@ impl Node {
                 }
                 let class = match req.send.served_by {
                     Some(c) => c as usize,
-                    None => self.pathway.first_instance[req.class as usize],
+                    None => self.pathway.first_instance(req.class),
                 };
                 self.rec
                     .completed(now, req.created, req.hops, class, req.send.queue_wait);
@@ -646,8 +634,8 @@ impl Node {
                 self.cpus.processor_of(process)
             }
             Location::Transit { to, .. } => to,
-            Location::LinkWait { lm } => ProcessorId(self.pathway.lms[lm as usize].cpu),
-            Location::Server { server } => ProcessorId(self.pathway.servers[server as usize].cpu),
+            Location::LinkWait { lm } => self.pathway.lm_cpu(lm),
+            Location::Server { server } => self.pathway.server_cpu(server),
             Location::New
             | Location::Wire { .. }
             | Location::Lan { .. }

@@ -24,6 +24,18 @@
 //! [`Cpus`] owns every processor and process: `spawn` adds a process, `submit` queues a burst
 //! (scheduling `BurstDone` when a core takes it), `burst_done` frees the core, starts the next
 //! ready burst and returns the [`Work`] the node continues with.
+//!
+//! Life cycle: every processor is up or down, every process has a [`Health`] (up, down, taking
+//! over) whose changes are asserted, and a process the product runs as a pair (PATHMON, a
+//! `$ZTCn`, Pathway/XM's PATHMONs and TCPs) knows its backup's processor ([`Pair`]).
+//! `fail(cpu)` is what a processor failure means to the processors: the processor stops, its
+//! running bursts are cancelled (their CPU so far is accounted, so CPU conservation holds),
+//! its queued bursts are dropped, and it returns the [`Lost`] processes and the work their
+//! bursts carried, for the other subsystems to decide what that work means to them. A process
+//! whose pair has its backup in a processor that is up is taking over (the takeover itself,
+//! `take_over`, is the fault model's decision of when); any other process there is down.
+//! `reload(cpu)` brings the processor back, empty: what restarts in it is each subsystem's
+//! decision. No event is ever delivered to a process that is not up (asserted in `submit`).
 
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -31,6 +43,7 @@ use crate::engine::{ActionKey, SimDuration, SimTime};
 
 use super::ids::{LinkId, ProcessId, ProcessorId, RequestId};
 use super::{Ctx, Event};
+use crate::stats::{KindShare, ProcessResult, ProcessorResult};
 
 /// What a process is, for CPU accounting by kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -74,7 +87,7 @@ impl ProcessKind {
 }
 
 /// What a burst is for: what continues when it ends.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Work {
     /// A step of a request's journey.
     Request(RequestId),
@@ -93,6 +106,40 @@ pub struct Burst {
     pub queued_at: SimTime,
 }
 
+/// A process's health. Transitions, each asserted: `Up -> Down` (its processor failed and it
+/// has no backup, or it was killed), `Up -> TakingOver` (its processor failed and its backup's
+/// is up), `TakingOver -> Up` (the backup has taken over), `TakingOver -> Down` (the backup's
+/// processor failed too), `Down -> Up` (restarted).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(
+    dead_code,
+    reason = "Down and TakingOver are reached through the fault model"
+)]
+pub enum Health {
+    /// Running: may be given work.
+    Up,
+    /// Gone; holds no burst and gets no event.
+    Down,
+    /// Its primary is gone and its backup is taking over: it holds no burst until it is up.
+    TakingOver,
+}
+
+/// The backup half of a process pair: the process itself is the primary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pair {
+    /// The processor of the backup process.
+    pub backup: ProcessorId,
+}
+
+/// The running burst of a process: the key of its end and when it took its core.
+#[derive(Clone, Copy, Debug)]
+pub struct Running {
+    /// Its `BurstDone` event.
+    pub key: ActionKey,
+    /// When it took its core.
+    pub since: SimTime,
+}
+
 /// A process: a name, a home processor, a priority and a FIFO of bursts.
 #[derive(Debug)]
 pub struct Process {
@@ -106,8 +153,12 @@ pub struct Process {
     pub priority: u8,
     /// Bursts in arrival order; the front one is running when `running` is set.
     pub bursts: VecDeque<Burst>,
-    /// While its front burst holds a core: the key of that burst's end (`BurstDone`).
-    pub running: Option<ActionKey>,
+    /// While its front burst holds a core: that burst's end and start.
+    pub running: Option<Running>,
+    /// Up, down or taking over.
+    pub health: Health,
+    /// Its backup, if the product runs it as a pair (and it still has one).
+    pub pair: Option<Pair>,
     /// CPU time used inside the measurement window [ns].
     pub busy_ns: u64,
     /// Bursts started inside the measurement window.
@@ -129,6 +180,8 @@ pub struct Processor {
     pub dispatch: SimDuration,
     /// Cores not running a burst.
     pub idle_cores: u32,
+    /// False from its failure until its reload.
+    pub up: bool,
     /// CPU time its cores spent on bursts inside the measurement window [ns], accounted by
     /// the processor independently of the processes, for the CPU conservation check.
     pub busy_ns: u64,
@@ -154,6 +207,7 @@ impl Processor {
             speed: 1.0,
             dispatch: SimDuration::ZERO,
             idle_cores: cores,
+            up: true,
             busy_ns: 0,
             ready: BinaryHeap::new(),
             ready_seq: 0,
@@ -251,6 +305,8 @@ impl Cpus {
             priority,
             bursts: Default::default(),
             running: None,
+            health: Health::Up,
+            pair: None,
             busy_ns: 0,
             bursts_started: 0,
             ready_wait_ns: 0,
@@ -281,6 +337,12 @@ impl Cpus {
     pub fn submit(&mut self, p: ProcessId, demand: SimDuration, work: Work, ctx: &mut Ctx) {
         let now = ctx.now();
         let proc_ = &mut self.processes[p.0 as usize];
+        assert!(
+            proc_.health == Health::Up,
+            "work for {} while it is {:?}",
+            proc_.name,
+            proc_.health
+        );
         let demand = self.processors[proc_.processor.0 as usize].scaled(demand);
         proc_.bursts.push_back(Burst {
             demand,
@@ -304,7 +366,10 @@ impl Cpus {
                 proc_.bursts_started += 1;
                 proc_.ready_wait_ns += (now - b.queued_at).as_nanos();
             }
-            proc_.running = Some(ctx.sched.schedule_in(b.demand, Event::BurstDone(p)));
+            proc_.running = Some(Running {
+                key: ctx.sched.schedule_in(b.demand, Event::BurstDone(p)),
+                since: now,
+            });
         }
     }
 
@@ -324,6 +389,270 @@ impl Cpus {
         }
         self.dispatch(cpu, ctx);
         b.work
+    }
+}
+
+/// What a processor's failure took from [`Cpus`].
+#[derive(Debug, Default, PartialEq)]
+#[allow(
+    dead_code,
+    reason = "returned by `Cpus::fail`, which the fault model calls"
+)]
+pub struct Lost {
+    /// Every process that was up in it, in creation order (each now down or taking over).
+    pub processes: Vec<ProcessId>,
+    /// Processes elsewhere whose backup was in it: up, but no longer a pair.
+    pub backups: Vec<ProcessId>,
+    /// The work of every burst they held, running or queued, per process in creation order
+    /// and each process's bursts in their order: requests and PATHMON grants whose burst will
+    /// never end.
+    pub work: Vec<Work>,
+}
+
+impl Cpus {
+    /// One processor per processor of the scenario, of its type.
+    pub fn build(sc: &crate::scenario::Scenario) -> Self {
+        Cpus::of_types((0..sc.system.processors).map(|cpu| {
+            let t = sc.system.processor_type(cpu);
+            (t.cores, t.speed, t.dispatch_cpu)
+        }))
+    }
+
+    /// Per processor and per process: busy ratios over the measurement window, after the CPU
+    /// conservation check (the busy time of every kind of process in a processor adds up to
+    /// the CPU its cores consumed, to the nanosecond). `run` and `seed` name the run in a
+    /// failure message.
+    pub fn results(
+        &self,
+        rec: &crate::stats::Recorder,
+        run: &str,
+        seed: u64,
+    ) -> (Vec<ProcessorResult>, Vec<ProcessResult>) {
+        let window_ns = rec.window().as_nanos() as f64;
+        let processors = self
+            .processors
+            .iter()
+            .enumerate()
+            .map(|(id, cpu)| {
+                let capacity = window_ns * f64::from(cpu.cores);
+                let of_kind = |k: ProcessKind| {
+                    self.processes
+                        .iter()
+                        .filter(move |p| p.processor.0 as usize == id && p.kind == k)
+                };
+                let busy_by_kind: Vec<KindShare> = ProcessKind::ALL
+                    .iter()
+                    .map(|&k| KindShare {
+                        kind: k.name().to_string(),
+                        busy_ratio: of_kind(k)
+                            .map(|p| p.busy_ns as f64)
+                            // fold from +0.0: an empty f64 sum is -0.0, which prints as "-0".
+                            .fold(0.0, |a, b| a + b)
+                            / capacity,
+                    })
+                    .collect();
+                let busy_ratio = busy_by_kind
+                    .iter()
+                    .map(|k| k.busy_ratio)
+                    .fold(0.0, |a, b| a + b);
+                let by_kind_ns: u64 = ProcessKind::ALL
+                    .iter()
+                    .map(|&k| of_kind(k).map(|p| p.busy_ns).sum::<u64>())
+                    .sum();
+                assert_eq!(
+                    by_kind_ns, cpu.busy_ns,
+                    "CPU conservation violated in '{run}' (seed {seed}), processor {id}: busy time by kind != CPU consumed"
+                );
+                assert!(
+                    busy_ratio <= 1.0 + 1e-9,
+                    "processor {id} busier than its cores"
+                );
+                ProcessorResult {
+                    id: id as u32,
+                    busy_ratio,
+                    busy_by_kind,
+                }
+            })
+            .collect();
+        let processes = self
+            .processes
+            .iter()
+            .map(|p| ProcessResult {
+                name: p.name.clone(),
+                kind: p.kind.name().to_string(),
+                processor: p.processor.0,
+                busy_ratio: p.busy_ns as f64 / window_ns,
+                bursts: p.bursts_started,
+                ready_wait_ms_mean: if p.bursts_started == 0 {
+                    0.0
+                } else {
+                    p.ready_wait_ns as f64 / p.bursts_started as f64 / 1e6
+                },
+            })
+            .collect();
+        (processors, processes)
+    }
+}
+
+// The life-cycle verbs are driven by the fault model (issue 15's next step); until then only
+// their tests call them.
+#[allow(
+    dead_code,
+    reason = "processor and process failures are wired by the fault model"
+)]
+impl Cpus {
+    /// Process `p` runs as a pair whose backup is in processor `backup` (another one).
+    pub fn pair(&mut self, p: ProcessId, backup: u32) {
+        let proc_ = &mut self.processes[p.0 as usize];
+        assert!(
+            (backup as usize) < self.processors.len() && ProcessorId(backup) != proc_.processor,
+            "{}: a backup in another existing processor, not {backup}",
+            proc_.name
+        );
+        proc_.pair = Some(Pair {
+            backup: ProcessorId(backup),
+        });
+    }
+
+    /// The health of process `p`.
+    pub fn health(&self, p: ProcessId) -> Health {
+        self.processes[p.0 as usize].health
+    }
+
+    /// True while processor `cpu` is up.
+    pub fn is_up(&self, cpu: ProcessorId) -> bool {
+        self.processors[cpu.0 as usize].up
+    }
+
+    /// Processor `cpu` fails at `ctx.now()`: it stops at once. Each running burst there is
+    /// cancelled and its CPU so far accounted (to the process and the processor alike, so CPU
+    /// conservation holds); queued bursts are dropped. Its processes go down, or start taking
+    /// over when their backup's processor is up; pairs whose backup was there lose it.
+    /// Returns what was lost, for the other subsystems to say what it means to them.
+    pub fn fail(&mut self, cpu: ProcessorId, ctx: &mut Ctx) -> Lost {
+        let now = ctx.now();
+        let c = cpu.0 as usize;
+        assert!(self.processors[c].up, "processor {} fails twice", cpu.0);
+        self.processors[c].up = false;
+        let mut lost = Lost::default();
+        for (i, proc_) in self.processes.iter_mut().enumerate() {
+            let p = ProcessId(i as u32);
+            if proc_.processor != cpu {
+                if proc_.pair.is_some_and(|pair| pair.backup == cpu) {
+                    proc_.pair = None;
+                    if proc_.health == Health::TakingOver {
+                        // Both halves are gone: the pair does not survive.
+                        proc_.health = Health::Down;
+                        lost.processes.push(p);
+                    } else {
+                        lost.backups.push(p);
+                    }
+                }
+                continue;
+            }
+            if proc_.health == Health::Down {
+                continue;
+            }
+            if let Some(run) = proc_.running.take() {
+                assert!(
+                    ctx.sched.cancel(run.key),
+                    "a running burst's end is pending"
+                );
+                let used = now - run.since;
+                let busy = ctx.rec.window_overlap(run.since, used);
+                proc_.busy_ns += busy;
+                proc_.cpu_total_ns += used.as_nanos();
+                self.processors[c].release_core(busy);
+            }
+            lost.work.extend(proc_.bursts.drain(..).map(|b| b.work));
+            let backup_up = proc_
+                .pair
+                .is_some_and(|pair| self.processors[pair.backup.0 as usize].up);
+            proc_.health = match (proc_.health, backup_up) {
+                (Health::Up, true) => Health::TakingOver,
+                (Health::Up | Health::TakingOver, _) => Health::Down,
+                (Health::Down, _) => unreachable!("skipped above"),
+            };
+            lost.processes.push(p);
+        }
+        let processor = &mut self.processors[c];
+        processor.ready.clear();
+        assert_eq!(
+            processor.idle_cores, processor.cores,
+            "a failed processor keeps no core busy"
+        );
+        lost
+    }
+
+    /// The backup of `p` has taken over: the process now runs in its backup's processor, up,
+    /// and is no longer a pair (until a backup is created again).
+    pub fn take_over(&mut self, p: ProcessId) {
+        let proc_ = &mut self.processes[p.0 as usize];
+        assert_eq!(
+            proc_.health,
+            Health::TakingOver,
+            "{} takes over",
+            proc_.name
+        );
+        let pair = proc_.pair.take().expect("a process taking over is a pair");
+        assert!(
+            self.processors[pair.backup.0 as usize].up,
+            "{} takes over in a processor that is down",
+            proc_.name
+        );
+        proc_.processor = pair.backup;
+        proc_.health = Health::Up;
+    }
+
+    /// Process `p` is killed (or its takeover failed): down, its bursts cancelled and
+    /// returned as in [`fail`](Self::fail).
+    pub fn kill(&mut self, p: ProcessId, ctx: &mut Ctx) -> Vec<Work> {
+        let now = ctx.now();
+        let proc_ = &mut self.processes[p.0 as usize];
+        assert_ne!(proc_.health, Health::Down, "{} dies twice", proc_.name);
+        proc_.health = Health::Down;
+        let c = proc_.processor.0 as usize;
+        if let Some(run) = proc_.running.take() {
+            assert!(
+                ctx.sched.cancel(run.key),
+                "a running burst's end is pending"
+            );
+            let used = now - run.since;
+            let busy = ctx.rec.window_overlap(run.since, used);
+            proc_.busy_ns += busy;
+            proc_.cpu_total_ns += used.as_nanos();
+            self.processors[c].release_core(busy);
+            self.dispatch(c, ctx);
+        } else if !proc_.bursts.is_empty() {
+            // Ready, not running: its run-queue entry goes.
+            self.processors[c].ready.retain(|e| e.process != p.0);
+        }
+        self.processes[p.0 as usize]
+            .bursts
+            .drain(..)
+            .map(|b| b.work)
+            .collect()
+    }
+
+    /// A down process `p` is restarted, empty, in processor `cpu` (which is up).
+    pub fn restart(&mut self, p: ProcessId, cpu: ProcessorId) {
+        assert!(
+            self.processors[cpu.0 as usize].up,
+            "restarting in a down processor"
+        );
+        let proc_ = &mut self.processes[p.0 as usize];
+        assert_eq!(proc_.health, Health::Down, "{} restarts", proc_.name);
+        debug_assert!(proc_.bursts.is_empty() && proc_.running.is_none());
+        proc_.processor = cpu;
+        proc_.health = Health::Up;
+    }
+
+    /// Processor `cpu` is reloaded: up again, with all its cores idle and no process running
+    /// in it (what restarts there is each subsystem's decision).
+    pub fn reload(&mut self, cpu: ProcessorId) {
+        let processor = &mut self.processors[cpu.0 as usize];
+        assert!(!processor.up, "reloading processor {} that is up", cpu.0);
+        processor.up = true;
     }
 }
 
@@ -447,6 +776,121 @@ mod tests {
         assert_eq!(b.done, vec![(6_000, 1), (7_002, 2)]);
         assert_eq!(b.cpus.process(p).cpu_total_ns, 7_002);
         assert_eq!(b.cpus.processors()[0].busy_ns, 7_002);
+    }
+
+    #[test]
+    fn a_failed_processor_cancels_its_bursts_accounts_their_cpu_and_returns_their_work() {
+        // Processors 0 and 1, one core each. $A (pair, backup in 1) and $B (single) in 0;
+        // $C in 1 with its backup in 0. $A's first 10 us burst runs from 0; processor 0
+        // fails at 5 us.
+        let (mut b, mut s) = (
+            Bench {
+                cpus: Cpus::new(2, 1),
+                ..bench(1).0
+            },
+            Scheduler::new(),
+        );
+        let a = b.cpus.spawn("$A".into(), ProcessKind::Pathmon, 0, 150);
+        let bb = b.cpus.spawn("$B".into(), ProcessKind::Server, 0, 150);
+        let c = b.cpus.spawn("$C".into(), ProcessKind::TcpIp, 1, 150);
+        b.cpus.pair(a, 1);
+        b.cpus.pair(c, 0);
+        submit(&mut b, &mut s, a, 10, 1);
+        submit(&mut b, &mut s, a, 10, 2);
+        submit(&mut b, &mut s, bb, 10, 3);
+        submit(&mut b, &mut s, c, 10, 4);
+        run_until(&mut b, &mut s, SimTime(5_000));
+        let mut ctx = Ctx {
+            sched: &mut s,
+            rec: &mut b.rec,
+        };
+        let lost = b.cpus.fail(ProcessorId(0), &mut ctx);
+        assert_eq!(
+            lost,
+            Lost {
+                processes: vec![a, bb],
+                backups: vec![c],
+                work: vec![work(1), work(2), work(3)],
+            }
+        );
+        // $A's 5 us so far count, in the process and the processor alike.
+        assert_eq!(b.cpus.process(a).busy_ns, 5_000);
+        assert_eq!(b.cpus.process(a).cpu_total_ns, 5_000);
+        assert_eq!(b.cpus.processors()[0].busy_ns, 5_000);
+        assert_eq!(b.cpus.processors()[0].idle_cores, 1);
+        assert_eq!(b.cpus.health(a), Health::TakingOver);
+        assert_eq!(b.cpus.health(bb), Health::Down);
+        assert!(b.cpus.process(c).pair.is_none(), "$C lost its backup");
+        assert!(!b.cpus.is_up(ProcessorId(0)));
+        // Only $C's burst ends: the cancelled one is never delivered.
+        run_until(&mut b, &mut s, SimTime::MAX);
+        assert_eq!(b.done, vec![(10_000, 4)]);
+        // $A's backup takes over in processor 1 and works there.
+        b.cpus.take_over(a);
+        assert_eq!(
+            (b.cpus.health(a), b.cpus.processor_of(a)),
+            (Health::Up, ProcessorId(1))
+        );
+        submit(&mut b, &mut s, a, 10, 5);
+        run_until(&mut b, &mut s, SimTime::MAX);
+        assert_eq!(b.done, vec![(10_000, 4), (20_000, 5)]);
+        // Reloaded, processor 0 is up and empty; $B restarts there.
+        b.cpus.reload(ProcessorId(0));
+        b.cpus.restart(bb, ProcessorId(0));
+        assert_eq!(b.cpus.health(bb), Health::Up);
+    }
+
+    #[test]
+    fn a_pair_whose_backup_fails_while_taking_over_is_down() {
+        let (mut b, mut s) = (
+            Bench {
+                cpus: Cpus::new(2, 1),
+                ..bench(1).0
+            },
+            Scheduler::new(),
+        );
+        let a = b.cpus.spawn("$A".into(), ProcessKind::Pathmon, 0, 150);
+        b.cpus.pair(a, 1);
+        let mut ctx = Ctx {
+            sched: &mut s,
+            rec: &mut b.rec,
+        };
+        assert_eq!(b.cpus.fail(ProcessorId(0), &mut ctx).processes, vec![a]);
+        let lost = b.cpus.fail(ProcessorId(1), &mut ctx);
+        assert_eq!((lost.processes, lost.backups), (vec![a], vec![]));
+        assert_eq!(b.cpus.health(a), Health::Down);
+    }
+
+    #[test]
+    fn a_killed_process_gives_its_core_to_the_next_ready_one() {
+        // One core: $A runs 0-10 us, $B waits. $A is killed at 4 us: $B runs 4-14 us.
+        let (mut b, mut s) = bench(1);
+        let a = b.cpus.spawn("$A".into(), ProcessKind::Server, 0, 150);
+        let bb = b.cpus.spawn("$B".into(), ProcessKind::Server, 0, 150);
+        submit(&mut b, &mut s, a, 10, 1);
+        submit(&mut b, &mut s, bb, 10, 2);
+        run_until(&mut b, &mut s, SimTime(4_000));
+        let mut ctx = Ctx {
+            sched: &mut s,
+            rec: &mut b.rec,
+        };
+        assert_eq!(b.cpus.kill(a, &mut ctx).len(), 1);
+        run_until(&mut b, &mut s, SimTime::MAX);
+        assert_eq!(b.done, vec![(14_000, 2)]);
+        assert_eq!(b.cpus.processors()[0].busy_ns, 14_000);
+    }
+
+    #[test]
+    #[should_panic(expected = "while it is Down")]
+    fn no_work_reaches_a_dead_process() {
+        let (mut b, mut s) = bench(1);
+        let a = b.cpus.spawn("$A".into(), ProcessKind::Server, 0, 150);
+        let mut ctx = Ctx {
+            sched: &mut s,
+            rec: &mut b.rec,
+        };
+        b.cpus.fail(ProcessorId(0), &mut ctx);
+        submit(&mut b, &mut s, a, 10, 1);
     }
 
     #[test]

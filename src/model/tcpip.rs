@@ -36,6 +36,7 @@ use crate::scenario::TcpIp;
 
 use super::ids::ProcessId;
 use super::message_system::per_kib;
+use super::processor::{Cpus, ProcessKind};
 
 /// The TCP/IP costs of a scenario, applied by both stacks.
 impl TcpIp {
@@ -60,6 +61,28 @@ impl TcpIp {
                 .saturating_mul(1u64 << (attempt - 1).min(20)),
         )
     }
+}
+
+/// The conventional stack's TCP/IP processes (`$ZTCn`), in scenario order (none under the
+/// parallel stack), each a process pair [F V6MIG page-29]. The scenario does not name a
+/// backup's processor: it is taken as the next processor [I].
+pub fn spawn_processes(sc: &crate::scenario::Scenario, cpus: &mut Cpus) -> Vec<ProcessId> {
+    sc.tcpip
+        .processes
+        .iter()
+        .map(|t| {
+            let p = cpus.spawn(
+                t.name.clone(),
+                ProcessKind::TcpIp,
+                t.processor,
+                sc.tcpip.priority,
+            );
+            if sc.system.processors > 1 {
+                cpus.pair(p, (t.processor + 1) % sc.system.processors);
+            }
+            p
+        })
+        .collect()
 }
 
 /// Where a listener instance's sockets live.

@@ -138,6 +138,7 @@ mod tests {
             creating: false,
             taken_at: SimTime::ZERO,
             response_ns,
+            granting: None,
         }
     }
 

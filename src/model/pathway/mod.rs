@@ -38,15 +38,23 @@
 //! no PATHMON, process or processor failures yet (so no 904 path errors, no 916, and
 //! AUTORESTART has no effect); context-free sends only (no dialogs).
 //!
-//! Layout: this file holds the run-time types and [`Pathway`]; `link.rs` the links and link
-//! managers; `placement.rs` which server a PATHMON (or ACS) grants a link to; `pathsend.rs`
-//! the event-driven side (send, acquire, grant, reply, return, timers), every method taking a
-//! [`PwCtx`] and returning to the node what it must do next.
+//! Layout: this file holds the run-time types and [`Pathway`], whose fields are private to
+//! `pathway/`: the rest of the model asks it through methods. `build.rs` wires it from a
+//! scenario (or from parts, in tests); `link.rs` the links and link managers; `placement.rs`
+//! which server a PATHMON (or ACS) grants a link to; `pathsend.rs` the event-driven side (send,
+//! acquire, grant, reply, return, timers), every method taking a [`PwCtx`] and returning to the
+//! node what it must do next; `results.rs` what it reports at the end of a run. Life cycle:
+//! [`Pathway::held_in`] answers what lived in a processor (PATHMONs, servers, link managers,
+//! links and the requests they held), the inventory a processor failure starts from.
 
+mod build;
 mod limits;
 mod link;
 mod pathsend;
 mod placement;
+mod results;
+#[cfg(test)]
+mod tests;
 
 use std::collections::VecDeque;
 
@@ -54,10 +62,11 @@ use crate::engine::{SimDuration, SimTime};
 use crate::stats::{Recorder, ServerSample, TimeWeighted};
 
 use super::Ctx;
-use super::ids::{ProcessId, RequestId, Slab};
+use super::ids::{ProcessId, ProcessorId, RequestId, Slab};
 use super::processor::Cpus;
 use super::request::Requests;
 
+pub use build::parts;
 pub use limits::{ErrorCounts, SendAccounts};
 pub use link::{LinkManager, LinkRt};
 pub use placement::Want;
@@ -247,30 +256,143 @@ pub struct Route {
 #[derive(Debug, Default)]
 pub struct Pathway {
     /// PATHMONs.
-    pub pathmons: Vec<PathmonRt>,
+    pathmons: Vec<PathmonRt>,
     /// Server classes (one per PATHMON that defines the name).
-    pub classes: Vec<ClassRt>,
+    classes: Vec<ClassRt>,
     /// Server processes.
-    pub servers: Vec<ServerRt>,
+    servers: Vec<ServerRt>,
     /// Links (slots reused after a link is returned; ids are generational).
-    pub links: Slab<LinkRt, LinkId>,
+    links: Slab<LinkRt, LinkId>,
     /// Link managers, `cpu * routes.len() + route`.
-    pub lms: Vec<LinkManager>,
+    lms: Vec<LinkManager>,
     /// Routes.
-    pub routes: Vec<Route>,
+    routes: Vec<Route>,
     /// Per send target, per class name: the route.
-    pub route_for: Vec<Vec<u16>>,
+    route_for: Vec<Vec<u16>>,
     /// The same, for requesters restricted to servers in their own processor.
-    pub route_for_local: Vec<Vec<u16>>,
+    route_for_local: Vec<Vec<u16>>,
     /// Per class name: the first class instance of that name (parallel listeners' tallies).
-    pub first_instance: Vec<usize>,
+    first_instance: Vec<usize>,
     /// Sends, links and requesters counted against the link managers' limits.
-    pub accounts: SendAccounts,
+    accounts: SendAccounts,
     /// The Pathsend call's own timeout (error 918), if any.
-    pub call_timeout: Option<SimDuration>,
+    call_timeout: Option<SimDuration>,
+}
+
+/// What lived in one processor, as Pathway knows it: the inventory a processor failure starts
+/// from. Each list is in index order.
+#[derive(Debug, Default, PartialEq, Eq)]
+#[allow(
+    dead_code,
+    reason = "the fault model starts a processor failure from it"
+)]
+pub struct Held {
+    /// PATHMONs whose process runs there.
+    pub pathmons: Vec<usize>,
+    /// Server processes alive (or being created) there.
+    pub servers: Vec<usize>,
+    /// Its link managers (one per route).
+    pub link_managers: Vec<usize>,
+    /// Links from its link managers or to its servers, open or being granted, in slot order.
+    pub links: Vec<LinkId>,
+    /// Requests waiting in its link managers' queues, then in its servers' $RECEIVE queues,
+    /// each queue in order (a request in service is in its server's burst: `Cpus::fail`
+    /// returns it).
+    pub requests: Vec<RequestId>,
 }
 
 impl Pathway {
+    /// Class instances (one per PATHMON that defines a class name).
+    pub fn class_instances(&self) -> usize {
+        self.classes.len()
+    }
+    /// Per class name, in name order: the class instance of its first definition.
+    pub fn first_instances(&self) -> impl Iterator<Item = usize> + '_ {
+        self.first_instance.iter().copied()
+    }
+    /// The first class instance of class name `name` (the slot a request carries).
+    pub fn first_instance(&self, name: u16) -> usize {
+        self.first_instance[usize::from(name)]
+    }
+    /// The name of class instance `class`.
+    pub fn class_name(&self, class: usize) -> &str {
+        &self.classes[class].name
+    }
+    /// The process of server `server`.
+    pub fn server_process(&self, server: u32) -> ProcessId {
+        self.servers[server as usize].process
+    }
+    /// The processor of server `server`.
+    pub fn server_cpu(&self, server: u32) -> ProcessorId {
+        ProcessorId(self.servers[server as usize].cpu)
+    }
+    /// The processor link manager `lm` serves.
+    pub fn lm_cpu(&self, lm: u32) -> ProcessorId {
+        ProcessorId(self.lms[lm as usize].cpu)
+    }
+    /// The processors the servers of class name `name` run in, over all its instances: its
+    /// static servers' where it has some, else one per MAXSERVERS placed round its CPUS.
+    pub fn planned_server_cpus(&self, name: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        for c in self.classes.iter().filter(|c| c.name == name) {
+            if c.attrs.numstatic > 0 {
+                out.extend(
+                    c.servers
+                        .iter()
+                        .filter(|&&s| !self.servers[s].dynamic)
+                        .map(|&s| self.servers[s].cpu),
+                );
+            } else {
+                out.extend((0..c.attrs.maxservers as usize).map(|i| c.cpus[i % c.cpus.len()]));
+            }
+        }
+        out
+    }
+    /// Requests the servers of each PATHMON's classes completed, by PATHMON.
+    pub fn requests_by_pathmon(&self) -> Vec<u64> {
+        let mut out = vec![0u64; self.pathmons.len()];
+        for k in &self.classes {
+            out[k.pathmon] += k.stats.requests;
+        }
+        out
+    }
+
+    /// What lived in processor `cpu` (see [`Held`]), given where the PATHMON processes run.
+    #[allow(
+        dead_code,
+        reason = "the fault model starts a processor failure from it"
+    )]
+    pub fn held_in(&self, cpu: ProcessorId, cpus: &Cpus) -> Held {
+        let mut held = Held {
+            pathmons: (0..self.pathmons.len())
+                .filter(|&p| cpus.processor_of(self.pathmons[p].process) == cpu)
+                .collect(),
+            ..Held::default()
+        };
+        for (i, sv) in self.servers.iter().enumerate() {
+            // A dynamic server being created is counted, not yet alive, and holds a link.
+            if ProcessorId(sv.cpu) == cpu && (sv.alive || sv.links > 0) {
+                held.servers.push(i);
+                held.requests.extend(sv.receive.iter().copied());
+            }
+        }
+        held.link_managers = (0..self.lms.len())
+            .filter(|&m| self.lms[m].cpu == cpu.0)
+            .collect();
+        for &m in &held.link_managers {
+            held.requests.extend(self.lms[m].queue.iter().copied());
+        }
+        held.links = self
+            .links
+            .iter()
+            .filter(|(_, l)| {
+                self.lms[l.lm].cpu == cpu.0 || ProcessorId(self.servers[l.server].cpu) == cpu
+            })
+            .map(|(id, _)| id)
+            .collect();
+        held
+    }
+
     /// The route of a request for class name `class` to send target `target`.
     pub fn route(&self, target: usize, class: u16, local: bool) -> u16 {
         if local {

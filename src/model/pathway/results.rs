@@ -1,0 +1,244 @@
+//! What Pathway reports at the end of a run: per class instance, per PATHMON share of a
+//! route, per send target and link manager, its Pathsend errors, and where the time of each
+//! class's requests went. Read from Pathway's own state; nothing outside `pathway/` reads it.
+
+use crate::engine::SimTime;
+use crate::stats::{
+    ClassBreakdown, LinkManagerResult, PathmonShare, PathsendErrors, Recorder, SendTargetResult,
+    ServerClassResult,
+};
+
+use super::super::processor::Cpus;
+use super::{LinkManager, Pathway, Route};
+
+/// Pathway's part of the run's results.
+pub struct PathwayResults {
+    /// Per class instance.
+    pub server_classes: Vec<ServerClassResult>,
+    /// Link and request shares per member of every route that carried requests.
+    pub pathmons: Vec<PathmonShare>,
+    /// Per send target and class name.
+    pub send_targets: Vec<SendTargetResult>,
+    /// Pathsend errors by number.
+    pub pathsend_errors: PathsendErrors,
+    /// Where the time of each class's measured requests went.
+    pub latency_breakdown: Vec<ClassBreakdown>,
+}
+
+impl Pathway {
+    /// Pathway's results at `now`, from its counters, the recorder's per-class tallies, and the
+    /// busy time of its server processes.
+    pub fn results(&self, now: SimTime, rec: &Recorder, cpus: &Cpus) -> PathwayResults {
+        let window_ns = rec.window().as_nanos() as f64;
+        let server_classes = self
+            .classes
+            .iter()
+            .zip(rec.classes())
+            .map(|(k, t)| {
+                let per = |sum: u128| {
+                    if t.completed == 0 {
+                        0.0
+                    } else {
+                        sum as f64 / t.completed as f64 / 1e6
+                    }
+                };
+                let busy_servers: f64 = k
+                    .servers
+                    .iter()
+                    .map(|&s| cpus.process(self.servers[s].process).busy_ns as f64)
+                    .sum::<f64>()
+                    / window_ns;
+                ServerClassResult {
+                    name: k.name.clone(),
+                    pathmon: self.pathmons[k.pathmon].name.clone(),
+                    servers: k.attrs.maxservers,
+                    numstatic: k.attrs.numstatic,
+                    completed: t.completed,
+                    latency_ms_mean: per(t.latency_sum_ns),
+                    queue_wait_ms_mean: per(t.queue_wait_sum_ns),
+                    server_busy_ratio: if k.attrs.maxservers == 0 {
+                        0.0
+                    } else {
+                        busy_servers / f64::from(k.attrs.maxservers)
+                    },
+                    requests: k.stats.requests,
+                    links_granted: k.stats.links_granted,
+                    links_held_mean: k.stats.links_held.mean(now, rec),
+                    links_held_max: k.stats.links_held.max(now, rec),
+                    links_held_end: k.stats.links_held.level(),
+                    servers_static_mean: k.stats.static_running.mean(now, rec),
+                    servers_dynamic_mean: k.stats.dynamic_running.mean(now, rec),
+                    servers_dynamic_max: k.stats.dynamic_running.max(now, rec),
+                    dynamic_created: k.stats.dynamic_created,
+                    dynamic_deleted: k.stats.dynamic_deleted,
+                    errors_904: k.stats.errors_904,
+                    timeline: k.stats.timeline.clone(),
+                }
+            })
+            .collect();
+        let pathmons = self.pathmon_shares(now, rec);
+        let send_targets = self.send_targets(now, rec);
+        let pathsend_errors = PathsendErrors {
+            e904: self.classes.iter().map(|k| k.stats.errors_904).sum(),
+            e905: self.routes.iter().map(|r| r.errors_905).sum(),
+            e916: 0,
+            e918: self.routes.iter().map(|r| r.errors.e918).sum(),
+            e923: self.routes.iter().map(|r| r.errors.e923).sum(),
+            e924: self
+                .routes
+                .iter()
+                .map(|r| r.errors.e924_requester + r.errors.e924_processor)
+                .sum(),
+            e925: self.routes.iter().map(|r| r.errors.e925).sum(),
+        };
+        PathwayResults {
+            server_classes,
+            pathmons,
+            send_targets,
+            pathsend_errors,
+            latency_breakdown: self.latency_breakdown(rec),
+        }
+    }
+
+    /// Where the time of each class's measured requests went.
+    fn latency_breakdown(&self, rec: &Recorder) -> Vec<ClassBreakdown> {
+        self.classes
+            .iter()
+            .zip(rec.classes())
+            .filter(|(_, t)| t.completed > 0)
+            .map(|(k, t)| ClassBreakdown {
+                class: k.name.clone(),
+                pathmon: self.pathmons[k.pathmon].name.clone(),
+                completed: t.completed,
+                ms_mean: t
+                    .breakdown_ns
+                    .iter()
+                    .map(|&ns| {
+                        // Six decimals, as the other figures in summary.json.
+                        let ms = (ns as f64 / t.completed as f64 / 1e6 * 1e6).round() / 1e6;
+                        if ms == 0.0 { 0.0 } else { ms }
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Link-manager queues, 905 errors and links per link manager of every route that
+    /// carried requests.
+    fn send_targets(&self, now: SimTime, rec: &Recorder) -> Vec<SendTargetResult> {
+        let routes = self.routes.len();
+        self.routes
+            .iter()
+            .enumerate()
+            .filter_map(|(r, route)| {
+                let lms: Vec<&LinkManager> = (r..self.lms.len())
+                    .step_by(routes)
+                    .map(|i| &self.lms[i])
+                    .collect();
+                let link_managers: Vec<LinkManagerResult> = lms
+                    .iter()
+                    .flat_map(|m| {
+                        route.members.iter().zip(&m.links_by_member).filter_map(
+                            move |(member, links)| {
+                                let max = links.max(now, rec);
+                                (m.sends > 0 || max > 0).then(|| LinkManagerResult {
+                                    processor: m.cpu,
+                                    pathmon: self.pathmons[member.1].name.clone(),
+                                    links_held_mean: links.mean(now, rec),
+                                    links_held_max: max,
+                                    links_held_end: links.level(),
+                                    requests: m.sends,
+                                    errors_905: m.errors_905,
+                                })
+                            },
+                        )
+                    })
+                    .collect();
+                if link_managers.is_empty() {
+                    return None;
+                }
+                Some(SendTargetResult {
+                    target: route
+                        .domain
+                        .clone()
+                        .unwrap_or_else(|| self.pathmons[route.members[0].1].name.clone()),
+                    server_class: route.class_name.clone(),
+                    local: route.local,
+                    queue_length_mean: route.queued.mean(now, rec),
+                    queue_length_max: route.queued.max(now, rec),
+                    errors_905: route.errors_905,
+                    errors_918: route.errors.e918,
+                    errors_923: route.errors.e923,
+                    errors_924_requester: route.errors.e924_requester,
+                    errors_924_processor: route.errors.e924_processor,
+                    errors_925: route.errors.e925,
+                    link_managers,
+                })
+            })
+            .collect()
+    }
+
+    /// Link and request shares per member of every route that carried requests.
+    fn pathmon_shares(&self, now: SimTime, rec: &Recorder) -> Vec<PathmonShare> {
+        let mut out = Vec::new();
+        for (i, route) in self.routes.iter().enumerate() {
+            // A target's local and non-local routes share their classes, whose counts are
+            // class-level: report each (domain, class, members) once.
+            let same = |r: &Route| {
+                r.domain == route.domain
+                    && r.class_name == route.class_name
+                    && r.members
+                        .iter()
+                        .map(|m| m.1)
+                        .eq(route.members.iter().map(|m| m.1))
+            };
+            if self.routes[..i].iter().any(same) {
+                continue;
+            }
+            let granted = |m: &(Option<usize>, usize, f64)| {
+                m.0.map_or(0, |k| self.classes[k].stats.links_granted)
+            };
+            let served =
+                |m: &(Option<usize>, usize, f64)| m.0.map_or(0, |k| self.classes[k].stats.requests);
+            let held = |m: &(Option<usize>, usize, f64)| {
+                m.0.map_or(0.0, |k| self.classes[k].stats.links_held.mean(now, rec))
+            };
+            let links: u64 = route.members.iter().map(granted).sum();
+            let held_total: f64 = route.members.iter().map(held).sum();
+            let requests: u64 = route.members.iter().map(served).sum();
+            if links == 0 && requests == 0 {
+                continue;
+            }
+            let pct = |x: u64, of: u64| {
+                if of == 0 {
+                    0.0
+                } else {
+                    100.0 * x as f64 / of as f64
+                }
+            };
+            for m in &route.members {
+                // Shares of the links held over the window: a link returned and granted again
+                // (DELETEDELAY, dynamic servers) does not count twice.
+                let link_share = if held_total > 0.0 {
+                    100.0 * held(m) / held_total
+                } else {
+                    0.0
+                };
+                out.push(PathmonShare {
+                    domain: route.domain.clone(),
+                    name: self.pathmons[m.1].name.clone(),
+                    server_class: route.class_name.clone(),
+                    weight: m.2,
+                    maxservers: m.0.map_or(0, |k| self.classes[k].attrs.maxservers),
+                    links_granted: granted(m),
+                    links_held_mean: held(m),
+                    link_share,
+                    deviation_pp: (link_share - m.2).abs(),
+                    requests: served(m),
+                    request_share: pct(served(m), requests),
+                });
+            }
+        }
+        out
+    }
+}
