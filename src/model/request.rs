@@ -1,8 +1,9 @@
 //! A client request, where it is, and the requests in flight.
 //!
 //! Every request follows the itinerary of its listener instance (`itinerary.rs`), leg by
-//! leg; `leg` is the one it is on and [`Location`] says where that leaves it, so a fault
-//! model can ask every request which processor holds it. IPC hops are counted on the request
+//! leg; `leg` is the one it is on and [`Location`] says where that leaves it and which pending
+//! event ends that leg ([`Location::pending`]), so a fault model can ask every request which
+//! processor holds it and cancel exactly the event it waits for. IPC hops are counted on the request
 //! as they are crossed.
 //!
 //! ```text
