@@ -116,14 +116,9 @@ pub fn run_observed<M: Model>(
     mut observe: impl FnMut(SimTime, &M::Event),
 ) -> u64 {
     let mut handled = 0;
-    while let Some(next_at) = sched.queue.peek_time() {
-        if next_at > until {
-            sched.now = until;
-            break;
-        }
-        // Sampled before the pop: the set at its largest, the event about to run included.
-        sched.pending_max = sched.pending_max.max(sched.queue.len());
-        let next = sched.queue.pop().expect("peeked event is present");
+    while let Some(next) = sched.queue.pop_until(until) {
+        // The set at its largest, the event about to run included.
+        sched.pending_max = sched.pending_max.max(sched.queue.len() + 1);
         assert!(
             next.at >= sched.now,
             "time went backwards: {} < {}",
@@ -135,8 +130,12 @@ pub fn run_observed<M: Model>(
         model.handle(next.event, sched);
         handled += 1;
         if model.finished() {
-            break;
+            return handled;
         }
+    }
+    if !sched.queue.is_empty() {
+        // Events remain beyond `until`.
+        sched.now = until;
     }
     handled
 }

@@ -113,7 +113,7 @@ impl Plot<'_> {
 
     /// Renders the chart as a PNG file at `path`.
     pub fn write_png(&self, path: &Path) -> anyhow::Result<()> {
-        render_png(self, self.size(), path)
+        render_png(&self.to_svg()?, path)
     }
 
     /// Writes `<dir>/<name>.png` and `<dir>/<name>.svg` and returns their paths, PNG first.
@@ -205,15 +205,35 @@ fn render_svg(chart: &impl Chart, size: (u32, u32), what: &str) -> anyhow::Resul
     Ok(svg)
 }
 
-/// Renders `chart` at `size` as a PNG file at `path`.
-fn render_png(chart: &impl Chart, size: (u32, u32), path: &Path) -> anyhow::Result<()> {
-    register_fonts();
-    let root = BitMapBackend::new(path, size).into_drawing_area();
-    chart
-        .draw_on(&root)
-        .map_err(|e| anyhow!("could not draw '{}': {e}", path.display()))?;
-    root.present()
-        .map_err(|e| anyhow!("could not write '{}': {e}", path.display()))
+/// Renders an SVG document as a PNG file at `path`, with resvg: the PNG is the SVG's own
+/// pixels, text shaped and kerned from the embedded font ("sans-serif" is Noto Sans).
+fn render_png(svg: &str, path: &Path) -> anyhow::Result<()> {
+    static FONTS: std::sync::OnceLock<std::sync::Arc<resvg::usvg::fontdb::Database>> =
+        std::sync::OnceLock::new();
+    let fonts = FONTS.get_or_init(|| {
+        let mut db = resvg::usvg::fontdb::Database::new();
+        db.load_font_data(ttf_noto_sans::REGULAR.to_vec());
+        db.set_sans_serif_family("Noto Sans");
+        std::sync::Arc::new(db)
+    });
+    let options = resvg::usvg::Options {
+        font_family: "Noto Sans".to_string(),
+        fontdb: fonts.clone(),
+        ..Default::default()
+    };
+    let what = || format!("could not draw '{}'", path.display());
+    let tree = resvg::usvg::Tree::from_str(svg, &options).with_context(what)?;
+    let size = tree.size().to_int_size();
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
+        .ok_or_else(|| anyhow!("{}: empty image", what()))?;
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::default(),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+        .save_png(path)
+        .with_context(|| format!("could not write '{}'", path.display()))
 }
 
 /// Writes `<dir>/<stem>.png`, then `<dir>/<stem>.svg`, both of `chart` at `size`, and returns
@@ -224,11 +244,11 @@ fn write_png_svg(
     size: (u32, u32),
     chart: &impl Chart,
 ) -> anyhow::Result<[PathBuf; 2]> {
+    let doc = render_svg(chart, size, stem)?;
     let png = dir.join(format!("{stem}.png"));
-    render_png(chart, size, &png)?;
+    render_png(&doc, &png)?;
     let svg = dir.join(format!("{stem}.svg"));
-    std::fs::write(&svg, render_svg(chart, size, stem)?)
-        .with_context(|| format!("could not write '{}'", svg.display()))?;
+    std::fs::write(&svg, doc).with_context(|| format!("could not write '{}'", svg.display()))?;
     Ok([png, svg])
 }
 
@@ -267,6 +287,25 @@ mod tests {
             assert!(a.contains('['), "{}: no unit in any axis title", p.name());
             assert!(a.contains("<text"), "{}: no text", p.name());
         }
+    }
+
+    #[test]
+    fn the_png_is_the_svg_rendered_with_its_text() {
+        // The title's row holds dark text pixels on the white background: the font reached
+        // resvg (with no font, text is silently dropped and the row stays white).
+        let r = sample_results("fig-3-3-distributor");
+        let p = Plot::Utilisation(&r);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("u.png");
+        p.write_png(&path).unwrap();
+        let png = resvg::tiny_skia::Pixmap::load_png(&path).unwrap();
+        let (w, h) = p.size();
+        assert_eq!((png.width(), png.height()), (w, h));
+        let dark = png.pixels()[..(w * 40) as usize]
+            .iter()
+            .filter(|c| c.red() < 100 && c.alpha() == 255)
+            .count();
+        assert!(dark > 200, "only {dark} dark pixels in the title row");
     }
 
     #[test]
