@@ -165,7 +165,7 @@ fn load_all(a: &[String], options: &SimOptions) -> Result<Vec<(Scenario, String)
         };
         let mut set = options.sets();
         set.extend(arg.overrides.iter().cloned());
-        match load(&arg.path, &set, options.seed) {
+        match load(&arg.path, &set, options.seed).map_err(|f| options.name_warmup(f)) {
             Ok(s) => {
                 let label = label(&s.name, &arg.overrides);
                 loaded.push((s, label, arg.text));

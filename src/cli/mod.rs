@@ -29,7 +29,20 @@ use crate::stats::RunResults;
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let hint = set_with_a_space(&std::env::args().collect::<Vec<_>>());
+            match hint.filter(|_| e.kind() == clap::error::ErrorKind::UnknownArgument) {
+                Some(hint) => {
+                    let _ = e.print();
+                    eprintln!("{hint}");
+                    return ExitCode::from(2);
+                }
+                None => e.exit(),
+            }
+        }
+    };
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(msg)) => {
@@ -42,6 +55,20 @@ pub fn main() -> ExitCode {
         }
         Err(Failure::Differ) => ExitCode::from(1),
     }
+}
+
+/// The hint for `--set key.path value` (a space where `=` belongs), which clap reports only as
+/// an unexpected argument.
+fn set_with_a_space(args: &[String]) -> Option<String> {
+    args.windows(3).find_map(|w| {
+        let spaced = w[0] == "--set" && !w[1].contains('=') && !w[2].starts_with('-');
+        spaced.then(|| {
+            format!(
+                "hint: `--set {} {}` has a space where `=` belongs; write --set {}={}",
+                w[1], w[2], w[1], w[2]
+            )
+        })
+    })
 }
 
 /// Why a command did not succeed.
@@ -145,7 +172,8 @@ pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure>
 
 fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
     use experiment::Mode;
-    let s = load(&a.scenario, &a.options.sets(), a.options.seed)?;
+    let s = load(&a.scenario, &a.options.sets(), a.options.seed)
+        .map_err(|f| a.options.name_warmup(f))?;
     let (mode, jobs) = experiment::mode(&a.experiment)?;
     let tracing = a.trace.is_some() || a.trace_hash;
     if tracing && matches!(mode, Mode::Replicated { .. }) {
