@@ -188,7 +188,7 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&s.name));
-    prepare(&out)?;
+    let outputs = prepare(&out, &[])?;
     let what = match &mode {
         Mode::Single => format!("seed {}", s.run.seed),
         Mode::One(k) => format!(
@@ -230,7 +230,7 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
     let groups = experiment::groups(&e, 1);
     let manifest = |out: &Path| experiment::write_manifest(out, jobs, &e.runs, &e.results);
     if let Mode::Replicated { .. } = mode {
-        let written = finish_outputs(&out, |out| {
+        let written = finish_outputs(outputs, |out| {
             let mut w = report::write_replicated_run(out, &groups[0], e.precision.as_ref())?;
             w.push(manifest(out)?);
             Ok(w)
@@ -243,7 +243,7 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
     }
     let r = &e.results[0];
     let trajectory = recorded.as_ref().and_then(|x| x.trajectory.as_ref());
-    let written = finish_outputs(&out, |out| {
+    let written = finish_outputs(outputs, |out| {
         let mut files = report::write_run(out, r)?;
         if let Some(t) = trajectory {
             let path = out.join("trajectory.csv");
@@ -301,18 +301,14 @@ fn simulate_recorded(s: &Scenario, a: &RunArgs) -> Result<(RunResults, model::Re
         .map_err(Failure::Run)
 }
 
-/// Writes the outputs of a command into `out` with `write` and returns how many files it wrote.
-/// First deletes what the previous run into `out` listed in `.nssim-written` (and nothing
-/// else), so no stale plot survives; afterwards lists what this run wrote.
+/// Writes the outputs of a command with `write` (given the folder to write into) and commits
+/// them into the folder `outputs` prepared; returns how many files it wrote. See
+/// [`written`]: the folder holds one whole run, or says it is incomplete.
 fn finish_outputs(
-    out: &Path,
+    outputs: written::Outputs,
     write: impl FnOnce(&Path) -> anyhow::Result<Vec<PathBuf>>,
 ) -> Result<usize, Failure> {
-    written::remove_previous(out).map_err(Failure::Run)?;
-    let existed = written::folders_in(out);
-    let files = write(out).map_err(Failure::Run)?;
-    written::record(out, &files, &existed).map_err(Failure::Run)?;
-    Ok(files.len())
+    outputs.finish(write).map_err(Failure::Run)
 }
 
 /// Prints `text` on stdout. A closed stdout (`nssim run ... | head -1`) is a quiet success:
@@ -332,8 +328,8 @@ fn print_out(text: &str) -> Result<(), Failure> {
     }
 }
 
-fn prepare(out: &Path) -> Result<(), Failure> {
-    std::fs::create_dir_all(out)
-        .with_context(|| format!("could not create output folder '{}'", out.display()))
-        .map_err(Failure::Run)
+/// Checks, creates and locks the output folder `out` (with `subfolders` for the runs of a
+/// comparison) before a simulation starts.
+fn prepare(out: &Path, subfolders: &[String]) -> Result<written::Outputs, Failure> {
+    written::Outputs::prepare(out, subfolders).map_err(Failure::Run)
 }

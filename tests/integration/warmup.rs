@@ -209,7 +209,7 @@ fn cli_warmup_and_batch_means_reach_the_summary_and_the_warning_stderr() {
             "run",
             "scenarios/acs-dynamic-servers.toml",
             "--warmup",
-            "1000",
+            "1000 requests",
             "--batch-means",
             "--out",
         ])
