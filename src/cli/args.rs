@@ -75,8 +75,9 @@ pub struct SimOptions {
     /// Output folder.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Warm-up, overriding the scenario's `run.warmup`: a duration (`5s`) or a request count
-    /// (`1000`, `"1000 requests"`): statistics restart after the 1000th completion.
+    /// Warm-up, overriding the scenario's `run.warmup`, written as in the file: a duration
+    /// (`5s`) or a request count (`"1000 requests"`: statistics restart after the 1000th
+    /// completion). A bare number is an error, as in the file.
     #[arg(long, value_name = "DURATION|COUNT")]
     pub warmup: Option<String>,
 }
@@ -85,17 +86,27 @@ impl SimOptions {
     /// The `--set` overrides, then `--warmup` written as the `run.warmup` override.
     pub fn sets(&self) -> Vec<String> {
         let mut set = self.set.clone();
-        if let Some(w) = &self.warmup {
-            let w = w.trim();
-            // A bare whole number is a count; durations always carry a unit.
-            let value = if !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
-                format!("{w} requests")
-            } else {
-                w.to_string()
-            };
-            set.push(format!("run.warmup=\"{}\"", value.replace('"', "")));
-        }
+        set.extend(self.warmup_set());
         set
+    }
+
+    /// `--warmup` as the override it stands for.
+    fn warmup_set(&self) -> Option<String> {
+        let w = self.warmup.as_ref()?;
+        Some(format!(
+            "run.warmup=\"{}\"",
+            w.trim().replace(['"', '\\'], "")
+        ))
+    }
+
+    /// `failure` with the override that `--warmup` stands for named as the user typed it.
+    pub fn name_warmup(&self, failure: super::Failure) -> super::Failure {
+        match (failure, self.warmup_set(), &self.warmup) {
+            (super::Failure::Usage(m), Some(set), Some(typed)) => super::Failure::Usage(
+                m.replace(&format!("--set {set}:"), &format!("--warmup {typed}:")),
+            ),
+            (f, _, _) => f,
+        }
     }
 }
 

@@ -165,7 +165,7 @@ fn load_all(a: &[String], options: &SimOptions) -> Result<Vec<(Scenario, String)
         };
         let mut set = options.sets();
         set.extend(arg.overrides.iter().cloned());
-        match load(&arg.path, &set, options.seed) {
+        match load(&arg.path, &set, options.seed).map_err(|f| options.name_warmup(f)) {
             Ok(s) => {
                 let label = label(&s.name, &arg.overrides);
                 loaded.push((s, label, arg.text));
@@ -205,8 +205,9 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output/compare"));
-    prepare(&out)?;
     let labels: Vec<String> = loaded.iter().map(|(_, l)| l.clone()).collect();
+    let folders: Vec<String> = labels.iter().map(|l| folder_name(l)).collect();
+    let outputs = prepare(&out, &folders)?;
     let how = match &mode {
         Mode::Single => String::new(),
         Mode::One(k) => format!(" (replication {k})"),
@@ -226,7 +227,7 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
     let groups = experiment::groups(&e, scenarios.len());
     let manifest = |out: &Path| experiment::write_manifest(out, jobs, &e.runs, &e.results);
     if let Mode::Replicated { .. } = mode {
-        let written = finish_outputs(&out, |out| {
+        let written = finish_outputs(outputs, |out| {
             let mut written = Vec::new();
             for g in &groups {
                 let dir = out.join(folder_name(&g.label));
@@ -243,7 +244,7 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
         ));
     }
     let results = &e.results;
-    let written = finish_outputs(&out, |out| {
+    let written = finish_outputs(outputs, |out| {
         let mut written = Vec::new();
         for r in results {
             written.extend(report::write_run(&out.join(folder_name(&r.scenario)), r)?);

@@ -29,7 +29,20 @@ use crate::stats::RunResults;
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let hint = set_with_a_space(&std::env::args().collect::<Vec<_>>());
+            match hint.filter(|_| e.kind() == clap::error::ErrorKind::UnknownArgument) {
+                Some(hint) => {
+                    let _ = e.print();
+                    eprintln!("{hint}");
+                    return ExitCode::from(2);
+                }
+                None => e.exit(),
+            }
+        }
+    };
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(msg)) => {
@@ -42,6 +55,20 @@ pub fn main() -> ExitCode {
         }
         Err(Failure::Differ) => ExitCode::from(1),
     }
+}
+
+/// The hint for `--set key.path value` (a space where `=` belongs), which clap reports only as
+/// an unexpected argument.
+fn set_with_a_space(args: &[String]) -> Option<String> {
+    args.windows(3).find_map(|w| {
+        let spaced = w[0] == "--set" && !w[1].contains('=') && !w[2].starts_with('-');
+        spaced.then(|| {
+            format!(
+                "hint: `--set {} {}` has a space where `=` belongs; write --set {}={}",
+                w[1], w[2], w[1], w[2]
+            )
+        })
+    })
 }
 
 /// Why a command did not succeed.
@@ -145,7 +172,8 @@ pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure>
 
 fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
     use experiment::Mode;
-    let s = load(&a.scenario, &a.options.sets(), a.options.seed)?;
+    let s = load(&a.scenario, &a.options.sets(), a.options.seed)
+        .map_err(|f| a.options.name_warmup(f))?;
     let (mode, jobs) = experiment::mode(&a.experiment)?;
     let tracing = a.trace.is_some() || a.trace_hash;
     if tracing && matches!(mode, Mode::Replicated { .. }) {
@@ -160,7 +188,7 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&s.name));
-    prepare(&out)?;
+    let outputs = prepare(&out, &[])?;
     let what = match &mode {
         Mode::Single => format!("seed {}", s.run.seed),
         Mode::One(k) => format!(
@@ -202,7 +230,7 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
     let groups = experiment::groups(&e, 1);
     let manifest = |out: &Path| experiment::write_manifest(out, jobs, &e.runs, &e.results);
     if let Mode::Replicated { .. } = mode {
-        let written = finish_outputs(&out, |out| {
+        let written = finish_outputs(outputs, |out| {
             let mut w = report::write_replicated_run(out, &groups[0], e.precision.as_ref())?;
             w.push(manifest(out)?);
             Ok(w)
@@ -215,7 +243,7 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
     }
     let r = &e.results[0];
     let trajectory = recorded.as_ref().and_then(|x| x.trajectory.as_ref());
-    let written = finish_outputs(&out, |out| {
+    let written = finish_outputs(outputs, |out| {
         let mut files = report::write_run(out, r)?;
         if let Some(t) = trajectory {
             let path = out.join("trajectory.csv");
@@ -273,18 +301,14 @@ fn simulate_recorded(s: &Scenario, a: &RunArgs) -> Result<(RunResults, model::Re
         .map_err(Failure::Run)
 }
 
-/// Writes the outputs of a command into `out` with `write` and returns how many files it wrote.
-/// First deletes what the previous run into `out` listed in `.nssim-written` (and nothing
-/// else), so no stale plot survives; afterwards lists what this run wrote.
+/// Writes the outputs of a command with `write` (given the folder to write into) and commits
+/// them into the folder `outputs` prepared; returns how many files it wrote. See
+/// [`written`]: the folder holds one whole run, or says it is incomplete.
 fn finish_outputs(
-    out: &Path,
+    outputs: written::Outputs,
     write: impl FnOnce(&Path) -> anyhow::Result<Vec<PathBuf>>,
 ) -> Result<usize, Failure> {
-    written::remove_previous(out).map_err(Failure::Run)?;
-    let existed = written::folders_in(out);
-    let files = write(out).map_err(Failure::Run)?;
-    written::record(out, &files, &existed).map_err(Failure::Run)?;
-    Ok(files.len())
+    outputs.finish(write).map_err(Failure::Run)
 }
 
 /// Prints `text` on stdout. A closed stdout (`nssim run ... | head -1`) is a quiet success:
@@ -304,8 +328,8 @@ fn print_out(text: &str) -> Result<(), Failure> {
     }
 }
 
-fn prepare(out: &Path) -> Result<(), Failure> {
-    std::fs::create_dir_all(out)
-        .with_context(|| format!("could not create output folder '{}'", out.display()))
-        .map_err(Failure::Run)
+/// Checks, creates and locks the output folder `out` (with `subfolders` for the runs of a
+/// comparison) before a simulation starts.
+fn prepare(out: &Path, subfolders: &[String]) -> Result<written::Outputs, Failure> {
+    written::Outputs::prepare(out, subfolders).map_err(Failure::Run)
 }

@@ -127,8 +127,9 @@ fn parse_in(
     overrides: &[String],
 ) -> Result<Scenario, ScenarioError> {
     let files = source::chain(text, origin, dir)?;
-    let mut merged = source::merge(&files);
-    let (applied, set_problems) = apply_overrides(&mut merged, overrides);
+    let (mut merged, mut set_problems) = source::merge(&files);
+    let (applied, more_problems) = apply_overrides(&mut merged, overrides);
+    set_problems.extend(more_problems);
     let (raw, mut findings, pruned) = lenient::deserialize(merged);
     let locator = source::Locator::new(&files, &applied);
     if let Some(raw) = &raw {
@@ -154,10 +155,11 @@ fn parse_in(
             return Ok(scenario.expect("validation without findings builds a scenario"));
         }
         // A pruned entry was reported once already; "missing `x`" would only repeat it.
-        findings.extend(
-            more.into_iter()
-                .filter(|f| !pruned.iter().any(|p| is_under(&f.field, p))),
-        );
+        findings.extend(more.into_iter().filter(|f| {
+            !pruned
+                .iter()
+                .any(|p| is_under(&f.field, p) || compares(&f.field, p))
+        }));
     }
     let mut problems: Vec<Problem> = findings.into_iter().map(|f| locator.problem(f)).collect();
     problems.extend(set_problems);
@@ -170,15 +172,27 @@ fn parse_in(
             .rev()
             .position(|f| f.origin == p.origin)
             .or_else(|| {
-                let set = overrides
-                    .iter()
-                    .position(|a| p.origin == format!("--set {a}"))?;
+                let set = overrides.iter().position(|a| p.origin == set_origin(a))?;
                 Some(files.len() + set)
             })
             .unwrap_or(files.len())
     };
     problems.sort_by_key(|p| (rank(p), p.line, p.column));
     Err(ScenarioError { problems })
+}
+
+/// Fields checked against a sibling: (field, sibling). A pruned sibling was reported already,
+/// and the default that replaced it would give a spurious second problem.
+const COMPARED: &[(&str, &str)] = &[("numstatic", "maxservers")];
+
+/// True when a finding at `field` compares it with the pruned field `pruned`.
+fn compares(field: &str, pruned: &str) -> bool {
+    COMPARED.iter().any(|(key, sibling)| {
+        field
+            .strip_suffix(key)
+            .and_then(|parent| Some((parent, pruned.strip_suffix(sibling)?)))
+            .is_some_and(|(a, b)| a == b && a.ends_with('.'))
+    })
 }
 
 /// True when `field` is `prefix` or inside it.
@@ -194,35 +208,16 @@ fn apply_overrides(
     merged: &mut toml::Table,
     overrides: &[String],
 ) -> (Vec<source::Override>, Vec<Problem>) {
-    if overrides.is_empty() {
-        return (Vec::new(), Vec::new());
-    }
-    let text = match toml::to_string(&*merged) {
-        Ok(text) => text,
-        Err(e) => {
-            let problem = Problem {
-                origin: "--set".to_string(),
-                line: None,
-                column: None,
-                field: String::new(),
-                message: format!("could not apply the overrides to this file: {e}"),
-            };
-            return (Vec::new(), vec![problem]);
-        }
-    };
-    let mut doc: toml_edit::DocumentMut = text
-        .parse()
-        .expect("toml writes documents that toml_edit reads");
     let mut applied = Vec::new();
     let mut problems = Vec::new();
     for argument in overrides {
-        match overrides::apply(&mut doc, argument) {
+        match overrides::apply(merged, argument) {
             Ok(path) => applied.push(source::Override {
                 path,
                 argument: argument.clone(),
             }),
             Err(e) => problems.push(Problem {
-                origin: format!("--set {argument}"),
+                origin: set_origin(argument),
                 line: None,
                 column: None,
                 field: e.field,
@@ -230,7 +225,6 @@ fn apply_overrides(
             }),
         }
     }
-    *merged = source::table_value(doc.as_table());
     (applied, problems)
 }
 
@@ -248,4 +242,9 @@ struct Finding {
     field: String,
     message: String,
     anchor: Anchor,
+}
+
+/// What messages call a `--set` argument: `--set` and the argument, shortened if long.
+fn set_origin(argument: &str) -> String {
+    format!("--set {}", overrides::shortened(argument))
 }

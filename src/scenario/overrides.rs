@@ -1,13 +1,18 @@
 //! Field paths (`listener[0].processors[2]`) and `--set key.path=value` overrides.
 //!
 //! A path is keys separated by `.`, each optionally followed by `[index]`s, the same notation
-//! problems use to name a field. An override edits the parsed document with `toml_edit`, which
-//! keeps every untouched line as written, so line numbers in later messages still match the
-//! file. The value is read as a TOML value (`5`, `true`, `[3, 4]`, `"x"`, `{ dist = ... }`); if
-//! it is not one, it is taken as a string, so `--set workload.rate=5000/s` needs no quotes.
+//! problems use to name a field, at most [`MAX_PATH_SEGMENTS`] keys and indices long. An
+//! override edits the merged document (the file and the files it extends, merged). The value
+//! is read as a TOML value (`5`, `true`, `[3, 4]`, `"x"`, `{ dist = "lognormal", ... }`); if it
+//! is not one, it is taken as a string, so `--set workload.rate=5000/s` needs no quotes. A
+//! table value replaces the whole table (`workload.mix={ A = 1 }` leaves A alone in the mix),
+//! and an empty value (`--set system.cores=`) removes the key.
 
-use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
+use toml::Value;
 
+/// Most keys and indices in one field path. The deepest field of a scenario is 5 steps
+/// (`workload.rate.phase[0].at`); the limit keeps a hostile path from exhausting the stack.
+pub const MAX_PATH_SEGMENTS: usize = 32;
 /// One step of a field path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Segment {
@@ -24,6 +29,12 @@ pub(crate) fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
         return Err("empty key path; write e.g. run.seed=7".to_string());
     }
     for part in path.split('.') {
+        if segments.len() >= MAX_PATH_SEGMENTS {
+            return Err(format!(
+                "a key path has at most {MAX_PATH_SEGMENTS} keys and indices; `{}` has more",
+                shortened(path)
+            ));
+        }
         let part = part.trim();
         let (key, mut rest) = match part.find('[') {
             Some(at) => (&part[..at], &part[at..]),
@@ -73,6 +84,14 @@ pub(crate) fn render_path(segments: &[Segment]) -> String {
     out
 }
 
+/// `path` itself, or its first 60 characters and "...", for messages about long paths.
+pub(crate) fn shortened(path: &str) -> String {
+    match path.char_indices().nth(60) {
+        Some((at, _)) => format!("{}...", &path[..at]),
+        None => path.to_string(),
+    }
+}
+
 /// A failed override: the path (or the whole argument, if it has no path) and why.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct OverrideError {
@@ -82,201 +101,142 @@ pub(crate) struct OverrideError {
     pub message: String,
 }
 
-/// Applies one `key.path=value`, returning the path it wrote.
+/// Applies one `key.path=value` (or `key.path=`, a removal), returning the path it wrote.
 pub(crate) fn apply(
-    doc: &mut DocumentMut,
+    doc: &mut toml::Table,
     assignment: &str,
 ) -> Result<Vec<Segment>, OverrideError> {
     let Some((path, text)) = assignment.split_once('=') else {
         return Err(OverrideError {
-            field: assignment.to_string(),
-            message: "expected key.path=value, e.g. --set workload.rate=5000/s".to_string(),
+            field: shortened(assignment),
+            message: "expected key.path=value, e.g. --set workload.rate=5000/s \
+                      (or key.path= to remove the key)"
+                .to_string(),
         });
     };
     let path = path.trim();
     let fail = |message: String| OverrideError {
-        field: path.to_string(),
+        field: shortened(path),
         message,
     };
     let segments = parse_path(path).map_err(fail)?;
-    let value = parse_value(text.trim());
-    set_in_table(doc.as_table_mut(), &segments, &segments, value).map_err(fail)?;
+    let text = text.trim();
+    let value = (!text.is_empty()).then(|| parse_value(text));
+    edit(doc, &segments, value).map_err(fail)?;
     Ok(segments)
+}
+
+/// Removes the key or element at `segments`; an error if it is not there.
+pub(crate) fn remove(doc: &mut toml::Table, segments: &[Segment]) -> Result<(), String> {
+    edit(doc, segments, None)
 }
 
 /// Reads `text` as a TOML value, or else as a string.
 fn parse_value(text: &str) -> Value {
-    match text.parse::<Value>() {
-        Ok(mut value) => {
-            value.decor_mut().clear();
-            value
+    match text.parse::<toml_edit::Value>() {
+        Ok(value) => super::source::value(&value),
+        Err(_) => Value::String(text.to_string()),
+    }
+}
+
+/// Sets the field at `segments` to `value`, or removes it for `None`.
+fn edit(doc: &mut toml::Table, segments: &[Segment], value: Option<Value>) -> Result<(), String> {
+    let mut root = Value::Table(std::mem::take(doc));
+    let result = edit_in(&mut root, segments, 0, value);
+    if let Value::Table(t) = root {
+        *doc = t;
+    }
+    result
+}
+
+/// Edits `full[depth..]` inside `node`, which is the value at `full[..depth]`. Missing tables
+/// on the way are created, as writing their header would.
+fn edit_in(
+    node: &mut Value,
+    full: &[Segment],
+    depth: usize,
+    value: Option<Value>,
+) -> Result<(), String> {
+    let walked = render_path(&full[..depth]);
+    let here = render_path(&full[..=depth]);
+    let last = depth + 1 == full.len();
+    let absent = || format!("`{here}` is not set, so there is nothing to remove");
+    let child = match (node, &full[depth]) {
+        (Value::Table(table), Segment::Key(key)) => {
+            if last {
+                return match value {
+                    None => table.remove(key).map(drop).ok_or_else(absent),
+                    Some(value) => {
+                        refuse_scalar_for_table(table.get(key), &value, &here)?;
+                        table.insert(key.clone(), value);
+                        Ok(())
+                    }
+                };
+            }
+            if !table.contains_key(key) {
+                match (&full[depth + 1], &value) {
+                    (_, None) => return Err(absent()),
+                    (Segment::Index(i), _) => {
+                        return Err(format!(
+                            "index {i} is out of range: `{here}` does not exist (it has no elements)"
+                        ));
+                    }
+                    (Segment::Key(_), _) => {
+                        table.insert(key.clone(), Value::Table(toml::Table::new()));
+                    }
+                }
+            }
+            table.get_mut(key).expect("present or just inserted")
         }
-        Err(_) => Value::from(text),
-    }
-}
-
-/// Sets `rest` (a path inside `table`) to `value`. `full` is the whole path, for messages.
-fn set_in_table(
-    table: &mut Table,
-    full: &[Segment],
-    rest: &[Segment],
-    mut value: Value,
-) -> Result<(), String> {
-    let Some((Segment::Key(key), after)) = rest.split_first() else {
-        let walked = render_path(&full[..full.len() - rest.len()]);
-        return Err(format!(
-            "`{walked}` is a table, not an array; index it by key"
-        ));
-    };
-    let here = render_path(&full[..full.len() - after.len()]);
-    if after.is_empty() {
-        match table.get_mut(key) {
-            Some(Item::Value(old)) => {
-                // Keep the old value's surrounding spaces and comment.
-                *value.decor_mut() = old.decor().clone();
-                *old = value;
-            }
-            Some(Item::Table(_)) | Some(Item::ArrayOfTables(_)) => {
-                return Err(format!(
-                    "`{here}` is a table; set one of its fields instead, e.g. {here}.<field>=..."
-                ));
-            }
-            Some(Item::None) | None => {
-                table.insert(key, Item::Value(value));
-            }
-        }
-        return Ok(());
-    }
-    if table.get(key).is_none() {
-        match after[0] {
-            Segment::Index(i) => {
-                return Err(format!(
-                    "index {i} is out of range: `{here}` does not exist (it has no elements)"
-                ));
-            }
-            // A missing table is created, like writing its header.
-            Segment::Key(_) => {
-                let mut created = Table::new();
-                // Under `a.b = 1` style keys, keep writing dotted keys rather than a header.
-                created.set_dotted(table.is_dotted());
-                table.insert(key, Item::Table(created));
-            }
-        }
-    }
-    let child = table.get_mut(key).expect("present or just inserted");
-    set_in_item(child, full, after, value)
-}
-
-/// Sets `rest` (a non-empty path inside `item`) to `value`.
-fn set_in_item(
-    item: &mut Item,
-    full: &[Segment],
-    rest: &[Segment],
-    value: Value,
-) -> Result<(), String> {
-    let walked = render_path(&full[..full.len() - rest.len()]);
-    match item {
-        Item::Table(table) => set_in_table(table, full, rest, value),
-        Item::ArrayOfTables(array) => set_in_array_of_tables(array, full, rest, value),
-        Item::Value(v) => set_in_value(v, full, rest, value),
-        Item::None => Err(format!("`{walked}` does not exist")),
-    }
-}
-
-/// Sets `rest` inside an array of tables (`[[listener]]`); it must start with an index.
-fn set_in_array_of_tables(
-    array: &mut ArrayOfTables,
-    full: &[Segment],
-    rest: &[Segment],
-    value: Value,
-) -> Result<(), String> {
-    let walked = render_path(&full[..full.len() - rest.len()]);
-    let Some((Segment::Index(i), after)) = rest.split_first() else {
-        return Err(format!(
-            "`{walked}` is an array of tables; pick one with an index, e.g. {walked}[0]"
-        ));
-    };
-    let len = array.len();
-    let Some(table) = array.get_mut(*i) else {
-        return Err(out_of_range(*i, &walked, len));
-    };
-    if after.is_empty() {
-        return Err(format!(
-            "`{walked}[{i}]` is a table; set one of its fields instead, e.g. {walked}[{i}].name=..."
-        ));
-    }
-    set_in_table(table, full, after, value)
-}
-
-/// Sets `rest` inside a value: an inline table (by key) or an array (by index).
-fn set_in_value(
-    target: &mut Value,
-    full: &[Segment],
-    rest: &[Segment],
-    mut value: Value,
-) -> Result<(), String> {
-    let walked = render_path(&full[..full.len() - rest.len()]);
-    match (target, &rest[0]) {
-        (Value::InlineTable(table), Segment::Key(_)) => set_inline(table, full, rest, value),
         (Value::Array(array), Segment::Index(i)) => {
             let len = array.len();
-            let Some(element) = array.get_mut(*i) else {
+            if *i >= len {
                 return Err(out_of_range(*i, &walked, len));
-            };
-            if rest.len() == 1 {
-                *value.decor_mut() = element.decor().clone();
-                *element = value;
-                Ok(())
-            } else {
-                set_in_value(element, full, &rest[1..], value)
             }
+            if last {
+                match value {
+                    None => {
+                        array.remove(*i);
+                    }
+                    Some(value) => {
+                        refuse_scalar_for_table(array.get(*i), &value, &here)?;
+                        array[*i] = value;
+                    }
+                }
+                return Ok(());
+            }
+            &mut array[*i]
         }
-        (Value::Array(_), Segment::Key(_)) => Err(format!(
-            "`{walked}` is an array; pick an element with an index, e.g. {walked}[0]"
-        )),
-        (other, _) => Err(format!(
-            "`{walked}` is {}, not a table or an array, so `{}` cannot be inside it",
-            with_article(other.type_name()),
-            render_path(full)
-        )),
-    }
-}
-
-/// Sets `rest` (starting with a key) inside an inline table; missing inline tables are created.
-fn set_inline(
-    table: &mut InlineTable,
-    full: &[Segment],
-    rest: &[Segment],
-    mut value: Value,
-) -> Result<(), String> {
-    let Some((Segment::Key(key), after)) = rest.split_first() else {
-        unreachable!("set_in_value only passes paths that start with a key");
-    };
-    if after.is_empty() {
-        match table.get_mut(key) {
-            Some(old) => {
-                *value.decor_mut() = old.decor().clone();
-                *old = value;
-            }
-            None => {
-                table.insert(key, value);
-                // Re-space the table so the new entry reads like the others.
-                table.fmt();
-            }
-        }
-        return Ok(());
-    }
-    if table.get(key).is_none() {
-        if let Segment::Index(i) = after[0] {
-            let here = render_path(&full[..full.len() - after.len()]);
+        (Value::Table(_), Segment::Index(_)) => {
             return Err(format!(
-                "index {i} is out of range: `{here}` does not exist (it has no elements)"
+                "`{walked}` is a table, not an array; index it by key"
             ));
         }
-        table.insert(key, Value::InlineTable(InlineTable::new()));
+        (Value::Array(_), Segment::Key(_)) => {
+            return Err(format!(
+                "`{walked}` is an array; pick one with an index, e.g. {walked}[0]"
+            ));
+        }
+        (other, _) => {
+            return Err(format!(
+                "`{walked}` is {}, not a table or an array, so `{}` cannot be inside it",
+                with_article(other.type_str()),
+                render_path(full)
+            ));
+        }
+    };
+    edit_in(child, full, depth + 1, value)
+}
+
+/// A table is replaced only by a table: `run=1` is far more likely a mistake than a wish.
+fn refuse_scalar_for_table(old: Option<&Value>, new: &Value, here: &str) -> Result<(), String> {
+    if matches!(old, Some(Value::Table(_))) && !new.is_table() {
+        return Err(format!(
+            "`{here}` is a table; set one of its fields (e.g. {here}.<field>=...) or give a \
+             whole table, e.g. {here}={{ <field> = ... }}"
+        ));
     }
-    let child = table.get_mut(key).expect("present or just inserted");
-    set_in_value(child, full, after, value)
+    Ok(())
 }
 
 /// "an integer", "a string".
@@ -322,21 +282,21 @@ mod tests {
     }
 
     fn set(text: &str, assignment: &str) -> Result<String, OverrideError> {
-        let mut doc: DocumentMut = text.parse().unwrap();
+        let mut doc: toml::Table = text.parse().unwrap();
         apply(&mut doc, assignment).map(|_| doc.to_string())
     }
 
     #[test]
-    fn values_replace_in_place_and_keep_comments() {
-        let text = "[run]\nseed = 1 # the seed\nduration = \"1s\"\n";
+    fn values_replace_and_strings_need_no_quotes() {
+        let text = "[run]\nduration = \"1s\"\nseed = 1\n";
         assert_eq!(
             set(text, "run.seed=7").unwrap(),
-            "[run]\nseed = 7 # the seed\nduration = \"1s\"\n"
+            "[run]\nduration = \"1s\"\nseed = 7\n"
         );
         // Not a TOML value: taken as a string.
         assert_eq!(
             set(text, "run.duration=2s").unwrap(),
-            "[run]\nseed = 1 # the seed\nduration = \"2s\"\n"
+            "[run]\nduration = \"2s\"\nseed = 1\n"
         );
     }
 
@@ -347,7 +307,49 @@ mod tests {
         let out = set("[run]\nseed = 1\n", "lan.pif_bandwidth=10Gb/s").unwrap();
         assert!(out.contains("[lan]\npif_bandwidth = \"10Gb/s\""), "{out}");
         let out = set("[w]\nmix = { A = 1 }\n", "w.mix.B=2").unwrap();
-        assert!(out.contains("mix = { A = 1, B = 2 }"), "{out}");
+        assert!(out.contains("A = 1\nB = 2"), "{out}");
+    }
+
+    #[test]
+    fn issue_19_a_whole_table_replaces_a_table() {
+        let text = "[w]\nmix = { A = 1, B = 2 }\n[[c]]\nservice = { dist = \"constant\", value = \"1ms\" }\n";
+        let out = set(text, "w.mix={A=1}").unwrap();
+        assert!(
+            out.contains("[w.mix]\nA = 1\n") && !out.contains("B = 2"),
+            "{out}"
+        );
+        let out = set(
+            text,
+            "c[0].service={ dist = \"lognormal\", mean = \"150us\", cv = 2 }",
+        )
+        .unwrap();
+        assert!(
+            out.contains("cv = 2") && out.contains("mean = \"150us\"") && !out.contains("value"),
+            "{out}"
+        );
+        // A scalar for a table is still refused.
+        let e = set(text, "w.mix=1").unwrap_err();
+        assert!(e.message.contains("give a whole table"), "{}", e.message);
+    }
+
+    #[test]
+    fn issue_19_an_empty_value_removes_the_key() {
+        let text = "[system]\nprocessors = 4\ncores = 1\n";
+        let out = set(text, "system.cores=").unwrap();
+        assert_eq!(out, "[system]\nprocessors = 4\n");
+        let e = set(text, "system.threads=").unwrap_err();
+        assert!(e.message.contains("nothing to remove"), "{}", e.message);
+        let e = set(text, "nothing.here.at.all=").unwrap_err();
+        assert!(e.message.contains("`nothing` is not set"), "{}", e.message);
+    }
+
+    #[test]
+    fn issue_19_a_key_path_has_a_depth_limit() {
+        let deep = format!("{}=1", vec!["a"; 8100].join("."));
+        let e = set("", &deep).unwrap_err();
+        assert!(e.message.contains("at most 32 keys"), "{}", e.message);
+        assert!(e.field.len() < 80, "{}", e.field);
+        assert!(set("", &format!("{}=1", vec!["a"; 32].join("."))).is_ok());
     }
 
     #[test]

@@ -69,7 +69,9 @@ pub struct RawScenario {
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRun {
-    /// Master seed of every random stream \[integer\]. Default 1.
+    /// Master seed of every random stream \[integer\]. Default 1. TOML integers stop at
+    /// 2^63-1, so a larger seed (up to 2^64-1) is written in quotes: `seed = "18446744073709551615"`.
+    #[serde(default, deserialize_with = "seed")]
     pub seed: Option<u64>,
     /// Window during which clients send requests \[duration\]. Required, > 0. Every duration in
     /// a scenario is at most 30 days (`scenario::limits`).
@@ -657,4 +659,31 @@ impl<'de> Deserialize<'de> for NameOrNumber {
 
         deserializer.deserialize_any(NameOrNumberVisitor)
     }
+}
+
+/// A seed: a whole number from 0 to 2^64-1, as a TOML integer or, above 2^63-1, a string.
+fn seed<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    struct Seed;
+    impl serde::de::Visitor<'_> for Seed {
+        type Value = u64;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str(
+                "a whole number from 0 to 18446744073709551615 (above 9223372036854775807, in \
+                 quotes: seed = \"18446744073709551615\")",
+            )
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u64, E> {
+            u64::try_from(v).map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u64, E> {
+            Ok(v)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<u64, E> {
+            v.trim()
+                .replace('_', "")
+                .parse()
+                .map_err(|_| E::invalid_value(serde::de::Unexpected::Str(v), &self))
+        }
+    }
+    d.deserialize_any(Seed).map(Some)
 }

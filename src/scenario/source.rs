@@ -147,14 +147,63 @@ pub(super) fn syntax_problem(text: &str, origin: &str, e: &toml_edit::TomlError)
     }
 }
 
-/// The chain merged into one table, base first; `extends` keys are dropped.
-pub(super) fn merge(files: &[SourceFile]) -> toml::Table {
+/// The chain merged into one table, base first; `extends` keys are dropped. Before a file's
+/// tables apply, the paths its `unset = ["system.cores", ...]` lists are removed from what it
+/// extends; a path that names nothing, or is not a path, is a problem at that file.
+pub(super) fn merge(files: &[SourceFile]) -> (toml::Table, Vec<Problem>) {
     let mut merged = toml::Table::new();
+    let mut problems = Vec::new();
     for file in files {
+        if let Some(item) = file.doc.as_table().get("unset") {
+            unset(&mut merged, item, file, &mut problems);
+        }
         merge_table(&mut merged, file.doc.as_table());
         merged.remove("extends");
+        merged.remove("unset");
     }
-    merged
+    (merged, problems)
+}
+
+/// Removes from `merged` each path that `item` (a file's `unset`) lists.
+fn unset(merged: &mut toml::Table, item: &Item, file: &SourceFile, problems: &mut Vec<Problem>) {
+    let mut problem = |span: Option<Range<usize>>, field: String, message: String| {
+        let (line, column) = position(file.doc.raw(), span).unzip();
+        problems.push(Problem {
+            origin: file.origin.clone(),
+            line,
+            column,
+            field,
+            message,
+        });
+    };
+    let Some(paths) = item.as_array() else {
+        problem(
+            item.span(),
+            "unset".to_string(),
+            format!(
+                "unset must be a list of key paths to remove from the file this one extends, \
+                 e.g. unset = [\"system.cores\"]; got {}",
+                item.type_name()
+            ),
+        );
+        return;
+    };
+    for (i, path) in paths.iter().enumerate() {
+        let field = format!("unset[{i}]");
+        let Some(text) = path.as_str() else {
+            problem(
+                path.span(),
+                field,
+                "expected a key path in quotes, e.g. \"system.cores\"".to_string(),
+            );
+            continue;
+        };
+        let removed =
+            overrides::parse_path(text).and_then(|segments| overrides::remove(merged, &segments));
+        if let Err(message) = removed {
+            problem(path.span(), field, message);
+        }
+    }
 }
 
 /// Applies `top` on `base`: tables merge key by key, anything else replaces.
@@ -191,7 +240,7 @@ pub(super) fn table_value(t: &Table) -> toml::Table {
         .collect()
 }
 
-fn value(v: &Value) -> toml::Value {
+pub(super) fn value(v: &Value) -> toml::Value {
     match v {
         Value::String(s) => toml::Value::String(s.value().clone()),
         Value::Integer(i) => toml::Value::Integer(*i.value()),
@@ -255,14 +304,22 @@ impl<'a> Locator<'a> {
     /// the file and position where its value (or its deepest written ancestor) is.
     pub fn problem(&self, finding: Finding) -> Problem {
         let segments = overrides::parse_path(&finding.field).unwrap_or_default();
-        if let Some(o) = self
+        // The override that wrote the field or a table holding it, else one that created the
+        // field (an unknown key written by `--set foo.bar=1` is reported at `foo`).
+        let by_set = self
             .overrides
             .iter()
             .rev()
             .find(|o| segments.starts_with(&o.path))
-        {
+            .or_else(|| {
+                self.overrides
+                    .iter()
+                    .rev()
+                    .find(|o| o.path.starts_with(&segments) && !self.written(&segments))
+            });
+        if let Some(o) = by_set {
             return Problem {
-                origin: format!("--set {}", o.argument),
+                origin: super::set_origin(&o.argument),
                 line: None,
                 column: None,
                 field: finding.field,
@@ -279,6 +336,22 @@ impl<'a> Locator<'a> {
             field: finding.field,
             message: finding.message,
         }
+    }
+
+    /// True when some file of the chain writes the field at `segments`.
+    fn written(&self, segments: &[Segment]) -> bool {
+        self.files.iter().any(|file| {
+            let mut node = Node::Item(file.doc.as_item());
+            segments
+                .iter()
+                .all(|segment| match Self::child(node, segment) {
+                    Some((child, _, _)) => {
+                        node = child;
+                        true
+                    }
+                    None => false,
+                })
+        })
     }
 
     /// The file (index into the chain) whose text holds the value at `segments`, and the best

@@ -17,10 +17,11 @@ const DURATION_UNITS: &[(&str, f64)] = &[
     ("s", 1e9),
     ("min", 60e9),
     ("h", 3600e9),
+    ("day", 86_400e9),
 ];
 
 /// What messages list as the duration (and rate) units; `µs` is accepted as a synonym of `us`.
-const UNIT_LIST: &str = "ns, us, ms, s, min, h";
+const UNIT_LIST: &str = "ns, us, ms, s, min, h, day";
 
 /// Bandwidth units and their value in bit/s (decimal prefixes, as network links are rated).
 const BANDWIDTH_UNITS: &[(&str, f64)] = &[
@@ -62,6 +63,9 @@ fn parse_number(number: &str, text: &str, what: &str) -> Result<f64, String> {
     let value: f64 = number
         .parse()
         .map_err(|_| format!("\"{number}\" in \"{text}\" is not a number"))?;
+    if value.is_nan() {
+        return Err(format!("\"{number}\" in \"{text}\" is not a number"));
+    }
     if !value.is_finite() {
         return Err(format!("{what} \"{text}\" is too large"));
     }
@@ -73,6 +77,12 @@ fn parse_number(number: &str, text: &str, what: &str) -> Result<f64, String> {
 ///
 /// A unit is required: `"250"` is an error, and so is a negative duration.
 pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
+    parse_duration_suggesting(text, "us")
+}
+
+/// [`parse_duration`], suggesting `unit` for a number written without one: seconds for a run
+/// length, microseconds (as [`parse_duration`] does) for a cost.
+pub fn parse_duration_suggesting(text: &str, suggest: &str) -> Result<SimDuration, String> {
     let trimmed = text.trim();
     let (number, unit) = split_number(trimmed);
     if number.is_empty() {
@@ -82,7 +92,7 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
     }
     if unit.is_empty() {
         return Err(format!(
-            "missing unit in \"{text}\"; write e.g. \"{number}us\" (units: {UNIT_LIST})"
+            "missing unit in \"{text}\"; write e.g. \"{number}{suggest}\" (units: {UNIT_LIST})"
         ));
     }
     let Some(&(_, ns_per_unit)) = DURATION_UNITS.iter().find(|(name, _)| *name == unit) else {
@@ -112,7 +122,7 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
         let (number, _) = split_number(trimmed);
         let example = if number.is_empty() { "2000" } else { number };
         return Err(format!(
-            "missing unit in \"{text}\"; write e.g. \"{example}/s\" (per ns, us, ms, s, min, h)"
+            "missing unit in \"{text}\"; write e.g. \"{example}/s\" (per {UNIT_LIST})"
         ));
     };
     let (number, unit) = (number.trim(), unit.trim());
@@ -194,7 +204,7 @@ mod tests {
     fn a_duration_needs_a_unit() {
         assert_eq!(
             parse_duration("250").unwrap_err(),
-            "missing unit in \"250\"; write e.g. \"250us\" (units: ns, us, ms, s, min, h)"
+            "missing unit in \"250\"; write e.g. \"250us\" (units: ns, us, ms, s, min, h, day)"
         );
     }
 
@@ -245,7 +255,7 @@ mod tests {
         );
         assert_eq!(
             parse_rate("2000").unwrap_err(),
-            "missing unit in \"2000\"; write e.g. \"2000/s\" (per ns, us, ms, s, min, h)"
+            "missing unit in \"2000\"; write e.g. \"2000/s\" (per ns, us, ms, s, min, h, day)"
         );
         assert!(
             parse_rate("5/sec")

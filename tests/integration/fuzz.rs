@@ -448,3 +448,48 @@ fn fuzz_mutated_shipped_scenarios_never_panic_abort_or_hang() {
         "only {rejected} of {cases} mutants were rejected"
     );
 }
+
+/// Issue 19's hostile `--set` inputs: each is an answer (problems or a scenario), never a
+/// panic or a stack overflow.
+#[test]
+fn issue_19_hostile_overrides_are_answered() {
+    let deep_path = format!("{}=1", vec!["a"; 8100].join("."));
+    let deep_value = format!("a={}1{}", "{a=".repeat(2000), "}".repeat(2000));
+    let deep_array = format!("a={}1{}", "[".repeat(5000), "]".repeat(5000));
+    let inputs = [
+        deep_path.as_str(),
+        deep_value.as_str(),
+        deep_array.as_str(),
+        r#"server_class[0].service={ dist = "lognormal", mean = "150us", cv = 2 }"#,
+        "workload.mix={A=1}",
+        "workload.mix={}",
+        "workload={}",
+        "system.cores=",
+        "system=",
+        "server_class[0]=",
+        "server_class[9]=",
+        "nothing=",
+        "=",
+        "=1",
+        "foo.bar=1",
+        "workload.rate=nan/s",
+        "workload.rate=1/day",
+        "workload.rate=-nan/s",
+        "workload.rate=inf/s",
+        "run.seed=\"18446744073709551615\"",
+        "run.seed=\"18446744073709551616\"",
+        "run.seed=-1",
+        "server_class[0].maxservers=-1",
+        "server_class[0].maxservers=5000",
+        "run.duration=30",
+        "run.warmup=\"5\"",
+        r#"workload.reply_bytes={ dist = "uniform", min = "30KiB", max = "1KiB" }"#,
+        "workload.rate",
+    ];
+    for rel in crate::SHIPPED {
+        for input in inputs {
+            let overrides = [input.to_string()];
+            let _ = scenario::load(&repo(rel), &overrides);
+        }
+    }
+}

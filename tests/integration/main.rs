@@ -11,6 +11,8 @@
 //! - `golden`: the shipped scenarios' `summary.json` and `metrics.csv`, byte for byte.
 //! - `model_core`: issue 6: events per request, cancellable timers, where requests are.
 //! - `issue7`: regression tests of issue 7's defects (lockstep clients, session arrivals, ...).
+//! - `issue19`: issue 19: atomic, locked output folders; `--set` with inline tables, removals
+//!   and a depth limit; errors that say the right thing.
 //! - `costs`: issue 9: size-dependent costs (CPU per request against `explain` and the size
 //!   formula) and like-for-like ports.
 //! - `limits`: issue 9: Pathsend limits (923/924/925, 918) under overload, processor types.
@@ -30,6 +32,7 @@ mod engine;
 mod fixtures;
 mod fuzz;
 mod golden;
+mod issue19;
 mod issue7;
 mod limits;
 mod manual_claims;

@@ -209,7 +209,7 @@ fn cli_warmup_and_batch_means_reach_the_summary_and_the_warning_stderr() {
             "run",
             "scenarios/acs-dynamic-servers.toml",
             "--warmup",
-            "1000",
+            "1000 requests",
             "--batch-means",
             "--out",
         ])
@@ -234,7 +234,7 @@ fn cli_warmup_and_batch_means_reach_the_summary_and_the_warning_stderr() {
     Command::cargo_bin("nssim")
         .unwrap()
         .current_dir(crate::repo(""))
-        .args(["run", "tests/data/mm1.toml", "--warmup", "0"])
+        .args(["run", "tests/data/mm1.toml", "--warmup", "0 requests"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(

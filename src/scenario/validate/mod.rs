@@ -197,7 +197,7 @@ impl Checker {
         d
     }
 
-    /// A required duration; `example` shows how to write it.
+    /// A required run length; `example` shows how to write it.
     fn required_duration(
         &mut self,
         field: &str,
@@ -213,7 +213,7 @@ impl Checker {
                 );
                 None
             }
-            Some(text) => self.parse(field, text, parse_duration),
+            Some(text) => self.parse(field, text, parse_run_length),
         }
     }
 
@@ -418,11 +418,11 @@ impl Checker {
     }
 
     /// A distribution table whose parameters `parse` reads (durations or sizes).
-    fn dist_of(
+    fn dist_of<Q: Quantity>(
         &mut self,
         field: &str,
         raw: &RawDist,
-        parse: fn(&str) -> Result<SimDuration, String>,
+        parse: fn(&str) -> Result<Q, String>,
     ) -> Option<Dist> {
         let allowed_names = DISTS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
         let Some(kind) = raw.dist.as_deref() else {
@@ -469,12 +469,15 @@ impl Checker {
         if self.findings.len() > before {
             return None;
         }
-        let duration = |c: &mut Self, param: &str, text: &Option<String>| {
+        let quantity = |c: &mut Self, param: &str, text: &Option<String>| {
             c.parse(
                 &format!("{field}.{param}"),
                 text.as_deref().expect("checked present"),
                 parse,
             )
+        };
+        let duration = |c: &mut Self, param: &str, text: &Option<String>| {
+            quantity(c, param, text).map(Quantity::as_dist_unit)
         };
         let positive_mean = |c: &mut Self| {
             let mean = duration(c, "mean", &raw.mean)?;
@@ -511,8 +514,8 @@ impl Checker {
             }),
             "constant" => Some(Dist::Constant(duration(self, "value", &raw.value)?)),
             "uniform" => {
-                let min = duration(self, "min", &raw.min);
-                let max = duration(self, "max", &raw.max);
+                let min = quantity(self, "min", &raw.min);
+                let max = quantity(self, "max", &raw.max);
                 let (min, max) = (min?, max?);
                 if max < min {
                     self.err(
@@ -521,7 +524,10 @@ impl Checker {
                     );
                     return None;
                 }
-                Some(Dist::Uniform { min, max })
+                Some(Dist::Uniform {
+                    min: min.as_dist_unit(),
+                    max: max.as_dist_unit(),
+                })
             }
             "lognormal" => {
                 let (mean, cv) = (positive_mean(self), cv(self));
@@ -555,9 +561,42 @@ impl Checker {
     }
 }
 
+/// What a distribution's parameters are: durations, or message sizes in [`Bytes`].
+trait Quantity: Copy + Ord + std::fmt::Display {
+    /// The value as a [`Dist`] parameter.
+    fn as_dist_unit(self) -> SimDuration;
+}
+
+impl Quantity for SimDuration {
+    fn as_dist_unit(self) -> SimDuration {
+        self
+    }
+}
+
+/// A message size in bytes: its own type, so that messages print it as a size. The samplers
+/// are shared with durations, so a size distribution is a [`Dist`] of one nanosecond per byte
+/// (the model reads it back as bytes); nothing else sees that stand-in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Bytes(u64);
+
+impl Quantity for Bytes {
+    fn as_dist_unit(self) -> SimDuration {
+        SimDuration::from_nanos(self.0)
+    }
+}
+
+impl std::fmt::Display for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            n if n >= 1024 && n % 1024 == 0 => write!(f, "{} KiB", n / 1024),
+            n => write!(f, "{n} B"),
+        }
+    }
+}
+
 /// A message size with its unit (`"512B"`, `"4KiB"`, `"1.5MiB"`; binary prefixes), at most
-/// [`MAX_MESSAGE_BYTES`], as the [`Dist`] value that stands for it (one nanosecond per byte).
-fn parse_size(text: &str) -> Result<SimDuration, String> {
+/// [`MAX_MESSAGE_BYTES`].
+fn parse_size(text: &str) -> Result<Bytes, String> {
     let t = text.trim();
     let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
     let (number, unit) = (t[..split].trim(), t[split..].trim());
@@ -587,12 +626,22 @@ fn parse_size(text: &str) -> Result<SimDuration, String> {
             "\"{t}\" is more than {MAX_MESSAGE_BYTES} bytes (2 MiB), the largest message (see Limits in scenarios/README.md)"
         ));
     }
-    Ok(SimDuration::from_nanos(bytes as u64))
+    Ok(Bytes(bytes as u64))
 }
 
 /// A duration, at most [`MAX_DURATION`].
 fn parse_duration(text: &str) -> Result<SimDuration, String> {
-    let d = super::units::parse_duration(text)?;
+    within_limit(super::units::parse_duration(text)?, text)
+}
+
+/// A run length (`run.duration`, a warm-up): [`parse_duration`], suggesting seconds for a
+/// number written without a unit.
+fn parse_run_length(text: &str) -> Result<SimDuration, String> {
+    within_limit(super::units::parse_duration_suggesting(text, "s")?, text)
+}
+
+/// `d`, written `text`, if it is at most [`MAX_DURATION`].
+fn within_limit(d: SimDuration, text: &str) -> Result<SimDuration, String> {
     if d > MAX_DURATION {
         return Err(format!(
             "\"{}\" is longer than {MAX_DURATION}, the limit of any duration in a scenario (30 days; see Limits in scenarios/README.md)",
@@ -893,7 +942,7 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "--set lan.client_latency=fast: lan.client_latency: expected a duration such as \"250us\", got \"fast\" (units: ns, us, ms, s, min, h)",
+                "--set lan.client_latency=fast: lan.client_latency: expected a duration such as \"250us\", got \"fast\" (units: ns, us, ms, s, min, h, day)",
                 "--set listener[0].processors=[0, 7]: listener[0].processors[1]: processor 7 does not exist; allowed 0..=3 (system.processors = 4)",
             ]
         );
@@ -908,7 +957,7 @@ mod tests {
         let err = parse_str(MINIMAL, "x.toml", &["workload.rate=12000".into()]).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "--set workload.rate=12000: workload.rate: missing unit in \"12000\"; write e.g. \"12000/s\" (per ns, us, ms, s, min, h)"
+            "--set workload.rate=12000: workload.rate: missing unit in \"12000\"; write e.g. \"12000/s\" (per ns, us, ms, s, min, h, day)"
         );
     }
 

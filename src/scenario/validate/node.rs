@@ -412,5 +412,5 @@ fn parse_warmup_count(text: &str) -> Result<u64, String> {
 
 /// A warm-up by time: a duration, with the count form named in the error.
 fn parse_warmup_duration(text: &str) -> Result<SimDuration, String> {
-    parse_duration(text).map_err(|e| format!("{e}; or a request count such as \"1000 requests\""))
+    parse_run_length(text).map_err(|e| format!("{e}; or a request count such as \"1000 requests\""))
 }

@@ -1,0 +1,427 @@
+//! Issue 19: inputs and outputs a user can trust. Atomic, locked output folders that never
+//! follow a link; `--set` that takes whole inline tables, removes keys and limits key depth;
+//! errors that say the right thing.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use nssim::scenario;
+
+use crate::{SHIPPED, repo};
+
+fn nssim() -> Command {
+    let mut c = Command::cargo_bin("nssim").unwrap();
+    c.current_dir(repo(""));
+    c
+}
+
+fn set(overrides: &[&str]) -> Vec<String> {
+    overrides.iter().map(|s| s.to_string()).collect()
+}
+
+/// The problems of `rel` with `overrides`, one per line (panics if it loads).
+fn problems(rel: &str, overrides: &[&str]) -> String {
+    match scenario::load(&repo(rel), &set(overrides)) {
+        Ok(_) => panic!("{rel} with {overrides:?} loaded"),
+        Err(e) => e.to_string(),
+    }
+}
+
+const MM1: &str = "tests/data/mm1.toml";
+
+// Item 4: whole inline tables.
+
+#[test]
+fn the_readmes_inline_table_example_works() {
+    nssim()
+        .args([
+            "check",
+            SHIPPED[0],
+            "--set",
+            r#"server_class[0].service={ dist = "lognormal", mean = "150us", cv = 2 }"#,
+        ])
+        .assert()
+        .success();
+    let s = crate::load(SHIPPED[0], &["workload.mix={A=1}"]);
+    assert_eq!(s.workload.as_ref().unwrap().mix.len(), 1);
+    // The same in compare's brackets.
+    let arg = nssim::cli::parse_scenario_arg(&format!(
+        "{}[server_class[0].service={{ dist = \"lognormal\", mean = \"150us\", cv = 2 }},workload.mix={{A=1}}]",
+        SHIPPED[0]
+    ))
+    .unwrap();
+    assert_eq!(arg.overrides.len(), 2);
+    scenario::load(&repo(SHIPPED[0]), &arg.overrides).unwrap();
+}
+
+// Item 5: the depth of a key path.
+
+#[test]
+fn a_deep_key_path_is_an_error_not_a_stack_overflow() {
+    let deep = format!("{}=1", vec!["a"; 8100].join("."));
+    nssim()
+        .args(["check", SHIPPED[0], "--set", &deep])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("at most 32 keys and indices"));
+}
+
+// Item 6: removing a key.
+
+#[test]
+fn a_key_can_be_removed_by_set_and_by_an_extending_file() {
+    let types = r#"system.processor_types=["NS7-X","NS7-X","NS7-X","NS7-X","NS7-X","NS7-X"]"#;
+    assert!(problems(SHIPPED[0], &[types]).contains("remove `cores`"));
+    crate::load(SHIPPED[0], &[types, "system.cores="]);
+    let dir = tempfile::tempdir().unwrap();
+    let base = fs::read_to_string(repo(SHIPPED[0])).unwrap();
+    fs::write(dir.path().join("base.toml"), base).unwrap();
+    let ext = dir.path().join("ext.toml");
+    fs::write(
+        &ext,
+        "extends = \"base.toml\"\nunset = [\"system.cores\"]\n[system]\n\
+         processor_types = [\"NS7-X\",\"NS7-X\",\"NS7-X\",\"NS7-X\",\"NS7-X\",\"NS7-X\"]\n",
+    )
+    .unwrap();
+    scenario::load(&ext, &[]).unwrap();
+    fs::write(
+        &ext,
+        "extends = \"base.toml\"\nunset = [\"system.threads\"]\n",
+    )
+    .unwrap();
+    let e = scenario::load(&ext, &[]).unwrap_err().to_string();
+    assert!(
+        e.contains("ext.toml:2:10: unset[0]: `system.threads` is not set"),
+        "{e}"
+    );
+}
+
+// Item 9: errors that said the wrong thing.
+
+#[test]
+fn sizes_print_as_sizes() {
+    let e = problems(
+        MM1,
+        &[r#"workload.reply_bytes={ dist = "uniform", min = "30KiB", max = "1KiB" }"#],
+    );
+    assert!(
+        e.contains("max (1 KiB) must not be less than min (30 KiB)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn rates_nan_and_per_day() {
+    let e = problems(MM1, &["workload.rate=nan/s"]);
+    assert!(e.contains("\"nan\" in \"nan/s\" is not a number"), "{e}");
+    crate::load(MM1, &["workload.rate=1/day"]);
+    crate::load(MM1, &["workload.rate=2/day"]);
+}
+
+#[test]
+fn a_seed_above_2_63_can_be_written() {
+    let s = crate::load(MM1, &["run.seed=\"18446744073709551615\""]);
+    assert_eq!(s.run.seed, u64::MAX);
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(repo(MM1))
+        .unwrap()
+        .replace("[run]\n", "[run]\nseed = \"18446744073709551615\"\n");
+    let path = dir.path().join("seed.toml");
+    fs::write(&path, text).unwrap();
+    assert_eq!(scenario::load(&path, &[]).unwrap().run.seed, u64::MAX);
+}
+
+#[test]
+fn a_bad_maxservers_gives_one_problem() {
+    let e = problems(
+        "scenarios/acs-server-correct.toml",
+        &["server_class[0].maxservers=-1"],
+    );
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(!e.contains("NUMSTATIC"), "{e}");
+}
+
+#[test]
+fn an_unknown_key_from_set_is_blamed_on_set() {
+    let e = problems(MM1, &["foo.bar=1"]);
+    assert!(e.starts_with("--set foo.bar=1: foo: unknown field"), "{e}");
+}
+
+#[test]
+fn a_run_length_without_unit_suggests_seconds() {
+    let e = problems(MM1, &["run.duration=30"]);
+    assert!(e.contains("write e.g. \"30s\""), "{e}");
+}
+
+#[test]
+fn warmup_on_the_command_line_reads_as_in_a_file_and_is_named_as_typed() {
+    nssim()
+        .args(["run", MM1, "--warmup", "5"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--warmup 5: run.warmup: missing unit",
+        ));
+    nssim()
+        .args(["run", MM1, "--warmup", "40x"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("--warmup 40x: run.warmup")
+                .and(predicate::str::contains("--set").not()),
+        );
+}
+
+#[test]
+fn set_with_a_space_gets_the_hint() {
+    nssim()
+        .args(["check", MM1, "--set", "workload.rate", "5000/s"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("write --set workload.rate=5000/s"));
+}
+
+// Items 1 and 3: outputs.
+
+/// A short run of M/M/1 into `out` (without warm-up warnings to speak of).
+fn run_into(out: &Path, seed: u64) -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("nssim"));
+    c.current_dir(repo(""))
+        .args([
+            "run",
+            MM1,
+            "--warmup",
+            "0s",
+            "--set",
+            "run.duration=5s",
+            "--seed",
+        ])
+        .arg(seed.to_string())
+        .arg("--out")
+        .arg(out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    c
+}
+
+/// The seed of the whole run `out` holds, or `None` if it says it is incomplete (or holds no
+/// run yet). Panics if it holds files of two runs without saying so.
+fn whole_run(out: &Path) -> Option<u64> {
+    if out.join(".nssim-incomplete").exists() || !out.join(".nssim-written").exists() {
+        assert!(
+            out.join(".nssim-incomplete").exists() || !out.join("summary.json").exists(),
+            "a summary without a list or a marker"
+        );
+        return None;
+    }
+    let list = fs::read_to_string(out.join(".nssim-written")).unwrap();
+    for line in list.lines().filter(|l| !l.ends_with('/')) {
+        assert!(out.join(line).is_file(), "{line} is listed but missing");
+    }
+    let json = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&fs::read_to_string(out.join(name)).unwrap()).unwrap()
+    };
+    let seed = json("summary.json")["seed"].as_u64().unwrap();
+    assert_eq!(
+        json("manifest.json")["runs"][0]["seed"].as_u64(),
+        Some(seed)
+    );
+    let csv = fs::read_to_string(out.join("metrics.csv")).unwrap();
+    assert!(
+        csv.lines().nth(1).unwrap().contains(&format!(",{seed},")),
+        "{csv:.200}"
+    );
+    Some(seed)
+}
+
+#[test]
+fn a_run_killed_at_any_time_leaves_one_whole_run_or_says_it_is_incomplete() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    assert!(run_into(&out, 1).status().unwrap().success());
+    assert_eq!(whole_run(&out), Some(1));
+    let started = Instant::now();
+    assert!(
+        run_into(&dir.path().join("timing"), 2)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let full = started.elapsed();
+    // Kill times spread over the whole run, simulation and writing, in a seeded order.
+    let mut x: u64 = 19;
+    let mut seen = Vec::new();
+    for _ in 0..16 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let at = full.mul_f64((x >> 11) as f64 / (1u64 << 53) as f64);
+        let mut child = run_into(&out, 2).spawn().unwrap();
+        std::thread::sleep(at);
+        let _ = child.kill();
+        let _ = child.wait();
+        let state = whole_run(&out);
+        assert!(matches!(state, None | Some(1) | Some(2)), "{state:?}");
+        seen.push(state);
+    }
+    // Whatever a kill left, the next run completes and leaves its run alone.
+    assert!(run_into(&out, 3).status().unwrap().success());
+    assert_eq!(whole_run(&out), Some(3), "after kills {seen:?}");
+    assert!(!out.join(".nssim-staging").exists());
+}
+
+#[test]
+fn two_runs_into_one_folder_cannot_mix() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut long = std::process::Command::new(assert_cmd::cargo::cargo_bin("nssim"));
+    let mut first = long
+        .current_dir(repo(""))
+        .args([
+            "run",
+            MM1,
+            "--warmup",
+            "0s",
+            "--set",
+            "run.duration=2000s",
+            "--out",
+        ])
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !fs::read_to_string(out.join(".nssim-lock")).is_ok_and(|t| t.contains("pid")) {
+        assert!(
+            Instant::now() < deadline,
+            "the first run never took the lock"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = nssim()
+        .args([
+            "run",
+            MM1,
+            "--warmup",
+            "0s",
+            "--set",
+            "run.duration=1s",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "is in use by another nssim run (pid {}",
+            first.id()
+        )));
+    drop(second);
+    let _ = first.kill();
+    let _ = first.wait();
+    // The lock goes with its process.
+    run_into(&out, 1).status().unwrap();
+    assert_eq!(whole_run(&out), Some(1));
+}
+
+#[cfg(unix)]
+#[test]
+fn links_in_an_output_folder_are_never_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    assert!(run_into(&out, 1).status().unwrap().success());
+    let outside = dir.path().join("outside");
+    fs::create_dir(&outside).unwrap();
+    fs::write(outside.join("summary.json"), "mine").unwrap();
+    // A folder link that the list names, and a file link where the summary goes.
+    fs::create_dir(out.join("sub")).unwrap();
+    fs::write(
+        out.join(".nssim-written"),
+        fs::read_to_string(out.join(".nssim-written")).unwrap() + "link/summary.json\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&outside, out.join("link")).unwrap();
+    let status = run_into(&out, 2).status().unwrap();
+    assert!(!status.success());
+    assert_eq!(
+        fs::read_to_string(outside.join("summary.json")).unwrap(),
+        "mine"
+    );
+    fs::remove_file(out.join("link")).unwrap();
+    fs::remove_file(out.join("summary.json")).unwrap();
+    std::os::unix::fs::symlink(outside.join("summary.json"), out.join("summary.json")).unwrap();
+    nssim()
+        .args([
+            "run",
+            MM1,
+            "--warmup",
+            "0s",
+            "--set",
+            "run.duration=1s",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is a symbolic link"));
+    assert_eq!(
+        fs::read_to_string(outside.join("summary.json")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn output_paths_are_checked_before_the_simulation() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!("name = \"{}\"", "x".repeat(5000));
+    let text = fs::read_to_string(repo(MM1))
+        .unwrap()
+        .replace("name = \"mm1\"", &long)
+        .replace("duration = \"30s\"", "duration = \"9000s\"");
+    let path = dir.path().join("long.toml");
+    fs::write(&path, text).unwrap();
+    let started = Instant::now();
+    let mut c = Command::cargo_bin("nssim").unwrap();
+    c.current_dir(dir.path())
+        .args(["run", "long.toml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "more than the 255 a file name may have",
+        ));
+    // A 9,000 s run takes a while; the refusal comes first.
+    assert!(started.elapsed() < Duration::from_secs(30));
+    let mut c = Command::cargo_bin("nssim").unwrap();
+    c.current_dir(dir.path())
+        .args(["compare", "long.toml", "long.toml[workload.rate=900/s]"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("more than the 255"));
+    assert!(started.elapsed() < Duration::from_secs(60));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_folder_is_refused_before_the_simulation() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out: PathBuf = dir.path().join("ro");
+    fs::create_dir(&out).unwrap();
+    fs::set_permissions(&out, fs::Permissions::from_mode(0o555)).unwrap();
+    if fs::write(out.join("probe"), "x").is_ok() {
+        return; // running as root: permissions do not apply
+    }
+    let started = Instant::now();
+    nssim()
+        .args(["run", MM1, "--set", "run.duration=9000s", "--out"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is it writable?"));
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
