@@ -176,19 +176,21 @@ mod tests {
     #[test]
     fn open_queue_takes_two_events_per_customer_and_matches_erlang_c() {
         // M/M/4, lambda = 3600/s, E[S] = 1 ms: W = 1 ms + C(4, 3.6) / (4000/s - 3600/s)
-        // = 1 ms + 0.787753 / 400 s = 2.969 ms (tests/data/mmc.toml works it out).
+        // = 1 ms + 0.787753 / 400 s = 2.969 ms (tests/data/mmc.toml works it out). At
+        // rho 0.9 successive responses are strongly correlated: two million customers keep
+        // the mean within 3 % (seeds 1 to 4 and 7 do; 400,000 customers of seed 7 gave 3.08).
         let o = run(
             Model::Open {
                 rate_per_s: 3600.0,
-                customers: 400_000,
+                customers: 2_000_000,
             },
             MM4,
             7,
         );
-        assert_eq!((o.arrivals, o.customers), (400_000, 400_000));
-        assert_eq!(o.events, 800_000);
+        assert_eq!((o.arrivals, o.customers), (2_000_000, 2_000_000));
+        assert_eq!(o.events, 4_000_000);
         let mean = o.responses.summary().mean;
-        assert!((mean - 2.969).abs() < 0.1, "mean response {mean} ms");
+        assert!((mean - 2.969).abs() < 0.09, "mean response {mean} ms");
     }
 
     #[test]
