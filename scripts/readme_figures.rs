@@ -52,6 +52,20 @@ const SPEED_RUNS: usize = 3;
 const REPLICATIONS: u32 = 5;
 
 fn main() -> ExitCode {
+    // `nssim bench`'s children, when the bench table is rewritten: this program again.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [mode, engine, workload, requests] = args.as_slice()
+        && mode == "bench-child"
+    {
+        let requests = requests.parse().unwrap_or(0);
+        return match nssim::cli::bench::child_main(engine, workload, requests) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("readme-figures: bench child: {}", failure(e));
+                ExitCode::from(1)
+            }
+        };
+    }
     let mut check = false;
     let mut readme = "README.md".to_string();
     for arg in std::env::args().skip(1) {
@@ -79,7 +93,7 @@ fn run(readme: &Path, check: bool) -> anyhow::Result<bool> {
     let text = std::fs::read_to_string(readme)
         .with_context(|| format!("could not read '{}'", readme.display()))?;
     let bad_examples = set_examples_that_fail(&text);
-    let fresh = Fresh::run(!check)?;
+    let fresh = Fresh::run(!check, &text)?;
     let figures = figures(&fresh)?;
     let applied = apply(&text, &figures)?;
     let name = readme.display();
@@ -153,12 +167,16 @@ struct Fresh {
     xm: RunResults,
     /// Speed runs: the first is deterministic (events), the rest only add wall-clock samples.
     speed: Vec<RunResults>,
+    /// `nssim bench`'s table (volatile): a fresh one when rewriting, the README's own when
+    /// checking (the bench takes minutes and its figures are never checked).
+    bench: String,
 }
 
 impl Fresh {
     /// Runs everything, independent runs two or more at a time (`cli::simulate_all`). With
-    /// `timing`, the speed run is repeated for a wall-clock range.
-    fn run(timing: bool) -> anyhow::Result<Fresh> {
+    /// `timing`, the speed run is repeated for a wall-clock range and the bench runs;
+    /// without, the bench table is the one in `readme`.
+    fn run(timing: bool, readme: &str) -> anyhow::Result<Fresh> {
         let mut scenarios = Vec::new();
         for path in MAIN {
             scenarios.push(load(path, &[])?);
@@ -195,7 +213,13 @@ impl Fresh {
         let speed = (0..runs)
             .map(|_| nssim::model::simulate(&speed_scenario))
             .collect();
+        let bench = if timing {
+            bench_table()?
+        } else {
+            block(readme, BENCH).unwrap_or_default()
+        };
         Ok(Fresh {
+            bench,
             main_15k,
             main_15k_replicated,
             main_20k,
@@ -207,6 +231,37 @@ impl Fresh {
             speed,
         })
     }
+}
+
+/// The README's bench table.
+const BENCH: &str = "bench~";
+
+/// `nssim bench` (the full bench, one run per workload), its children this program again,
+/// as a fenced block with the machine and the command.
+fn bench_table() -> anyhow::Result<String> {
+    use nssim::cli::bench;
+    let plan = bench::Plan::new(Path::new("scenarios"), false, 1, None, "nssim bench".into())
+        .map_err(failure)?;
+    let runner = bench::Runner::this()?;
+    eprintln!(
+        "readme-figures: nssim bench ({} workloads)",
+        plan.workloads.len()
+    );
+    let report = bench::run_plan(&plan, &runner, |_| {}).map_err(failure)?;
+    Ok(format!(
+        "```text\n$ nssim bench\n{}machine: {}; time: {}\n```\n",
+        bench::table(&report),
+        report.machine,
+        report.time
+    ))
+}
+
+/// The text of block figure `name` in `readme`, if it has one.
+fn block(readme: &str, name: &str) -> Option<String> {
+    let open = format!("{BLOCK_OPEN}{name} -->\n");
+    let start = readme.find(&open)? + open.len();
+    let len = readme[start..].find(BLOCK_CLOSE)?;
+    Some(readme[start..start + len].to_string())
 }
 
 fn load(path: &str, set: &[&str]) -> anyhow::Result<Scenario> {
@@ -332,6 +387,7 @@ fn figures(f: &Fresh) -> anyhow::Result<BTreeMap<String, String>> {
         .ok_or_else(|| anyhow!("the misspelled key gave no problem line: {misspelled}"))?;
     put("check-misspelled", format!("`` {first} ``"));
 
+    put(BENCH, f.bench.clone());
     let speed = &f.speed;
     put(
         "speed_events",

@@ -60,6 +60,51 @@ pub enum Command {
         input. Two scenarios are each run three times (fingerprint, then the window of \
         65,536 events where they part, described); two files name that window only.")]
     Diverge(DivergeArgs),
+    /// Measure nssim against a hand-written event loop run in the same invocation: requests/s,
+    /// events/s, events per request and peak RSS, as ratios (see benches/README.md).
+    #[command(
+        after_help = "Examples:\n  nssim bench\n  nssim bench --quick --out /tmp/bench\n  \
+        nssim bench --only fig-3-3 --runs 3\n\n\
+        Run from the repository's root (it reads scenarios/). Each workload runs in a child \
+        process of its own, nssim and the reference alike; times are CPU times. Writes \
+        output/bench/bench.json unless --out is given."
+    )]
+    Bench(BenchArgs),
+    /// One bench measurement in this process, printed as a JSON line (what `bench` spawns).
+    #[command(hide = true)]
+    BenchChild(BenchChildArgs),
+}
+
+/// `nssim bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Every workload at 2,000 requests instead of 1,000,000 (the test suite's mode: event
+    /// counts are meaningful, times are not).
+    #[arg(long)]
+    pub quick: bool,
+    /// Children per workload and engine; the one with the least CPU time is kept.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub runs: u32,
+    /// Only the workloads whose name contains this (`mm4`, `closed`, `fig-3-3`, ...).
+    #[arg(long, value_name = "TEXT")]
+    pub only: Option<String>,
+    /// Folder of the shipped scenarios, workload group (c).
+    #[arg(long, value_name = "DIR", default_value = "scenarios")]
+    pub scenarios: PathBuf,
+    /// Output folder.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// `nssim bench-child` (hidden).
+#[derive(Debug, Args)]
+pub struct BenchChildArgs {
+    /// `nssim` or `reference`.
+    pub engine: String,
+    /// `mm4`, `closed-N` or a scenario file.
+    pub workload: String,
+    /// Requests to run.
+    pub requests: u64,
 }
 
 /// Options shared by `run` and `compare`.

@@ -4,6 +4,7 @@
 //! A violated simulator invariant panics (a bug, reported loudly, never a silent result).
 
 mod args;
+pub mod bench;
 mod compare;
 mod diverge;
 mod experiment;
@@ -18,7 +19,8 @@ use clap::Parser;
 
 pub use crate::experiment::simulate_all;
 pub use args::{
-    CheckArgs, Cli, Command, CompareArgs, DivergeArgs, ExperimentOptions, RunArgs, SimOptions,
+    BenchArgs, BenchChildArgs, CheckArgs, Cli, Command, CompareArgs, DivergeArgs,
+    ExperimentOptions, RunArgs, SimOptions,
 };
 pub use compare::{ScenarioArg, folder_name, label, parse_scenario_arg};
 
@@ -96,6 +98,8 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Check(a) => cmd_check(&a),
         Command::Explain(a) => explain::cmd_explain(&a),
         Command::Diverge(a) => diverge::cmd_diverge(&a),
+        Command::Bench(a) => bench::cmd_bench(&a),
+        Command::BenchChild(a) => bench::child_main(&a.engine, &a.workload, a.requests),
     }
 }
 

@@ -60,17 +60,26 @@ pub struct Recorder {
     failure: Spread,
 }
 
-/// A histogram of durations [ns] with its count, sum and sum of squares [ms].
+/// A histogram of durations [ns] with its count, sum and sum of squares [ms]: how the
+/// recorder keeps a latency. Public so that `nssim bench`'s reference loop
+/// (`benches/reference.rs`) records its responses in the same structure.
 #[derive(Debug)]
-struct Spread {
+pub struct Spread {
     hist: Histogram<u64>,
     n: u64,
     sum_ms: f64,
     sumsq_ms: f64,
 }
 
+impl Default for Spread {
+    fn default() -> Self {
+        Spread::new()
+    }
+}
+
 impl Spread {
-    fn new() -> Self {
+    /// Empty.
+    pub fn new() -> Self {
         Spread {
             hist: Histogram::new_with_bounds(1, LATENCY_NS_MAX, 3).expect("valid bounds"),
             n: 0,
@@ -78,14 +87,16 @@ impl Spread {
             sumsq_ms: 0.0,
         }
     }
-    fn record(&mut self, d: SimDuration) {
+    /// Records one duration.
+    pub fn record(&mut self, d: SimDuration) {
         self.hist.saturating_record(d.as_nanos().max(1));
         let ms = d.as_millis_f64();
         self.n += 1;
         self.sum_ms += ms;
         self.sumsq_ms += ms * ms;
     }
-    fn summary(&self) -> LatencySummary {
+    /// Mean, standard deviation, percentiles and maximum [ms].
+    pub fn summary(&self) -> LatencySummary {
         let n = self.n;
         if n == 0 {
             return LatencySummary::default();

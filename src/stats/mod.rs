@@ -10,7 +10,7 @@ pub mod student_t;
 mod test_noise;
 
 pub use batch_means::BatchMeans;
-pub use collector::{ClassTally, Recorder, TimeWeighted};
+pub use collector::{ClassTally, Recorder, Spread, TimeWeighted};
 pub use mser::Mser;
 pub use replicated::{CONFIDENCE, Estimate};
 pub use results::*;

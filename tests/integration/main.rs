@@ -22,9 +22,11 @@
 //! - `fuzz`: seeded mutations of the shipped scenarios: no panic, abort or hang in check or run.
 //! - `warmup`: issue 8: warm-up by count, statistics restarting at its end, MSER-5, batch means.
 //! - `workloads`: issue 9's time-varying arrivals (profiles, MMPP, traces) as a run sees them.
+//! - `bench`: issue 18: `nssim bench --quick` runs every workload; event counts, never times.
 //! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
 mod abandonment;
+mod bench;
 mod cli;
 mod costs;
 mod determinism;
