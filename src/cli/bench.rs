@@ -643,7 +643,7 @@ pub fn cmd_bench(a: &BenchArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join("bench"));
-    prepare(&out)?;
+    let outputs = prepare(&out, &[])?;
     let runner = Runner::this().map_err(Failure::Run)?;
     eprintln!(
         "nssim: bench, {} workloads at {} requests, {} run(s) each",
@@ -652,7 +652,7 @@ pub fn cmd_bench(a: &BenchArgs) -> Result<(), Failure> {
         plan.runs
     );
     let report = run_plan(&plan, &runner, |line| eprintln!("  {line}"))?;
-    let written = finish_outputs(&out, |out| {
+    let written = finish_outputs(outputs, |out| {
         let path = out.join("bench.json");
         let mut json = serde_json::to_string_pretty(&report).expect("plain data serializes");
         json.push('\n');
