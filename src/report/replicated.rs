@@ -20,9 +20,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::Num;
-use super::json::F6;
 use super::table::grid;
+use super::{F6, Num};
 use crate::experiment::{MetricRow, PrecisionOutcome, Replicated, paired};
 use crate::stats::Estimate;
 
@@ -78,6 +77,19 @@ pub fn replicated_table(groups: &[Replicated], precision: Option<&PrecisionOutco
         })
         .collect();
     grid(&mut s, &header, &cells);
+    for g in groups {
+        let out = g.left_out();
+        if !out.is_empty() {
+            let list: Vec<String> = out.iter().map(u32::to_string).collect();
+            let _ = writeln!(
+                s,
+                "{}: replication(s) {} left out of every interval: no measurement window (the \
+                 run ended before its warm-up did; a longer run or a shorter --warmup fixes it)",
+                g.label,
+                list.join(", ")
+            );
+        }
+    }
     if n < 2 {
         let _ = writeln!(
             s,
@@ -345,6 +357,9 @@ struct GroupJson<'a> {
     replications: usize,
     confidence: F6,
     seeds: Vec<SeedJson>,
+    /// Replications left out of every interval (no measurement window).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    left_out: Vec<u32>,
     metrics: Vec<MetricJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     precision: Option<PrecisionJson<'a>>,
@@ -373,6 +388,7 @@ fn group_json<'a>(
                 seed: r.seed,
             })
             .collect(),
+        left_out: g.left_out(),
         metrics: rows
             .iter()
             .map(|m| MetricJson {
@@ -401,7 +417,9 @@ fn group_json<'a>(
 }
 
 /// `summary.json` of a replicated run: `scenario`, `stack`, `listener_model`,
-/// `replications`, `confidence` (0.95), `seeds` (`replication`, `seed`), `metrics` (one
+/// `replications`, `confidence` (0.95), `seeds` (`replication`, `seed`), `left_out` (the
+/// replications without a measurement window, left out of every interval; only when there
+/// are any), `metrics` (one
 /// object per metric with `metric`, `mean`, `half_width`, `n`), and `precision` when a
 /// target was set (`target`, `metrics`, `max_replications`, `met`, `rounds`,
 /// `worst_relative_half_width`).
@@ -446,6 +464,54 @@ mod tests {
 
     fn text(b: Vec<u8>) -> String {
         String::from_utf8(b).unwrap()
+    }
+
+    /// `r` as a run whose warm-up by count never ended: the recorder puts its empty window
+    /// at the run's end, so its rates come out as 0 over a nanosecond.
+    fn without_window(r: &mut crate::stats::RunResults) {
+        r.warmup_requests = Some(1_000_000);
+        r.warmup_s = r.sim_time_s;
+        r.measured_s = 1e-9;
+        r.throughput_per_s = 0.0;
+        r.offered_per_s = 0.0;
+        r.requests.measured = 0;
+        for p in &mut r.processors {
+            p.busy_ratio = 0.0;
+        }
+    }
+
+    #[test]
+    fn issue_19_a_run_without_a_window_is_unknown_and_left_out_of_intervals() {
+        // Replication 2 of `b` never ended its warm-up. Its throughput is unknown (not 0)
+        // everywhere, and it is left out of b's intervals and of the paired differences,
+        // which then pair replications 1 and 3 only; the table says so.
+        let a = group("a", &[1.0, 1.0, 1.0]);
+        let mut b = group("b", &[1.0, 1.0, 1.0]);
+        without_window(&mut b.runs[1]);
+        let summary: serde_json::Value =
+            serde_json::from_str(&crate::report::summary_json(&b.runs[1])).unwrap();
+        assert!(summary["throughput_per_s"].is_null(), "{summary}");
+        assert!(summary["processors"][0]["busy_ratio"].is_null());
+        let metrics = text(crate::report::metrics_csv(&b.runs[1]));
+        assert!(metrics.contains(",system,throughput_per_s,\n"), "{metrics}");
+        let cmp = text(crate::report::comparison_csv(&b.runs[1..2]));
+        assert!(cmp.contains(",throughput_per_s,\n"), "{cmp}");
+        assert_eq!(b.left_out(), [2]);
+        let e = b.estimate("throughput_per_s").unwrap();
+        assert_eq!(e.n, 2);
+        assert_eq!(e.mean, a.estimate("throughput_per_s").unwrap().mean);
+        // Same runs on both sides otherwise: no difference, and not a significant one.
+        let d = paired(&a.metrics(), &b.metrics());
+        let (_, t) = d.iter().find(|(k, _)| k == "throughput_per_s").unwrap();
+        assert_eq!((t.n, t.mean, t.significant()), (2, 0.0, Some(false)));
+        let table = replicated_table(&[a, b.clone()], None);
+        assert!(
+            table.contains("b: replication(s) 2 left out of every interval"),
+            "{table}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&replicated_summary_json(&b, None)).unwrap();
+        assert_eq!(json["left_out"], serde_json::json!([2]));
     }
 
     #[test]

@@ -148,6 +148,9 @@ pub fn terminal_summary(r: &RunResults) -> String {
         );
     }
     match busiest_processor(r) {
+        Some(_) if no_window(r) => {
+            let _ = writeln!(s, "busiest     n/a (no measurement window)");
+        }
         Some(p) => {
             let _ = writeln!(s, "busiest     {}", busiest_line(p));
         }
@@ -275,7 +278,7 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
             busiest_processor(r).map_or("-".into(), |p| format!("cpu{}", p.id))
         }),
         ("busiest processor busy [%]", |r| {
-            busiest_processor(r).map_or("-".into(), |p| format!("{:.1}", 100.0 * p.busy_ratio))
+            busiest_processor(r).map_or("-".into(), |p| rate_pct(r, p.busy_ratio))
         }),
         ("failed", |r| r.requests.failed.to_string()),
         ("abandoned", |r| r.requests.abandoned.to_string()),
@@ -354,6 +357,15 @@ fn rate(r: &RunResults, per_s: f64) -> String {
         "n/a".into()
     } else {
         format!("{per_s:.2}")
+    }
+}
+
+/// A busy ratio over the measurement window in percent with one decimal; `n/a` without one.
+fn rate_pct(r: &RunResults, ratio: f64) -> String {
+    if no_window(r) {
+        "n/a".into()
+    } else {
+        format!("{:.1}", 100.0 * ratio)
     }
 }
 
