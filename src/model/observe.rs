@@ -75,7 +75,7 @@ impl Node {
             self.run.seed
         );
         let window_ns = self.rec.window().as_nanos() as f64;
-        let processors = self
+        let processors: Vec<ProcessorResult> = self
             .cpus
             .processors()
             .iter()
@@ -148,7 +148,7 @@ impl Node {
             })
             .collect();
         let pw = &self.pathway;
-        let server_classes = pw
+        let server_classes: Vec<ServerClassResult> = pw
             .classes
             .iter()
             .zip(self.rec.classes())
@@ -224,7 +224,7 @@ impl Node {
                 })
             })
             .collect();
-        let pifs = self
+        let pifs: Vec<PifResult> = self
             .lan
             .pifs
             .iter()
@@ -234,6 +234,17 @@ impl Node {
                 busy_ratio_out: p.busy_out_ns as f64 / window_ns,
             })
             .collect();
+        // The run's load for the batch-means run-length test (`stats::batch_means`).
+        let load = crate::stats::batch_means::peak_load(
+            processors
+                .iter()
+                .map(|p| p.busy_ratio)
+                .chain(
+                    pifs.iter()
+                        .flat_map(|p| [p.busy_ratio_in, p.busy_ratio_out]),
+                )
+                .chain(server_classes.iter().map(|c| c.server_busy_ratio)),
+        );
         let listener_model = match self.clients.target {
             Some(t) => match self.listeners.list[t].model {
                 ListenerModel::Distributor => "distributor",
@@ -284,7 +295,7 @@ impl Node {
             timeseries: self.rec.timeseries(),
             latency_breakdown: self.latency_breakdown(),
             mser: self.rec.mser(),
-            batch_means: self.rec.batch_means(),
+            batch_means: self.rec.batch_means(load),
         }
     }
 

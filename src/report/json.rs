@@ -37,7 +37,7 @@ use crate::stats::{
 /// `cutoff_requests`, `cutoff_s`, `warmup_completions`, `past_warmup`, `suggested_warmup_s`
 /// (`null` unless past the warm-up)} (`null` below 50 completions), and with `--batch-means`
 /// `batch_means` {`mean_ms`, `half_width_ms`, `confidence`, `batches`, `batch_size`, `lag1`,
-/// `correlated`}. Every value is deterministic: the wall time and events per second of a run
+/// `load`, `spans`, `correlated`}. Every value is deterministic: the wall time and events per second of a run
 /// go to the run manifest (`manifest.json`, see `crate::experiment::manifest_json`), not here.
 pub fn summary_json(r: &RunResults) -> String {
     let summary = Summary {
@@ -168,6 +168,8 @@ struct BatchMeans {
     batches: u64,
     batch_size: u64,
     lag1: F6,
+    load: F6,
+    spans: F6,
     correlated: bool,
 }
 
@@ -180,6 +182,8 @@ impl From<&crate::stats::BatchMeans> for BatchMeans {
             batches: b.batches,
             batch_size: b.batch_size,
             lag1: F6(b.lag1),
+            load: F6(b.load),
+            spans: F6(b.spans),
             correlated: b.correlated,
         }
     }

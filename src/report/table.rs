@@ -132,10 +132,17 @@ pub fn terminal_summary(r: &RunResults) -> String {
         );
     }
     if let Some(b) = &r.batch_means {
-        let note = if b.correlated {
-            ", still correlated at 10 batches: run longer"
+        let note = if b.lag1 > crate::stats::batch_means::MAX_LAG1 {
+            ", still correlated at 10 batches: too narrow to trust, run longer".to_string()
+        } else if b.correlated {
+            format!(
+                ", {:.0} correlation spans at load {:.1} %, fewer than {:.0}: too narrow to trust, run longer",
+                b.spans,
+                100.0 * b.load,
+                crate::stats::batch_means::MIN_SPANS
+            )
         } else {
-            ""
+            String::new()
         };
         let _ = writeln!(
             s,
