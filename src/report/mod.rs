@@ -278,17 +278,29 @@ pub(crate) fn empty_sample_reason(r: &RunResults) -> String {
 }
 
 /// The warning printed on stderr when MSER-5 finds the start-up transient lasting past the
-/// configured warm-up, with the warm-up it suggests.
+/// configured warm-up: what it found, what to do (the warm-up to rerun with) and when it does
+/// not matter (a small share of the measured completions, no trend in the time series: a
+/// single slow request, such as one whose SYN was dropped, is enough to move the cut-off).
 pub fn warmup_warning(r: &RunResults) -> Option<String> {
     let m = r.mser.as_ref()?;
     let suggested = m.suggested_warmup_s?;
     let configured = match r.warmup_requests {
-        Some(n) => format!("{n} requests"),
+        Some(n) => format!("{n}-request"),
         None => format!("{:.3} s", r.warmup_s),
     };
+    let inside = m.cutoff_requests.saturating_sub(m.warmup_completions);
+    let share = if r.requests.measured > 0 {
+        format!(
+            " ({:.1} % of the {} measured)",
+            100.0 * inside as f64 / r.requests.measured as f64,
+            r.requests.measured
+        )
+    } else {
+        String::new()
+    };
     Some(format!(
-        "warning: '{}' (seed {}): MSER-5 puts the end of the start-up transient at completion {} (t = {:.3} s), past the warm-up ({configured}, {} completions); its statistics include part of the transient. Try --warmup {suggested}s (run.warmup = \"{suggested}s\")",
-        r.scenario, r.seed, m.cutoff_requests, m.cutoff_s, m.warmup_completions
+        "warning: '{}' (seed {}): MSER-5 finds start-up behaviour until t = {:.3} s (completion {}), past the {configured} warm-up, so {inside} completions of it are in the statistics{share}. To leave them out, rerun with --warmup {suggested}s (or run.warmup = \"{suggested}s\"). It matters little when that share is small and the latency over time (timeseries.csv, throughput_latency plot) is flat after the warm-up: one slow request, such as one whose SYN was dropped, can move MSER-5's cut-off",
+        r.scenario, r.seed, m.cutoff_s, m.cutoff_requests
     ))
 }
 
@@ -312,7 +324,7 @@ pub fn warmup_warnings(e: &crate::experiment::Experiment) -> Vec<String> {
             .collect();
         if let Some(max) = suggested.iter().copied().reduce(f64::max) {
             out.push(format!(
-                "warning: '{}': MSER-5 puts the end of the start-up transient past the warm-up in {} of {} replications; their statistics include part of it. Try --warmup {max}s (the largest suggestion)",
+                "warning: '{}': MSER-5 finds start-up behaviour past the warm-up in {} of {} replications, so their statistics include some of it. To leave it out, rerun with --warmup {max}s (the largest suggestion). It matters little when only a few replications are flagged and their intervals agree with the others': one slow request, such as one whose SYN was dropped, can move MSER-5's cut-off",
                 e.runs[runs[0]].variant,
                 suggested.len(),
                 runs.len()
