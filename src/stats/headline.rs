@@ -120,8 +120,11 @@ pub fn sample(r: &RunResults, v: f64) -> f64 {
 }
 
 /// The headline numbers of one run, in the order `comparison.csv` and `comparison.json` use.
-/// Names carry their unit last (`latency_ms_p99`); link shares are named
-/// `link_share[<domain or ->/<class>/<pathmon>]` [%], one per `RunResults::pathmons` entry.
+/// Names carry their unit last (`latency_ms_p99`); `configured_per_s` is the open workload's
+/// configured rate (unknown for closed clients); every Pathsend error number has its count
+/// (`pathsend_errors_904` ... `_925`); link and request shares are named
+/// `link_share[<domain or ->/<class>/<pathmon>]` and `request_share[...]` [%], one each per
+/// `RunResults::pathmons` entry.
 pub fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
     use Num::{Float, Int};
     let l = &r.latency_ms;
@@ -129,6 +132,10 @@ pub fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
     let mut m: Vec<(String, Num)> = [
         ("throughput_per_s", Float(windowed(r, r.throughput_per_s))),
         ("offered_per_s", Float(windowed(r, r.offered_per_s))),
+        (
+            "configured_per_s",
+            Float(r.configured_per_s.unwrap_or(f64::NAN)),
+        ),
         ("latency_ms_mean", Float(sample(r, l.mean))),
         ("latency_ms_p50", Float(sample(r, l.p50))),
         ("latency_ms_p90", Float(sample(r, l.p90))),
@@ -144,7 +151,13 @@ pub fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
         ("requests_abandoned", Int(q.abandoned)),
         ("requests_in_flight", Int(q.in_flight)),
         ("requests_syn_drops", Int(q.syn_drops)),
+        ("pathsend_errors_904", Int(r.pathsend_errors.e904)),
         ("pathsend_errors_905", Int(r.pathsend_errors.e905)),
+        ("pathsend_errors_916", Int(r.pathsend_errors.e916)),
+        ("pathsend_errors_918", Int(r.pathsend_errors.e918)),
+        ("pathsend_errors_923", Int(r.pathsend_errors.e923)),
+        ("pathsend_errors_924", Int(r.pathsend_errors.e924)),
+        ("pathsend_errors_925", Int(r.pathsend_errors.e925)),
         ("pathsend_errors_total", Int(r.pathsend_errors.total())),
     ]
     .into_iter()
@@ -167,15 +180,18 @@ pub fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
         let domain = p.domain.as_deref().unwrap_or("-");
         let name = format!("link_share[{domain}/{}/{}]", p.server_class, p.name);
         m.push((name, Float(windowed(r, p.link_share))));
+        let name = format!("request_share[{domain}/{}/{}]", p.server_class, p.name);
+        m.push((name, Float(p.request_share)));
     }
     m
 }
 
 /// The fixed headline metric names (`comparison.csv`); a scenario adds `cpuN_busy_ratio` per
 /// processor and `link_share[...]` per PATHMON of a send target.
-pub const METRIC_NAMES: [&str; 17] = [
+pub const METRIC_NAMES: [&str; 24] = [
     "throughput_per_s",
     "offered_per_s",
+    "configured_per_s",
     "latency_ms_mean",
     "latency_ms_p50",
     "latency_ms_p90",
@@ -188,20 +204,27 @@ pub const METRIC_NAMES: [&str; 17] = [
     "requests_abandoned",
     "requests_in_flight",
     "requests_syn_drops",
+    "pathsend_errors_904",
     "pathsend_errors_905",
+    "pathsend_errors_916",
+    "pathsend_errors_918",
+    "pathsend_errors_923",
+    "pathsend_errors_924",
+    "pathsend_errors_925",
     "pathsend_errors_total",
     "busiest_processor_busy_ratio",
 ];
 
 /// Whether `name` can be a headline metric: a fixed name, `cpuN_busy_ratio` or
-/// `link_share[...]`.
+/// `link_share[...]` or `request_share[...]`.
 pub fn is_metric_name(name: &str) -> bool {
     METRIC_NAMES.contains(&name)
         || name
             .strip_prefix("cpu")
             .and_then(|r| r.strip_suffix("_busy_ratio"))
             .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
-        || (name.starts_with("link_share[") && name.ends_with(']'))
+        || ((name.starts_with("link_share[") || name.starts_with("request_share["))
+            && name.ends_with(']'))
 }
 
 #[cfg(test)]
