@@ -197,7 +197,9 @@ pub struct RunArgs {
     #[command(flatten)]
     pub options: SimOptions,
     /// Also report a batch-means 95 % interval of the mean response time over this one run
-    /// (batch size and lag-1 autocorrelation of the batch means alongside).
+    /// (batch size and lag-1 autocorrelation of the batch means alongside), flagged when it
+    /// is too narrow to trust: batch means still correlated at 10 batches, or fewer than 100
+    /// spans of 4 / (1 - u)^2 completions at the busiest resource's utilisation u.
     #[arg(long)]
     pub batch_means: bool,
     /// Replications and workers.

@@ -84,11 +84,14 @@ pub(super) fn mode(o: &ExperimentOptions) -> Result<(Mode, usize), Failure> {
         } else {
             o.precision_metric.clone()
         };
-        for m in metrics.iter().filter(|m| !experiment::is_metric_name(m)) {
+        for m in metrics
+            .iter()
+            .filter(|m| !crate::stats::headline::is_metric_name(m))
+        {
             problems.push(format!(
                 "error: --precision-metric '{m}' is not a metric; allowed are the names of \
                  comparison.csv: {}, cpuN_busy_ratio, link_share[...]",
-                experiment::METRIC_NAMES.join(", ")
+                crate::stats::headline::METRIC_NAMES.join(", ")
             ));
         }
         precision = Some((

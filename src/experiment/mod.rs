@@ -26,8 +26,8 @@ pub use precision::{
 };
 
 use crate::model;
-use crate::report::{Num, headline_metrics};
 use crate::scenario::Scenario;
+use crate::stats::headline::{headline_metrics, no_window};
 use crate::stats::{Estimate, RunResults};
 
 /// One simulation of an experiment.
@@ -128,7 +128,9 @@ pub struct MetricRow {
     pub name: String,
     /// Its value in each replication, in replication order (NaN when unknown or absent).
     pub values: Vec<f64>,
-    /// Mean and 95 % half-width over the replications.
+    /// Whether each replication counts in the estimate ([`Replicated::kept`]).
+    pub kept: Vec<bool>,
+    /// Mean and 95 % half-width over the replications kept.
     pub estimate: Estimate,
 }
 
@@ -144,15 +146,35 @@ pub struct Replicated {
 }
 
 impl Replicated {
-    /// Every headline metric (in the order of the first replication's) with its estimate.
+    /// Whether each replication counts in the intervals: a run without a measurement window
+    /// (its warm-up never ended) has no rates, busy ratios or latencies, and counting its
+    /// other figures would mix it with runs that measured something; so it is left out of
+    /// every interval, and the reports say so ([`Replicated::left_out`]).
+    pub fn kept(&self) -> Vec<bool> {
+        self.runs.iter().map(|r| !no_window(r)).collect()
+    }
+
+    /// The replication numbers left out of the intervals ([`Replicated::kept`]).
+    pub fn left_out(&self) -> Vec<u32> {
+        self.replications
+            .iter()
+            .zip(self.kept())
+            .filter(|(_, k)| !k)
+            .map(|(n, _)| *n)
+            .collect()
+    }
+
+    /// Every headline metric (in the order of the first replication's) with its estimate over
+    /// the replications kept.
     pub fn metrics(&self) -> Vec<MetricRow> {
+        let kept = self.kept();
         let per_run: Vec<Vec<(String, f64)>> = self
             .runs
             .iter()
             .map(|r| {
                 headline_metrics(r)
                     .into_iter()
-                    .map(|(k, v)| (k, num_value(v)))
+                    .map(|(k, v)| (k, v.value()))
                     .collect()
             })
             .collect();
@@ -170,10 +192,17 @@ impl Replicated {
                             .map_or(f64::NAN, |(_, v)| *v)
                     })
                     .collect();
+                let counted: Vec<f64> = values
+                    .iter()
+                    .zip(&kept)
+                    .filter(|(_, k)| **k)
+                    .map(|(v, _)| *v)
+                    .collect();
                 MetricRow {
                     name: name.clone(),
-                    estimate: Estimate::of(&values),
+                    estimate: Estimate::of(&counted),
                     values,
+                    kept: kept.clone(),
                 }
             })
             .collect()
@@ -189,56 +218,24 @@ impl Replicated {
 }
 
 /// The paired difference `other - base` of every metric of `other` that `base` has too, in
-/// `other`'s order; the two must hold the same replications.
+/// `other`'s order, over the replications both kept; the two must hold the same
+/// replications.
 pub fn paired(base: &[MetricRow], other: &[MetricRow]) -> Vec<(String, Estimate)> {
     other
         .iter()
         .filter_map(|o| {
             let b = base.iter().find(|b| b.name == o.name)?;
-            Some((o.name.clone(), Estimate::paired(&b.values, &o.values)))
+            let both = |m: &MetricRow| -> Vec<f64> {
+                m.values
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| b.kept[*i] && o.kept[*i])
+                    .map(|(_, v)| *v)
+                    .collect()
+            };
+            Some((o.name.clone(), Estimate::paired(&both(b), &both(o))))
         })
         .collect()
-}
-
-/// The fixed headline metric names (`comparison.csv`); a scenario adds `cpuN_busy_ratio` per
-/// processor and `link_share[...]` per PATHMON of a send target.
-pub const METRIC_NAMES: [&str; 17] = [
-    "throughput_per_s",
-    "offered_per_s",
-    "latency_ms_mean",
-    "latency_ms_p50",
-    "latency_ms_p90",
-    "latency_ms_p99",
-    "latency_ms_max",
-    "hops_per_request_mean",
-    "requests_offered",
-    "requests_completed",
-    "requests_failed",
-    "requests_abandoned",
-    "requests_in_flight",
-    "requests_syn_drops",
-    "pathsend_errors_905",
-    "pathsend_errors_total",
-    "busiest_processor_busy_ratio",
-];
-
-/// Whether `name` can be a headline metric: a fixed name, `cpuN_busy_ratio` or
-/// `link_share[...]`.
-pub fn is_metric_name(name: &str) -> bool {
-    METRIC_NAMES.contains(&name)
-        || name
-            .strip_prefix("cpu")
-            .and_then(|r| r.strip_suffix("_busy_ratio"))
-            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
-        || (name.starts_with("link_share[") && name.ends_with(']'))
-}
-
-/// A report number as a float (counts as their value; unknown as NaN).
-fn num_value(v: Num) -> f64 {
-    match v {
-        Num::Int(i) => i as f64,
-        Num::Float(f) => f,
-    }
 }
 
 /// The run manifest: how each run went on this machine (wall time, events per second), kept
@@ -296,5 +293,24 @@ mod tests {
         assert_eq!(replication_seed(1, 2), 13_757_245_211_066_428_519);
         assert_eq!(replication_seed(1, 3), 17_911_839_290_282_890_590);
         assert_eq!(replication_seed(42, 10), 11_408_980_392_250_668_974);
+    }
+
+    #[test]
+    fn experiments_do_not_import_reports() {
+        // Issue 17: reports read experiments, never the other way round; the headline
+        // metrics both need live in `stats::headline`.
+        for (file, text) in [
+            ("mod.rs", include_str!("mod.rs")),
+            ("precision.rs", include_str!("precision.rs")),
+        ] {
+            let code: String = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect();
+            assert!(
+                !code.contains(&["crate::", "report"].concat()),
+                "experiment/{file} imports the report module"
+            );
+        }
     }
 }

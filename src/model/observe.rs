@@ -73,6 +73,17 @@ impl Node {
         let pw = self.pathway.results(now, &self.rec, &self.cpus);
         let listeners = self.listeners.results(&self.cpus);
         let pifs = self.lan.results(&self.rec);
+        // The run's load for the batch-means run-length test (`stats::batch_means`).
+        let load = crate::stats::batch_means::peak_load(
+            processors
+                .iter()
+                .map(|p| p.busy_ratio)
+                .chain(
+                    pifs.iter()
+                        .flat_map(|p| [p.busy_ratio_in, p.busy_ratio_out]),
+                )
+                .chain(pw.server_classes.iter().map(|c| c.server_busy_ratio)),
+        );
         let listener_model = match self.clients.target {
             Some(t) => match self.listeners.list[t].model {
                 ListenerModel::Distributor => "distributor",
@@ -123,7 +134,7 @@ impl Node {
             timeseries: self.rec.timeseries(),
             latency_breakdown: pw.latency_breakdown,
             mser: self.rec.mser(),
-            batch_means: self.rec.batch_means(),
+            batch_means: self.rec.batch_means(load),
         }
     }
 

@@ -7,12 +7,13 @@
 
 use ::csv::{Terminator, Writer, WriterBuilder};
 
-use super::{Num, busiest_processor, conservation_ok, headline_metrics, sample};
+use super::{Num, busiest_processor, conservation_ok, headline_metrics, sample, windowed};
 use crate::stats::RunResults;
 
 /// Every number of the summary except the wall-clock ones, one per row:
 /// `scenario,seed,component,metric,value`. The latency figures and `hops_per_request_mean` of
-/// an empty sample (no measured request) have an empty value: unknown, not 0.
+/// an empty sample (no measured request) have an empty value: unknown, not 0; so do the
+/// rates and processors' busy ratios of a run without a measurement window.
 ///
 /// Components, in this order: `system` (ending with `pathsend_errors_904/905/916/918/923/924/925`); `cpuN` and
 /// `cpuN/<kind>` per processor; each process by its name (`$ZTC3`, `A-0`);
@@ -43,16 +44,16 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         ("requests_syn_drops", Int(q.syn_drops)),
         ("requests_measured", Int(q.measured)),
         ("conservation_ok", Int(u64::from(conservation_ok(r)))),
-        ("throughput_per_s", Float(r.throughput_per_s)),
-        ("offered_per_s", Float(r.offered_per_s)),
-        ("admitted_per_s", Float(r.admitted_per_s)),
+        ("throughput_per_s", Float(windowed(r, r.throughput_per_s))),
+        ("offered_per_s", Float(windowed(r, r.offered_per_s))),
+        ("admitted_per_s", Float(windowed(r, r.admitted_per_s))),
         ("window_carried_in", Int(r.window.carried_in)),
         ("window_attempted", Int(r.window.attempted)),
         ("window_admitted", Int(r.window.admitted)),
         ("window_completed", Int(r.window.completed)),
         ("window_failed", Int(r.window.failed)),
         ("window_carried_out", Int(r.window.carried_out)),
-        ("connections_per_s", Float(r.connections_per_s)),
+        ("connections_per_s", Float(windowed(r, r.connections_per_s))),
         ("latency_ms_mean", Float(sample(r, l.mean))),
         ("latency_ms_sd", Float(sample(r, l.sd))),
         ("latency_ms_p50", Float(sample(r, l.p50))),
@@ -86,7 +87,7 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
     }
     for p in &r.processors {
         let cpu = format!("cpu{}", p.id);
-        w.metric(&cpu, "busy_ratio", Float(p.busy_ratio));
+        w.metric(&cpu, "busy_ratio", Float(windowed(r, p.busy_ratio)));
         for k in &p.busy_by_kind {
             w.metric(
                 &format!("{cpu}/{}", k.kind),

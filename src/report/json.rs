@@ -8,7 +8,7 @@
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use super::{busiest_processor, conservation_ok, headline_metrics, sample};
+use super::{F6, busiest_processor, conservation_ok, headline_metrics, sample, windowed};
 use crate::stats::{
     KindShare, LatencySummary, ListenerResult, PathmonShare, PathsendErrors, PifResult,
     ProcessResult, ProcessorResult, RequestCounts, RunResults, SendTargetResult, ServerClassResult,
@@ -23,7 +23,7 @@ use crate::stats::{
 /// `abandoned_served`, `in_flight`, `syn_drops`, `measured`}, `conservation_ok`, `throughput_per_s`,
 /// `offered_per_s`, `connections_per_s`, `latency_ms` {`mean`, `sd`, `p50`, `p90`, `p99`,
 /// `p999`, `max`} (each `null` when no request was measured: an empty sample has no latency,
-/// rather than a latency of 0), `hops_per_request_mean` (`null` likewise), `busiest_processor` (id, absent without
+/// rather than a latency of 0), `hops_per_request_mean` (`null` likewise; the rates and processors' `busy_ratio` are `null` when the run had no measurement window, its warm-up never ending), `busiest_processor` (id, absent without
 /// processors), `processors` [{`id`, `busy_ratio`, `busy_by_kind` {kind: ratio}}],
 /// `processes`, `server_classes` (without `timeline`, which goes to `servers_timeline.csv`),
 /// `pathmons` [{`domain` (string or null), `name`, `server_class`, `weight`, `maxservers`,
@@ -37,7 +37,7 @@ use crate::stats::{
 /// `cutoff_requests`, `cutoff_s`, `warmup_completions`, `past_warmup`, `suggested_warmup_s`
 /// (`null` unless past the warm-up)} (`null` below 50 completions), and with `--batch-means`
 /// `batch_means` {`mean_ms`, `half_width_ms`, `confidence`, `batches`, `batch_size`, `lag1`,
-/// `correlated`}. Every value is deterministic: the wall time and events per second of a run
+/// `load`, `spans`, `correlated`}. Every value is deterministic: the wall time and events per second of a run
 /// go to the run manifest (`manifest.json`, see `crate::experiment::manifest_json`), not here.
 pub fn summary_json(r: &RunResults) -> String {
     let summary = Summary {
@@ -51,16 +51,16 @@ pub fn summary_json(r: &RunResults) -> String {
         events: r.events,
         requests: &r.requests,
         conservation_ok: conservation_ok(r),
-        throughput_per_s: F6(r.throughput_per_s),
-        offered_per_s: F6(r.offered_per_s),
+        throughput_per_s: F6(windowed(r, r.throughput_per_s)),
+        offered_per_s: F6(windowed(r, r.offered_per_s)),
         configured_per_s: r.configured_per_s.map(F6),
-        admitted_per_s: F6(r.admitted_per_s),
+        admitted_per_s: F6(windowed(r, r.admitted_per_s)),
         window: &r.window,
-        connections_per_s: F6(r.connections_per_s),
+        connections_per_s: F6(windowed(r, r.connections_per_s)),
         latency_ms: Latency::of(r),
         hops_per_request_mean: F6(sample(r, r.hops_per_request_mean)),
         busiest_processor: busiest_processor(r).map(|p| p.id),
-        processors: r.processors.iter().map(Processor::from).collect(),
+        processors: r.processors.iter().map(|p| Processor::of(r, p)).collect(),
         processes: r.processes.iter().map(Process::from).collect(),
         server_classes: r.server_classes.iter().map(Class::from).collect(),
         pathmons: r.pathmons.iter().map(Share::from).collect(),
@@ -92,33 +92,6 @@ pub(super) fn to_pretty<T: Serialize>(value: &T) -> String {
         .expect("report structs have string keys and no maps that can fail");
     s.push('\n');
     s
-}
-
-/// A float rounded to 6 decimals when serialized; NaN and infinities become `null` (JSON has
-/// no literal for them).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct F6(pub f64);
-
-impl Serialize for F6 {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.0.is_finite() {
-            s.serialize_f64(round6(self.0))
-        } else {
-            s.serialize_none()
-        }
-    }
-}
-
-/// Rounds to 6 decimals. `k / 1e6` with integer-valued `k` is the double nearest to the
-/// decimal, so serde_json prints it with at most 6 decimals.
-pub(crate) fn round6(v: f64) -> f64 {
-    let scaled = (v * 1e6).round();
-    // Beyond 2^53 every double is already an integer, and rounding would only risk overflow.
-    if !scaled.is_finite() || scaled.abs() >= 9.0e15 {
-        return v;
-    }
-    let r = scaled / 1e6;
-    if r == 0.0 { 0.0 } else { r }
 }
 
 #[derive(Serialize)]
@@ -195,6 +168,8 @@ struct BatchMeans {
     batches: u64,
     batch_size: u64,
     lag1: F6,
+    load: F6,
+    spans: F6,
     correlated: bool,
 }
 
@@ -207,6 +182,8 @@ impl From<&crate::stats::BatchMeans> for BatchMeans {
             batches: b.batches,
             batch_size: b.batch_size,
             lag1: F6(b.lag1),
+            load: F6(b.load),
+            spans: F6(b.spans),
             correlated: b.correlated,
         }
     }
@@ -258,11 +235,12 @@ struct Processor<'a> {
     busy_by_kind: KindMap<'a>,
 }
 
-impl<'a> From<&'a ProcessorResult> for Processor<'a> {
-    fn from(p: &'a ProcessorResult) -> Self {
+impl<'a> Processor<'a> {
+    /// A processor of `r`; its busy ratio is unknown (`null`) when `r` had no window.
+    fn of(r: &RunResults, p: &'a ProcessorResult) -> Self {
         Processor {
             id: p.id,
-            busy_ratio: F6(p.busy_ratio),
+            busy_ratio: F6(windowed(r, p.busy_ratio)),
             busy_by_kind: KindMap(&p.busy_by_kind),
         }
     }
@@ -747,14 +725,5 @@ mod tests {
             assert!(obj["link_share[%DOM/SERVER-WRONG/$PM1]"].is_f64());
         }
         assert_eq!(comparison_json(&runs), comparison_json(&three_runs()));
-    }
-
-    #[test]
-    fn round6_keeps_short_decimals() {
-        assert_eq!(round6(0.1234564), 0.123456);
-        assert_eq!(round6(0.1234565001), 0.123457);
-        assert_eq!(round6(-0.0000004), 0.0);
-        assert_eq!(round6(1e300), 1e300);
-        assert_eq!(serde_json::to_string(&F6(2.0 / 3.0)).unwrap(), "0.666667");
     }
 }

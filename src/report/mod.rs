@@ -35,13 +35,15 @@ mod trajectory;
 #[cfg(test)]
 pub(crate) mod testdata;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, ensure};
 
 use crate::experiment::{PrecisionOutcome, Replicated};
-use crate::stats::{PathmonShare, ProcessorResult, RunResults};
+pub(crate) use crate::stats::headline::{
+    F6, Num, busiest_processor, empty_sample, headline_metrics, no_window, sample, windowed,
+};
+use crate::stats::{PathmonShare, RunResults};
 
 pub use self::csv::{
     comparison_csv, histogram_csv, metrics_csv, servers_timeline_csv, timeseries_csv,
@@ -193,42 +195,6 @@ fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
-/// A number in a report. Counts stay integers; everything else is a float, printed with six
-/// decimals in CSV and rounded to six decimals in JSON so the bytes are stable. A float that is
-/// not finite (an unknown figure, such as the latency of an empty sample) is an empty CSV value
-/// and `null` in JSON.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Num {
-    /// A count (requests, events, bursts, ids).
-    Int(u64),
-    /// A measured or derived quantity.
-    Float(f64),
-}
-
-impl fmt::Display for Num {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Num::Int(v) => write!(f, "{v}"),
-            Num::Float(v) if !v.is_finite() => Ok(()),
-            Num::Float(v) => write!(f, "{:.6}", zero_sign(*v)),
-        }
-    }
-}
-
-impl serde::Serialize for Num {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Num::Int(v) => s.serialize_u64(*v),
-            Num::Float(v) => serde::Serialize::serialize(&json::F6(*v), s),
-        }
-    }
-}
-
-/// `-0.0` prints as `-0.000000`; a report should not show a sign on nothing.
-fn zero_sign(v: f64) -> f64 {
-    if v == 0.0 { 0.0 } else { v }
-}
-
 /// A send target of one server class: an ACS domain or a single PATHMON, with its members.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Target<'a> {
@@ -293,24 +259,6 @@ pub(crate) fn fmt_weight(w: f64) -> String {
     }
 }
 
-/// The processor with the largest busy ratio; on a tie the lowest id wins, so the choice does
-/// not depend on float noise in the order of the list.
-pub(crate) fn busiest_processor(r: &RunResults) -> Option<&ProcessorResult> {
-    r.processors
-        .iter()
-        .fold(None, |best: Option<&ProcessorResult>, p| match best {
-            Some(b) if b.busy_ratio >= p.busy_ratio => Some(b),
-            _ => Some(p),
-        })
-}
-
-/// Whether the latency sample is empty: no request completed after the warm-up. Its
-/// latency figures and mean hops are then not 0 but unknown: `n/a` in tables, `null` in JSON,
-/// an empty value in CSV ([`sample`]).
-pub(crate) fn empty_sample(r: &RunResults) -> bool {
-    r.requests.measured == 0
-}
-
 /// Why a run's sample is empty, for the `n/a` in tables.
 pub(crate) fn empty_sample_reason(r: &RunResults) -> String {
     if no_window(r) {
@@ -330,17 +278,29 @@ pub(crate) fn empty_sample_reason(r: &RunResults) -> String {
 }
 
 /// The warning printed on stderr when MSER-5 finds the start-up transient lasting past the
-/// configured warm-up, with the warm-up it suggests.
+/// configured warm-up: what it found, what to do (the warm-up to rerun with) and when it does
+/// not matter (a small share of the measured completions, no trend in the time series: a
+/// single slow request, such as one whose SYN was dropped, is enough to move the cut-off).
 pub fn warmup_warning(r: &RunResults) -> Option<String> {
     let m = r.mser.as_ref()?;
     let suggested = m.suggested_warmup_s?;
     let configured = match r.warmup_requests {
-        Some(n) => format!("{n} requests"),
+        Some(n) => format!("{n}-request"),
         None => format!("{:.3} s", r.warmup_s),
     };
+    let inside = m.cutoff_requests.saturating_sub(m.warmup_completions);
+    let share = if r.requests.measured > 0 {
+        format!(
+            " ({:.1} % of the {} measured)",
+            100.0 * inside as f64 / r.requests.measured as f64,
+            r.requests.measured
+        )
+    } else {
+        String::new()
+    };
     Some(format!(
-        "warning: '{}' (seed {}): MSER-5 puts the end of the start-up transient at completion {} (t = {:.3} s), past the warm-up ({configured}, {} completions); its statistics include part of the transient. Try --warmup {suggested}s (run.warmup = \"{suggested}s\")",
-        r.scenario, r.seed, m.cutoff_requests, m.cutoff_s, m.warmup_completions
+        "warning: '{}' (seed {}): MSER-5 finds start-up behaviour until t = {:.3} s (completion {}), past the {configured} warm-up, so {inside} completions of it are in the statistics{share}. To leave them out, rerun with --warmup {suggested}s (or run.warmup = \"{suggested}s\"). It matters little when that share is small and the latency over time (timeseries.csv, throughput_latency plot) is flat after the warm-up: one slow request, such as one whose SYN was dropped, can move MSER-5's cut-off",
+        r.scenario, r.seed, m.cutoff_s, m.cutoff_requests
     ))
 }
 
@@ -364,7 +324,7 @@ pub fn warmup_warnings(e: &crate::experiment::Experiment) -> Vec<String> {
             .collect();
         if let Some(max) = suggested.iter().copied().reduce(f64::max) {
             out.push(format!(
-                "warning: '{}': MSER-5 puts the end of the start-up transient past the warm-up in {} of {} replications; their statistics include part of it. Try --warmup {max}s (the largest suggestion)",
+                "warning: '{}': MSER-5 finds start-up behaviour past the warm-up in {} of {} replications, so their statistics include some of it. To leave it out, rerun with --warmup {max}s (the largest suggestion). It matters little when only a few replications are flagged and their intervals agree with the others': one slow request, such as one whose SYN was dropped, can move MSER-5's cut-off",
                 e.runs[runs[0]].variant,
                 suggested.len(),
                 runs.len()
@@ -374,18 +334,6 @@ pub fn warmup_warnings(e: &crate::experiment::Experiment) -> Vec<String> {
     out
 }
 
-/// Whether the run ended before its warm-up did (e.g. `run.max_requests` reached first), so
-/// there was no measurement window at all.
-pub(crate) fn no_window(r: &RunResults) -> bool {
-    r.sim_time_s <= r.warmup_s
-}
-
-/// A figure of the latency sample: `v`, or NaN (written `null` / empty / `n/a`) when the
-/// sample is empty.
-pub(crate) fn sample(r: &RunResults, v: f64) -> f64 {
-    if empty_sample(r) { f64::NAN } else { v }
-}
-
 /// `offered == completed + failed + in_flight`, the conservation law every run must satisfy.
 pub(crate) fn conservation_ok(r: &RunResults) -> bool {
     let q = &r.requests;
@@ -393,52 +341,6 @@ pub(crate) fn conservation_ok(r: &RunResults) -> bool {
         .checked_add(q.failed)
         .and_then(|s| s.checked_add(q.in_flight))
         == Some(q.offered)
-}
-
-/// The headline numbers of one run, in the order `comparison.csv` and `comparison.json` use.
-/// Names carry their unit last (`latency_ms_p99`); link shares are named
-/// `link_share[<domain or ->/<class>/<pathmon>]` [%], one per `RunResults::pathmons` entry.
-pub(crate) fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
-    use Num::{Float, Int};
-    let l = &r.latency_ms;
-    let q = &r.requests;
-    let mut m: Vec<(String, Num)> = [
-        ("throughput_per_s", Float(r.throughput_per_s)),
-        ("offered_per_s", Float(r.offered_per_s)),
-        ("latency_ms_mean", Float(sample(r, l.mean))),
-        ("latency_ms_p50", Float(sample(r, l.p50))),
-        ("latency_ms_p90", Float(sample(r, l.p90))),
-        ("latency_ms_p99", Float(sample(r, l.p99))),
-        ("latency_ms_max", Float(sample(r, l.max))),
-        (
-            "hops_per_request_mean",
-            Float(sample(r, r.hops_per_request_mean)),
-        ),
-        ("requests_offered", Int(q.offered)),
-        ("requests_completed", Int(q.completed)),
-        ("requests_failed", Int(q.failed)),
-        ("requests_abandoned", Int(q.abandoned)),
-        ("requests_in_flight", Int(q.in_flight)),
-        ("requests_syn_drops", Int(q.syn_drops)),
-        ("pathsend_errors_905", Int(r.pathsend_errors.e905)),
-        ("pathsend_errors_total", Int(r.pathsend_errors.total())),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    if let Some(p) = busiest_processor(r) {
-        m.push(("busiest_processor".into(), Int(u64::from(p.id))));
-        m.push(("busiest_processor_busy_ratio".into(), Float(p.busy_ratio)));
-    }
-    for p in &r.processors {
-        m.push((format!("cpu{}_busy_ratio", p.id), Float(p.busy_ratio)));
-    }
-    for p in &r.pathmons {
-        let domain = p.domain.as_deref().unwrap_or("-");
-        let name = format!("link_share[{domain}/{}/{}]", p.server_class, p.name);
-        m.push((name, Float(p.link_share)));
-    }
-    m
 }
 
 /// Process kinds in the order they are stacked and listed in every plot and table: the known

@@ -20,42 +20,114 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::Num;
-use super::json::F6;
-use super::table::grid;
+use super::table::{Row, layout};
+use super::{F6, Num};
 use crate::experiment::{MetricRow, PrecisionOutcome, Replicated, paired};
 use crate::stats::Estimate;
 
-/// The metrics of the terminal table: label, metric name, scale, decimals.
-const TABLE_ROWS: [(&str, &str, f64, usize); 15] = [
-    ("throughput [requests/s]", "throughput_per_s", 1.0, 2),
-    ("offered [requests/s]", "offered_per_s", 1.0, 2),
-    ("latency mean [ms]", "latency_ms_mean", 1.0, 3),
-    ("latency p50 [ms]", "latency_ms_p50", 1.0, 3),
-    ("latency p90 [ms]", "latency_ms_p90", 1.0, 3),
-    ("latency p99 [ms]", "latency_ms_p99", 1.0, 3),
-    ("latency max [ms]", "latency_ms_max", 1.0, 3),
-    ("hops per request", "hops_per_request_mean", 1.0, 2),
+/// The metrics of the terminal table: label, short label (transposed), metric name, scale,
+/// decimals. Pathsend errors by number and the domains' shares are added as the runs have
+/// them ([`table_rows`]).
+const TABLE_ROWS: [(&str, &str, &str, f64, usize); 15] = [
+    (
+        "configured [requests/s]",
+        "conf/s",
+        "configured_per_s",
+        1.0,
+        2,
+    ),
+    (
+        "throughput [requests/s]",
+        "thru/s",
+        "throughput_per_s",
+        1.0,
+        2,
+    ),
+    ("offered [requests/s]", "offer/s", "offered_per_s", 1.0, 2),
+    ("latency mean [ms]", "mean ms", "latency_ms_mean", 1.0, 3),
+    ("latency p50 [ms]", "p50 ms", "latency_ms_p50", 1.0, 3),
+    ("latency p90 [ms]", "p90 ms", "latency_ms_p90", 1.0, 3),
+    ("latency p99 [ms]", "p99 ms", "latency_ms_p99", 1.0, 3),
+    ("latency max [ms]", "max ms", "latency_ms_max", 1.0, 3),
+    ("hops per request", "hops", "hops_per_request_mean", 1.0, 2),
     (
         "busiest processor busy [%]",
+        "busy %",
         "busiest_processor_busy_ratio",
         100.0,
         1,
     ),
-    ("failed", "requests_failed", 1.0, 1),
-    ("abandoned", "requests_abandoned", 1.0, 1),
-    ("in flight", "requests_in_flight", 1.0, 1),
-    ("SYN drops", "requests_syn_drops", 1.0, 1),
-    ("Pathsend errors 905", "pathsend_errors_905", 1.0, 1),
-    ("Pathsend errors, all", "pathsend_errors_total", 1.0, 1),
+    ("failed", "failed", "requests_failed", 1.0, 1),
+    ("abandoned", "abandoned", "requests_abandoned", 1.0, 1),
+    ("in flight", "in flight", "requests_in_flight", 1.0, 1),
+    ("SYN drops", "SYN drops", "requests_syn_drops", 1.0, 1),
+    (
+        "Pathsend errors, all",
+        "errors",
+        "pathsend_errors_total",
+        1.0,
+        1,
+    ),
 ];
 
-/// Metrics as rows, scenarios as columns, each cell `mean ± half-width`; then, with two or
-/// more scenarios, each one's paired difference from the first (`*` when significant) and
-/// the note that no multiplicity correction is applied; then the precision target's outcome.
-/// Ends with a newline.
+/// One row of the replicated table: label, short label, metric name, scale, decimals.
+type Spec = (String, String, String, f64, usize);
+
+/// [`TABLE_ROWS`], with a row per Pathsend error number whose mean is above 0 in some
+/// scenario (before the total), and each ACS domain member's link and request shares.
+fn table_rows(groups: &[Replicated], rows: &[Vec<MetricRow>]) -> Vec<Spec> {
+    let spec = |(l, s, n, k, d): &(&str, &str, &str, f64, usize)| -> Spec {
+        (l.to_string(), s.to_string(), n.to_string(), *k, *d)
+    };
+    let (last, fixed) = TABLE_ROWS.split_last().expect("fixed rows");
+    let mut specs: Vec<Spec> = fixed.iter().map(spec).collect();
+    for (number, _) in super::table::ERROR_NUMBERS {
+        let name = format!("pathsend_errors_{number}");
+        let seen = rows
+            .iter()
+            .any(|r| find(r, &name).is_some_and(|e| e.mean > 0.0));
+        if seen {
+            specs.push((
+                format!("Pathsend errors {number}"),
+                number.to_string(),
+                name,
+                1.0,
+                1,
+            ));
+        }
+    }
+    specs.push(spec(last));
+    let members = super::table::domain_members(
+        groups
+            .iter()
+            .flat_map(|g| g.runs.first())
+            .map(|r| r.pathmons.as_slice()),
+    );
+    for (key, short) in members {
+        for (what, metric, tail) in [
+            ("link", "link_share", "links %"),
+            ("request", "request_share", "reqs %"),
+        ] {
+            specs.push((
+                format!("{what} share {key} [%]"),
+                format!("{short} {tail}"),
+                format!("{metric}[{key}]"),
+                1.0,
+                1,
+            ));
+        }
+    }
+    specs
+}
+
+/// Metrics as rows, scenarios as columns, each cell `mean ± half-width` (transposed, one row
+/// per scenario, with more than `TRANSPOSE_ABOVE` scenarios); then, with two or more
+/// scenarios, each one's paired difference from the first (`*` when significant) and the note
+/// that no multiplicity correction is applied; then the precision target's outcome. Ends with
+/// a newline.
 pub fn replicated_table(groups: &[Replicated], precision: Option<&PrecisionOutcome>) -> String {
     let rows: Vec<Vec<MetricRow>> = groups.iter().map(Replicated::metrics).collect();
+    let specs = table_rows(groups, &rows);
     let n = groups.first().map_or(0, |g| g.runs.len());
     let mut s = String::new();
     if n >= 2 {
@@ -67,17 +139,31 @@ pub fn replicated_table(groups: &[Replicated], precision: Option<&PrecisionOutco
         let _ = writeln!(s, "{n} replication per scenario");
     }
     let header: Vec<String> = groups.iter().map(|g| g.label.clone()).collect();
-    let cells: Vec<(String, Vec<String>)> = TABLE_ROWS
+    let cells: Vec<Row> = specs
         .iter()
-        .map(|(label, name, scale, dp)| {
-            let values = rows
+        .map(|(label, short, name, scale, dp)| Row {
+            label: label.clone(),
+            short: short.clone(),
+            cells: rows
                 .iter()
                 .map(|r| cell(find(r, name), *scale, *dp, false))
-                .collect();
-            (label.to_string(), values)
+                .collect(),
         })
         .collect();
-    grid(&mut s, &header, &cells);
+    layout(&mut s, &header, &cells);
+    for g in groups {
+        let out = g.left_out();
+        if !out.is_empty() {
+            let list: Vec<String> = out.iter().map(u32::to_string).collect();
+            let _ = writeln!(
+                s,
+                "{}: replication(s) {} left out of every interval: no measurement window (the \
+                 run ended before its warm-up did; a longer run or a shorter --warmup fixes it)",
+                g.label,
+                list.join(", ")
+            );
+        }
+    }
     if n < 2 {
         let _ = writeln!(
             s,
@@ -101,20 +187,21 @@ pub fn replicated_table(groups: &[Replicated], precision: Option<&PrecisionOutco
             let header: Vec<String> = groups[1..].iter().map(|g| g.label.clone()).collect();
             let diffs: Vec<Vec<(String, Estimate)>> =
                 rows[1..].iter().map(|r| paired(&rows[0], r)).collect();
-            let cells: Vec<(String, Vec<String>)> = TABLE_ROWS
+            let cells: Vec<Row> = specs
                 .iter()
-                .map(|(label, name, scale, dp)| {
-                    let values = diffs
+                .map(|(label, short, name, scale, dp)| Row {
+                    label: label.clone(),
+                    short: short.clone(),
+                    cells: diffs
                         .iter()
                         .map(|d| {
                             let e = d.iter().find(|(k, _)| k == name).map(|(_, e)| *e);
                             cell(e, *scale, *dp, true)
                         })
-                        .collect();
-                    (label.to_string(), values)
+                        .collect(),
                 })
                 .collect();
-            grid(&mut s, &header, &cells);
+            layout(&mut s, &header, &cells);
             let _ = writeln!(
                 s,
                 "each difference is tested on its own: no correction for multiple comparisons"
@@ -345,6 +432,9 @@ struct GroupJson<'a> {
     replications: usize,
     confidence: F6,
     seeds: Vec<SeedJson>,
+    /// Replications left out of every interval (no measurement window).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    left_out: Vec<u32>,
     metrics: Vec<MetricJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     precision: Option<PrecisionJson<'a>>,
@@ -373,6 +463,7 @@ fn group_json<'a>(
                 seed: r.seed,
             })
             .collect(),
+        left_out: g.left_out(),
         metrics: rows
             .iter()
             .map(|m| MetricJson {
@@ -401,7 +492,9 @@ fn group_json<'a>(
 }
 
 /// `summary.json` of a replicated run: `scenario`, `stack`, `listener_model`,
-/// `replications`, `confidence` (0.95), `seeds` (`replication`, `seed`), `metrics` (one
+/// `replications`, `confidence` (0.95), `seeds` (`replication`, `seed`), `left_out` (the
+/// replications without a measurement window, left out of every interval; only when there
+/// are any), `metrics` (one
 /// object per metric with `metric`, `mean`, `half_width`, `n`), and `precision` when a
 /// target was set (`target`, `metrics`, `max_replications`, `met`, `rounds`,
 /// `worst_relative_half_width`).
@@ -446,6 +539,54 @@ mod tests {
 
     fn text(b: Vec<u8>) -> String {
         String::from_utf8(b).unwrap()
+    }
+
+    /// `r` as a run whose warm-up by count never ended: the recorder puts its empty window
+    /// at the run's end, so its rates come out as 0 over a nanosecond.
+    fn without_window(r: &mut crate::stats::RunResults) {
+        r.warmup_requests = Some(1_000_000);
+        r.warmup_s = r.sim_time_s;
+        r.measured_s = 1e-9;
+        r.throughput_per_s = 0.0;
+        r.offered_per_s = 0.0;
+        r.requests.measured = 0;
+        for p in &mut r.processors {
+            p.busy_ratio = 0.0;
+        }
+    }
+
+    #[test]
+    fn issue_19_a_run_without_a_window_is_unknown_and_left_out_of_intervals() {
+        // Replication 2 of `b` never ended its warm-up. Its throughput is unknown (not 0)
+        // everywhere, and it is left out of b's intervals and of the paired differences,
+        // which then pair replications 1 and 3 only; the table says so.
+        let a = group("a", &[1.0, 1.0, 1.0]);
+        let mut b = group("b", &[1.0, 1.0, 1.0]);
+        without_window(&mut b.runs[1]);
+        let summary: serde_json::Value =
+            serde_json::from_str(&crate::report::summary_json(&b.runs[1])).unwrap();
+        assert!(summary["throughput_per_s"].is_null(), "{summary}");
+        assert!(summary["processors"][0]["busy_ratio"].is_null());
+        let metrics = text(crate::report::metrics_csv(&b.runs[1]));
+        assert!(metrics.contains(",system,throughput_per_s,\n"), "{metrics}");
+        let cmp = text(crate::report::comparison_csv(&b.runs[1..2]));
+        assert!(cmp.contains(",throughput_per_s,\n"), "{cmp}");
+        assert_eq!(b.left_out(), [2]);
+        let e = b.estimate("throughput_per_s").unwrap();
+        assert_eq!(e.n, 2);
+        assert_eq!(e.mean, a.estimate("throughput_per_s").unwrap().mean);
+        // Same runs on both sides otherwise: no difference, and not a significant one.
+        let d = paired(&a.metrics(), &b.metrics());
+        let (_, t) = d.iter().find(|(k, _)| k == "throughput_per_s").unwrap();
+        assert_eq!((t.n, t.mean, t.significant()), (2, 0.0, Some(false)));
+        let table = replicated_table(&[a, b.clone()], None);
+        assert!(
+            table.contains("b: replication(s) 2 left out of every interval"),
+            "{table}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&replicated_summary_json(&b, None)).unwrap();
+        assert_eq!(json["left_out"], serde_json::json!([2]));
     }
 
     #[test]

@@ -132,10 +132,17 @@ pub fn terminal_summary(r: &RunResults) -> String {
         );
     }
     if let Some(b) = &r.batch_means {
-        let note = if b.correlated {
-            ", still correlated at 10 batches: run longer"
+        let note = if b.lag1 > crate::stats::batch_means::MAX_LAG1 {
+            ", still correlated at 10 batches: too narrow to trust, run longer".to_string()
+        } else if b.correlated {
+            format!(
+                ", {:.0} correlation spans at load {:.1} %, fewer than {:.0}: too narrow to trust, run longer",
+                b.spans,
+                100.0 * b.load,
+                crate::stats::batch_means::MIN_SPANS
+            )
         } else {
-            ""
+            String::new()
         };
         let _ = writeln!(
             s,
@@ -148,6 +155,9 @@ pub fn terminal_summary(r: &RunResults) -> String {
         );
     }
     match busiest_processor(r) {
+        Some(_) if no_window(r) => {
+            let _ = writeln!(s, "busiest     n/a (no measurement window)");
+        }
         Some(p) => {
             let _ = writeln!(s, "busiest     {}", busiest_line(p));
         }
@@ -249,21 +259,43 @@ fn busiest_line(p: &ProcessorResult) -> String {
     line
 }
 
-/// Several runs side by side: metrics as rows, scenarios as columns (in the given order),
-/// then, for two or more runs, the note that single runs give no interval for their
-/// differences. Ends with a newline; columns are separated by at least two spaces.
+/// Several runs side by side: metrics as rows, scenarios as columns (in the given order), or
+/// with more than [`TRANSPOSE_ABOVE`] runs one row per run ([`layout`]); then, for two or more
+/// runs, the note that single runs give no interval for their differences. Rows: the seed, the
+/// configured rate (`n/a` for closed clients), throughput, offered rate, latency, hops, the
+/// busiest processor, failures, one row per Pathsend error number some run saw, all Pathsend
+/// errors, then for ACS domains each PATHMON's link share and request share. Ends with a
+/// newline; columns are separated by at least two spaces.
 pub fn comparison_table(runs: &[RunResults]) -> String {
     type Cell = fn(&RunResults) -> String;
-    let rows: [(&str, Cell); 17] = [
-        ("seed", |r| r.seed.to_string()),
-        ("throughput [requests/s]", |r| rate(r, r.throughput_per_s)),
-        ("offered [requests/s]", |r| rate(r, r.offered_per_s)),
-        ("latency mean [ms]", |r| ms(sample(r, r.latency_ms.mean))),
-        ("latency p50 [ms]", |r| ms(sample(r, r.latency_ms.p50))),
-        ("latency p90 [ms]", |r| ms(sample(r, r.latency_ms.p90))),
-        ("latency p99 [ms]", |r| ms(sample(r, r.latency_ms.p99))),
-        ("latency max [ms]", |r| ms(sample(r, r.latency_ms.max))),
-        ("hops per request", |r| {
+    let fixed: [(&str, &str, Cell); 17] = [
+        ("seed", "seed", |r| r.seed.to_string()),
+        ("configured [requests/s]", "conf/s", |r| {
+            r.configured_per_s
+                .map_or_else(|| "n/a".into(), |c| format!("{c:.2}"))
+        }),
+        ("throughput [requests/s]", "thru/s", |r| {
+            rate(r, r.throughput_per_s)
+        }),
+        ("offered [requests/s]", "offer/s", |r| {
+            rate(r, r.offered_per_s)
+        }),
+        ("latency mean [ms]", "mean ms", |r| {
+            ms(sample(r, r.latency_ms.mean))
+        }),
+        ("latency p50 [ms]", "p50 ms", |r| {
+            ms(sample(r, r.latency_ms.p50))
+        }),
+        ("latency p90 [ms]", "p90 ms", |r| {
+            ms(sample(r, r.latency_ms.p90))
+        }),
+        ("latency p99 [ms]", "p99 ms", |r| {
+            ms(sample(r, r.latency_ms.p99))
+        }),
+        ("latency max [ms]", "max ms", |r| {
+            ms(sample(r, r.latency_ms.max))
+        }),
+        ("hops per request", "hops", |r| {
             let h = sample(r, r.hops_per_request_mean);
             if h.is_finite() {
                 format!("{h:.2}")
@@ -271,31 +303,70 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
                 "n/a".into()
             }
         }),
-        ("busiest processor", |r| {
+        ("busiest processor", "busiest", |r| {
             busiest_processor(r).map_or("-".into(), |p| format!("cpu{}", p.id))
         }),
-        ("busiest processor busy [%]", |r| {
-            busiest_processor(r).map_or("-".into(), |p| format!("{:.1}", 100.0 * p.busy_ratio))
+        ("busiest processor busy [%]", "busy %", |r| {
+            busiest_processor(r).map_or("-".into(), |p| rate_pct(r, p.busy_ratio))
         }),
-        ("failed", |r| r.requests.failed.to_string()),
-        ("abandoned", |r| r.requests.abandoned.to_string()),
-        ("in flight", |r| r.requests.in_flight.to_string()),
-        ("SYN drops", |r| r.requests.syn_drops.to_string()),
-        ("Pathsend errors 905", |r| {
-            r.pathsend_errors.e905.to_string()
+        ("failed", "failed", |r| r.requests.failed.to_string()),
+        ("abandoned", "abandoned", |r| {
+            r.requests.abandoned.to_string()
         }),
-        ("Pathsend errors, all", |r| {
+        ("in flight", "in flight", |r| {
+            r.requests.in_flight.to_string()
+        }),
+        ("SYN drops", "SYN drops", |r| {
+            r.requests.syn_drops.to_string()
+        }),
+        ("Pathsend errors, all", "errors", |r| {
             r.pathsend_errors.total().to_string()
         }),
     ];
+    let row = |label: &str, short: &str, f: &dyn Fn(&RunResults) -> String| Row {
+        label: label.to_string(),
+        short: short.to_string(),
+        cells: runs.iter().map(f).collect(),
+    };
+    let (last, fixed) = fixed.split_last().expect("fixed rows");
+    let mut rows: Vec<Row> = fixed.iter().map(|(l, s, f)| row(l, s, f)).collect();
+    for (number, count) in ERROR_NUMBERS {
+        if runs.iter().any(|r| count(&r.pathsend_errors) > 0) {
+            rows.push(row(
+                &format!("Pathsend errors {number}"),
+                &number.to_string(),
+                &|r| count(&r.pathsend_errors).to_string(),
+            ));
+        }
+    }
+    rows.push(row(last.0, last.1, &last.2));
+    for (key, short) in domain_members(runs.iter().map(|r| r.pathmons.as_slice())) {
+        let share = |r: &RunResults, link: bool| {
+            r.pathmons
+                .iter()
+                .find(|p| member_key(p) == key)
+                .map_or("-".into(), |p| {
+                    if link && no_window(r) {
+                        "n/a".into()
+                    } else {
+                        format!("{:.1}", if link { p.link_share } else { p.request_share })
+                    }
+                })
+        };
+        rows.push(row(
+            &format!("link share {key} [%]"),
+            &format!("{short} links %"),
+            &|r| share(r, true),
+        ));
+        rows.push(row(
+            &format!("request share {key} [%]"),
+            &format!("{short} reqs %"),
+            &|r| share(r, false),
+        ));
+    }
     let header: Vec<String> = runs.iter().map(|r| r.scenario.clone()).collect();
-    let cells: Vec<(&str, Vec<String>)> = rows
-        .iter()
-        .map(|(label, f)| (*label, runs.iter().map(f).collect()))
-        .collect();
-
     let mut s = String::new();
-    grid(&mut s, &header, &cells);
+    layout(&mut s, &header, &rows);
     for r in runs.iter().filter(|r| empty_sample(r)) {
         let _ = writeln!(s, "n/a for {}: {}", r.scenario, empty_sample_reason(r));
     }
@@ -310,17 +381,121 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
     s
 }
 
-/// Appends a table: a `metric` header with the column names, then one line per row, its
+/// The count of one Pathsend error number.
+pub(super) type ErrorCount = fn(&crate::stats::PathsendErrors) -> u64;
+
+/// Pathsend error numbers, each with its count in [`crate::stats::PathsendErrors`]; a table
+/// has a row for each number some run saw.
+pub(super) const ERROR_NUMBERS: [(u32, ErrorCount); 7] = [
+    (904, |e| e.e904),
+    (905, |e| e.e905),
+    (916, |e| e.e916),
+    (918, |e| e.e918),
+    (923, |e| e.e923),
+    (924, |e| e.e924),
+    (925, |e| e.e925),
+];
+
+/// `%DOM/SERVER-CORRECT/$PM1`: a member of an ACS domain target.
+pub(super) fn member_key(p: &crate::stats::PathmonShare) -> String {
+    format!(
+        "{}/{}/{}",
+        p.domain.as_deref().unwrap_or("-"),
+        p.server_class,
+        p.name
+    )
+}
+
+/// The members of ACS domain targets over several runs, in order of first appearance, each
+/// with its [`member_key`] and a short name for a transposed table (`$PM1`, or
+/// `SERVER-CORRECT $PM1` when the runs have more than one domain target).
+pub(super) fn domain_members<'a>(
+    runs: impl Iterator<Item = &'a [crate::stats::PathmonShare]>,
+) -> Vec<(String, String)> {
+    let mut keys: Vec<(String, String, String)> = Vec::new();
+    for shares in runs {
+        for p in shares.iter().filter(|p| p.domain.is_some()) {
+            let key = member_key(p);
+            if !keys.iter().any(|(k, _, _)| *k == key) {
+                let target = format!("{}/{}", p.domain.as_deref().unwrap_or("-"), p.server_class);
+                keys.push((key, target, p.name.clone()));
+            }
+        }
+    }
+    let several = keys.iter().any(|(_, t, _)| *t != keys[0].1);
+    keys.into_iter()
+        .map(|(key, target, name)| {
+            let class = target.rsplit('/').next().unwrap_or_default().to_string();
+            let short = if several {
+                format!("{class} {name}")
+            } else {
+                name
+            };
+            (key, short)
+        })
+        .collect()
+}
+
+/// One row of a comparison table: its label, the header it takes when the table is printed
+/// transposed, and one cell per run.
+pub(super) struct Row {
+    pub label: String,
+    pub short: String,
+    pub cells: Vec<String>,
+}
+
+/// Runs (columns) above which a comparison table is printed transposed: one row per run.
+pub const TRANSPOSE_ABOVE: usize = 4;
+
+/// Appends `rows` for the runs named in `header`: metrics as rows and runs as columns
+/// ([`grid`]), or with more than [`TRANSPOSE_ABOVE`] runs transposed, one row per run under
+/// the rows' short names, so many runs do not wrap the terminal. Transposed, a column that is
+/// 0 for every run is left out and a line lists what was left out.
+pub(super) fn layout(s: &mut String, header: &[String], rows: &[Row]) {
+    if header.len() <= TRANSPOSE_ABOVE {
+        let cells: Vec<(&str, Vec<String>)> = rows
+            .iter()
+            .map(|r| (r.label.as_str(), r.cells.clone()))
+            .collect();
+        grid(s, "metric", header, &cells);
+        return;
+    }
+    let zero = |r: &&Row| r.cells.iter().all(|c| c == "0");
+    let shown: Vec<&Row> = rows.iter().filter(|r| !zero(r)).collect();
+    let names: Vec<String> = shown.iter().map(|r| r.short.clone()).collect();
+    let cells: Vec<(&str, Vec<String>)> = header
+        .iter()
+        .enumerate()
+        .map(|(i, run)| {
+            (
+                run.as_str(),
+                shown.iter().map(|r| r.cells[i].clone()).collect(),
+            )
+        })
+        .collect();
+    grid(s, "run", &names, &cells);
+    let left: Vec<&str> = rows.iter().filter(zero).map(|r| r.label.as_str()).collect();
+    if !left.is_empty() {
+        let _ = writeln!(s, "0 for every run, not shown: {}", left.join(", "));
+    }
+}
+
+/// Appends a table: a `corner` header (`metric`) with the column names, then one line per row, its
 /// label left-aligned and each cell right-aligned under its column, columns two spaces apart
 /// and as wide as their widest entry (in characters, so `±` counts one), trailing spaces
 /// trimmed. `cells[row].1[column]`, one value per column of `header`.
-pub(super) fn grid<L: AsRef<str>>(s: &mut String, header: &[String], cells: &[(L, Vec<String>)]) {
+pub(super) fn grid<L: AsRef<str>>(
+    s: &mut String,
+    corner: &str,
+    header: &[String],
+    cells: &[(L, Vec<String>)],
+) {
     let label_width = cells
         .iter()
         .map(|(l, _)| l.as_ref().chars().count())
         .max()
         .unwrap_or(0)
-        .max(6);
+        .max(corner.chars().count());
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             cells
@@ -331,7 +506,7 @@ pub(super) fn grid<L: AsRef<str>>(s: &mut String, header: &[String], cells: &[(L
                 .unwrap_or(0)
         })
         .collect();
-    let mut line = format!("{:<label_width$}", "metric");
+    let mut line = format!("{corner:<label_width$}");
     for (h, w) in header.iter().zip(&widths) {
         let _ = write!(line, "  {h:>w$}");
     }
@@ -354,6 +529,15 @@ fn rate(r: &RunResults, per_s: f64) -> String {
         "n/a".into()
     } else {
         format!("{per_s:.2}")
+    }
+}
+
+/// A busy ratio over the measurement window in percent with one decimal; `n/a` without one.
+fn rate_pct(r: &RunResults, ratio: f64) -> String {
+    if no_window(r) {
+        "n/a".into()
+    } else {
+        format!("{:.1}", 100.0 * ratio)
     }
 }
 
@@ -381,6 +565,60 @@ fn si(v: f64) -> String {
 mod tests {
     use super::*;
     use crate::report::testdata::{sample_results, three_runs};
+
+    #[test]
+    fn issue_19_comparison_shows_the_configured_rate_each_error_seen_and_domain_shares() {
+        let mut runs = three_runs();
+        runs[0].configured_per_s = Some(20_000.0);
+        runs[1].pathsend_errors.e924 = 17;
+        let t = comparison_table(&runs);
+        let line = |start: &str| {
+            t.lines()
+                .find(|l| l.starts_with(start))
+                .unwrap_or_else(|| panic!("no '{start}' row in\n{t}"))
+                .to_string()
+        };
+        assert!(line("configured [requests/s]").contains("20000.00"), "{t}");
+        let e924 = line("Pathsend errors 924");
+        assert!(e924.contains("17"), "{e924}");
+        // Only the numbers some run saw get a row.
+        assert!(!t.contains("Pathsend errors 916"), "{t}");
+        let share = &runs[0].pathmons[0];
+        let key = member_key(share);
+        assert!(
+            line(&format!("link share {key}")).contains(&format!("{:.1}", share.link_share)),
+            "{t}"
+        );
+        assert!(
+            line(&format!("request share {key}")).contains(&format!("{:.1}", share.request_share))
+        );
+        // The CSV has them too.
+        let csv = String::from_utf8(crate::report::comparison_csv(&runs)).unwrap();
+        assert!(csv.contains(",pathsend_errors_924,17\n"), "{csv}");
+        assert!(csv.contains(",configured_per_s,20000.000000\n"), "{csv}");
+        assert!(csv.contains(&format!(",request_share[{key}],")), "{csv}");
+    }
+
+    #[test]
+    fn issue_19_many_runs_print_one_row_per_run() {
+        let runs: Vec<RunResults> = (0..6)
+            .map(|i| {
+                crate::report::testdata::sample_results_scaled(
+                    &format!("run-{i}"),
+                    0.5 + 0.1 * f64::from(i),
+                )
+            })
+            .collect();
+        let t = comparison_table(&runs);
+        let head = t.lines().next().unwrap();
+        assert!(head.starts_with("run") && head.contains("p99 ms"), "{t}");
+        for (i, r) in runs.iter().enumerate() {
+            let row = t.lines().nth(1 + i).unwrap();
+            assert!(row.starts_with(&r.scenario), "{t}");
+        }
+        // Four runs still have one column each.
+        assert!(comparison_table(&runs[..4]).starts_with("metric"));
+    }
 
     #[test]
     fn summary_mentions_the_headline_numbers() {

@@ -431,11 +431,11 @@ impl Recorder {
     }
 
     /// Batch-means interval of the measured response times: the blocks wholly after the
-    /// warm-up's last completion.
-    pub fn batch_means(&self) -> Option<BatchMeans> {
+    /// warm-up's last completion, of a run whose load ([`batch_means::peak_load`]) was `load`.
+    pub fn batch_means(&self, load: f64) -> Option<BatchMeans> {
         let first = self.warmup_completions.div_ceil(self.blocks.block()) as usize;
         let means = self.blocks.means();
-        batch_means::batch_means(means.get(first..)?, self.blocks.block())
+        batch_means::batch_means(means.get(first..)?, self.blocks.block(), load)
     }
 
     /// Per-class tallies, in scenario order.

@@ -2,6 +2,7 @@
 
 pub mod batch_means;
 mod collector;
+pub mod headline;
 pub mod mser;
 mod replicated;
 mod results;

@@ -181,7 +181,7 @@ fn batch_means_cover_mm1_and_report_their_rule() {
     for seed in 1..=20 {
         let r = simulate(&load("tests/data/mm1.toml", &[&format!("run.seed={seed}")]));
         let b = r.batch_means.as_ref().unwrap();
-        assert!([40, 20, 10].contains(&b.batches), "{b:?}");
+        assert!([20, 10].contains(&b.batches), "{b:?}");
         assert!(
             b.batch_size >= 500 && b.batch_size.is_multiple_of(5),
             "{b:?}"
@@ -193,6 +193,27 @@ fn batch_means_cover_mm1_and_report_their_rule() {
         }
     }
     assert!(covered >= 15, "covered {covered} of 20");
+}
+
+#[test]
+fn issue_19_batch_means_flag_short_runs_at_rho_095() {
+    // M/M/1 at rho = 0.95 (950/s, E[S] = 1 ms, W = 20 ms), 20 s after a 2 s warm-up: about
+    // 19,000 completions, 12 correlation spans of 1,600. The lag-1 rule alone left 84 % of
+    // such intervals unflagged, and they covered W in 77 % of runs; now every one is flagged.
+    for seed in 1..=60 {
+        let r = simulate(&load(
+            "tests/data/mm1.toml",
+            &[
+                &format!("run.seed={seed}"),
+                "run.duration=22s",
+                "workload.rate=950/s",
+                "server_class[0].service.mean=1ms",
+            ],
+        ));
+        let b = r.batch_means.as_ref().unwrap();
+        assert!(b.load > 0.9 && b.load < 1.0, "{b:?}");
+        assert!(b.correlated && b.spans < 50.0, "seed {seed}: {b:?}");
+    }
 }
 
 #[test]
@@ -216,10 +237,14 @@ fn cli_warmup_and_batch_means_reach_the_summary_and_the_warning_stderr() {
         .arg(&out)
         .assert()
         .success()
+        // Issue 19: the warning says what to do and when it does not matter.
         .stderr(predicate::str::contains(
-            "MSER-5 puts the end of the start-up transient",
+            "MSER-5 finds start-up behaviour until t = ",
         ))
-        .stderr(predicate::str::contains("Try --warmup 14s"))
+        .stderr(predicate::str::contains("rerun with --warmup 14s"))
+        .stderr(predicate::str::contains(
+            "It matters little when that share is small",
+        ))
         .stdout(predicate::str::contains("MSER-5      cut-off after"))
         .stdout(predicate::str::contains("batch means mean"));
     let json = std::fs::read_to_string(out.join("summary.json")).unwrap();
