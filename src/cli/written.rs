@@ -72,6 +72,8 @@ impl Outputs {
         let lock = lock(dir)?;
         let staging = dir.join(STAGING);
         clear(&staging)?;
+        fs::create_dir_all(&staging)
+            .with_context(|| format!("could not create output folder '{}'", staging.display()))?;
         for sub in subfolders {
             let path = staging.join(sub);
             fs::create_dir_all(&path)
