@@ -506,10 +506,20 @@ fn set_examples_that_fail(readme: &str) -> Vec<(String, String)> {
     let mut examples: Vec<String> = Vec::new();
     for (i, _) in readme.match_indices("--set ") {
         let rest = &readme[i + "--set ".len()..];
-        let end = rest
-            .find(|c: char| c.is_whitespace() || c == '`')
-            .unwrap_or(rest.len());
-        let example = rest[..end].trim_matches(|c| c == '\'' || c == '"');
+        // A quoted argument (`--set 'k={ a = 1 }'`) runs to its closing quote, as a shell
+        // reads it; a bare one to the next space or backquote.
+        let example = match rest.chars().next() {
+            Some(q @ ('\'' | '"')) => {
+                let body = &rest[1..];
+                &body[..body.find(q).unwrap_or(body.len())]
+            }
+            _ => {
+                let end = rest
+                    .find(|c: char| c.is_whitespace() || c == '`')
+                    .unwrap_or(rest.len());
+                &rest[..end]
+            }
+        };
         if example.contains('=')
             && !example.contains("key.path")
             && !examples.iter().any(|e| e == example)
