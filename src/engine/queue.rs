@@ -381,12 +381,12 @@ mod tests {
         // a and b were queued for t=5 before t=5 was "now" (heap); c is pushed at t=5 (lane)
         // after a has popped: b was scheduled first, so it runs before c.
         let mut q = EventQueue::new();
-        q.push(SimTime(5), 'a');
-        q.push(SimTime(5), 'b');
-        q.push(SimTime(9), 'z');
+        let _ = q.push(SimTime(5), 'a');
+        let _ = q.push(SimTime(5), 'b');
+        let _ = q.push(SimTime(9), 'z');
         assert_eq!(q.pop().map(|s| s.event), Some('a'));
-        q.push(SimTime(5), 'c');
-        q.push(SimTime(5), 'd');
+        let _ = q.push(SimTime(5), 'c');
+        let _ = q.push(SimTime(5), 'd');
         let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|s| s.event)).collect();
         assert_eq!(order, vec!['b', 'c', 'd', 'z']);
     }

@@ -170,15 +170,26 @@ fn parse_in(
             .rev()
             .position(|f| f.origin == p.origin)
             .or_else(|| {
-                let set = overrides
-                    .iter()
-                    .position(|a| p.origin == format!("--set {a}"))?;
+                let set = overrides.iter().position(|a| p.origin == origin_of(a))?;
                 Some(files.len() + set)
             })
             .unwrap_or(files.len())
     };
     problems.sort_by_key(|p| (rank(p), p.line, p.column));
     Err(ScenarioError { problems })
+}
+
+/// How an override carries a `--fault ACTION=VALUE@AT` argument (the CLI passes faults with
+/// the `--set` overrides, in order).
+pub const FAULT_PREFIX: &str = "--fault ";
+
+/// What messages call an override: `--set key=value`, or `--fault ...` as typed.
+pub(crate) fn origin_of(argument: &str) -> String {
+    if argument.starts_with(FAULT_PREFIX) {
+        argument.to_string()
+    } else {
+        format!("--set {argument}")
+    }
 }
 
 /// True when `field` is `prefix` or inside it.
@@ -216,13 +227,17 @@ fn apply_overrides(
     let mut applied = Vec::new();
     let mut problems = Vec::new();
     for argument in overrides {
-        match overrides::apply(&mut doc, argument) {
+        let applied_here = match argument.strip_prefix(FAULT_PREFIX) {
+            Some(spec) => overrides::append_fault(&mut doc, spec),
+            None => overrides::apply(&mut doc, argument),
+        };
+        match applied_here {
             Ok(path) => applied.push(source::Override {
                 path,
                 argument: argument.clone(),
             }),
             Err(e) => problems.push(Problem {
-                origin: format!("--set {argument}"),
+                origin: origin_of(argument),
                 line: None,
                 column: None,
                 field: e.field,

@@ -262,7 +262,7 @@ impl<'a> Locator<'a> {
             .find(|o| segments.starts_with(&o.path))
         {
             return Problem {
-                origin: format!("--set {}", o.argument),
+                origin: super::origin_of(&o.argument),
                 line: None,
                 column: None,
                 field: finding.field,
