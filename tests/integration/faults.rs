@@ -25,7 +25,7 @@ fn faults_and_their_timing_are_read_sorted_by_time_with_their_defaults() {
                 SimDuration::from_secs(2),
                 FaultAction::ProcessorDown(FaultTarget::Processor(1))
             ),
-            (SimDuration::from_secs(4), FaultAction::ProcessorReload(1)),
+            (SimDuration::from_secs(5), FaultAction::ProcessorReload(1)),
             (
                 SimDuration::from_secs(8),
                 FaultAction::ProcessorDown(FaultTarget::Busiest)

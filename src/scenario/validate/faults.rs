@@ -72,7 +72,9 @@ impl Checker {
             }
         }
         parsed.sort_by_key(|&(i, f)| (f.at, i));
-        self.fault_sequence(&parsed);
+        // The latest a failure can be declared down (A.1): two periods and the regroup.
+        let detection = imalive_period + imalive_period + regroup_duration;
+        self.fault_sequence(&parsed, detection);
         Faults {
             list: parsed.into_iter().map(|(_, f)| f).collect(),
             imalive_period,
@@ -199,7 +201,9 @@ impl Checker {
     /// Follows each processor's state through the faults in time order: a processor fails
     /// only while up and is reloaded only while down. `"busiest"` names a processor only
     /// the run knows, so a reload after one must name a processor that is down for sure.
-    fn fault_sequence(&mut self, faults: &[(usize, Fault)]) {
+    /// A reload comes after the failure has been declared down, at the latest `detection`
+    /// after it.
+    fn fault_sequence(&mut self, faults: &[(usize, Fault)], detection: SimDuration) {
         // The time each processor went down, while it is down.
         let mut down: std::collections::BTreeMap<u32, SimDuration> = Default::default();
         let mut busiest_before = false;
@@ -220,7 +224,20 @@ impl Checker {
                     }
                 }
                 FaultAction::ProcessorReload(cpu) => {
-                    if down.remove(&cpu).is_none() {
+                    let since = down.remove(&cpu);
+                    if let Some(since) = since
+                        && f.at < since + detection
+                    {
+                        self.err(
+                            format!("fault[{i}].at"),
+                            format!(
+                                "processor {cpu}, failed at {since}, may be declared down as late as {} (2 x faults.imalive_period + faults.regroup_duration after it), and is reloaded only after that; move this reload to {} or later",
+                                since + detection,
+                                since + detection
+                            ),
+                        );
+                    }
+                    if since.is_none() {
                         let hint = if busiest_before {
                             " (a processor_down = \"busiest\" before it names a processor only the run knows: name the processor to reload it)"
                         } else {
