@@ -114,6 +114,7 @@ fn main() {
         server_classes: vec![class("A", 150), class("D", 100), class("G", 80)],
         pathway: PathwayLimits::of(LinkManagerKind::Linkmon),
         pathway_xm: None,
+        faults: Default::default(),
         workload: Some(Workload {
             listener: 0,
             arrivals: Arrivals::Open {

@@ -117,6 +117,10 @@ pub struct SimOptions {
     /// `--set listener[0].processors=[0,1]`. May be repeated.
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,
+    /// Add a fault without editing the file, e.g. `--fault processor_down=3@10s` (a
+    /// `[[fault]]` with `at = "10s"` and `processor_down = 3`). May be repeated.
+    #[arg(long = "fault", value_name = "ACTION=VALUE@AT")]
+    pub fault: Vec<String>,
     /// Output folder.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -128,10 +132,16 @@ pub struct SimOptions {
 }
 
 impl SimOptions {
-    /// The `--set` overrides, then `--warmup` written as the `run.warmup` override.
+    /// The `--set` overrides, then `--warmup` written as the `run.warmup` override, then the
+    /// `--fault` arguments.
     pub fn sets(&self) -> Vec<String> {
         let mut set = self.set.clone();
         set.extend(self.warmup_set());
+        set.extend(
+            self.fault
+                .iter()
+                .map(|f| format!("{}{f}", crate::scenario::FAULT_PREFIX)),
+        );
         set
     }
 
@@ -257,4 +267,20 @@ pub struct CheckArgs {
     /// Overrides to apply before validating, as for `run`.
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,
+    /// Faults to add before validating, as for `run`.
+    #[arg(long = "fault", value_name = "ACTION=VALUE@AT")]
+    pub fault: Vec<String>,
+}
+
+impl CheckArgs {
+    /// The `--set` overrides, then the `--fault` arguments.
+    pub fn sets(&self) -> Vec<String> {
+        let mut set = self.set.clone();
+        set.extend(
+            self.fault
+                .iter()
+                .map(|f| format!("{}{f}", crate::scenario::FAULT_PREFIX)),
+        );
+        set
+    }
 }

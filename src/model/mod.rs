@@ -16,6 +16,10 @@
 //! | [`clients::Clients`] | `clients.rs` | client sessions, arrivals, think times, draws | in `build.rs` | the recorder | none (outside the node) |
 //! | [`request::Requests`] | `request.rs` | requests in flight, where each one is and its pending event | empty | conservation in `observe.rs` | `Location::pending` |
 //!
+//! Faults: `fault.rs` turns a scenario's `[[fault]]` entries into their timeline (failure,
+//! detection, takeover, reload; detection drawn from the stream `faults`). Nothing drives the
+//! subsystems' `fail` from it yet: the CLI refuses to run a scenario with faults.
+//!
 //! A request's path is data: `itinerary.rs` builds each listener instance's legs once
 //! (LAN, CPU bursts, hops, Pathsend, server work, I/O, wire) and `path.rs` interprets them,
 //! skipping the legs that cost nothing. `explain.rs` prints the same legs and their bounds.
@@ -37,6 +41,7 @@ mod build;
 mod clients;
 mod divergence;
 mod explain;
+pub mod fault;
 mod ids;
 mod itinerary;
 mod lan;

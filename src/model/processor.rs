@@ -36,6 +36,9 @@
 //! `take_over`, is the fault model's decision of when); any other process there is down.
 //! `reload(cpu)` brings the processor back, empty: what restarts in it is each subsystem's
 //! decision. No event is ever delivered to a process that is not up (asserted in `submit`).
+//! Busy time stays with the processor where it was spent: a process that moves (`take_over`,
+//! `restart` elsewhere) leaves its busy time so far in its old processor's `departed_ns`, so
+//! each processor's busy time by kind still equals the CPU its cores consumed.
 
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -159,8 +162,11 @@ pub struct Process {
     pub health: Health,
     /// Its backup, if the product runs it as a pair (and it still has one).
     pub pair: Option<Pair>,
-    /// CPU time used inside the measurement window [ns].
+    /// CPU time used inside the measurement window [ns], wherever it ran.
     pub busy_ns: u64,
+    /// The part of `busy_ns` it used in processors it has since left (a takeover, a
+    /// restart elsewhere): counted by those processors, not by the one it is in now.
+    pub busy_left_ns: u64,
     /// Bursts started inside the measurement window.
     pub bursts_started: u64,
     /// Summed run-queue wait of those bursts [ns].
@@ -185,6 +191,10 @@ pub struct Processor {
     /// CPU time its cores spent on bursts inside the measurement window [ns], accounted by
     /// the processor independently of the processes, for the CPU conservation check.
     pub busy_ns: u64,
+    /// Per kind (`ProcessKind as usize`): the busy time inside the measurement window that
+    /// processes which have since moved out (a takeover, a restart elsewhere) spent here [ns].
+    /// Busy time stays with the processor where it was spent.
+    pub departed_ns: [u64; ProcessKind::ALL.len()],
     /// Ready processes, highest priority first, then first-ready first.
     ready: BinaryHeap<ReadyEntry>,
     ready_seq: u64,
@@ -209,6 +219,7 @@ impl Processor {
             idle_cores: cores,
             up: true,
             busy_ns: 0,
+            departed_ns: [0; ProcessKind::ALL.len()],
             ready: BinaryHeap::new(),
             ready_seq: 0,
         }
@@ -308,6 +319,7 @@ impl Cpus {
             health: Health::Up,
             pair: None,
             busy_ns: 0,
+            busy_left_ns: 0,
             bursts_started: 0,
             ready_wait_ns: 0,
             cpu_total_ns: 0,
@@ -435,20 +447,21 @@ impl Cpus {
             .enumerate()
             .map(|(id, cpu)| {
                 let capacity = window_ns * f64::from(cpu.cores);
-                let of_kind = |k: ProcessKind| {
+                // The busy time of kind `k` spent here: by the processes in it now (what they
+                // used before they came is counted where they were) and by those that left.
+                let of_kind = |k: ProcessKind| -> u64 {
                     self.processes
                         .iter()
-                        .filter(move |p| p.processor.0 as usize == id && p.kind == k)
+                        .filter(|p| p.processor.0 as usize == id && p.kind == k)
+                        .map(|p| p.busy_ns - p.busy_left_ns)
+                        .sum::<u64>()
+                        + cpu.departed_ns[k as usize]
                 };
                 let busy_by_kind: Vec<KindShare> = ProcessKind::ALL
                     .iter()
                     .map(|&k| KindShare {
                         kind: k.name().to_string(),
-                        busy_ratio: of_kind(k)
-                            .map(|p| p.busy_ns as f64)
-                            // fold from +0.0: an empty f64 sum is -0.0, which prints as "-0".
-                            .fold(0.0, |a, b| a + b)
-                            / capacity,
+                        busy_ratio: of_kind(k) as f64 / capacity,
                     })
                     .collect();
                 let busy_ratio = busy_by_kind
@@ -457,7 +470,7 @@ impl Cpus {
                     .fold(0.0, |a, b| a + b);
                 let by_kind_ns: u64 = ProcessKind::ALL
                     .iter()
-                    .map(|&k| of_kind(k).map(|p| p.busy_ns).sum::<u64>())
+                    .map(|&k| of_kind(k))
                     .sum();
                 assert_eq!(
                     by_kind_ns, cpu.busy_ns,
@@ -600,8 +613,18 @@ impl Cpus {
             "{} takes over in a processor that is down",
             proc_.name
         );
-        proc_.processor = pair.backup;
         proc_.health = Health::Up;
+        self.move_to(p, pair.backup);
+    }
+
+    /// Process `p` now runs in `cpu`: the busy time it spent where it was stays counted
+    /// there.
+    fn move_to(&mut self, p: ProcessId, cpu: ProcessorId) {
+        let proc_ = &mut self.processes[p.0 as usize];
+        let here = proc_.busy_ns - proc_.busy_left_ns;
+        self.processors[proc_.processor.0 as usize].departed_ns[proc_.kind as usize] += here;
+        proc_.busy_left_ns = proc_.busy_ns;
+        proc_.processor = cpu;
     }
 
     /// Process `p` is killed (or its takeover failed): down, its bursts cancelled and
@@ -643,8 +666,8 @@ impl Cpus {
         let proc_ = &mut self.processes[p.0 as usize];
         assert_eq!(proc_.health, Health::Down, "{} restarts", proc_.name);
         debug_assert!(proc_.bursts.is_empty() && proc_.running.is_none());
-        proc_.processor = cpu;
         proc_.health = Health::Up;
+        self.move_to(p, cpu);
     }
 
     /// Processor `cpu` is reloaded: up again, with all its cores idle and no process running
@@ -834,6 +857,22 @@ mod tests {
         submit(&mut b, &mut s, a, 10, 5);
         run_until(&mut b, &mut s, SimTime::MAX);
         assert_eq!(b.done, vec![(10_000, 4), (20_000, 5)]);
+        // Busy time stays where it was spent: $A's 5 us in processor 0, its 10 us after the
+        // takeover in processor 1 (with $C's 10 us); CPU conservation holds in both.
+        assert_eq!(b.cpus.process(a).busy_ns, 15_000);
+        let (processors, _) = b.cpus.results(&b.rec, "takeover", 0);
+        let pathmon = |cpu: usize| {
+            processors[cpu]
+                .busy_by_kind
+                .iter()
+                .find(|k| k.kind == "pathmon")
+                .expect("a pathmon share")
+                .busy_ratio
+        };
+        // The window is 1 ms.
+        assert!((pathmon(0) - 0.005).abs() < 1e-12, "{}", pathmon(0));
+        assert!((pathmon(1) - 0.010).abs() < 1e-12, "{}", pathmon(1));
+        assert!((processors[1].busy_ratio - 0.020).abs() < 1e-12);
         // Reloaded, processor 0 is up and empty; $B restarts there.
         b.cpus.reload(ProcessorId(0));
         b.cpus.restart(bb, ProcessorId(0));

@@ -172,7 +172,7 @@ fn parse_in(
             .rev()
             .position(|f| f.origin == p.origin)
             .or_else(|| {
-                let set = overrides.iter().position(|a| p.origin == set_origin(a))?;
+                let set = overrides.iter().position(|a| p.origin == origin_of(a))?;
                 Some(files.len() + set)
             })
             .unwrap_or(files.len())
@@ -195,6 +195,20 @@ fn compares(field: &str, pruned: &str) -> bool {
     })
 }
 
+/// How an override carries a `--fault ACTION=VALUE@AT` argument (the CLI passes faults with
+/// the `--set` overrides, in order).
+pub const FAULT_PREFIX: &str = "--fault ";
+
+/// What messages call an override: `--set key=value`, or `--fault ...` as typed, shortened
+/// if long.
+pub(crate) fn origin_of(argument: &str) -> String {
+    if argument.starts_with(FAULT_PREFIX) {
+        overrides::shortened(argument)
+    } else {
+        format!("--set {}", overrides::shortened(argument))
+    }
+}
+
 /// True when `field` is `prefix` or inside it.
 fn is_under(field: &str, prefix: &str) -> bool {
     field
@@ -211,13 +225,17 @@ fn apply_overrides(
     let mut applied = Vec::new();
     let mut problems = Vec::new();
     for argument in overrides {
-        match overrides::apply(merged, argument) {
+        let applied_here = match argument.strip_prefix(FAULT_PREFIX) {
+            Some(spec) => overrides::append_fault(merged, spec),
+            None => overrides::apply(merged, argument),
+        };
+        match applied_here {
             Ok(path) => applied.push(source::Override {
                 path,
                 argument: argument.clone(),
             }),
             Err(e) => problems.push(Problem {
-                origin: set_origin(argument),
+                origin: origin_of(argument),
                 line: None,
                 column: None,
                 field: e.field,
@@ -242,9 +260,4 @@ struct Finding {
     field: String,
     message: String,
     anchor: Anchor,
-}
-
-/// What messages call a `--set` argument: `--set` and the argument, shortened if long.
-fn set_origin(argument: &str) -> String {
-    format!("--set {}", overrides::shortened(argument))
 }

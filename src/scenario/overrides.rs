@@ -256,6 +256,50 @@ fn out_of_range(index: usize, walked: &str, len: usize) -> String {
     }
 }
 
+/// Appends the `[[fault]]` that a `--fault ACTION=VALUE@AT` argument describes
+/// (`processor_down=3@10s`), returning its path; validation then checks it like one written
+/// in the file.
+pub(crate) fn append_fault(
+    doc: &mut toml::Table,
+    spec: &str,
+) -> Result<Vec<Segment>, OverrideError> {
+    let error = |message: String| OverrideError {
+        field: "fault".to_string(),
+        message,
+    };
+    let example = "write e.g. --fault processor_down=3@10s";
+    let (action, at) = spec
+        .rsplit_once('@')
+        .ok_or_else(|| error(format!("`{spec}` has no time; {example}")))?;
+    let (key, value) = action
+        .split_once('=')
+        .ok_or_else(|| error(format!("`{action}` is not ACTION=VALUE; {example}")))?;
+    let (key, value, at) = (key.trim(), value.trim().trim_matches('"'), at.trim());
+    if key.is_empty() || value.is_empty() || at.is_empty() {
+        return Err(error(format!("`{spec}` is incomplete; {example}")));
+    }
+    let value = match value.parse::<i64>() {
+        Ok(n) => Value::Integer(n),
+        Err(_) => Value::String(value.to_string()),
+    };
+    let mut table = toml::Table::new();
+    table.insert("at".to_string(), Value::String(at.to_string()));
+    table.insert(key.to_string(), value);
+    let entry = doc
+        .entry("fault")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    let Value::Array(array) = entry else {
+        return Err(error(
+            "`fault` in this file is not an array of tables; write faults as [[fault]]".to_string(),
+        ));
+    };
+    array.push(Value::Table(table));
+    Ok(vec![
+        Segment::Key("fault".to_string()),
+        Segment::Index(array.len() - 1),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

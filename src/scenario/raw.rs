@@ -63,6 +63,51 @@ pub struct RawScenario {
     /// `[pathway_xm]`: Pathway/XM terminals, TCPs and generated PATHMONs. Exactly one of
     /// `[workload]` and `[pathway_xm]`.
     pub pathway_xm: Option<RawPathwayXm>,
+    /// `[[fault]]`: faults injected during the run, each at a time with one action.
+    /// Optional.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fault: Vec<RawFault>,
+    /// `[faults]`: the timing of detection, takeover and reload. Optional; every field has a
+    /// default.
+    pub faults: Option<RawFaults>,
+}
+
+/// `[[fault]]`: one fault: when, and exactly one action. Only `processor_down` and
+/// `processor_reload` are modelled; the other actions of issue 15 are read so that they get
+/// a clear "not modelled yet" instead of "unknown key".
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFault {
+    /// When the fault happens, from the start of the run, before `run.duration`
+    /// \[duration\]. Required.
+    pub at: Option<String>,
+    /// A processor fails: its number, or `"busiest"` (the processor busiest over the sample
+    /// window before `at`).
+    pub processor_down: Option<NameOrNumber>,
+    /// A failed processor is reloaded (it is up again `faults.reload_duration` later).
+    pub processor_reload: Option<u32>,
+    /// Not modelled yet.
+    pub process_kill: Option<NameOrNumber>,
+    /// Not modelled yet.
+    pub pif_down: Option<NameOrNumber>,
+    /// Not modelled yet.
+    pub pif_up: Option<NameOrNumber>,
+    /// Not modelled yet.
+    pub clim_down: Option<NameOrNumber>,
+}
+
+/// `[faults]`: detection, takeover and reload timing (faults.md A.1, A.3, A.10).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFaults {
+    /// Period of the processors' "I'm alive" messages \[duration\]. Default `"1s"`.
+    pub imalive_period: Option<String>,
+    /// Regroup time after the missed messages \[duration\]. Default `"300ms"`.
+    pub regroup_duration: Option<String>,
+    /// Time for a process pair's backup to take over \[duration\]. Default `"200ms"`.
+    pub takeover_delay: Option<String>,
+    /// Time from `processor_reload` until the processor is up \[duration\]. Default `"60s"`.
+    pub reload_duration: Option<String>,
 }
 
 /// `[run]`: run control.

@@ -319,7 +319,7 @@ impl<'a> Locator<'a> {
             });
         if let Some(o) = by_set {
             return Problem {
-                origin: super::set_origin(&o.argument),
+                origin: super::origin_of(&o.argument),
                 line: None,
                 column: None,
                 field: finding.field,

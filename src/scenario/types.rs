@@ -39,6 +39,68 @@ pub struct Scenario {
     /// Pathway/XM terminals, TCPs and generated PATHMONs; exactly one of `workload` and
     /// `pathway_xm` is set.
     pub pathway_xm: Option<PathwayXm>,
+    /// `[[fault]]` and `[faults]`: the faults of the run and their timing.
+    pub faults: Faults,
+}
+
+/// The faults of a run and the timing of detection, takeover and reload (faults.md A.1,
+/// A.3, A.10). Tags as there: [F] stated in a manual, [I] a modelling inference, [?] not
+/// published.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Faults {
+    /// The faults, in time order (file order among equal times).
+    pub list: Vec<Fault>,
+    /// [?]/[I] Period of the "I'm alive" messages; a processor is declared down after
+    /// U(1, 2] periods without one ([F] two missed periods, NSINTRO p. 6-12/13) plus the
+    /// regroup. Default 1 s.
+    pub imalive_period: SimDuration,
+    /// [I] Regroup duration after detection (EMS ZIPC 150 logs it). Default 300 ms.
+    pub regroup_duration: SimDuration,
+    /// [?]/[I] Time a process pair's backup takes to take over after detection. Default
+    /// 200 ms.
+    pub takeover_delay: SimDuration,
+    /// [?] Time from `processor_reload` until the processor is up; faults.md gives no
+    /// value. Default 60 s.
+    pub reload_duration: SimDuration,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            list: Vec::new(),
+            imalive_period: SimDuration::from_secs(1),
+            regroup_duration: SimDuration::from_millis(300),
+            takeover_delay: SimDuration::from_millis(200),
+            reload_duration: SimDuration::from_secs(60),
+        }
+    }
+}
+
+/// One `[[fault]]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fault {
+    /// When it happens, from the start of the run.
+    pub at: SimDuration,
+    /// What happens.
+    pub action: FaultAction,
+}
+
+/// What a fault does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultAction {
+    /// A processor fails.
+    ProcessorDown(FaultTarget),
+    /// A failed processor is reloaded.
+    ProcessorReload(u32),
+}
+
+/// Which processor a `processor_down` fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultTarget {
+    /// This one.
+    Processor(u32),
+    /// The one busiest over the sample window before the fault.
+    Busiest,
 }
 
 /// Run control.

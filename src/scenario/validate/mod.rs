@@ -16,6 +16,7 @@
 //! and `tests/data/invalid/` (each invalid file beside the messages it must give).
 
 mod arrivals;
+mod faults;
 mod listeners;
 mod node;
 mod pathsend;
@@ -122,6 +123,7 @@ pub(super) fn validate(
         c.pathsend_message_sizes(workload, &listeners);
     }
     let pathway_limits = c.pathway_limits(raw.pathway.as_ref(), !raw.domain.is_empty());
+    let faults = c.faults(&raw.fault, raw.faults.as_ref(), &run);
     let scenario = Scenario {
         name,
         description: raw.description.clone().unwrap_or_default(),
@@ -137,6 +139,7 @@ pub(super) fn validate(
         pathway: pathway_limits,
         workload: workload.map(|(w, _)| w),
         pathway_xm,
+        faults,
     };
     let findings = c.findings;
     (findings.is_empty().then_some(scenario), findings)
@@ -793,6 +796,7 @@ mod tests {
                 mix: vec![(0, 1.0)],
             }),
             pathway_xm: None,
+            faults: Faults::default(),
         };
         assert_eq!(s, expected);
     }

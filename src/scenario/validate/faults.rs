@@ -1,0 +1,258 @@
+//! `[[fault]]` and `[faults]`: when each fault happens, what it does, and the timing of
+//! detection, takeover and reload (faults.md A.1, A.3, A.10).
+//!
+//! A fault has `at` and exactly one action. This model simulates `processor_down` (a number,
+//! or `"busiest"`) and `processor_reload`; the other actions of issue 15 (`process_kill`,
+//! `pif_down`, `pif_up`, `clim_down`) are reported as not modelled yet, with the list of
+//! those that are. The processors' states are followed in time order, so a reload of a
+//! processor that is up then, or a second failure of one that is down, is reported where it
+//! is written.
+
+use super::Checker;
+use crate::engine::SimDuration;
+use crate::scenario::raw::{NameOrNumber, RawFault, RawFaults};
+use crate::scenario::types::{Fault, FaultAction, FaultTarget, Faults, RunControl};
+
+/// The actions this model simulates, as messages list them.
+const SUPPORTED: &str = "`processor_down = N` (or \"busiest\"), `processor_reload = N`";
+
+impl Checker {
+    /// Validates the faults against the run (`at` before its end) and the processors.
+    pub(super) fn faults(
+        &mut self,
+        list: &[RawFault],
+        timing: Option<&RawFaults>,
+        run: &RunControl,
+    ) -> Faults {
+        let defaults = Faults::default();
+        let t = timing.cloned().unwrap_or_default();
+        let d = |c: &mut Checker, key: &str, text: Option<&String>, default: SimDuration| {
+            c.duration(&format!("faults.{key}"), text, &default.to_string())
+        };
+        let imalive_period = d(
+            self,
+            "imalive_period",
+            t.imalive_period.as_ref(),
+            defaults.imalive_period,
+        );
+        let regroup_duration = d(
+            self,
+            "regroup_duration",
+            t.regroup_duration.as_ref(),
+            defaults.regroup_duration,
+        );
+        let takeover_delay = d(
+            self,
+            "takeover_delay",
+            t.takeover_delay.as_ref(),
+            defaults.takeover_delay,
+        );
+        let reload_duration = d(
+            self,
+            "reload_duration",
+            t.reload_duration.as_ref(),
+            defaults.reload_duration,
+        );
+        // (A period that did not parse was reported already.)
+        if imalive_period.is_zero()
+            && t.imalive_period
+                .as_deref()
+                .is_some_and(|text| crate::scenario::parse_duration(text).is_ok())
+        {
+            self.err(
+                "faults.imalive_period",
+                "the I'm-alive period must be positive; write e.g. imalive_period = \"1s\"",
+            );
+        }
+        // (index in the file, fault), for the ones that parsed.
+        let mut parsed: Vec<(usize, Fault)> = Vec::new();
+        for (i, raw) in list.iter().enumerate() {
+            if let Some(f) = self.fault(i, raw, run) {
+                parsed.push((i, f));
+            }
+        }
+        parsed.sort_by_key(|&(i, f)| (f.at, i));
+        // The latest a failure can be declared down (A.1): two periods and the regroup.
+        let detection = imalive_period + imalive_period + regroup_duration;
+        self.fault_sequence(&parsed, detection);
+        Faults {
+            list: parsed.into_iter().map(|(_, f)| f).collect(),
+            imalive_period,
+            regroup_duration,
+            takeover_delay,
+            reload_duration,
+        }
+    }
+
+    /// One `[[fault]]`, or `None` after reporting what is wrong with it.
+    fn fault(&mut self, i: usize, raw: &RawFault, run: &RunControl) -> Option<Fault> {
+        let field = format!("fault[{i}]");
+        let at = self.required_duration(&format!("{field}.at"), raw.at.as_ref(), "10s");
+        if let Some(at) = at
+            && !run.duration.is_zero()
+            && at >= run.duration
+        {
+            self.err(
+                format!("{field}.at"),
+                format!(
+                    "a fault at {at} is at or after the run's end (run.duration = {}): it would change nothing measured; move it before {} or lengthen run.duration",
+                    run.duration, run.duration
+                ),
+            );
+        }
+        let unsupported = [
+            ("process_kill", raw.process_kill.is_some()),
+            ("pif_down", raw.pif_down.is_some()),
+            ("pif_up", raw.pif_up.is_some()),
+            ("clim_down", raw.clim_down.is_some()),
+        ];
+        let actions = [
+            ("processor_down", raw.processor_down.is_some()),
+            ("processor_reload", raw.processor_reload.is_some()),
+        ]
+        .into_iter()
+        .chain(unsupported)
+        .filter(|&(_, set)| set)
+        .map(|(name, _)| name)
+        .collect::<Vec<_>>();
+        match actions.as_slice() {
+            [] => {
+                self.err(
+                    field,
+                    format!("a fault needs one action; write one of {SUPPORTED}"),
+                );
+                return None;
+            }
+            [_, _, ..] => {
+                self.err(
+                    format!("{field}.{}", actions[1]),
+                    format!(
+                        "a fault has exactly one action, this one has {}; write one [[fault]] per action",
+                        super::list_names(&actions)
+                    ),
+                );
+                return None;
+            }
+            [name] if unsupported.iter().any(|(n, _)| n == name) => {
+                self.err(
+                    format!("{field}.{name}"),
+                    format!("`{name}` is not modelled yet; the supported actions are {SUPPORTED}"),
+                );
+                return None;
+            }
+            _ => {}
+        }
+        let action = if let Some(NameOrNumber(target)) = &raw.processor_down {
+            let target = self.fault_target(&format!("{field}.processor_down"), target)?;
+            if target == FaultTarget::Busiest
+                && let Some(at) = at
+                && at < run.sample_interval
+            {
+                self.err(
+                    format!("{field}.processor_down"),
+                    format!(
+                        "\"busiest\" is the processor busiest over the sample window before the fault, and there is none before {} (run.sample_interval); move `at` to at least {} or name the processor",
+                        run.sample_interval, run.sample_interval
+                    ),
+                );
+            }
+            FaultAction::ProcessorDown(target)
+        } else {
+            let cpu = raw.processor_reload.expect("the one action left");
+            self.fault_processor(&format!("{field}.processor_reload"), cpu)?;
+            FaultAction::ProcessorReload(cpu)
+        };
+        Some(Fault { at: at?, action })
+    }
+
+    /// `processor_down`'s value: a processor number or `"busiest"`.
+    fn fault_target(&mut self, field: &str, text: &str) -> Option<FaultTarget> {
+        if text == "busiest" {
+            return Some(FaultTarget::Busiest);
+        }
+        let Ok(cpu) = text.parse::<u32>() else {
+            self.err(
+                field,
+                format!("expected a processor number or \"busiest\", got \"{text}\"; write e.g. processor_down = 3"),
+            );
+            return None;
+        };
+        self.fault_processor(field, cpu)?;
+        Some(FaultTarget::Processor(cpu))
+    }
+
+    /// A processor a fault names must exist.
+    fn fault_processor(&mut self, field: &str, cpu: u32) -> Option<()> {
+        match self.processors {
+            Some(n) if cpu >= n => {
+                self.err(
+                    field,
+                    format!(
+                        "processor {cpu} does not exist: [system] has {n} processors, numbered 0 to {}",
+                        n - 1
+                    ),
+                );
+                None
+            }
+            _ => Some(()),
+        }
+    }
+
+    /// Follows each processor's state through the faults in time order: a processor fails
+    /// only while up and is reloaded only while down. `"busiest"` names a processor only
+    /// the run knows, so a reload after one must name a processor that is down for sure.
+    /// A reload comes after the failure has been declared down, at the latest `detection`
+    /// after it.
+    fn fault_sequence(&mut self, faults: &[(usize, Fault)], detection: SimDuration) {
+        // The time each processor went down, while it is down.
+        let mut down: std::collections::BTreeMap<u32, SimDuration> = Default::default();
+        let mut busiest_before = false;
+        for &(i, f) in faults {
+            match f.action {
+                FaultAction::ProcessorDown(FaultTarget::Busiest) => busiest_before = true,
+                FaultAction::ProcessorDown(FaultTarget::Processor(cpu)) => {
+                    if let Some(since) = down.get(&cpu) {
+                        self.err(
+                            format!("fault[{i}].processor_down"),
+                            format!(
+                                "processor {cpu} is already down at {} (failed at {since}); reload it first with processor_reload = {cpu}, or remove this fault",
+                                f.at
+                            ),
+                        );
+                    } else {
+                        down.insert(cpu, f.at);
+                    }
+                }
+                FaultAction::ProcessorReload(cpu) => {
+                    let since = down.remove(&cpu);
+                    if let Some(since) = since
+                        && f.at < since + detection
+                    {
+                        self.err(
+                            format!("fault[{i}].at"),
+                            format!(
+                                "processor {cpu}, failed at {since}, may be declared down as late as {} (2 x faults.imalive_period + faults.regroup_duration after it), and is reloaded only after that; move this reload to {} or later",
+                                since + detection,
+                                since + detection
+                            ),
+                        );
+                    }
+                    if since.is_none() {
+                        let hint = if busiest_before {
+                            " (a processor_down = \"busiest\" before it names a processor only the run knows: name the processor to reload it)"
+                        } else {
+                            ""
+                        };
+                        self.err(
+                            format!("fault[{i}].processor_reload"),
+                            format!(
+                                "processor {cpu} is up at {}: only a failed processor can be reloaded; add a processor_down = {cpu} before it, or remove this fault{hint}",
+                                f.at
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
