@@ -98,8 +98,9 @@ pub struct Explanation {
     pub cpu_ns: f64,
     /// Processors, then PIF directions, with non-zero demand.
     pub demands: Vec<ResourceDemand>,
-    /// Index of the bottleneck in `demands` (the lowest ceiling).
-    pub bottleneck: usize,
+    /// Index of the bottleneck in `demands` (the lowest ceiling); none when no resource has
+    /// a demand (every cost and service time zero: a valid if degenerate scenario).
+    pub bottleneck: Option<usize>,
     /// The request and reply sizes the costs are taken at (the means) \[bytes\].
     pub bytes: [u32; 2],
     /// The processor types, when any differs from the baseline (speed 1, no dispatch cost):
@@ -108,9 +109,11 @@ pub struct Explanation {
 }
 
 impl Explanation {
-    /// The throughput ceiling 1 / D_max (cores / D for a processor) [requests/s].
+    /// The throughput ceiling 1 / D_max (cores / D for a processor) [requests/s]; infinite
+    /// when no resource has a demand.
     pub fn ceiling_per_s(&self) -> f64 {
-        self.demands[self.bottleneck].ceiling_per_s()
+        self.bottleneck
+            .map_or(f64::INFINITY, |b| self.demands[b].ceiling_per_s())
     }
 
     /// Every resource whose ceiling is within 0.1 % of the bottleneck's.
@@ -197,13 +200,20 @@ impl Explanation {
                 d.ceiling_per_s()
             );
         }
+        let Some(b) = self.bottleneck else {
+            let _ = writeln!(
+                o,
+                "  (none: no processor or PIF is busy for a request)\n\nbottleneck: none; every \
+                 cost and service time is zero, so no resource bounds the throughput"
+            );
+            return o;
+        };
         let names: Vec<&str> = self.bottlenecks().iter().map(|d| d.name.as_str()).collect();
         let _ = writeln!(
             o,
             "\nbottleneck: {} (D_max = {:.2} us); throughput ceiling 1/D_max = {:.0} requests/s",
             names.join(", "),
-            self.demands[self.bottleneck].demand_s * 1e6
-                / f64::from(self.demands[self.bottleneck].servers),
+            self.demands[b].demand_s * 1e6 / f64::from(self.demands[b].servers),
             self.ceiling_per_s()
         );
         o
@@ -559,14 +569,11 @@ pub fn explain(sc: &Scenario) -> Explanation {
             }
         }
     }
-    assert!(!demands.is_empty(), "a request costs something somewhere");
-    let bottleneck = (0..demands.len())
-        .min_by(|&a, &b| {
-            demands[a]
-                .ceiling_per_s()
-                .total_cmp(&demands[b].ceiling_per_s())
-        })
-        .expect("non-empty");
+    let bottleneck = (0..demands.len()).min_by(|&a, &b| {
+        demands[a]
+            .ceiling_per_s()
+            .total_cmp(&demands[b].ceiling_per_s())
+    });
     let cpu_ns = routes.iter().map(|r| r.share * r.cpu_ns).sum();
     Explanation {
         scenario: sc.name.clone(),

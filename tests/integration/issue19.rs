@@ -425,3 +425,14 @@ fn a_read_only_folder_is_refused_before_the_simulation() {
         .stderr(predicate::str::contains("is it writable?"));
     assert!(started.elapsed() < Duration::from_secs(30));
 }
+
+/// Item 10: a valid scenario whose requests cost nothing anywhere (M/M/1 with a zero service
+/// time and no network costs) is explained, not a panic: no resource bounds it.
+#[test]
+fn explain_of_a_scenario_that_costs_nothing_says_so() {
+    nssim()
+        .args(["explain", MM1, "--set", "server_class[0].service.mean=0s"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("bottleneck: none"));
+}
