@@ -107,12 +107,6 @@ pub fn run(command: Command) -> Result<(), Failure> {
 /// warnings, and applies `--seed`.
 fn load(path: &Path, set: &[String], seed: Option<u64>) -> Result<Scenario, Failure> {
     let mut s = scenario::load(path, set)?;
-    if !s.faults.list.is_empty() {
-        return Err(Failure::Usage(format!(
-            "error: {}: fault: processor failures are validated and their timeline is shown by `nssim check`, but this version does not simulate them yet (issue 15); remove the [[fault]] entries or --fault arguments to run",
-            path.display()
-        )));
-    }
     for w in scenario::warnings(&s) {
         eprintln!("{}: {w}", path.display());
     }

@@ -28,11 +28,6 @@ use super::{Node, RunInfo};
 impl Node {
     /// Builds the arena. The scenario has been validated; a dangling index here is a bug.
     pub fn build(sc: &Scenario) -> Node {
-        assert!(
-            sc.faults.list.is_empty(),
-            "faults are validated but not simulated yet (the CLI refuses them): '{}'",
-            sc.name
-        );
         let streams = RngStreams::new(sc.run.seed);
         let end = SimTime::ZERO + sc.run.duration;
         let xm_plan = sc.pathway_xm.as_ref().map(pathway_xm::assign);
@@ -72,6 +67,7 @@ impl Node {
                 sc.run.sample_interval,
                 0,
             ),
+            faults: super::fault::Runtime::new(&sc.faults, sc.run.seed, sc.system.processors),
             xm: xm_plan.clone().map(|plan| XmInfo {
                 plan,
                 templates: sc

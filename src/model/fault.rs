@@ -11,11 +11,16 @@
 //! adding or removing a fault changes no other stream: the arrivals, think times and service
 //! times of a run are the same with and without faults.
 //!
-//! Simplifies: `"busiest"` is resolved by the run (the processor busiest over the sample window
-//! before the fault), so the timeline names it as such.
+//! Simplifies: `"busiest"` is resolved by the run (the processor whose processes used the most
+//! CPU over the last whole sample interval before the fault), so the timeline names it as such.
+//!
+//! [`Runtime`] is the fault model's state during a run (what `failure.rs` keeps between the
+//! instants of the timeline): the processors declared down, the requests nothing answers yet,
+//! the log that becomes `faults.csv`, and what each fault cost.
 
 use crate::engine::{RngStreams, SimDuration, SimTime, StreamRng};
 use crate::scenario::{FaultAction, FaultTarget, Faults};
+use crate::stats::{FaultResult, FaultsResult, LogRow, Tally};
 use rand::RngExt;
 
 /// The label of the faults' random stream.
@@ -111,6 +116,344 @@ pub fn describe(planned: &Planned) -> String {
             up - SimTime::ZERO
         ),
     }
+}
+
+/// Which instant of a fault's timeline an [`Event::Fault`](super::Event::Fault) is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// The processor stops.
+    Fail,
+    /// The other processors declare it down.
+    Detect,
+    /// Its pairs' backups have taken over.
+    TakeOver,
+    /// A reload starts.
+    Reload,
+    /// The reloaded processor is up.
+    Up,
+}
+
+/// Why a fault failed a request (each counted in `RequestCounts`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// Its connection was reset: the TCP/IP process that owned it took over (conventional,
+    /// A.4), or the process holding it died (a listener, a distributor, its requester).
+    Reset,
+    /// Pathsend error 904 with file-system error 201: its server, or the server's processor,
+    /// failed while the send was outstanding (A.5).
+    Server,
+    /// Its connection was refused: no listener on the port any more (A.4 [I]).
+    Refused,
+}
+
+/// The fault model's state during a run: the timeline, which processors have failed and
+/// been declared down, the requests and grants nothing answers yet, the log, and what each
+/// fault cost.
+#[derive(Debug, Default)]
+pub struct Runtime {
+    /// The timeline, in time order.
+    pub plan: Vec<Planned>,
+    /// Per fault: the processor it names (`"busiest"` resolved at its failure).
+    pub cpu: Vec<Option<u32>>,
+    /// Per processor: failed and declared down, until reloaded.
+    pub declared: Vec<bool>,
+    /// Requests held in failed processors not yet declared down (nothing answers them).
+    pub limbo: Vec<(u32, super::RequestId)>,
+    /// PATHMON grants lost with a PATHMON's processor, not yet declared down.
+    pub grants: Vec<(u32, super::LinkId)>,
+    /// What happened, in time order.
+    pub log: Vec<LogRow>,
+    /// Per fault: what it did to requests.
+    pub tally: Vec<Tally>,
+    /// The fault that failures are charged to: the latest processor failure.
+    pub current: Option<usize>,
+    /// When some fault names `"busiest"`: each processor's CPU so far at the last two samples
+    /// [ns], to find the busiest over the last sample window.
+    pub busy_samples: Option<[Vec<u64>; 2]>,
+}
+
+impl Runtime {
+    /// The runtime state of the faults `faults` with master seed `seed`, for `processors`
+    /// processors.
+    pub fn new(faults: &Faults, seed: u64, processors: u32) -> Self {
+        let plan = timeline(faults, seed);
+        let busiest = plan.iter().any(|p| {
+            matches!(
+                p,
+                Planned::Down {
+                    target: FaultTarget::Busiest,
+                    ..
+                }
+            )
+        });
+        let n = processors as usize;
+        Runtime {
+            cpu: plan
+                .iter()
+                .map(|p| match *p {
+                    Planned::Down {
+                        target: FaultTarget::Processor(c),
+                        ..
+                    } => Some(c),
+                    Planned::Down { .. } => None,
+                    Planned::Reload { cpu, .. } => Some(cpu),
+                })
+                .collect(),
+            tally: vec![Tally::default(); plan.len()],
+            plan,
+            declared: vec![false; n],
+            busy_samples: busiest.then(|| [vec![0; n], vec![0; n]]),
+            ..Runtime::default()
+        }
+    }
+
+    /// Every instant of the timeline, to schedule at the start of the run.
+    pub fn instants(&self) -> Vec<(SimTime, u16, Phase)> {
+        let mut out = Vec::new();
+        for (i, p) in self.plan.iter().enumerate() {
+            let i = u16::try_from(i).expect("fewer than 65536 faults");
+            match *p {
+                Planned::Down {
+                    at,
+                    detected,
+                    taken_over,
+                    ..
+                } => {
+                    out.push((at, i, Phase::Fail));
+                    out.push((detected, i, Phase::Detect));
+                    out.push((taken_over, i, Phase::TakeOver));
+                }
+                Planned::Reload { at, up, .. } => {
+                    out.push((at, i, Phase::Reload));
+                    out.push((up, i, Phase::Up));
+                }
+            }
+        }
+        out
+    }
+
+    /// A new sample of each processor's CPU so far [ns].
+    pub fn sample_busy(&mut self, cpu_so_far: impl Iterator<Item = u64>) {
+        if let Some([older, newer]) = self.busy_samples.as_mut() {
+            std::mem::swap(older, newer);
+            newer.clear();
+            newer.extend(cpu_so_far);
+        }
+    }
+
+    /// The processor busiest over the last sample window among those `up` says are up
+    /// (ties: the lowest number).
+    pub fn busiest(&self, up: impl Fn(u32) -> bool) -> Option<u32> {
+        let [older, newer] = self.busy_samples.as_ref()?;
+        (0..newer.len() as u32).filter(|&c| up(c)).max_by_key(|&c| {
+            let c = c as usize;
+            (
+                newer[c] - older.get(c).copied().unwrap_or(0),
+                std::cmp::Reverse(c),
+            )
+        })
+    }
+
+    /// Logs `event` at `now` for fault `fault` on `target`.
+    pub fn log(&mut self, now: SimTime, fault: usize, target: String, event: &str) {
+        self.log_counted(now, fault, target, event, None, None);
+    }
+
+    /// Logs `event` with a count and a message number.
+    pub fn log_counted(
+        &mut self,
+        now: SimTime,
+        fault: usize,
+        target: String,
+        event: &str,
+        count: Option<u64>,
+        message: Option<u32>,
+    ) {
+        self.log.push(LogRow {
+            t_s: now.as_secs_f64(),
+            fault,
+            target,
+            event: event.to_string(),
+            count,
+            message,
+        });
+    }
+
+    /// A fault failed a request for `why`: charged to the current fault.
+    pub fn charge(&mut self, why: Why) {
+        let Some(f) = self.current else { return };
+        let t = &mut self.tally[f];
+        match why {
+            Why::Reset => t.reset += 1,
+            Why::Server => t.e904_fs201 += 1,
+            Why::Refused => t.refused += 1,
+        }
+    }
+
+    /// AUTORESTART restarted server process `name` (`up`), or found its processor down
+    /// (916).
+    pub fn restarted(&mut self, now: SimTime, name: String, up: bool) {
+        let f = self.current.unwrap_or(0);
+        self.log(now, f, name, if up { "restarted" } else { "916" });
+    }
+}
+
+/// The recovery rule's settings (faults.md A.10 as the issue states it): the pre-fault level is
+/// the mean over `[fault - pre, fault)`; the fault has recovered at the first sample window
+/// that starts `windows` windows in a row with throughput within `band` of that level and p99
+/// at most `p99_factor` times it; windows with fewer than `min_completions` completions do not
+/// count.
+#[derive(Clone, Copy, Debug)]
+pub struct RecoveryRule {
+    /// Length of the pre-fault reference period.
+    pub pre: SimDuration,
+    /// Relative throughput band.
+    pub band: f64,
+    /// Highest p99 relative to the pre-fault p99.
+    pub p99_factor: f64,
+    /// Windows in a row.
+    pub windows: usize,
+    /// Least completions for a window to count.
+    pub min_completions: f64,
+}
+
+impl Default for RecoveryRule {
+    fn default() -> Self {
+        RecoveryRule {
+            pre: SimDuration::from_secs(10),
+            band: 0.05,
+            p99_factor: 1.5,
+            windows: 3,
+            min_completions: 100.0,
+        }
+    }
+}
+
+impl Runtime {
+    /// The faults' results from the run's time series (`series`: one sample per `interval`,
+    /// inside the arrival window) and counts.
+    pub fn results(
+        &self,
+        series: &[crate::stats::TimeSample],
+        interval: SimDuration,
+        completed: u64,
+        attempted: u64,
+        rule: RecoveryRule,
+    ) -> Option<FaultsResult> {
+        if self.plan.is_empty() {
+            return None;
+        }
+        let width = interval.as_secs_f64();
+        let downtime_s = series
+            .iter()
+            .filter(|w| w.offered_per_s > 0.0 && w.throughput_per_s < 0.5 * w.offered_per_s)
+            .count() as f64
+            * width;
+        let faults = self
+            .plan
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let count = |event: &str| -> u64 {
+                    self.log
+                        .iter()
+                        .filter(|r| r.fault == i && r.event == event)
+                        .filter_map(|r| r.count.or(Some(1)))
+                        .sum()
+                };
+                let mut f = FaultResult {
+                    fault: i,
+                    action: String::new(),
+                    processor: self.cpu[i],
+                    at_s: 0.0,
+                    detected_s: None,
+                    taken_over_s: None,
+                    up_s: None,
+                    failed: self.tally[i],
+                    servers_lost: count("servers lost"),
+                    restarted: count("restarted"),
+                    links_dropped: count("links dropped"),
+                    pre_throughput_per_s: None,
+                    pre_p99_ms: None,
+                    recovery_s: None,
+                };
+                match *p {
+                    Planned::Down {
+                        at,
+                        detected,
+                        taken_over,
+                        ..
+                    } => {
+                        f.action = "processor_down".into();
+                        f.at_s = at.as_secs_f64();
+                        f.detected_s = Some(detected.as_secs_f64());
+                        f.taken_over_s = Some(taken_over.as_secs_f64());
+                        if self.cpu[i].is_some() {
+                            let (tp, p99, rec) = recovery(series, width, f.at_s, rule);
+                            f.pre_throughput_per_s = tp;
+                            f.pre_p99_ms = p99;
+                            f.recovery_s = rec;
+                        }
+                    }
+                    Planned::Reload { at, up, .. } => {
+                        f.action = "processor_reload".into();
+                        f.at_s = at.as_secs_f64();
+                        f.up_s = Some(up.as_secs_f64());
+                    }
+                }
+                f
+            })
+            .collect();
+        Some(FaultsResult {
+            availability: if attempted == 0 {
+                1.0
+            } else {
+                completed as f64 / attempted as f64
+            },
+            downtime_s,
+            faults,
+            log: self.log.clone(),
+        })
+    }
+}
+
+/// The recovery rule over `series` (windows of `width` seconds) for a failure at `at_s`:
+/// the pre-fault throughput and p99, and the recovery time.
+pub fn recovery(
+    series: &[crate::stats::TimeSample],
+    width: f64,
+    at_s: f64,
+    rule: RecoveryRule,
+) -> (Option<f64>, Option<f64>, Option<f64>) {
+    let counts = |w: &crate::stats::TimeSample| w.throughput_per_s * width >= rule.min_completions;
+    let pre: Vec<_> = series
+        .iter()
+        .filter(|w| {
+            w.t_s >= at_s - rule.pre.as_secs_f64() - 1e-9
+                && w.t_s + width <= at_s + 1e-9
+                && counts(w)
+        })
+        .collect();
+    if pre.is_empty() {
+        return (None, None, None);
+    }
+    let n = pre.len() as f64;
+    let tp = pre.iter().map(|w| w.throughput_per_s).sum::<f64>() / n;
+    let p99 = pre.iter().map(|w| w.latency_ms_p99).sum::<f64>() / n;
+    let good = |w: &crate::stats::TimeSample| {
+        (w.throughput_per_s - tp).abs() <= rule.band * tp
+            && w.latency_ms_p99 <= rule.p99_factor * p99
+    };
+    // The windows after the failure that count, in time order.
+    let after: Vec<_> = series
+        .iter()
+        .filter(|w| w.t_s >= at_s - 1e-9 && counts(w))
+        .collect();
+    let recovered = after
+        .windows(rule.windows)
+        .find(|run| run.iter().all(|w| good(w)))
+        .map(|run| run[0].t_s - at_s);
+    (Some(tp), Some(p99), recovered)
 }
 
 #[cfg(test)]

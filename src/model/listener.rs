@@ -46,6 +46,9 @@ pub struct ListenerInstance {
     pub requests: u64,
     /// SYNs dropped at its full backlog.
     pub syn_drops: u64,
+    /// Taken out of the round-robin filter: its processor was declared down (parallel
+    /// stack), until it is restarted.
+    pub down: bool,
     /// The path its requests take.
     pub path: Itinerary,
 }
@@ -63,6 +66,7 @@ impl ListenerInstance {
             connections: 0,
             requests: 0,
             syn_drops: 0,
+            down: false,
             path: Itinerary::default(),
         }
     }
@@ -110,9 +114,17 @@ impl Listener {
     /// The instance that gets the next new connection: the adapter's round-robin filter
     /// (parallel stack) or the clients spreading connections over the IP hosts (conventional).
     /// Either way: first, second, ..., last, then the first again.
+    /// Instances taken out of the filter are skipped (while one is left).
     pub fn round_robin(&mut self) -> u32 {
-        let i = self.next;
-        self.next = (self.next + 1) % self.instances.len() as u32;
+        let n = self.instances.len() as u32;
+        let mut i = self.next;
+        for _ in 0..n {
+            i = self.next;
+            self.next = (self.next + 1) % n;
+            if !self.instances[i as usize].down {
+                break;
+            }
+        }
         i
     }
 }
@@ -150,6 +162,27 @@ impl Listeners {
             inst.connections += 1;
         }
     }
+    /// Processor `cpu` was declared down (`down`) or restarted: its instances leave or rejoin
+    /// the round-robin filter.
+    pub fn set_down(&mut self, cpu: ProcessorId, down: bool) {
+        for inst in self.list.iter_mut().flat_map(|l| l.instances.iter_mut()) {
+            if inst.processor == cpu {
+                inst.down = down;
+            }
+        }
+    }
+
+    /// Processor `cpu` is up again and its instances are restarted: empty backlogs, back in
+    /// the filter.
+    pub fn restarted(&mut self, cpu: ProcessorId) {
+        for inst in self.list.iter_mut().flat_map(|l| l.instances.iter_mut()) {
+            if inst.processor == cpu {
+                inst.pending_accepts = 0;
+                inst.down = false;
+            }
+        }
+    }
+
     /// The scenario's listeners, an instance per listed processor (`<name>-<cpu>`), each
     /// listening through its TCP/IP process `stack[i]` (conventional) or the shared parallel
     /// stack.
@@ -305,6 +338,7 @@ pub(crate) mod tests {
             connections: 0,
             requests: 0,
             syn_drops: 0,
+            down: false,
             path: Default::default(),
         }
     }

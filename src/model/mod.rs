@@ -17,8 +17,10 @@
 //! | [`request::Requests`] | `request.rs` | requests in flight, where each one is and its pending event | empty | conservation in `observe.rs` | `Location::pending` |
 //!
 //! Faults: `fault.rs` turns a scenario's `[[fault]]` entries into their timeline (failure,
-//! detection, takeover, reload; detection drawn from the stream `faults`). Nothing drives the
-//! subsystems' `fail` from it yet: the CLI refuses to run a scenario with faults.
+//! detection, takeover, reload; detection drawn from the stream `faults`), and `failure.rs`
+//! drives each instant through the subsystems' life-cycle verbs (`Cpus::fail`, `take_over`,
+//! `reload`; `Pathway::take_requests_in`, `abort_send`, `fail`, `reload`; the listeners'
+//! round-robin filter). A run without faults schedules no fault event.
 //!
 //! A request's path is data: `itinerary.rs` builds each listener instance's legs once
 //! (LAN, CPU bursts, hops, Pathsend, server work, I/O, wire) and `path.rs` interprets them,
@@ -41,6 +43,7 @@ mod build;
 mod clients;
 mod divergence;
 mod explain;
+mod failure;
 pub mod fault;
 mod ids;
 mod itinerary;
@@ -203,6 +206,16 @@ pub enum Event {
     /// A client's patience for its request is over: it abandons it (cancelled when the
     /// client has its reply or error). Last, for the same reason.
     Abandon(RequestId),
+    /// The next instant of fault `index`'s timeline (`fault.rs`): failure, detection,
+    /// takeover, reload, up. After the older events, for the same reason.
+    Fault {
+        /// The fault, in the timeline's order.
+        index: u16,
+        /// Which instant.
+        phase: fault::Phase,
+    },
+    /// AUTORESTART has created a static server's new process (index in Pathway's servers).
+    ServerRestarted(u32),
 }
 
 /// What a subsystem may do to the world while it handles its part of an event: read the
@@ -253,6 +266,8 @@ pub struct Node {
     ready: VecDeque<RequestId>,
     /// The request trace, when one is written.
     trace: Option<Box<trace::RequestTrace>>,
+    /// The faults' timeline and state (`failure.rs` drives it).
+    faults: fault::Runtime,
 }
 
 impl Model for Node {
@@ -313,6 +328,8 @@ impl Model for Node {
                 }
             }
             Event::Abandon(r) => self.abandon(r, s),
+            Event::Fault { index, phase } => self.fault(index as usize, phase, s),
+            Event::ServerRestarted(server) => self.server_restarted(server, s),
             Event::Sample => self.sample(s),
         }
         self.settle(s);

@@ -10,7 +10,8 @@ use crate::stats::{RunResults, XmPathmonResult, XmResult, XmTcpResult};
 use super::Node;
 use super::listener::ListenerInstance;
 use super::pathway_xm::{self, XmAssignment};
-use super::processor::ProcessKind;
+use super::processor::{Health, ProcessKind};
+use super::request::Location;
 
 /// Pathway/XM's plan, with its TCP template and TERM names for reports.
 #[derive(Debug)]
@@ -56,8 +57,8 @@ impl Node {
         );
         assert_eq!(
             counts.failed,
-            counts.refused + counts.pathsend_failed + counts.abandoned,
-            "failures of '{}' (seed {}) do not add up: failed != refused + Pathsend + abandoned",
+            counts.refused + counts.pathsend_failed + counts.abandoned + counts.reset,
+            "failures of '{}' (seed {}) do not add up: failed != refused + Pathsend + abandoned + reset",
             self.run.name,
             self.run.seed
         );
@@ -69,6 +70,20 @@ impl Node {
             self.run.name,
             self.run.seed
         );
+        // No request in flight is left in a dead process of a processor known to be down.
+        for (r, req) in self.requests.iter() {
+            if let Location::Cpu { process } | Location::Io { process, .. } = req.at
+                && !req.answered()
+                && self.cpus.health(process) == Health::Down
+            {
+                let cpu = self.cpus.processor_of(process).0 as usize;
+                assert!(
+                    !self.faults.declared[cpu],
+                    "request {r:?} of '{}' (seed {}) is left in a dead process",
+                    self.run.name, self.run.seed
+                );
+            }
+        }
         let (processors, processes) = self.cpus.results(&self.rec, &self.run.name, self.run.seed);
         let pw = self.pathway.results(now, &self.rec, &self.cpus);
         let listeners = self.listeners.results(&self.cpus);
@@ -84,6 +99,8 @@ impl Node {
                 )
                 .chain(pw.server_classes.iter().map(|c| c.server_busy_ratio)),
         );
+        let timeseries = self.rec.timeseries();
+        let (counts_completed, counts_offered) = (counts.completed, counts.offered);
         let listener_model = match self.clients.target {
             Some(t) => match self.listeners.list[t].model {
                 ListenerModel::Distributor => "distributor",
@@ -131,10 +148,17 @@ impl Node {
             listeners,
             pifs,
             latency_histogram: self.rec.latency_histogram(),
-            timeseries: self.rec.timeseries(),
+            timeseries: timeseries.clone(),
             latency_breakdown: pw.latency_breakdown,
             mser: self.rec.mser(),
             batch_means: self.rec.batch_means(load),
+            faults: self.faults.results(
+                &timeseries,
+                self.run.sample_interval,
+                counts_completed,
+                counts_offered,
+                super::fault::RecoveryRule::default(),
+            ),
         }
     }
 

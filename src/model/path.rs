@@ -39,6 +39,7 @@ impl Node {
     pub fn start(&mut self, s: &mut Scheduler<Event>) {
         s.schedule_at_unkeyed(self.run.end, Event::StopArrivals);
         s.schedule_in_unkeyed(SimDuration::ZERO, Event::Sample);
+        self.schedule_faults(s);
         let mut ctx = Ctx {
             sched: s,
             rec: &mut self.rec,
@@ -49,6 +50,13 @@ impl Node {
     /// Records servers and links of every class, once per sample interval.
     pub(super) fn sample(&mut self, s: &mut Scheduler<Event>) {
         self.pathway.sample(s.now());
+        if self.faults.busy_samples.is_some() {
+            let mut per_cpu = vec![0u64; self.cpus.processors().len()];
+            for p in self.cpus.processes() {
+                per_cpu[p.processor.0 as usize] += p.cpu_total_ns;
+            }
+            self.faults.sample_busy(per_cpu.into_iter());
+        }
         if self.clients.accepting() || !self.requests.is_empty() {
             s.schedule_in_unkeyed(self.run.sample_interval, Event::Sample);
         }
@@ -76,7 +84,7 @@ impl Node {
     /// each client has its error, unless it has abandoned the request already.
     fn finish_failed(&mut self, s: &mut Scheduler<Event>) {
         while let Some(r) = self.failed.pop_front() {
-            if self.client_waits(r, s) {
+            if !self.requests.get(r).lost && self.client_waits(r, s) {
                 let created = self.requests.get(r).created;
                 self.rec.send_failed(s.now(), created);
                 self.request_finished(r, true, s);
@@ -90,6 +98,9 @@ impl Node {
     /// subsystem ended without an event, until none is left.
     pub(super) fn settle(&mut self, s: &mut Scheduler<Event>) {
         loop {
+            if self.cpus.has_swallowed() {
+                self.reap_swallowed(s);
+            }
             self.finish_failed(s);
             match self.ready.pop_front() {
                 Some(r) => self.advance(r, s),
@@ -179,6 +190,7 @@ impl Node {
             send_failed: false,
             client_gone: false,
             patience: None,
+            lost: false,
         });
         if let Some(p) = patience {
             self.requests.get_mut(r).patience = Some(s.schedule_in(p, Event::Abandon(r)));
@@ -195,7 +207,7 @@ impl Node {
     /// Request `r`'s client has its reply or its error: its patience timer stops. False if
     /// the client has abandoned the request: then nothing more about it is counted, and no
     /// one is told.
-    fn client_waits(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> bool {
+    pub(super) fn client_waits(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> bool {
         let req = self.requests.get_mut(r);
         if let Some(key) = req.patience.take() {
             s.cancel(key);
@@ -228,7 +240,7 @@ impl Node {
     /// The send of `r` failed while its server holds it (904, 918): its client has the error
     /// now, if it still waits; the request leaves when its server has finished with it.
     pub(super) fn failed_at_server(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
-        if !self.client_waits(r, s) {
+        if self.requests.get(r).lost || !self.client_waits(r, s) {
             return;
         }
         let now = s.now();
@@ -310,6 +322,11 @@ impl Node {
     /// The client retransmits a dropped SYN: the request starts its path again.
     pub(super) fn syn_retry(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
         let req = self.requests.get_mut(r);
+        if req.lost {
+            // A failure has already given its client the error.
+            self.requests.remove(r);
+            return;
+        }
         if self.stack.stack == StackKind::Parallel {
             // The retransmitted SYN is a new incoming connection to the round-robin filter.
             req.instance = self.clients.reconnect(req.session, &mut self.listeners);
@@ -522,6 +539,11 @@ impl Node {
                 Flow::Next
             }
             Leg::Pathsend => {
+                if req.lost {
+                    // Its connection is gone: it is not sent.
+                    self.requests.remove(r);
+                    return Flow::Gone;
+                }
                 let mut pw = self.pathway_at(s);
                 pw.pathway.send(r, &mut pw.x);
                 Flow::Wait
@@ -535,6 +557,11 @@ impl Node {
                 let process = self.process(&req, who);
                 if req.demand.io.is_zero() {
                     return Flow::Next;
+                }
+                if self.cpus.health(process) == super::processor::Health::Down {
+                    // A dead process issues no I/O: the request is held where nothing answers.
+                    self.cpus.swallow(process, Work::Request(r));
+                    return Flow::Wait;
                 }
                 let step = s.schedule_in(req.demand.io, Event::Step(r));
                 self.requests.get_mut(r).at = Location::Io { process, step };
@@ -565,6 +592,11 @@ impl Node {
                 after(self, s, d, |step| Location::Wire { step })
             }
             Leg::Done => {
+                if req.lost {
+                    // Its connection was reset: nobody takes the reply.
+                    self.requests.remove(r);
+                    return Flow::Gone;
+                }
                 if !self.client_waits(r, s) {
                     // The reply reaches a client that has gone.
                     self.rec.abandoned_served();
@@ -598,14 +630,20 @@ impl Node {
     /// A SYN reaches the listening socket: queue it for accept, or drop it if the backlog is
     /// full (the client retransmits later, or gives up and the request fails).
     fn admit_syn(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> Flow {
-        let req = self.requests.get_mut(r);
+        let req = self.requests.get(r);
         let (l, i) = (req.listener as usize, req.instance as usize);
-        if self.listeners.admit_syn(l, i, self.stack.backlog) {
+        let listener = self.listeners.list[l].instances[i].process;
+        let listening = self.cpus.health(listener) != super::processor::Health::Down;
+        if !listening && self.syn_to_dead_listener(r, s) {
+            return Flow::Gone;
+        }
+        let req = self.requests.get_mut(r);
+        if listening && self.listeners.admit_syn(l, i, self.stack.backlog) {
             self.rec.admitted(s.now());
             return Flow::Next;
         }
         self.rec.syn_dropped();
-        if req.client_gone {
+        if req.client_gone || req.lost {
             // Its client has gone: no one retransmits the SYN.
             self.requests.remove(r);
             Flow::Gone

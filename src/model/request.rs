@@ -197,6 +197,10 @@ pub struct Request {
     pub client_gone: bool,
     /// The client's abandonment timer, while the client waits for its reply.
     pub patience: Option<ActionKey>,
+    /// Its connection is gone with a failure (its client has its error): it leaves the node
+    /// at its next Pathsend or at the client, uncounted, or with its reply discarded at its
+    /// server (`failure.rs`).
+    pub lost: bool,
 }
 
 impl Request {

@@ -359,6 +359,34 @@ pub(super) fn write(w: &mut Writer<Vec<u8>>, fields: &[&str]) {
         .expect("writing into a Vec cannot fail");
 }
 
+/// What the run's faults did, one row per event in time order:
+/// `scenario,seed,t_s,fault,target,event,count,message` (`count` and `message` empty where the
+/// event has none; `message` is the manual's message number, e.g. PATHMON's takeover, 1077).
+/// Written only for runs with faults.
+pub fn faults_csv(r: &RunResults) -> Vec<u8> {
+    let mut w = Rows::new(
+        r,
+        &[
+            "scenario", "seed", "t_s", "fault", "target", "event", "count", "message",
+        ],
+    );
+    for row in r.faults.iter().flat_map(|f| f.log.iter()) {
+        let fields = [
+            w.scenario.to_string(),
+            w.seed.clone(),
+            Num::Float(row.t_s).to_string(),
+            row.fault.to_string(),
+            row.target.clone(),
+            row.event.clone(),
+            row.count.map(|c| c.to_string()).unwrap_or_default(),
+            row.message.map(|m| m.to_string()).unwrap_or_default(),
+        ];
+        w.w.write_record(&fields)
+            .expect("writing into a Vec cannot fail");
+    }
+    w.finish()
+}
+
 /// A CSV writer whose rows all start with the run's `scenario,seed`.
 struct Rows<'a> {
     w: Writer<Vec<u8>>,

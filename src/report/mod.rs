@@ -46,7 +46,7 @@ pub(crate) use crate::stats::headline::{
 use crate::stats::{PathmonShare, RunResults};
 
 pub use self::csv::{
-    comparison_csv, histogram_csv, metrics_csv, servers_timeline_csv, timeseries_csv,
+    comparison_csv, faults_csv, histogram_csv, metrics_csv, servers_timeline_csv, timeseries_csv,
     xm_assignment_csv,
 };
 pub use self::json::{comparison_json, summary_json};
@@ -60,7 +60,8 @@ pub use self::trajectory::{parse_trajectory_csv, trajectory_csv};
 
 /// Writes every file of one run into `dir` (created if missing) and returns the paths written,
 /// in this fixed order: `summary.json`, `metrics.csv`, `latency_histogram.csv`,
-/// `timeseries.csv`, `servers_timeline.csv`, then `latency_cdf`, `throughput_latency`,
+/// `timeseries.csv`, `servers_timeline.csv` (then `xm_assignment.csv` for Pathway/XM and
+/// `faults.csv` for runs with faults), then `latency_cdf`, `throughput_latency`,
 /// `utilisation`, `link_share` and `servers`, each as `.png` followed by `.svg`.
 ///
 /// `link_share` is written only when some send target is an ACS domain
@@ -78,6 +79,9 @@ pub fn write_run(dir: &Path, r: &RunResults) -> anyhow::Result<Vec<PathBuf>> {
     ];
     if r.pathway_xm.is_some() {
         written.push(write_file(dir, "xm_assignment.csv", &xm_assignment_csv(r))?);
+    }
+    if r.faults.is_some() {
+        written.push(write_file(dir, "faults.csv", &faults_csv(r))?);
     }
     let plots = [
         (Plot::LatencyCdf(r), true),

@@ -57,11 +57,46 @@ pub fn terminal_summary(r: &RunResults) -> String {
         q.offered, q.completed, q.failed, q.in_flight
     );
     if q.failed > 0 {
+        let reset = if q.reset > 0 {
+            format!(", {} reset by a failure", q.reset)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             s,
-            "failed      {} refused (SYN), {} Pathsend errors, {} abandoned by clients ({} later served)",
+            "failed      {} refused (SYN), {} Pathsend errors, {} abandoned by clients ({} later served){reset}",
             q.refused, q.pathsend_failed, q.abandoned, q.abandoned_served
         );
+    }
+    if let Some(f) = &r.faults {
+        let _ = writeln!(
+            s,
+            "faults      availability {:.4} %, downtime {:.1} s (sample windows completing under half their attempts)",
+            100.0 * f.availability,
+            f.downtime_s
+        );
+        for x in &f.faults {
+            let cpu = x
+                .processor
+                .map_or("no processor".to_string(), |c| format!("processor {c}"));
+            let recovery = match (x.action.as_str(), x.recovery_s) {
+                ("processor_down", Some(t)) => format!(", recovered after {t:.1} s"),
+                ("processor_down", None) => ", not recovered".to_string(),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                s,
+                "  fault {}  {} {cpu} at {:.3} s: {} reset, {} Pathsend 904/FS 201, {} refused, {} servers lost, {} restarted{recovery}",
+                x.fault,
+                x.action,
+                x.at_s,
+                x.failed.reset,
+                x.failed.e904_fs201,
+                x.failed.refused,
+                x.servers_lost,
+                x.restarted
+            );
+        }
     }
     // Completions in the window as a share of what the window had to complete: the requests
     // carried in from warm-up plus those attempted in it, so it never exceeds 100 %.

@@ -146,6 +146,7 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
             pathsend_failed: 0,
             abandoned: 0,
             abandoned_served: 0,
+            reset: 0,
             in_flight,
             syn_drops: 12,
             measured,
@@ -260,6 +261,7 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
         latency_breakdown: Vec::new(),
         mser: None,
         batch_means: None,
+        faults: None,
         timeseries,
     }
 }

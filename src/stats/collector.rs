@@ -336,6 +336,12 @@ impl Recorder {
         }
     }
 
+    /// A request's connection was reset by a failure at `now`.
+    pub fn reset(&mut self, now: SimTime) {
+        self.failed(now);
+        self.counts.reset += 1;
+    }
+
     /// A request's client abandoned it at `now`.
     pub fn abandoned(&mut self, now: SimTime) {
         self.failed(now);

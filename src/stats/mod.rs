@@ -2,6 +2,7 @@
 
 pub mod batch_means;
 mod collector;
+mod faults;
 pub mod headline;
 pub mod mser;
 mod replicated;
@@ -12,6 +13,7 @@ mod test_noise;
 
 pub use batch_means::BatchMeans;
 pub use collector::{ClassTally, Recorder, Spread, TimeWeighted};
+pub use faults::{FaultResult, FaultsResult, LogRow, Tally};
 pub use mser::Mser;
 pub use replicated::{CONFIDENCE, Estimate};
 pub use results::*;

@@ -86,6 +86,10 @@ pub struct RunResults {
     /// Batch-means 95 % interval of the mean response time (`None` below 50 measured
     /// completions); reported when asked for.
     pub batch_means: Option<super::BatchMeans>,
+    /// What the scenario's faults did: availability, downtime and per-fault figures; written
+    /// only for runs with faults.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub faults: Option<super::FaultsResult>,
 }
 
 /// Names of the parts of a request's latency, in [`ClassBreakdown::ms_mean`] order: the
@@ -138,7 +142,7 @@ pub struct RequestCounts {
     pub admitted: u64,
     /// Requests whose reply reached the client.
     pub completed: u64,
-    /// Requests that failed: `refused + pathsend_failed + abandoned`.
+    /// Requests that failed: `refused + pathsend_failed + abandoned + reset`.
     pub failed: u64,
     /// Of those, connection refused: the SYN was dropped at a full listen backlog on every
     /// attempt.
@@ -149,6 +153,10 @@ pub struct RequestCounts {
     /// Of those, abandoned: the client stopped waiting after its patience
     /// (`workload.abandon_after`), with no error number.
     pub abandoned: u64,
+    /// Of those, reset: a failure took the connection (its TCP/IP process took over, or its
+    /// listener or requester died). Written only when non-zero (runs with faults).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub reset: u64,
     /// Abandoned requests whose reply later reached where the client had been: work the
     /// node did for no one (not counted as completed).
     pub abandoned_served: u64,
@@ -436,11 +444,12 @@ pub struct XmTcpResult {
 /// Pathsend errors by number, whole run.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct PathsendErrors {
-    /// 904 FEScServerLinkConnect (here: server TIMEOUT).
+    /// 904 FEScServerLinkConnect: server TIMEOUT, or (file-system error 201) the server or its
+    /// processor failed while the send was outstanding.
     pub e904: u64,
     /// 905 FEScNoServerLinkAvailable.
     pub e905: u64,
-    /// 916 FEScServerCreationFailure.
+    /// 916 FEScServerCreationFailure: AUTORESTART found no processor of CPUS up.
     pub e916: u64,
     /// 918 FEScSendOperationAborted with file-system error 40: the call's own timeout.
     pub e918: u64,
@@ -519,4 +528,9 @@ pub struct TimeSample {
     pub latency_ms_mean: f64,
     /// 99th percentile latency of requests completed in the interval [ms]; 0 when none.
     pub latency_ms_p99: f64,
+}
+
+/// For `skip_serializing_if`: a count that is zero is not written.
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

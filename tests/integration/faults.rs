@@ -4,7 +4,6 @@
 use assert_cmd::Command;
 use nssim::engine::SimDuration;
 use nssim::scenario::{self, FaultAction, FaultTarget};
-use predicates::prelude::*;
 
 use crate::{SHIPPED, repo};
 
@@ -131,11 +130,4 @@ fn check_shows_the_fault_timeline_and_run_refuses_faults_it_does_not_simulate() 
         .stdout
         .clone();
     assert_eq!(out.as_bytes(), again.as_slice());
-    nssim()
-        .args(["run", SHIPPED[0], "--fault", "processor_down=3@10s"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "does not simulate them yet (issue 15)",
-        ));
 }

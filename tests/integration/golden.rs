@@ -25,6 +25,17 @@ const SHORT: [&str; 3] = [
     "run.sample_interval=500ms",
 ];
 
+/// The overrides for scenario `name`: [`SHORT`], except for the scenarios with faults, which
+/// run their whole length (their faults fall after 2 s) with the short sample interval.
+fn short(name: &str) -> &'static [&'static str] {
+    let text = fs::read_to_string(repo(&format!("scenarios/{name}.toml"))).expect("readable");
+    if text.contains("[[fault]]") {
+        &SHORT[2..]
+    } else {
+        &SHORT
+    }
+}
+
 /// `summary.json` without its wall-clock lines.
 fn summary_without_wall(json: &str) -> String {
     let mut out: String = json
@@ -94,7 +105,7 @@ fn shipped_scenarios_match_their_golden_outputs() {
     assert!(names.len() >= 8, "the shipped scenarios are found");
     let mut stale = Vec::new();
     for name in &names {
-        let sc = load(&format!("scenarios/{name}.toml"), &SHORT);
+        let sc = load(&format!("scenarios/{name}.toml"), short(name));
         let r = model::simulate(&sc);
         let summary = summary_without_wall(&report::summary_json(&r));
         let metrics = metrics_without_wall(&report::metrics_csv(&r));
@@ -125,14 +136,17 @@ fn shipped_scenarios_match_their_golden_outputs() {
 fn shipped_scenarios_keep_their_trajectory_hashes() {
     let update = std::env::var_os("GOLDEN_UPDATE").is_some_and(|v| v == "1");
     let mut got = String::from(
-        "# scenario events hash (run.duration=1s, 20s for Pathway/XM's slow terminals; run.warmup=0s)\n",
+        "# scenario events hash (run.duration=1s, 20s for Pathway/XM's slow terminals, the whole run for scenarios with faults; run.warmup=0s)\n",
     );
     for name in shipped_scenarios() {
         let duration = if name.contains("xm") { "20s" } else { "1s" };
-        let sc = load(
-            &format!("scenarios/{name}.toml"),
-            &[&format!("run.duration={duration}"), "run.warmup=0s"],
-        );
+        let duration = format!("run.duration={duration}");
+        let overrides: &[&str] = if short(&name).len() < SHORT.len() {
+            &["run.warmup=0s"]
+        } else {
+            &[&duration, "run.warmup=0s"]
+        };
+        let sc = load(&format!("scenarios/{name}.toml"), overrides);
         let recording = model::Recording {
             trajectory: true,
             ..Default::default()

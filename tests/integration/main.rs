@@ -31,6 +31,7 @@ mod cli;
 mod costs;
 mod determinism;
 mod engine;
+mod failures;
 mod faults;
 mod fixtures;
 mod fuzz;

@@ -35,8 +35,8 @@
 //! algorithm is not published); "more responsive" is measured as an exponentially smoothed
 //! send-to-reply time per link (weight 0.2 on the newest request); the link manager's own CPU per send is not charged (only control information
 //! passes through LINKMON; the request goes straight to the server, one message-system hop);
-//! no PATHMON, process or processor failures yet (so no 904 path errors, no 916, and
-//! AUTORESTART has no effect); context-free sends only (no dialogs).
+//! context-free sends only (no dialogs). What a processor failure means to Pathway (904 with
+//! file-system error 201, dropped links, AUTORESTART and 916) is in `fail.rs`.
 //!
 //! Layout: this file holds the run-time types and [`Pathway`], whose fields are private to
 //! `pathway/`: the rest of the model asks it through methods. `build.rs` wires it from a
@@ -48,6 +48,7 @@
 //! links and the requests they held), the inventory a processor failure starts from.
 
 mod build;
+mod fail;
 mod limits;
 mod link;
 mod pathsend;
@@ -67,6 +68,7 @@ use super::processor::Cpus;
 use super::request::Requests;
 
 pub use build::parts;
+pub use fail::HeldAt;
 pub use limits::{ErrorCounts, SendAccounts};
 pub use link::{LinkManager, LinkRt};
 pub use placement::Want;
@@ -123,6 +125,8 @@ pub struct ClassAttrs {
     pub deletedelay: SimDuration,
     /// TIMEOUT.
     pub timeout: Option<SimDuration>,
+    /// AUTORESTART: restarts of a static server that ended abnormally within 10 minutes.
+    pub autorestart: u32,
 }
 
 /// What a class instance did during the run, for results.
@@ -144,6 +148,12 @@ pub struct ClassStats {
     pub requests: u64,
     /// Pathsend error 904 (TIMEOUT) on sends to this class.
     pub errors_904: u64,
+    /// Pathsend error 904 with file-system error 201: the server or its processor failed.
+    pub errors_904_fs201: u64,
+    /// Error 916: a static server's AUTORESTART found no processor of CPUS up.
+    pub errors_916: u64,
+    /// Static servers AUTORESTART restarted.
+    pub restarted: u64,
     /// Servers and links, one sample per sample interval.
     pub timeline: Vec<ServerSample>,
 }
@@ -171,6 +181,8 @@ pub struct ClassRt {
     pub servers_counted: u32,
     /// Links held or being granted, all link managers (for ACS placement).
     pub links_out: u32,
+    /// AUTORESTART restarts inside the current 10-minute window.
+    pub restarts: Vec<SimTime>,
     /// Its statistics.
     pub stats: ClassStats,
 }
@@ -196,6 +208,8 @@ pub struct ServerRt {
     pub receive: VecDeque<RequestId>,
     /// True while it is working on a request.
     pub busy: bool,
+    /// A static server AUTORESTART is restarting: the processor it will run in.
+    pub restart_to: Option<u32>,
 }
 
 /// A server's links counted per link manager: only the link managers that hold links to it,
@@ -277,6 +291,10 @@ pub struct Pathway {
     accounts: SendAccounts,
     /// The Pathsend call's own timeout (error 918), if any.
     call_timeout: Option<SimDuration>,
+    /// Per processor: declared down (Pathway knows it failed) and not reloaded since.
+    down: Vec<bool>,
+    /// Per PATHMON: both halves are gone.
+    pathmon_down: Vec<bool>,
 }
 
 /// What lived in one processor, as Pathway knows it: the inventory a processor failure starts

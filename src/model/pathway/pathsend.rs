@@ -9,7 +9,7 @@ use crate::stats::Recorder;
 
 use super::super::Event;
 use super::super::ids::{LinkId, ProcessorId, RequestId};
-use super::super::processor::{Cpus, ProcessKind, Work};
+use super::super::processor::{Cpus, Health, ProcessKind, Work};
 use super::super::request::{Location, Requests};
 use super::{LinkRt, Pathway, PwCtx, ServerRt, Want};
 
@@ -54,7 +54,13 @@ impl Pathway {
         }
     }
 
-    fn route_queue_changed(&mut self, lm: usize, delta: i64, now: SimTime, rec: &Recorder) {
+    pub(super) fn route_queue_changed(
+        &mut self,
+        lm: usize,
+        delta: i64,
+        now: SimTime,
+        rec: &Recorder,
+    ) {
         let route = &mut self.routes[self.lms[lm].route];
         let level = route.queued.level() as i64 + delta;
         route
@@ -67,7 +73,7 @@ impl Pathway {
     /// none coming and none obtainable, the waiting requests fail with 905.
     /// A link manager at its limit of links asks for none; if it holds none to the class,
     /// its waiting requests fail with 923.
-    fn acquire(&mut self, lm: usize, x: &mut PwCtx) {
+    pub(super) fn acquire(&mut self, lm: usize, x: &mut PwCtx) {
         let cpu = self.lms[lm].cpu;
         loop {
             let m = &self.lms[lm];
@@ -153,7 +159,7 @@ impl Pathway {
 
     /// The send of `req` (from a requester in `cpu`) is over: it no longer counts against
     /// the limits and its call timeout is cancelled.
-    fn end_send(
+    pub(super) fn end_send(
         &mut self,
         req: &mut super::super::request::Request,
         cpu: u32,
@@ -219,17 +225,31 @@ impl Pathway {
         cpus: &mut Cpus,
     ) -> usize {
         let now_alive = !dynamic;
+        let down = &self.down;
         let c = &mut self.classes[class];
+        // The next processor of CPUS that Pathway does not know to be down.
         let cpu = cpu.unwrap_or_else(|| {
-            c.next_cpu += 1;
-            c.cpus[(c.next_cpu - 1) % c.cpus.len()]
+            let n = c.cpus.len();
+            let skip = (0..n)
+                .find(|&i| {
+                    let cpu = c.cpus[(c.next_cpu + i) % n];
+                    !down.get(cpu as usize).copied().unwrap_or(false)
+                })
+                .unwrap_or(0);
+            c.next_cpu += skip + 1;
+            c.cpus[(c.next_cpu - 1) % n]
         });
         c.servers_counted += 1;
         // A deleted server's process in the same processor is reused (its busy time stays with
         // that processor), so memory does not grow with server churn.
         let reuse = c.servers.iter().copied().find(|&s| {
             let s = &self.servers[s];
-            !s.alive && s.links == 0 && !s.busy && s.receive.is_empty() && s.cpu == cpu
+            !s.alive
+                && s.links == 0
+                && !s.busy
+                && s.receive.is_empty()
+                && s.cpu == cpu
+                && s.restart_to.is_none()
         });
         let index = match reuse {
             Some(i) => i,
@@ -256,6 +276,7 @@ impl Pathway {
                     links_by_lm: Default::default(),
                     receive: Default::default(),
                     busy: false,
+                    restart_to: None,
                 });
                 let i = self.servers.len() - 1;
                 self.classes[class].servers.push(i);
@@ -265,11 +286,17 @@ impl Pathway {
         let sv = &mut self.servers[index];
         sv.dynamic = dynamic;
         sv.alive = now_alive;
+        // A reused process that died with its processor starts again once the processor is
+        // back; in a processor that has failed unnoticed it stays down (and nothing answers).
+        if cpus.health(sv.process) == Health::Down && cpus.is_up(ProcessorId(sv.cpu)) {
+            cpus.restart(sv.process, ProcessorId(sv.cpu));
+        }
         index
     }
 
     /// The link request reached the PATHMON: it spends `grant_cpu` choosing and answering.
     pub fn grant_at_pathmon(&mut self, link: LinkId, x: &mut PwCtx) {
+        // Cancelled when the link is dropped, so the link is there.
         // The PATHMON's burst is keyed by its process in `Cpus`.
         self.links.get_mut(link).granting = None;
         let class = self.servers[self.links.get(link).server].class;
@@ -281,7 +308,10 @@ impl Pathway {
     /// The PATHMON answered: the link opens after the reply reaches the link manager, and
     /// after the server process has been created if it is new.
     pub fn grant_done(&mut self, link: LinkId, x: &mut PwCtx) {
-        let l = self.links.get(link);
+        // A grant queued in a PATHMON taking over may find its link dropped meanwhile.
+        let Some(l) = self.links.try_get(link) else {
+            return;
+        };
         let key = if l.creating {
             let class = self.servers[l.server].class;
             let creation = self.pathmons[self.classes[class].pathmon].process_creation;
@@ -416,7 +446,9 @@ impl Pathway {
         // The receive end pays the rate between the requester's processor and this server's.
         let requester = x.cpus.processor_of(req.send.requester);
         let demand = x.ipc.cpu_between(requester, cpu, req.bytes[0]) + req.demand.service;
-        if demand.is_zero() {
+        if demand.is_zero() && x.cpus.health(process) == Health::Down {
+            x.cpus.swallow(process, Work::Request(r));
+        } else if demand.is_zero() {
             x.ready.push_back(r);
         } else {
             x.cpus.submit(process, demand, Work::Request(r), &mut x.ctx);

@@ -29,6 +29,15 @@ impl Pathway {
         let class = &self.classes[c];
         let m = &self.lms[lm];
         let local = self.routes[m.route].local;
+        if self
+            .pathmon_down
+            .get(class.pathmon)
+            .copied()
+            .unwrap_or(false)
+        {
+            // Both halves of its PATHMON are gone: it grants nothing.
+            return None;
+        }
         let room = |s: &ServerRt| {
             s.alive
                 && s.links < class.attrs.maxlinks
@@ -47,7 +56,11 @@ impl Pathway {
             (Some(s), _) => Some(Some(s)),
             (None, Want::Dynamic)
                 if class.servers_counted < class.attrs.maxservers
-                    && (!local || class.cpus.contains(&m.cpu)) =>
+                    && (if local {
+                        class.cpus.contains(&m.cpu) && !self.is_down(m.cpu)
+                    } else {
+                        class.cpus.iter().any(|&c| !self.is_down(c))
+                    }) =>
             {
                 Some(None)
             }
@@ -103,6 +116,7 @@ mod tests {
                 createdelay: SimDuration::ZERO,
                 deletedelay: SimDuration::ZERO,
                 timeout: None,
+                autorestart: 0,
             },
             cpus: vec![0, 1],
             priority: 150,
@@ -110,6 +124,7 @@ mod tests {
             next_cpu: 0,
             servers_counted: 0,
             links_out: 0,
+            restarts: Vec::new(),
             stats: ClassStats::default(),
         }
     }
@@ -125,6 +140,7 @@ mod tests {
             links_by_lm: Default::default(),
             receive: Default::default(),
             busy: false,
+            restart_to: None,
         }
     }
 

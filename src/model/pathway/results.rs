@@ -79,9 +79,13 @@ impl Pathway {
         let pathmons = self.pathmon_shares(now, rec);
         let send_targets = self.send_targets(now, rec);
         let pathsend_errors = PathsendErrors {
-            e904: self.classes.iter().map(|k| k.stats.errors_904).sum(),
+            e904: self
+                .classes
+                .iter()
+                .map(|k| k.stats.errors_904 + k.stats.errors_904_fs201)
+                .sum(),
             e905: self.routes.iter().map(|r| r.errors_905).sum(),
-            e916: 0,
+            e916: self.classes.iter().map(|k| k.stats.errors_916).sum(),
             e918: self.routes.iter().map(|r| r.errors.e918).sum(),
             e923: self.routes.iter().map(|r| r.errors.e923).sum(),
             e924: self

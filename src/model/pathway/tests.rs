@@ -219,6 +219,7 @@ fn send(
         send_failed: false,
         client_gone: false,
         patience: None,
+        lost: false,
     });
     with(b, s, |pw, x| pw.send(r, x));
     r

@@ -1,0 +1,354 @@
+//! What a processor failure means to Pathway, and what a reload gives back (faults.md A.2,
+//! A.5 to A.7).
+//!
+//! Models, at the moment the other processors declare the failed processor down (before
+//! that, Pathway knows nothing, and sends to a server there simply get no reply):
+//! - [F] Every server process there is gone (NSINTRO p. 6-13); [F] every link manager there is
+//!   gone with its requesters, and its links are relinquished (PS-G p. 4-3); [I] PATHMON
+//!   reclaims them at detection, freeing MAXLINKS room for the other link managers.
+//! - [F] A send outstanding at a dead server, or on its way to one, fails with 904,
+//!   file-system error 201 (PS-J page-122); requests waiting in a dead link manager's queue go
+//!   with their requesters. The node tells the clients (`take_requests_in`, `abort_send`).
+//! - [F] A link manager holding a link to a dead server returns it (A.6); a link from a dead
+//!   link manager to a server that lives on and is working on its request is returned when the
+//!   server replies (its reply has nowhere to go).
+//! - [F] AUTORESTART n restarts a static server that ended abnormally at most n times within a
+//!   fixed 10-minute window (TSMP-SM page-247), in the next processor of its CPUS list that is
+//!   up (AVAIL p. 6-6), after `process_creation`. [?] Processor failures count against the
+//!   limit. With no CPUS processor up the restart fails: error 916 (PS-J page-124), counted
+//!   per class. Dynamic servers are created again on demand, only in processors that are up.
+//! - [I] A PATHMON whose both halves are gone grants nothing; its link managers' waiting
+//!   requests then fail as when no PATHMON can grant a link (905).
+//! - Reload: [I] the static servers that died in the processor and were not restarted
+//!   elsewhere start there again; moved servers stay where they are (`rebalance = off`, the
+//!   TS/MP default before 2.5, A.7).
+//!
+//! Simplifies: a link being granted when its link manager or server dies is dropped with it
+//! (its PATHMON's burst, if it is queued in a PATHMON taking over, finds it gone and does
+//! nothing); the PATHMON's own exception CPU (A.6) is not charged.
+
+use crate::engine::{SimDuration, SimTime};
+
+use super::super::Event;
+use super::super::ids::{LinkId, ProcessorId, RequestId};
+use super::super::processor::Health;
+use super::{Pathway, PwCtx};
+
+/// AUTORESTART's window (TSMP-SM page-247).
+const AUTORESTART_WINDOW: SimDuration = SimDuration::from_secs(600);
+
+/// Where Pathway held a request in a failed processor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeldAt {
+    /// Waiting for a link at a link manager there (its requester is there too).
+    LinkQueue,
+    /// In the $RECEIVE queue of a server there.
+    Server,
+}
+
+/// What a processor failure cost Pathway.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Lost {
+    /// Server processes that died.
+    pub servers: u32,
+    /// Links dropped (open or being granted).
+    pub links: u32,
+    /// Static servers AUTORESTART will restart elsewhere.
+    pub restarting: u32,
+    /// Static servers AUTORESTART could not restart: no processor of their CPUS list is up
+    /// (error 916).
+    pub not_restarted: u32,
+}
+
+impl Pathway {
+    /// True when Pathway knows processor `cpu` is down.
+    pub(super) fn is_down(&self, cpu: u32) -> bool {
+        self.down.get(cpu as usize).copied().unwrap_or(false)
+    }
+
+    /// Processor `cpu` has been declared down: the requests Pathway held there, each with
+    /// where, in queue order (link managers, then servers); the queues are emptied. Call
+    /// before [`fail`](Self::fail), and end each request's send with
+    /// [`abort_send`](Self::abort_send).
+    pub fn take_requests_in(
+        &mut self,
+        cpu: ProcessorId,
+        x: &mut PwCtx,
+    ) -> Vec<(RequestId, HeldAt)> {
+        let mut out = Vec::new();
+        for lm in 0..self.lms.len() {
+            if self.lms[lm].cpu != cpu.0 {
+                continue;
+            }
+            if let Some(key) = self.lms[lm].createdelay.take() {
+                x.ctx.sched.cancel(key);
+            }
+            let n = self.lms[lm].queue.len() as i64;
+            if n > 0 {
+                self.route_queue_changed(lm, -n, x.ctx.now(), x.ctx.rec);
+                out.extend(self.lms[lm].queue.drain(..).map(|r| (r, HeldAt::LinkQueue)));
+            }
+        }
+        for sv in &mut self.servers {
+            if sv.cpu == cpu.0 {
+                out.extend(sv.receive.drain(..).map(|r| (r, HeldAt::Server)));
+            }
+        }
+        out
+    }
+
+    /// The send of `r` ends because a processor failed: its timers stop, it no longer counts
+    /// against the link manager's limits, and the link it holds (to a server that died) is
+    /// dropped. Returns true if it was at or on its way to a server: error 904, file-system
+    /// error 201, counted per class.
+    pub fn abort_send(&mut self, r: RequestId, x: &mut PwCtx) -> bool {
+        let req = x.requests.get_mut(r);
+        if let Some(key) = req.send.timeout.take() {
+            x.ctx.sched.cancel(key);
+        }
+        let link = req.send.link.take();
+        let cpu = match (link, req.at) {
+            (Some(l), _) => self.lms[self.links.get(l).lm].cpu,
+            (None, super::super::request::Location::LinkWait { lm }) => self.lms[lm as usize].cpu,
+            (None, _) => x.cpus.processor_of(req.send.requester).0,
+        };
+        self.end_send(req, cpu, x.ctx.sched);
+        let Some(link) = link else {
+            return false;
+        };
+        let class = self.servers[self.links.get(link).server].class;
+        self.classes[class].stats.errors_904_fs201 += 1;
+        self.links.get_mut(link).busy = false;
+        self.drop_link(link, x);
+        true
+    }
+
+    /// Processor `cpu` has been declared down (after its requests were taken and aborted):
+    /// its servers are gone, links from its link managers or to its servers are dropped,
+    /// AUTORESTART restarts static servers elsewhere, and link managers elsewhere that still
+    /// have requests waiting ask for new links.
+    pub fn fail(&mut self, cpu: ProcessorId, x: &mut PwCtx) -> Lost {
+        let now = x.ctx.now();
+        let c = cpu.0 as usize;
+        if self.down.len() <= c {
+            self.down.resize(c + 1, false);
+        }
+        self.down[c] = true;
+        let mut lost = Lost::default();
+        // The servers that die: alive, or being created (counted, holding their link).
+        let dying: Vec<usize> = (0..self.servers.len())
+            .filter(|&s| {
+                let sv = &self.servers[s];
+                sv.cpu == cpu.0 && (sv.alive || sv.links > 0)
+            })
+            .collect();
+        // Links first, while their servers still count them.
+        let touching: Vec<LinkId> = self
+            .links
+            .iter()
+            .filter(|(_, l)| self.lms[l.lm].cpu == cpu.0 || self.servers[l.server].cpu == cpu.0)
+            .map(|(id, _)| id)
+            .collect();
+        for link in touching {
+            let l = self.links.get_mut(link);
+            if l.busy {
+                // Only a link from a dead link manager to a live server can still carry a
+                // request: the requests at dead servers were aborted first.
+                debug_assert_ne!(self.servers[l.server].cpu, cpu.0);
+                l.doomed = true;
+                continue;
+            }
+            self.drop_link(link, x);
+            lost.links += 1;
+        }
+        for s in dying {
+            let sv = &mut self.servers[s];
+            debug_assert!(sv.receive.is_empty() && sv.links == 0);
+            sv.alive = false;
+            sv.busy = false;
+            let (class, dynamic) = (sv.class, sv.dynamic);
+            self.classes[class].servers_counted -= 1;
+            self.servers_changed(class, now, x.ctx.rec);
+            lost.servers += 1;
+            if !dynamic && self.classes[class].attrs.autorestart > 0 {
+                if self.autorestart(s, x) {
+                    lost.restarting += 1;
+                } else {
+                    lost.not_restarted += 1;
+                }
+            }
+        }
+        for pm in 0..self.pathmons.len() {
+            let down = x.cpus.health(self.pathmons[pm].process) == Health::Down;
+            if self.pathmon_down.len() <= pm {
+                self.pathmon_down.resize(pm + 1, false);
+            }
+            self.pathmon_down[pm] = down;
+        }
+        self.acquire_everywhere(x);
+        lost
+    }
+
+    /// Static server `s` died: restart it in the next processor of its CPUS list that is up,
+    /// after `process_creation`, if AUTORESTART allows another restart in its window. False
+    /// when it cannot be restarted (error 916 when no CPUS processor is up).
+    fn autorestart(&mut self, s: usize, x: &mut PwCtx) -> bool {
+        let now = x.ctx.now();
+        let class = self.servers[s].class;
+        let k = &mut self.classes[class];
+        k.restarts.retain(|&t| now - t < AUTORESTART_WINDOW);
+        if k.restarts.len() as u32 >= k.attrs.autorestart {
+            return false;
+        }
+        let n = k.cpus.len();
+        let home = k
+            .cpus
+            .iter()
+            .position(|&c| c == self.servers[s].cpu)
+            .unwrap_or(0);
+        let next = (1..=n)
+            .map(|i| k.cpus[(home + i) % n])
+            .find(|&c| !self.down.get(c as usize).copied().unwrap_or(false));
+        let Some(cpu) = next else {
+            k.stats.errors_916 += 1;
+            return false;
+        };
+        k.restarts.push(now);
+        k.servers_counted += 1;
+        self.servers[s].restart_to = Some(cpu);
+        let creation = self.pathmons[k.pathmon].process_creation;
+        x.ctx
+            .sched
+            .schedule_in_unkeyed(creation, Event::ServerRestarted(s as u32));
+        true
+    }
+
+    /// AUTORESTART's new process for static server `s` is up (in the processor chosen when
+    /// it died, if that is still up; else its restart fails with 916).
+    pub fn server_restarted(&mut self, s: usize, x: &mut PwCtx) -> bool {
+        let cpu = self.servers[s]
+            .restart_to
+            .take()
+            .expect("a restart was planned");
+        let class = self.servers[s].class;
+        if self.is_down(cpu) || !x.cpus.is_up(ProcessorId(cpu)) {
+            let k = &mut self.classes[class];
+            k.servers_counted -= 1;
+            k.stats.errors_916 += 1;
+            return false;
+        }
+        let sv = &mut self.servers[s];
+        x.cpus.restart(sv.process, ProcessorId(cpu));
+        sv.cpu = cpu;
+        sv.alive = true;
+        self.classes[class].stats.restarted += 1;
+        self.servers_changed(class, x.ctx.now(), x.ctx.rec);
+        self.acquire_everywhere(x);
+        true
+    }
+
+    /// Processor `cpu` is up again after a reload: the static servers that died there and
+    /// were not restarted elsewhere start there again (within MAXSERVERS). Returns how many.
+    pub fn reload(&mut self, cpu: ProcessorId, x: &mut PwCtx) -> u32 {
+        if let Some(d) = self.down.get_mut(cpu.0 as usize) {
+            *d = false;
+        }
+        let mut restarted = 0;
+        for s in 0..self.servers.len() {
+            let sv = &self.servers[s];
+            let class = sv.class;
+            let k = &self.classes[class];
+            if sv.cpu != cpu.0
+                || sv.dynamic
+                || sv.alive
+                || sv.restart_to.is_some()
+                || k.servers_counted >= k.attrs.maxservers
+            {
+                continue;
+            }
+            x.cpus.restart(sv.process, cpu);
+            self.servers[s].alive = true;
+            self.classes[class].servers_counted += 1;
+            self.servers_changed(class, x.ctx.now(), x.ctx.rec);
+            restarted += 1;
+        }
+        self.acquire_everywhere(x);
+        restarted
+    }
+
+    /// A PATHMON's grant burst for `link` was lost with its processor (both halves of the
+    /// PATHMON gone): the link request is dropped, and its link manager asks again.
+    pub fn grant_lost(&mut self, link: LinkId, x: &mut PwCtx) {
+        if self.links.try_get(link).is_none() {
+            return;
+        }
+        let lm = self.links.get(link).lm;
+        self.drop_link(link, x);
+        if !self.lms[lm].queue.is_empty() {
+            self.acquire(lm, x);
+        }
+    }
+
+    /// Every link manager with requests waiting and no link coming for each asks for links
+    /// (after servers died or came back).
+    fn acquire_everywhere(&mut self, x: &mut PwCtx) {
+        for lm in 0..self.lms.len() {
+            if !self.lms[lm].queue.is_empty() && !self.is_down(self.lms[lm].cpu) {
+                self.acquire(lm, x);
+            }
+        }
+    }
+
+    /// Drops `link` (open or being granted, not carrying a request) without returning it to
+    /// a live server's pool: its timers stop, the counts of its link manager, server, class
+    /// and processor lose it. A dynamic server being created for it is not created.
+    pub(super) fn drop_link(&mut self, link: LinkId, x: &mut PwCtx) {
+        let now: SimTime = x.ctx.now();
+        let l = self.links.get_mut(link);
+        debug_assert!(!l.busy, "dropping a link that carries a request");
+        for key in [l.granting.take(), l.deletedelay.take()]
+            .into_iter()
+            .flatten()
+        {
+            x.ctx.sched.cancel(key);
+        }
+        let (lm, server, open) = (l.lm, l.server, l.open);
+        let m = &mut self.lms[lm];
+        self.accounts.cpus[m.cpu as usize].links -= 1;
+        if open {
+            m.held.retain(|&h| h != link);
+            m.idle.retain(|&h| h != link);
+        } else {
+            m.pending -= 1;
+        }
+        let sv = &mut self.servers[server];
+        sv.links -= 1;
+        sv.links_by_lm.remove(lm);
+        let class = sv.class;
+        let being_created = !open && sv.dynamic && !sv.alive && sv.links == 0;
+        let delete =
+            open && sv.alive && sv.dynamic && sv.links == 0 && !sv.busy && sv.receive.is_empty();
+        if delete {
+            sv.alive = false;
+        }
+        self.classes[class].links_out -= 1;
+        if open {
+            let c = &mut self.classes[class];
+            c.stats
+                .links_held
+                .set(now, c.stats.links_held.level() - 1, x.ctx.rec);
+            self.lm_links_changed(lm, class, -1, now, x.ctx.rec);
+        }
+        if (being_created && !self.is_down(self.servers[server].cpu)) || delete {
+            let c = &mut self.classes[class];
+            c.servers_counted -= 1;
+            if delete {
+                c.stats.dynamic_deleted += 1;
+            }
+        }
+        self.links.remove(link);
+        if delete {
+            self.servers_changed(class, now, x.ctx.rec);
+        }
+    }
+}

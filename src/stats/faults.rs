@@ -1,0 +1,82 @@
+//! What faults did in a run: the rows of `faults.csv` and the `faults` object of
+//! `summary.json` (filled by the fault model, `model/fault.rs`, which documents the rules).
+
+use serde::Serialize;
+
+/// One line of `faults.csv`: what happened when, to what.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LogRow {
+    /// When [s].
+    pub t_s: f64,
+    /// The fault it belongs to (its index in the timeline).
+    pub fault: usize,
+    /// What it happened to: `processor 3`, a process name.
+    pub target: String,
+    /// `failed`, `detected`, `takeover`, `restarted`, `reload`, `reloaded`, `links dropped`,
+    /// `servers lost`, `requests failed`, `916`.
+    pub event: String,
+    /// A count where the event has one (links, servers, requests); empty otherwise.
+    pub count: Option<u64>,
+    /// The manual's message number where faults.md gives one (PATHMON takeover: 1077).
+    pub message: Option<u32>,
+}
+
+/// What one fault did to requests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Requests whose connection was reset.
+    pub reset: u64,
+    /// Requests failed with 904 / file-system error 201.
+    pub e904_fs201: u64,
+    /// Connections refused.
+    pub refused: u64,
+}
+
+/// What one fault did, for `summary.json`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FaultResult {
+    /// The fault's index in the timeline.
+    pub fault: usize,
+    /// `processor_down` or `processor_reload`.
+    pub action: String,
+    /// The processor (`"busiest"` resolved), if the fault happened.
+    pub processor: Option<u32>,
+    /// When it happened [s].
+    pub at_s: f64,
+    /// When the processor was declared down (failures) [s].
+    pub detected_s: Option<f64>,
+    /// When its pairs had taken over (failures) [s].
+    pub taken_over_s: Option<f64>,
+    /// When the processor was up again (reloads) [s].
+    pub up_s: Option<f64>,
+    /// Requests it failed, by reason.
+    pub failed: Tally,
+    /// Server processes lost, and restarted (AUTORESTART, reload).
+    pub servers_lost: u64,
+    /// Processes restarted (AUTORESTART and, after a reload, listeners, TCP/IP processes,
+    /// PATHMONs and static servers).
+    pub restarted: u64,
+    /// Links dropped.
+    pub links_dropped: u64,
+    /// Throughput and p99 over the pre-fault period [requests/s, ms]; none if the period
+    /// holds no window that counts.
+    pub pre_throughput_per_s: Option<f64>,
+    /// See `pre_throughput_per_s`.
+    pub pre_p99_ms: Option<f64>,
+    /// Seconds from the failure to the start of the first of the recovered windows; none if
+    /// it did not recover within the arrival window (or is not a failure).
+    pub recovery_s: Option<f64>,
+}
+
+/// The faults of a run, for `summary.json` and `faults.csv`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FaultsResult {
+    /// Completed / attempted over the whole run.
+    pub availability: f64,
+    /// Time in sample windows where completions fell below half the attempts [s].
+    pub downtime_s: f64,
+    /// Per fault, in timeline order.
+    pub faults: Vec<FaultResult>,
+    /// What happened, in time order (`faults.csv`).
+    pub log: Vec<LogRow>,
+}

@@ -1,0 +1,316 @@
+//! Processor failures simulated: per listening model what a failure costs and whether the
+//! throughput recovers, AUTORESTART and 916, a double failure of a pair, determinism, and a
+//! swarm of random clusters with random fault schedules (faults.md Part A).
+
+use nssim::model::simulate;
+use nssim::scenario::parse_str;
+use nssim::stats::RunResults;
+
+use crate::load;
+
+fn run(path: &str, overrides: &[&str]) -> RunResults {
+    simulate(&load(path, overrides))
+}
+
+fn events(r: &RunResults, event: &str) -> usize {
+    r.faults
+        .as_ref()
+        .expect("a run with faults")
+        .log
+        .iter()
+        .filter(|l| l.event == event)
+        .count()
+}
+
+#[test]
+fn the_parallel_library_loses_only_that_processors_connections_and_recovers() {
+    let r = run("scenarios/processor-failure-parallel-listener.toml", &[]);
+    let q = &r.requests;
+    assert_eq!(q.offered, q.completed + q.failed + q.in_flight);
+    let f = r.faults.as_ref().expect("faults");
+    let fault = &f.faults[0];
+    assert_eq!(fault.processor, Some(3));
+    // The listener in processor 3 held about a sixth of the connections; each request on
+    // one fails with a reset, and nothing is refused: the filter skips the dead listener.
+    assert!(fault.failed.reset > 100, "{fault:?}");
+    assert_eq!(fault.failed.refused, 0);
+    assert_eq!(q.reset, fault.failed.reset);
+    assert!(
+        fault.recovery_s.is_some_and(|t| t < 5.0),
+        "the five other listeners carry the load: {fault:?}"
+    );
+    assert!(f.availability > 0.99, "{}", f.availability);
+}
+
+#[test]
+fn figure_3_3_loses_its_distributor_and_the_ip_host_refuses_connections() {
+    let r = run("scenarios/processor-failure-distributor.toml", &[]);
+    let pl = run("scenarios/processor-failure-parallel-listener.toml", &[]);
+    let f = r.faults.as_ref().expect("faults");
+    let fault = &f.faults[0];
+    // $DIST-3's connections are reset; with no listener behind $ZTC3's IP host (its backup
+    // lives on), new connections to it are refused for the rest of the run.
+    assert!(fault.failed.reset > 100, "{fault:?}");
+    assert!(fault.failed.refused > 1000, "{fault:?}");
+    assert_eq!(events(&r, "takeover"), 1, "$ZTC3's backup takes over");
+    assert!(fault.recovery_s.is_none(), "{fault:?}");
+    // The parallel listeners, failing the same processor at the same moment, keep more.
+    let pl = pl.faults.as_ref().expect("faults");
+    assert!(pl.availability > f.availability + 0.02);
+}
+
+#[test]
+fn a_conventional_takeover_resets_established_connections_and_keeps_listening() {
+    let r = run("scenarios/tcpip-takeover.toml", &[]);
+    let f = r.faults.as_ref().expect("faults");
+    let reset: u64 = f
+        .log
+        .iter()
+        .filter(|l| l.event == "connections reset")
+        .map(|l| l.count.unwrap_or(0))
+        .sum();
+    assert!(reset > 100, "{:?}", f.log);
+    assert_eq!(f.faults[0].failed.refused, 0, "the listen socket survives");
+    // After the takeover the distributor accepts new connections through the backup.
+    let after: f64 = r
+        .timeseries
+        .iter()
+        .filter(|w| w.t_s >= 13.0 && w.t_s < 19.0)
+        .map(|w| w.throughput_per_s)
+        .sum::<f64>()
+        / 12.0;
+    assert!(after > 4500.0, "{after}");
+}
+
+#[test]
+fn autorestart_restarts_static_servers_elsewhere_within_its_limit_and_916_without_a_processor() {
+    let r = run("scenarios/server-processor-failure.toml", &[]);
+    let f = r.faults.as_ref().expect("faults");
+    // Processor 0 held two static servers of each class (six in all, round its CPUS).
+    assert_eq!(f.faults[0].servers_lost, 6);
+    assert!(
+        f.faults[0].failed.e904_fs201 > 0,
+        "sends at the dead servers"
+    );
+    // A and D (AUTORESTART 3) restart theirs elsewhere; G (AUTORESTART 0) does not.
+    assert_eq!(
+        events(&r, "restarted"),
+        4 + 1,
+        "four servers, and the reload's line"
+    );
+    // The reload starts G's two static servers in processor 0 again.
+    assert_eq!(f.faults[1].restarted, 2);
+    assert_eq!(r.pathsend_errors.e916, 0);
+    // Without AUTORESTART nothing restarts before the reload.
+    let none = run(
+        "scenarios/server-processor-failure.toml",
+        &[
+            "server_class[0].autorestart=0",
+            "server_class[1].autorestart=0",
+        ],
+    );
+    assert_eq!(events(&none, "restarted"), 1);
+    // G with AUTORESTART but no other processor in its CPUS list: 916 for each server.
+    let g = run(
+        "scenarios/server-processor-failure.toml",
+        &["server_class[2].autorestart=1"],
+    );
+    assert_eq!(g.pathsend_errors.e916, 2);
+    assert_eq!(events(&g, "916"), 1);
+}
+
+#[test]
+fn a_double_failure_of_the_pathmon_pair_loses_it_and_both_processors_servers() {
+    let r = run("scenarios/double-failure.toml", &[]);
+    let f = r.faults.as_ref().expect("faults");
+    assert_eq!(f.faults[0].servers_lost, 6);
+    assert_eq!(f.faults[1].servers_lost, 6);
+    // $PM's backup takes over once; the second failure leaves no half to take over.
+    let pm: Vec<_> = f.log.iter().filter(|l| l.target == "$PM").collect();
+    assert_eq!(pm.len(), 1, "{pm:?}");
+    assert_eq!(pm[0].message, Some(1077));
+    let q = &r.requests;
+    assert_eq!(q.offered, q.completed + q.failed + q.in_flight);
+    assert!(f.availability < 0.99);
+}
+
+#[test]
+fn faults_are_deterministic_and_leave_the_arrivals_unchanged() {
+    let a = run("scenarios/processor-failure-parallel-listener.toml", &[]);
+    let b = run("scenarios/processor-failure-parallel-listener.toml", &[]);
+    assert_eq!(
+        nssim::report::summary_json(&a).replace(&format!("{}", a.wall_s), ""),
+        nssim::report::summary_json(&b).replace(&format!("{}", b.wall_s), "")
+    );
+    assert_eq!(a.faults, b.faults);
+    // Before the fault the run is the same as without it; the fault draws from its own
+    // stream, so the arrivals after it are too (requests of reset sessions aside).
+    let base = run("scenarios/parallel-listener.toml", &[]);
+    for (x, y) in a.timeseries.iter().zip(&base.timeseries) {
+        if x.t_s + 1.0 <= 10.0 {
+            assert_eq!(x.offered_per_s, y.offered_per_s, "at {}", x.t_s);
+            assert_eq!(x.throughput_per_s, y.throughput_per_s, "at {}", x.t_s);
+        }
+    }
+}
+
+/// SplitMix64 for test parameters.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn int(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo + 1)
+    }
+}
+
+/// A random small cluster with a random fault schedule: 2-5 processors, a conventional or
+/// parallel stack, distributors or parallel listeners, a PATHMON pair, two server classes
+/// with random AUTORESTART, and 1-3 processor failures (some of both halves of the pair),
+/// some reloaded.
+fn case(g: &mut Gen, n: u64) -> String {
+    let processors = g.int(2, 5);
+    let stack = ["conventional", "parallel"][g.int(0, 1) as usize];
+    let model = ["distributor", "parallel"][g.int(0, 1) as usize];
+    let listeners: Vec<u64> = (0..g.int(1, processors)).collect();
+    let duration = g.int(600, 1500);
+    let mut t = format!(
+        "name = \"fault-swarm-{n}\"\n[run]\nseed = {n}\nduration = \"{duration}ms\"\nwarmup = \"50ms\"\n\
+         drain = \"{}ms\"\nsample_interval = \"50ms\"\n[system]\nprocessors = {processors}\n\
+         [tcpip]\nstack = \"{stack}\"\nbacklog = {}\n\
+         [faults]\nimalive_period = \"{}ms\"\nregroup_duration = \"{}ms\"\ntakeover_delay = \"{}ms\"\n\
+         reload_duration = \"{}ms\"\n",
+        g.int(0, 1000),
+        g.int(1, 5),
+        g.int(10, 100),
+        g.int(0, 50),
+        g.int(0, 50),
+        g.int(10, 200),
+    );
+    let list = |v: &[u64]| {
+        format!(
+            "[{}]",
+            v.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+        )
+    };
+    if stack == "conventional" {
+        for &c in &listeners {
+            t += &format!("[[tcpip.process]]\nname = \"$ZTC{c}\"\nprocessor = {c}\n");
+        }
+    }
+    t += &format!(
+        "[[listener]]\nname = \"$L\"\nmodel = \"{model}\"\nprocessors = {}\n",
+        list(&listeners)
+    );
+    let pm = g.int(0, processors - 1);
+    let backup = (pm + 1) % processors;
+    t += &format!("[[pathmon]]\nname = \"$PM\"\nprocessor = {pm}\nbackup = {backup}\n");
+    for class in ["A", "B"] {
+        let maxservers = g.int(1, 4);
+        let cpus: Vec<u64> = (0..g.int(1, processors))
+            .map(|_| g.int(0, processors - 1))
+            .collect();
+        t += &format!(
+            "[[server_class]]\nname = \"{class}\"\nmaxservers = {maxservers}\nnumstatic = {}\n\
+             maxlinks = {}\ncreatedelay = \"{}ms\"\nautorestart = {}\ncpus = {}\n\
+             service = {{ dist = \"exponential\", mean = \"{}us\" }}\n\
+             io = {{ dist = \"exponential\", mean = \"{}us\" }}\n",
+            g.int(0, maxservers),
+            g.int(1, 3),
+            g.int(0, 50),
+            g.int(0, 2),
+            list(&cpus),
+            g.int(10, 300),
+            g.int(0, 3000),
+        );
+    }
+    t += &format!(
+        "[workload]\nsend_to = \"$PM\"\nrequests_per_connection = {}\nmix = {{ A = 1, B = 1 }}\n",
+        g.int(1, 4)
+    );
+    if g.int(0, 1) == 0 {
+        t += &format!("kind = \"open\"\nrate = \"{}/s\"\n", g.int(50, 6000));
+    } else {
+        t += &format!(
+            "kind = \"closed\"\nclients = {}\nthink = {{ dist = \"exponential\", mean = \"{}ms\" }}\n",
+            g.int(1, 40),
+            g.int(1, 50)
+        );
+    }
+    // Failures in time order on distinct processors (the pair's two halves sometimes),
+    // each reloaded or not.
+    let mut at = g.int(60, duration / 2);
+    let mut down = Vec::new();
+    for i in 0..g.int(1, 3) {
+        let cpu = if i == 1 && g.int(0, 2) == 0 {
+            backup
+        } else {
+            g.int(0, processors - 1)
+        };
+        if down.contains(&cpu) || at >= duration {
+            break;
+        }
+        down.push(cpu);
+        t += &format!("[[fault]]\nat = \"{at}ms\"\nprocessor_down = {cpu}\n");
+        at += g.int(1, 300);
+    }
+    if g.int(0, 1) == 0 {
+        // A reload after the latest possible detection of the first failure.
+        let reload = at + 2 * 100 + 50 + g.int(0, 100);
+        if reload < duration {
+            t += &format!(
+                "[[fault]]\nat = \"{reload}ms\"\nprocessor_reload = {}\n",
+                down[0]
+            );
+        }
+    }
+    t
+}
+
+#[test]
+fn random_clusters_with_random_failures_conserve_requests_and_cpu() {
+    let mut g = Gen(1515);
+    let mut ran = 0;
+    for n in 0..300 {
+        let text = case(&mut g, n);
+        let s = match parse_str(&text, &format!("fault-swarm-{n}"), &[]) {
+            Ok(s) => s,
+            // A schedule the generator got wrong (a reload too early for its detection) is
+            // refused by validation, as a user's would be.
+            Err(e) if e.to_string().contains("fault[") => continue,
+            Err(e) => panic!("case {n} is not valid:\n{e}\n{text}"),
+        };
+        // `simulate` asserts request and CPU conservation, time order, and that no burst
+        // runs in a process that is not up.
+        let r = std::panic::catch_unwind(|| simulate(&s))
+            .unwrap_or_else(|_| panic!("case {n} panicked; scenario:\n{text}"));
+        let q = &r.requests;
+        assert_eq!(q.offered, q.completed + q.failed + q.in_flight, "case {n}");
+        assert_eq!(
+            q.failed,
+            q.refused + q.pathsend_failed + q.abandoned + q.reset,
+            "case {n}"
+        );
+        let f = r.faults.as_ref().expect("faults");
+        // Every reset comes from a fault and is charged to one; the faults' 904s and refusals
+        // are among all of the run's.
+        let sum = |k: fn(&nssim::stats::Tally) -> u64| -> u64 {
+            f.faults.iter().map(|x| k(&x.failed)).sum()
+        };
+        assert_eq!(sum(|t| t.reset), q.reset, "case {n}");
+        assert!(sum(|t| t.e904_fs201) <= q.pathsend_failed, "case {n}");
+        assert!(sum(|t| t.refused) <= q.refused, "case {n}");
+        assert!(
+            r.processors.iter().all(|p| p.busy_ratio <= 1.0 + 1e-9),
+            "case {n}"
+        );
+        ran += 1;
+    }
+    assert!(ran > 250, "{ran} of 300 cases ran");
+}
