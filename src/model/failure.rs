@@ -47,6 +47,8 @@ impl Node {
     }
 
     /// The instant `phase` of fault `index` has come.
+    #[cold]
+    #[inline(never)]
     pub(super) fn fault(&mut self, index: usize, phase: Phase, s: &mut Scheduler<Event>) {
         if phase == Phase::Fail
             && let Planned::Down { .. } = self.faults.plan[index]
@@ -128,6 +130,8 @@ impl Node {
 
     /// Work swallowed by dead processes since the last event: failed at once where the
     /// processor is known to be down, else held in limbo until it is.
+    #[cold]
+    #[inline(never)]
     pub(super) fn reap_swallowed(&mut self, s: &mut Scheduler<Event>) {
         let swallowed: Vec<_> = self.cpus.take_swallowed().collect();
         for (cpu, work) in swallowed {
@@ -182,6 +186,8 @@ impl Node {
 
     /// Request `r` is elsewhere but its connection is gone: its client has the error now; the
     /// request goes on until it holds nothing and then leaves (`Request::lost`).
+    #[cold]
+    #[inline(never)]
     pub(super) fn reset(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
         self.fault_failed(r, Why::Reset, s);
         if let Location::Backlog { retry } = self.requests.get(r).at
@@ -196,6 +202,8 @@ impl Node {
 
     /// A SYN reached a listener that is down: lost (retransmitted) while its processor is not
     /// yet declared down, refused once it is. Returns true if the request has left.
+    #[cold]
+    #[inline(never)]
     pub(super) fn syn_to_dead_listener(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> bool {
         let req = self.requests.get(r);
         let inst = &self.listeners.list[req.listener as usize].instances[req.instance as usize];
@@ -415,6 +423,8 @@ impl Node {
     }
 
     /// AUTORESTART's new process for server `server` is up.
+    #[cold]
+    #[inline(never)]
     pub(super) fn server_restarted(&mut self, server: u32, s: &mut Scheduler<Event>) {
         let up = {
             let mut pw = self.pathway_at(s);

@@ -473,9 +473,10 @@ impl Node {
     /// Begins the request's current leg.
     fn begin(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> Flow {
         let now = s.now();
-        let req = *self.requests.get(r);
-        let opens = req.conn.opens;
-        let leg = self.leg_of(&req);
+        // The few fields the legs read, not the whole request (a copy of it per leg costs).
+        let req = self.requests.get(r);
+        let (opens, lost, pif, bytes) = (req.conn.opens, req.lost, req.pif, req.bytes);
+        let leg = self.leg_of(req);
         // Schedules the leg's end after `d` and leaves the request `at` the place that keeps
         // its key, or goes straight on when the leg takes no time.
         let after = |n: &mut Self,
@@ -495,7 +496,7 @@ impl Node {
                 after(self, s, d, |step| Location::Wire { step })
             }
             Leg::LanIn { .. } => {
-                let done = self.lan.frame_in(req.pif.into(), req.bytes[0], now);
+                let done = self.lan.frame_in(pif.into(), bytes[0], now);
                 self.after_at_lan(r, s, done - now)
             }
             Leg::Admit => {
@@ -505,11 +506,11 @@ impl Node {
                 self.admit_syn(r, s)
             }
             Leg::Cpu { who, cost } => {
-                let d = cost.of(&self.costing(&req));
+                let d = cost.of(&self.costing(self.requests.get(r)));
                 if d.is_zero() {
                     return Flow::Next;
                 }
-                let process = self.process(&req, who);
+                let process = self.process(self.requests.get(r), who);
                 self.requests.get_mut(r).at = Location::Cpu { process };
                 let mut ctx = Ctx {
                     sched: s,
@@ -519,10 +520,14 @@ impl Node {
                 Flow::Wait
             }
             Leg::Hop { from, to, msg } => {
-                let a = self.cpus.processor_of(self.process(&req, from));
-                let b = self.cpus.processor_of(self.process(&req, to));
+                let a = self
+                    .cpus
+                    .processor_of(self.process(self.requests.get(r), from));
+                let b = self
+                    .cpus
+                    .processor_of(self.process(self.requests.get(r), to));
                 self.requests.get_mut(r).hops += 1;
-                let d = self.ipc.latency_of(a, b, req.bytes[msg as usize]);
+                let d = self.ipc.latency_of(a, b, bytes[msg as usize]);
                 if d.is_zero() {
                     return Flow::Next;
                 }
@@ -531,6 +536,7 @@ impl Node {
                 Flow::Wait
             }
             Leg::Handled => {
+                let req = self.requests.get(r);
                 self.listeners
                     .handled(req.listener.into(), req.instance as usize, opens);
                 if opens {
@@ -539,7 +545,7 @@ impl Node {
                 Flow::Next
             }
             Leg::Pathsend => {
-                if req.lost {
+                if lost {
                     // Its connection is gone: it is not sent.
                     self.requests.remove(r);
                     return Flow::Gone;
@@ -554,8 +560,9 @@ impl Node {
                 Flow::Wait
             }
             Leg::Io { who } => {
-                let process = self.process(&req, who);
-                if req.demand.io.is_zero() {
+                let process = self.process(self.requests.get(r), who);
+                let io = self.requests.get(r).demand.io;
+                if io.is_zero() {
                     return Flow::Next;
                 }
                 if self.cpus.health(process) == super::processor::Health::Down {
@@ -563,7 +570,7 @@ impl Node {
                     self.cpus.swallow(process, Work::Request(r));
                     return Flow::Wait;
                 }
-                let step = s.schedule_in(req.demand.io, Event::Step(r));
+                let step = s.schedule_in(io, Event::Step(r));
                 self.requests.get_mut(r).at = Location::Io { process, step };
                 Flow::Wait
             }
@@ -582,9 +589,9 @@ impl Node {
                 Flow::Next
             }
             Leg::LanOut { .. } => {
-                let at_client =
-                    self.lan
-                        .frame_out(req.pif.into(), req.bytes[Msg::Reply as usize], now);
+                let at_client = self
+                    .lan
+                    .frame_out(pif.into(), bytes[Msg::Reply as usize], now);
                 self.after_at_lan(r, s, at_client - now)
             }
             Leg::WireOut => {
@@ -592,7 +599,7 @@ impl Node {
                 after(self, s, d, |step| Location::Wire { step })
             }
             Leg::Done => {
-                if req.lost {
+                if lost {
                     // Its connection was reset: nobody takes the reply.
                     self.requests.remove(r);
                     return Flow::Gone;
@@ -603,6 +610,7 @@ impl Node {
                     self.requests.remove(r);
                     return Flow::Gone;
                 }
+                let req = self.requests.get(r);
                 let class = match req.send.served_by {
                     Some(c) => c as usize,
                     None => self.pathway.first_instance(req.class),

@@ -370,7 +370,7 @@ impl Cpus {
         let now = ctx.now();
         let proc_ = &mut self.processes[p.0 as usize];
         if proc_.health == Health::Down {
-            self.swallowed.push((proc_.processor, work));
+            self.swallow(p, work);
             return;
         }
         let demand = self.processors[proc_.processor.0 as usize].scaled(demand);
@@ -653,6 +653,8 @@ impl Cpus {
 
     /// Work for process `p` that it cannot take (it is down): swallowed like any work sent to
     /// it.
+    #[cold]
+    #[inline(never)]
     pub fn swallow(&mut self, p: ProcessId, work: Work) {
         debug_assert_eq!(self.processes[p.0 as usize].health, Health::Down);
         self.swallowed
