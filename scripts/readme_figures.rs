@@ -44,6 +44,12 @@ const ACS_WRONG: &str = "scenarios/acs-server-wrong.toml";
 const ACS_LOW: &str = "scenarios/acs-low-load.toml";
 const ACS_DYNAMIC: &str = "scenarios/acs-dynamic-servers.toml";
 const XM: &str = "scenarios/pathway-xm-terminals.toml";
+/// The README's processor failure: the same processor lost at the same moment in the two
+/// listening models.
+const FAILURE: [&str; 2] = [
+    "scenarios/processor-failure-distributor.toml",
+    "scenarios/processor-failure-parallel-listener.toml",
+];
 /// The README's speed run: one million requests of Figure 3-3.
 const SPEED_SET: [&str; 2] = ["run.duration=100s", "run.max_requests=1000000"];
 /// Runs of the speed measurement when rewriting (a range needs more than one).
@@ -165,6 +171,8 @@ struct Fresh {
     acs_low: RunResults,
     acs_dynamic: RunResults,
     xm: RunResults,
+    /// The processor failure in both listening models.
+    failure: Vec<RunResults>,
     /// Speed runs: the first is deterministic (events), the rest only add wall-clock samples.
     speed: Vec<RunResults>,
     /// `nssim bench`'s table (volatile): a fresh one when rewriting, the README's own when
@@ -187,6 +195,9 @@ impl Fresh {
         for path in [ACS_CORRECT, ACS_WRONG, ACS_LOW, ACS_DYNAMIC, XM] {
             scenarios.push(load(path, &[])?);
         }
+        for path in FAILURE {
+            scenarios.push(load(path, &[])?);
+        }
         let mut results = simulate_all(&scenarios).into_iter();
         let mut take = |n: usize| -> Vec<RunResults> { results.by_ref().take(n).collect() };
         let main_15k = take(3);
@@ -195,6 +206,7 @@ impl Fresh {
         let mut next = || acs.next().expect("five Pathway runs");
         let (acs_correct, acs_wrong, acs_low, acs_dynamic, xm) =
             (next(), next(), next(), next(), next());
+        let failure = take(2);
         // As `compare --replications 5` runs them (labels: the scenarios' names).
         let main: Vec<Scenario> = scenarios[..MAIN.len()].to_vec();
         let labels: Vec<String> = main.iter().map(|s| s.name.clone()).collect();
@@ -228,6 +240,7 @@ impl Fresh {
             acs_low,
             acs_dynamic,
             xm,
+            failure,
             speed,
         })
     }
@@ -282,6 +295,25 @@ fn figures(f: &Fresh) -> anyhow::Result<BTreeMap<String, String>> {
     put(
         "compare-15k",
         format!("```text\n{}```\n", comparison_table(&f.main_15k)),
+    );
+    put(
+        "compare-failure",
+        format!("```text\n{}```\n", comparison_table(&f.failure)),
+    );
+    let [fd, fp] = [&f.failure[0], &f.failure[1]];
+    let faults = |r: &RunResults| r.faults.clone().expect("a run with faults");
+    put(
+        "failure_pl_recovery",
+        format!(
+            "{:.1}",
+            faults(fp).faults[0]
+                .recovery_s
+                .ok_or_else(|| anyhow!("the parallel listeners did not recover"))?
+        ),
+    );
+    put(
+        "failure_dist_refused",
+        thousands(fd.requests.refused as f64),
     );
     put(
         "compare-15k-replicated",

@@ -97,6 +97,34 @@ fn table_rows(groups: &[Replicated], rows: &[Vec<MetricRow>]) -> Vec<Spec> {
         }
     }
     specs.push(spec(last));
+    if groups
+        .iter()
+        .any(|g| g.runs.first().is_some_and(|r| r.faults.is_some()))
+    {
+        for (label, short, name, scale, dp) in [
+            ("availability [%]", "avail %", "availability", 100.0, 3),
+            ("downtime [s]", "down s", "downtime_s", 1.0, 1),
+            ("reset by a failure", "reset", "requests_reset", 1.0, 1),
+            ("refused", "refused", "requests_refused", 1.0, 1),
+        ] {
+            specs.push((label.into(), short.into(), name.into(), scale, dp));
+        }
+        let mut names: Vec<String> = rows
+            .iter()
+            .flat_map(|r| r.iter().map(|m| m.name.clone()))
+            .filter(|n| n.starts_with("recovery_s["))
+            .collect();
+        names.sort();
+        names.dedup();
+        for name in names {
+            let label = format!(
+                "{} [s]",
+                name.trim_end_matches(']')
+                    .replace("recovery_s[", "recovery, ")
+            );
+            specs.push((label, "recov s".into(), name, 1.0, 2));
+        }
+    }
     let members = super::table::domain_members(
         groups
             .iter()

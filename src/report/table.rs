@@ -375,6 +375,9 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
         }
     }
     rows.push(row(last.0, last.1, &last.2));
+    if runs.iter().any(|r| r.faults.is_some()) {
+        rows.extend(fault_rows(runs));
+    }
     for (key, short) in domain_members(runs.iter().map(|r| r.pathmons.as_slice())) {
         let share = |r: &RunResults, link: bool| {
             r.pathmons
@@ -414,6 +417,52 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
         );
     }
     s
+}
+
+/// Rows for runs with faults: availability, downtime, resets and refusals, and each processor
+/// failure's recovery time.
+fn fault_rows(runs: &[RunResults]) -> Vec<Row> {
+    let row = |label: String, short: &str, f: &dyn Fn(&RunResults) -> String| Row {
+        label,
+        short: short.to_string(),
+        cells: runs.iter().map(f).collect(),
+    };
+    let mut rows = vec![
+        row("availability [%]".into(), "avail %", &|r| {
+            r.faults
+                .as_ref()
+                .map_or("-".into(), |f| format!("{:.3}", 100.0 * f.availability))
+        }),
+        row("downtime [s]".into(), "down s", &|r| {
+            r.faults
+                .as_ref()
+                .map_or("-".into(), |f| format!("{:.1}", f.downtime_s))
+        }),
+        row("reset by a failure".into(), "reset", &|r| {
+            r.requests.reset.to_string()
+        }),
+        row("refused".into(), "refused", &|r| {
+            r.requests.refused.to_string()
+        }),
+    ];
+    let failures = runs
+        .iter()
+        .filter_map(|r| r.faults.as_ref())
+        .map(|f| f.faults.len())
+        .max()
+        .unwrap_or(0);
+    for i in 0..failures {
+        rows.push(row(format!("fault {i}: recovery [s]"), "recov s", &|r| {
+            let x = r.faults.as_ref().and_then(|f| f.faults.get(i));
+            match x {
+                Some(x) if x.action == "processor_down" => x
+                    .recovery_s
+                    .map_or("not recovered".into(), |t| format!("{t:.1}")),
+                _ => "-".into(),
+            }
+        }));
+    }
+    rows
 }
 
 /// The count of one Pathsend error number.

@@ -176,6 +176,18 @@ pub fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
             Float(windowed(r, p.busy_ratio)),
         ));
     }
+    if let Some(f) = &r.faults {
+        m.push(("availability".into(), Float(f.availability)));
+        m.push(("downtime_s".into(), Float(f.downtime_s)));
+        m.push(("requests_reset".into(), Int(q.reset)));
+        m.push(("requests_refused".into(), Int(q.refused)));
+        for x in f.faults.iter().filter(|x| x.action == "processor_down") {
+            m.push((
+                format!("recovery_s[fault {}]", x.fault),
+                Float(x.recovery_s.unwrap_or(f64::NAN)),
+            ));
+        }
+    }
     for p in &r.pathmons {
         let domain = p.domain.as_deref().unwrap_or("-");
         let name = format!("link_share[{domain}/{}/{}]", p.server_class, p.name);
@@ -187,7 +199,9 @@ pub fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
 }
 
 /// The fixed headline metric names (`comparison.csv`); a scenario adds `cpuN_busy_ratio` per
-/// processor and `link_share[...]` per PATHMON of a send target.
+/// processor and `link_share[...]` per PATHMON of a send target, and a run with faults
+/// `availability`, `downtime_s`, `requests_reset`, `requests_refused` and
+/// `recovery_s[fault N]` per processor failure (NaN, "n/a", when it did not recover).
 pub const METRIC_NAMES: [&str; 24] = [
     "throughput_per_s",
     "offered_per_s",

@@ -314,3 +314,25 @@ fn random_clusters_with_random_failures_conserve_requests_and_cpu() {
     }
     assert!(ran > 250, "{ran} of 300 cases ran");
 }
+
+#[test]
+fn the_busiest_processor_is_the_one_that_fails() {
+    // Figure 3-3's busiest processors are the distributors' (3 to 5, about 84 % busy);
+    // the servers' (0 to 2) are far less busy.
+    let r = run("scenarios/fig-3-3-distributor.toml", &[]);
+    let busiest = r
+        .processors
+        .iter()
+        .max_by(|a, b| a.busy_ratio.total_cmp(&b.busy_ratio))
+        .expect("processors")
+        .id;
+    assert!(busiest >= 3);
+    let mut sc = load("scenarios/fig-3-3-distributor.toml", &[]);
+    sc.faults.list.push(nssim::scenario::Fault {
+        at: nssim::engine::SimDuration::from_secs(10),
+        action: nssim::scenario::FaultAction::ProcessorDown(nssim::scenario::FaultTarget::Busiest),
+    });
+    let f = simulate(&sc).faults.expect("faults");
+    let cpu = f.faults[0].processor.expect("resolved");
+    assert!((3..=5).contains(&cpu), "processor {cpu}");
+}
