@@ -172,7 +172,9 @@ pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure>
         s.system.processors
     );
     // The faults' timeline, with detection drawn as a run with this seed draws it.
-    for planned in crate::model::fault::timeline(&s.faults, s.run.seed) {
+    for planned in
+        crate::model::fault::timeline(&s.faults, s.run.seed, s.system.processors, s.run.duration)
+    {
         ok.push_str(&format!(
             "  fault: {}\n",
             crate::model::fault::describe(&planned)

@@ -67,7 +67,12 @@ impl Node {
                 sc.run.sample_interval,
                 0,
             ),
-            faults: super::fault::Runtime::new(&sc.faults, sc.run.seed, sc.system.processors),
+            faults: super::fault::Runtime::new(
+                &sc.faults,
+                sc.run.seed,
+                sc.system.processors,
+                sc.run.duration,
+            ),
             xm: xm_plan.clone().map(|plan| XmInfo {
                 plan,
                 templates: sc

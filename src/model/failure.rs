@@ -76,10 +76,15 @@ impl Node {
             }
             Phase::Detect | Phase::TakeOver if self.faults.cpu[index].is_none() => {}
             Phase::Detect => {
+                // What fails now is this fault's doing.
+                self.faults.current = Some(index);
                 self.faults.log(now, index, target.clone(), "detected");
                 self.processor_declared_down(index, cpu, s);
             }
-            Phase::TakeOver => self.take_overs(index, cpu, s),
+            Phase::TakeOver => {
+                self.faults.current = Some(index);
+                self.take_overs(index, cpu, s);
+            }
             Phase::Reload => {
                 if self.cpus.is_up(cpu) {
                     self.faults.log(now, index, target, "reload refused: up");

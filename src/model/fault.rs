@@ -19,7 +19,7 @@
 //! the log that becomes `faults.csv`, and what each fault cost.
 
 use crate::engine::{RngStreams, SimDuration, SimTime, StreamRng};
-use crate::scenario::{FaultAction, FaultTarget, Faults};
+use crate::scenario::{FaultAction, FaultTarget, Faults, RecoveryRule};
 use crate::stats::{FaultResult, FaultsResult, LogRow, Tally};
 use rand::RngExt;
 
@@ -52,9 +52,71 @@ pub enum Planned {
     },
 }
 
-/// The faults of a run in time order, with their detection drawn from the `faults` stream
-/// of master seed `seed`.
-pub fn timeline(faults: &Faults, seed: u64) -> Vec<Planned> {
+/// The label of the random processor failures' stream (`[faults] mtbf`): their own, so that
+/// the explicit faults' detection draws are the same with and without them.
+pub const RANDOM_STREAM: &str = "faults/random";
+
+/// The faults of a run in time order: the scenario's, with their detection drawn from the
+/// `faults` stream of master seed `seed`, and with `mtbf` set the random failures of each of
+/// `processors` processors before `end`, with their reloads.
+pub fn timeline(faults: &Faults, seed: u64, processors: u32, end: SimDuration) -> Vec<Planned> {
+    let mut plan = listed(faults, seed);
+    if let Some(mtbf) = faults.mtbf {
+        plan.extend(random(faults, mtbf, seed, processors, end));
+        // Stable: the listed faults first among equal times, then by processor.
+        plan.sort_by_key(|p| match *p {
+            Planned::Down { at, .. } | Planned::Reload { at, .. } => at,
+        });
+    }
+    plan
+}
+
+/// Random processor failures [I]: each processor fails after an exponential time of mean
+/// `mtbf`, is reloaded an exponential time of mean `mttr` later (not before the failure can
+/// have been declared down), is up `reload_duration` after that, and fails again an
+/// exponential time after it is up; processors in numeric order, each to the run's `end`.
+fn random(
+    faults: &Faults,
+    mtbf: SimDuration,
+    seed: u64,
+    processors: u32,
+    end: SimDuration,
+) -> Vec<Planned> {
+    let mut rng = RngStreams::new(seed).stream(RANDOM_STREAM);
+    let exp = |rng: &mut StreamRng, mean: SimDuration| {
+        let u: f64 = rng.random();
+        SimDuration::from_nanos((-(1.0 - u).ln() * mean.as_nanos() as f64).round() as u64)
+    };
+    let end = SimTime::ZERO + end;
+    let latest = faults.imalive_period + faults.imalive_period + faults.regroup_duration;
+    let mut out = Vec::new();
+    for cpu in 0..processors {
+        let mut t = SimTime::ZERO + exp(&mut rng, mtbf);
+        while t < end {
+            let detected = t + silence(&mut rng, faults.imalive_period) + faults.regroup_duration;
+            out.push(Planned::Down {
+                target: FaultTarget::Processor(cpu),
+                at: t,
+                detected,
+                taken_over: detected + faults.takeover_delay,
+            });
+            let reload = t + exp(&mut rng, faults.mttr).max(latest);
+            let up = reload + faults.reload_duration;
+            if reload < end {
+                out.push(Planned::Reload {
+                    cpu,
+                    at: reload,
+                    up,
+                });
+            }
+            t = up + exp(&mut rng, mtbf);
+        }
+    }
+    out
+}
+
+/// The scenario's own faults, in time order.
+fn listed(faults: &Faults, seed: u64) -> Vec<Planned> {
     let mut rng = RngStreams::new(seed).stream(STREAM);
     faults
         .list
@@ -149,7 +211,7 @@ pub enum Why {
 /// The fault model's state during a run: the timeline, which processors have failed and
 /// been declared down, the requests and grants nothing answers yet, the log, and what each
 /// fault cost.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Runtime {
     /// The timeline, in time order.
     pub plan: Vec<Planned>,
@@ -170,13 +232,15 @@ pub struct Runtime {
     /// When some fault names `"busiest"`: each processor's CPU so far at the last two samples
     /// [ns], to find the busiest over the last sample window.
     pub busy_samples: Option<[Vec<u64>; 2]>,
+    /// When a failure counts as recovered.
+    pub recovery: RecoveryRule,
 }
 
 impl Runtime {
     /// The runtime state of the faults `faults` with master seed `seed`, for `processors`
     /// processors.
-    pub fn new(faults: &Faults, seed: u64, processors: u32) -> Self {
-        let plan = timeline(faults, seed);
+    pub fn new(faults: &Faults, seed: u64, processors: u32, end: SimDuration) -> Self {
+        let plan = timeline(faults, seed, processors, end);
         let busiest = plan.iter().any(|p| {
             matches!(
                 p,
@@ -203,7 +267,11 @@ impl Runtime {
             plan,
             declared: vec![false; n],
             busy_samples: busiest.then(|| [vec![0; n], vec![0; n]]),
-            ..Runtime::default()
+            recovery: faults.recovery,
+            limbo: Vec::new(),
+            grants: Vec::new(),
+            log: Vec::new(),
+            current: None,
         }
     }
 
@@ -295,37 +363,6 @@ impl Runtime {
     pub fn restarted(&mut self, now: SimTime, name: String, up: bool) {
         let f = self.current.unwrap_or(0);
         self.log(now, f, name, if up { "restarted" } else { "916" });
-    }
-}
-
-/// The recovery rule's settings (faults.md A.10 as the issue states it): the pre-fault level is
-/// the mean over `[fault - pre, fault)`; the fault has recovered at the first sample window
-/// that starts `windows` windows in a row with throughput within `band` of that level and p99
-/// at most `p99_factor` times it; windows with fewer than `min_completions` completions do not
-/// count.
-#[derive(Clone, Copy, Debug)]
-pub struct RecoveryRule {
-    /// Length of the pre-fault reference period.
-    pub pre: SimDuration,
-    /// Relative throughput band.
-    pub band: f64,
-    /// Highest p99 relative to the pre-fault p99.
-    pub p99_factor: f64,
-    /// Windows in a row.
-    pub windows: usize,
-    /// Least completions for a window to count.
-    pub min_completions: f64,
-}
-
-impl Default for RecoveryRule {
-    fn default() -> Self {
-        RecoveryRule {
-            pre: SimDuration::from_secs(10),
-            band: 0.05,
-            p99_factor: 1.5,
-            windows: 3,
-            min_completions: 100.0,
-        }
     }
 }
 
@@ -474,9 +511,13 @@ mod tests {
             list: (0..200).map(|i| down(i % 4, 1 + u64::from(i))).collect(),
             ..Faults::default()
         };
-        let plan = timeline(&faults, 42);
-        assert_eq!(plan, timeline(&faults, 42), "same seed, same timeline");
-        assert_ne!(plan, timeline(&faults, 43));
+        let plan = timeline(&faults, 42, 4, SimDuration::from_secs(1000));
+        assert_eq!(
+            plan,
+            timeline(&faults, 42, 4, SimDuration::from_secs(1000)),
+            "same seed, same timeline"
+        );
+        assert_ne!(plan, timeline(&faults, 43, 4, SimDuration::from_secs(1000)));
         let (mut lo, mut hi) = (u64::MAX, 0);
         for p in plan {
             let Planned::Down {
@@ -512,12 +553,15 @@ mod tests {
             list: vec![down(1, 2), down(2, 5)],
             ..Faults::default()
         };
-        assert_eq!(timeline(&one, 7)[0], timeline(&two, 7)[0]);
+        assert_eq!(
+            timeline(&one, 7, 4, SimDuration::from_secs(1000))[0],
+            timeline(&two, 7, 4, SimDuration::from_secs(1000))[0]
+        );
         let streams = RngStreams::new(7);
         let before: Vec<u64> = (0..5)
             .map(|_| streams.stream("workload/arrivals").random())
             .collect();
-        let _ = timeline(&two, 7);
+        let _ = timeline(&two, 7, 4, SimDuration::from_secs(1000));
         let after: Vec<u64> = (0..5)
             .map(|_| streams.stream("workload/arrivals").random())
             .collect();
@@ -536,7 +580,7 @@ mod tests {
             ],
             ..Faults::default()
         };
-        let plan = timeline(&faults, 1);
+        let plan = timeline(&faults, 1, 4, SimDuration::from_secs(1000));
         assert_eq!(
             plan[1],
             Planned::Reload {
@@ -547,5 +591,55 @@ mod tests {
         );
         assert_eq!(describe(&plan[1]), "processor 1 reloaded at 4s, up at 64s");
         assert!(describe(&plan[0]).starts_with("processor 1 down at 2s, declared down at "));
+    }
+
+    #[test]
+    fn random_failures_alternate_with_reloads_and_leave_the_listed_faults_alone() {
+        let listed = Faults {
+            list: vec![down(1, 2)],
+            ..Faults::default()
+        };
+        let random = Faults {
+            mtbf: Some(SimDuration::from_secs(3600)),
+            mttr: SimDuration::from_secs(600),
+            ..listed.clone()
+        };
+        let end = SimDuration::from_secs(100 * 3600);
+        let plan = timeline(&random, 9, 4, end);
+        assert_eq!(
+            plan,
+            timeline(&random, 9, 4, end),
+            "same seed, same timeline"
+        );
+        // The listed fault's detection is drawn as without random faults.
+        let first = timeline(&listed, 9, 4, end)[0];
+        assert!(plan.contains(&first));
+        for cpu in 0..4 {
+            let mine: Vec<&Planned> = plan
+                .iter()
+                .filter(|p| match p {
+                    Planned::Down {
+                        target: FaultTarget::Processor(c),
+                        ..
+                    } => *c == cpu && **p != first,
+                    Planned::Reload { cpu: c, .. } => *c == cpu,
+                    _ => false,
+                })
+                .collect();
+            // Down, reload, down, reload, ...: a reload after the latest detection.
+            for pair in mine.chunks(2) {
+                let Planned::Down { at, .. } = *pair[0] else {
+                    panic!("a failure first: {pair:?}")
+                };
+                if let Some(&&Planned::Reload { at: reload, .. }) = pair.get(1) {
+                    assert!(reload >= at + SimDuration::from_millis(2300), "{pair:?}");
+                } else {
+                    assert!(pair.len() == 1);
+                }
+            }
+            // About 100 h / (1 h + 10 min + 1 min) = 84 failures per processor.
+            let failures = mine.len().div_ceil(2);
+            assert!((55..=120).contains(&failures), "{failures}");
+        }
     }
 }

@@ -157,7 +157,7 @@ impl Node {
                 self.run.sample_interval,
                 counts_completed,
                 counts_offered,
-                super::fault::RecoveryRule::default(),
+                self.faults.recovery,
             ),
         }
     }

@@ -108,6 +108,19 @@ pub struct RawFaults {
     pub takeover_delay: Option<String>,
     /// Time from `processor_reload` until the processor is up \[duration\]. Default `"60s"`.
     pub reload_duration: Option<String>,
+    /// Random processor failures: mean time between failures per processor \[duration\].
+    pub mtbf: Option<String>,
+    /// Random processor failures: mean time from a failure to its reload \[duration\].
+    /// Default `"10min"`.
+    pub mttr: Option<String>,
+    /// Recovery rule: the pre-fault period \[duration\]. Default `"10s"`.
+    pub recovery_pre: Option<String>,
+    /// Recovery rule: relative throughput band. Default 0.05.
+    pub recovery_band: Option<f64>,
+    /// Recovery rule: highest p99 relative to the pre-fault p99. Default 1.5.
+    pub recovery_p99: Option<f64>,
+    /// Recovery rule: sample windows in a row. Default 3.
+    pub recovery_windows: Option<u32>,
 }
 
 /// `[run]`: run control.

@@ -62,6 +62,44 @@ pub struct Faults {
     /// [?] Time from `processor_reload` until the processor is up; faults.md gives no
     /// value. Default 60 s.
     pub reload_duration: SimDuration,
+    /// Random processor failures: each processor fails after exponential times of this mean
+    /// (none when unset).
+    pub mtbf: Option<SimDuration>,
+    /// Random processor failures: exponential time of this mean from a failure until its
+    /// reload starts (at least until the failure is declared down). Default 10 min.
+    pub mttr: SimDuration,
+    /// When a processor failure counts as recovered.
+    pub recovery: RecoveryRule,
+}
+
+/// The recovery rule's settings: the pre-fault level is the mean over `[fault - pre, fault)`;
+/// the fault has recovered at the first sample window that starts `windows` windows in a row
+/// with throughput within `band` of that level and p99 at most `p99_factor` times it; windows
+/// with fewer than `min_completions` completions do not count.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RecoveryRule {
+    /// Length of the pre-fault reference period.
+    pub pre: SimDuration,
+    /// Relative throughput band.
+    pub band: f64,
+    /// Highest p99 relative to the pre-fault p99.
+    pub p99_factor: f64,
+    /// Windows in a row.
+    pub windows: usize,
+    /// Least completions for a window to count.
+    pub min_completions: f64,
+}
+
+impl Default for RecoveryRule {
+    fn default() -> Self {
+        RecoveryRule {
+            pre: SimDuration::from_secs(10),
+            band: 0.05,
+            p99_factor: 1.5,
+            windows: 3,
+            min_completions: 100.0,
+        }
+    }
 }
 
 impl Default for Faults {
@@ -72,6 +110,9 @@ impl Default for Faults {
             regroup_duration: SimDuration::from_millis(300),
             takeover_delay: SimDuration::from_millis(200),
             reload_duration: SimDuration::from_secs(60),
+            mtbf: None,
+            mttr: SimDuration::from_secs(600),
+            recovery: RecoveryRule::default(),
         }
     }
 }

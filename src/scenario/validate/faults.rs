@@ -13,6 +13,10 @@ use crate::engine::SimDuration;
 use crate::scenario::raw::{NameOrNumber, RawFault, RawFaults};
 use crate::scenario::types::{Fault, FaultAction, FaultTarget, Faults, RunControl};
 
+/// The most random failures (`[faults] mtbf`) a run may expect: each is a handful of events
+/// and a row of `faults.csv`.
+const MAX_RANDOM_FAILURES: f64 = 1000.0;
+
 /// The actions this model simulates, as messages list them.
 const SUPPORTED: &str = "`processor_down = N` (or \"busiest\"), `processor_reload = N`";
 
@@ -64,6 +68,61 @@ impl Checker {
                 "the I'm-alive period must be positive; write e.g. imalive_period = \"1s\"",
             );
         }
+        let mttr = d(self, "mttr", t.mttr.as_ref(), defaults.mttr);
+        let mtbf = t.mtbf.as_ref().map(|text| {
+            let mtbf = self.duration("faults.mtbf", Some(text), "1h");
+            if mtbf < SimDuration::from_secs(1) {
+                self.err(
+                    "faults.mtbf",
+                    format!("the mean time between failures must be at least 1s, got {mtbf}; write e.g. mtbf = \"30d\""),
+                );
+            } else if let Some(n) = self.processors {
+                // Expected failures in the run: at most MAX_RANDOM_FAILURES.
+                let cycle = (mtbf + mttr + reload_duration).as_secs_f64();
+                let expected = f64::from(n) * run.duration.as_secs_f64() / cycle;
+                if expected > MAX_RANDOM_FAILURES {
+                    self.err(
+                        "faults.mtbf",
+                        format!("mtbf = {mtbf} gives about {expected:.0} random failures of {n} processors in {} (at most {MAX_RANDOM_FAILURES:.0}); raise mtbf or shorten the run", run.duration),
+                    );
+                }
+            }
+            mtbf
+        });
+        let defaults_rule = defaults.recovery;
+        let recovery_pre = d(
+            self,
+            "recovery_pre",
+            t.recovery_pre.as_ref(),
+            defaults_rule.pre,
+        );
+        if recovery_pre.is_zero() {
+            self.err(
+                "faults.recovery_pre",
+                "the pre-fault period must be positive; write e.g. recovery_pre = \"10s\"",
+            );
+        }
+        let band = t.recovery_band.unwrap_or(defaults_rule.band);
+        if !(band > 0.0 && band <= 1.0) {
+            self.err(
+                "faults.recovery_band",
+                format!("the throughput band is a fraction in (0, 1], got {band}; write e.g. recovery_band = 0.05"),
+            );
+        }
+        let p99_factor = t.recovery_p99.unwrap_or(defaults_rule.p99_factor);
+        if !(1.0..=1000.0).contains(&p99_factor) {
+            self.err(
+                "faults.recovery_p99",
+                format!("the p99 factor must be between 1 and 1000, got {p99_factor}; write e.g. recovery_p99 = 1.5"),
+            );
+        }
+        let windows = t.recovery_windows.unwrap_or(defaults_rule.windows as u32);
+        if !(1..=1000).contains(&windows) {
+            self.err(
+                "faults.recovery_windows",
+                format!("the windows in a row must be between 1 and 1000, got {windows}; write e.g. recovery_windows = 3"),
+            );
+        }
         // (index in the file, fault), for the ones that parsed.
         let mut parsed: Vec<(usize, Fault)> = Vec::new();
         for (i, raw) in list.iter().enumerate() {
@@ -81,6 +140,15 @@ impl Checker {
             regroup_duration,
             takeover_delay,
             reload_duration,
+            mtbf,
+            mttr,
+            recovery: crate::scenario::types::RecoveryRule {
+                pre: recovery_pre,
+                band,
+                p99_factor,
+                windows: windows as usize,
+                min_completions: defaults_rule.min_completions,
+            },
         }
     }
 
