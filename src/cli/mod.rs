@@ -9,6 +9,7 @@ mod compare;
 mod diverge;
 mod experiment;
 mod explain;
+mod report_page;
 mod written;
 
 use std::path::{Path, PathBuf};
@@ -241,15 +242,30 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
             r.batch_means = None;
         }
     }
-    for w in report::warmup_warnings(&e) {
+    let notes = report::warmup_warnings(&e);
+    for w in &notes {
         eprintln!("{w}");
     }
     let groups = experiment::groups(&e, 1);
     let manifest = |out: &Path| experiment::write_manifest(out, jobs, &e.runs, &e.results);
+    let text = report_page::scenario_text(&a.scenario, &a.options.sets(), a.options.seed)?;
+    let page = |tables| report_page::Page {
+        title: format!("nssim run: {}", s.name),
+        tables,
+        notes: notes.clone(),
+        runs: &e.runs,
+        scenarios: vec![report_page::Scenario {
+            label: s.name.clone(),
+            text: text.clone(),
+        }],
+    };
     if let Mode::Replicated { .. } = mode {
+        let table = report::replicated_table(&groups, e.precision.as_ref());
         let written = finish_outputs(outputs, |out| {
             let mut w = report::write_replicated_run(out, &groups[0], e.precision.as_ref())?;
             w.push(manifest(out)?);
+            let tables = report_page::replicated_tables(&table, &groups);
+            w.push(report_page::write(out, &w, page(tables))?);
             Ok(w)
         })?;
         return print_out(&format!(
@@ -272,6 +288,8 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
             files.push(experiment::write_replications(out, &groups)?);
         }
         files.push(manifest(out)?);
+        let tables = report_page::run_tables(std::slice::from_ref(r));
+        files.push(report_page::write(out, &files, page(tables))?);
         Ok(files)
     })?;
     let mut extra = String::new();
