@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use super::experiment::{self, Mode};
+use super::progress::Progress;
 use super::{Failure, SimOptions, finish_outputs, load, prepare, print_out, report_page};
 use crate::report;
 use crate::scenario::Scenario;
@@ -220,9 +221,11 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
             format!(" ({replications} replications each, {jobs} worker(s))")
         }
     };
-    eprintln!("nssim: comparing {}{how}", labels.join(", "));
+    let progress = Progress::new(&a.progress, jobs);
+    progress.say(&format!("nssim: comparing {}{how}", labels.join(", ")));
     let scenarios: Vec<Scenario> = loaded.iter().map(|(s, _, _)| s.clone()).collect();
-    let mut e = experiment::run(&scenarios, &labels, &mode, jobs);
+    let mut e = experiment::run(&scenarios, &labels, &mode, jobs, &progress);
+    progress.finish();
     for r in &mut e.results {
         r.batch_means = None;
     }

@@ -9,6 +9,7 @@ mod compare;
 mod diverge;
 mod experiment;
 mod explain;
+mod progress;
 mod report_page;
 mod written;
 
@@ -21,7 +22,7 @@ use clap::Parser;
 pub use crate::experiment::simulate_all;
 pub use args::{
     BenchArgs, BenchChildArgs, CheckArgs, Cli, Command, CompareArgs, DivergeArgs,
-    ExperimentOptions, RunArgs, SimOptions,
+    ExperimentOptions, ProgressOptions, ProgressWhen, RunArgs, SimOptions,
 };
 pub use compare::{ScenarioArg, folder_name, label, parse_scenario_arg};
 
@@ -219,7 +220,8 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
             s.run.seed
         ),
     };
-    eprintln!("nssim: running '{}' ({what})", s.name);
+    let progress = progress::Progress::new(&a.progress, jobs);
+    progress.say(&format!("nssim: running '{}' ({what})", s.name));
     let labels = [s.name.clone()];
     let scenarios = std::slice::from_ref(&s);
     let (mut e, recorded) = if tracing {
@@ -227,7 +229,10 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
         let runs = crate::experiment::plan(scenarios, &labels, k..=k);
         let mut one = s.clone();
         one.run.seed = runs[0].seed;
+        use crate::experiment::Observer as _;
+        progress.planned(scenarios, &runs);
         let (r, recorded) = simulate_recorded(&one, a)?;
+        progress.finished(&runs[0], &r);
         let e = crate::experiment::Experiment {
             runs,
             results: vec![r],
@@ -235,8 +240,12 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
         };
         (e, Some(recorded))
     } else {
-        (experiment::run(scenarios, &labels, &mode, jobs), None)
+        (
+            experiment::run(scenarios, &labels, &mode, jobs, &progress),
+            None,
+        )
     };
+    progress.finish();
     for r in &mut e.results {
         if !a.batch_means {
             r.batch_means = None;
