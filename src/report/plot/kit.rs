@@ -820,8 +820,8 @@ pub(super) fn cdf_points(r: &RunResults) -> Vec<(f64, f64)> {
 }
 
 /// The latency [ms] at cumulative fraction `q` of CDF `points`, interpolated linearly within
-/// the bucket that reaches it; `None` for an empty curve. A bucket starting at 0 is read from
-/// its upper half, so the result stays above 0 for a log axis.
+/// the bucket that reaches it; `None` for an empty curve. In a bucket starting at 0 the result
+/// is kept to the bucket's top decade, so it stays above 0 for a log axis.
 pub(super) fn cdf_quantile(points: &[(f64, f64)], q: f64) -> Option<f64> {
     let i = points.iter().position(|p| p.1 >= q)?;
     if i == 0 {
@@ -833,7 +833,9 @@ pub(super) fn cdf_quantile(points: &[(f64, f64)], q: f64) -> Option<f64> {
     } else {
         x1
     };
-    Some(if x > 0.0 { x } else { x1 / 2.0 })
+    // Linear within a bucket that starts at 0 says little on a log axis: keep to its top
+    // decade.
+    Some(if x0 <= 0.0 { x.max(x1 / 10.0) } else { x })
 }
 
 /// `points` from latency `lo` on: those below are replaced by the curve's point at `lo`.
@@ -1191,6 +1193,7 @@ mod tests {
         // 0.001 is half way through the first bucket, which starts at 0.
         assert_eq!(cdf_quantile(&p, 0.001), Some(0.5));
         assert_eq!(cdf_quantile(&p, 0.75), Some(3.0));
+        assert_eq!(cdf_quantile(&[(0.0, 0.0), (1.0, 0.9)], 0.001), Some(0.1));
         assert_eq!(cdf_quantile(&[], 0.5), None);
         let from = cdf_from(&p, 3.0);
         assert_eq!(from, [(3.0, 0.75), (4.0, 1.0)]);
