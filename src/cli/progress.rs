@@ -5,7 +5,9 @@
 //! nothing per event and the results cannot depend on it. It shows runs done of runs planned
 //! (precision rounds add to the plan), the virtual time they cover (each run's
 //! `run.duration + run.drain`), the elapsed wall time and an ETA from the pace of runs so
-//! far; a ticker redraws it five times a second, so a long single run still shows it is alive.
+//! far; a ticker redraws it five times a second, so a long single run still shows it is alive
+//! (a single run shows the clock and the virtual time it covers, and no ETA: the simulation
+//! loop does not report within a run).
 //!
 //! `--progress auto` draws only when stderr is a terminal; `always` draws anyway (escape codes
 //! and all); `never` and `--quiet` draw nothing. When the experiment ends the bar is cleared
@@ -27,6 +29,8 @@ use crate::stats::RunResults;
 /// The progress of one command's experiment.
 pub(super) struct Progress {
     bar: ProgressBar,
+    /// Where the bar is drawn once the first runs are planned.
+    target: Mutex<Option<ProgressDrawTarget>>,
     quiet: bool,
     started: Instant,
     workers: usize,
@@ -49,16 +53,12 @@ impl Progress {
                 ProgressDrawTarget::term_like_with_hz(Box::new(Stderr), 5)
             }
         };
-        let bar = ProgressBar::with_draw_target(Some(0), target);
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {elapsed_precise} [{bar:30}] {pos}/{len} runs, {msg}, ETA {eta}",
-            )
-            .expect("the template is valid")
-            .progress_chars("=> "),
-        );
+        // Hidden until the first plan has set its length, style and message: drawn before,
+        // it would read "0/0 runs".
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
         Progress {
             bar,
+            target: Mutex::new(Some(target)),
             quiet: options.quiet,
             started: Instant::now(),
             workers,
@@ -71,9 +71,10 @@ impl Progress {
 
     /// Prints `line` on stderr unless `--quiet`, above the bar.
     pub fn say(&self, line: &str) {
-        if !self.quiet {
-            self.bar.suspend(|| eprintln!("{line}"));
+        if self.quiet {
+            return;
         }
+        self.bar.suspend(|| eprintln!("{line}"));
     }
 
     /// Clears the bar and, unless `--quiet`, prints the events simulated and their rate.
@@ -81,11 +82,15 @@ impl Progress {
         self.bar.finish_and_clear();
         let wall = self.started.elapsed().as_secs_f64();
         let events = self.events.load(Ordering::Relaxed);
+        // Workers beyond the number of runs had nothing to do.
+        let workers = self
+            .workers
+            .min(self.bar.length().unwrap_or(1) as usize)
+            .max(1);
         self.say(&format!(
-            "nssim: {events} events in {wall:.3} s wall ({} events/s on {} worker{})",
+            "nssim: {events} events in {wall:.3} s wall ({} events/s on {workers} worker{})",
             si(events as f64 / wall.max(1e-9)),
-            self.workers,
-            if self.workers == 1 { "" } else { "s" }
+            if workers == 1 { "" } else { "s" }
         ));
     }
 
@@ -117,13 +122,32 @@ impl Observer for Progress {
             .map(|r| horizons.get(r.scenario).copied().unwrap_or(0))
             .fold(0u64, u64::saturating_add);
         drop(horizons);
-        // Drawn from the first plan on (an empty bar before it would read "0/0 runs, done").
-        if self.planned_ns.load(Ordering::Relaxed) == 0 && !self.bar.is_hidden() {
-            self.bar.enable_steady_tick(Duration::from_millis(200));
-        }
         self.planned_ns.fetch_add(ns, Ordering::Relaxed);
-        self.bar.inc_length(runs.len() as u64);
+        // One run has no pace to tell an ETA from until it ends: a spinner and the clock.
+        let planned = self.bar.length().unwrap_or(0) + runs.len() as u64;
+        let template = if planned == 1 {
+            "{spinner} {elapsed_precise} one run, {msg}"
+        } else {
+            "{spinner} {elapsed_precise} [{bar:30}] {pos}/{len} runs, {msg}, ETA {eta}"
+        };
+        self.bar.set_style(
+            ProgressStyle::with_template(template)
+                .expect("the template is valid")
+                .progress_chars("=> "),
+        );
         self.show_virtual();
+        self.bar.inc_length(runs.len() as u64);
+        let first = self
+            .target
+            .lock()
+            .expect("no thread panicked holding it")
+            .take();
+        if let Some(target) = first {
+            self.bar.set_draw_target(target);
+            if !self.bar.is_hidden() {
+                self.bar.enable_steady_tick(Duration::from_millis(200));
+            }
+        }
     }
 
     fn finished(&self, run: &Run, result: &RunResults) {
