@@ -18,10 +18,13 @@
 //! - [`scenario`]: TOML scenario files -> raw serde structs -> validated, typed [`scenario::Scenario`].
 //! - [`stats`]: accumulators the models feed, and [`stats::RunResults`], the plain output of a run;
 //!   the warm-up diagnosis (`mser`), batch means and Student t quantiles over its completions.
-//! - [`report`]: pure functions from results to bytes (JSON, CSV, plots, terminal tables).
+//! - [`report`]: pure functions from results to bytes (JSON, CSV, plots, terminal tables), and
+//!   the self-contained `report.html` page built from sections (`report::html`).
 //! - [`experiment`]: the plan of runs (scenarios x replications, seeds per replication), the
-//!   work queue that runs it over all cores, estimates over replications, paired differences.
-//! - [`cli`]: the `nssim` command line (`run`, `compare`, `check`, `explain`).
+//!   work queue that runs it over all cores (telling an `Observer`, the progress bar, as runs
+//!   finish), estimates over replications, paired differences.
+//! - [`cli`]: the `nssim` command line (`run`, `compare`, `check`, `explain`), its progress bar
+//!   (`indicatif`, on stderr) and what `run` and `compare` put on `report.html`.
 
 pub mod cli;
 pub mod engine;

@@ -198,6 +198,31 @@ pub struct ExperimentOptions {
     pub jobs: Option<usize>,
 }
 
+/// When to draw the progress bar.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProgressWhen {
+    /// On a terminal (stderr), not in a pipe or a log file.
+    #[default]
+    Auto,
+    /// Always, even off a terminal.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// What `run` and `compare` tell on stderr while they work.
+#[derive(Debug, Args, Default)]
+pub struct ProgressOptions {
+    /// Progress bar on stderr (virtual time, runs and replications done, ETA): `auto` draws it
+    /// on a terminal only. Outputs do not depend on it.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ProgressWhen::Auto)]
+    pub progress: ProgressWhen,
+    /// No progress bar, no starting line and no closing events/s line on stderr; warnings and
+    /// errors still show. Outputs do not depend on it.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
 /// `nssim run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -215,6 +240,9 @@ pub struct RunArgs {
     /// Replications and workers.
     #[command(flatten)]
     pub experiment: ExperimentOptions,
+    /// Progress on stderr.
+    #[command(flatten)]
+    pub progress: ProgressOptions,
     /// Write a request trace to FILE (CSV): one line per stage of every N-th request
     /// (`--trace-every`), with when it began, how long it took and where the request was.
     #[arg(long, value_name = "FILE")]
@@ -257,6 +285,9 @@ pub struct CompareArgs {
     /// Replications and workers.
     #[command(flatten)]
     pub experiment: ExperimentOptions,
+    /// Progress on stderr.
+    #[command(flatten)]
+    pub progress: ProgressOptions,
 }
 
 /// `nssim check`.

@@ -11,7 +11,8 @@
 use std::path::{Path, PathBuf};
 
 use super::experiment::{self, Mode};
-use super::{Failure, SimOptions, finish_outputs, load, prepare, print_out};
+use super::progress::Progress;
+use super::{Failure, SimOptions, finish_outputs, load, prepare, print_out, report_page};
 use crate::report;
 use crate::scenario::Scenario;
 
@@ -151,8 +152,12 @@ pub fn folder_name(label: &str) -> String {
 
 /// Loads every scenario argument with the global `--set` first and its own overrides after.
 /// Every file is validated before any runs, so one typo does not waste the others' runs; two
-/// arguments with the same label (or the same folder) are refused, naming both.
-fn load_all(a: &[String], options: &SimOptions) -> Result<Vec<(Scenario, String)>, Failure> {
+/// arguments with the same label (or the same folder) are refused, naming both. Each comes
+/// with its label and its text as it runs (for `report.html`).
+fn load_all(
+    a: &[String],
+    options: &SimOptions,
+) -> Result<Vec<(Scenario, String, String)>, Failure> {
     let mut loaded = Vec::new();
     let mut problems = Vec::new();
     for text in a {
@@ -168,7 +173,8 @@ fn load_all(a: &[String], options: &SimOptions) -> Result<Vec<(Scenario, String)
         match load(&arg.path, &set, options.seed).map_err(|f| options.name_warmup(f)) {
             Ok(s) => {
                 let label = label(&s.name, &arg.overrides);
-                loaded.push((s, label, arg.text));
+                let text = report_page::scenario_text(&arg.path, &set, options.seed)?;
+                loaded.push((s, label, arg.text, text));
             }
             Err(Failure::Usage(m)) => problems.push(m),
             Err(e) => return Err(e),
@@ -177,11 +183,11 @@ fn load_all(a: &[String], options: &SimOptions) -> Result<Vec<(Scenario, String)
     if !problems.is_empty() {
         return Err(Failure::Usage(problems.join("\n")));
     }
-    for (i, (_, label, text)) in loaded.iter().enumerate() {
+    for (i, (_, label, text, _)) in loaded.iter().enumerate() {
         let clash = loaded[..i]
             .iter()
-            .find(|(_, l, _)| folder_name(l) == folder_name(label));
-        if let Some((_, other, other_text)) = clash {
+            .find(|(_, l, _, _)| folder_name(l) == folder_name(label));
+        if let Some((_, other, other_text, _)) = clash {
             let what = if other == label {
                 format!("both give the label '{label}'")
             } else {
@@ -194,7 +200,7 @@ fn load_all(a: &[String], options: &SimOptions) -> Result<Vec<(Scenario, String)
             )));
         }
     }
-    Ok(loaded.into_iter().map(|(s, l, _)| (s, l)).collect())
+    Ok(loaded.into_iter().map(|(s, l, _, t)| (s, l, t)).collect())
 }
 
 pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
@@ -205,7 +211,7 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output/compare"));
-    let labels: Vec<String> = loaded.iter().map(|(_, l)| l.clone()).collect();
+    let labels: Vec<String> = loaded.iter().map(|(_, l, _)| l.clone()).collect();
     let folders: Vec<String> = labels.iter().map(|l| folder_name(l)).collect();
     let outputs = prepare(&out, &folders)?;
     let how = match &mode {
@@ -215,26 +221,46 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
             format!(" ({replications} replications each, {jobs} worker(s))")
         }
     };
-    eprintln!("nssim: comparing {}{how}", labels.join(", "));
-    let scenarios: Vec<Scenario> = loaded.iter().map(|(s, _)| s.clone()).collect();
-    let mut e = experiment::run(&scenarios, &labels, &mode, jobs);
+    let progress = Progress::new(&a.progress, jobs);
+    progress.say(&format!("nssim: comparing {}{how}", labels.join(", ")));
+    let scenarios: Vec<Scenario> = loaded.iter().map(|(s, _, _)| s.clone()).collect();
+    let mut e = experiment::run(&scenarios, &labels, &mode, jobs, &progress);
+    progress.finish();
     for r in &mut e.results {
         r.batch_means = None;
     }
-    for w in report::warmup_warnings(&e) {
+    let notes = report::warmup_warnings(&e);
+    for w in &notes {
         eprintln!("{w}");
     }
     let groups = experiment::groups(&e, scenarios.len());
     let manifest = |out: &Path| experiment::write_manifest(out, jobs, &e.runs, &e.results);
+    let page = |tables| report_page::Page {
+        title: format!("nssim compare: {}", labels.join(", ")),
+        tables,
+        notes: notes.clone(),
+        runs: &e.runs,
+        scenarios: loaded
+            .iter()
+            .map(|(_, label, text)| report_page::Scenario {
+                label: label.clone(),
+                text: text.clone(),
+            })
+            .collect(),
+    };
     if let Mode::Replicated { .. } = mode {
+        let table = report::replicated_table(&groups, e.precision.as_ref());
         let written = finish_outputs(outputs, |out| {
             let mut written = Vec::new();
+            // The comparison's own files first, so its plots open the page.
+            written.extend(report::write_replicated_comparison(out, &groups)?);
             for g in &groups {
                 let dir = out.join(folder_name(&g.label));
                 written.extend(report::write_replicated_run(&dir, g, None)?);
             }
-            written.extend(report::write_replicated_comparison(out, &groups)?);
             written.push(manifest(out)?);
+            let tables = report_page::replicated_tables(&table, &groups);
+            written.push(report_page::write(out, &written, page(tables))?);
             Ok(written)
         })?;
         return print_out(&format!(
@@ -245,15 +271,20 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
     }
     let results = &e.results;
     let written = finish_outputs(outputs, |out| {
-        let mut written = Vec::new();
+        // The comparison's own files first, so its plots open the page.
+        let mut written = report::write_comparison(out, results)?;
         for r in results {
             written.extend(report::write_run(&out.join(folder_name(&r.scenario)), r)?);
         }
-        written.extend(report::write_comparison(out, results)?);
         if let Mode::One(_) = mode {
             written.push(experiment::write_replications(out, &groups)?);
         }
         written.push(manifest(out)?);
+        written.push(report_page::write(
+            out,
+            &written,
+            page(report_page::run_tables(results)),
+        )?);
         Ok(written)
     })?;
     print_out(&format!(

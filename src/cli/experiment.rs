@@ -8,7 +8,8 @@ use anyhow::Context;
 
 use super::{ExperimentOptions, Failure};
 use crate::experiment::{
-    self, DEFAULT_PRECISION_METRICS, Experiment, Precision, Replicated, Run, replicate,
+    self, DEFAULT_PRECISION_METRICS, Experiment, Observer, Precision, Replicated, Run,
+    replicate_observed,
 };
 use crate::scenario::Scenario;
 use crate::scenario::limits::{MAX_JOBS, MAX_REPLICATIONS};
@@ -121,28 +122,24 @@ pub(super) fn mode(o: &ExperimentOptions) -> Result<(Mode, usize), Failure> {
     Ok((mode, jobs))
 }
 
-/// Runs `scenarios` (labelled `labels`) as `mode` asks on `jobs` workers.
+/// Runs `scenarios` (labelled `labels`) as `mode` asks on `jobs` workers, telling `observer`
+/// (the progress bar) how it goes.
 pub(super) fn run(
     scenarios: &[Scenario],
     labels: &[String],
     mode: &Mode,
     jobs: usize,
+    observer: &dyn Observer,
 ) -> Experiment {
-    match mode {
-        Mode::Single => replicate(scenarios, labels, 1, 1, None, jobs),
-        Mode::One(k) => replicate(scenarios, labels, *k, 1, None, jobs),
+    let (first, count, precision) = match mode {
+        Mode::Single => (1, 1, None),
+        Mode::One(k) => (*k, 1, None),
         Mode::Replicated {
             replications,
             precision,
-        } => replicate(
-            scenarios,
-            labels,
-            1,
-            *replications,
-            precision.as_ref(),
-            jobs,
-        ),
-    }
+        } => (1, *replications, precision.as_ref()),
+    };
+    replicate_observed(scenarios, labels, (first, count), precision, jobs, observer)
 }
 
 /// The replications of each scenario.

@@ -9,6 +9,8 @@ mod compare;
 mod diverge;
 mod experiment;
 mod explain;
+mod progress;
+mod report_page;
 mod written;
 
 use std::path::{Path, PathBuf};
@@ -20,7 +22,7 @@ use clap::Parser;
 pub use crate::experiment::simulate_all;
 pub use args::{
     BenchArgs, BenchChildArgs, CheckArgs, Cli, Command, CompareArgs, DivergeArgs,
-    ExperimentOptions, RunArgs, SimOptions,
+    ExperimentOptions, ProgressOptions, ProgressWhen, RunArgs, SimOptions,
 };
 pub use compare::{ScenarioArg, folder_name, label, parse_scenario_arg};
 
@@ -214,7 +216,8 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
             s.run.seed
         ),
     };
-    eprintln!("nssim: running '{}' ({what})", s.name);
+    let progress = progress::Progress::new(&a.progress, jobs);
+    progress.say(&format!("nssim: running '{}' ({what})", s.name));
     let labels = [s.name.clone()];
     let scenarios = std::slice::from_ref(&s);
     let (mut e, recorded) = if tracing {
@@ -222,7 +225,10 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
         let runs = crate::experiment::plan(scenarios, &labels, k..=k);
         let mut one = s.clone();
         one.run.seed = runs[0].seed;
+        use crate::experiment::Observer as _;
+        progress.planned(scenarios, &runs);
         let (r, recorded) = simulate_recorded(&one, a)?;
+        progress.finished(&runs[0], &r);
         let e = crate::experiment::Experiment {
             runs,
             results: vec![r],
@@ -230,22 +236,41 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
         };
         (e, Some(recorded))
     } else {
-        (experiment::run(scenarios, &labels, &mode, jobs), None)
+        (
+            experiment::run(scenarios, &labels, &mode, jobs, &progress),
+            None,
+        )
     };
+    progress.finish();
     for r in &mut e.results {
         if !a.batch_means {
             r.batch_means = None;
         }
     }
-    for w in report::warmup_warnings(&e) {
+    let notes = report::warmup_warnings(&e);
+    for w in &notes {
         eprintln!("{w}");
     }
     let groups = experiment::groups(&e, 1);
     let manifest = |out: &Path| experiment::write_manifest(out, jobs, &e.runs, &e.results);
+    let text = report_page::scenario_text(&a.scenario, &a.options.sets(), a.options.seed)?;
+    let page = |tables| report_page::Page {
+        title: format!("nssim run: {}", s.name),
+        tables,
+        notes: notes.clone(),
+        runs: &e.runs,
+        scenarios: vec![report_page::Scenario {
+            label: s.name.clone(),
+            text: text.clone(),
+        }],
+    };
     if let Mode::Replicated { .. } = mode {
+        let table = report::replicated_table(&groups, e.precision.as_ref());
         let written = finish_outputs(outputs, |out| {
             let mut w = report::write_replicated_run(out, &groups[0], e.precision.as_ref())?;
             w.push(manifest(out)?);
+            let tables = report_page::replicated_tables(&table, &groups);
+            w.push(report_page::write(out, &w, page(tables))?);
             Ok(w)
         })?;
         return print_out(&format!(
@@ -268,6 +293,8 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
             files.push(experiment::write_replications(out, &groups)?);
         }
         files.push(manifest(out)?);
+        let tables = report_page::run_tables(std::slice::from_ref(r));
+        files.push(report_page::write(out, &files, page(tables))?);
         Ok(files)
     })?;
     let mut extra = String::new();

@@ -23,6 +23,7 @@ use serde::Serialize;
 
 pub use precision::{
     DEFAULT_PRECISION_METRICS, Experiment, Precision, PrecisionOutcome, replicate,
+    replicate_observed,
 };
 
 use crate::model;
@@ -83,9 +84,35 @@ pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// What an experiment tells as it goes, for a progress display. Called from the worker
+/// threads as runs are planned and finish; results never depend on it (they are sorted by
+/// run whatever the order of the calls).
+pub trait Observer: Sync {
+    /// `runs` (of `scenarios`) were added to the plan: the first round, or a precision round.
+    fn planned(&self, _scenarios: &[Scenario], _runs: &[Run]) {}
+    /// `run` finished with `result`.
+    fn finished(&self, _run: &Run, _result: &RunResults) {}
+}
+
+/// The observer that does nothing.
+pub struct Unobserved;
+
+impl Observer for Unobserved {}
+
 /// Runs every run of `runs` on `jobs` workers (at least 1, at most one per run); returns the
 /// results in the order of `runs`, each labelled with its run's variant and seed.
 pub fn execute(scenarios: &[Scenario], runs: &[Run], jobs: usize) -> Vec<RunResults> {
+    execute_observed(scenarios, runs, jobs, &Unobserved)
+}
+
+/// [`execute`], telling `observer` the plan and each run as it finishes.
+pub fn execute_observed(
+    scenarios: &[Scenario],
+    runs: &[Run],
+    jobs: usize,
+    observer: &dyn Observer,
+) -> Vec<RunResults> {
+    observer.planned(scenarios, runs);
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<RunResults>>> = runs.iter().map(|_| Mutex::new(None)).collect();
     let workers = jobs.clamp(1, runs.len().max(1));
@@ -99,6 +126,7 @@ pub fn execute(scenarios: &[Scenario], runs: &[Run], jobs: usize) -> Vec<RunResu
                     s.run.seed = run.seed;
                     let mut r = model::simulate(&s);
                     r.scenario = run.variant.clone();
+                    observer.finished(run, &r);
                     *slots[i].lock().expect("no worker panicked holding a slot") = Some(r);
                 }
             });

@@ -9,7 +9,7 @@
 //! half-width (a metric without a value) counts as not met. Every step depends only on the
 //! results, which depend only on the seeds: the rounds are deterministic.
 
-use super::{Replicated, Run, execute, plan};
+use super::{Observer, Replicated, Run, Unobserved, execute_observed, plan};
 use crate::scenario::Scenario;
 use crate::stats::RunResults;
 
@@ -88,9 +88,29 @@ pub fn replicate(
     precision: Option<&Precision>,
     jobs: usize,
 ) -> Experiment {
+    replicate_observed(
+        scenarios,
+        labels,
+        (first, replications),
+        precision,
+        jobs,
+        &Unobserved,
+    )
+}
+
+/// [`replicate`] of replications `(first, count)`, telling `observer` each round's plan and
+/// each run as it finishes.
+pub fn replicate_observed(
+    scenarios: &[Scenario],
+    labels: &[String],
+    (first, replications): (u32, u32),
+    precision: Option<&Precision>,
+    jobs: usize,
+    observer: &dyn Observer,
+) -> Experiment {
     let mut n = replications.max(1);
     let mut runs = plan(scenarios, labels, first..=first + n - 1);
-    let mut results = execute(scenarios, &runs, jobs);
+    let mut results = execute_observed(scenarios, &runs, jobs, observer);
     let Some(p) = precision else {
         return Experiment {
             runs,
@@ -129,7 +149,7 @@ pub fn replicate(
         };
         let next = wanted.max(n + 1).min(p.max_replications);
         let more = plan(scenarios, labels, first + n..=first + next - 1);
-        results.extend(execute(scenarios, &more, jobs));
+        results.extend(execute_observed(scenarios, &more, jobs, observer));
         runs.extend(more);
         n = next;
         rounds += 1;

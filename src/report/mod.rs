@@ -15,6 +15,7 @@
 //! | [`comparison_csv`] | `comparison.csv` | headline numbers of several runs, long format |
 //! | [`comparison_json`] | `comparison.json` | the same, one object per run |
 //! | [`terminal_summary`], [`comparison_table`] | (stdout) | short human-readable text |
+//! | [`html::page`] | `report.html` | one self-contained page: tables, plots, scenario text |
 //!
 //! Determinism: lists are written in the order `RunResults` keeps them (processor id, process
 //! creation, scenario order), never hash order; floats are rounded to 6 decimals in JSON and
@@ -26,6 +27,7 @@
 //! [`write_replicated_comparison`]; the exporters are listed in `replicated.rs`).
 
 mod csv;
+pub mod html;
 mod json;
 mod plot;
 mod replicated;

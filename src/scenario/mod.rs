@@ -108,6 +108,37 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
     parse_in(text, &origin, dir, overrides)
 }
 
+/// The scenario as it runs, as TOML text: the file merged with the files it `extends`, with
+/// `overrides` applied (stages 1 and 2 of the pipeline), in the order its keys were first
+/// written; comments are not kept. For reports: call it on a scenario that [`load`] accepted
+/// with the same overrides.
+pub fn merged_text(path: &Path, overrides: &[String]) -> Result<String, ScenarioError> {
+    let origin = path.display().to_string();
+    let text = source::read_limited(path).map_err(|message| Problem {
+        origin: origin.clone(),
+        line: None,
+        column: None,
+        field: String::new(),
+        message,
+    })?;
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let files = source::chain(text, &origin, dir)?;
+    let (mut merged, mut problems) = source::merge(&files);
+    problems.extend(apply_overrides(&mut merged, overrides).1);
+    if !problems.is_empty() {
+        return Err(ScenarioError { problems });
+    }
+    toml::to_string(&merged).map_err(|e| {
+        ScenarioError::from(Problem {
+            origin,
+            line: None,
+            column: None,
+            field: String::new(),
+            message: format!("could not write the merged scenario as TOML: {e}"),
+        })
+    })
+}
+
 /// Same as [`load`] from text; `origin` is what messages call the file (e.g. the path), and
 /// an `extends` path is relative to its folder.
 pub fn parse_str(

@@ -69,6 +69,7 @@ fn run_writes_summary_csv_and_plots() {
         "throughput_latency.svg",
         "utilisation.png",
         "utilisation.svg",
+        "report.html",
     ] {
         let len = fs::metadata(tmp.path().join(f))
             .map(|m| m.len())

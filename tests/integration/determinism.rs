@@ -44,7 +44,12 @@ fn same_seed_gives_identical_csv_and_json_and_another_seed_differs() {
     run_into(&a, "11");
     run_into(&b, "11");
     run_into(&c, "12");
-    for csv in ["metrics.csv", "latency_histogram.csv", "timeseries.csv"] {
+    for csv in [
+        "metrics.csv",
+        "latency_histogram.csv",
+        "timeseries.csv",
+        "report.html",
+    ] {
         let x = fs::read(a.join(csv)).unwrap();
         assert!(!x.is_empty());
         assert_eq!(
@@ -86,6 +91,11 @@ fn compare_output_does_not_depend_on_thread_scheduling() {
             .assert()
             .success();
     }
-    let x = fs::read(tmp.path().join("x/comparison.csv")).unwrap();
-    assert_eq!(x, fs::read(tmp.path().join("y/comparison.csv")).unwrap());
+    for file in ["comparison.csv", "report.html"] {
+        let x = fs::read(tmp.path().join("x").join(file)).unwrap();
+        assert!(
+            x == fs::read(tmp.path().join("y").join(file)).unwrap(),
+            "{file} differs"
+        );
+    }
 }

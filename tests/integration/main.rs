@@ -8,6 +8,10 @@
 //! - `determinism`: same seed, same bytes.
 //! - `replications`: issue 8: interval coverage, paired comparisons, outputs independent of
 //!   `--jobs`, `--replication K` reruns.
+//! - `progress`: issue 17 item 6: the progress bar and the closing events/s line on stderr,
+//!   outputs the same bytes with `--progress=always` and `--quiet`.
+//! - `report`: issue 17: `report.html` is self-contained, holds every plot and renders in
+//!   headless Chromium (`tests/browser/run.sh`).
 //! - `golden`: the shipped scenarios' `summary.json` and `metrics.csv`, byte for byte.
 //! - `model_core`: issue 6: events per request, cancellable timers, where requests are.
 //! - `issue7`: regression tests of issue 7's defects (lockstep clients, session arrivals, ...).
@@ -42,8 +46,10 @@ mod limits;
 mod manual_claims;
 mod model_core;
 mod pathway;
+mod progress;
 mod queueing;
 mod replications;
+mod report;
 mod scenario_input;
 mod swarm;
 mod trace;

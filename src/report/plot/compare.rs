@@ -9,9 +9,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::DrawResult;
 use super::kit::{
-    Area, Axis, CategoryLabels, Curve, LegendItem, MUTED, SERIES, Swatch, build_chart, cdf_points,
-    draw_cdf, draw_legend, fmt_sig3, font, item, kind_legend, legend_width, no_data, slot_width,
-    title, utilisation_panel, with_legend_column,
+    Area, Axis, CategoryLabels, Curve, LegendItem, MUTED, OKABE_GREEN, SERIES, Swatch, build_chart,
+    cdf_points, draw_cdf, draw_legend, fmt_sig3, font, item, kind_legend, legend_width, no_data,
+    slot_width, title, utilisation_panel, with_legend_column,
 };
 use crate::experiment::Replicated;
 use crate::report::{kind_order, no_window, sample};
@@ -86,9 +86,9 @@ pub(super) const LATENCY: Bars = Bars {
     legend_heading: Some("percentile"),
 };
 
-/// Offered and completed throughput per scenario.
+/// Configured (open workloads), offered and completed throughput per scenario.
 pub(super) const THROUGHPUT: Bars = Bars {
-    title: "Throughput offered vs completed by scenario (measurement window)",
+    title: "Throughput configured, offered and completed by scenario (measurement window)",
     ci_suffix: ", 95 % interval",
     series: throughput_series,
     y_desc: "throughput [requests/s]",
@@ -106,7 +106,7 @@ pub(super) fn bars<DB: DrawingBackend>(
     runs: &[RunResults],
     which: &Bars,
 ) -> DrawResult<DB> {
-    let series = (which.series)();
+    let series = wanted((which.series)(), runs.iter());
     let (names, values) = of_runs(runs, &series);
     grouped_bars(root, which.title, &names, &values, &series, which)
 }
@@ -118,7 +118,7 @@ pub(super) fn bars_ci<DB: DrawingBackend>(
     groups: &[Replicated],
     which: &Bars,
 ) -> DrawResult<DB> {
-    let series = (which.series)();
+    let series = wanted((which.series)(), groups.iter().flat_map(|g| &g.runs));
     let (names, values) = of_groups(groups, &series);
     // One scenario (a replicated run's own plot) is named in the title, not "by scenario".
     let title = match groups {
@@ -137,6 +137,18 @@ pub(super) fn bars_ci<DB: DrawingBackend>(
         _ => format!("{}{}", which.title, which.ci_suffix),
     };
     grouped_bars(root, &title, &names, &values, &series, which)
+}
+
+/// `series` less the configured rate when no run has one (closed clients only): a bar that
+/// would be `n/a` everywhere says nothing.
+fn wanted<'a>(
+    mut series: Vec<BarSeries>,
+    mut runs: impl Iterator<Item = &'a RunResults>,
+) -> Vec<BarSeries> {
+    if !runs.any(|r| r.configured_per_s.is_some()) {
+        series.retain(|s| s.metric != "configured_per_s");
+    }
+    series
 }
 
 /// Names and (value, no half-width) of each series of each run.
@@ -173,6 +185,13 @@ fn of_groups(groups: &[Replicated], series: &[BarSeries]) -> (Vec<String>, Vec<V
 
 fn throughput_series() -> Vec<BarSeries> {
     vec![
+        BarSeries {
+            label: "configured",
+            metric: "configured_per_s",
+            colour: OKABE_GREEN,
+            value: |r| r.configured_per_s.unwrap_or(f64::NAN),
+            text: one_decimal,
+        },
         BarSeries {
             label: "offered",
             metric: "offered_per_s",
@@ -215,21 +234,25 @@ fn grouped_bars<DB: DrawingBackend>(
 
     let slot = slot_width(&plot_area, names.len());
     let labels = CategoryLabels::fit(&plot_area, names, slot)?;
-    let peak = values
-        .iter()
-        .flatten()
-        .map(|(v, hw)| if hw.is_finite() { v + hw } else { *v })
-        .filter(|v| v.is_finite())
-        .fold(0.0, f64::max);
-    // 12 % headroom for the value labels above the tallest bar.
-    let y = Axis::linear(0.0, peak * 1.12, 6);
+    // 12 % headroom for the value labels above the tallest bar (a factor 1.5 on a log axis);
+    // log when the bars span more than a factor of 100, so the short ones stay readable.
+    let tops = || {
+        values
+            .iter()
+            .flatten()
+            .map(|(v, hw)| if hw.is_finite() { v + hw } else { *v })
+    };
+    let mut y = Axis::for_values(tops(), 1.12, 6);
+    if y.is_log() {
+        y = Axis::for_values(values.iter().flatten().map(|p| p.0).chain(tops()), 1.5, 6);
+    }
     let x = Axis::categories(names.len());
     let mut chart = build_chart(
         &plot_area,
         &x,
         &y,
         "scenario",
-        y_desc,
+        &y.desc(y_desc),
         labels.area_height(),
         None,
     )?;
@@ -255,11 +278,11 @@ fn grouped_bars<DB: DrawingBackend>(
                 continue;
             }
             chart.draw_series(std::iter::once(Rectangle::new(
-                [(x0 + gap, 0.0), (x0 + bar - gap, v.min(y.hi))],
+                [(x0 + gap, y.lo), (x0 + bar - gap, y.at_clamped(v))],
                 s.colour.filled(),
             )))?;
             let top = if hw.is_finite() {
-                let (lo, hi) = ((v - hw).max(y.lo), (v + hw).min(y.hi));
+                let (lo, hi) = (y.at_clamped(v - hw), y.at_clamped(v + hw));
                 let (xc, cap) = (x0 + bar / 2.0, bar * 0.2);
                 let style = BLACK.stroke_width(1);
                 for segment in [
@@ -271,7 +294,7 @@ fn grouped_bars<DB: DrawingBackend>(
                 }
                 hi
             } else {
-                v.min(y.hi)
+                y.at_clamped(v)
             };
             let text = (s.text)(v);
             let text_w = plot_area.estimate_text_size(&text, &value_style)?.0 as f64;

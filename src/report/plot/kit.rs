@@ -69,6 +69,11 @@ pub(super) const INK: RGBColor = RGBColor(0x20, 0x20, 0x20);
 pub(super) const MUTED: RGBColor = RGBColor(0x60, 0x60, 0x60);
 pub(super) const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
 pub(super) const WARMUP: RGBColor = RGBColor(0xEC, 0xEC, 0xEC);
+/// The drain after arrivals stop: a cool tint, told apart from the warm-up's grey.
+pub(super) const DRAIN: RGBColor = RGBColor(0xDD, 0xE8, 0xF2);
+/// Largest to smallest positive value plotted above which a value axis is logarithmic: a
+/// linear axis would flatten everything below a hundredth of the top against zero.
+pub(super) const LOG_SPAN: f64 = 100.0;
 
 /// Legend entries for process kinds, each with its fixed colour.
 pub(super) fn kind_legend(kinds: &[String]) -> Vec<LegendItem> {
@@ -197,9 +202,128 @@ impl Axis {
         }
     }
 
+    /// A value axis for `values` (those not finite or not above 0 are not counted): linear
+    /// from 0 to the largest times `headroom`, or, when the largest is more than [`LOG_SPAN`]
+    /// times the smallest, log over whole decades from the smallest to the largest times
+    /// `headroom`.
+    pub fn for_values(
+        values: impl IntoIterator<Item = f64>,
+        headroom: f64,
+        max_ticks: usize,
+    ) -> Axis {
+        Axis::for_values_up_to(values, 0.0, headroom, max_ticks)
+    }
+
+    /// [`Axis::for_values`], judged on `values` alone, with the top raised to at least `top`
+    /// (values also drawn that should not decide whether the axis is log, such as a drain's).
+    pub fn for_values_up_to(
+        values: impl IntoIterator<Item = f64>,
+        top: f64,
+        headroom: f64,
+        max_ticks: usize,
+    ) -> Axis {
+        let (lo, hi) = values
+            .into_iter()
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+                (lo.min(v), hi.max(v))
+            });
+        let log = hi > 0.0 && hi / lo > LOG_SPAN;
+        let hi = if top.is_finite() { hi.max(top) } else { hi };
+        if log {
+            Axis::log(lo, hi * headroom)
+        } else {
+            Axis::linear(0.0, hi * headroom, max_ticks)
+        }
+    }
+
+    /// A log axis from exactly `lo` to exactly `hi` (both > 0; widened by half either way
+    /// when they are equal), not rounded out to decades. Ticks: each decade over more than
+    /// three decades, else 1-2-5 in each decade, else 1 to 9, and with fewer than three of
+    /// those inside the range, 1-2-5 steps of a linear axis.
+    pub fn log_range(lo: f64, hi: f64) -> Axis {
+        let (lo, hi) = if hi > lo {
+            (lo, hi)
+        } else {
+            (lo / 1.5, hi * 1.5)
+        };
+        let (a, b) = (lo.log10(), hi.log10());
+        let inside = |v: f64| v.log10() >= a - 1e-9 && v.log10() <= b + 1e-9;
+        let mut ticks: Vec<(f64, String)> = Vec::new();
+        let sets: [&[f64]; 3] = [
+            &[1.0],
+            &[1.0, 2.0, 5.0],
+            &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+        ];
+        for multiples in sets {
+            ticks = (a.floor() as i32..=b.ceil() as i32)
+                .flat_map(|e| multiples.iter().map(move |m| m * 10f64.powi(e)))
+                .filter(|&v| inside(v))
+                .map(|v| (v.log10(), fmt_plain(v)))
+                .collect();
+            if ticks.len() >= 4 {
+                break;
+            }
+        }
+        if ticks.len() < 3 {
+            let step = nice_step((hi - lo) / 5.0);
+            let decimals = decimals_for(step);
+            let first = (lo / step - 1e-9).ceil() as i64;
+            let last = (hi / step + 1e-9).floor() as i64;
+            ticks = (first..=last)
+                .map(|k| k as f64 * step)
+                .filter(|&v| v > 0.0)
+                .map(|v| (v.log10(), format!("{v:.decimals$}")))
+                .collect();
+        }
+        Axis {
+            lo: a,
+            hi: b,
+            ticks,
+            log: true,
+        }
+    }
+
+    /// Whether the axis is logarithmic.
+    pub fn is_log(&self) -> bool {
+        self.log
+    }
+
+    /// `desc`, with `, log scale` when the axis is logarithmic.
+    pub fn desc(&self, desc: &str) -> String {
+        if self.log {
+            format!("{desc}, log scale")
+        } else {
+            desc.to_string()
+        }
+    }
+
     /// Chart coordinate of a data value.
     pub fn at(&self, v: f64) -> f64 {
         if self.log { v.log10() } else { v }
+    }
+
+    /// Chart coordinate of a data value, kept inside the axis (a value at or below 0 on a log
+    /// axis sits on its floor).
+    pub fn at_clamped(&self, v: f64) -> f64 {
+        if self.log && v <= 0.0 {
+            return self.lo;
+        }
+        self.at(v).clamp(self.lo, self.hi)
+    }
+
+    /// `points` (x already in chart coordinates, y a data value) as the lines to draw: whole
+    /// on a linear axis; on a log axis broken where y is not above 0 (no log of it), the rest
+    /// kept inside the axis.
+    pub fn lines(&self, points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
+        if !self.log {
+            return vec![points.to_vec()];
+        }
+        points
+            .split(|p| p.1 <= 0.0)
+            .filter(|run| !run.is_empty())
+            .map(|run| run.iter().map(|&(x, y)| (x, self.at_clamped(y))).collect())
+            .collect()
     }
 
     pub fn spec(&self) -> Coord {
@@ -695,26 +819,66 @@ pub(super) fn cdf_points(r: &RunResults) -> Vec<(f64, f64)> {
     points
 }
 
-/// Draws CDF curves on common axes in `body`, with a legend column. The x axis is logarithmic
-/// when the latencies span more than two decades.
+/// The latency [ms] at cumulative fraction `q` of CDF `points`, interpolated linearly within
+/// the bucket that reaches it; `None` for an empty curve. In a bucket starting at 0 the result
+/// is kept to the bucket's top decade, so it stays above 0 for a log axis.
+pub(super) fn cdf_quantile(points: &[(f64, f64)], q: f64) -> Option<f64> {
+    let i = points.iter().position(|p| p.1 >= q)?;
+    if i == 0 {
+        return Some(points[0].0);
+    }
+    let ((x0, f0), (x1, f1)) = (points[i - 1], points[i]);
+    let x = if f1 > f0 {
+        x0 + (x1 - x0) * (q - f0) / (f1 - f0)
+    } else {
+        x1
+    };
+    // Linear within a bucket that starts at 0 says little on a log axis: keep to its top
+    // decade.
+    Some(if x0 <= 0.0 { x.max(x1 / 10.0) } else { x })
+}
+
+/// `points` from latency `lo` on: those below are replaced by the curve's point at `lo`.
+fn cdf_from(points: &[(f64, f64)], lo: f64) -> Vec<(f64, f64)> {
+    let Some(i) = points.iter().position(|p| p.0 >= lo) else {
+        return Vec::new();
+    };
+    let mut kept = Vec::with_capacity(points.len() - i + 1);
+    if i > 0 {
+        let ((x0, f0), (x1, f1)) = (points[i - 1], points[i]);
+        let f = if x1 > x0 {
+            f0 + (f1 - f0) * (lo - x0) / (x1 - x0)
+        } else {
+            f1
+        };
+        kept.push((lo, f));
+    }
+    kept.extend_from_slice(&points[i..]);
+    kept
+}
+
+/// Draws CDF curves on common axes in `body`, with a legend column. The x axis is
+/// logarithmic, from the lowest 0.1th percentile of the curves to the highest maximum, so
+/// every scenario of a figure shares it and the tail, where latencies differ most, gets room.
 pub(super) fn draw_cdf<DB: DrawingBackend>(
     body: &Area<DB>,
     curves: &[Curve],
     guides: &[Guide],
     heading: Option<&str>,
 ) -> DrawResult<DB> {
-    let xs = || curves.iter().flat_map(|c| c.points.iter().map(|p| p.0));
-    let hi = xs().fold(f64::NAN, f64::max);
-    let lo_pos = xs().filter(|&x| x > 0.0).fold(f64::NAN, f64::min);
-    if !hi.is_finite() || hi <= 0.0 {
+    let hi = curves
+        .iter()
+        .flat_map(|c| c.points.iter().map(|p| p.0))
+        .fold(f64::NAN, f64::max);
+    let lo = curves
+        .iter()
+        .filter_map(|c| cdf_quantile(&c.points, 0.001))
+        .fold(f64::NAN, f64::min);
+    if !hi.is_finite() || hi <= 0.0 || lo.is_nan() || lo <= 0.0 {
         return no_data(body, "no measured requests: nothing to plot");
     }
-    let log = lo_pos.is_finite() && hi / lo_pos > 100.0;
-    let x = if log {
-        Axis::log(lo_pos, hi)
-    } else {
-        Axis::linear(0.0, hi, 10)
-    };
+    let x = Axis::log_range(lo, hi);
+    let lo = 10f64.powf(x.lo);
     let y = Axis::stepped(0.0, 1.0, 0.1, 1.02);
 
     let mut items: Vec<LegendItem> = curves
@@ -735,25 +899,18 @@ pub(super) fn draw_cdf<DB: DrawingBackend>(
     );
     let (plot_area, legend_area) = with_legend_column(body, legend_width(body, heading, &items)?);
 
-    let x_desc = if log {
-        "latency [ms], log scale"
-    } else {
-        "latency [ms]"
-    };
     let mut chart = build_chart(
         &plot_area,
         &x,
         &y,
-        x_desc,
+        "latency [ms], log scale, from the 0.1th percentile",
         "cumulative fraction of requests",
         60,
         None,
     )?;
 
     for g in guides {
-        let gx = x
-            .at(g.latency_ms.max(if log { 10f64.powf(x.lo) } else { 0.0 }))
-            .clamp(x.lo, x.hi);
+        let gx = x.at(g.latency_ms.max(lo)).clamp(x.lo, x.hi);
         let style = g.colour.stroke_width(2);
         chart.draw_series(DashedLineSeries::new(
             [(x.lo, g.fraction), (gx, g.fraction), (gx, 0.0)],
@@ -763,11 +920,9 @@ pub(super) fn draw_cdf<DB: DrawingBackend>(
         ))?;
     }
     for c in curves {
-        let points: Vec<_> = c
-            .points
-            .iter()
-            .filter(|p| !log || p.0 > 0.0)
-            .map(|&(lx, f)| (x.at(lx), f))
+        let points: Vec<_> = cdf_from(&c.points, lo)
+            .into_iter()
+            .map(|(lx, f)| (x.at(lx), f))
             .collect();
         if c.dashed {
             chart.draw_series(DashedLineSeries::new(
@@ -808,6 +963,43 @@ pub(super) fn shade_warmup<DB: DrawingBackend>(
         ((x.lo + end) / 2.0, Pos::new(HPos::Center, VPos::Top), 0)
     } else {
         (end, Pos::new(HPos::Left, VPos::Top), 4)
+    };
+    let (px, py) = chart.backend_coord(&(anchor, y.hi));
+    let base = area.get_base_pixel();
+    area.draw(&Text::new(
+        label,
+        (px - base.0 + dx, py - base.1 + 4),
+        style.pos(pos),
+    ))
+}
+
+/// Shades the drain, `from_s` (when arrivals stopped) to `to_s` (when the run ended), and
+/// labels it "drain" at the top (inside the band when it fits, else just left of it).
+/// Nothing when arrivals stopped at or after the axis ends.
+pub(super) fn shade_drain<DB: DrawingBackend>(
+    area: &Area<DB>,
+    chart: &mut Chart<'_, DB>,
+    x: &Axis,
+    y: &Axis,
+    (from_s, to_s): (f64, f64),
+) -> DrawResult<DB> {
+    if !from_s.is_finite() || from_s >= x.hi || to_s.is_nan() || to_s <= from_s {
+        return Ok(());
+    }
+    let start = from_s.max(x.lo);
+    let end = to_s.min(x.hi);
+    chart.draw_series(std::iter::once(Rectangle::new(
+        [(start, y.lo), (end, y.hi)],
+        DRAIN.filled(),
+    )))?;
+    let label = "drain";
+    let style = font(13).color(&MUTED);
+    let text_w = area.estimate_text_size(label, &style)?.0 as i32;
+    let band_w = chart.backend_coord(&(end, y.hi)).0 - chart.backend_coord(&(start, y.hi)).0;
+    let (anchor, pos, dx) = if band_w >= text_w + 8 {
+        ((start + end) / 2.0, Pos::new(HPos::Center, VPos::Top), 0)
+    } else {
+        (start, Pos::new(HPos::Right, VPos::Top), -4)
     };
     let (px, py) = chart.backend_coord(&(anchor, y.hi));
     let base = area.get_base_pixel();
@@ -950,6 +1142,61 @@ mod tests {
             ["0.1", "0.2", "0.5", "1", "2", "5", "10", "20", "50", "100"]
         );
         assert_eq!(b.label(b.at(0.2)), "0.2");
+    }
+
+    #[test]
+    fn value_axes_turn_log_past_a_span_of_100() {
+        // 2 to 200 is a span of exactly 100: linear, from 0.
+        let a = Axis::for_values([2.0, 50.0, 200.0, 0.0, f64::NAN], 1.0, 6);
+        assert!(!a.is_log());
+        assert_eq!(a.lo, 0.0);
+        assert_eq!(a.desc("latency [ms]"), "latency [ms]");
+        // 1.9 to 200: log, over whole decades; zeros are not counted.
+        let b = Axis::for_values([1.9, 50.0, 200.0, 0.0], 1.0, 6);
+        assert!(b.is_log());
+        assert_eq!((b.lo, b.hi), (0.0, 3.0));
+        assert_eq!(b.desc("latency [ms]"), "latency [ms], log scale");
+        assert_eq!(
+            b.lines(&[(0.0, 5.0), (1.0, 0.0), (2.0, 10.0), (3.0, 100.0)])
+                .len(),
+            2
+        );
+        assert_eq!(b.at_clamped(0.0), b.lo);
+        // Judged without the drain, raised to cover it.
+        let c = Axis::for_values_up_to([100.0, 120.0], 300.0, 1.0, 6);
+        assert!(!c.is_log() && c.hi >= 300.0);
+    }
+
+    #[test]
+    fn a_log_range_ends_where_it_is_told_with_readable_ticks() {
+        let a = Axis::log_range(0.35, 12.0);
+        assert!((a.lo - 0.35f64.log10()).abs() < 1e-12 && (a.hi - 12f64.log10()).abs() < 1e-12);
+        let labels: Vec<_> = a.ticks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(labels, ["0.5", "1", "2", "5", "10"]);
+        // Under a decade: 1 to 9.
+        let b = Axis::log_range(1.2, 8.5);
+        let labels: Vec<_> = b.ticks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(labels, ["2", "3", "4", "5", "6", "7", "8"]);
+        // Narrower still: linear 1-2-5 steps, at their log positions.
+        let c = Axis::log_range(1.21, 1.6);
+        let labels: Vec<_> = c.ticks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(labels, ["1.3", "1.4", "1.5", "1.6"]);
+        // Over more than three decades: each decade.
+        let d = Axis::log_range(0.02, 900.0);
+        let labels: Vec<_> = d.ticks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(labels, ["0.1", "1", "10", "100"]);
+    }
+
+    #[test]
+    fn cdf_quantiles_interpolate_and_curves_start_at_the_axis() {
+        let p = [(0.0, 0.0), (1.0, 0.002), (2.0, 0.5), (4.0, 1.0)];
+        // 0.001 is half way through the first bucket, which starts at 0.
+        assert_eq!(cdf_quantile(&p, 0.001), Some(0.5));
+        assert_eq!(cdf_quantile(&p, 0.75), Some(3.0));
+        assert_eq!(cdf_quantile(&[(0.0, 0.0), (1.0, 0.9)], 0.001), Some(0.1));
+        assert_eq!(cdf_quantile(&[], 0.5), None);
+        let from = cdf_from(&p, 3.0);
+        assert_eq!(from, [(3.0, 0.75), (4.0, 1.0)]);
     }
 
     #[test]
