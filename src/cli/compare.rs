@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::experiment::{self, Mode};
 use super::{Failure, SimOptions, finish_outputs, load, prepare, print_out};
+use crate::experiment::Variant;
 use crate::report;
 use crate::scenario::Scenario;
 
@@ -100,37 +101,10 @@ fn split_overrides(inner: &str) -> Result<Vec<String>, String> {
     Ok(parts)
 }
 
-/// `fig-3-3-distributor[rate=20000/s]`: the scenario name and each override's leaf key
-/// (`workload.rate` -> `rate`, `listener[0].processors` -> `processors`) with its value as
-/// written. Without overrides, the name alone. An override of `name` itself is left out of the
-/// brackets: the name already shows it.
+/// `fig-3-3-distributor[rate=20000/s]`: the label of scenario `name` with `overrides`
+/// ([`Variant::label`]).
 pub fn label(name: &str, overrides: &[String]) -> String {
-    let shown: Vec<String> = overrides
-        .iter()
-        .filter_map(|o| {
-            let (key, value) = o.split_once('=')?;
-            let leaf = leaf_key(key.trim());
-            (leaf != "name").then(|| format!("{leaf}={}", value.trim()))
-        })
-        .collect();
-    if shown.is_empty() {
-        name.to_string()
-    } else {
-        format!("{name}[{}]", shown.join(","))
-    }
-}
-
-/// The last key of a path, without indices or quotes: `listener[0].processors` -> `processors`.
-fn leaf_key(path: &str) -> &str {
-    let mut p = path;
-    while p.ends_with(']') {
-        match p.rfind('[') {
-            Some(i) => p = &p[..i],
-            None => break,
-        }
-    }
-    let leaf = p.rsplit('.').next().unwrap_or(p);
-    leaf.trim_matches(|c| c == '"' || c == '\'')
+    Variant::with_overrides(name, overrides).label()
 }
 
 /// The output folder of a labelled run: the label with characters that are unsafe or awkward
@@ -152,7 +126,7 @@ pub fn folder_name(label: &str) -> String {
 /// Loads every scenario argument with the global `--set` first and its own overrides after.
 /// Every file is validated before any runs, so one typo does not waste the others' runs; two
 /// arguments with the same label (or the same folder) are refused, naming both.
-fn load_all(a: &[String], options: &SimOptions) -> Result<Vec<(Scenario, String)>, Failure> {
+fn load_all(a: &[String], options: &SimOptions) -> Result<Vec<(Scenario, Variant)>, Failure> {
     let mut loaded = Vec::new();
     let mut problems = Vec::new();
     for text in a {
@@ -167,8 +141,8 @@ fn load_all(a: &[String], options: &SimOptions) -> Result<Vec<(Scenario, String)
         set.extend(arg.overrides.iter().cloned());
         match load(&arg.path, &set, options.seed).map_err(|f| options.name_warmup(f)) {
             Ok(s) => {
-                let label = label(&s.name, &arg.overrides);
-                loaded.push((s, label, arg.text));
+                let variant = Variant::with_overrides(&s.name, &arg.overrides);
+                loaded.push((s, variant, arg.text));
             }
             Err(Failure::Usage(m)) => problems.push(m),
             Err(e) => return Err(e),
@@ -177,11 +151,11 @@ fn load_all(a: &[String], options: &SimOptions) -> Result<Vec<(Scenario, String)
     if !problems.is_empty() {
         return Err(Failure::Usage(problems.join("\n")));
     }
-    for (i, (_, label, text)) in loaded.iter().enumerate() {
-        let clash = loaded[..i]
-            .iter()
-            .find(|(_, l, _)| folder_name(l) == folder_name(label));
-        if let Some((_, other, other_text)) = clash {
+    let labels: Vec<String> = loaded.iter().map(|(_, v, _)| v.label()).collect();
+    for (i, (label, (_, _, text))) in labels.iter().zip(&loaded).enumerate() {
+        let clash = (0..i).find(|&j| folder_name(&labels[j]) == folder_name(label));
+        if let Some(j) = clash {
+            let (other, other_text) = (&labels[j], &loaded[j].2);
             let what = if other == label {
                 format!("both give the label '{label}'")
             } else {
@@ -205,7 +179,8 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output/compare"));
-    let labels: Vec<String> = loaded.iter().map(|(_, l)| l.clone()).collect();
+    let variants: Vec<Variant> = loaded.iter().map(|(_, v)| v.clone()).collect();
+    let labels: Vec<String> = variants.iter().map(Variant::label).collect();
     let folders: Vec<String> = labels.iter().map(|l| folder_name(l)).collect();
     let outputs = prepare(&out, &folders)?;
     let how = match &mode {
@@ -217,7 +192,7 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
     };
     eprintln!("nssim: comparing {}{how}", labels.join(", "));
     let scenarios: Vec<Scenario> = loaded.iter().map(|(s, _)| s.clone()).collect();
-    let mut e = experiment::run(&scenarios, &labels, &mode, jobs);
+    let mut e = experiment::run(&scenarios, &variants, &mode, jobs);
     for r in &mut e.results {
         r.batch_means = None;
     }

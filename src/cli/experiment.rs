@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use super::{ExperimentOptions, Failure};
 use crate::experiment::{
-    self, DEFAULT_PRECISION_METRICS, Experiment, Precision, Replicated, Run, replicate,
+    self, DEFAULT_PRECISION_METRICS, Experiment, Precision, Replicated, Run, Variant, replicate,
 };
 use crate::scenario::Scenario;
 use crate::scenario::limits::{MAX_JOBS, MAX_REPLICATIONS};
@@ -121,22 +121,22 @@ pub(super) fn mode(o: &ExperimentOptions) -> Result<(Mode, usize), Failure> {
     Ok((mode, jobs))
 }
 
-/// Runs `scenarios` (labelled `labels`) as `mode` asks on `jobs` workers.
+/// Runs `scenarios` (each with its `variants` entry) as `mode` asks on `jobs` workers.
 pub(super) fn run(
     scenarios: &[Scenario],
-    labels: &[String],
+    variants: &[Variant],
     mode: &Mode,
     jobs: usize,
 ) -> Experiment {
     match mode {
-        Mode::Single => replicate(scenarios, labels, 1, 1, None, jobs),
-        Mode::One(k) => replicate(scenarios, labels, *k, 1, None, jobs),
+        Mode::Single => replicate(scenarios, variants, 1, 1, None, jobs),
+        Mode::One(k) => replicate(scenarios, variants, *k, 1, None, jobs),
         Mode::Replicated {
             replications,
             precision,
         } => replicate(
             scenarios,
-            labels,
+            variants,
             1,
             *replications,
             precision.as_ref(),

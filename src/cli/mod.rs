@@ -5,10 +5,14 @@
 
 mod args;
 pub mod bench;
+mod campaign;
+mod capacity;
 mod compare;
 mod diverge;
 mod experiment;
 mod explain;
+mod merge;
+mod sweep;
 mod written;
 
 use std::path::{Path, PathBuf};
@@ -19,8 +23,8 @@ use clap::Parser;
 
 pub use crate::experiment::simulate_all;
 pub use args::{
-    BenchArgs, BenchChildArgs, CheckArgs, Cli, Command, CompareArgs, DivergeArgs,
-    ExperimentOptions, RunArgs, SimOptions,
+    BenchArgs, BenchChildArgs, CampaignOptions, CapacityArgs, CheckArgs, Cli, Command, CompareArgs,
+    DivergeArgs, ExperimentOptions, MergeArgs, RunArgs, SimOptions, SweepArgs,
 };
 pub use compare::{ScenarioArg, folder_name, label, parse_scenario_arg};
 
@@ -98,6 +102,9 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Check(a) => cmd_check(&a),
         Command::Explain(a) => explain::cmd_explain(&a),
         Command::Diverge(a) => diverge::cmd_diverge(&a),
+        Command::Sweep(a) => sweep::cmd_sweep(&a),
+        Command::Capacity(a) => capacity::cmd_capacity(&a),
+        Command::Merge(a) => merge::cmd_merge(&a),
         Command::Bench(a) => bench::cmd_bench(&a),
         Command::BenchChild(a) => bench::child_main(&a.engine, &a.workload, a.requests),
     }
@@ -219,11 +226,11 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
         ),
     };
     eprintln!("nssim: running '{}' ({what})", s.name);
-    let labels = [s.name.clone()];
+    let variants = [crate::experiment::Variant::plain(&s.name)];
     let scenarios = std::slice::from_ref(&s);
     let (mut e, recorded) = if tracing {
         let k = if let Mode::One(k) = mode { k } else { 1 };
-        let runs = crate::experiment::plan(scenarios, &labels, k..=k);
+        let runs = crate::experiment::plan(scenarios, &variants, k..=k);
         let mut one = s.clone();
         one.run.seed = runs[0].seed;
         let (r, recorded) = simulate_recorded(&one, a)?;
@@ -234,7 +241,7 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
         };
         (e, Some(recorded))
     } else {
-        (experiment::run(scenarios, &labels, &mode, jobs), None)
+        (experiment::run(scenarios, &variants, &mode, jobs), None)
     };
     for r in &mut e.results {
         if !a.batch_means {

@@ -9,7 +9,7 @@
 //! half-width (a metric without a value) counts as not met. Every step depends only on the
 //! results, which depend only on the seeds: the rounds are deterministic.
 
-use super::{Replicated, Run, execute, plan};
+use super::{Replicated, Run, Variant, execute, plan};
 use crate::scenario::Scenario;
 use crate::stats::RunResults;
 
@@ -67,9 +67,7 @@ impl Experiment {
                     .collect();
                 mine.sort_by_key(|(run, _)| run.replication);
                 Replicated {
-                    label: mine
-                        .first()
-                        .map_or(String::new(), |(run, _)| run.variant.clone()),
+                    label: mine.first().map_or(String::new(), |(run, _)| run.label()),
                     runs: mine.iter().map(|(_, r)| (*r).clone()).collect(),
                     replications: mine.iter().map(|(run, _)| run.replication).collect(),
                 }
@@ -82,14 +80,14 @@ impl Experiment {
 /// with a precision target, adds rounds as the module header says.
 pub fn replicate(
     scenarios: &[Scenario],
-    labels: &[String],
+    variants: &[Variant],
     first: u32,
     replications: u32,
     precision: Option<&Precision>,
     jobs: usize,
 ) -> Experiment {
     let mut n = replications.max(1);
-    let mut runs = plan(scenarios, labels, first..=first + n - 1);
+    let mut runs = plan(scenarios, variants, first..=first + n - 1);
     let mut results = execute(scenarios, &runs, jobs);
     let Some(p) = precision else {
         return Experiment {
@@ -128,7 +126,7 @@ pub fn replicate(
             u32::MAX
         };
         let next = wanted.max(n + 1).min(p.max_replications);
-        let more = plan(scenarios, labels, first + n..=first + next - 1);
+        let more = plan(scenarios, variants, first + n..=first + next - 1);
         results.extend(execute(scenarios, &more, jobs));
         runs.extend(more);
         n = next;
