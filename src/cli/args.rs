@@ -173,7 +173,7 @@ pub struct CapacityArgs {
     pub slo: Vec<String>,
     /// The initial bracket of the load search, `LO..HI` in requests/s (`5000/s..40000/s`);
     /// default 0 to the throughput ceiling `nssim explain` gives.
-    #[arg(long, value_name = "LO..HI", conflicts_with = "vary")]
+    #[arg(long, value_name = "LO..HI")]
     pub range: Option<String>,
     /// With processor N (or the busiest one) failed at the end of the warm-up: capacity at
     /// N-1 processors.
@@ -181,9 +181,11 @@ pub struct CapacityArgs {
     pub down: Option<String>,
     /// Turn the question round: the first of these values (least count, cheapest type,
     /// listed first) that meets the objectives at --rate, e.g. `system.processors=4..16` or
-    /// `system.processor_type=NS2-X,NS7-X,NS8-X`.
+    /// `system.processor_type=NS2-X,NS7-X,NS8-X`. Further --vary options give values that go
+    /// with the first one's, value by value (same count), such as the `cpus` lists that match
+    /// each processor count: `--vary 'server_class[0].cpus=[0,1,2,3],[0,1,2,3,4]'`.
     #[arg(long, value_name = "KEY.PATH=RANGE|LIST", requires = "rate")]
-    pub vary: Option<String>,
+    pub vary: Vec<String>,
     /// The offered load of --vary (`40000/s`).
     #[arg(long, value_name = "RATE", requires = "vary")]
     pub rate: Option<String>,

@@ -67,11 +67,32 @@ pub(super) fn cmd_capacity(a: &CapacityArgs) -> Result<(), Failure> {
             a.max_replications, a.replications
         ));
     }
-    let vary: Option<Param> = a.vary.as_ref().and_then(|t| {
-        parse_param(t)
-            .map_err(|e| problems.push(format!("error: --vary {e}")))
-            .ok()
-    });
+    let mut varied: Vec<Param> = Vec::new();
+    for t in &a.vary {
+        match parse_param(t) {
+            Ok(p) => varied.push(p),
+            Err(e) => problems.push(format!("error: --vary {e}")),
+        }
+    }
+    if let Some(first) = varied.first()
+        && let Some(p) = varied.iter().find(|p| p.values.len() != first.values.len())
+    {
+        problems.push(format!(
+            "error: --vary {}: {} values, but --vary {} has {}; further --vary options give \
+             one value per value of the first",
+            p.key,
+            p.values.len(),
+            first.key,
+            first.values.len()
+        ));
+    }
+    if a.range.is_some() && !varied.is_empty() {
+        problems.push(
+            "error: --range bounds the load search; with --vary the load is --rate".to_string(),
+        );
+    }
+    let vary: Option<Param> = varied.first().cloned();
+    let vary_with: Vec<Param> = varied.iter().skip(1).cloned().collect();
     let rate = a.rate.as_ref().and_then(|t| {
         crate::scenario::units::parse_rate(t)
             .map_err(|e| problems.push(format!("error: --rate {t}: {e}")))
@@ -129,8 +150,8 @@ pub(super) fn cmd_capacity(a: &CapacityArgs) -> Result<(), Failure> {
     for (i, l) in loaded.iter().enumerate() {
         match (&vary, rate) {
             (Some(v), Some(r)) => {
-                for (c, value) in v.values.iter().enumerate() {
-                    let point = trial_point(r, Some((&v.key, value)));
+                for c in 0..v.values.len() {
+                    let point = trial_point(r, Some((v, &vary_with, c)));
                     if let Err(e) = at_point(l, &a.options, &extra[i], &point) {
                         problems.push(format!("{}: {e}", l.path.display()));
                     }
@@ -179,6 +200,7 @@ pub(super) fn cmd_capacity(a: &CapacityArgs) -> Result<(), Failure> {
         scenarios: loaded.iter().map(|l| l.name.clone()).collect(),
         objectives,
         vary: vary.clone(),
+        vary_with,
         down: a.down.clone(),
         first: a.replications,
         max: a.max_replications,
@@ -244,11 +266,13 @@ pub(super) fn cmd_capacity(a: &CapacityArgs) -> Result<(), Failure> {
     ))
 }
 
-/// The overrides of a trial: the rate, and the `--vary` value if any.
-fn trial_point(rate: f64, vary: Option<(&String, &String)>) -> Vec<(String, String)> {
+/// The overrides of a trial: the rate, and candidate `c` of every `--vary` if any.
+fn trial_point(rate: f64, vary: Option<(&Param, &[Param], usize)>) -> Vec<(String, String)> {
     let mut p = vec![("workload.rate".to_string(), format!("{rate}/s"))];
-    if let Some((k, v)) = vary {
-        p.push((k.clone(), v.clone()));
+    if let Some((first, with, c)) = vary {
+        for v in std::iter::once(first).chain(with) {
+            p.push((v.key.clone(), v.values[c].clone()));
+        }
     }
     p
 }
@@ -276,7 +300,10 @@ impl Trials<'_> {
                     ..
                 } => {
                     let v = self.plan.vary.as_ref().expect("a candidate has --vary");
-                    (*scenario, Some((&v.key, &v.values[*candidate])))
+                    (
+                        *scenario,
+                        Some((v, self.plan.vary_with.as_slice(), *candidate)),
+                    )
                 }
             };
             let point = trial_point(rate, vary);

@@ -49,7 +49,7 @@ pub fn parse_param(text: &str) -> Result<Param, String> {
     let values = if spec.contains("..") {
         range_values(spec).map_err(|e| format!("'{text}': {e}"))?
     } else {
-        let values: Vec<String> = spec.split(',').map(|v| v.trim().to_string()).collect();
+        let values: Vec<String> = split_list(spec);
         if values.iter().any(String::is_empty) {
             return Err(format!(
                 "'{text}': an empty value in the list; write key.path=a,b,c"
@@ -73,6 +73,32 @@ pub fn parse_param(text: &str) -> Result<Param, String> {
         key: key.to_string(),
         values,
     })
+}
+
+/// `a,[1,2],"x,y"` -> `a`, `[1,2]`, `"x,y"`: commas split only outside brackets and quotes, so
+/// a value may be an array.
+fn split_list(spec: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut cur = String::new();
+    for c in spec.chars() {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                parts.push(std::mem::take(&mut cur).trim().to_string());
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    parts.push(cur.trim().to_string());
+    parts
 }
 
 /// A number and the unit suffix after it: `2500/s` -> (2500, "/s"), `4` -> (4, "").
@@ -521,6 +547,8 @@ mod tests {
         assert_eq!(p.values, ["0.50ms", "0.75ms", "1.00ms"]);
         let p = parse_param("system.processor_type=NS7-X, NS8-X").unwrap();
         assert_eq!(p.values, ["NS7-X", "NS8-X"]);
+        let p = parse_param("server_class[0].cpus=[0,1],[0,1,2]").unwrap();
+        assert_eq!(p.values, ["[0,1]", "[0,1,2]"]);
     }
 
     #[test]

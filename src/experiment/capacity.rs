@@ -17,9 +17,11 @@
 //! ends are 1/s apart). The answer is `lo`, with the bracket, each objective's interval at
 //! `lo` and the busiest processor there (the binding resource).
 //!
-//! A candidate trial ([`Unit::Candidate`]) runs one value of `--vary` at the given rate; the
-//! answer for a scenario is the first candidate in the order given that passes (list
-//! processor counts from few to many, and types from cheapest to dearest).
+//! A candidate trial ([`Unit::Candidate`]) runs one value of `--vary` at the given rate (with
+//! the values in the same place of any further `--vary`, such as the placement lists that go
+//! with a processor count); the answer for a scenario is the first candidate in the order
+//! given that passes (list processor counts from few to many, and types from cheapest to
+//! dearest).
 //!
 //! Every step depends only on the figures, which depend only on the seeds, so a search is
 //! deterministic. Trials of different units are independent, so one plan's units are run side
@@ -389,8 +391,11 @@ pub struct CapacityPlan {
     pub scenarios: Vec<String>,
     /// The objectives.
     pub objectives: Vec<Objective>,
-    /// `--vary`: the key path and its candidate values (empty key for a load search).
+    /// `--vary`: the key path and its candidate values (none for a load search).
     pub vary: Option<super::campaign::Param>,
+    /// Further `--vary` keys whose values go with the first one's, value by value (the
+    /// placement that goes with each processor count).
+    pub vary_with: Vec<super::campaign::Param>,
     /// `--down` as given (`busiest` or a processor number).
     pub down: Option<String>,
     /// Replications a trial starts with.

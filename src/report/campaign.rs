@@ -390,9 +390,11 @@ pub fn capacity_json(r: &CapacityResults) -> String {
         let entry = match &r.plan.vary {
             None => {
                 let Some((_, o)) = mine.first() else { continue };
+                let first = first_capacity(r);
                 json!({
                     "scenario": name,
                     "capacity_per_s": F6(o.lo),
+                    "versus_first_per_s": first.filter(|_| si > 0).map(|f| F6(o.lo - f)),
                     "bracket_per_s": [F6(o.lo), o.hi.map(F6)],
                     "at_capacity": o.at_lo().map(|t| trial_json(r, t)),
                     "trials": o.trials.iter().map(|t| trial_json(r, t)).collect::<Vec<_>>(),
@@ -420,6 +422,7 @@ pub fn capacity_json(r: &CapacityResults) -> String {
             "fingerprint": r.plan.fingerprint,
             "objectives": r.plan.objectives.iter().map(|o| o.text.clone()).collect::<Vec<_>>(),
             "vary": r.plan.vary.as_ref().map(|v| json!({"key": v.key, "values": v.values})),
+            "vary_with": r.plan.vary_with.iter().map(|v| json!({"key": v.key, "values": v.values})).collect::<Vec<_>>(),
             "down": r.plan.down,
             "first_replications": r.plan.first,
             "max_replications": r.plan.max,
@@ -428,6 +431,16 @@ pub fn capacity_json(r: &CapacityResults) -> String {
         "scenarios": scenarios,
     });
     pretty(&doc)
+}
+
+/// The capacity of the first scenario of a load search (when it was searched).
+fn first_capacity(r: &CapacityResults) -> Option<f64> {
+    r.plan
+        .units
+        .iter()
+        .zip(&r.outcomes)
+        .find(|(u, _)| matches!(u, Unit::Load { scenario: 0, .. }))
+        .map(|(_, o)| o.lo)
 }
 
 /// The answers, for stdout.
@@ -479,10 +492,19 @@ pub fn capacity_table(r: &CapacityResults) -> String {
                 let bracket = o.hi.map_or("no failing rate in reach".to_string(), |h| {
                     format!("bracket {:.0}..{h:.0}/s", o.lo)
                 });
+                let versus = match first_capacity(r) {
+                    Some(f) if si > 0 && f > 0.0 => format!(
+                        "; {:+.0} requests/s ({:+.1} %) against {}",
+                        o.lo - f,
+                        100.0 * (o.lo - f) / f,
+                        r.plan.scenarios[0]
+                    ),
+                    _ => String::new(),
+                };
                 match o.at_lo() {
                     Some(t) => {
                         out += &format!(
-                            "  {name}: {:.0} requests/s ({bracket}); {}; binding {} at {:.1} % busy\n",
+                            "  {name}: {:.0} requests/s ({bracket}); {}; binding {} at {:.1} % busy{versus}\n",
                             o.lo,
                             interval(t),
                             resource_name(&t.binding()),
