@@ -20,8 +20,11 @@
 //!   the warm-up diagnosis (`mser`), batch means and Student t quantiles over its completions.
 //! - [`report`]: pure functions from results to bytes (JSON, CSV, plots, terminal tables).
 //! - [`experiment`]: the plan of runs (scenarios x replications, seeds per replication), the
-//!   work queue that runs it over all cores, estimates over replications, paired differences.
-//! - [`cli`]: the `nssim` command line (`run`, `compare`, `check`, `explain`).
+//!   work queue that runs it over all cores, estimates over replications, paired differences;
+//!   sweeps and their knees, capacity searches against objectives, parameter grids, shards
+//!   and their merge.
+//! - [`cli`]: the `nssim` command line (`run`, `compare`, `check`, `explain`, `diverge`,
+//!   `sweep`, `capacity`, `merge`, `bench`).
 
 pub mod cli;
 pub mod engine;

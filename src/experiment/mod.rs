@@ -1,5 +1,8 @@
 //! Experiments: the plan of runs (scenarios x replications), run on a work queue over all
-//! cores, and the replication rounds of a precision target.
+//! cores, and the replication rounds of a precision target. `sweep` (points of a parameter
+//! grid and their knees), `capacity` (searches against objectives) and `campaign` (what both
+//! share: grids, shards, fingerprints, the figures kept per run) build on the same plan and
+//! work queue.
 //!
 //! A [`Run`] is one single-threaded simulation: a scenario (an index into the scenarios of the
 //! experiment), its label, a replication number and the master seed it runs with. The plan is

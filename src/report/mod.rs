@@ -22,6 +22,9 @@
 //! with the same seed are the wall-clock ones (`wall_s`, `events_per_s`), which appear in the
 //! terminal summary and the run manifest (`manifest.json`) but never in a results file.
 //!
+//! Sweeps and capacity searches have theirs (`campaign.rs`: [`sweep_csv`], [`sweep_json`],
+//! [`capacity_csv`], [`capacity_json`]; plots through [`write_sweep`]).
+//!
 //! Replicated experiments have their own files ([`write_replicated_run`],
 //! [`write_replicated_comparison`]; the exporters are listed in `replicated.rs`).
 
