@@ -233,8 +233,8 @@ pub enum Unit {
 pub struct Outcome {
     /// Every finished trial, in the order run.
     pub trials: Vec<Trial>,
-    /// The lower end: the highest rate that passed (0 if none did); for a candidate, its
-    /// rate if it passed, else 0.
+    /// The lower end: the highest rate that passed (0 if none did, or the search never
+    /// passed above a `--range` start); for a candidate, its rate if it passed, else 0.
     pub lo: f64,
     /// The upper end: the lowest rate that failed (infinite if none did in reach).
     pub hi: Option<f64>,
@@ -371,11 +371,16 @@ impl Search {
         }
     }
 
-    /// The outcome so far (final once [`Search::done`]).
+    /// The outcome so far (final once [`Search::done`]). The lower end is a rate that
+    /// passed: a `--range` start that was never tried, or never passed, gives 0.
     pub fn outcome(&self) -> Outcome {
+        let passed = self
+            .trials
+            .iter()
+            .any(|t| t.verdict == Verdict::Pass && t.rate == self.lo);
         Outcome {
             trials: self.trials.clone(),
-            lo: self.lo,
+            lo: if passed { self.lo } else { 0.0 },
             hi: match self.unit {
                 Unit::Candidate { .. } => None,
                 Unit::Load { .. } => self.hi.is_finite().then_some(self.hi),

@@ -257,12 +257,28 @@ impl SweepResults {
 
     /// Where point `p` sits on the x axis: the swept rate in requests/s when the x parameter
     /// is `workload.rate`, the offered load when there is no parameter, else the x
-    /// parameter's number.
+    /// parameter's number, or for values that are not numbers their position 0, 1, ... in
+    /// the order the values were given.
     pub fn x_value(&self, p: usize) -> f64 {
         match self.plan.x_key() {
             Some("workload.rate") => crate::scenario::units::parse_rate(&self.x_text(p))
                 .unwrap_or_else(|_| self.points[p].estimate("offered_load_per_s").mean),
-            Some(_) => super::campaign::split_number(&self.x_text(p)).map_or(p as f64, |(v, _)| v),
+            Some(k) => match super::campaign::split_number(&self.x_text(p)) {
+                Some((v, _)) => v,
+                None => {
+                    // Not a number (a processor type): its position among the key's values.
+                    let mut seen: Vec<&str> = Vec::new();
+                    for v in &self.plan.variants {
+                        if let Some((_, x)) = v.parameters.iter().find(|(pk, _)| pk == k)
+                            && !seen.contains(&x.as_str())
+                        {
+                            seen.push(x);
+                        }
+                    }
+                    let x = self.x_text(p);
+                    seen.iter().position(|s| *s == x).unwrap_or(0) as f64
+                }
+            },
             None => self.points[p].estimate("offered_load_per_s").mean,
         }
     }
