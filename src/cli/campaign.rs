@@ -112,20 +112,26 @@ pub(super) fn load_arguments(
 }
 
 /// `l` with the global overrides, `extra`, its own overrides and then `point`'s, validated
-/// without printing its warnings again (the first load printed them).
+/// without printing its warnings again (the first load printed them). A problem with a
+/// point's override names it as `flag` (`--param`) typed it.
 pub(super) fn at_point(
     l: &Loaded,
     options: &SimOptions,
     extra: &[String],
     point: &[(String, String)],
+    flag: &str,
 ) -> Result<Scenario, String> {
     let mut set = options.sets();
     set.extend(extra.iter().cloned());
     set.extend(l.own.iter().cloned());
     set.extend(point.iter().map(|(k, v)| format!("{k}={v}")));
     let mut s = crate::scenario::load(&l.path, &set).map_err(|e| {
+        let mut text = e.to_string();
+        for (k, v) in point {
+            text = text.replace(&format!("--set {k}={v}"), &format!("{flag} {k}={v}"));
+        }
         format!(
-            "error: invalid scenario at {}\n{e}",
+            "error: invalid scenario at {}\n{text}",
             point
                 .iter()
                 .map(|(k, v)| format!("{k}={v}"))

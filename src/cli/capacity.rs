@@ -152,7 +152,7 @@ pub(super) fn cmd_capacity(a: &CapacityArgs) -> Result<(), Failure> {
             (Some(v), Some(r)) => {
                 for c in 0..v.values.len() {
                     let point = trial_point(r, Some((v, &vary_with, c)));
-                    if let Err(e) = at_point(l, &a.options, &extra[i], &point) {
+                    if let Err(e) = at_point(l, &a.options, &extra[i], &point, "--vary/--rate") {
                         problems.push(format!("{}: {e}", l.path.display()));
                     }
                     units.push(Unit::Candidate {
@@ -179,7 +179,9 @@ pub(super) fn cmd_capacity(a: &CapacityArgs) -> Result<(), Failure> {
                     }
                 };
                 for r in [lo, hi].into_iter().filter(|r| *r > 0.0) {
-                    if let Err(e) = at_point(l, &a.options, &extra[i], &trial_point(r, None)) {
+                    if let Err(e) =
+                        at_point(l, &a.options, &extra[i], &trial_point(r, None), "--range")
+                    {
                         problems.push(format!("{}: {e}", l.path.display()));
                     }
                 }
@@ -310,7 +312,7 @@ impl Trials<'_> {
             let key = (unit, rate.to_bits());
             if !self.cache.contains_key(&key) {
                 let l = &self.loaded[scenario];
-                let s = at_point(l, &self.a.options, &self.extra[scenario], &point)
+                let s = at_point(l, &self.a.options, &self.extra[scenario], &point, "--set")
                     .map_err(|e| format!("{}: {e}", l.path.display()))?;
                 self.cache.insert(key, s);
             }

@@ -18,6 +18,9 @@ use crate::experiment::{self, Variant};
 use crate::report;
 use crate::scenario::limits::MAX_REPLICATIONS;
 
+/// Points of one scenario whose problems are shown in full.
+const SHOWN_REFUSALS: usize = 3;
+
 pub(super) fn cmd_sweep(a: &SweepArgs) -> Result<(), Failure> {
     let mut problems = Vec::new();
     let (jobs, shard) = jobs_and_shard(&a.campaign, &mut problems);
@@ -68,15 +71,29 @@ pub(super) fn cmd_sweep(a: &SweepArgs) -> Result<(), Failure> {
     let mut scenarios = Vec::new();
     let mut variants = Vec::new();
     for l in &loaded {
+        let mut refused = 0;
         for point in &points {
-            match at_point(l, &a.options, &[], point) {
+            match at_point(l, &a.options, &[], point, "--param") {
                 Ok(s) => scenarios.push(s),
-                Err(e) => problems.push(format!("{}: {e}", l.path.display())),
+                // The first few say what is wrong; a grid can have thousands of points.
+                Err(e) if refused < SHOWN_REFUSALS => {
+                    refused += 1;
+                    problems.push(format!("{}: {e}", l.path.display()));
+                }
+                Err(_) => refused += 1,
             }
             variants.push(Variant {
                 name: l.name.clone(),
                 parameters: point.clone(),
             });
+        }
+        if refused > SHOWN_REFUSALS {
+            problems.push(format!(
+                "{}: ... {} more of its {} points are refused",
+                l.path.display(),
+                refused - SHOWN_REFUSALS,
+                points.len()
+            ));
         }
     }
     if !problems.is_empty() {

@@ -390,3 +390,53 @@ fn bad_campaign_input_is_refused_with_nothing_written() {
     assert!(err.contains("shards of different plans"), "{err}");
     assert!(!t.join("m").exists(), "a refused merge created its folder");
 }
+
+#[test]
+fn vary_processor_type_finds_the_first_listed_type_that_meets_the_slo() {
+    // Two processors at 2,500/s: NS16000 (speed 0.5, one core) carries about 1,000/s, NS7-X
+    // (speed 1, one core) 2,000/s, NS8-X (speed 1.5, two cores) 6,000/s.
+    let out = tempfile::tempdir().unwrap();
+    nssim()
+        .args(["capacity", "tests/data/scale-out.toml", "--slo", "p99<20ms"])
+        .args([
+            "--set",
+            "system.processors=2",
+            "--set",
+            "server_class[0].cpus=[0,1]",
+        ])
+        .args(["--vary", "system.processor_type=NS16000,NS7-X,NS8-X"])
+        .args(["--rate", "2500/s", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let c = json(&out.path().join("capacity.json"));
+    assert_eq!(c["scenarios"][0]["chosen"], "NS8-X");
+    let csv = fs::read_to_string(out.path().join("capacity.csv")).unwrap();
+    let verdicts: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(3).unwrap())
+        .collect();
+    assert_eq!(verdicts, ["fail", "fail", "pass"]);
+    // A sweep over the same types places them at 0, 1, 2 and finds the throughput knee at
+    // the first (the slowest type is the most overloaded).
+    let out = tempfile::tempdir().unwrap();
+    nssim()
+        .args(["sweep", "tests/data/scale-out.toml"])
+        .args([
+            "--set",
+            "system.processors=2",
+            "--set",
+            "server_class[0].cpus=[0,1]",
+        ])
+        .args(["--param", "system.processor_type=NS16000,NS7-X,NS8-X"])
+        .args(["--replications", "2", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let s = json(&out.path().join("sweep.json"));
+    assert_eq!(
+        s["curves"][0]["knee_throughput"]["parameters"]["system.processor_type"],
+        "NS16000"
+    );
+}
