@@ -40,13 +40,13 @@ pub const MAX_DOUBLINGS: u32 = 6;
 /// What an objective bounds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Measure {
-    /// Mean latency [ms].
+    /// Mean latency \[ms\].
     Mean,
-    /// 99th percentile latency [ms].
+    /// 99th percentile latency \[ms\].
     P99,
-    /// 99.9th percentile latency [ms].
+    /// 99.9th percentile latency \[ms\].
     P999,
-    /// Failed requests over those the window had to complete [fraction].
+    /// Failed requests over those the window had to complete \[fraction\].
     Failed,
 }
 

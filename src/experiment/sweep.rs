@@ -39,7 +39,7 @@ pub struct SweepPlan {
     pub seeds: Vec<u64>,
     /// Replications per point.
     pub replications: u32,
-    /// `--p99-limit` [ms].
+    /// `--p99-limit` \[ms\].
     pub p99_limit_ms: Option<f64>,
     /// FNV-1a of the validated scenarios and everything above: two shards belong together
     /// only when this is the same.
