@@ -209,10 +209,13 @@ impl Fresh {
         let failure = take(2);
         // As `compare --replications 5` runs them (labels: the scenarios' names).
         let main: Vec<Scenario> = scenarios[..MAIN.len()].to_vec();
-        let labels: Vec<String> = main.iter().map(|s| s.name.clone()).collect();
+        let variants: Vec<experiment::Variant> = main
+            .iter()
+            .map(|s| experiment::Variant::plain(&s.name))
+            .collect();
         let replicated = experiment::replicate(
             &main,
-            &labels,
+            &variants,
             1,
             REPLICATIONS,
             None,

@@ -22,9 +22,11 @@
 //!   the self-contained `report.html` page built from sections (`report::html`).
 //! - [`experiment`]: the plan of runs (scenarios x replications, seeds per replication), the
 //!   work queue that runs it over all cores (telling an `Observer`, the progress bar, as runs
-//!   finish), estimates over replications, paired differences.
-//! - [`cli`]: the `nssim` command line (`run`, `compare`, `check`, `explain`), its progress bar
-//!   (`indicatif`, on stderr) and what `run` and `compare` put on `report.html`.
+//!   finish), estimates over replications, paired differences; sweeps and their knees,
+//!   capacity searches against objectives, parameter grids, shards and their merge.
+//! - [`cli`]: the `nssim` command line (`run`, `compare`, `check`, `explain`, `diverge`,
+//!   `sweep`, `capacity`, `merge`, `bench`), its progress bar (`indicatif`, on stderr) and what
+//!   `run` and `compare` put on `report.html`.
 
 pub mod cli;
 pub mod engine;

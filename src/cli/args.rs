@@ -60,6 +60,33 @@ pub enum Command {
         input. Two scenarios are each run three times (fingerprint, then the window of \
         65,536 events where they part, described); two files name that window only.")]
     Diverge(DivergeArgs),
+    /// Run scenarios at every point of a parameter grid, with replications, and find each
+    /// curve's knees.
+    #[command(after_help = "Examples:\n  \
+        nssim sweep scenarios/fig-3-3-distributor.toml scenarios/parallel-listener.toml \
+        --param workload.rate=10000/s..30000/s:step=2500/s --replications 3 --p99-limit 50ms\n  \
+        nssim sweep scenarios/parallel-listener.toml --param workload.rate=10000/s,20000/s \
+        --param system.processors=4,6 --shard 0/2 --out out/shard0\n\n\
+        Writes output/sweep/ (sweep.csv, sweep.json, sweep-runs.json, plots) unless --out is \
+        given. With --shard I/N, runs every N-th run from the I-th and writes only \
+        sweep-runs.json; `nssim merge` combines the shards' folders.")]
+    Sweep(SweepArgs),
+    /// Find the highest offered load that meets a service-level objective (or, with --vary
+    /// and --rate, the least processors or cheapest processor type that meets it).
+    #[command(after_help = "Examples:\n  \
+        nssim capacity scenarios/fig-3-3-distributor.toml scenarios/parallel-listener.toml \
+        --slo 'p99<50ms'\n  \
+        nssim capacity scenarios/parallel-listener.toml --slo 'p99<20ms,failed<0.1%' --down busiest\n  \
+        nssim capacity scenarios/parallel-listener.toml --slo 'p99<20ms' \
+        --vary system.processors=4..8 --rate 20000/s\n\n\
+        Writes output/capacity/ (capacity.csv, capacity.json, capacity-runs.json) unless --out \
+        is given. A load search is sequential: --shard I/N then shares out the scenarios; \
+        with --vary it shares out the (scenario, value) trials.")]
+    Capacity(CapacityArgs),
+    /// Combine the folders of the shards of one sweep or capacity command into the outputs
+    /// one unsharded run writes.
+    #[command(after_help = "Example:\n  nssim merge out/shard0 out/shard1 --out out/sweep")]
+    Merge(MergeArgs),
     /// Measure nssim against a hand-written event loop run in the same invocation: requests/s,
     /// events/s, events per request and peak RSS, as ratios (see benches/README.md).
     #[command(
@@ -92,6 +119,97 @@ pub struct BenchArgs {
     #[arg(long, value_name = "DIR", default_value = "scenarios")]
     pub scenarios: PathBuf,
     /// Output folder.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Options shared by `sweep` and `capacity`.
+#[derive(Debug, Args)]
+pub struct CampaignOptions {
+    /// Worker threads (default: the available cores). Outputs do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Do only share I (from 0) of N of the plan, e.g. `--shard 0/4`; combine the shards'
+    /// folders with `nssim merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+}
+
+/// `nssim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario files, each optionally followed by its own overrides in brackets (as for
+    /// compare).
+    #[arg(required = true, num_args = 1.., value_name = "SCENARIO[OVERRIDES]")]
+    pub scenarios: Vec<String>,
+    /// A swept field: `key.path=A..B:step=S` (`workload.rate=10000/s..30000/s:step=2500/s`;
+    /// without `:step=` the step is 1) or a list `key.path=a,b,c`. Several give their
+    /// Cartesian product.
+    #[arg(long = "param", required = true, value_name = "KEY.PATH=RANGE|LIST")]
+    pub params: Vec<String>,
+    /// Replications per point (at least 2 for intervals).
+    #[arg(long, value_name = "R", default_value_t = 3)]
+    pub replications: u32,
+    /// The p99 latency limit of `knee_p99`, a duration (`50ms`).
+    #[arg(long, value_name = "DURATION")]
+    pub p99_limit: Option<String>,
+    /// Seed, overrides and output folder.
+    #[command(flatten)]
+    pub options: SimOptions,
+    /// Workers and shard.
+    #[command(flatten)]
+    pub campaign: CampaignOptions,
+}
+
+/// `nssim capacity`.
+#[derive(Debug, Args)]
+pub struct CapacityArgs {
+    /// Scenario files, each optionally followed by its own overrides in brackets.
+    #[arg(required = true, num_args = 1.., value_name = "SCENARIO[OVERRIDES]")]
+    pub scenarios: Vec<String>,
+    /// Objectives, all to be met: `mean<D`, `p99<D`, `p999<D` (D a duration) and
+    /// `failed<P%`, separated by commas or given several times.
+    #[arg(long, required = true, value_name = "OBJECTIVES")]
+    pub slo: Vec<String>,
+    /// The initial bracket of the load search, `LO..HI` in requests/s (`5000/s..40000/s`);
+    /// default 0 to the throughput ceiling `nssim explain` gives.
+    #[arg(long, value_name = "LO..HI")]
+    pub range: Option<String>,
+    /// With processor N (or the busiest one) failed at the end of the warm-up: capacity at
+    /// N-1 processors.
+    #[arg(long, value_name = "busiest|N")]
+    pub down: Option<String>,
+    /// Turn the question round: the first of these values (least count, cheapest type,
+    /// listed first) that meets the objectives at --rate, e.g. `system.processors=4..16` or
+    /// `system.processor_type=NS2-X,NS7-X,NS8-X`. Further --vary options give values that go
+    /// with the first one's, value by value (same count), such as the `cpus` lists that match
+    /// each processor count: `--vary 'server_class[0].cpus=[0,1,2,3],[0,1,2,3,4]'`.
+    #[arg(long, value_name = "KEY.PATH=RANGE|LIST", requires = "rate")]
+    pub vary: Vec<String>,
+    /// The offered load of --vary (`40000/s`).
+    #[arg(long, value_name = "RATE", requires = "vary")]
+    pub rate: Option<String>,
+    /// Replications each trial starts with (at least 2).
+    #[arg(long, value_name = "R", default_value_t = 3)]
+    pub replications: u32,
+    /// Replications an undecided trial may grow to.
+    #[arg(long, value_name = "N", default_value_t = 12)]
+    pub max_replications: u32,
+    /// Seed, overrides and output folder.
+    #[command(flatten)]
+    pub options: SimOptions,
+    /// Workers and shard.
+    #[command(flatten)]
+    pub campaign: CampaignOptions,
+}
+
+/// `nssim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' output folders.
+    #[arg(required = true, num_args = 1.., value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Output folder (default output/sweep or output/capacity).
     #[arg(long)]
     pub out: Option<PathBuf>,
 }

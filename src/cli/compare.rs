@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use super::experiment::{self, Mode};
 use super::progress::Progress;
 use super::{Failure, SimOptions, finish_outputs, load, prepare, print_out, report_page};
+use crate::experiment::Variant;
 use crate::report;
 use crate::scenario::Scenario;
 
@@ -101,37 +102,10 @@ fn split_overrides(inner: &str) -> Result<Vec<String>, String> {
     Ok(parts)
 }
 
-/// `fig-3-3-distributor[rate=20000/s]`: the scenario name and each override's leaf key
-/// (`workload.rate` -> `rate`, `listener[0].processors` -> `processors`) with its value as
-/// written. Without overrides, the name alone. An override of `name` itself is left out of the
-/// brackets: the name already shows it.
+/// `fig-3-3-distributor[rate=20000/s]`: the label of scenario `name` with `overrides`
+/// ([`Variant::label`]).
 pub fn label(name: &str, overrides: &[String]) -> String {
-    let shown: Vec<String> = overrides
-        .iter()
-        .filter_map(|o| {
-            let (key, value) = o.split_once('=')?;
-            let leaf = leaf_key(key.trim());
-            (leaf != "name").then(|| format!("{leaf}={}", value.trim()))
-        })
-        .collect();
-    if shown.is_empty() {
-        name.to_string()
-    } else {
-        format!("{name}[{}]", shown.join(","))
-    }
-}
-
-/// The last key of a path, without indices or quotes: `listener[0].processors` -> `processors`.
-fn leaf_key(path: &str) -> &str {
-    let mut p = path;
-    while p.ends_with(']') {
-        match p.rfind('[') {
-            Some(i) => p = &p[..i],
-            None => break,
-        }
-    }
-    let leaf = p.rsplit('.').next().unwrap_or(p);
-    leaf.trim_matches(|c| c == '"' || c == '\'')
+    Variant::with_overrides(name, overrides).label()
 }
 
 /// The output folder of a labelled run: the label with characters that are unsafe or awkward
@@ -153,11 +127,11 @@ pub fn folder_name(label: &str) -> String {
 /// Loads every scenario argument with the global `--set` first and its own overrides after.
 /// Every file is validated before any runs, so one typo does not waste the others' runs; two
 /// arguments with the same label (or the same folder) are refused, naming both. Each comes
-/// with its label and its text as it runs (for `report.html`).
+/// with its variant and its text as it runs (for `report.html`).
 fn load_all(
     a: &[String],
     options: &SimOptions,
-) -> Result<Vec<(Scenario, String, String)>, Failure> {
+) -> Result<Vec<(Scenario, Variant, String)>, Failure> {
     let mut loaded = Vec::new();
     let mut problems = Vec::new();
     for text in a {
@@ -172,9 +146,9 @@ fn load_all(
         set.extend(arg.overrides.iter().cloned());
         match load(&arg.path, &set, options.seed).map_err(|f| options.name_warmup(f)) {
             Ok(s) => {
-                let label = label(&s.name, &arg.overrides);
+                let variant = Variant::with_overrides(&s.name, &arg.overrides);
                 let text = report_page::scenario_text(&arg.path, &set, options.seed)?;
-                loaded.push((s, label, arg.text, text));
+                loaded.push((s, variant, arg.text, text));
             }
             Err(Failure::Usage(m)) => problems.push(m),
             Err(e) => return Err(e),
@@ -183,11 +157,11 @@ fn load_all(
     if !problems.is_empty() {
         return Err(Failure::Usage(problems.join("\n")));
     }
-    for (i, (_, label, text, _)) in loaded.iter().enumerate() {
-        let clash = loaded[..i]
-            .iter()
-            .find(|(_, l, _, _)| folder_name(l) == folder_name(label));
-        if let Some((_, other, other_text, _)) = clash {
+    let labels: Vec<String> = loaded.iter().map(|(_, v, _, _)| v.label()).collect();
+    for (i, (label, (_, _, text, _))) in labels.iter().zip(&loaded).enumerate() {
+        let clash = (0..i).find(|&j| folder_name(&labels[j]) == folder_name(label));
+        if let Some(j) = clash {
+            let (other, other_text) = (&labels[j], &loaded[j].2);
             let what = if other == label {
                 format!("both give the label '{label}'")
             } else {
@@ -200,7 +174,7 @@ fn load_all(
             )));
         }
     }
-    Ok(loaded.into_iter().map(|(s, l, _, t)| (s, l, t)).collect())
+    Ok(loaded.into_iter().map(|(s, v, _, t)| (s, v, t)).collect())
 }
 
 pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
@@ -211,7 +185,8 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output/compare"));
-    let labels: Vec<String> = loaded.iter().map(|(_, l, _)| l.clone()).collect();
+    let variants: Vec<Variant> = loaded.iter().map(|(_, v, _)| v.clone()).collect();
+    let labels: Vec<String> = variants.iter().map(Variant::label).collect();
     let folders: Vec<String> = labels.iter().map(|l| folder_name(l)).collect();
     let outputs = prepare(&out, &folders)?;
     let how = match &mode {
@@ -224,7 +199,7 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
     let progress = Progress::new(&a.progress, jobs);
     progress.say(&format!("nssim: comparing {}{how}", labels.join(", ")));
     let scenarios: Vec<Scenario> = loaded.iter().map(|(s, _, _)| s.clone()).collect();
-    let mut e = experiment::run(&scenarios, &labels, &mode, jobs, &progress);
+    let mut e = experiment::run(&scenarios, &variants, &mode, jobs, &progress);
     progress.finish();
     for r in &mut e.results {
         r.batch_means = None;
@@ -242,8 +217,8 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
         runs: &e.runs,
         scenarios: loaded
             .iter()
-            .map(|(_, label, text)| report_page::Scenario {
-                label: label.clone(),
+            .map(|(_, variant, text)| report_page::Scenario {
+                label: variant.label(),
                 text: text.clone(),
             })
             .collect(),

@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use super::{ExperimentOptions, Failure};
 use crate::experiment::{
-    self, DEFAULT_PRECISION_METRICS, Experiment, Observer, Precision, Replicated, Run,
+    self, DEFAULT_PRECISION_METRICS, Experiment, Observer, Precision, Replicated, Run, Variant,
     replicate_observed,
 };
 use crate::scenario::Scenario;
@@ -122,11 +122,11 @@ pub(super) fn mode(o: &ExperimentOptions) -> Result<(Mode, usize), Failure> {
     Ok((mode, jobs))
 }
 
-/// Runs `scenarios` (labelled `labels`) as `mode` asks on `jobs` workers, telling `observer`
-/// (the progress bar) how it goes.
+/// Runs `scenarios` (each with its `variants` entry) as `mode` asks on `jobs` workers,
+/// telling `observer` (the progress bar) how it goes.
 pub(super) fn run(
     scenarios: &[Scenario],
-    labels: &[String],
+    variants: &[Variant],
     mode: &Mode,
     jobs: usize,
     observer: &dyn Observer,
@@ -139,7 +139,14 @@ pub(super) fn run(
             precision,
         } => (1, *replications, precision.as_ref()),
     };
-    replicate_observed(scenarios, labels, (first, count), precision, jobs, observer)
+    replicate_observed(
+        scenarios,
+        variants,
+        (first, count),
+        precision,
+        jobs,
+        observer,
+    )
 }
 
 /// The replications of each scenario.

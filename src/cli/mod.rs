@@ -5,12 +5,16 @@
 
 mod args;
 pub mod bench;
+mod campaign;
+mod capacity;
 mod compare;
 mod diverge;
 mod experiment;
 mod explain;
+mod merge;
 mod progress;
 mod report_page;
+mod sweep;
 mod written;
 
 use std::path::{Path, PathBuf};
@@ -21,8 +25,9 @@ use clap::Parser;
 
 pub use crate::experiment::simulate_all;
 pub use args::{
-    BenchArgs, BenchChildArgs, CheckArgs, Cli, Command, CompareArgs, DivergeArgs,
-    ExperimentOptions, ProgressOptions, ProgressWhen, RunArgs, SimOptions,
+    BenchArgs, BenchChildArgs, CampaignOptions, CapacityArgs, CheckArgs, Cli, Command, CompareArgs,
+    DivergeArgs, ExperimentOptions, MergeArgs, ProgressOptions, ProgressWhen, RunArgs, SimOptions,
+    SweepArgs,
 };
 pub use compare::{ScenarioArg, folder_name, label, parse_scenario_arg};
 
@@ -100,6 +105,9 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Check(a) => cmd_check(&a),
         Command::Explain(a) => explain::cmd_explain(&a),
         Command::Diverge(a) => diverge::cmd_diverge(&a),
+        Command::Sweep(a) => sweep::cmd_sweep(&a),
+        Command::Capacity(a) => capacity::cmd_capacity(&a),
+        Command::Merge(a) => merge::cmd_merge(&a),
         Command::Bench(a) => bench::cmd_bench(&a),
         Command::BenchChild(a) => bench::child_main(&a.engine, &a.workload, a.requests),
     }
@@ -218,11 +226,11 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
     };
     let progress = progress::Progress::new(&a.progress, jobs);
     progress.say(&format!("nssim: running '{}' ({what})", s.name));
-    let labels = [s.name.clone()];
+    let variants = [crate::experiment::Variant::plain(&s.name)];
     let scenarios = std::slice::from_ref(&s);
     let (mut e, recorded) = if tracing {
         let k = if let Mode::One(k) = mode { k } else { 1 };
-        let runs = crate::experiment::plan(scenarios, &labels, k..=k);
+        let runs = crate::experiment::plan(scenarios, &variants, k..=k);
         let mut one = s.clone();
         one.run.seed = runs[0].seed;
         use crate::experiment::Observer as _;
@@ -237,7 +245,7 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
         (e, Some(recorded))
     } else {
         (
-            experiment::run(scenarios, &labels, &mode, jobs, &progress),
+            experiment::run(scenarios, &variants, &mode, jobs, &progress),
             None,
         )
     };

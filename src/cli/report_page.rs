@@ -116,13 +116,7 @@ pub(super) fn write(out: &Path, written: &[PathBuf], page: Page<'_>) -> anyhow::
         rows: page
             .runs
             .iter()
-            .map(|r| {
-                vec![
-                    r.variant.clone(),
-                    r.replication.to_string(),
-                    r.seed.to_string(),
-                ]
-            })
+            .map(|r| vec![r.label(), r.replication.to_string(), r.seed.to_string()])
             .collect(),
     });
     for s in page.scenarios {

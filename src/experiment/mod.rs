@@ -1,5 +1,8 @@
 //! Experiments: the plan of runs (scenarios x replications), run on a work queue over all
-//! cores, and the replication rounds of a precision target.
+//! cores, and the replication rounds of a precision target. `sweep` (points of a parameter
+//! grid and their knees), `capacity` (searches against objectives) and `campaign` (what both
+//! share: grids, shards, fingerprints, the figures kept per run) build on the same plan and
+//! work queue.
 //!
 //! A [`Run`] is one single-threaded simulation: a scenario (an index into the scenarios of the
 //! experiment), its label, a replication number and the master seed it runs with. The plan is
@@ -14,7 +17,10 @@
 //! replication seeds, so their named streams (`workload/arrivals`, ...) coincide: common
 //! random numbers.
 
+pub mod campaign;
+pub mod capacity;
 mod precision;
+pub mod sweep;
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,17 +37,94 @@ use crate::scenario::Scenario;
 use crate::stats::headline::{headline_metrics, no_window};
 use crate::stats::{Estimate, RunResults};
 
+/// What one scenario of an experiment is: the scenario's name and the parameters set on it,
+/// as `(name, value)` pairs in the order given (`("workload.rate", "20000/s")`). Reports show
+/// it as a label ([`Variant::label`]); tables of many points (a sweep's rows) give each
+/// parameter a column of its own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Variant {
+    /// The scenario's name.
+    pub name: String,
+    /// The parameters set on it: a key path and its value as written.
+    pub parameters: Vec<(String, String)>,
+}
+
+impl Variant {
+    /// A scenario as its file gives it, without parameters.
+    pub fn plain(name: &str) -> Variant {
+        Variant {
+            name: name.to_string(),
+            parameters: Vec::new(),
+        }
+    }
+
+    /// A scenario with `key.path=value` overrides (as `--set` and the brackets of `compare`
+    /// take them); an override without `=` is left out.
+    pub fn with_overrides(name: &str, overrides: &[String]) -> Variant {
+        Variant {
+            name: name.to_string(),
+            parameters: overrides
+                .iter()
+                .filter_map(|o| {
+                    let (k, v) = o.split_once('=')?;
+                    Some((k.trim().to_string(), v.trim().to_string()))
+                })
+                .collect(),
+        }
+    }
+
+    /// `fig-3-3-distributor[rate=20000/s]`: the name and each parameter's leaf key
+    /// (`workload.rate` -> `rate`, `listener[0].processors` -> `processors`) with its value.
+    /// Without parameters, the name alone. A parameter `name` is left out of the brackets:
+    /// the name already shows it.
+    pub fn label(&self) -> String {
+        let shown: Vec<String> = self
+            .parameters
+            .iter()
+            .filter_map(|(k, v)| {
+                let leaf = leaf_key(k);
+                (leaf != "name").then(|| format!("{leaf}={v}"))
+            })
+            .collect();
+        if shown.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}[{}]", self.name, shown.join(","))
+        }
+    }
+}
+
+/// The last key of a path, without indices or quotes: `listener[0].processors` -> `processors`.
+pub fn leaf_key(path: &str) -> &str {
+    let mut p = path;
+    while p.ends_with(']') {
+        match p.rfind('[') {
+            Some(i) => p = &p[..i],
+            None => break,
+        }
+    }
+    let leaf = p.rsplit('.').next().unwrap_or(p);
+    leaf.trim_matches(|c| c == '"' || c == '\'')
+}
+
 /// One simulation of an experiment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Run {
     /// Index of its scenario in the experiment's list.
     pub scenario: usize,
-    /// The scenario's label (its name, with overrides in brackets in a comparison).
-    pub variant: String,
+    /// The scenario's name and the parameters set on it.
+    pub variant: Variant,
     /// Replication number, from 1.
     pub replication: u32,
     /// The master seed this run uses.
     pub seed: u64,
+}
+
+impl Run {
+    /// The label of its scenario ([`Variant::label`]).
+    pub fn label(&self) -> String {
+        self.variant.label()
+    }
 }
 
 /// The master seed of replication `replication` (from 1) of an experiment with master seed
@@ -61,16 +144,16 @@ pub fn replication_seed(master: u64, replication: u32) -> u64 {
 /// replication seeded from its scenario's `run.seed` with [`replication_seed`].
 pub fn plan(
     scenarios: &[Scenario],
-    labels: &[String],
+    variants: &[Variant],
     replications: std::ops::RangeInclusive<u32>,
 ) -> Vec<Run> {
-    assert_eq!(scenarios.len(), labels.len(), "one label per scenario");
+    assert_eq!(scenarios.len(), variants.len(), "one variant per scenario");
     let mut runs = Vec::new();
-    for (i, (s, label)) in scenarios.iter().zip(labels).enumerate() {
+    for (i, (s, variant)) in scenarios.iter().zip(variants).enumerate() {
         for k in replications.clone() {
             runs.push(Run {
                 scenario: i,
-                variant: label.clone(),
+                variant: variant.clone(),
                 replication: k,
                 seed: replication_seed(s.run.seed, k),
             });
@@ -100,7 +183,7 @@ pub struct Unobserved;
 impl Observer for Unobserved {}
 
 /// Runs every run of `runs` on `jobs` workers (at least 1, at most one per run); returns the
-/// results in the order of `runs`, each labelled with its run's variant and seed.
+/// results in the order of `runs`, each labelled with its run's label and seed.
 pub fn execute(scenarios: &[Scenario], runs: &[Run], jobs: usize) -> Vec<RunResults> {
     execute_observed(scenarios, runs, jobs, &Unobserved)
 }
@@ -125,7 +208,7 @@ pub fn execute_observed(
                     let mut s = scenarios[run.scenario].clone();
                     s.run.seed = run.seed;
                     let mut r = model::simulate(&s);
-                    r.scenario = run.variant.clone();
+                    r.scenario = run.label();
                     observer.finished(run, &r);
                     *slots[i].lock().expect("no worker panicked holding a slot") = Some(r);
                 }
@@ -145,8 +228,12 @@ pub fn execute_observed(
 /// Runs each scenario once with its own seed on [`default_jobs`] workers, results in input
 /// order.
 pub fn simulate_all(scenarios: &[Scenario]) -> Vec<RunResults> {
-    let labels: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
-    execute(scenarios, &plan(scenarios, &labels, 1..=1), default_jobs())
+    let variants: Vec<Variant> = scenarios.iter().map(|s| Variant::plain(&s.name)).collect();
+    execute(
+        scenarios,
+        &plan(scenarios, &variants, 1..=1),
+        default_jobs(),
+    )
 }
 
 /// One headline metric of one scenario over its replications.
@@ -272,8 +359,8 @@ pub fn paired(base: &[MetricRow], other: &[MetricRow]) -> Vec<(String, Estimate)
 /// `seed`, `events`, `wall_s`, `events_per_s`.
 pub fn manifest_json(jobs: usize, runs: &[Run], results: &[RunResults]) -> String {
     #[derive(Serialize)]
-    struct Entry<'a> {
-        scenario: &'a str,
+    struct Entry {
+        scenario: String,
         replication: u32,
         seed: u64,
         events: u64,
@@ -281,9 +368,9 @@ pub fn manifest_json(jobs: usize, runs: &[Run], results: &[RunResults]) -> Strin
         events_per_s: f64,
     }
     #[derive(Serialize)]
-    struct Manifest<'a> {
+    struct Manifest {
         jobs: usize,
-        runs: Vec<Entry<'a>>,
+        runs: Vec<Entry>,
     }
     let m = Manifest {
         jobs,
@@ -291,7 +378,7 @@ pub fn manifest_json(jobs: usize, runs: &[Run], results: &[RunResults]) -> Strin
             .iter()
             .zip(results)
             .map(|(run, r)| Entry {
-                scenario: &run.variant,
+                scenario: run.label(),
                 replication: run.replication,
                 seed: run.seed,
                 events: r.events,

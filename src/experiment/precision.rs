@@ -9,7 +9,7 @@
 //! half-width (a metric without a value) counts as not met. Every step depends only on the
 //! results, which depend only on the seeds: the rounds are deterministic.
 
-use super::{Observer, Replicated, Run, Unobserved, execute_observed, plan};
+use super::{Observer, Replicated, Run, Unobserved, Variant, execute_observed, plan};
 use crate::scenario::Scenario;
 use crate::stats::RunResults;
 
@@ -67,9 +67,7 @@ impl Experiment {
                     .collect();
                 mine.sort_by_key(|(run, _)| run.replication);
                 Replicated {
-                    label: mine
-                        .first()
-                        .map_or(String::new(), |(run, _)| run.variant.clone()),
+                    label: mine.first().map_or(String::new(), |(run, _)| run.label()),
                     runs: mine.iter().map(|(_, r)| (*r).clone()).collect(),
                     replications: mine.iter().map(|(run, _)| run.replication).collect(),
                 }
@@ -82,7 +80,7 @@ impl Experiment {
 /// with a precision target, adds rounds as the module header says.
 pub fn replicate(
     scenarios: &[Scenario],
-    labels: &[String],
+    variants: &[Variant],
     first: u32,
     replications: u32,
     precision: Option<&Precision>,
@@ -90,7 +88,7 @@ pub fn replicate(
 ) -> Experiment {
     replicate_observed(
         scenarios,
-        labels,
+        variants,
         (first, replications),
         precision,
         jobs,
@@ -102,14 +100,14 @@ pub fn replicate(
 /// each run as it finishes.
 pub fn replicate_observed(
     scenarios: &[Scenario],
-    labels: &[String],
+    variants: &[Variant],
     (first, replications): (u32, u32),
     precision: Option<&Precision>,
     jobs: usize,
     observer: &dyn Observer,
 ) -> Experiment {
     let mut n = replications.max(1);
-    let mut runs = plan(scenarios, labels, first..=first + n - 1);
+    let mut runs = plan(scenarios, variants, first..=first + n - 1);
     let mut results = execute_observed(scenarios, &runs, jobs, observer);
     let Some(p) = precision else {
         return Experiment {
@@ -148,7 +146,7 @@ pub fn replicate_observed(
             u32::MAX
         };
         let next = wanted.max(n + 1).min(p.max_replications);
-        let more = plan(scenarios, labels, first + n..=first + next - 1);
+        let more = plan(scenarios, variants, first + n..=first + next - 1);
         results.extend(execute_observed(scenarios, &more, jobs, observer));
         runs.extend(more);
         n = next;

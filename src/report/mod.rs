@@ -23,9 +23,13 @@
 //! with the same seed are the wall-clock ones (`wall_s`, `events_per_s`), which appear in the
 //! terminal summary and the run manifest (`manifest.json`) but never in a results file.
 //!
+//! Sweeps and capacity searches have theirs (`campaign.rs`: [`sweep_csv`], [`sweep_json`],
+//! [`capacity_csv`], [`capacity_json`]; plots through [`write_sweep`]).
+//!
 //! Replicated experiments have their own files ([`write_replicated_run`],
 //! [`write_replicated_comparison`]; the exporters are listed in `replicated.rs`).
 
+mod campaign;
 mod csv;
 pub mod html;
 mod json;
@@ -47,12 +51,15 @@ pub(crate) use crate::stats::headline::{
 };
 use crate::stats::{PathmonShare, RunResults};
 
+pub use self::campaign::{
+    capacity_csv, capacity_json, capacity_table, sweep_csv, sweep_json, sweep_table,
+};
 pub use self::csv::{
     comparison_csv, faults_csv, histogram_csv, metrics_csv, servers_timeline_csv, timeseries_csv,
     xm_assignment_csv,
 };
 pub use self::json::{comparison_json, summary_json};
-pub use self::plot::{Plot, register_fonts};
+pub use self::plot::{Plot, register_fonts, sweep_svgs, write_sweep};
 pub use self::replicated::{
     estimates_csv, precision_line, replicated_comparison_csv, replicated_comparison_json,
     replicated_summary_json, replicated_table, replications_csv,
@@ -331,7 +338,7 @@ pub fn warmup_warnings(e: &crate::experiment::Experiment) -> Vec<String> {
         if let Some(max) = suggested.iter().copied().reduce(f64::max) {
             out.push(format!(
                 "warning: '{}': MSER-5 finds start-up behaviour past the warm-up in {} of {} replications, so their statistics include some of it. To leave it out, rerun with --warmup {max}s (the largest suggestion). It matters little when only a few replications are flagged and their intervals agree with the others': one slow request, such as one whose SYN was dropped, can move MSER-5's cut-off",
-                e.runs[runs[0]].variant,
+                e.runs[runs[0]].label(),
                 suggested.len(),
                 runs.len()
             ));

@@ -73,7 +73,7 @@ pub struct RawScenario {
 }
 
 /// `[[fault]]`: one fault: when, and exactly one action. Only `processor_down` and
-/// `processor_reload` are modelled; the other actions of issue 15 are read so that they get
+/// `processor_reload` are modelled; the other actions are read so that they get
 /// a clear "not modelled yet" instead of "unknown key".
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

@@ -1,4 +1,4 @@
-//! Faults in the scenario (issue 15, first slice): `[[fault]]`, `[faults]`, `--fault`, and the
+//! Faults in the scenario: `[[fault]]`, `[faults]`, `--fault`, and the
 //! timeline `nssim check` shows. What invalid faults must report is in `tests/data/invalid/`.
 
 use assert_cmd::Command;

@@ -27,6 +27,8 @@
 //! - `warmup`: issue 8: warm-up by count, statistics restarting at its end, MSER-5, batch means.
 //! - `workloads`: issue 9's time-varying arrivals (profiles, MMPP, traces) as a run sees them.
 //! - `bench`: issue 18: `nssim bench --quick` runs every workload; event counts, never times.
+//! - `planning`: issue 17: `sweep` knees, `capacity` against an SLO (`--vary`, `--down`),
+//!   `--shard` and `merge` byte for byte, and bad campaign input.
 //! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
 mod abandonment;
@@ -46,6 +48,7 @@ mod limits;
 mod manual_claims;
 mod model_core;
 mod pathway;
+mod planning;
 mod progress;
 mod queueing;
 mod replications;

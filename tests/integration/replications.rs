@@ -12,7 +12,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-use nssim::experiment::{Replicated, execute, plan, replication_seed};
+use nssim::experiment::{Replicated, Variant, execute, plan, replication_seed};
 use nssim::scenario::Scenario;
 use nssim::stats::Estimate;
 
@@ -45,8 +45,10 @@ fn coverage_of_mm1_intervals_is_about_95_percent() {
             s
         })
         .collect();
-    let labels: Vec<String> = (1..=EXPERIMENTS).map(|j| format!("e{j}")).collect();
-    let runs = plan(&scenarios, &labels, 1..=REPLICATIONS);
+    let variants: Vec<Variant> = (1..=EXPERIMENTS)
+        .map(|j| Variant::plain(&format!("e{j}")))
+        .collect();
+    let runs = plan(&scenarios, &variants, 1..=REPLICATIONS);
     let results = execute(&scenarios, &runs, nssim::experiment::default_jobs());
     let mut covered = 0;
     for chunk in results.chunks(REPLICATIONS as usize) {

@@ -28,6 +28,7 @@ mod kit;
 mod links;
 mod pathway;
 mod run;
+mod sweep;
 
 use std::path::{Path, PathBuf};
 
@@ -181,6 +182,54 @@ pub fn write_error_bars(
         )?);
     }
     Ok(written)
+}
+
+/// A sweep chart ([`sweep`]).
+struct SweepChart<'a> {
+    results: &'a crate::experiment::sweep::SweepResults,
+    which: sweep::Which,
+}
+
+impl Chart for SweepChart<'_> {
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        root.fill(&WHITE)?;
+        sweep::draw(root, self.results, self.which)
+    }
+}
+
+/// Writes `sweep_latency`, `sweep_throughput` and `sweep_utilisation` (`.png`, then `.svg`)
+/// of a sweep into `dir`.
+pub fn write_sweep(
+    dir: &Path,
+    results: &crate::experiment::sweep::SweepResults,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for which in [
+        sweep::Which::Latency,
+        sweep::Which::Throughput,
+        sweep::Which::Utilisation,
+    ] {
+        let chart = SweepChart { results, which };
+        written.extend(write_png_svg(dir, which.name(), sweep::SIZE, &chart)?);
+    }
+    Ok(written)
+}
+
+/// The SVG of each sweep chart, `(file stem, document)`, for pages that embed them.
+pub fn sweep_svgs(
+    results: &crate::experiment::sweep::SweepResults,
+) -> anyhow::Result<Vec<(&'static str, String)>> {
+    [
+        sweep::Which::Latency,
+        sweep::Which::Throughput,
+        sweep::Which::Utilisation,
+    ]
+    .into_iter()
+    .map(|which| {
+        let chart = SweepChart { results, which };
+        Ok((which.name(), render_svg(&chart, sweep::SIZE, which.name())?))
+    })
+    .collect()
 }
 
 /// A drawing for any plotters backend, so that one drawing gives both the PNG and the SVG.

@@ -2,7 +2,7 @@
 //! detection, takeover and reload (faults.md A.1, A.3, A.10).
 //!
 //! A fault has `at` and exactly one action. This model simulates `processor_down` (a number,
-//! or `"busiest"`) and `processor_reload`; the other actions of issue 15 (`process_kill`,
+//! or `"busiest"`) and `processor_reload`; the other actions (`process_kill`,
 //! `pif_down`, `pif_up`, `clim_down`) are reported as not modelled yet, with the list of
 //! those that are. The processors' states are followed in time order, so a reload of a
 //! processor that is up then, or a second failure of one that is down, is reported where it
