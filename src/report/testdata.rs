@@ -220,6 +220,7 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
             errors_923: 0,
             errors_924_requester: 0,
             errors_924_processor: 0,
+            errors_947: 0,
             errors_925: 0,
             link_managers: vec![LinkManagerResult {
                 processor: 1,
@@ -240,6 +241,7 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
             e923: 0,
             e924: 0,
             e925: 0,
+            e947: 0,
         },
         time_to_failure_ms: Default::default(),
         pathway_xm: None,

@@ -158,6 +158,7 @@ pub fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
         ("pathsend_errors_923", Int(r.pathsend_errors.e923)),
         ("pathsend_errors_924", Int(r.pathsend_errors.e924)),
         ("pathsend_errors_925", Int(r.pathsend_errors.e925)),
+        ("pathsend_errors_947", Int(r.pathsend_errors.e947)),
         ("pathsend_errors_total", Int(r.pathsend_errors.total())),
     ]
     .into_iter()
@@ -188,7 +189,7 @@ pub fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
 
 /// The fixed headline metric names (`comparison.csv`); a scenario adds `cpuN_busy_ratio` per
 /// processor and `link_share[...]` per PATHMON of a send target.
-pub const METRIC_NAMES: [&str; 24] = [
+pub const METRIC_NAMES: [&str; 25] = [
     "throughput_per_s",
     "offered_per_s",
     "configured_per_s",
@@ -211,6 +212,7 @@ pub const METRIC_NAMES: [&str; 24] = [
     "pathsend_errors_923",
     "pathsend_errors_924",
     "pathsend_errors_925",
+    "pathsend_errors_947",
     "pathsend_errors_total",
     "busiest_processor_busy_ratio",
 ];

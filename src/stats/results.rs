@@ -350,6 +350,9 @@ pub struct SendTargetResult {
     /// Pathsend error 924 because the processor's link manager had its limit of sends
     /// outstanding.
     pub errors_924_processor: u64,
+    /// Pathsend error 947 with file-system error 30: under ACS, the processor had its limit
+    /// of sends outstanding.
+    pub errors_947: u64,
     /// Pathsend error 925 (link manager at its limit of requesters) on sends to it.
     pub errors_925: u64,
     /// Its link managers that sent requests or held links, by processor.
@@ -450,12 +453,21 @@ pub struct PathsendErrors {
     pub e924: u64,
     /// 925 FEScTooManyRequesters: a link manager at its limit of requesters.
     pub e925: u64,
+    /// 947 with file-system error 30: under ACS, a processor at its limit of sends.
+    pub e947: u64,
 }
 
 impl PathsendErrors {
     /// Every Pathsend error, whatever its number.
     pub fn total(&self) -> u64 {
-        self.e904 + self.e905 + self.e916 + self.e918 + self.e923 + self.e924 + self.e925
+        self.e904
+            + self.e905
+            + self.e916
+            + self.e918
+            + self.e923
+            + self.e924
+            + self.e925
+            + self.e947
     }
 }
 

@@ -19,7 +19,7 @@ fn run(rel: &str, overrides: &[&str]) -> RunResults {
 /// Every failure of the run, by Pathsend error number (904, 905, 918, 923, 924, 925).
 fn failures_by_number(r: &RunResults) -> u64 {
     let e = &r.pathsend_errors;
-    e.e904 + e.e905 + e.e916 + e.e918 + e.e923 + e.e924 + e.e925
+    e.e904 + e.e905 + e.e916 + e.e918 + e.e923 + e.e924 + e.e925 + e.e947
 }
 
 #[test]
@@ -67,6 +67,29 @@ fn the_processor_limit_applies_when_the_requester_limit_is_raised() {
     assert_eq!(t.errors_924_requester, 0);
     assert_eq!(r.requests.failed, t.errors_924_processor);
     assert!(t.queue_length_max <= 2 * 512, "{}", t.queue_length_max);
+}
+
+#[test]
+fn under_acs_the_processor_limit_fails_with_947_not_924() {
+    // Issue 16 item 1.1 (LR page-74, PS-J page-125): under ACS a send past the 1600 sends per
+    // processor fails with 947 (file-system error 30). 2000 per requester > 1600 per
+    // processor, so the processor's limit refuses first; the queue grows by about
+    // (3900 - 1951) / 2 per second per link manager and reaches 1600 after some 1.6 s.
+    let r = run(
+        OVERLOAD,
+        &[
+            "run.duration=10s",
+            "pathway.link_manager=acs",
+            "pathway.sends_per_requester=2000",
+        ],
+    );
+    let e = &r.pathsend_errors;
+    let t = &r.send_targets[0];
+    assert!(e.e947 > 0, "{e:?}");
+    assert_eq!((e.e924, t.errors_924_processor), (0, 0), "{e:?}");
+    assert_eq!(t.errors_947, e.e947);
+    assert_eq!(r.requests.failed, e.e947, "{e:?}");
+    assert!(t.queue_length_max <= 2 * 1600, "{}", t.queue_length_max);
 }
 
 #[test]

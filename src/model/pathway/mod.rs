@@ -28,8 +28,9 @@
 //!   request anyway, its reply is discarded and its link returned); 918 when the Pathsend
 //!   call's own timeout (`[pathway] send_timeout`) expires first (a send still waiting for a
 //!   link leaves the queue; one at its server fails like a 904, but its link is kept:
-//!   a `SERVERCLASS_SEND_` timeout is not a link error, TSMP25-SM page-101); 923, 924 and 925
-//!   when a link manager's limits are reached (`limits.rs`, which has the table and the rules).
+//!   a `SERVERCLASS_SEND_` timeout is not a link error, TSMP25-SM page-101); 923, 924, 925
+//!   and, under ACS, 947 (FS 30) when a link manager's limits are reached (`limits.rs`, which
+//!   has the table, the rules and the manual pages).
 //!
 //! Simplifies: link requests are placed by the smooth weighted deficit above (ACS's exact
 //! algorithm is not published); "more responsive" is measured as an exponentially smoothed

@@ -90,6 +90,7 @@ impl Pathway {
                 .map(|r| r.errors.e924_requester + r.errors.e924_processor)
                 .sum(),
             e925: self.routes.iter().map(|r| r.errors.e925).sum(),
+            e947: self.routes.iter().map(|r| r.errors.e947).sum(),
         };
         PathwayResults {
             server_classes,
@@ -171,6 +172,7 @@ impl Pathway {
                     errors_923: route.errors.e923,
                     errors_924_requester: route.errors.e924_requester,
                     errors_924_processor: route.errors.e924_processor,
+                    errors_947: route.errors.e947,
                     errors_925: route.errors.e925,
                     link_managers,
                 })
