@@ -186,7 +186,8 @@ pub struct RawPathway {
     /// \[count\]. Default 512 (LINKMON) or 1600 (ACS).
     pub sends_per_processor: Option<u32>,
     /// Links one processor's link manager may hold; past it a send finding no link fails
-    /// with 923 \[count\]. Default 1750 (LINKMON) or 8191 (ACS).
+    /// with 923 \[count\]. Default 1750 (LINKMON and ACS: TSMP25-SM page-318; PS25
+    /// page-122 gives 8191 for ACS).
     pub links_per_link_manager: Option<u32>,
     /// Requesters one processor's link manager serves; a send from one more fails with 925
     /// \[count\]. Default 256 (LINKMON) or 1024 (ACS).

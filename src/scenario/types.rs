@@ -207,7 +207,9 @@ impl PathwayLimits {
     pub fn of(kind: LinkManagerKind) -> Self {
         let (sends, links, requesters) = match kind {
             LinkManagerKind::Linkmon => (512, 1750, 256),
-            LinkManagerKind::Acs => (1600, 8191, 1024),
+            // Links per ACS process: 1750 in TSMP25-SM page-318, 8191 in PS25 page-122; the
+            // manuals disagree and the system-management table is taken (issue 16 item 1.2).
+            LinkManagerKind::Acs => (1600, 1750, 1024),
         };
         PathwayLimits {
             link_manager: kind,

@@ -93,6 +93,24 @@ fn under_acs_the_processor_limit_fails_with_947_not_924() {
 }
 
 #[test]
+fn an_acs_process_holds_1750_links_by_default_and_8191_if_asked() {
+    // Issue 16 item 1.2: TSMP25-SM page-318 gives 1750 links per ACS process, PS25 page-122
+    // 8191; the default is the first, the parameter gives the other.
+    let acs = load(OVERLOAD, &["pathway.link_manager=acs"]);
+    assert_eq!(acs.pathway.links_per_link_manager, Some(1750));
+    let ps25 = load(
+        OVERLOAD,
+        &[
+            "pathway.link_manager=acs",
+            "pathway.links_per_link_manager=8191",
+        ],
+    );
+    assert_eq!(ps25.pathway.links_per_link_manager, Some(8191));
+    let linkmon = load(OVERLOAD, &[]);
+    assert_eq!(linkmon.pathway.links_per_link_manager, Some(1750));
+}
+
+#[test]
 fn unbounded_limits_queue_every_send() {
     let r = run(OVERLOAD, &["run.duration=10s", "pathway.limits=unbounded"]);
     assert_eq!(failures_by_number(&r), 0, "{:?}", r.pathsend_errors);

@@ -8,11 +8,15 @@
 //! | --- | --- | --- | --- |
 //! | 924 | a requester already has this many sends outstanding | 255 | 255 |
 //! | 924 (LINKMON), 947 with file-system error 30 (ACS) | the processor's link manager already has this many sends outstanding | 512 | 1600 |
-//! | 923 | a send finds no link and the link manager holds this many links already | 1750 | 8191 |
+//! | 923 | a send finds no link and the link manager holds this many links already | 1750 | 1750 |
 //! | 925 | a requester opens a link manager that serves this many requesters already | 256 | 1024 |
 //!
 //! Under ACS, a send past the per-processor send limit fails with 947, file-system error 30,
 //! not 924 (LR (H06.05+) page-74; PS-J page-125) [F]; the per-requester limit keeps 924.
+//!
+//! Links per ACS process: TSMP25-SM page-318 gives 1750, PS25 page-122 gives 8191 [F, the
+//! manuals disagree]. The default is 1750, the system-management table's figure;
+//! `[pathway] links_per_link_manager = 8191` gives the other.
 //!
 //! How they are applied here:
 //! - A send is *outstanding* from `SERVERCLASS_SEND_` until its server replies, or until it
