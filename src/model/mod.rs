@@ -299,7 +299,8 @@ impl Model for Node {
                 pw.pathway.deletedelay_expired(link, &mut pw.x);
             }
             Event::Timeout(r) => {
-                self.pathway.timeout_expired(r, s, &mut self.requests);
+                let mut pw = self.pathway_at(s);
+                pw.pathway.timeout_expired(r, &mut pw.x);
                 self.failed_at_server(r, s);
             }
             Event::SendTimeout(r) => {

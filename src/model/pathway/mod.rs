@@ -25,7 +25,9 @@
 //!   few links are used and the released ones are reused, so shares look uneven.
 //! - Pathsend errors: 905 when the link manager holds no link to the class and no PATHMON can
 //!   grant one; 904 when TIMEOUT expires before the server replies (the server finishes the
-//!   request anyway, its reply is discarded and its link returned); 918 when the Pathsend
+//!   request anyway and its reply is discarded; as on any I/O error, the link manager
+//!   returns all its links to that server process, letting current I/O complete: the idle
+//!   ones at once, the busy ones when their reply comes; TSMP-SM page-136); 918 when the Pathsend
 //!   call's own timeout (`[pathway] send_timeout`) expires first (a send still waiting for a
 //!   link leaves the queue; one at its server fails like a 904, but its link is kept:
 //!   a `SERVERCLASS_SEND_` timeout is not a link error, TSMP25-SM page-101); 923, 924, 925
