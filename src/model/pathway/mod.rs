@@ -6,7 +6,8 @@
 //!   broker) for each send target, shared by every requester in that processor.
 //! - A Pathsend request takes the free link of its link manager that has been most responsive
 //!   (the shortest smoothed time from send to reply, so links to servers in busy processors
-//!   are used less; among equals the most recently released). At low load released links are
+//!   are used less; among equals the most recently released). Under ACS a free link to a
+//!   static server is taken before any to a dynamic one (RS25 page-30). At low load released links are
 //!   reused and few links are in use. Otherwise it queues
 //!   at the link manager and the link manager asks for a new link: to a static server at once;
 //!   when only dynamic servers remain, after the request has waited CREATEDELAY without a link
