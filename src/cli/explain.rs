@@ -1,6 +1,6 @@
 //! `nssim explain SCENARIO [--set ...]`: each listener instance's path leg by leg, the CPU per
-//! request, and the operational bounds (demand per processor and per PIF, the bottleneck and
-//! its throughput ceiling), without running the scenario. Exit codes as `check`: 0 ok, 2 a
+//! request, and the operational bounds (demand per processor, PIF, single-threaded process,
+//! server pool and class's links; the bottleneck and its throughput ceiling), without running the scenario. Exit codes as `check`: 0 ok, 2 a
 //! bad scenario.
 
 use super::{CheckArgs, Failure};

@@ -72,7 +72,7 @@ use processor::{Cpus, Work};
 use request::Requests;
 
 pub use divergence::{Described, Divergence, diverge};
-pub use explain::{Explanation, LegLine, ResourceDemand, RoutePath, explain};
+pub use explain::{Explanation, LegLine, ResourceDemand, ResourceKind, RoutePath, explain};
 pub use ids::{ProcessId, ProcessorId};
 pub use processor::ProcessKind;
 pub use request::Location;

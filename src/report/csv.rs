@@ -112,6 +112,7 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
             ("latency_ms_mean", Float(c.latency_ms_mean)),
             ("queue_wait_ms_mean", Float(c.queue_wait_ms_mean)),
             ("server_busy_ratio", Float(c.server_busy_ratio)),
+            ("server_held_ratio", Float(c.server_held_ratio)),
             ("requests", Int(c.requests)),
             ("links_granted", Int(c.links_granted)),
             ("links_held_mean", Float(c.links_held_mean)),

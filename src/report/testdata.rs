@@ -383,6 +383,7 @@ fn class_result(class: &str, m: &Member, load: f64) -> ServerClassResult {
         latency_ms_mean: 2.1 * load,
         queue_wait_ms_mean: 0.4 * load,
         server_busy_ratio: 0.5,
+        server_held_ratio: 0.75,
         requests: m.requests,
         links_granted: m.links_granted,
         links_held_mean: mean(|s| s.links),

@@ -256,8 +256,13 @@ pub struct ServerClassResult {
     /// requests wait is a property of the send target, which may be a domain of several
     /// PATHMONs: see `SendTargetResult`.)
     pub queue_wait_ms_mean: f64,
-    /// Busy servers averaged over the window, as a fraction of MAXSERVERS.
+    /// Busy servers (on a core) averaged over the window, as a fraction of MAXSERVERS.
     pub server_busy_ratio: f64,
+    /// Held servers averaged over the window, as a fraction of MAXSERVERS: a server is held
+    /// from taking a request off $RECEIVE to sending its reply, for its CPU, its wait for a
+    /// core and its I/O. A saturated class whose servers wait on I/O is near 1 here while
+    /// `server_busy_ratio` is low.
+    pub server_held_ratio: f64,
     /// Requests its servers completed over the whole run.
     pub requests: u64,
     /// Links its PATHMON granted to link managers for it during the run.

@@ -136,6 +136,9 @@ pub struct ClassStats {
     pub links_granted: u64,
     /// Links held over time.
     pub links_held: TimeWeighted,
+    /// Servers held by a request over time (from taking it off $RECEIVE to sending its
+    /// reply: its CPU, its wait for a core and its I/O).
+    pub servers_held: TimeWeighted,
     /// Static servers running over time.
     pub static_running: TimeWeighted,
     /// Dynamic servers running over time.

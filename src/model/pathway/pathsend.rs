@@ -412,6 +412,8 @@ impl Pathway {
         };
         sv.busy = true;
         let (process, cpu) = (sv.process, ProcessorId(sv.cpu));
+        let held = &mut self.classes[sv.class].stats.servers_held;
+        held.set(x.ctx.now(), held.level() + 1, x.ctx.rec);
         let req = x.requests.get(r);
         // The receive end pays the rate between the requester's processor and this server's.
         let requester = x.cpus.processor_of(req.send.requester);
@@ -440,6 +442,8 @@ impl Pathway {
         self.servers[server].busy = false;
         let class = self.servers[server].class;
         self.classes[class].stats.requests += 1;
+        let held = &mut self.classes[class].stats.servers_held;
+        held.set(x.ctx.now(), held.level() - 1, x.ctx.rec);
         let l = self.links.get_mut(link);
         l.busy = false;
         l.observe(x.ctx.now() - l.taken_at);

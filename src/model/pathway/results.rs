@@ -61,6 +61,11 @@ impl Pathway {
                     } else {
                         busy_servers / f64::from(k.attrs.maxservers)
                     },
+                    server_held_ratio: if k.attrs.maxservers == 0 {
+                        0.0
+                    } else {
+                        k.stats.servers_held.mean(now, rec) / f64::from(k.attrs.maxservers)
+                    },
                     requests: k.stats.requests,
                     links_granted: k.stats.links_granted,
                     links_held_mean: k.stats.links_held.mean(now, rec),
