@@ -10,9 +10,10 @@ use crate::scenario;
 /// Runs `nssim explain`.
 pub fn cmd_explain(a: &CheckArgs) -> Result<(), Failure> {
     let s = scenario::load(&a.scenario, &a.set)?;
-    for w in scenario::warnings(&s) {
+    let e = model::explain(&s);
+    for w in scenario::warnings_with(&s, Some(&e.capacity())) {
         eprintln!("{w}");
     }
-    print!("{}", model::explain(&s).render());
+    print!("{}", e.render());
     Ok(())
 }

@@ -113,7 +113,8 @@ fn load(path: &Path, set: &[String], seed: Option<u64>) -> Result<Scenario, Fail
             path.display()
         )));
     }
-    for w in scenario::warnings(&s) {
+    let capacity = crate::model::explain(&s).capacity();
+    for w in scenario::warnings_with(&s, Some(&capacity)) {
         eprintln!("{}: {w}", path.display());
     }
     if let Some(seed) = seed {
@@ -144,7 +145,8 @@ pub struct CheckReport {
 pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure> {
     let s = scenario::load(path, set)?;
     // Named by the file, as `run` names them.
-    let warnings = scenario::warnings(&s)
+    let capacity = crate::model::explain(&s).capacity();
+    let warnings = scenario::warnings_with(&s, Some(&capacity))
         .into_iter()
         .map(|w| format!("{}: {w}", path.display()))
         .collect();

@@ -141,6 +141,8 @@ pub struct Explanation {
     /// The processor types, when any differs from the baseline (speed 1, no dispatch cost):
     /// one line per type, `cpu0-2: NS7-X (speed 2, dispatch 1us)`.
     pub processor_types: Vec<String>,
+    /// Per processor: its utilisation per request per second (CPU per request / cores) [s].
+    pub cpu_busy_per_request_s: Vec<f64>,
 }
 
 impl Explanation {
@@ -149,6 +151,21 @@ impl Explanation {
     pub fn ceiling_per_s(&self) -> f64 {
         self.bottleneck
             .map_or(f64::INFINITY, |b| self.demands[b].ceiling_per_s())
+    }
+
+    /// What `check`'s load rules compare with: the ceiling, the bottleneck's name, and each
+    /// processor's utilisation per request per second.
+    pub fn capacity(&self) -> crate::scenario::Capacity {
+        crate::scenario::Capacity {
+            ceiling_per_s: self.ceiling_per_s(),
+            bottleneck: self
+                .bottlenecks()
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            cpu_busy_per_request_s: self.cpu_busy_per_request_s.clone(),
+        }
     }
 
     /// Every resource whose ceiling is within 0.1 % of the bottleneck's.
@@ -341,6 +358,8 @@ struct ClassLoad {
     io: SimDuration,
     /// Processors of its server processes, one entry per server.
     server_cpus: Vec<u32>,
+    /// MAXSERVERS over all its instances (dynamic servers included).
+    maxservers: u32,
     /// MAXLINKS (`None`: unlimited) and LINKDEPTH.
     maxlinks: Option<u32>,
     linkdepth: u32,
@@ -400,6 +419,7 @@ pub fn explain(sc: &Scenario) -> Explanation {
                 weight,
                 service: def.service.mean(),
                 io: def.io.as_ref().map_or(SimDuration::ZERO, |d| d.mean()),
+                maxservers: node.pathway.max_servers(&def.name),
                 server_cpus,
                 maxlinks: def.maxlinks,
                 linkdepth: def.linkdepth,
@@ -729,8 +749,9 @@ pub fn explain(sc: &Scenario) -> Explanation {
         .iter()
         .any(|&(l, _, _)| node.listeners.list[l].relays);
     for (k, c) in classes.iter().enumerate() {
-        let n = c.server_cpus.len() as u32;
-        if n == 0 || !shipped {
+        // Every server the class may run, dynamic ones included.
+        let n = c.maxservers;
+        if n == 0 || c.server_cpus.is_empty() || !shipped {
             continue;
         }
         let f = c.weight / total_weight;
@@ -772,6 +793,11 @@ pub fn explain(sc: &Scenario) -> Explanation {
         bottleneck,
         bytes,
         processor_types: processor_types(sc),
+        cpu_busy_per_request_s: cpu_demand
+            .iter()
+            .enumerate()
+            .map(|(k, d)| d / f64::from(cpus[k].cores))
+            .collect(),
     }
 }
 

@@ -4,7 +4,18 @@
 
 use nssim::model::{ResourceKind, explain, simulate};
 
-use crate::load;
+use std::path::Path;
+
+use crate::{load, repo};
+
+/// `nssim check`'s warnings for `rel` with `overrides`.
+fn check_warnings(rel: &str, overrides: &[&str]) -> Vec<String> {
+    let set: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    let path = repo(rel);
+    nssim::cli::check_report(Path::new(&path), &set)
+        .unwrap_or_else(|_| panic!("{rel} is valid"))
+        .warnings
+}
 
 /// Runs `rel` with `overrides` at twice `explain`'s ceiling and returns (ceiling, the
 /// throughput of the saturated run, the binding resource's kind and name).
@@ -122,4 +133,53 @@ fn issue_19_item_15_explain_prints_identical_routes_once() {
     // lines only when something other than names differs.
     let par = explain(&load("scenarios/parallel-listener.toml", &[]));
     assert_eq!(par.route_groups().len(), 1);
+}
+
+#[test]
+fn item_7_check_warns_for_figure_3_3_past_its_ceiling_and_not_for_spread_closed_clients() {
+    // At 20,000/s Figure 3-3 is past explain's ceiling (17,937/s, processors 3-5): the
+    // distributors fall behind and the run drops SYNs; at 15,000/s it does not.
+    let fig = "scenarios/fig-3-3-distributor.toml";
+    let w = check_warnings(fig, &["workload.rate=\"20000/s\""]);
+    assert!(
+        w.iter()
+            .any(|w| w.contains("exceed explain's ceiling of 17937/s")),
+        "{w:#?}"
+    );
+    let r = simulate(&load(
+        fig,
+        &[
+            "workload.rate=\"20000/s\"",
+            "run.duration=\"4s\"",
+            "run.warmup=\"1s\"",
+        ],
+    ));
+    assert!(r.requests.syn_drops > 0);
+    assert!(
+        check_warnings(fig, &[])
+            .iter()
+            .all(|w| !w.contains("listener"))
+    );
+    // 300 closed clients with a constant think time: spread at the start (the default), no
+    // warning and no drop; all starting together, a warning and drops.
+    let closed = |start: &str| {
+        vec![
+            "workload.kind=\"closed\"".to_string(),
+            "workload.rate=".to_string(),
+            "workload.clients=300".to_string(),
+            "workload.think={ dist = \"constant\", value = \"1s\" }".to_string(),
+            format!("workload.start=\"{start}\""),
+            "run.duration=\"5s\"".to_string(),
+            "run.warmup=\"1s\"".to_string(),
+        ]
+    };
+    for (start, warns) in [("stationary", false), ("after-think", true)] {
+        let set = closed(start);
+        let set: Vec<&str> = set.iter().map(String::as_str).collect();
+        let w = check_warnings(fig, &set);
+        let warned = w.iter().any(|w| w.contains("closed clients"));
+        assert_eq!(warned, warns, "{start}: {w:#?}");
+        let r = simulate(&load(fig, &set));
+        assert_eq!(r.requests.syn_drops > 0, warns, "{start}: {:?}", r.requests);
+    }
 }

@@ -355,6 +355,14 @@ impl Pathway {
         }
         out
     }
+    /// MAXSERVERS of class name `name`, summed over its instances (PATHMONs).
+    pub fn max_servers(&self, name: &str) -> u32 {
+        self.classes
+            .iter()
+            .filter(|c| c.name == name)
+            .map(|c| c.attrs.maxservers)
+            .sum()
+    }
     /// Requests the servers of each PATHMON's classes completed, by PATHMON.
     pub fn requests_by_pathmon(&self) -> Vec<u64> {
         let mut out = vec![0u64; self.pathmons.len()];
