@@ -12,6 +12,10 @@
 //! requesters (distributors) send to a class:
 //! - links: MAXSERVERS x MAXLINKS >= N x ceil(MAXSERVERS / N), or some link manager cannot hold
 //!   its share of the class's servers;
+//! - link starvation at start-up (issue 16 item 1.8): MAXSERVERS x MAXLINKS exactly N x
+//!   ceil(MAXSERVERS / N), with LINKDEPTH 1 (a link manager may hold a link to every server),
+//!   leaves no slack: granting is first come, first served, so the link managers that ask
+//!   first can take another's share and leave it with none (905 for the rest of the run);
 //! - processor-failure margin: MAXSERVERS x MAXLINKS >= N x ceil((1 + 1/(N - 1)) x MAXSERVERS
 //!   / N) = N x ceil(MAXSERVERS / (N - 1)) (HP's example: 120 servers over 6 processors, 20 per
 //!   link manager, 24 with the margin, so MAXLINKS >= 2);
@@ -143,6 +147,13 @@ fn links_per_link_manager(s: &Scenario, out: &mut Vec<String>) {
                 raise(n * share)
             ));
         } else if n >= 2 {
+            if links == n * share && class.linkdepth == 1 && m > share {
+                out.push(format!(
+                    "warning: server class {} in {owner}: MAXSERVERS {m} x MAXLINKS {maxlinks} = {links} links are exactly the {n} link managers' shares of {share}, with no slack, and with LINKDEPTH 1 a link manager may hold a link to every server: links are granted first come, first served, so at start-up the link managers that ask first can take more than their share and leave another with none, whose sends then fail with 905 for the rest of the run; raise MAXLINKS to {} (PATHMON grants links on demand, TSMP25-SM page-67; 905's cause, PS-J page-112)",
+                    class.name,
+                    raise(n * share + 1)
+                ));
+            }
             let margin = m.div_ceil(n - 1);
             if links < n * margin {
                 out.push(format!(
@@ -777,15 +788,24 @@ mix = { A = 1 }
         ] {
             assert_eq!(warnings(&load(rel)), Vec::<String>::new(), "{rel}");
         }
-        // link-starvation.toml breaks the processor-failure margin on purpose (its header
-        // says so): one warning per class.
+        // link-starvation.toml has exactly 3 x 2 links per class with LINKDEPTH 1 and breaks
+        // the processor-failure margin on purpose (its header says so): two warnings per
+        // class, the start-up starvation its run shows first.
         let starving = warnings(&load("scenarios/link-starvation.toml"));
-        assert_eq!(starving.len(), 3, "{starving:#?}");
-        assert!(
-            starving
-                .iter()
-                .all(|w| w.contains("do not cover a processor failure"))
-        );
+        assert_eq!(starving.len(), 6, "{starving:#?}");
+        for pair in starving.chunks(2) {
+            assert!(
+                pair[0].contains("exactly the 3 link managers' shares of 2")
+                    && pair[0].contains("raise MAXLINKS to 2"),
+                "{}",
+                pair[0]
+            );
+            assert!(
+                pair[1].contains("do not cover a processor failure"),
+                "{}",
+                pair[1]
+            );
+        }
         for rel in [
             "scenarios/acs-dynamic-servers.toml",
             "scenarios/acs-low-load.toml",
@@ -870,19 +890,40 @@ mix = {{ A = 1 }}
     }
 
     #[test]
-    fn hp_example_120_servers_over_6_processors_needs_maxlinks_2_for_the_margin() {
-        // 20 per link manager fits in 120 x 1; with the margin 24 each, 144 > 120.
-        let w = warnings_of(&sizing_scenario("[0, 1, 2, 3, 4, 5]", 120, 1, OPEN, ""));
-        assert_eq!(w.len(), 1, "{w:#?}");
+    fn exactly_n_shares_with_linkdepth_1_can_starve_a_link_manager() {
+        // Issue 16 item 1.8: 6 x 1 links = 3 x 2 with LINKDEPTH 1 (link-starvation.toml's
+        // classes). With 7 servers (share 3, 9 links needed) the share rule applies instead;
+        // with MAXLINKS 2 there is slack.
+        let w = warnings_of(&sizing_scenario("[0, 1, 2]", 6, 1, OPEN, ""));
         assert!(
-            w[0].contains("do not cover a processor failure"),
+            w[0].contains("6 links are exactly the 3 link managers' shares of 2"),
+            "{w:#?}"
+        );
+        assert!(w[0].contains("fail with 905"), "{}", w[0]);
+        let slack = warnings_of(&sizing_scenario("[0, 1, 2]", 6, 2, OPEN, ""));
+        assert!(slack.iter().all(|w| !w.contains("exactly")), "{slack:#?}");
+    }
+
+    #[test]
+    fn hp_example_120_servers_over_6_processors_needs_maxlinks_2_for_the_margin() {
+        // 20 per link manager fits in 120 x 1, exactly: with LINKDEPTH 1 that can starve a
+        // link manager at start-up (issue 16 item 1.8); with the margin 24 each, 144 > 120.
+        let w = warnings_of(&sizing_scenario("[0, 1, 2, 3, 4, 5]", 120, 1, OPEN, ""));
+        assert_eq!(w.len(), 2, "{w:#?}");
+        assert!(
+            w[0].contains("120 links are exactly the 6 link managers' shares of 20"),
             "{}",
             w[0]
         );
         assert!(
-            w[0].contains("= 24 links, 144 in all; raise MAXLINKS to 2"),
+            w[1].contains("do not cover a processor failure"),
             "{}",
-            w[0]
+            w[1]
+        );
+        assert!(
+            w[1].contains("= 24 links, 144 in all; raise MAXLINKS to 2"),
+            "{}",
+            w[1]
         );
         let ok = warnings_of(&sizing_scenario("[0, 1, 2, 3, 4, 5]", 120, 2, OPEN, ""));
         assert_eq!(ok, Vec::<String>::new());
