@@ -328,7 +328,14 @@ fn timeouts_beyond_patience(s: &Scenario, out: &mut Vec<String>) {
             ));
         }
     }
-    if let Some(t) = s.pathway.send_timeout.filter(|&t| t >= mean) {
+    // A call timeout drawn per send is compared by its mean.
+    if let Some(t) = s
+        .pathway
+        .send_timeout
+        .as_ref()
+        .map(Dist::mean)
+        .filter(|&t| t >= mean)
+    {
         out.push(after("pathway.send_timeout".to_string(), t, 918));
     }
 }

@@ -197,9 +197,10 @@ pub struct PathwayLimits {
     pub links_per_link_manager: Option<u32>,
     /// Requesters one processor's link manager serves; a send from one more fails with 925.
     pub requesters_per_processor: Option<u32>,
-    /// The Pathsend call's own timeout (`SERVERCLASS_SEND_` timeout): the send fails with
-    /// 918 (file-system error 40) if no reply came by then.
-    pub send_timeout: Option<SimDuration>,
+    /// The Pathsend call's own timeout (`SERVERCLASS_SEND_` timeout), drawn per send (a
+    /// constant unless the file gives a distribution): the send fails with 918 (file-system
+    /// error 40) if no reply came by then.
+    pub send_timeout: Option<Dist>,
 }
 
 impl PathwayLimits {

@@ -132,6 +132,29 @@ fn the_call_timeout_fails_queued_sends_with_918_after_its_time() {
 }
 
 #[test]
+fn a_call_timeout_drawn_from_a_distribution_fails_sends_over_its_range() {
+    // Issue 16 item 1.12: send_timeout uniform on 20 to 80 ms. A send fails at its own draw
+    // plus the way in (under 1 ms) if no link has carried it by then, so times to failure lie
+    // in 20 to 81 ms and spread (the short draws fail more often: the queue's wait decides
+    // which draws fail). The constant 50 ms of the test above gives one value.
+    let r = run(
+        OVERLOAD,
+        &[
+            "run.duration=10s",
+            "pathway.send_timeout={ dist = \"uniform\", min = \"20ms\", max = \"80ms\" }",
+        ],
+    );
+    let e = &r.pathsend_errors;
+    assert!(e.e918 > 1000, "{e:?}");
+    assert_eq!(r.requests.failed, e.e918, "{e:?}");
+    let f = &r.time_to_failure_ms;
+    assert!(f.max < 81.0 && f.mean > 20.0 && f.p50 > 20.0, "{f:?}");
+    assert!(f.sd > 5.0 && f.p90 - f.p50 > 5.0, "{f:?}");
+    let constant = run(OVERLOAD, &["run.duration=10s", "pathway.send_timeout=50ms"]);
+    assert!(constant.time_to_failure_ms.sd < 1.0);
+}
+
+#[test]
 fn a_link_manager_at_its_link_limit_fails_sends_to_a_class_it_holds_no_link_to_with_923() {
     // One link per link manager and two classes: each link manager holds its one link to
     // whichever class asked first; the other class's sends from that processor fail with 923.

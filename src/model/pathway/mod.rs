@@ -29,7 +29,7 @@
 //!   request anyway and its reply is discarded; as on any I/O error, the link manager
 //!   returns all its links to that server process, letting current I/O complete: the idle
 //!   ones at once, the busy ones when their reply comes; TSMP-SM page-136); 918 when the Pathsend
-//!   call's own timeout (`[pathway] send_timeout`) expires first (a send still waiting for a
+//!   call's own timeout (`[pathway] send_timeout`, a constant or drawn per send) expires first (a send still waiting for a
 //!   link leaves the queue; one at its server fails like a 904, but its link is kept:
 //!   a `SERVERCLASS_SEND_` timeout is not a link error, TSMP25-SM page-101); 923, 924, 925
 //!   and, under ACS, 947 (FS 30) when a link manager's limits are reached (`limits.rs`, which
@@ -282,8 +282,8 @@ pub struct Pathway {
     first_instance: Vec<usize>,
     /// Sends, links and requesters counted against the link managers' limits.
     accounts: SendAccounts,
-    /// The Pathsend call's own timeout (error 918), if any.
-    call_timeout: Option<SimDuration>,
+    /// The Pathsend call's own timeout (error 918), if any: drawn per send from its stream.
+    call_timeout: Option<(super::workload::Sampler, crate::engine::StreamRng)>,
 }
 
 /// What lived in one processor, as Pathway knows it: the inventory a processor failure starts

@@ -41,7 +41,8 @@ impl Pathway {
             return;
         }
         req.send.outstanding = true;
-        if let Some(t) = self.call_timeout {
+        if let Some((sampler, rng)) = &mut self.call_timeout {
+            let t = sampler.sample(rng);
             req.send.call_timeout = Some(x.ctx.sched.schedule_in(t, Event::SendTimeout(r)));
         }
         if let Some(link) = self.take_idle(lm) {

@@ -150,6 +150,7 @@ fn bench_links(
         processors: 2,
         limits: Limits::default(),
         call_timeout: None,
+        seed: 0,
     };
     let mut cpus = Cpus::new(2, 1);
     let pw = Pathway::assemble(&parts, &mut cpus);
