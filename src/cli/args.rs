@@ -46,7 +46,8 @@ pub enum Command {
     #[command(after_help = "Example:\n  nssim check scenarios/parallel-listener.toml")]
     Check(CheckArgs),
     /// Print each route's path leg by leg, the CPU per request and the operational bounds
-    /// (demand per processor and PIF, bottleneck, throughput ceiling) without running.
+    /// (processors, PIFs, processes, server pools, links; bottleneck, throughput ceiling)
+    /// without running.
     #[command(after_help = "Example:\n  nssim explain scenarios/fig-3-3-distributor.toml")]
     Explain(CheckArgs),
     /// Find the first event at which two runs differ: two scenarios (each optionally with its

@@ -117,13 +117,25 @@ pub fn run(command: Command) -> Result<(), Failure> {
 /// warnings, and applies `--seed`.
 fn load(path: &Path, set: &[String], seed: Option<u64>) -> Result<Scenario, Failure> {
     let mut s = scenario::load(path, set)?;
-    for w in scenario::warnings(&s) {
+    for w in scenario::warnings_with(&s, Some(&capacity(&s))) {
         eprintln!("{}: {w}", path.display());
     }
     if let Some(seed) = seed {
         s.run.seed = seed;
     }
     Ok(s)
+}
+
+/// `explain`'s capacity of `s`, for the warnings that compare load with it. The bounds are
+/// those of the intact system: faults are left out.
+fn capacity(s: &Scenario) -> scenario::Capacity {
+    if s.faults.list.is_empty() {
+        crate::model::explain(s).capacity()
+    } else {
+        let mut intact = s.clone();
+        intact.faults.list.clear();
+        crate::model::explain(&intact).capacity()
+    }
 }
 
 fn cmd_check(a: &CheckArgs) -> Result<(), Failure> {
@@ -148,7 +160,7 @@ pub struct CheckReport {
 pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure> {
     let s = scenario::load(path, set)?;
     // Named by the file, as `run` names them.
-    let warnings = scenario::warnings(&s)
+    let warnings = scenario::warnings_with(&s, Some(&capacity(&s)))
         .into_iter()
         .map(|w| format!("{}: {w}", path.display()))
         .collect();

@@ -1,7 +1,22 @@
 //! What a scenario's requests will do, without running it: each listener instance's path leg
 //! by leg (from the itineraries the run would use), the CPU per request, and the operational
-//! bounds (demand per processor and per PIF direction, the bottleneck, its throughput
-//! ceiling 1 / D_max).
+//! bounds, each a resource with `servers` identical servers and a demand D per request, so a
+//! ceiling servers / D [requests/s]:
+//! - each processor (its cores) and each PIF direction (one);
+//! - each process in a processor of more than one core: every NonStop process is
+//!   single-threaded (`processor.rs` runs at most one burst of a process at a time), so a
+//!   process is bounded by one core whatever its processor's cores (issue 16 item 1.9; on a
+//!   one-core processor the processor's bound is already the process's and no row is shown);
+//! - each server class's server pool: a server is held from taking a request off $RECEIVE to
+//!   sending its reply, for its CPU (receive, service, reply) and its I/O, so the pool of N
+//!   servers bounds the throughput at N / (share of requests x hold time);
+//! - each server class's links: a link is held from the send until the server's reply, so for
+//!   the hop to the server as well; there are at most MAXSERVERS x MAXLINKS of them, and at
+//!   most LINKDEPTH per server from each link manager.
+//!
+//! The throughput ceiling is the least of all these (the bottleneck), and `explain` names which
+//! binds. Each bound is a mean-value (operational) bound: a run comes close to it only when the
+//! offered load is well above it (queues smooth out variation).
 //!
 //! Demands are means per request: connection set-up and close are weighted by
 //! 1 / `requests_per_connection`, service and I/O by the class mix, and every size-dependent
@@ -23,8 +38,10 @@
 //!
 //! Simplifies: an ACS domain's or Pathway/XM's class instances share a class name's requests
 //! in proportion to their servers, not by the domain weights; PATHMON's grant CPU is left out
-//! (static links are granted once; dynamic ones once per DELETEDELAY at most); a process is
-//! not a resource of its own (on a one-core processor it is the processor).
+//! (static links are granted once; dynamic ones once per DELETEDELAY at most); CPU queueing
+//! is not part of a server's or link's hold time (the bound is optimistic when the servers'
+//! processors are busy); the links of a class named in several PATHMONs are counted from the
+//! first definition's MAXLINKS and LINKDEPTH.
 
 use std::fmt::Write as _;
 
@@ -64,14 +81,32 @@ pub struct RoutePath {
     pub cpu_ns: f64,
 }
 
+/// What kind of resource a bound is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResourceKind {
+    /// A processor: its cores.
+    Processor,
+    /// One direction of a PIF.
+    Pif,
+    /// A single-threaded process in a processor of several cores: one core.
+    Process,
+    /// A server class's server processes, each held for its CPU and its I/O.
+    ServerPool,
+    /// A server class's links, each held from the send to the server's reply.
+    Links,
+}
+
 /// A resource's demand per request.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResourceDemand {
-    /// `cpu3`, `G4SA0.0.A in`.
+    /// `cpu3`, `G4SA0.0.A in`, `$LSNR-0`, `servers A`, `links A`.
     pub name: String,
-    /// Busy time per request, all visits [s].
+    /// What it is.
+    pub kind: ResourceKind,
+    /// Busy (or held) time per request, all visits [s].
     pub demand_s: f64,
-    /// Servers at the resource (a processor's cores; 1 for a PIF direction).
+    /// Servers at the resource (a processor's cores; 1 for a PIF direction or a process; the
+    /// server processes of a pool; the links of a class).
     pub servers: u32,
 }
 
@@ -106,6 +141,8 @@ pub struct Explanation {
     /// The processor types, when any differs from the baseline (speed 1, no dispatch cost):
     /// one line per type, `cpu0-2: NS7-X (speed 2, dispatch 1us)`.
     pub processor_types: Vec<String>,
+    /// Per processor: its utilisation per request per second (CPU per request / cores) [s].
+    pub cpu_busy_per_request_s: Vec<f64>,
 }
 
 impl Explanation {
@@ -114,6 +151,21 @@ impl Explanation {
     pub fn ceiling_per_s(&self) -> f64 {
         self.bottleneck
             .map_or(f64::INFINITY, |b| self.demands[b].ceiling_per_s())
+    }
+
+    /// What `check`'s load rules compare with: the ceiling, the bottleneck's name, and each
+    /// processor's utilisation per request per second.
+    pub fn capacity(&self) -> crate::scenario::Capacity {
+        crate::scenario::Capacity {
+            ceiling_per_s: self.ceiling_per_s(),
+            bottleneck: self
+                .bottlenecks()
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            cpu_busy_per_request_s: self.cpu_busy_per_request_s.clone(),
+        }
     }
 
     /// Every resource whose ceiling is within 0.1 % of the bottleneck's.
@@ -148,15 +200,30 @@ impl Explanation {
                 let _ = writeln!(o, "  {t}");
             }
         }
-        for r in &self.routes {
-            let _ = writeln!(
-                o,
-                "\nroute {} ({:.1} % of requests): {} hops, {:.1} us CPU per request",
-                r.name,
-                100.0 * r.share,
-                r.hops,
-                r.cpu_ns / 1e3
-            );
+        for (r, same) in self.route_groups() {
+            if same.is_empty() {
+                let _ = writeln!(
+                    o,
+                    "\nroute {} ({:.1} % of requests): {} hops, {:.1} us CPU per request",
+                    r.name,
+                    100.0 * r.share,
+                    r.hops,
+                    r.cpu_ns / 1e3
+                );
+            } else {
+                let names: Vec<&str> = same.iter().map(|s| s.name.as_str()).collect();
+                let _ = writeln!(
+                    o,
+                    "\nroute {} x{} (also {}; the same legs and costs in their own processes, \
+                     processors and PIFs; {:.1} % of requests each): {} hops, {:.1} us CPU per request",
+                    r.name,
+                    1 + same.len(),
+                    names.join(", "),
+                    100.0 * r.share,
+                    r.hops,
+                    r.cpu_ns / 1e3
+                );
+            }
             let _ = writeln!(
                 o,
                 "  {:>2}  {:<72} {:>10}  {:<24} {:>9}",
@@ -184,16 +251,25 @@ impl Explanation {
             "\nCPU per request (mean over routes): {:.1} us",
             self.cpu_ns / 1e3
         );
-        let _ = writeln!(o, "\noperational bounds (demand per request, all visits):");
+        let _ = writeln!(
+            o,
+            "\noperational bounds (demand per request, all visits; n = cores, processes, servers or links):"
+        );
         let _ = writeln!(
             o,
             "  {:<18} {:>12} {:>6} {:>16}",
-            "resource", "D [us]", "cores", "ceiling [req/s]"
+            "resource", "D [us]", "n", "ceiling [req/s]"
         );
         for d in &self.demands {
+            let note = match d.kind {
+                ResourceKind::Processor | ResourceKind::Pif => "",
+                ResourceKind::Process => "  (a process: one core)",
+                ResourceKind::ServerPool => "  (server processes, held for CPU and I/O)",
+                ResourceKind::Links => "  (links, held from send to reply)",
+            };
             let _ = writeln!(
                 o,
-                "  {:<18} {:>12.2} {:>6} {:>16.0}",
+                "  {:<18} {:>12.2} {:>6} {:>16.0}{note}",
                 d.name,
                 d.demand_s * 1e6,
                 d.servers,
@@ -209,24 +285,84 @@ impl Explanation {
             return o;
         };
         let names: Vec<&str> = self.bottlenecks().iter().map(|d| d.name.as_str()).collect();
+        let why = match self.demands[b].kind {
+            ResourceKind::Processor | ResourceKind::Pif => "",
+            ResourceKind::Process => {
+                "; a single-threaded process: one core, whatever its processor's cores"
+            }
+            ResourceKind::ServerPool => "; the server processes, each held for its CPU and I/O",
+            ResourceKind::Links => "; the links, each held from the send to the reply",
+        };
         let _ = writeln!(
             o,
-            "\nbottleneck: {} (D_max = {:.2} us); throughput ceiling 1/D_max = {:.0} requests/s",
+            "\nbottleneck: {} (D_max = {:.2} us{why}); throughput ceiling 1/D_max = {:.0} requests/s \
+             (the least of every bound above)",
             names.join(", "),
             self.demands[b].demand_s * 1e6 / f64::from(self.demands[b].servers),
             self.ceiling_per_s()
         );
         o
     }
+
+    /// The routes to print, each with the later routes identical to it but for their
+    /// processes, processors and PIFs (the same share, hops, legs and CPU), in route order.
+    pub fn route_groups(&self) -> Vec<(&RoutePath, Vec<&RoutePath>)> {
+        // Leg text with the digits of process names removed: `hop $ZTC3 -> $DIST-3` and
+        // `hop $ZTC4 -> $DIST-4` read alike; every other figure must be equal.
+        let shape = |r: &RoutePath| {
+            let legs: Vec<(String, u64)> = r
+                .legs
+                .iter()
+                .map(|l| {
+                    let what: Vec<String> = l
+                        .what
+                        .split(' ')
+                        .map(|t| {
+                            if t.starts_with('$') {
+                                t.chars().filter(|c| !c.is_ascii_digit()).collect()
+                            } else {
+                                t.to_string()
+                            }
+                        })
+                        .collect();
+                    (what.join(" "), l.cpu_ns.to_bits())
+                })
+                .collect();
+            (r.share.to_bits(), r.hops, r.cpu_ns.to_bits(), legs)
+        };
+        let shapes: Vec<_> = self.routes.iter().map(shape).collect();
+        let mut taken = vec![false; self.routes.len()];
+        let mut out = Vec::new();
+        for i in 0..self.routes.len() {
+            if taken[i] {
+                continue;
+            }
+            let mut same = Vec::new();
+            for j in i + 1..self.routes.len() {
+                if !taken[j] && shapes[j] == shapes[i] {
+                    taken[j] = true;
+                    same.push(&self.routes[j]);
+                }
+            }
+            out.push((&self.routes[i], same));
+        }
+        out
+    }
 }
 
 /// A class name's share of the requests and what its work costs.
 struct ClassLoad {
+    name: String,
     weight: f64,
     service: SimDuration,
     io: SimDuration,
     /// Processors of its server processes, one entry per server.
     server_cpus: Vec<u32>,
+    /// MAXSERVERS over all its instances (dynamic servers included).
+    maxservers: u32,
+    /// MAXLINKS (`None`: unlimited) and LINKDEPTH.
+    maxlinks: Option<u32>,
+    linkdepth: u32,
 }
 
 fn ns(d: SimDuration) -> f64 {
@@ -279,10 +415,14 @@ pub fn explain(sc: &Scenario) -> Explanation {
             let def = &defs[k];
             let server_cpus = node.pathway.planned_server_cpus(&def.name);
             ClassLoad {
+                name: def.name.clone(),
                 weight,
                 service: def.service.mean(),
                 io: def.io.as_ref().map_or(SimDuration::ZERO, |d| d.mean()),
+                maxservers: node.pathway.max_servers(&def.name),
                 server_cpus,
+                maxlinks: def.maxlinks,
+                linkdepth: def.linkdepth,
             }
         })
         .collect();
@@ -322,6 +462,13 @@ pub fn explain(sc: &Scenario) -> Explanation {
 
     let cpus = node.cpus.processors();
     let mut cpu_demand = vec![0.0; cpus.len()];
+    // Per process (by id): CPU per request [s]. Per class: its servers' CPU per request and
+    // the hop to the server per request [s]; the link managers (requester processors) that
+    // send to it.
+    let mut process_demand: std::collections::BTreeMap<u32, f64> = Default::default();
+    let mut pool_cpu = vec![0.0; classes.len()];
+    let mut link_hop = vec![0.0; classes.len()];
+    let mut link_managers: Vec<Vec<u32>> = vec![Vec::new(); classes.len()];
     let mut pif_demand = vec![(0.0, 0.0); node.lan.pifs.len()];
     let mut routes = Vec::new();
     let name_of = |p: ProcessId| node.cpus.process(p).name.clone();
@@ -333,9 +480,10 @@ pub fn explain(sc: &Scenario) -> Explanation {
         // Requests' server processors: the class's servers, or the listener's own processor
         // for a local server class; with each its share of the requests, its class's
         // service demand, and whether its messages with the requester cross ServerNet.
-        let server_split: Vec<(f64, u32, f64, bool)> = classes
+        let server_split: Vec<(f64, u32, f64, bool, usize)> = classes
             .iter()
-            .flat_map(|c| {
+            .enumerate()
+            .flat_map(|(k, c)| {
                 let cpus: Vec<u32> = if local {
                     vec![inst.processor.0]
                 } else {
@@ -349,6 +497,7 @@ pub fn explain(sc: &Scenario) -> Explanation {
                         cpu,
                         ns(c.service),
                         cpu != requester,
+                        k,
                     )
                 })
             })
@@ -426,15 +575,17 @@ pub fn explain(sc: &Scenario) -> Explanation {
                             let cpu = node.cpus.processor_of(p).0;
                             let mean = on(cpu, base + edge, bursts(base));
                             cpu_demand[cpu as usize] += share * mean / 1e9;
+                            *process_demand.entry(p.0).or_default() += share * mean / 1e9;
                             cpu_ns += mean;
                             line(&what, cpu.to_string(), name_of(p), mean)
                         }
                         Who::Server => {
                             let mut mean = 0.0;
-                            for &(w, cpu, _, cross) in &server_split {
+                            for &(w, cpu, _, cross, k) in &server_split {
                                 let base = ns(cost.fixed) + msg_cpu(&cost.msgs, cross);
                                 let here = on(cpu, base + edge, bursts(base));
                                 cpu_demand[cpu as usize] += share * w * here / 1e9;
+                                pool_cpu[k] += share * w * here / 1e9;
                                 mean += w * here;
                             }
                             cpu_ns += mean;
@@ -480,6 +631,14 @@ pub fn explain(sc: &Scenario) -> Explanation {
                 Leg::Handled => continue,
                 Leg::Pathsend => {
                     chosen = true;
+                    for &(w, _, _, cross, k) in &server_split {
+                        let to = ProcessorId(u32::from(cross));
+                        let d = node.ipc.latency_of(ProcessorId(0), to, bytes[0]);
+                        link_hop[k] += share * w * d.as_secs_f64();
+                        if !link_managers[k].contains(&inst.processor.0) {
+                            link_managers[k].push(inst.processor.0);
+                        }
+                    }
                     line(
                         &format!(
                             "Pathsend: link, hop to server ({} B; same processor {} or ServerNet {})",
@@ -498,10 +657,11 @@ pub fn explain(sc: &Scenario) -> Explanation {
                     // Receive (at the rate between the requester's processor and the
                     // server's) and this class's service, on this server's processor.
                     let mut mean = 0.0;
-                    for &(w, cpu, service, cross) in &server_split {
+                    for &(w, cpu, service, cross, k) in &server_split {
                         let base = ns(node.ipc.cpu(cross, bytes[0])) + service;
                         let here = on(cpu, base, if base > 0.0 { 1.0 } else { 0.0 });
                         cpu_demand[cpu as usize] += share * w * here / 1e9;
+                        pool_cpu[k] += share * w * here / 1e9;
                         mean += w * here;
                     }
                     cpu_ns += mean;
@@ -554,6 +714,7 @@ pub fn explain(sc: &Scenario) -> Explanation {
         .filter(|(_, d)| **d > 0.0)
         .map(|(k, &d)| ResourceDemand {
             name: format!("cpu{k}"),
+            kind: ResourceKind::Processor,
             demand_s: d,
             servers: cpus[k].cores,
         })
@@ -563,10 +724,59 @@ pub fn explain(sc: &Scenario) -> Explanation {
             if d > 0.0 {
                 demands.push(ResourceDemand {
                     name: format!("{} {dir}", node.lan.pifs[p].name),
+                    kind: ResourceKind::Pif,
                     demand_s: d,
                     servers: 1,
                 });
             }
+        }
+    }
+    // Single-threaded processes, where their processor has more cores than one.
+    for (&p, &d) in &process_demand {
+        let p = ProcessId(p);
+        let cpu = node.cpus.processor_of(p).0 as usize;
+        if d > 0.0 && cpus[cpu].cores > 1 {
+            demands.push(ResourceDemand {
+                name: name_of(p),
+                kind: ResourceKind::Process,
+                demand_s: d,
+                servers: 1,
+            });
+        }
+    }
+    // Server pools and links, per class with server processes that requests reach.
+    let shipped = shares
+        .iter()
+        .any(|&(l, _, _)| node.listeners.list[l].relays);
+    for (k, c) in classes.iter().enumerate() {
+        // Every server the class may run, dynamic ones included.
+        let n = c.maxservers;
+        if n == 0 || c.server_cpus.is_empty() || !shipped {
+            continue;
+        }
+        let f = c.weight / total_weight;
+        let hold = pool_cpu[k] + f * c.io.as_secs_f64();
+        if hold > 0.0 {
+            demands.push(ResourceDemand {
+                name: format!("servers {}", c.name),
+                kind: ResourceKind::ServerPool,
+                demand_s: hold,
+                servers: n,
+            });
+        }
+        let by_depth = u64::from(n) * u64::from(c.linkdepth) * link_managers[k].len() as u64;
+        let links = match c.maxlinks {
+            Some(m) => by_depth.min(u64::from(n) * u64::from(m)),
+            None => by_depth,
+        };
+        let link_hold = hold + link_hop[k];
+        if link_hold > 0.0 && links > 0 {
+            demands.push(ResourceDemand {
+                name: format!("links {}", c.name),
+                kind: ResourceKind::Links,
+                demand_s: link_hold,
+                servers: u32::try_from(links).unwrap_or(u32::MAX),
+            });
         }
     }
     let bottleneck = (0..demands.len()).min_by(|&a, &b| {
@@ -583,6 +793,11 @@ pub fn explain(sc: &Scenario) -> Explanation {
         bottleneck,
         bytes,
         processor_types: processor_types(sc),
+        cpu_busy_per_request_s: cpu_demand
+            .iter()
+            .enumerate()
+            .map(|(k, d)| d / f64::from(cpus[k].cores))
+            .collect(),
     }
 }
 

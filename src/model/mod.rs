@@ -75,7 +75,7 @@ use processor::{Cpus, Work};
 use request::Requests;
 
 pub use divergence::{Described, Divergence, diverge};
-pub use explain::{Explanation, LegLine, ResourceDemand, RoutePath, explain};
+pub use explain::{Explanation, LegLine, ResourceDemand, ResourceKind, RoutePath, explain};
 pub use ids::{ProcessId, ProcessorId};
 pub use processor::ProcessKind;
 pub use request::Location;
@@ -314,7 +314,8 @@ impl Model for Node {
                 pw.pathway.deletedelay_expired(link, &mut pw.x);
             }
             Event::Timeout(r) => {
-                self.pathway.timeout_expired(r, s, &mut self.requests);
+                let mut pw = self.pathway_at(s);
+                pw.pathway.timeout_expired(r, &mut pw.x);
                 self.failed_at_server(r, s);
             }
             Event::SendTimeout(r) => {

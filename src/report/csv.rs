@@ -15,7 +15,7 @@ use crate::stats::RunResults;
 /// an empty sample (no measured request) have an empty value: unknown, not 0; so do the
 /// rates and processors' busy ratios of a run without a measurement window.
 ///
-/// Components, in this order: `system` (ending with `pathsend_errors_904/905/916/918/923/924/925`); `cpuN` and
+/// Components, in this order: `system` (ending with `pathsend_errors_904/905/916/918/923/924/925/947`); `cpuN` and
 /// `cpuN/<kind>` per processor; each process by its name (`$ZTC3`, `A-0`);
 /// `class/<pathmon>/<name>` per server class in a PATHMON; `pathmon/<domain>/<pathmon>/<class>`
 /// per member of a send target (`-` for a PATHMON addressed directly: `weight`,
@@ -81,6 +81,7 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         ("pathsend_errors_923", Int(e.e923)),
         ("pathsend_errors_924", Int(e.e924)),
         ("pathsend_errors_925", Int(e.e925)),
+        ("pathsend_errors_947", Int(e.e947)),
     ]);
     for (metric, value) in system {
         w.metric("system", metric, value);
@@ -111,6 +112,7 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
             ("latency_ms_mean", Float(c.latency_ms_mean)),
             ("queue_wait_ms_mean", Float(c.queue_wait_ms_mean)),
             ("server_busy_ratio", Float(c.server_busy_ratio)),
+            ("server_held_ratio", Float(c.server_held_ratio)),
             ("requests", Int(c.requests)),
             ("links_granted", Int(c.links_granted)),
             ("links_held_mean", Float(c.links_held_mean)),
@@ -162,6 +164,7 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         w.metric(&name, "errors_924_requester", Int(t.errors_924_requester));
         w.metric(&name, "errors_924_processor", Int(t.errors_924_processor));
         w.metric(&name, "errors_925", Int(t.errors_925));
+        w.metric(&name, "errors_947", Int(t.errors_947));
         for m in &t.link_managers {
             let lm = format!("{name}/lm{}/{}", m.processor, dash_if_empty(&m.pathmon));
             w.metric(&lm, "links_held_mean", Float(m.links_held_mean));

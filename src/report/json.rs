@@ -28,7 +28,7 @@ use crate::stats::{
 /// `processes`, `server_classes` (without `timeline`, which goes to `servers_timeline.csv`),
 /// `pathmons` [{`domain` (string or null), `name`, `server_class`, `weight`, `maxservers`,
 /// `links_granted`, `link_share`, `deviation_pp`, `requests`, `request_share`}],
-/// `pathsend_errors` {`904`, `905`, `916`, `918`, `923`, `924`, `925`}, `time_to_failure_ms`
+/// `pathsend_errors` {`904`, `905`, `916`, `918`, `923`, `924`, `925`, `947`}, `time_to_failure_ms`
 /// (as `latency_ms`, over measured requests that failed with a Pathsend error; `null` when
 /// none did), `listeners`, `pifs` (lists with the fields of their
 /// `crate::stats` structs), and for Pathway/XM scenarios `pathway_xm` (the assignment of
@@ -302,6 +302,7 @@ struct Class<'a> {
     latency_ms_mean: F6,
     queue_wait_ms_mean: F6,
     server_busy_ratio: F6,
+    server_held_ratio: F6,
     requests: u64,
     links_granted: u64,
     links_held_mean: F6,
@@ -326,6 +327,7 @@ impl<'a> From<&'a ServerClassResult> for Class<'a> {
             latency_ms_mean: F6(c.latency_ms_mean),
             queue_wait_ms_mean: F6(c.queue_wait_ms_mean),
             server_busy_ratio: F6(c.server_busy_ratio),
+            server_held_ratio: F6(c.server_held_ratio),
             requests: c.requests,
             links_granted: c.links_granted,
             links_held_mean: F6(c.links_held_mean),
@@ -355,6 +357,7 @@ struct Target<'a> {
     errors_924_requester: u64,
     errors_924_processor: u64,
     errors_925: u64,
+    errors_947: u64,
     link_managers: Vec<Lm<'a>>,
 }
 
@@ -384,6 +387,7 @@ impl<'a> From<&'a SendTargetResult> for Target<'a> {
             errors_924_requester: t.errors_924_requester,
             errors_924_processor: t.errors_924_processor,
             errors_925: t.errors_925,
+            errors_947: t.errors_947,
             link_managers: t
                 .link_managers
                 .iter()
@@ -455,6 +459,8 @@ struct Errors {
     e924: u64,
     #[serde(rename = "925")]
     e925: u64,
+    #[serde(rename = "947")]
+    e947: u64,
 }
 
 impl From<&PathsendErrors> for Errors {
@@ -467,6 +473,7 @@ impl From<&PathsendErrors> for Errors {
             e923: e.e923,
             e924: e.e924,
             e925: e.e925,
+            e947: e.e947,
         }
     }
 }
@@ -616,10 +623,10 @@ mod tests {
         assert_eq!(e["904"], 2);
         assert_eq!(e["905"], 1);
         assert_eq!(e["916"], 0);
-        for n in ["918", "923", "924", "925"] {
+        for n in ["918", "923", "924", "925", "947"] {
             assert_eq!(e[n], 0, "{n}");
         }
-        assert_eq!(e.as_object().unwrap().len(), 7);
+        assert_eq!(e.as_object().unwrap().len(), 8);
         // No request failed with a Pathsend error in the sample's time-to-failure: null.
         assert!(v["time_to_failure_ms"]["p99"].is_null());
         let c = &v["server_classes"][0];

@@ -214,11 +214,16 @@ pub fn terminal_summary(r: &RunResults) -> String {
             e.e904, e.e905, e.e916
         );
     }
-    if e.e918 > 0 || e.e923 > 0 || e.e924 > 0 || e.e925 > 0 {
+    if e.e918 > 0 || e.e923 > 0 || e.e924 > 0 || e.e925 > 0 || e.e947 > 0 {
         let f = &r.time_to_failure_ms;
+        let acs = if e.e947 > 0 {
+            format!(", 947 {} (ACS sends per processor, FS 30)", e.e947)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             s,
-            "pathsend    errors 918 {} (call timeout), 923 {} (links), 924 {} (sends), 925 {} (requesters); time to failure p99 {:.3} ms",
+            "pathsend    errors 918 {} (call timeout), 923 {} (links), 924 {} (sends), 925 {} (requesters){acs}; time to failure p99 {:.3} ms",
             e.e918, e.e923, e.e924, e.e925, f.p99
         );
     }
@@ -470,7 +475,7 @@ pub(super) type ErrorCount = fn(&crate::stats::PathsendErrors) -> u64;
 
 /// Pathsend error numbers, each with its count in [`crate::stats::PathsendErrors`]; a table
 /// has a row for each number some run saw.
-pub(super) const ERROR_NUMBERS: [(u32, ErrorCount); 7] = [
+pub(super) const ERROR_NUMBERS: [(u32, ErrorCount); 8] = [
     (904, |e| e.e904),
     (905, |e| e.e905),
     (916, |e| e.e916),
@@ -478,6 +483,7 @@ pub(super) const ERROR_NUMBERS: [(u32, ErrorCount); 7] = [
     (923, |e| e.e923),
     (924, |e| e.e924),
     (925, |e| e.e925),
+    (947, |e| e.e947),
 ];
 
 /// `%DOM/SERVER-CORRECT/$PM1`: a member of an ACS domain target.

@@ -221,6 +221,7 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
             errors_923: 0,
             errors_924_requester: 0,
             errors_924_processor: 0,
+            errors_947: 0,
             errors_925: 0,
             link_managers: vec![LinkManagerResult {
                 processor: 1,
@@ -241,6 +242,7 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
             e923: 0,
             e924: 0,
             e925: 0,
+            e947: 0,
         },
         time_to_failure_ms: Default::default(),
         pathway_xm: None,
@@ -383,6 +385,7 @@ fn class_result(class: &str, m: &Member, load: f64) -> ServerClassResult {
         latency_ms_mean: 2.1 * load,
         queue_wait_ms_mean: 0.4 * load,
         server_busy_ratio: 0.5,
+        server_held_ratio: 0.75,
         requests: m.requests,
         links_granted: m.links_granted,
         links_held_mean: mean(|s| s.links),

@@ -12,13 +12,23 @@
 //! requesters (distributors) send to a class:
 //! - links: MAXSERVERS x MAXLINKS >= N x ceil(MAXSERVERS / N), or some link manager cannot hold
 //!   its share of the class's servers;
+//! - link starvation at start-up (issue 16 item 1.8): MAXSERVERS x MAXLINKS exactly N x
+//!   ceil(MAXSERVERS / N), with LINKDEPTH 1 (a link manager may hold a link to every server),
+//!   leaves no slack: granting is first come, first served, so the link managers that ask
+//!   first can take another's share and leave it with none (905 for the rest of the run);
 //! - processor-failure margin: MAXSERVERS x MAXLINKS >= N x ceil((1 + 1/(N - 1)) x MAXSERVERS
 //!   / N) = N x ceil(MAXSERVERS / (N - 1)) (HP's example: 120 servers over 6 processors, 20 per
 //!   link manager, 24 with the margin, so MAXLINKS >= 2);
-//! - listen backlog: the chance that more connections than the backlog arrive during one
-//!   accept (Poisson arrivals, the accept's CPU as its length) is above 1 % [I: the 1 % is a
-//!   planning threshold, not a manual's], or more closed clients with a constant think time
-//!   share one listener instance than its backlog holds (they connect together);
+//! - listen backlog [I: the 1 % is a planning threshold, not a manual's] (issue 16 item 1.7):
+//!   an open (or rate-profile, MMPP) workload offered above `explain`'s ceiling fills every
+//!   backlog (the accepting processes fall behind); below it, the chance that more connections
+//!   than the backlog arrive while an instance accepts one is above 1 %, with Poisson arrivals
+//!   and the accept's length its CPU stretched by the CPU queueing at the accepting process,
+//!   1 / (1 - u) for its processor's utilisation u at the offered rate (M/M/1 response time);
+//!   closed clients with a constant think time that all start together
+//!   (`start = "after-think"`), more of them per listener instance than its backlog holds,
+//!   connect together. With the default `start = "stationary"` they are spread over the think
+//!   time and stay spread, so no warning;
 //! - timeouts and client patience [I]: a server class TIMEOUT (904) or Pathsend call timeout
 //!   (918) not shorter than the clients' mean patience (`workload.abandon_after`) fires, if at
 //!   all, after most clients have gone, so the error reaches no one while the send holds its
@@ -32,7 +42,8 @@
 
 use crate::engine::SimDuration;
 use crate::scenario::types::{
-    Arrivals, Dist, Domain, ListenerModel, Scenario, SendTarget, ServerClass, StackKind, Varying,
+    Arrivals, ClientStart, Dist, Domain, ListenerModel, Scenario, SendTarget, ServerClass,
+    StackKind, Varying,
 };
 
 /// Above this chance of a full backlog during one accept, `check` warns [I].
@@ -42,11 +53,29 @@ const BACKLOG_OVERFLOW_MAX: f64 = 0.01;
 /// before the domain counts as unbalanced.
 const WEIGHT_TOLERANCE_POINTS: f64 = 2.0;
 
+/// What `explain` says about a scenario's capacity, for the rules that compare its load with
+/// it (`model::Explanation::capacity` computes it; the scenario layer does not run models).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Capacity {
+    /// The throughput ceiling, the least of every bound [requests/s].
+    pub ceiling_per_s: f64,
+    /// The resources that bind, by name.
+    pub bottleneck: String,
+    /// Per processor: utilisation per request per second [s].
+    pub cpu_busy_per_request_s: Vec<f64>,
+}
+
+/// Every warning for `s` without its capacity (see [`warnings_with`]).
+pub fn warnings(s: &Scenario) -> Vec<String> {
+    warnings_with(s, None)
+}
+
 /// Every warning for `s`, each one line starting with `warning: `, in a fixed order: first
 /// the domains (file order; within a domain, classes in the order of their first
 /// `[[server_class]]`), then the server classes (file order), then the Pathway/XM server
-/// classes (file order).
-pub fn warnings(s: &Scenario) -> Vec<String> {
+/// classes (file order). With its `capacity` the listen-backlog rule counts CPU queueing and
+/// compares the offered rate with the ceiling.
+pub fn warnings_with(s: &Scenario, capacity: Option<&Capacity>) -> Vec<String> {
     let mut out = Vec::new();
     for domain in &s.domains {
         domain_weights(s, domain, &mut out);
@@ -64,7 +93,7 @@ pub fn warnings(s: &Scenario) -> Vec<String> {
         }
     }
     links_per_link_manager(s, &mut out);
-    listen_backlog(s, &mut out);
+    listen_backlog(s, capacity, &mut out);
     library_on_multicore(s, &mut out);
     timeouts_beyond_patience(s, &mut out);
     out
@@ -118,6 +147,13 @@ fn links_per_link_manager(s: &Scenario, out: &mut Vec<String>) {
                 raise(n * share)
             ));
         } else if n >= 2 {
+            if links == n * share && class.linkdepth == 1 && m > share {
+                out.push(format!(
+                    "warning: server class {} in {owner}: MAXSERVERS {m} x MAXLINKS {maxlinks} = {links} links are exactly the {n} link managers' shares of {share}, with no slack, and with LINKDEPTH 1 a link manager may hold a link to every server: links are granted first come, first served, so at start-up the link managers that ask first can take more than their share and leave another with none, whose sends then fail with 905 for the rest of the run; raise MAXLINKS to {} (PATHMON grants links on demand, TSMP25-SM page-67; 905's cause, PS-J page-112)",
+                    class.name,
+                    raise(n * share + 1)
+                ));
+            }
             let margin = m.div_ceil(n - 1);
             if links < n * margin {
                 out.push(format!(
@@ -144,7 +180,7 @@ fn poisson_tail_above(a: f64, k: u32) -> f64 {
 }
 
 /// The listen backlog against the connections that arrive while an instance accepts one.
-fn listen_backlog(s: &Scenario, out: &mut Vec<String>) {
+fn listen_backlog(s: &Scenario, capacity: Option<&Capacity>, out: &mut Vec<String>) {
     let Some(w) = &s.workload else { return };
     let Some(listener) = s.listeners.get(w.listener) else {
         return;
@@ -171,6 +207,24 @@ fn listen_backlog(s: &Scenario, out: &mut Vec<String>) {
             let Some(rate) = rate.filter(|&r| r > 0.0) else {
                 return;
             };
+            if let Some(c) = capacity.filter(|c| rate > c.ceiling_per_s) {
+                out.push(format!(
+                    "warning: listener {}: {rate:.0} requests/s offered exceed explain's ceiling of {:.0}/s ({}): while it lasts the queues grow without bound, the accepting processes fall behind and, once their listen backlogs of {backlog} fill, SYNs are dropped. Offer less, or add capacity where `nssim explain` says it binds",
+                    listener.name, c.ceiling_per_s, c.bottleneck
+                ));
+                return;
+            }
+            // CPU queueing at the accepting process: its processor's utilisation at this
+            // rate stretches an accept by 1 / (1 - u) (M/M/1 response time), busiest
+            // instance's processor.
+            let u = capacity.map_or(0.0, |c| {
+                listener
+                    .processors
+                    .iter()
+                    .filter_map(|&p| c.cpu_busy_per_request_s.get(p as usize))
+                    .fold(0.0, |m: f64, &d| m.max(rate * d))
+            });
+            let stretch = 1.0 / (1.0 - u.min(0.999));
             // Connections per second at one instance: round robin (or one IP host per
             // instance) spreads them evenly.
             let per_instance = rate / f64::from(w.requests_per_connection) / instances;
@@ -178,25 +232,39 @@ fn listen_backlog(s: &Scenario, out: &mut Vec<String>) {
             if s.tcpip.stack == StackKind::Parallel {
                 accept += s.tcpip.connect_cpu;
             }
-            let a = per_instance * accept.as_secs_f64();
+            let a = per_instance * accept.as_secs_f64() * stretch;
             let p = poisson_tail_above(a, backlog);
+            let queued = if u > 0.0 {
+                format!(
+                    " ({:.1} us with CPU queueing at a processor {:.0} % busy)",
+                    accept.as_secs_f64() * stretch * 1e6,
+                    100.0 * u
+                )
+            } else {
+                String::new()
+            };
             if p > BACKLOG_OVERFLOW_MAX {
                 out.push(format!(
-                    "warning: listener {}: {per_instance:.0} connections/s reach each of its {} instances and one accept takes {accept}, so {a:.2} arrive during an accept on average; the chance that more than the backlog of {backlog} do is {:.1} % (Poisson, over 1 %): SYNs will be dropped. Spread the listener over more processors, reuse connections longer (requests_per_connection) or raise the backlog",
+                    "warning: listener {}: {per_instance:.0} connections/s reach each of its {} instances and one accept takes {accept}{queued}, so {a:.2} arrive during an accept on average; the chance that more than the backlog of {backlog} do is {:.1} % (Poisson, over 1 %): SYNs will be dropped. Spread the listener over more processors, reuse connections longer (requests_per_connection) or raise the backlog",
                     listener.name,
                     instances as u64,
                     100.0 * p
                 ));
             }
         }
-        Arrivals::Closed { clients, think, .. } => {
-            if !matches!(think, Dist::Constant(_)) {
+        Arrivals::Closed {
+            clients,
+            think,
+            start,
+        } => {
+            // Spread at the start, clients with a constant think time stay spread.
+            if !matches!(think, Dist::Constant(_)) || *start == ClientStart::Stationary {
                 return;
             }
             let per_instance = f64::from(*clients) / instances;
             if per_instance > f64::from(backlog) {
                 out.push(format!(
-                    "warning: listener {}: {clients} closed clients with a constant think time share its {} instances ({per_instance:.1} each) but a backlog holds {backlog}: clients that think alike connect together and SYNs beyond the backlog are dropped. Use a think time that varies, fewer clients per instance, or a larger backlog",
+                    "warning: listener {}: {clients} closed clients with a constant think time that start together (start = \"after-think\") share its {} instances ({per_instance:.1} each) but a backlog holds {backlog}: clients that think alike connect together and SYNs beyond the backlog are dropped. Use start = \"stationary\", a think time that varies, fewer clients per instance, or a larger backlog",
                     listener.name,
                     instances as u64,
                 ));
@@ -260,7 +328,14 @@ fn timeouts_beyond_patience(s: &Scenario, out: &mut Vec<String>) {
             ));
         }
     }
-    if let Some(t) = s.pathway.send_timeout.filter(|&t| t >= mean) {
+    // A call timeout drawn per send is compared by its mean.
+    if let Some(t) = s
+        .pathway
+        .send_timeout
+        .as_ref()
+        .map(Dist::mean)
+        .filter(|&t| t >= mean)
+    {
         out.push(after("pathway.send_timeout".to_string(), t, 918));
     }
 }
@@ -720,15 +795,24 @@ mix = { A = 1 }
         ] {
             assert_eq!(warnings(&load(rel)), Vec::<String>::new(), "{rel}");
         }
-        // link-starvation.toml breaks the processor-failure margin on purpose (its header
-        // says so): one warning per class.
+        // link-starvation.toml has exactly 3 x 2 links per class with LINKDEPTH 1 and breaks
+        // the processor-failure margin on purpose (its header says so): two warnings per
+        // class, the start-up starvation its run shows first.
         let starving = warnings(&load("scenarios/link-starvation.toml"));
-        assert_eq!(starving.len(), 3, "{starving:#?}");
-        assert!(
-            starving
-                .iter()
-                .all(|w| w.contains("do not cover a processor failure"))
-        );
+        assert_eq!(starving.len(), 6, "{starving:#?}");
+        for pair in starving.chunks(2) {
+            assert!(
+                pair[0].contains("exactly the 3 link managers' shares of 2")
+                    && pair[0].contains("raise MAXLINKS to 2"),
+                "{}",
+                pair[0]
+            );
+            assert!(
+                pair[1].contains("do not cover a processor failure"),
+                "{}",
+                pair[1]
+            );
+        }
         for rel in [
             "scenarios/acs-dynamic-servers.toml",
             "scenarios/acs-low-load.toml",
@@ -813,19 +897,40 @@ mix = {{ A = 1 }}
     }
 
     #[test]
-    fn hp_example_120_servers_over_6_processors_needs_maxlinks_2_for_the_margin() {
-        // 20 per link manager fits in 120 x 1; with the margin 24 each, 144 > 120.
-        let w = warnings_of(&sizing_scenario("[0, 1, 2, 3, 4, 5]", 120, 1, OPEN, ""));
-        assert_eq!(w.len(), 1, "{w:#?}");
+    fn exactly_n_shares_with_linkdepth_1_can_starve_a_link_manager() {
+        // Issue 16 item 1.8: 6 x 1 links = 3 x 2 with LINKDEPTH 1 (link-starvation.toml's
+        // classes). With 7 servers (share 3, 9 links needed) the share rule applies instead;
+        // with MAXLINKS 2 there is slack.
+        let w = warnings_of(&sizing_scenario("[0, 1, 2]", 6, 1, OPEN, ""));
         assert!(
-            w[0].contains("do not cover a processor failure"),
+            w[0].contains("6 links are exactly the 3 link managers' shares of 2"),
+            "{w:#?}"
+        );
+        assert!(w[0].contains("fail with 905"), "{}", w[0]);
+        let slack = warnings_of(&sizing_scenario("[0, 1, 2]", 6, 2, OPEN, ""));
+        assert!(slack.iter().all(|w| !w.contains("exactly")), "{slack:#?}");
+    }
+
+    #[test]
+    fn hp_example_120_servers_over_6_processors_needs_maxlinks_2_for_the_margin() {
+        // 20 per link manager fits in 120 x 1, exactly: with LINKDEPTH 1 that can starve a
+        // link manager at start-up (issue 16 item 1.8); with the margin 24 each, 144 > 120.
+        let w = warnings_of(&sizing_scenario("[0, 1, 2, 3, 4, 5]", 120, 1, OPEN, ""));
+        assert_eq!(w.len(), 2, "{w:#?}");
+        assert!(
+            w[0].contains("120 links are exactly the 6 link managers' shares of 20"),
             "{}",
             w[0]
         );
         assert!(
-            w[0].contains("= 24 links, 144 in all; raise MAXLINKS to 2"),
+            w[1].contains("do not cover a processor failure"),
             "{}",
-            w[0]
+            w[1]
+        );
+        assert!(
+            w[1].contains("= 24 links, 144 in all; raise MAXLINKS to 2"),
+            "{}",
+            w[1]
         );
         let ok = warnings_of(&sizing_scenario("[0, 1, 2, 3, 4, 5]", 120, 2, OPEN, ""));
         assert_eq!(ok, Vec::<String>::new());
@@ -918,7 +1023,9 @@ mix = {{ A = 1 }}
 
     #[test]
     fn lockstep_closed_clients_beyond_the_backlog_are_flagged() {
-        let closed = |think: &str| format!("kind = \"closed\"\nclients = 12\nthink = {think}");
+        let closed = |think: &str| {
+            format!("kind = \"closed\"\nclients = 12\nthink = {think}\nstart = \"after-think\"")
+        };
         // 12 clients over 2 instances = 6 each > 5.
         let w = warnings_of(&sizing_scenario(
             "[0, 1]",
@@ -937,6 +1044,14 @@ mix = {{ A = 1 }}
         let varied = closed("{ dist = \"exponential\", mean = \"1s\" }");
         assert_eq!(
             warnings_of(&sizing_scenario("[0, 1]", 2, 2, &varied, "")),
+            Vec::<String>::new()
+        );
+        // So does the default start: spread over the think time, they stay spread (issue 16
+        // item 1.7).
+        let stationary = closed("{ dist = \"constant\", value = \"1s\" }")
+            .replace("start = \"after-think\"", "start = \"stationary\"");
+        assert_eq!(
+            warnings_of(&sizing_scenario("[0, 1]", 2, 2, &stationary, "")),
             Vec::<String>::new()
         );
     }

@@ -25,7 +25,7 @@ pub const MIN_SPEED: f64 = 0.01;
 /// See [`MIN_SPEED`].
 pub const MAX_SPEED: f64 = 100.0;
 /// Any Pathsend limit given in `[pathway]` (sends, links, requesters): 1 to 1,000,000. The
-/// largest documented limit is ACS's 8191 links per link manager; a million catches typos
+/// largest documented limit is 8191 ACS links per link manager (PS25 page-122); a million catches typos
 /// and bounds the memory a link manager's queue can need.
 pub const MAX_PATHSEND_LIMIT: u32 = 1_000_000;
 /// Guardian process priorities run 1..=199 (higher runs first).

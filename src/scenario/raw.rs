@@ -199,14 +199,16 @@ pub struct RawPathway {
     /// \[count\]. Default 512 (LINKMON) or 1600 (ACS).
     pub sends_per_processor: Option<u32>,
     /// Links one processor's link manager may hold; past it a send finding no link fails
-    /// with 923 \[count\]. Default 1750 (LINKMON) or 8191 (ACS).
+    /// with 923 \[count\]. Default 1750 (LINKMON and ACS: TSMP25-SM page-318; PS25
+    /// page-122 gives 8191 for ACS).
     pub links_per_link_manager: Option<u32>,
     /// Requesters one processor's link manager serves; a send from one more fails with 925
     /// \[count\]. Default 256 (LINKMON) or 1024 (ACS).
     pub requesters_per_processor: Option<u32>,
     /// Pathsend call timeout (`SERVERCLASS_SEND_`'s timeout): without a reply by then the
-    /// send fails with 918, file-system error 40 \[duration\]. Default none.
-    pub send_timeout: Option<String>,
+    /// send fails with 918, file-system error 40 \[duration, or a distribution of durations
+    /// drawn per send\]. Default none.
+    pub send_timeout: Option<RawDuration>,
 }
 
 /// `[message_system]`: costs of one Guardian message (placeholders to calibrate).
@@ -645,6 +647,44 @@ impl<'de> Deserialize<'de> for RawSize {
         }
 
         deserializer.deserialize_any(RawSizeVisitor)
+    }
+}
+
+/// A duration (`"2s"`), or a distribution of durations drawn each time
+/// (`{ dist = "exponential", mean = "2s" }`).
+///
+/// Hand-written rather than an untagged enum so toml's error spans survive.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum RawDuration {
+    /// A constant duration.
+    Text(String),
+    /// A distribution.
+    Dist(RawDist),
+}
+
+impl<'de> Deserialize<'de> for RawDuration {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RawDurationVisitor;
+
+        impl<'de> Visitor<'de> for RawDurationVisitor {
+            type Value = RawDuration;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a duration such as \"2s\" or a distribution table")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawDuration, E> {
+                Ok(RawDuration::Text(v.to_string()))
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<RawDuration, A::Error> {
+                RawDist::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawDuration::Dist)
+            }
+        }
+
+        deserializer.deserialize_any(RawDurationVisitor)
     }
 }
 

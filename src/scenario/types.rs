@@ -238,9 +238,10 @@ pub struct PathwayLimits {
     pub links_per_link_manager: Option<u32>,
     /// Requesters one processor's link manager serves; a send from one more fails with 925.
     pub requesters_per_processor: Option<u32>,
-    /// The Pathsend call's own timeout (`SERVERCLASS_SEND_` timeout): the send fails with
-    /// 918 (file-system error 40) if no reply came by then.
-    pub send_timeout: Option<SimDuration>,
+    /// The Pathsend call's own timeout (`SERVERCLASS_SEND_` timeout), drawn per send (a
+    /// constant unless the file gives a distribution): the send fails with 918 (file-system
+    /// error 40) if no reply came by then.
+    pub send_timeout: Option<Dist>,
 }
 
 impl PathwayLimits {
@@ -248,7 +249,9 @@ impl PathwayLimits {
     pub fn of(kind: LinkManagerKind) -> Self {
         let (sends, links, requesters) = match kind {
             LinkManagerKind::Linkmon => (512, 1750, 256),
-            LinkManagerKind::Acs => (1600, 8191, 1024),
+            // Links per ACS process: 1750 in TSMP25-SM page-318, 8191 in PS25 page-122; the
+            // manuals disagree and the system-management table is taken (issue 16 item 1.2).
+            LinkManagerKind::Acs => (1600, 1750, 1024),
         };
         PathwayLimits {
             link_manager: kind,

@@ -158,6 +158,7 @@ pub fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
         ("pathsend_errors_923", Int(r.pathsend_errors.e923)),
         ("pathsend_errors_924", Int(r.pathsend_errors.e924)),
         ("pathsend_errors_925", Int(r.pathsend_errors.e925)),
+        ("pathsend_errors_947", Int(r.pathsend_errors.e947)),
         ("pathsend_errors_total", Int(r.pathsend_errors.total())),
     ]
     .into_iter()
@@ -202,7 +203,7 @@ pub fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
 /// processor and `link_share[...]` per PATHMON of a send target, and a run with faults
 /// `availability`, `downtime_s`, `requests_reset`, `requests_refused` and
 /// `recovery_s[fault N]` per processor failure (NaN, "n/a", when it did not recover).
-pub const METRIC_NAMES: [&str; 24] = [
+pub const METRIC_NAMES: [&str; 25] = [
     "throughput_per_s",
     "offered_per_s",
     "configured_per_s",
@@ -225,6 +226,7 @@ pub const METRIC_NAMES: [&str; 24] = [
     "pathsend_errors_923",
     "pathsend_errors_924",
     "pathsend_errors_925",
+    "pathsend_errors_947",
     "pathsend_errors_total",
     "busiest_processor_busy_ratio",
 ];

@@ -264,8 +264,13 @@ pub struct ServerClassResult {
     /// requests wait is a property of the send target, which may be a domain of several
     /// PATHMONs: see `SendTargetResult`.)
     pub queue_wait_ms_mean: f64,
-    /// Busy servers averaged over the window, as a fraction of MAXSERVERS.
+    /// Busy servers (on a core) averaged over the window, as a fraction of MAXSERVERS.
     pub server_busy_ratio: f64,
+    /// Held servers averaged over the window, as a fraction of MAXSERVERS: a server is held
+    /// from taking a request off $RECEIVE to sending its reply, for its CPU, its wait for a
+    /// core and its I/O. A saturated class whose servers wait on I/O is near 1 here while
+    /// `server_busy_ratio` is low.
+    pub server_held_ratio: f64,
     /// Requests its servers completed over the whole run.
     pub requests: u64,
     /// Links its PATHMON granted to link managers for it during the run.
@@ -358,6 +363,9 @@ pub struct SendTargetResult {
     /// Pathsend error 924 because the processor's link manager had its limit of sends
     /// outstanding.
     pub errors_924_processor: u64,
+    /// Pathsend error 947 with file-system error 30: under ACS, the processor had its limit
+    /// of sends outstanding.
+    pub errors_947: u64,
     /// Pathsend error 925 (link manager at its limit of requesters) on sends to it.
     pub errors_925: u64,
     /// Its link managers that sent requests or held links, by processor.
@@ -459,12 +467,21 @@ pub struct PathsendErrors {
     pub e924: u64,
     /// 925 FEScTooManyRequesters: a link manager at its limit of requesters.
     pub e925: u64,
+    /// 947 with file-system error 30: under ACS, a processor at its limit of sends.
+    pub e947: u64,
 }
 
 impl PathsendErrors {
     /// Every Pathsend error, whatever its number.
     pub fn total(&self) -> u64 {
-        self.e904 + self.e905 + self.e916 + self.e918 + self.e923 + self.e924 + self.e925
+        self.e904
+            + self.e905
+            + self.e916
+            + self.e918
+            + self.e923
+            + self.e924
+            + self.e925
+            + self.e947
     }
 }
 

@@ -19,7 +19,7 @@ fn run(rel: &str, overrides: &[&str]) -> RunResults {
 /// Every failure of the run, by Pathsend error number (904, 905, 918, 923, 924, 925).
 fn failures_by_number(r: &RunResults) -> u64 {
     let e = &r.pathsend_errors;
-    e.e904 + e.e905 + e.e916 + e.e918 + e.e923 + e.e924 + e.e925
+    e.e904 + e.e905 + e.e916 + e.e918 + e.e923 + e.e924 + e.e925 + e.e947
 }
 
 #[test]
@@ -70,6 +70,47 @@ fn the_processor_limit_applies_when_the_requester_limit_is_raised() {
 }
 
 #[test]
+fn under_acs_the_processor_limit_fails_with_947_not_924() {
+    // Issue 16 item 1.1 (LR page-74, PS-J page-125): under ACS a send past the 1600 sends per
+    // processor fails with 947 (file-system error 30). 2000 per requester > 1600 per
+    // processor, so the processor's limit refuses first; the queue grows by about
+    // (3900 - 1951) / 2 per second per link manager and reaches 1600 after some 1.6 s.
+    let r = run(
+        OVERLOAD,
+        &[
+            "run.duration=10s",
+            "pathway.link_manager=acs",
+            "pathway.sends_per_requester=2000",
+        ],
+    );
+    let e = &r.pathsend_errors;
+    let t = &r.send_targets[0];
+    assert!(e.e947 > 0, "{e:?}");
+    assert_eq!((e.e924, t.errors_924_processor), (0, 0), "{e:?}");
+    assert_eq!(t.errors_947, e.e947);
+    assert_eq!(r.requests.failed, e.e947, "{e:?}");
+    assert!(t.queue_length_max <= 2 * 1600, "{}", t.queue_length_max);
+}
+
+#[test]
+fn an_acs_process_holds_1750_links_by_default_and_8191_if_asked() {
+    // Issue 16 item 1.2: TSMP25-SM page-318 gives 1750 links per ACS process, PS25 page-122
+    // 8191; the default is the first, the parameter gives the other.
+    let acs = load(OVERLOAD, &["pathway.link_manager=acs"]);
+    assert_eq!(acs.pathway.links_per_link_manager, Some(1750));
+    let ps25 = load(
+        OVERLOAD,
+        &[
+            "pathway.link_manager=acs",
+            "pathway.links_per_link_manager=8191",
+        ],
+    );
+    assert_eq!(ps25.pathway.links_per_link_manager, Some(8191));
+    let linkmon = load(OVERLOAD, &[]);
+    assert_eq!(linkmon.pathway.links_per_link_manager, Some(1750));
+}
+
+#[test]
 fn unbounded_limits_queue_every_send() {
     let r = run(OVERLOAD, &["run.duration=10s", "pathway.limits=unbounded"]);
     assert_eq!(failures_by_number(&r), 0, "{:?}", r.pathsend_errors);
@@ -88,6 +129,29 @@ fn the_call_timeout_fails_queued_sends_with_918_after_its_time() {
     // Time to failure: the 50 ms plus the way in (under 1 ms here, see the 924 test).
     let f = &r.time_to_failure_ms;
     assert!(f.p50 >= 50.0 && f.max < 51.0, "{f:?}");
+}
+
+#[test]
+fn a_call_timeout_drawn_from_a_distribution_fails_sends_over_its_range() {
+    // Issue 16 item 1.12: send_timeout uniform on 20 to 80 ms. A send fails at its own draw
+    // plus the way in (under 1 ms) if no link has carried it by then, so times to failure lie
+    // in 20 to 81 ms and spread (the short draws fail more often: the queue's wait decides
+    // which draws fail). The constant 50 ms of the test above gives one value.
+    let r = run(
+        OVERLOAD,
+        &[
+            "run.duration=10s",
+            "pathway.send_timeout={ dist = \"uniform\", min = \"20ms\", max = \"80ms\" }",
+        ],
+    );
+    let e = &r.pathsend_errors;
+    assert!(e.e918 > 1000, "{e:?}");
+    assert_eq!(r.requests.failed, e.e918, "{e:?}");
+    let f = &r.time_to_failure_ms;
+    assert!(f.max < 81.0 && f.mean > 20.0 && f.p50 > 20.0, "{f:?}");
+    assert!(f.sd > 5.0 && f.p90 - f.p50 > 5.0, "{f:?}");
+    let constant = run(OVERLOAD, &["run.duration=10s", "pathway.send_timeout=50ms"]);
+    assert!(constant.time_to_failure_ms.sd < 1.0);
 }
 
 #[test]

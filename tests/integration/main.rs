@@ -15,6 +15,8 @@
 //! - `golden`: the shipped scenarios' `summary.json` and `metrics.csv`, byte for byte.
 //! - `model_core`: issue 6: events per request, cancellable timers, where requests are.
 //! - `issue7`: regression tests of issue 7's defects (lockstep clients, session arrivals, ...).
+//! - `issue16`: issue 16 section 1, the corrections against the manuals (explain's bounds,
+//!   `check`'s rules, ...), and issue 19 items 11, 12 and 15.
 //! - `issue19`: issue 19: atomic, locked output folders; `--set` with inline tables, removals
 //!   and a depth limit; errors that say the right thing.
 //! - `costs`: issue 9: size-dependent costs (CPU per request against `explain` and the size
@@ -42,6 +44,7 @@ mod faults;
 mod fixtures;
 mod fuzz;
 mod golden;
+mod issue16;
 mod issue19;
 mod issue7;
 mod limits;

@@ -241,7 +241,7 @@ fn cli_warmup_and_batch_means_reach_the_summary_and_the_warning_stderr() {
         .stderr(predicate::str::contains(
             "MSER-5 finds start-up behaviour until t = ",
         ))
-        .stderr(predicate::str::contains("rerun with --warmup 14s"))
+        .stderr(predicate::str::contains("rerun with --warmup 15s"))
         .stderr(predicate::str::contains(
             "It matters little when that share is small",
         ))
@@ -252,7 +252,7 @@ fn cli_warmup_and_batch_means_reach_the_summary_and_the_warning_stderr() {
     assert_eq!(v["warmup_requests"], 1000);
     assert_eq!(v["mser"]["warmup_completions"], 1000);
     assert_eq!(v["mser"]["past_warmup"], true);
-    assert_eq!(v["mser"]["suggested_warmup_s"], 14.0);
+    assert_eq!(v["mser"]["suggested_warmup_s"], 15.0);
     assert!(v["batch_means"]["batches"].as_u64().unwrap() >= 10);
     assert!(v["batch_means"]["lag1"].is_number());
     // A bad count names the field and the forms allowed; exit 2.

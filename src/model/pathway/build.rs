@@ -41,7 +41,9 @@ pub struct Parts {
     /// The link managers' limits.
     pub limits: Limits,
     /// The Pathsend call's own timeout (error 918), if any.
-    pub call_timeout: Option<crate::engine::SimDuration>,
+    pub call_timeout: Option<crate::scenario::Dist>,
+    /// The run's master seed (the call timeouts' stream, `pathway/send_timeout`).
+    pub seed: u64,
 }
 
 /// One PATHMON process pair to create.
@@ -138,7 +140,8 @@ pub fn parts(sc: &Scenario, xm_plan: Option<&XmAssignment>) -> Parts {
             .any(|l| l.serve == Serve::LocalServerClass),
         processors: sc.system.processors,
         limits: (&sc.pathway).into(),
-        call_timeout: sc.pathway.send_timeout,
+        call_timeout: sc.pathway.send_timeout.clone(),
+        seed: sc.run.seed,
     }
 }
 
@@ -258,7 +261,13 @@ impl Pathway {
             }
         }
         pw.accounts = SendAccounts::new(parts.processors, parts.limits);
-        pw.call_timeout = parts.call_timeout;
+        // A constant timeout draws nothing from its stream.
+        pw.call_timeout = parts.call_timeout.as_ref().map(|d| {
+            (
+                crate::model::workload::Sampler::new(d),
+                crate::engine::RngStreams::new(parts.seed).stream("pathway/send_timeout"),
+            )
+        });
         // Static servers start with their class.
         for class in 0..pw.classes.len() {
             for _ in 0..pw.classes[class].attrs.numstatic {

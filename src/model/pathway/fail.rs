@@ -165,8 +165,13 @@ impl Pathway {
             let sv = &mut self.servers[s];
             debug_assert!(sv.receive.is_empty() && sv.links == 0);
             sv.alive = false;
-            sv.busy = false;
+            let was_busy = std::mem::replace(&mut sv.busy, false);
             let (class, dynamic) = (sv.class, sv.dynamic);
+            if was_busy {
+                // It held its request (CPU or I/O) until now.
+                let held = &mut self.classes[class].stats.servers_held;
+                held.set(now, held.level() - 1, x.ctx.rec);
+            }
             self.classes[class].servers_counted -= 1;
             self.servers_changed(class, now, x.ctx.rec);
             lost.servers += 1;

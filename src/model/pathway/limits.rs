@@ -7,9 +7,16 @@
 //! | error | when | LINKMON | ACS |
 //! | --- | --- | --- | --- |
 //! | 924 | a requester already has this many sends outstanding | 255 | 255 |
-//! | 924 | the processor's link manager already has this many sends outstanding | 512 | 1600 |
-//! | 923 | a send finds no link and the link manager holds this many links already | 1750 | 8191 |
+//! | 924 (LINKMON), 947 with file-system error 30 (ACS) | the processor's link manager already has this many sends outstanding | 512 | 1600 |
+//! | 923 | a send finds no link and the link manager holds this many links already | 1750 | 1750 |
 //! | 925 | a requester opens a link manager that serves this many requesters already | 256 | 1024 |
+//!
+//! Under ACS, a send past the per-processor send limit fails with 947, file-system error 30,
+//! not 924 (LR (H06.05+) page-74; PS-J page-125) [F]; the per-requester limit keeps 924.
+//!
+//! Links per ACS process: TSMP25-SM page-318 gives 1750, PS25 page-122 gives 8191 [F, the
+//! manuals disagree]. The default is 1750, the system-management table's figure;
+//! `[pathway] links_per_link_manager = 8191` gives the other.
 //!
 //! How they are applied here:
 //! - A send is *outstanding* from `SERVERCLASS_SEND_` until its server replies, or until it
@@ -30,7 +37,7 @@
 //! - A requester is counted at its link manager from its first send on (it opens the link
 //!   manager then) and never leaves (requesters here live for the run).
 
-use crate::scenario::PathwayLimits;
+use crate::scenario::{LinkManagerKind, PathwayLimits};
 
 use super::super::ids::ProcessId;
 
@@ -39,8 +46,11 @@ use super::super::ids::ProcessId;
 pub enum Refusal {
     /// 924: the requester has its limit of sends outstanding.
     RequesterSends,
-    /// 924: the processor's link manager has its limit of sends outstanding.
+    /// 924: the processor's link manager (LINKMON) has its limit of sends outstanding.
     ProcessorSends,
+    /// 947 with file-system error 30: the processor's ACS processes have their limit of sends
+    /// outstanding.
+    AcsProcessorSends,
     /// 925: the link manager serves its limit of requesters.
     Requesters,
 }
@@ -57,6 +67,9 @@ pub struct ErrorCounts {
     pub e924_requester: u64,
     /// 924 because the processor's link manager had its limit of sends outstanding.
     pub e924_processor: u64,
+    /// 947 (file-system error 30): under ACS, the processor had its limit of sends
+    /// outstanding.
+    pub e947: u64,
     /// 925: the link manager serves its limit of requesters.
     pub e925: u64,
 }
@@ -67,6 +80,7 @@ impl ErrorCounts {
         match why {
             Refusal::RequesterSends => self.e924_requester += 1,
             Refusal::ProcessorSends => self.e924_processor += 1,
+            Refusal::AcsProcessorSends => self.e947 += 1,
             Refusal::Requesters => self.e925 += 1,
         }
     }
@@ -83,6 +97,8 @@ pub struct Limits {
     pub links_per_link_manager: u32,
     /// Requesters per processor's link manager.
     pub requesters_per_processor: u32,
+    /// The link managers are ACS's: the per-processor send limit returns 947, not 924.
+    pub acs: bool,
 }
 
 impl Default for Limits {
@@ -93,6 +109,7 @@ impl Default for Limits {
             sends_per_processor: u32::MAX,
             links_per_link_manager: u32::MAX,
             requesters_per_processor: u32::MAX,
+            acs: false,
         }
     }
 }
@@ -105,6 +122,7 @@ impl From<&PathwayLimits> for Limits {
             sends_per_processor: or_none(l.sends_per_processor),
             links_per_link_manager: or_none(l.links_per_link_manager),
             requesters_per_processor: or_none(l.requesters_per_processor),
+            acs: l.link_manager == LinkManagerKind::Acs,
         }
     }
 }
@@ -169,7 +187,11 @@ impl SendAccounts {
             return Err(Refusal::RequesterSends);
         }
         if lm.sends >= self.limits.sends_per_processor {
-            return Err(Refusal::ProcessorSends);
+            return Err(if self.limits.acs {
+                Refusal::AcsProcessorSends
+            } else {
+                Refusal::ProcessorSends
+            });
         }
         rq.sends += 1;
         lm.sends += 1;
@@ -203,6 +225,7 @@ mod tests {
                 sends_per_processor: per_processor,
                 links_per_link_manager: 3,
                 requesters_per_processor: requesters,
+                acs: false,
             },
         )
     }
@@ -229,6 +252,22 @@ mod tests {
         assert_eq!(a.admit(0, p), Ok(()));
         assert_eq!(a.admit(0, q), Err(Refusal::ProcessorSends));
         assert_eq!(a.admit(1, ProcessId(2)), Ok(()));
+    }
+
+    #[test]
+    fn under_acs_the_processor_send_limit_gives_947_and_the_requester_limit_924() {
+        // Issue 16 item 1.1: LR page-74, PS-J page-125.
+        let mut a = accounts(2, 3, 256);
+        a.limits.acs = true;
+        let (p, q) = (ProcessId(0), ProcessId(1));
+        assert_eq!(a.admit(0, p), Ok(()));
+        assert_eq!(a.admit(0, p), Ok(()));
+        assert_eq!(a.admit(0, p), Err(Refusal::RequesterSends));
+        assert_eq!(a.admit(0, q), Ok(()));
+        assert_eq!(a.admit(0, q), Err(Refusal::AcsProcessorSends));
+        let mut e = ErrorCounts::default();
+        e.refused(Refusal::AcsProcessorSends);
+        assert_eq!((e.e947, e.e924_processor), (1, 0));
     }
 
     #[test]

@@ -4,6 +4,10 @@
 //! A link manager serves one processor for one route; it holds open links, lists the free
 //! ones, queues the requests waiting for one, and counts the links it has asked for.
 //!
+//! Under ACS (TS/MP 2.5) a link to a static server is taken before one to a dynamic server:
+//! "link selection prefers static over dynamic servers; dynamic ones are used only when static
+//! ones are unavailable" (RS25 page-30). LINKMON has no such rule.
+//!
 //! Simplifies: "most responsive" is an exponentially smoothed send-to-reply time per link
 //! (weight [`RESPONSE_SMOOTHING`] on the newest request); the manuals do not publish LINKMON's
 //! exact measure.
@@ -104,19 +108,25 @@ impl LinkManager {
 
 impl Pathway {
     /// Takes the free link of link manager `lm` that has been most responsive (shortest
-    /// smoothed holding time; among equals the most recently released), if any.
+    /// smoothed holding time; among equals the most recently released), if any. Under ACS,
+    /// links to static servers come first: a link to a dynamic server is taken only when no
+    /// static one is free (RS25 page-30).
     pub fn take_idle(&mut self, lm: usize) -> Option<LinkId> {
         let idle = &self.lms[lm].idle;
+        let acs = self.accounts.limits.acs;
+        // Sort key: under ACS dynamic after static, then responsiveness.
+        let key = |l: LinkId| {
+            let link = self.links.get(l);
+            let dynamic = acs && self.servers[link.server].dynamic;
+            (dynamic, link.response_ns)
+        };
         let best = idle
             .iter()
             .enumerate()
             .rev()
             .min_by(|a, b| {
-                let (ra, rb) = (
-                    self.links.get(*a.1).response_ns,
-                    self.links.get(*b.1).response_ns,
-                );
-                ra.total_cmp(&rb)
+                let (ka, kb) = (key(*a.1), key(*b.1));
+                ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
             })?
             .0;
         Some(self.lms[lm].idle.remove(best))
@@ -125,6 +135,7 @@ impl Pathway {
 
 #[cfg(test)]
 mod tests {
+    use super::super::ServerRt;
     use super::*;
 
     fn link(response_ns: f64) -> LinkRt {
@@ -154,6 +165,42 @@ mod tests {
         assert_eq!(pw.take_idle(0), Some(fast_old));
         assert_eq!(pw.take_idle(0), Some(slow));
         assert_eq!(pw.take_idle(0), None);
+    }
+
+    #[test]
+    fn under_acs_an_idle_static_link_wins_over_a_more_responsive_dynamic_one() {
+        // Issue 16 item 1.4 (RS25 page-30). Server 0 static, server 1 dynamic; the link to
+        // the dynamic one has been faster. LINKMON takes the faster link; ACS the static one.
+        let server = |dynamic| ServerRt {
+            process: crate::model::ProcessId(0),
+            class: 0,
+            cpu: 0,
+            dynamic,
+            alive: true,
+            links: 1,
+            links_by_lm: Default::default(),
+            receive: Default::default(),
+            busy: false,
+            restart_to: None,
+        };
+        for (acs, first) in [(false, 1), (true, 0)] {
+            let mut pw = Pathway::default();
+            pw.accounts.limits.acs = acs;
+            pw.servers = vec![server(false), server(true)];
+            pw.lms.push(LinkManager::new(0, 0, 1));
+            let to_static = pw.links.insert(LinkRt {
+                server: 0,
+                ..link(900.0)
+            });
+            let to_dynamic = pw.links.insert(LinkRt {
+                server: 1,
+                ..link(100.0)
+            });
+            pw.lms[0].idle = vec![to_static, to_dynamic];
+            let expect = [to_static, to_dynamic];
+            assert_eq!(pw.take_idle(0), Some(expect[first]), "acs {acs}");
+            assert_eq!(pw.take_idle(0), Some(expect[1 - first]), "acs {acs}");
+        }
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //!   broker) for each send target, shared by every requester in that processor.
 //! - A Pathsend request takes the free link of its link manager that has been most responsive
 //!   (the shortest smoothed time from send to reply, so links to servers in busy processors
-//!   are used less; among equals the most recently released). At low load released links are
+//!   are used less; among equals the most recently released). Under ACS a free link to a
+//!   static server is taken before any to a dynamic one (RS25 page-30). At low load released links are
 //!   reused and few links are in use. Otherwise it queues
 //!   at the link manager and the link manager asks for a new link: to a static server at once;
 //!   when only dynamic servers remain, after the request has waited CREATEDELAY without a link
@@ -25,11 +26,14 @@
 //!   few links are used and the released ones are reused, so shares look uneven.
 //! - Pathsend errors: 905 when the link manager holds no link to the class and no PATHMON can
 //!   grant one; 904 when TIMEOUT expires before the server replies (the server finishes the
-//!   request anyway, its reply is discarded and its link returned); 918 when the Pathsend
-//!   call's own timeout (`[pathway] send_timeout`) expires first (a send still waiting for a
+//!   request anyway and its reply is discarded; as on any I/O error, the link manager
+//!   returns all its links to that server process, letting current I/O complete: the idle
+//!   ones at once, the busy ones when their reply comes; TSMP-SM page-136); 918 when the Pathsend
+//!   call's own timeout (`[pathway] send_timeout`, a constant or drawn per send) expires first (a send still waiting for a
 //!   link leaves the queue; one at its server fails like a 904, but its link is kept:
-//!   a `SERVERCLASS_SEND_` timeout is not a link error, TSMP25-SM page-101); 923, 924 and 925
-//!   when a link manager's limits are reached (`limits.rs`, which has the table and the rules).
+//!   a `SERVERCLASS_SEND_` timeout is not a link error, TSMP25-SM page-101); 923, 924, 925
+//!   and, under ACS, 947 (FS 30) when a link manager's limits are reached (`limits.rs`, which
+//!   has the table, the rules and the manual pages).
 //!
 //! Simplifies: link requests are placed by the smooth weighted deficit above (ACS's exact
 //! algorithm is not published); "more responsive" is measured as an exponentially smoothed
@@ -136,6 +140,9 @@ pub struct ClassStats {
     pub links_granted: u64,
     /// Links held over time.
     pub links_held: TimeWeighted,
+    /// Servers held by a request over time (from taking it off $RECEIVE to sending its
+    /// reply: its CPU, its wait for a core and its I/O).
+    pub servers_held: TimeWeighted,
     /// Static servers running over time.
     pub static_running: TimeWeighted,
     /// Dynamic servers running over time.
@@ -289,8 +296,8 @@ pub struct Pathway {
     first_instance: Vec<usize>,
     /// Sends, links and requesters counted against the link managers' limits.
     accounts: SendAccounts,
-    /// The Pathsend call's own timeout (error 918), if any.
-    call_timeout: Option<SimDuration>,
+    /// The Pathsend call's own timeout (error 918), if any: drawn per send from its stream.
+    call_timeout: Option<(super::workload::Sampler, crate::engine::StreamRng)>,
     /// Per processor: declared down (Pathway knows it failed) and not reloaded since.
     down: Vec<bool>,
     /// Per PATHMON: both halves are gone.
@@ -365,6 +372,14 @@ impl Pathway {
             }
         }
         out
+    }
+    /// MAXSERVERS of class name `name`, summed over its instances (PATHMONs).
+    pub fn max_servers(&self, name: &str) -> u32 {
+        self.classes
+            .iter()
+            .filter(|c| c.name == name)
+            .map(|c| c.attrs.maxservers)
+            .sum()
     }
     /// Requests the servers of each PATHMON's classes completed, by PATHMON.
     pub fn requests_by_pathmon(&self) -> Vec<u64> {

@@ -10,7 +10,7 @@ use crate::stats::Recorder;
 use super::super::Event;
 use super::super::ids::{LinkId, ProcessorId, RequestId};
 use super::super::processor::{Cpus, Health, ProcessKind, Work};
-use super::super::request::{Location, Requests};
+use super::super::request::Location;
 use super::{LinkRt, Pathway, PwCtx, ServerRt, Want};
 
 /// Why the sends waiting at a link manager can never be sent.
@@ -41,7 +41,8 @@ impl Pathway {
             return;
         }
         req.send.outstanding = true;
-        if let Some(t) = self.call_timeout {
+        if let Some((sampler, rng)) = &mut self.call_timeout {
+            let t = sampler.sample(rng);
             req.send.call_timeout = Some(x.ctx.sched.schedule_in(t, Event::SendTimeout(r)));
         }
         if let Some(link) = self.take_idle(lm) {
@@ -442,6 +443,8 @@ impl Pathway {
         };
         sv.busy = true;
         let (process, cpu) = (sv.process, ProcessorId(sv.cpu));
+        let held = &mut self.classes[sv.class].stats.servers_held;
+        held.set(x.ctx.now(), held.level() + 1, x.ctx.rec);
         let req = x.requests.get(r);
         // The receive end pays the rate between the requester's processor and this server's.
         let requester = x.cpus.processor_of(req.send.requester);
@@ -472,6 +475,8 @@ impl Pathway {
         self.servers[server].busy = false;
         let class = self.servers[server].class;
         self.classes[class].stats.requests += 1;
+        let held = &mut self.classes[class].stats.servers_held;
+        held.set(x.ctx.now(), held.level() - 1, x.ctx.rec);
         let l = self.links.get_mut(link);
         l.busy = false;
         l.observe(x.ctx.now() - l.taken_at);
@@ -483,7 +488,8 @@ impl Pathway {
         (server, discarded)
     }
 
-    /// Returns a link to its PATHMON: after DELETEDELAY idle, or after a timed-out send.
+    /// Returns a link to its PATHMON: after DELETEDELAY idle, or after a TIMEOUT on a send to
+    /// its server.
     /// A dynamic server left with no link is deleted.
     fn return_link(&mut self, link: LinkId, x: &mut PwCtx) {
         let now = x.ctx.now();
@@ -535,24 +541,35 @@ impl Pathway {
     }
 
     /// TIMEOUT expired: the request is still at (or on its way to) its server, so the send
-    /// fails with 904; the server finishes it, the reply is discarded and the link returned.
-    /// The node tells the client, if it still waits.
-    pub fn timeout_expired(
-        &mut self,
-        r: RequestId,
-        sched: &mut crate::engine::Scheduler<Event>,
-        requests: &mut Requests,
-    ) {
+    /// fails with 904; the server finishes it and the reply is discarded. The link manager
+    /// returns all its links to that server process, letting current I/O complete
+    /// (TSMP-SM page-136, TSMP25-SM page-101): its idle ones at once, the ones carrying a
+    /// request when their reply comes. The node tells the client, if it still waits.
+    pub fn timeout_expired(&mut self, r: RequestId, x: &mut PwCtx) {
         // Set when the request took its link and cancelled when its server replied.
-        let req = requests.get_mut(r);
+        let req = x.requests.get_mut(r);
         req.send.timeout = None;
         let link = req.send.link.expect("a timed send holds its link");
-        let class = self.servers[self.links.get(link).server].class;
-        self.links.get_mut(link).doomed = true;
+        let (lm, server) = (self.links.get(link).lm, self.links.get(link).server);
+        let class = self.servers[server].class;
         self.classes[class].stats.errors_904 += 1;
-        let cpu = self.lms[self.links.get(link).lm].cpu;
-        self.end_send(req, cpu, sched);
-        requests.fail_at_server(r);
+        let cpu = self.lms[lm].cpu;
+        self.end_send(req, cpu, x.ctx.sched);
+        x.requests.fail_at_server(r);
+        // In `held` order, so the returns are deterministic.
+        let to_server: Vec<LinkId> = self.lms[lm]
+            .held
+            .iter()
+            .copied()
+            .filter(|&l| self.links.get(l).server == server)
+            .collect();
+        for l in to_server {
+            if self.links.get(l).busy {
+                self.links.get_mut(l).doomed = true;
+            } else {
+                self.return_link(l, x);
+            }
+        }
     }
 
     /// The Pathsend call's own timeout expired (error 918, file-system error 40). A send still

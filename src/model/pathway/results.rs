@@ -61,6 +61,11 @@ impl Pathway {
                     } else {
                         busy_servers / f64::from(k.attrs.maxservers)
                     },
+                    server_held_ratio: if k.attrs.maxservers == 0 {
+                        0.0
+                    } else {
+                        k.stats.servers_held.mean(now, rec) / f64::from(k.attrs.maxservers)
+                    },
                     requests: k.stats.requests,
                     links_granted: k.stats.links_granted,
                     links_held_mean: k.stats.links_held.mean(now, rec),
@@ -94,6 +99,7 @@ impl Pathway {
                 .map(|r| r.errors.e924_requester + r.errors.e924_processor)
                 .sum(),
             e925: self.routes.iter().map(|r| r.errors.e925).sum(),
+            e947: self.routes.iter().map(|r| r.errors.e947).sum(),
         };
         PathwayResults {
             server_classes,
@@ -175,6 +181,7 @@ impl Pathway {
                     errors_923: route.errors.e923,
                     errors_924_requester: route.errors.e924_requester,
                     errors_924_processor: route.errors.e924_processor,
+                    errors_947: route.errors.e947,
                     errors_925: route.errors.e925,
                     link_managers,
                 })

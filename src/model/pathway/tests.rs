@@ -67,7 +67,7 @@ impl Model for Bench {
             // The hop to the server has arrived.
             Event::Step(r) => with(self, s, |pw, x| pw.server_receive(r, x)),
             Event::Timeout(r) => {
-                self.pw.timeout_expired(r, s, &mut self.requests);
+                with(self, s, |pw, x| pw.timeout_expired(r, x));
                 self.log.push((now, r, "904"));
             }
             Event::BurstDone(p) => {
@@ -105,13 +105,24 @@ impl Model for Bench {
 /// process creation... Two processors of one core; messages take 5 us in a processor and 10 us
 /// between two, and cost no CPU; a grant costs 20 us of PATHMON CPU; creating a server 2 ms.
 fn bench(maxservers: u32, numstatic: u32, timeout: Option<SimDuration>) -> (Bench, ProcessId) {
+    bench_links(maxservers, numstatic, timeout, 1, 1)
+}
+
+/// [`bench`] with MAXLINKS and LINKDEPTH.
+fn bench_links(
+    maxservers: u32,
+    numstatic: u32,
+    timeout: Option<SimDuration>,
+    maxlinks: u32,
+    linkdepth: u32,
+) -> (Bench, ProcessId) {
     let class = ServerClass {
         name: "A".into(),
         pathmon: 0,
         maxservers,
         numstatic,
-        maxlinks: Some(1),
-        linkdepth: 1,
+        maxlinks: Some(maxlinks),
+        linkdepth,
         createdelay: SimDuration::from_millis(1),
         deletedelay: SimDuration::from_millis(10),
         timeout,
@@ -139,6 +150,7 @@ fn bench(maxservers: u32, numstatic: u32, timeout: Option<SimDuration>) -> (Benc
         processors: 2,
         limits: Limits::default(),
         call_timeout: None,
+        seed: 0,
     };
     let mut cpus = Cpus::new(2, 1);
     let pw = Pathway::assemble(&parts, &mut cpus);
@@ -291,6 +303,43 @@ fn a_timeout_fails_the_send_with_904_and_returns_its_link_after_the_reply() {
     assert_eq!(b.log, vec![(80, r, "904"), (140, r, "discarded")]);
     let k = &b.pw.classes[0].stats;
     assert_eq!((k.errors_904, k.links_held.level()), (1, 0));
+    assert!(b.pw.links.is_empty());
+}
+
+#[test]
+fn a_timeout_returns_every_link_of_the_link_manager_to_that_server_after_current_io() {
+    // Issue 16 item 1.3 (TSMP-SM page-136): one static server, MAXLINKS = LINKDEPTH = 3, so
+    // the link manager asks for three links to it at once. $PM grants them one after the
+    // other (20 us each, from 5 us): they open at 30, 50 and 70 us and carry r1, r2, r3,
+    // which reach the server (10 us) at 40, 60, 80 us. The server serves them in turn:
+    // r1 40-140, r2 140-240, r3 (10 us) 240-250. TIMEOUT 185 us: r2's expires at 235 (904),
+    // r1 (110 us) and r3 (180 us) reply in time. At 235 the link manager returns all its
+    // links to the server: r1's, idle since 140, at once; r2's and r3's, busy, when their
+    // replies come (240, discarded; 250, delivered). Nothing is held at the end.
+    let (mut b, dist) = bench_links(1, 1, Some(us(185)), 3, 3);
+    let mut s = Scheduler::new();
+    let r1 = send(&mut b, &mut s, dist, us(100));
+    let r2 = send(&mut b, &mut s, dist, us(100));
+    let r3 = send(&mut b, &mut s, dist, us(10));
+    run_until(&mut b, &mut s, SimTime(236_000));
+    assert_eq!(
+        b.pw.classes[0].stats.links_held.level(),
+        2,
+        "the idle link went at once"
+    );
+    run_until(&mut b, &mut s, SimTime::MAX);
+    assert_eq!(
+        b.log,
+        vec![
+            (140, r1, "replied"),
+            (235, r2, "904"),
+            (240, r2, "discarded"),
+            (250, r3, "replied"),
+        ]
+    );
+    let k = &b.pw.classes[0].stats;
+    assert_eq!((k.links_granted, k.errors_904), (3, 1));
+    assert_eq!(k.links_held.level(), 0);
     assert!(b.pw.links.is_empty());
 }
 

@@ -973,6 +973,63 @@ pub(super) fn shade_warmup<DB: DrawingBackend>(
     ))
 }
 
+/// The instants a run's faults mark on a time axis: each processor failure (`cpuN down`) and
+/// each reload's end (`cpuN up`), in time order.
+pub(super) fn fault_marks(r: &RunResults) -> Vec<(f64, String)> {
+    let Some(f) = &r.faults else {
+        return Vec::new();
+    };
+    let mut marks: Vec<(f64, String)> = f
+        .faults
+        .iter()
+        .filter_map(|x| {
+            let cpu = x.processor?;
+            match x.action.as_str() {
+                "processor_down" => Some((x.at_s, format!("cpu{cpu} down"))),
+                _ => x.up_s.map(|t| (t, format!("cpu{cpu} up"))),
+            }
+        })
+        .collect();
+    marks.sort_by(|a, b| a.0.total_cmp(&b.0));
+    marks
+}
+
+/// Draws each fault mark as a dashed vertical line across the chart, labelled at the top
+/// (labels of marks closer than their width are left out, so they never overlap).
+pub(super) fn mark_faults<DB: DrawingBackend>(
+    area: &Area<DB>,
+    chart: &mut Chart<'_, DB>,
+    x: &Axis,
+    y: &Axis,
+    marks: &[(f64, String)],
+) -> DrawResult<DB> {
+    let style = font(13).color(&INK);
+    let base = area.get_base_pixel();
+    let mut last_label_end = i32::MIN;
+    for (t, label) in marks {
+        if *t < x.lo || *t > x.hi {
+            continue;
+        }
+        chart.draw_series(DashedLineSeries::new(
+            [(*t, y.lo), (*t, y.hi)],
+            6,
+            4,
+            INK.stroke_width(2),
+        ))?;
+        let (px, py) = chart.backend_coord(&(*t, y.hi));
+        let w = area.estimate_text_size(label, &style)?.0 as i32;
+        if px + 4 > last_label_end {
+            area.draw(&Text::new(
+                label.as_str(),
+                (px - base.0 + 4, py - base.1 + 20),
+                style.pos(Pos::new(HPos::Left, VPos::Top)),
+            ))?;
+            last_label_end = px + 4 + w + 6;
+        }
+    }
+    Ok(())
+}
+
 /// Shades the drain, `from_s` (when arrivals stopped) to `to_s` (when the run ended), and
 /// labels it "drain" at the top (inside the band when it fits, else just left of it).
 /// Nothing when arrivals stopped at or after the axis ends.

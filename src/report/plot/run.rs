@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use super::DrawResult;
 use super::kit::{
-    Area, Axis, Curve, DRAIN, Guide, LegendItem, OKABE_BLUE, OKABE_GREEN, OKABE_ORANGE,
+    Area, Axis, Curve, DRAIN, Guide, INK, LegendItem, OKABE_BLUE, OKABE_GREEN, OKABE_ORANGE,
     OKABE_VERMILLION, SERIES, Swatch, WARMUP, build_chart, cdf_points, draw_cdf, draw_legend,
     fmt_sig3, item, kind_legend, legend_width, no_data, shade_drain, shade_warmup, title,
     utilisation_panel, with_legend_column,
@@ -107,7 +107,11 @@ pub(super) fn throughput_latency<DB: DrawingBackend>(
     if abandoned {
         top_items.push(item("of which abandoned", Swatch::Dashed(SERIES[4])));
     }
+    let faults = super::kit::fault_marks(r);
     let bands = |items: &mut Vec<LegendItem>| {
+        if !faults.is_empty() {
+            items.push(item("fault (processor down / up)", Swatch::Dashed(INK)));
+        }
         items.push(item("warm-up", Swatch::Fill(WARMUP)));
         if drain {
             items.push(item("drain (arrivals stopped)", Swatch::Fill(DRAIN)));
@@ -155,6 +159,7 @@ pub(super) fn throughput_latency<DB: DrawingBackend>(
     if let (true, Some(stop)) = (drain, stop) {
         shade_drain(&top_plot, &mut chart, &x, &y, (stop, ran_to))?;
     }
+    super::kit::mark_faults(&top_plot, &mut chart, &x, &y, &faults)?;
     let series = |value: fn(&TimeSample) -> f64| -> Vec<(f64, f64)> {
         ts.iter().map(|s| (mid(s.t_s), value(s))).collect()
     };
@@ -224,6 +229,7 @@ pub(super) fn throughput_latency<DB: DrawingBackend>(
     if let (true, Some(stop)) = (drain, stop) {
         shade_drain(&bottom_plot, &mut chart, &x, &y, (stop, ran_to))?;
     }
+    super::kit::mark_faults(&bottom_plot, &mut chart, &x, &y, &faults)?;
     type Value = fn(&TimeSample) -> f64;
     let series: [(Value, RGBColor); 2] = [
         (|s| s.latency_ms_mean, OKABE_BLUE),

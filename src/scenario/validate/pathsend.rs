@@ -80,11 +80,17 @@ impl Checker {
                 *slot = Some(n);
             }
         }
-        limits.send_timeout = raw.send_timeout.as_ref().and_then(|text| {
-            let t = self.parse("pathway.send_timeout", text, parse_duration)?;
-            if t.is_zero() {
+        limits.send_timeout = raw.send_timeout.as_ref().and_then(|raw| {
+            let field = "pathway.send_timeout";
+            let t = match raw {
+                RawDuration::Text(text) => {
+                    Dist::Constant(self.parse(field, text, parse_duration)?)
+                }
+                RawDuration::Dist(d) => self.dist(field, d)?,
+            };
+            if t.mean().is_zero() {
                 self.err(
-                    "pathway.send_timeout",
+                    field,
                     "send_timeout must be greater than zero; leave it out for no call timeout",
                 );
                 return None;

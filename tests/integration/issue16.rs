@@ -1,0 +1,185 @@
+//! Issue 16 section 1, the corrections a review against the manuals found, and issue 19
+//! items 11, 12 and 15 (explain's ceiling, servers' held time, identical routes): each test
+//! fails on the code before its correction.
+
+use nssim::model::{ResourceKind, explain, simulate};
+
+use std::path::Path;
+
+use crate::{load, repo};
+
+/// `nssim check`'s warnings for `rel` with `overrides`.
+fn check_warnings(rel: &str, overrides: &[&str]) -> Vec<String> {
+    let set: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    let path = repo(rel);
+    nssim::cli::check_report(Path::new(&path), &set)
+        .unwrap_or_else(|_| panic!("{rel} is valid"))
+        .warnings
+}
+
+/// Runs `rel` with `overrides` at twice `explain`'s ceiling and returns (ceiling, the
+/// throughput of the saturated run, the binding resource's kind and name).
+fn saturate(rel: &str, overrides: &[&str], secs: u32) -> (f64, f64, ResourceKind, String) {
+    let e = explain(&load(rel, overrides));
+    let ceiling = e.ceiling_per_s();
+    let b = &e.demands[e.bottleneck.expect("a bottleneck")];
+    let rate = format!("workload.rate=\"{}/s\"", (2.0 * ceiling).round());
+    let duration = format!("run.duration=\"{secs}s\"");
+    let mut set = overrides.to_vec();
+    set.extend([rate.as_str(), duration.as_str(), "run.warmup=\"1s\""]);
+    let r = simulate(&load(rel, &set));
+    (ceiling, r.throughput_per_s, b.kind, b.name.clone())
+}
+
+#[test]
+fn item_9_explain_bounds_a_process_by_one_core_on_a_multi_core_processor() {
+    // The parallel listener on 8-core processors: each processor's $LSNR instance is one
+    // single-threaded process doing a sixth of the requests, so it saturates at 1 / (its CPU
+    // per request / 6) whatever the cores; the processors' own bound (8 cores) is 8 times
+    // higher. The run at twice the ceiling completes within 10 % of it.
+    let (ceiling, got, kind, name) =
+        saturate("scenarios/parallel-listener.toml", &["system.cores=8"], 4);
+    assert_eq!(kind, ResourceKind::Process, "{name}");
+    assert!(name.starts_with("$LSNR"), "{name}");
+    assert!(
+        (got - ceiling).abs() < 0.10 * ceiling,
+        "throughput {got:.0}/s, ceiling {ceiling:.0}/s"
+    );
+}
+
+#[test]
+fn issue_19_item_11_a_server_pool_held_for_cpu_and_io_bounds_the_throughput() {
+    // Four static servers, each held 300 us of CPU and 2 ms of I/O per request (plus the
+    // receive and reply): 4 / 2.3 ms = 1739/s at most, far below what the processors allow.
+    // MAXLINKS 2 gives 8 links, so the servers, not the links, bind.
+    let set = [
+        "server_class[0].service={ dist = \"constant\", value = \"300us\" }",
+        "pathway.limits=unbounded",
+    ];
+    let e = explain(&load("tests/data/overload.toml", &set));
+    let pool = e
+        .demands
+        .iter()
+        .find(|d| d.kind == ResourceKind::ServerPool)
+        .expect("a server pool");
+    assert_eq!((pool.name.as_str(), pool.servers), ("servers S", 4));
+    assert!(
+        pool.demand_s > 2.3e-3 && pool.demand_s < 2.35e-3,
+        "{}",
+        pool.demand_s
+    );
+    let (ceiling, got, kind, name) = saturate("tests/data/overload.toml", &set, 6);
+    assert_eq!(
+        (kind, name.as_str()),
+        (ResourceKind::ServerPool, "servers S")
+    );
+    assert!(ceiling < 4.0 / 2.3e-3, "{ceiling}");
+    assert!(
+        (got - ceiling).abs() < 0.05 * ceiling,
+        "throughput {got:.0}/s, ceiling {ceiling:.0}/s"
+    );
+}
+
+#[test]
+fn issue_19_item_12_servers_held_on_io_are_reported_beside_their_cpu() {
+    // The class above at twice its capacity: its servers are held all the time (CPU, then
+    // 2 ms of I/O) while on a core only 300 / 2300 = 13 % of it.
+    let set = [
+        "server_class[0].service={ dist = \"constant\", value = \"300us\" }",
+        "pathway.limits=unbounded",
+        "workload.rate=\"3500/s\"",
+        "run.duration=\"4s\"",
+    ];
+    let r = simulate(&load("tests/data/overload.toml", &set));
+    let c = &r.server_classes[0];
+    assert!(c.server_held_ratio > 0.98, "held {}", c.server_held_ratio);
+    assert!(
+        (c.server_busy_ratio - 0.135).abs() < 0.01,
+        "busy {}",
+        c.server_busy_ratio
+    );
+    // Below saturation the held ratio is the utilisation lambda x hold / servers:
+    // 870/s x 2.33 ms / 4 = 0.51.
+    let light = simulate(&load(
+        "tests/data/overload.toml",
+        &[
+            set[0],
+            set[1],
+            "workload.rate=\"870/s\"",
+            "run.duration=\"20s\"",
+        ],
+    ));
+    let c = &light.server_classes[0];
+    assert!(
+        (c.server_held_ratio - 870.0 * 2.33e-3 / 4.0).abs() < 0.03,
+        "held {}",
+        c.server_held_ratio
+    );
+}
+
+#[test]
+fn issue_19_item_15_explain_prints_identical_routes_once() {
+    let e = explain(&load("scenarios/fig-3-3-distributor.toml", &[]));
+    let groups = e.route_groups();
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].1.len(), 2);
+    let text = e.render();
+    assert!(
+        text.contains("route $DIST-3 x3 (also $DIST-4, $DIST-5"),
+        "{text}"
+    );
+    assert!(!text.contains("\nroute $DIST-4"), "{text}");
+    // Routes that differ (the TCP/IPv6 distributor's instances share one stack) keep their own
+    // lines only when something other than names differs.
+    let par = explain(&load("scenarios/parallel-listener.toml", &[]));
+    assert_eq!(par.route_groups().len(), 1);
+}
+
+#[test]
+fn item_7_check_warns_for_figure_3_3_past_its_ceiling_and_not_for_spread_closed_clients() {
+    // At 20,000/s Figure 3-3 is past explain's ceiling (17,937/s, processors 3-5): the
+    // distributors fall behind and the run drops SYNs; at 15,000/s it does not.
+    let fig = "scenarios/fig-3-3-distributor.toml";
+    let w = check_warnings(fig, &["workload.rate=\"20000/s\""]);
+    assert!(
+        w.iter()
+            .any(|w| w.contains("exceed explain's ceiling of 17937/s")),
+        "{w:#?}"
+    );
+    let r = simulate(&load(
+        fig,
+        &[
+            "workload.rate=\"20000/s\"",
+            "run.duration=\"4s\"",
+            "run.warmup=\"1s\"",
+        ],
+    ));
+    assert!(r.requests.syn_drops > 0);
+    assert!(
+        check_warnings(fig, &[])
+            .iter()
+            .all(|w| !w.contains("listener"))
+    );
+    // 300 closed clients with a constant think time: spread at the start (the default), no
+    // warning and no drop; all starting together, a warning and drops.
+    let closed = |start: &str| {
+        vec![
+            "workload.kind=\"closed\"".to_string(),
+            "workload.rate=".to_string(),
+            "workload.clients=300".to_string(),
+            "workload.think={ dist = \"constant\", value = \"1s\" }".to_string(),
+            format!("workload.start=\"{start}\""),
+            "run.duration=\"5s\"".to_string(),
+            "run.warmup=\"1s\"".to_string(),
+        ]
+    };
+    for (start, warns) in [("stationary", false), ("after-think", true)] {
+        let set = closed(start);
+        let set: Vec<&str> = set.iter().map(String::as_str).collect();
+        let w = check_warnings(fig, &set);
+        let warned = w.iter().any(|w| w.contains("closed clients"));
+        assert_eq!(warned, warns, "{start}: {w:#?}");
+        let r = simulate(&load(fig, &set));
+        assert_eq!(r.requests.syn_drops > 0, warns, "{start}: {:?}", r.requests);
+    }
+}
