@@ -74,6 +74,7 @@ pub fn summary_json(r: &RunResults) -> String {
         warmup_requests: r.warmup_requests,
         mser: r.mser.as_ref().map(Mser::from),
         batch_means: r.batch_means.as_ref().map(BatchMeans::from),
+        faults: r.faults.as_ref(),
     };
     to_pretty(&summary)
 }
@@ -133,6 +134,10 @@ struct Summary<'a> {
     mser: Option<Mser>,
     #[serde(skip_serializing_if = "Option::is_none")]
     batch_means: Option<BatchMeans>,
+    /// Runs with faults: availability, downtime, per fault what it cost and its recovery,
+    /// and the log (`faults.csv`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    faults: Option<&'a crate::stats::FaultsResult>,
 }
 
 #[derive(Serialize)]

@@ -6,7 +6,13 @@ use nssim::model::simulate;
 use nssim::scenario::parse_str;
 use nssim::stats::RunResults;
 
-use crate::load;
+use crate::{load, repo};
+
+fn nssim() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("nssim").unwrap();
+    c.current_dir(repo(""));
+    c
+}
 
 fn run(path: &str, overrides: &[&str]) -> RunResults {
     simulate(&load(path, overrides))
@@ -335,4 +341,44 @@ fn the_busiest_processor_is_the_one_that_fails() {
     let f = simulate(&sc).faults.expect("faults");
     let cpu = f.faults[0].processor.expect("resolved");
     assert!((3..=5).contains(&cpu), "processor {cpu}");
+}
+
+#[test]
+fn a_run_with_faults_writes_faults_csv_and_the_faults_in_summary_json() {
+    let out = tempfile::tempdir().unwrap();
+    nssim()
+        .args([
+            "run",
+            "scenarios/processor-failure-parallel-listener.toml",
+            "--quiet",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let summary = std::fs::read_to_string(out.path().join("summary.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    let f = &json["faults"];
+    assert!(
+        f["availability"]
+            .as_f64()
+            .is_some_and(|a| a > 0.99 && a < 1.0),
+        "{f}"
+    );
+    assert_eq!(f["faults"][0]["processor"], 3);
+    assert!(f["faults"][0]["recovery_s"].as_f64().is_some(), "{f}");
+    assert!(json["requests"]["reset"].as_u64().is_some_and(|n| n > 0));
+    let csv = std::fs::read_to_string(out.path().join("faults.csv")).unwrap();
+    assert!(csv.starts_with("scenario,seed,t_s,fault,target,event,count,message\n"));
+    assert!(csv.contains(",0,processor 3,detected,,"), "{csv}");
+    // A run without faults writes neither.
+    let plain = tempfile::tempdir().unwrap();
+    nssim()
+        .args(["run", "tests/data/mm1.toml", "--quiet", "--out"])
+        .arg(plain.path())
+        .assert()
+        .success();
+    assert!(!plain.path().join("faults.csv").exists());
+    let summary = std::fs::read_to_string(plain.path().join("summary.json")).unwrap();
+    assert!(!summary.contains("\"faults\""));
 }
