@@ -48,8 +48,11 @@ pub enum Command {
     /// Print each route's path leg by leg, the CPU per request and the operational bounds
     /// (processors, PIFs, processes, server pools, links; bottleneck, throughput ceiling)
     /// without running.
-    #[command(after_help = "Example:\n  nssim explain scenarios/fig-3-3-distributor.toml")]
-    Explain(CheckArgs),
+    #[command(
+        after_help = "Examples:\n  nssim explain scenarios/fig-3-3-distributor.toml\n  \
+        nssim explain scenarios/parallel-listener.toml --down 3   # N-1: with processor 3 down"
+    )]
+    Explain(ExplainArgs),
     /// Find the first event at which two runs differ: two scenarios (each optionally with its
     /// own overrides, as for compare), or two trajectory.csv files written by
     /// `run --trace-hash`.
@@ -420,6 +423,18 @@ pub struct CheckArgs {
     /// Faults to add before validating, as for `run`.
     #[arg(long = "fault", value_name = "ACTION=VALUE@AT")]
     pub fault: Vec<String>,
+}
+
+/// Arguments of `explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The scenario and its overrides.
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// Explain the steady state with this processor failed, after its pairs have taken over
+    /// and AUTORESTART has moved its static servers: the capacity at N-1.
+    #[arg(long, value_name = "PROCESSOR")]
+    pub down: Option<u32>,
 }
 
 impl CheckArgs {

@@ -26,8 +26,8 @@ use clap::Parser;
 pub use crate::experiment::simulate_all;
 pub use args::{
     BenchArgs, BenchChildArgs, CampaignOptions, CapacityArgs, CheckArgs, Cli, Command, CompareArgs,
-    DivergeArgs, ExperimentOptions, MergeArgs, ProgressOptions, ProgressWhen, RunArgs, SimOptions,
-    SweepArgs,
+    DivergeArgs, ExperimentOptions, ExplainArgs, MergeArgs, ProgressOptions, ProgressWhen, RunArgs,
+    SimOptions, SweepArgs,
 };
 pub use compare::{ScenarioArg, folder_name, label, parse_scenario_arg};
 
@@ -138,6 +138,41 @@ fn capacity(s: &Scenario) -> scenario::Capacity {
     }
 }
 
+/// N-1 at peak: for each processor, whether the others carry the workload's peak rate once it
+/// has failed (its pairs taken over, AUTORESTART done), by `explain`'s ceiling of that state
+/// (`model::fault::without_processor`). A warning per processor they cannot, or that cannot
+/// fail at all without losing a listener, a PATHMON or a class.
+fn n_minus_one(s: &Scenario) -> Vec<String> {
+    let Some(rate) = s
+        .workload
+        .as_ref()
+        .and_then(|w| scenario::peak_rate(&w.arrivals))
+    else {
+        return Vec::new();
+    };
+    let mut intact = s.clone();
+    intact.faults.list.clear();
+    let mut out = Vec::new();
+    for cpu in 0..s.system.processors {
+        match crate::model::fault::without_processor(&intact, cpu) {
+            Ok((down, _)) => {
+                let c = crate::model::explain(&down).capacity();
+                if rate > c.ceiling_per_s {
+                    out.push(format!(
+                        "warning: with processor {cpu} down the others carry at most {:.0} requests/s ({}), below the {rate:.0}/s offered: losing it at the peak overloads them (`nssim explain --down {cpu}`)",
+                        c.ceiling_per_s, c.bottleneck
+                    ));
+                }
+            }
+            Err(why) if s.pathway_xm.is_none() => out.push(format!(
+                "warning: processor {cpu} is a single point of failure: {why}"
+            )),
+            Err(_) => {}
+        }
+    }
+    out
+}
+
 fn cmd_check(a: &CheckArgs) -> Result<(), Failure> {
     let report = check_report(&a.scenario, &a.sets())?;
     for w in &report.warnings {
@@ -162,6 +197,7 @@ pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure>
     // Named by the file, as `run` names them.
     let warnings = scenario::warnings_with(&s, Some(&capacity(&s)))
         .into_iter()
+        .chain(n_minus_one(&s))
         .map(|w| format!("{}: {w}", path.display()))
         .collect();
     let stack = match s.tcpip.stack {

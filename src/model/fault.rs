@@ -19,7 +19,9 @@
 //! the log that becomes `faults.csv`, and what each fault cost.
 
 use crate::engine::{RngStreams, SimDuration, SimTime, StreamRng};
-use crate::scenario::{FaultAction, FaultTarget, Faults, RecoveryRule};
+use crate::scenario::{
+    FaultAction, FaultTarget, Faults, ListenerModel, RecoveryRule, Scenario, Serve,
+};
 use crate::stats::{FaultResult, FaultsResult, LogRow, Tally};
 use rand::RngExt;
 
@@ -491,6 +493,118 @@ pub fn recovery(
         .find(|run| run.iter().all(|w| good(w)))
         .map(|run| run[0].t_s - at_s);
     (Some(tp), Some(p99), recovered)
+}
+
+/// The scenario as it stands after processor `cpu` has failed and its pairs have taken over,
+/// for `nssim explain --down` and the N-1 check: what a steady state with that processor down
+/// looks like, without a run. Returns it with a note per change, or why it cannot stand.
+///
+/// Models (the rules of `failure.rs` and `pathway/fail.rs`, at steady state):
+/// - listener instances in `cpu` are gone, and the clients' connections spread over the others
+///   (under the parallel stack the round-robin filter skips them; under the conventional stack
+///   this assumes the clients stop addressing the dead IP host, the optimistic case: a run
+///   refuses those connections instead);
+/// - a conventional `$ZTCn` and a PATHMON in `cpu` run in their backup's processor;
+/// - a server class with AUTORESTART keeps its static servers, placed over its other CPUS
+///   processors; without, it loses those placed in `cpu` (MAXSERVERS with them);
+/// - Pathway/XM scenarios are not transformed (their logical nodes redistribute weights,
+///   which this model does not do yet).
+pub fn without_processor(sc: &Scenario, cpu: u32) -> Result<(Scenario, Vec<String>), String> {
+    if cpu >= sc.system.processors {
+        return Err(format!(
+            "processor {cpu} does not exist: the scenario has {} processors, numbered 0 to {}",
+            sc.system.processors,
+            sc.system.processors - 1
+        ));
+    }
+    if sc.pathway_xm.is_some() {
+        return Err("--down is not modelled for Pathway/XM scenarios yet".into());
+    }
+    let mut s = sc.clone();
+    let mut notes = Vec::new();
+    let n = s.system.processors;
+    let next = |c: u32| (c + 1) % n;
+    for l in &mut s.listeners {
+        let Some(i) = l.processors.iter().position(|&c| c == cpu) else {
+            continue;
+        };
+        if l.processors.len() == 1 {
+            return Err(format!(
+                "listener {} runs only in processor {cpu}: with it down nothing listens",
+                l.name
+            ));
+        }
+        l.processors.remove(i);
+        if l.tcpip.len() > 1 {
+            l.tcpip.remove(i);
+        }
+        notes.push(format!(
+            "{}-{cpu} is gone; its connections go to the other instances",
+            l.name
+        ));
+    }
+    for t in &mut s.tcpip.processes {
+        if t.processor == cpu {
+            t.processor = next(cpu);
+            notes.push(format!(
+                "{} runs in its backup's processor {}",
+                t.name, t.processor
+            ));
+        }
+    }
+    // Pathway matters only when some listener sends through it.
+    let relays = s
+        .listeners
+        .iter()
+        .any(|l| l.model == ListenerModel::Distributor || l.serve != Serve::InProcess);
+    for pm in &mut s.pathmons {
+        if pm.processor == cpu {
+            let Some(b) = pm.backup else {
+                if !relays {
+                    continue;
+                }
+                return Err(format!(
+                    "PATHMON {} has no backup: with processor {cpu} down it is gone",
+                    pm.name
+                ));
+            };
+            pm.processor = b;
+            pm.backup = None;
+            notes.push(format!("{} runs in its backup's processor {b}", pm.name));
+        }
+    }
+    for k in &mut s.server_classes {
+        if !k.cpus.contains(&cpu) {
+            continue;
+        }
+        let others: Vec<u32> = k.cpus.iter().copied().filter(|&c| c != cpu).collect();
+        // Static servers are placed round the CPUS list: those in `cpu` are these.
+        let len = k.cpus.len() as u32;
+        let here = (0..k.numstatic)
+            .filter(|i| k.cpus[(i % len) as usize] == cpu)
+            .count() as u32;
+        if others.is_empty() {
+            return Err(format!(
+                "server class {} runs only in processor {cpu}: with it down it has no server (916 on restart)",
+                k.name
+            ));
+        }
+        if k.autorestart > 0 {
+            notes.push(format!(
+                "{}: AUTORESTART restarts its {here} static server(s) of processor {cpu} in the other CPUS processors",
+                k.name
+            ));
+        } else if here > 0 {
+            k.numstatic -= here;
+            k.maxservers -= here;
+            notes.push(format!(
+                "{}: loses its {here} static server(s) of processor {cpu} (AUTORESTART 0)",
+                k.name
+            ));
+        }
+        k.cpus = others;
+    }
+    Ok((s, notes))
 }
 
 #[cfg(test)]

@@ -65,6 +65,24 @@ pub struct Capacity {
     pub cpu_busy_per_request_s: Vec<f64>,
 }
 
+/// Requests per second an open workload offers at its peak: the open rate, or the peak of a
+/// profile or MMPP (its states are Poisson too); none for a replayed trace or closed clients.
+pub fn peak_rate(arrivals: &Arrivals) -> Option<f64> {
+    match arrivals {
+        Arrivals::Open { interarrival } => {
+            let mean_s = interarrival.mean().as_secs_f64();
+            (mean_s > 0.0).then(|| 1.0 / mean_s)
+        }
+        Arrivals::Varying(Varying::Profile { points, .. }) => {
+            Some(points.iter().map(|&(_, r)| r).fold(0.0, f64::max))
+        }
+        Arrivals::Varying(Varying::Mmpp { states }) => {
+            Some(states.iter().map(|&(r, _)| r).fold(0.0, f64::max))
+        }
+        Arrivals::Varying(Varying::Trace(_)) | Arrivals::Closed { .. } => None,
+    }
+}
+
 /// Every warning for `s` without its capacity (see [`warnings_with`]).
 pub fn warnings(s: &Scenario) -> Vec<String> {
     warnings_with(s, None)
@@ -187,21 +205,7 @@ fn listen_backlog(s: &Scenario, capacity: Option<&Capacity>, out: &mut Vec<Strin
     };
     let instances = listener.processors.len().max(1) as f64;
     let backlog = s.tcpip.backlog;
-    // Requests per second: the open rate, or the peak of a profile or MMPP (its states are
-    // Poisson too). A replayed trace is what it is: no Poisson rule applies.
-    let rate = match &w.arrivals {
-        Arrivals::Open { interarrival } => {
-            let mean_s = interarrival.mean().as_secs_f64();
-            (mean_s > 0.0).then(|| 1.0 / mean_s)
-        }
-        Arrivals::Varying(Varying::Profile { points, .. }) => {
-            Some(points.iter().map(|&(_, r)| r).fold(0.0, f64::max))
-        }
-        Arrivals::Varying(Varying::Mmpp { states }) => {
-            Some(states.iter().map(|&(r, _)| r).fold(0.0, f64::max))
-        }
-        Arrivals::Varying(Varying::Trace(_)) | Arrivals::Closed { .. } => None,
-    };
+    let rate = peak_rate(&w.arrivals);
     match &w.arrivals {
         Arrivals::Open { .. } | Arrivals::Varying(_) => {
             let Some(rate) = rate.filter(|&r| r > 0.0) else {

@@ -28,7 +28,7 @@ mod validate;
 use std::fmt;
 use std::path::Path;
 
-pub use check::{Capacity, warnings, warnings_with};
+pub use check::{Capacity, peak_rate, warnings, warnings_with};
 pub use source::{MAX_EXTENDS_DEPTH, MAX_FILE_BYTES};
 pub use types::*;
 pub use units::{parse_bandwidth, parse_duration, parse_rate};

@@ -382,3 +382,51 @@ fn a_run_with_faults_writes_faults_csv_and_the_faults_in_summary_json() {
     let summary = std::fs::read_to_string(plain.path().join("summary.json")).unwrap();
     assert!(!summary.contains("\"faults\""));
 }
+
+#[test]
+fn explain_down_gives_the_n_minus_1_ceiling_and_check_warns_when_it_is_below_the_load() {
+    let ceiling = |out: &str| -> f64 {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with("ceiling "))
+            .unwrap_or_else(|| panic!("{out}"));
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    let explain = |file: &str| {
+        let out = nssim()
+            .args(["explain", file, "--down", "3"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let f33 = explain("scenarios/fig-3-3-distributor.toml");
+    let pl = explain("scenarios/parallel-listener.toml");
+    assert!(f33.contains("$DIST-3 is gone"), "{f33}");
+    assert!(
+        f33.contains("$ZTC3 runs in its backup's processor 4"),
+        "{f33}"
+    );
+    // Two distributors carry what three did; five listeners what six did.
+    assert!(ceiling(&f33) < 13_000.0, "{f33}");
+    assert!(ceiling(&pl) > 20_000.0, "{pl}");
+    // Figure 3-3 at its 15,000/s cannot lose a distributor's processor; the parallel
+    // listeners can lose any.
+    let warns = |file: &str| {
+        let out = nssim().args(["check", file]).assert().success();
+        String::from_utf8(out.get_output().stderr.clone()).unwrap()
+    };
+    let w = warns("scenarios/fig-3-3-distributor.toml");
+    assert!(
+        w.contains("with processor 3 down the others carry at most"),
+        "{w}"
+    );
+    assert!(!warns("scenarios/parallel-listener.toml").contains("down the others"));
+    // A processor that does not exist is a usage error.
+    nssim()
+        .args(["explain", "scenarios/parallel-listener.toml", "--down", "9"])
+        .assert()
+        .code(2);
+}
