@@ -13,7 +13,7 @@ use crate::experiment::campaign::{RunFigures, Shard, ShardFile};
 use crate::experiment::capacity::{CapacityPlan, CapacityResults, Outcome};
 use crate::experiment::sweep::{SweepPlan, SweepResults};
 use crate::experiment::{self, Variant};
-use crate::report;
+use crate::report::{self, html, html::Section};
 use crate::scenario::Scenario;
 use crate::scenario::limits::MAX_JOBS;
 
@@ -172,7 +172,42 @@ pub(super) fn write_sweep(
         report::sweep_json(&results).as_bytes(),
     )?);
     written.extend(report::write_sweep(dir, &results)?);
+    let mut sections = vec![Section::Text {
+        title: "knees".into(),
+        body: report::sweep_table(&results),
+    }];
+    sections.extend(html::plot_sections(dir, &written, false)?);
+    sections.extend(Section::csv_table(
+        "every point and replication, then each point's mean and 95 % half-width (sweep.csv)",
+        &report::sweep_csv(&results),
+    ));
+    let mut names: Vec<String> = Vec::new();
+    for v in &file.plan.variants {
+        if !names.contains(&v.name) {
+            names.push(v.name.clone());
+        }
+    }
+    written.push(campaign_page(dir, "nssim sweep", &names, &sections)?);
     Ok((written, Some(results)))
+}
+
+/// `report.html` of a whole campaign, from its results alone (no command line: `merge` writes
+/// the same page as the run it merges, byte for byte).
+fn campaign_page(
+    dir: &Path,
+    what: &str,
+    scenarios: &[String],
+    sections: &[Section],
+) -> anyhow::Result<PathBuf> {
+    let facts = [
+        (
+            "version".to_string(),
+            format!("nssim {}", env!("CARGO_PKG_VERSION")),
+        ),
+        ("scenarios".to_string(), scenarios.join(", ")),
+    ];
+    let title = format!("{what}: {}", scenarios.join(", "));
+    html::write_page(dir, &html::page(&title, &facts, sections))
 }
 
 /// Writes a capacity plan's outputs into `dir`, as [`write_sweep`] does: a shard writes its
@@ -198,6 +233,20 @@ pub(super) fn write_capacity(
         dir,
         "capacity.json",
         report::capacity_json(&results).as_bytes(),
+    )?);
+    let mut sections = vec![Section::Text {
+        title: "capacity".into(),
+        body: report::capacity_table(&results),
+    }];
+    sections.extend(Section::csv_table(
+        "every search (capacity.csv)",
+        &report::capacity_csv(&results),
+    ));
+    written.push(campaign_page(
+        dir,
+        "nssim capacity",
+        &results.plan.scenarios,
+        &sections,
     )?);
     Ok((written, Some(results)))
 }

@@ -74,10 +74,20 @@ fn a_sweep_puts_figure_3_3s_knee_below_the_parallel_listeners() {
         "{header}"
     );
     assert_eq!(lines.count(), 2 * 9 * (3 + 2));
+    // report.html: self-contained, every plot inline.
+    let page = fs::read_to_string(out.path().join("report.html")).unwrap();
+    for outside in ["http", "src=", "<link"] {
+        assert!(!page.contains(outside), "report.html holds {outside}");
+    }
+    assert!(page.contains("knee"));
     for plot in ["sweep_latency", "sweep_throughput", "sweep_utilisation"] {
         for ext in ["png", "svg"] {
             assert!(out.path().join(format!("{plot}.{ext}")).is_file());
         }
+        assert!(
+            page.contains(&format!("{plot}.svg")),
+            "{plot} not on the page"
+        );
     }
 }
 
@@ -93,6 +103,8 @@ fn capacities(extra: &[&str]) -> (f64, f64, Value) {
         .assert()
         .success();
     let c = json(&out.path().join("capacity.json"));
+    let page = fs::read_to_string(out.path().join("report.html")).unwrap();
+    assert!(page.contains("capacity.csv") && !page.contains("http"));
     let cap = |i: usize| c["scenarios"][i]["capacity_per_s"].as_f64().unwrap();
     (cap(0), cap(1), c)
 }
@@ -266,7 +278,11 @@ fn shards_merged_equal_one_run_byte_for_byte() {
         .assert()
         .success();
     let (whole, merged) = (files(&t.join("whole")), files(&t.join("merged")));
-    assert_eq!(whole.len(), 9);
+    assert_eq!(
+        whole.len(),
+        10,
+        "sweep-runs.json, sweep.csv, sweep.json, 3 plots x 2, report.html"
+    );
     assert_eq!(
         whole.iter().map(|f| &f.0).collect::<Vec<_>>(),
         merged.iter().map(|f| &f.0).collect::<Vec<_>>()
@@ -315,7 +331,13 @@ fn bad_campaign_input_is_refused_with_nothing_written() {
             assert!(err.contains(s), "{args:?}: {err}");
         }
         assert!(!err.contains("panicked"), "{err}");
-        for f in ["sweep.csv", "sweep.json", "capacity.json", "capacity.csv"] {
+        for f in [
+            "sweep.csv",
+            "sweep.json",
+            "capacity.json",
+            "capacity.csv",
+            "report.html",
+        ] {
             assert!(!t.join(out).join(f).exists(), "{args:?} wrote {f}");
         }
     };
