@@ -36,6 +36,13 @@ pub fn terminal_summary(r: &RunResults) -> String {
         "sim time    {:.3} s (warm-up {:.3} s, {window})",
         r.sim_time_s, r.warmup_s
     );
+    if let Some(stop) = &r.stopped {
+        let _ = writeln!(
+            s,
+            "STOPPED     at {:.3} s, INCOMPLETE: these results cover the run up to the stop ({})",
+            stop.at_s, stop.reason
+        );
+    }
     let _ = writeln!(
         s,
         "events      {} in {:.3} s wall ({} events/s)",
