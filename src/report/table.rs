@@ -420,6 +420,15 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
     for r in runs.iter().filter(|r| empty_sample(r)) {
         let _ = writeln!(s, "n/a for {}: {}", r.scenario, empty_sample_reason(r));
     }
+    for r in runs {
+        if let Some(stop) = &r.stopped {
+            let _ = writeln!(
+                s,
+                "{} STOPPED at {:.3} s, INCOMPLETE: its column covers the run up to the stop ({})",
+                r.scenario, stop.at_s, stop.reason
+            );
+        }
+    }
     if runs.len() > 1 {
         // One run each: a difference has no interval, so the table cannot say it is real.
         let _ = writeln!(

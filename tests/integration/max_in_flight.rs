@@ -102,7 +102,10 @@ fn replications_and_compare_stop_with_the_same_error() {
         .arg(dir.path().join("c"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("run 'overload"));
+        .stderr(predicate::str::contains("run 'overload"))
+        .stdout(predicate::str::contains(
+            "overload STOPPED at 2.776 s, INCOMPLETE",
+        ));
 }
 
 #[test]
