@@ -44,6 +44,7 @@ fn main() {
             max_requests: None,
             drain: SimDuration::from_secs(10),
             sample_interval: SimDuration::from_secs(1),
+            max_in_flight: nssim::scenario::limits::DEFAULT_MAX_IN_FLIGHT,
         },
         system: System {
             processors: 6,

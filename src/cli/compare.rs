@@ -204,6 +204,7 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
     for r in &mut e.results {
         r.batch_means = None;
     }
+    let stop = super::stopped::explain_stops(&scenarios, &mut e);
     let notes = report::warmup_warnings(&e);
     for w in &notes {
         eprintln!("{w}");
@@ -238,11 +239,12 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
             written.push(report_page::write(out, &written, page(tables))?);
             Ok(written)
         })?;
-        return print_out(&format!(
+        print_out(&format!(
             "{}wrote {written} files to {}\n",
             report::replicated_table(&groups, e.precision.as_ref()),
             out.display()
-        ));
+        ))?;
+        return stop.map_or(Ok(()), Err);
     }
     let results = &e.results;
     let written = finish_outputs(outputs, |out| {
@@ -267,7 +269,8 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
         report::comparison_table(results),
         written,
         out.display()
-    ))
+    ))?;
+    stop.map_or(Ok(()), Err)
 }
 
 #[cfg(test)]

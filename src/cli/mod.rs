@@ -14,6 +14,7 @@ mod explain;
 mod merge;
 mod progress;
 mod report_page;
+mod stopped;
 mod sweep;
 mod written;
 
@@ -303,6 +304,7 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
             r.batch_means = None;
         }
     }
+    let stop = stopped::explain_stops(scenarios, &mut e);
     let notes = report::warmup_warnings(&e);
     for w in &notes {
         eprintln!("{w}");
@@ -329,11 +331,12 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
             w.push(report_page::write(out, &w, page(tables))?);
             Ok(w)
         })?;
-        return print_out(&format!(
+        print_out(&format!(
             "{}wrote {written} files to {}\n",
             report::replicated_table(&groups, e.precision.as_ref()),
             out.display()
-        ));
+        ))?;
+        return stop.map_or(Ok(()), Err);
     }
     let r = &e.results[0];
     let trajectory = recorded.as_ref().and_then(|x| x.trajectory.as_ref());
@@ -369,7 +372,8 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
         "{}{extra}wrote {written} files to {}\n",
         report::terminal_summary(r),
         out.display()
-    ))
+    ))?;
+    stop.map_or(Ok(()), Err)
 }
 
 /// Runs `s` recording the request trace and trajectory that `a` asks for.

@@ -77,6 +77,7 @@ use request::Requests;
 pub use divergence::{Described, Divergence, diverge};
 pub use explain::{Explanation, LegLine, ResourceDemand, ResourceKind, RoutePath, explain};
 pub use ids::{ProcessId, ProcessorId};
+pub use observe::thousands;
 pub use processor::ProcessKind;
 pub use request::Location;
 
@@ -242,12 +243,17 @@ struct RunInfo {
     warmup_requests: Option<u64>,
     end: SimTime,
     sample_interval: SimDuration,
+    /// `run.max_in_flight`: more requests than this in the node stop the run.
+    max_in_flight: usize,
 }
 
 /// One NonStop node and its clients at run time.
 #[derive(Debug)]
 pub struct Node {
     run: RunInfo,
+    /// When the run stopped early because requests in flight passed `run.max_in_flight`
+    /// (set by `send_next`; the engine stops at the next `finished`).
+    stopped: Option<SimTime>,
     cpus: Cpus,
     ipc: crate::scenario::MessageSystem,
     stack: crate::scenario::TcpIp,
@@ -336,8 +342,9 @@ impl Model for Node {
         self.settle(s);
     }
 
-    /// Arrivals have stopped and every request has left: nothing more can happen.
+    /// Arrivals have stopped and every request has left: nothing more can happen. Or the
+    /// requests in flight passed `run.max_in_flight`: the run stops, incomplete.
     fn finished(&self) -> bool {
-        !self.clients.accepting() && self.requests.is_empty()
+        (!self.clients.accepting() && self.requests.is_empty()) || self.stopped.is_some()
     }
 }

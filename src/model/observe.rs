@@ -27,6 +27,9 @@ pub struct XmInfo {
 impl Node {
     /// The run is over at `now`: closes the recorder's window accounting.
     pub fn finish(&mut self, now: SimTime) {
+        if self.stopped.is_some() {
+            self.rec.stop(now);
+        }
         self.rec.finish(now);
         self.rec.configured_series = self
             .clients
@@ -159,6 +162,15 @@ impl Node {
                 counts_offered,
                 self.faults.recovery,
             ),
+            stopped: self.stopped.map(|at| crate::stats::Stopped {
+                reason: format!(
+                    "requests in flight reached {} (run.max_in_flight = {})",
+                    thousands(self.requests.len() as u64),
+                    thousands(self.run.max_in_flight as u64)
+                ),
+                at_s: at.as_secs_f64(),
+                max_in_flight: self.run.max_in_flight as u64,
+            }),
         }
     }
 
@@ -224,4 +236,17 @@ impl Node {
             relative_workload_spread: pathway_xm::relative_workload_spread(plan),
         })
     }
+}
+
+/// `n` with a comma every three digits: 2,000,000.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -192,6 +192,10 @@ impl Node {
             patience: None,
             lost: false,
         });
+        if self.requests.len() > self.run.max_in_flight {
+            // Memory is bounded: the run stops after this event, incomplete (`finished`).
+            self.stopped = Some(now);
+        }
         if let Some(p) = patience {
             self.requests.get_mut(r).patience = Some(s.schedule_in(p, Event::Abandon(r)));
         }

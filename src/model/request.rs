@@ -261,6 +261,10 @@ impl Requests {
     pub fn is_empty(&self) -> bool {
         self.slab.is_empty()
     }
+    /// Requests in the node, answered ones included (what memory holds).
+    pub fn len(&self) -> usize {
+        self.slab.len()
+    }
     /// Requests in flight: in the node and not yet counted as failed.
     pub fn in_flight(&self) -> usize {
         self.slab.len() - self.answered

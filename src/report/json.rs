@@ -42,6 +42,7 @@ use crate::stats::{
 pub fn summary_json(r: &RunResults) -> String {
     let summary = Summary {
         scenario: &r.scenario,
+        stopped: r.stopped.as_ref(),
         seed: r.seed,
         stack: &r.stack,
         listener_model: &r.listener_model,
@@ -98,6 +99,9 @@ pub(super) fn to_pretty<T: Serialize>(value: &T) -> String {
 #[derive(Serialize)]
 struct Summary<'a> {
     scenario: &'a str,
+    /// A run stopped early (`run.max_in_flight`): its results cover it up to `at_s` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stopped: Option<&'a crate::stats::Stopped>,
     seed: u64,
     stack: &'a str,
     listener_model: &'a str,

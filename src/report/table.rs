@@ -36,6 +36,13 @@ pub fn terminal_summary(r: &RunResults) -> String {
         "sim time    {:.3} s (warm-up {:.3} s, {window})",
         r.sim_time_s, r.warmup_s
     );
+    if let Some(stop) = &r.stopped {
+        let _ = writeln!(
+            s,
+            "STOPPED     at {:.3} s, INCOMPLETE: these results cover the run up to the stop ({})",
+            stop.at_s, stop.reason
+        );
+    }
     let _ = writeln!(
         s,
         "events      {} in {:.3} s wall ({} events/s)",
@@ -412,6 +419,15 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
     layout(&mut s, &header, &rows);
     for r in runs.iter().filter(|r| empty_sample(r)) {
         let _ = writeln!(s, "n/a for {}: {}", r.scenario, empty_sample_reason(r));
+    }
+    for r in runs {
+        if let Some(stop) = &r.stopped {
+            let _ = writeln!(
+                s,
+                "{} STOPPED at {:.3} s, INCOMPLETE: its column covers the run up to the stop ({})",
+                r.scenario, stop.at_s, stop.reason
+            );
+        }
     }
     if runs.len() > 1 {
         // One run each: a difference has no interval, so the table cannot say it is real.

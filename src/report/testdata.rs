@@ -264,6 +264,7 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
         mser: None,
         batch_means: None,
         faults: None,
+        stopped: None,
         timeseries,
     }
 }

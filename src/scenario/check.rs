@@ -21,7 +21,8 @@
 //!   link manager, 24 with the margin, so MAXLINKS >= 2);
 //! - listen backlog [I: the 1 % is a planning threshold, not a manual's] (issue 16 item 1.7):
 //!   an open (or rate-profile, MMPP) workload offered above `explain`'s ceiling fills every
-//!   backlog (the accepting processes fall behind); below it, the chance that more connections
+//!   backlog (the accepting processes fall behind; with `[pathway] limits = "unbounded"` the
+//!   requests in flight grow until `run.max_in_flight` stops the run); below it, the chance that more connections
 //!   than the backlog arrive while an instance accepts one is above 1 %, with Poisson arrivals
 //!   and the accept's length its CPU stretched by the CPU queueing at the accepting process,
 //!   1 / (1 - u) for its processor's utilisation u at the offered rate (M/M/1 response time);
@@ -212,8 +213,18 @@ fn listen_backlog(s: &Scenario, capacity: Option<&Capacity>, out: &mut Vec<Strin
                 return;
             };
             if let Some(c) = capacity.filter(|c| rate > c.ceiling_per_s) {
+                // With unbounded Pathsend limits nothing refuses the excess: the requests in
+                // flight grow until `run.max_in_flight` stops the run.
+                let unbounded = if s.pathway.sends_per_processor.is_none() {
+                    format!(
+                        "; with [pathway] limits = \"unbounded\" nothing refuses the excess, so the requests in flight grow until run.max_in_flight ({}) stops the run",
+                        s.run.max_in_flight
+                    )
+                } else {
+                    String::new()
+                };
                 out.push(format!(
-                    "warning: listener {}: {rate:.0} requests/s offered exceed explain's ceiling of {:.0}/s ({}): while it lasts the queues grow without bound, the accepting processes fall behind and, once their listen backlogs of {backlog} fill, SYNs are dropped. Offer less, or add capacity where `nssim explain` says it binds",
+                    "warning: listener {}: {rate:.0} requests/s offered exceed explain's ceiling of {:.0}/s ({}): while it lasts the queues grow without bound, the accepting processes fall behind and, once their listen backlogs of {backlog} fill, SYNs are dropped{unbounded}. Offer less, or add capacity where `nssim explain` says it binds",
                     listener.name, c.ceiling_per_s, c.bottleneck
                 ));
                 return;

@@ -46,6 +46,12 @@ pub const MAX_SAMPLES: u64 = 10_000;
 /// A warm-up by request count (`run.warmup = "N requests"`): a billion completions, far more
 /// than a run needs to leave its start-up behind, and far from the counters' range.
 pub const MAX_WARMUP_REQUESTS: u64 = 1_000_000_000;
+/// Requests in flight at once (`run.max_in_flight`): a request is about 250 bytes plus its
+/// pending events, so the default, 2,000,000, fits a laptop; a run that passes it stops with
+/// a clear error instead of exhausting memory.
+pub const DEFAULT_MAX_IN_FLIGHT: u64 = 2_000_000;
+/// The largest `run.max_in_flight`: 100,000,000 requests need a large server's memory.
+pub const MAX_MAX_IN_FLIGHT: u64 = 100_000_000;
 /// Replications per scenario (`--replications`, `--replication`, `--max-replications`):
 /// every replication's results are kept in memory until the report is written.
 pub const MAX_REPLICATIONS: u32 = 10_000;

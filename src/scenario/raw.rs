@@ -146,6 +146,9 @@ pub struct RawRun {
     /// `(duration + drain) / sample_interval` at most 10000 (each interval keeps its own latency
     /// histogram).
     pub sample_interval: Option<String>,
+    /// Requests in flight at which the run stops with an error \[count\]. Default 2,000,000,
+    /// 1..=100,000,000 (`scenario::limits`).
+    pub max_in_flight: Option<u64>,
 }
 
 /// `[system]`: the NonStop node.

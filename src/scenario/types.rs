@@ -164,6 +164,9 @@ pub struct RunControl {
     pub drain: SimDuration,
     /// Width of one bucket of the throughput / latency time series.
     pub sample_interval: SimDuration,
+    /// The run stops (incomplete, with an error) when more requests than this are in the
+    /// node at once.
+    pub max_in_flight: u64,
 }
 
 /// The NonStop node.

@@ -227,6 +227,22 @@ impl Recorder {
         self.window_counts.carried_out = self.live();
     }
 
+    /// The run stopped early at `now` (`run.max_in_flight`): the measurement window ends
+    /// there (one nanosecond long at `now` if the warm-up had not ended, so that rates stay
+    /// defined and nothing is counted in it). Call before [`Self::finish`].
+    pub fn stop(&mut self, now: SimTime) {
+        if !self.window_opened && self.warmup != SimTime::MAX && now < self.warmup {
+            self.warmup = now;
+        }
+        if self.warmup != SimTime::MAX {
+            self.end = self
+                .end
+                .min(now.max(self.warmup.saturating_add(SimDuration::from_nanos(1))));
+        } else {
+            self.end = self.end.min(now);
+        }
+    }
+
     /// Closes the window's accounting at the end of the run (for a window whose boundary no
     /// event crossed).
     pub fn finish(&mut self, now: SimTime) {

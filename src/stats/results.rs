@@ -90,6 +90,22 @@ pub struct RunResults {
     /// only for runs with faults.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub faults: Option<super::FaultsResult>,
+    /// Why the run stopped before its end, when it did (`run.max_in_flight`): its results
+    /// cover the run up to `at_s` only. Written only for runs that stopped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<Stopped>,
+}
+
+/// A run stopped early, incomplete: what grew, and when.
+#[derive(Clone, Debug, Serialize)]
+pub struct Stopped {
+    /// What grew past its bound, e.g. "requests in flight reached 50,001 (run.max_in_flight =
+    /// 50,000)".
+    pub reason: String,
+    /// Simulated time of the stop [s].
+    pub at_s: f64,
+    /// The bound that was passed (`run.max_in_flight`).
+    pub max_in_flight: u64,
 }
 
 /// Names of the parts of a request's latency, in [`ClassBreakdown::ms_mean`] order: the

@@ -49,6 +49,7 @@ mod issue19;
 mod issue7;
 mod limits;
 mod manual_claims;
+mod max_in_flight;
 mod model_core;
 mod pathway;
 mod planning;

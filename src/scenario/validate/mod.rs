@@ -706,6 +706,7 @@ mod tests {
                 max_requests: None,
                 drain: SimDuration::from_secs(10),
                 sample_interval: SimDuration::from_secs(1),
+                max_in_flight: 2_000_000,
             },
             system: System {
                 processors: 4,

@@ -43,6 +43,7 @@ impl Checker {
                 max_requests: None,
                 drain: SimDuration::ZERO,
                 sample_interval: SimDuration::ZERO,
+                max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             };
         };
         let duration = self.required_duration("run.duration", run.duration.as_ref(), "30s");
@@ -109,6 +110,15 @@ impl Checker {
                 }
             }
         }
+        let max_in_flight = run.max_in_flight.unwrap_or(DEFAULT_MAX_IN_FLIGHT);
+        if !(1..=MAX_MAX_IN_FLIGHT).contains(&max_in_flight) {
+            self.err(
+                "run.max_in_flight",
+                format!(
+                    "max_in_flight must be 1 to {MAX_MAX_IN_FLIGHT} requests (default {DEFAULT_MAX_IN_FLIGHT}); a request in flight needs about 250 bytes plus its events"
+                ),
+            );
+        }
         RunControl {
             seed: run.seed.unwrap_or(1),
             duration: duration.unwrap_or_default(),
@@ -117,6 +127,7 @@ impl Checker {
             max_requests: run.max_requests,
             drain,
             sample_interval,
+            max_in_flight,
         }
     }
 
