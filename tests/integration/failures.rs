@@ -6,7 +6,7 @@ use nssim::model::simulate;
 use nssim::scenario::parse_str;
 use nssim::stats::RunResults;
 
-use crate::{load, repo};
+use crate::{Gen, load, repo};
 
 fn nssim() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("nssim").unwrap();
@@ -157,22 +157,6 @@ fn faults_are_deterministic_and_leave_the_arrivals_unchanged() {
             assert_eq!(x.offered_per_s, y.offered_per_s, "at {}", x.t_s);
             assert_eq!(x.throughput_per_s, y.throughput_per_s, "at {}", x.t_s);
         }
-    }
-}
-
-/// SplitMix64 for test parameters.
-struct Gen(u64);
-
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn int(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
     }
 }
 

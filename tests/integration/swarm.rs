@@ -6,25 +6,7 @@
 use nssim::model::simulate;
 use nssim::scenario::parse_str;
 
-/// SplitMix64: a tiny deterministic generator for test parameters.
-struct Gen(u64);
-
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    /// Uniform in lo..=hi.
-    fn int(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.next() as usize % items.len()]
-    }
-}
+use crate::Gen;
 
 /// One random scenario: a stack, listeners, 1-3 PATHMONs in a domain (or one PATHMON), a
 /// server class in each with random TS/MP attributes, and an open or closed workload.
