@@ -6,13 +6,14 @@
 //! through the [`Scheduler`]. Generic, not boxed: no trait object and no allocation per event.
 
 mod queue;
+mod radix;
 mod rng;
 mod time;
 mod trajectory;
 
-pub use queue::{ActionKey, EventQueue, Scheduled};
+pub use queue::{ActionKey, EventQueue, HeapQueue, RadixQueue, Scheduled};
 pub use rng::{RngStreams, StreamRng};
-pub use time::{SimDuration, SimTime};
+pub use time::{SimDuration, SimTime, round_ns};
 pub use trajectory::{Checkpoint, Fnv1a, Parting, Trajectory, parting};
 
 /// What a model may do to the world while handling an event: read the clock, schedule events.

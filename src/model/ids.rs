@@ -109,6 +109,17 @@ impl<T, K: SlabKey> Slab<T, K> {
         self.live -= 1;
         v
     }
+    /// Removes the value `id` names without returning it (no copy of a large value); its
+    /// id and every copy go stale.
+    pub fn free(&mut self, id: K) {
+        let item = &mut self.items[id.slot() as usize];
+        assert_eq!(item.0, id.generation(), "slab: removing through a stale id");
+        assert!(item.1.is_some(), "slab: removing a free slot");
+        item.1 = None;
+        item.0 = item.0.wrapping_add(1);
+        self.free.push(id.slot());
+        self.live -= 1;
+    }
     /// The value `id` names; panics if the id is stale (a dangling id is a bug).
     pub fn get(&self, id: K) -> &T {
         self.try_get(id).expect("slab: stale id")

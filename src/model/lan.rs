@@ -21,7 +21,7 @@
 //! [`Lan`] owns the ports and the client wire: a request's frame is queued at its port
 //! (`frame_in`), accounted when it has gone (`frame_in_sent`), and the reply likewise.
 
-use crate::engine::{SimDuration, SimTime};
+use crate::engine::{SimDuration, SimTime, round_ns};
 use crate::stats::{PifResult, Recorder};
 
 /// One physical interface (an Ethernet port of a G4SA-like adapter).
@@ -67,7 +67,7 @@ impl Pif {
 
     /// Time the port needs to send a frame of `bytes`.
     pub fn frame_time(&self, bytes: u32) -> SimDuration {
-        SimDuration::from_nanos((f64::from(bytes) * self.ns_per_byte).round() as u64)
+        SimDuration::from_nanos(round_ns(f64::from(bytes) * self.ns_per_byte))
     }
 
     /// Queues a frame of `bytes` at `now`; returns when its last bit has been sent.

@@ -264,8 +264,9 @@ impl Node {
         s: &mut Scheduler<Event>,
     ) {
         self.trace_ended(r, s.now(), if failed { "failed" } else { "done" });
-        let req = self.requests.remove(r);
-        self.session_after_request(req.session, failed, s);
+        let session = self.requests.get(r).session;
+        self.requests.remove(r);
+        self.session_after_request(session, failed, s);
     }
 
     /// Request `r` has ended with `outcome`: its trace line, when it is followed.
@@ -372,20 +373,27 @@ impl Node {
     fn end_leg(&mut self, r: RequestId, s: &Scheduler<Event>) {
         let req = self.requests.get(r);
         let (pif, bytes) = (usize::from(req.pif), req.bytes);
-        match self.leg_of(req) {
+        let leg = self.leg_of(req);
+        match leg {
             Leg::LanIn { .. } => self.lan.frame_in_sent(pif, bytes[0], s.now(), &self.rec),
             Leg::LanOut { .. } => self
                 .lan
                 .frame_out_arrived(pif, bytes[1], s.now(), &self.rec),
             _ => {}
         }
-        self.clock(r, s.now());
+        self.clock_leg(r, leg, s.now());
         self.requests.get_mut(r).leg += 1;
     }
 
     /// Adds the time since the current leg began to the parts of the request's latency it
     /// belongs to, and restarts the leg's clock.
     fn clock(&mut self, r: RequestId, now: SimTime) {
+        let leg = self.leg_of(self.requests.get(r));
+        self.clock_leg(r, leg, now);
+    }
+
+    /// [`clock`](Self::clock) for the request's current leg, `leg`, already looked up.
+    fn clock_leg(&mut self, r: RequestId, leg: Leg, now: SimTime) {
         const WIRE: usize = 0;
         const LAN: usize = 1;
         const CPU_WAIT: usize = 2;
@@ -399,8 +407,12 @@ impl Node {
             self.trace_stage(r, now);
         }
         let req = self.requests.get(r);
-        let leg = self.leg_of(req);
         let elapsed = (now - req.leg_started).as_nanos();
+        if elapsed == 0 {
+            // A leg that took no time adds nothing to any part, and its clock already reads
+            // `now`: most legs of a cheap path end here, so the split below is skipped.
+            return;
+        }
         let client_latency = self.lan.client_latency.as_nanos();
         // A burst's CPU is the time it held its core: its cost scaled by its processor's
         // type (`Processor::scaled`); a burst of no cost was not run.
