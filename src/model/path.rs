@@ -371,9 +371,14 @@ impl Node {
     /// Closes the current leg (a frame that has gone is accounted now, so that a window cut
     /// short by `max_requests` is measured exactly) and steps to the next.
     fn end_leg(&mut self, r: RequestId, s: &Scheduler<Event>) {
+        let leg = self.leg_of(self.requests.get(r));
+        self.end_this_leg(r, leg, s);
+    }
+
+    /// [`end_leg`](Self::end_leg) for the request's current leg, `leg`, already looked up.
+    fn end_this_leg(&mut self, r: RequestId, leg: Leg, s: &Scheduler<Event>) {
         let req = self.requests.get(r);
         let (pif, bytes) = (usize::from(req.pif), req.bytes);
-        let leg = self.leg_of(req);
         match leg {
             Leg::LanIn { .. } => self.lan.frame_in_sent(pif, bytes[0], s.now(), &self.rec),
             Leg::LanOut { .. } => self
@@ -479,20 +484,22 @@ impl Node {
     /// Performs legs from the current one until one takes time or the request leaves.
     fn run(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
         loop {
-            match self.begin(r, s) {
-                Flow::Next => self.end_leg(r, s),
+            // Looked up once for both its beginning and, if it takes no time, its end: a leg
+            // that ends at once leaves the request on it.
+            let leg = self.leg_of(self.requests.get(r));
+            match self.begin(r, leg, s) {
+                Flow::Next => self.end_this_leg(r, leg, s),
                 Flow::Wait | Flow::Gone => return,
             }
         }
     }
 
-    /// Begins the request's current leg.
-    fn begin(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> Flow {
+    /// Begins the request's current leg, `leg`.
+    fn begin(&mut self, r: RequestId, leg: Leg, s: &mut Scheduler<Event>) -> Flow {
         let now = s.now();
         // The few fields the legs read, not the whole request (a copy of it per leg costs).
         let req = self.requests.get(r);
         let (opens, lost, pif, bytes) = (req.conn.opens, req.lost, req.pif, req.bytes);
-        let leg = self.leg_of(req);
         // Schedules the leg's end after `d` and leaves the request `at` the place that keeps
         // its key, or goes straight on when the leg takes no time.
         let after = |n: &mut Self,

@@ -45,7 +45,7 @@
 //! `restart` elsewhere) leaves its busy time so far in its old processor's `departed_ns`, so
 //! each processor's busy time by kind still equals the CPU its cores consumed.
 
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::engine::{ActionKey, SimDuration, SimTime};
 
@@ -201,16 +201,57 @@ pub struct Processor {
     /// Busy time stays with the processor where it was spent.
     pub departed_ns: [u64; ProcessKind::ALL.len()],
     /// Ready processes, highest priority first, then first-ready first.
-    ready: BinaryHeap<ReadyEntry>,
-    ready_seq: u64,
+    ready: RunQueue,
 }
 
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// A ready process in a run queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct ReadyEntry {
-    priority: u8,
-    // Reversed so that among equal priorities the earliest-ready pops first from the max-heap.
-    seq: std::cmp::Reverse<u64>,
     process: u32,
+}
+
+/// A processor's run queue: highest priority first, first-ready first within a priority.
+/// A processor's processes use a few priorities (one per kind, as configured), so it is a
+/// short list of FIFOs in decreasing priority, not a heap that compares on every push and pop.
+#[derive(Debug, Default)]
+struct RunQueue {
+    /// Each priority seen and its ready processes, in decreasing priority; a level stays
+    /// when it empties (it is met again soon).
+    levels: Vec<(u8, VecDeque<ReadyEntry>)>,
+}
+
+impl RunQueue {
+    /// `process` is ready at `priority`: behind every ready process of that priority.
+    fn push(&mut self, priority: u8, process: u32) {
+        let i = match self.levels.iter().position(|&(p, _)| p <= priority) {
+            Some(i) if self.levels[i].0 == priority => i,
+            Some(i) => {
+                self.levels.insert(i, (priority, VecDeque::new()));
+                i
+            }
+            None => {
+                self.levels.push((priority, VecDeque::new()));
+                self.levels.len() - 1
+            }
+        };
+        self.levels[i].1.push_back(ReadyEntry { process });
+    }
+    /// The first ready process of the highest priority that has one.
+    fn pop(&mut self) -> Option<ReadyEntry> {
+        self.levels.iter_mut().find_map(|(_, q)| q.pop_front())
+    }
+    /// Keeps the ready processes `keep` accepts, in their order.
+    fn retain(&mut self, mut keep: impl FnMut(&ReadyEntry) -> bool) {
+        for (_, q) in &mut self.levels {
+            q.retain(&mut keep);
+        }
+    }
+    /// Empties the queue.
+    fn clear(&mut self) {
+        for (_, q) in &mut self.levels {
+            q.clear();
+        }
+    }
 }
 
 impl Processor {
@@ -225,8 +266,7 @@ impl Processor {
             up: true,
             busy_ns: 0,
             departed_ns: [0; ProcessKind::ALL.len()],
-            ready: BinaryHeap::new(),
-            ready_seq: 0,
+            ready: RunQueue::default(),
         }
     }
 
@@ -251,12 +291,7 @@ impl Processor {
 
     /// Puts a process with work at the back of its priority level.
     pub fn make_ready(&mut self, process: ProcessId, priority: u8) {
-        self.ready_seq += 1;
-        self.ready.push(ReadyEntry {
-            priority,
-            seq: std::cmp::Reverse(self.ready_seq),
-            process: process.0,
-        });
+        self.ready.push(priority, process.0);
     }
 
     /// The next process to run, if a core is idle and a process is ready; claims the core.
