@@ -381,6 +381,7 @@ mod tests {
         XmNode {
             name: name.to_string(),
             cpus: cpus.to_vec(),
+            role: None,
         }
     }
 

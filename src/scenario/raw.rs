@@ -406,6 +406,12 @@ pub struct RawServerClass {
     pub io: Option<RawDist>,
     /// Scheduling priority of the server processes \[1..=199\]. Default 150.
     pub priority: Option<u32>,
+    /// Pathway/XM server class TYPE \[name\]: `"replicated"` (a copy in every generated
+    /// PATHMON, reached over links). Default `"replicated"`, although the product's default is
+    /// DISTRIBUTED (PXM page-90): `"distributed"` (an LCS per PATHMON, process brokers) is not
+    /// modelled yet and is rejected. Only in `[[pathway_xm.server_class]]`.
+    #[serde(rename = "type")]
+    pub class_type: Option<String>,
 }
 
 /// `[workload]`: the client population.
@@ -534,6 +540,11 @@ pub struct RawXmNode {
     /// `"cpu"` \[processors with weights\]. Required, non-empty; each processor exists, no
     /// repeats; at least one weight > 0 (weight 0: used only after a failure).
     pub cpus: Option<Vec<NameOrNumber>>,
+    /// ROLE \[name\]: `"client"` (hosts TCPs and PATHMONs) or `"server"` (hosts server
+    /// processes). Default: none, the node may play either role. A node with a role may only
+    /// be named where that role is meant: `server_node` needs `"server"`, `pathmon.node` and a
+    /// `tcp_template.node` need `"client"`.
+    pub role: Option<String>,
 }
 
 /// `[pathway_xm.pathmon]`: how Pathway/XM generates PATHMONs.
