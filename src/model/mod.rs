@@ -54,6 +54,7 @@ mod observe;
 mod path;
 mod pathway;
 pub mod pathway_xm;
+pub mod process_broker;
 mod processor;
 mod request;
 mod tcpip;
