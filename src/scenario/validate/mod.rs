@@ -1186,6 +1186,17 @@ mod tests {
         assert_eq!(roles, vec![Some(XmRole::Client), Some(XmRole::Server)]);
         let plain = parse_str(&text, "x.toml", &[]).unwrap().pathway_xm.unwrap();
         assert_eq!(x.server_classes, plain.server_classes);
+        // PATHCOM's form of a CPU distribution is the same list.
+        let pathcom = edit(
+            &text,
+            "cpus = [\"1:50\", \"2:25\", \"3:25\", \"5:0\"]",
+            "cpus = \"1:50, 2:25, 3:25, 5:0\"",
+        );
+        let from_string = parse_str(&pathcom, "x.toml", &[])
+            .unwrap()
+            .pathway_xm
+            .unwrap();
+        assert_eq!(from_string.nodes, plain.nodes);
     }
 
     #[test]
