@@ -48,6 +48,7 @@ pub mod fault;
 mod ids;
 mod itinerary;
 mod lan;
+pub mod lcs_control;
 mod listener;
 mod message_system;
 mod observe;
