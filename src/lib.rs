@@ -13,7 +13,10 @@
 //!   request's path as a list of legs, built per listener instance), `path` (the interpreter
 //!   of those legs), `build` (scenario -> node, a loop over the subsystems), `observe` (node
 //!   -> results, conservation checks, where requests are), `explain` (paths and operational
-//!   bounds without a run), `pathway_xm` (Pathway/XM's terminal assignment). Run by
+//!   bounds without a run), `pathway_xm` (Pathway/XM's terminal assignment),
+//!   `process_broker` (where a Pathway/XM node places new servers, reservations, weights
+//!   after a processor failure) and `lcs_control` (when an LCS asks for servers and drops
+//!   them), both not yet driven by a run. Run by
 //!   [`model::simulate`]; reads [`scenario::Scenario`], feeds [`stats`].
 //! - [`scenario`]: TOML scenario files -> raw serde structs -> validated, typed [`scenario::Scenario`].
 //! - [`stats`]: accumulators the models feed, and [`stats::RunResults`], the plain output of a run;

@@ -32,9 +32,9 @@
 //!   commands): nothing in the simulated workload issues RUN;
 //! - WEIGHT is taken as configured; the manual's formula from code/data size and I/O rates is
 //!   the user's business;
-//! - placement is computed once, at configuration time. Processor failure (weight-0 CPUs taking
-//!   over, a failed CPU's weight spread over the rest) is not modelled: weight-0 CPUs are never
-//!   primaries, only backups.
+//! - placement is computed once, at configuration time: weight-0 CPUs are never primaries,
+//!   only backups. How a node's weights change when a processor fails (weight-0 CPUs taking
+//!   over, the failed CPU's weight spread) is the process broker's, in `process_broker.rs`.
 //!
 //! Everything here is a pure function of the configuration: no randomness, no hash order. Every
 //! tie is broken by position (file order, TCP or PATHMON index, CPU list order), as the comments
@@ -285,37 +285,44 @@ fn spread(weights: &[u64], bins: usize, capacity: usize) -> Vec<Bin> {
 /// adds every CPU's weight to its current value, takes the largest (ties: first in the list) and
 /// subtracts the total weight from it. Over any run of `total` picks each CPU is chosen `weight`
 /// times, interleaved rather than in bursts. Weight-0 CPUs are never picked.
+/// The process broker (`process_broker.rs`) places servers with it too.
 #[derive(Clone, Debug)]
-struct SmoothWrr {
-    cpus: Vec<(u32, u32)>,
+pub(crate) struct SmoothWrr {
+    cpus: Vec<(u32, u64)>,
     current: Vec<i64>,
     total: i64,
 }
 
 impl SmoothWrr {
     fn new(node: &XmNode) -> Self {
-        let total: i64 = node.cpus.iter().map(|&(_, w)| i64::from(w)).sum();
-        assert!(
-            total > 0,
-            "node '{}': no CPU with a positive weight",
-            node.name
-        );
+        let cpus = node.cpus.iter().map(|&(c, w)| (c, u64::from(w))).collect();
+        Self::over(&node.name, cpus)
+    }
+
+    /// A sequence over `cpus`, `(cpu, weight)` in list order; `name` names the node in the
+    /// panic if no weight is positive.
+    pub(crate) fn over(name: &str, cpus: Vec<(u32, u64)>) -> Self {
+        let total: i64 = cpus
+            .iter()
+            .map(|&(_, w)| i64::try_from(w).expect("a CPU weight below 2^63"))
+            .sum();
+        assert!(total > 0, "node '{name}': no CPU with a positive weight");
         SmoothWrr {
-            cpus: node.cpus.clone(),
-            current: vec![0; node.cpus.len()],
+            current: vec![0; cpus.len()],
+            cpus,
             total,
         }
     }
 
     /// The next (primary, backup) pair. The backup is the first CPU after the primary in the
     /// list (wrapping) that is a different processor; weight-0 CPUs may be backups.
-    fn pick(&mut self) -> (u32, Option<u32>) {
+    pub(crate) fn pick(&mut self) -> (u32, Option<u32>) {
         let mut best: Option<usize> = None;
         for (k, &(_, w)) in self.cpus.iter().enumerate() {
             if w == 0 {
                 continue;
             }
-            self.current[k] += i64::from(w);
+            self.current[k] += w as i64; // below 2^63: `over` summed them
             // Strictly greater: on a tie the earlier CPU in the list keeps the pick.
             if best.is_none_or(|b| self.current[k] > self.current[b]) {
                 best = Some(k);
@@ -381,6 +388,7 @@ mod tests {
         XmNode {
             name: name.to_string(),
             cpus: cpus.to_vec(),
+            role: None,
         }
     }
 

@@ -406,6 +406,12 @@ pub struct RawServerClass {
     pub io: Option<RawDist>,
     /// Scheduling priority of the server processes \[1..=199\]. Default 150.
     pub priority: Option<u32>,
+    /// Pathway/XM server class TYPE \[name\]: `"replicated"` (a copy in every generated
+    /// PATHMON, reached over links). Default `"replicated"`, although the product's default is
+    /// DISTRIBUTED (PXM page-90): `"distributed"` (an LCS per PATHMON, process brokers) is not
+    /// modelled yet and is rejected. Only in `[[pathway_xm.server_class]]`.
+    #[serde(rename = "type")]
+    pub class_type: Option<String>,
 }
 
 /// `[workload]`: the client population.
@@ -531,9 +537,16 @@ pub struct RawXmNode {
     /// NODE name. Required, unique.
     pub name: Option<String>,
     /// CPU distribution, `"cpu:weight"` or `"cpu"` (weight 1); a bare integer is accepted for
-    /// `"cpu"` \[processors with weights\]. Required, non-empty; each processor exists, no
-    /// repeats; at least one weight > 0 (weight 0: used only after a failure).
+    /// `"cpu"` \[processors with weights\]; or one string in PATHCOM's form,
+    /// `"1:50, 2:25, 3:25, 5:0"`. Required, non-empty; each processor exists, no repeats; at
+    /// least one weight > 0 (weight 0: used only after a failure).
+    #[serde(default, deserialize_with = "cpu_distribution")]
     pub cpus: Option<Vec<NameOrNumber>>,
+    /// ROLE \[name\]: `"client"` (hosts TCPs and PATHMONs) or `"server"` (hosts server
+    /// processes). Default: none, the node may play either role. A node with a role may only
+    /// be named where that role is meant: `server_node` needs `"server"`, `pathmon.node` and a
+    /// `tcp_template.node` need `"client"`.
+    pub role: Option<String>,
 }
 
 /// `[pathway_xm.pathmon]`: how Pathway/XM generates PATHMONs.
@@ -760,6 +773,36 @@ impl<'de> Deserialize<'de> for NameOrNumber {
 
         deserializer.deserialize_any(NameOrNumberVisitor)
     }
+}
+
+/// A NODE's CPU distribution: a list (`["1:50", 2]`) or one string in PATHCOM's form
+/// (`"1:50, 2:25, 3:25, 5:0"`, entries separated by commas, as `SET NODE CPUS (...)` writes
+/// them). The string is split into the list's entries; validation reads them the same way.
+fn cpu_distribution<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<NameOrNumber>>, D::Error> {
+    struct Cpus;
+    impl<'de> Visitor<'de> for Cpus {
+        type Value = Vec<NameOrNumber>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list such as [\"1:50\", \"2:50\"] or a string such as \"1:50, 2:50\"")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(v.split(',')
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(|e| NameOrNumber(e.to_string()))
+                .collect())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(e) = seq.next_element::<NameOrNumber>()? {
+                out.push(e);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_any(Cpus).map(Some)
 }
 
 /// A seed: a whole number from 0 to 2^64-1, as a TOML integer or, above 2^63-1, a string.

@@ -660,6 +660,27 @@ pub struct XmNode {
     pub name: String,
     /// (processor, weight) pairs in the order written; weight 0 = used only after a failure.
     pub cpus: Vec<(u32, u32)>,
+    /// ROLE: which processes it may host; `None` when not configured (either role).
+    pub role: Option<XmRole>,
+}
+
+/// The ROLE of a Pathway/XM logical node (PXM p. 7-2, page-104).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum XmRole {
+    /// CLIENT: TCPs, LCSs and PATHMONs.
+    Client,
+    /// SERVER: server processes.
+    Server,
+}
+
+impl XmRole {
+    /// The name written in a scenario (`"client"`, `"server"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            XmRole::Client => "client",
+            XmRole::Server => "server",
+        }
+    }
 }
 
 /// How Pathway/XM generates PATHMONs.

@@ -1159,6 +1159,46 @@ mod tests {
         parse_str(&some, "x.toml", &[]).unwrap();
     }
 
+    /// Issue 16 item 2.1: node ROLEs are read, and an explicit `type = "replicated"` is the
+    /// same class as none.
+    #[test]
+    fn pathway_xm_node_roles_and_class_type() {
+        let text = edit(
+            XM,
+            "name = \"CLI\"\n",
+            "name = \"CLI\"\nrole = \"client\"\n",
+        );
+        let text = edit(
+            &text,
+            "name = \"SRV\"\n",
+            "name = \"SRV\"\nrole = \"server\"\n",
+        );
+        let typed = edit(
+            &text,
+            "name = \"ORDERS\"\n",
+            "name = \"ORDERS\"\ntype = \"replicated\"\n",
+        );
+        let x = parse_str(&typed, "x.toml", &[])
+            .unwrap()
+            .pathway_xm
+            .unwrap();
+        let roles: Vec<_> = x.nodes.iter().map(|n| n.role).collect();
+        assert_eq!(roles, vec![Some(XmRole::Client), Some(XmRole::Server)]);
+        let plain = parse_str(&text, "x.toml", &[]).unwrap().pathway_xm.unwrap();
+        assert_eq!(x.server_classes, plain.server_classes);
+        // PATHCOM's form of a CPU distribution is the same list.
+        let pathcom = edit(
+            &text,
+            "cpus = [\"1:50\", \"2:25\", \"3:25\", \"5:0\"]",
+            "cpus = \"1:50, 2:25, 3:25, 5:0\"",
+        );
+        let from_string = parse_str(&pathcom, "x.toml", &[])
+            .unwrap()
+            .pathway_xm
+            .unwrap();
+        assert_eq!(from_string.nodes, plain.nodes);
+    }
+
     #[test]
     fn pathway_xm_parses_and_expands() {
         let s = parse_str(XM, "x.toml", &[]).unwrap();
@@ -1174,12 +1214,14 @@ mod tests {
             vec![
                 XmNode {
                     name: "CLI".into(),
-                    cpus: vec![(1, 50), (2, 25), (3, 25), (5, 0)]
+                    cpus: vec![(1, 50), (2, 25), (3, 25), (5, 0)],
+                    role: None,
                 },
                 // `4` (a bare number) has weight 1.
                 XmNode {
                     name: "SRV".into(),
-                    cpus: vec![(0, 50), (4, 1), (5, 0)]
+                    cpus: vec![(0, 50), (4, 1), (5, 0)],
+                    role: None,
                 },
             ]
         );

@@ -271,6 +271,12 @@ impl Checker {
         let mut work_valid = Vec::new();
         for (k, class) in raw.iter().enumerate() {
             let field = format!("server_class[{k}]");
+            if class.class_type.is_some() {
+                self.err(
+                    format!("{field}.type"),
+                    "type (REPLICATED, DISTRIBUTED) is a Pathway/XM attribute; remove it, or move the class into [[pathway_xm.server_class]]",
+                );
+            }
             let pathmon = self.class_pathmon(&field, class.pathmon.as_ref(), pathmons);
             let owner = match pathmon {
                 Some(p) => pathmons[p].name.clone(),

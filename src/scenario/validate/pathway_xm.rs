@@ -69,6 +69,30 @@ impl Checker {
             }
         };
         let tcp_templates = self.tcp_templates(&x.tcp_template, &node_names);
+        // Node ROLEs: servers in a server node, TCPs and PATHMONs in client nodes.
+        let roles = [(
+            "pathway_xm.server_node".to_string(),
+            x.server_node.as_ref(),
+            XmRole::Server,
+        )]
+        .into_iter()
+        .chain(x.pathmon.as_ref().map(|p| {
+            (
+                "pathway_xm.pathmon.node".to_string(),
+                p.node.as_ref(),
+                XmRole::Client,
+            )
+        }))
+        .chain(x.tcp_template.iter().enumerate().map(|(i, t)| {
+            (
+                format!("pathway_xm.tcp_template[{i}].node"),
+                t.node.as_ref(),
+                XmRole::Client,
+            )
+        }));
+        for (field, name, want) in roles {
+            self.xm_role(&field, name, &nodes, want);
+        }
         let template_names: Vec<&str> = tcp_templates.iter().map(|t| t.name.as_str()).collect();
         let terms = self.terms(&x.term, &template_names);
         // Replicated classes run on the server node's processors that carry load.
@@ -101,6 +125,17 @@ impl Checker {
                     format!("{field}.pathmon"),
                     "Pathway/XM generates its PATHMONs and replicates every server class into each; remove `pathmon`",
                 );
+            }
+            match class.class_type.as_deref() {
+                None | Some("replicated") => {}
+                Some("distributed") => self.err(
+                    format!("{field}.type"),
+                    "type = \"distributed\" (an LCS per PATHMON, process brokers) is not modelled yet; write type = \"replicated\" or leave type out",
+                ),
+                Some(other) => self.err(
+                    format!("{field}.type"),
+                    format!("unknown server class type `{other}`; allowed: \"replicated\" (\"distributed\" and the legacy \"direct\" are not modelled)"),
+                ),
             }
             let require_cpus = class.cpus.is_some() || server_cpus.is_some();
             let (typed, _) = self.server_class(
@@ -217,6 +252,30 @@ impl Checker {
         }
     }
 
+    /// A node named at `field` for a process of role `want` must not have the other ROLE.
+    /// Unknown or missing names were reported by [`Checker::xm_node_ref`].
+    fn xm_role(&mut self, field: &str, name: Option<&String>, nodes: &[XmNode], want: XmRole) {
+        let Some(node) = name.and_then(|n| nodes.iter().find(|node| &node.name == n)) else {
+            return;
+        };
+        if let Some(role) = node.role.filter(|&r| r != want) {
+            let hosts = match want {
+                XmRole::Server => "server processes",
+                XmRole::Client => "TCPs and PATHMONs",
+            };
+            self.err(
+                field,
+                format!(
+                    "node {} has role = \"{}\" but {hosts} need a {} node; name another node or set its role to \"{}\" (or leave role out)",
+                    node.name,
+                    role.name(),
+                    want.name(),
+                    want.name()
+                ),
+            );
+        }
+    }
+
     /// Resolves a node reference; `what` says what the node is for in the message.
     pub(super) fn xm_node_ref(
         &mut self,
@@ -326,7 +385,19 @@ impl Checker {
                     }
                 }
             }
-            nodes.push(XmNode { name, cpus });
+            let role = match n.role.as_deref() {
+                None => None,
+                Some("client") => Some(XmRole::Client),
+                Some("server") => Some(XmRole::Server),
+                Some(other) => {
+                    self.err(
+                        format!("{field}.role"),
+                        format!("unknown role `{other}`; allowed: \"client\" (TCPs, PATHMONs) or \"server\" (server processes)"),
+                    );
+                    None
+                }
+            };
+            nodes.push(XmNode { name, cpus, role });
         }
         nodes
     }
