@@ -436,3 +436,93 @@ fn explain_of_a_scenario_that_costs_nothing_says_so() {
         .success()
         .stdout(predicate::str::contains("bottleneck: none"));
 }
+
+// Item 7: processor lists relative to the processor count.
+
+#[test]
+fn relative_processor_lists_follow_the_processor_count() {
+    // parallel-listener.toml writes `processors = "all"`: --set system.processors alone
+    // rescales it, down and up.
+    for n in [2u32, 6, 8, 16] {
+        let s = crate::load(
+            "scenarios/parallel-listener.toml",
+            &[&format!("system.processors={n}")],
+        );
+        assert_eq!(s.listeners[0].processors, (0..n).collect::<Vec<_>>());
+    }
+    let s = crate::load(
+        "tests/data/valid/relative-processor-lists.toml",
+        &["system.processors=9"],
+    );
+    assert_eq!(s.listeners[0].processors, vec![7, 8]);
+    assert_eq!(s.server_classes[0].cpus, (0..7).collect::<Vec<_>>());
+    assert_eq!(s.server_classes[1].cpus, vec![2, 3, 4, 5, 6, 7, 8]);
+    assert_eq!(s.server_classes[2].cpus, vec![8]);
+}
+
+#[test]
+fn a_bad_relative_processor_list_names_file_line_field_and_forms() {
+    let e = problems(
+        "tests/data/valid/relative-processor-lists.toml",
+        &["system.processors=2"],
+    );
+    // N-2..N-1 = 0..1 leaves no "others", and 2..N-1 is empty with 2 processors.
+    assert!(
+        e.contains("server_class[0].cpus: \"others\" leaves no processor"),
+        "{e}"
+    );
+    assert!(
+        e.contains("server_class[1].cpus: \"2..N-1\" is an empty range with system.processors = 2"),
+        "{e}"
+    );
+    let e = problems(
+        "tests/data/valid/relative-processor-lists.toml",
+        &["listener[0].processors=\"others\""],
+    );
+    assert!(e.contains("a listener cannot use it"), "{e}");
+}
+
+#[test]
+fn capacity_varies_the_processor_count_of_a_shipped_scenario_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cap");
+    nssim()
+        .args([
+            "capacity",
+            "scenarios/parallel-listener.toml",
+            "--vary",
+            "system.processors=2..8",
+            "--rate",
+            "20000/s",
+            "--slo",
+            "p99<5ms",
+            "--set",
+            "run.duration=2s",
+            "--set",
+            "run.warmup=200ms",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = fs::read_to_string(out.join("capacity.csv")).unwrap();
+    // Every count from 2 to 8 ran (below 6, the old fixed list [0..5] did not validate), two
+    // processors cannot carry 20,000/s (about 0.54 busy each at 15,000/s over six), and the
+    // least count that passes is chosen.
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let counts: Vec<&str> = rows.iter().map(|r| r[1]).collect();
+    assert_eq!(counts, ["2", "3", "4", "5", "6", "7", "8"], "{csv}");
+    assert_eq!(rows[0][3], "fail", "{csv}");
+    let chosen: Vec<&Vec<&str>> = rows.iter().filter(|r| r[4] == "true").collect();
+    assert_eq!(chosen.len(), 1, "{csv}");
+    assert!(
+        rows.iter()
+            .take_while(|r| r[4] != "true")
+            .all(|r| r[3] == "fail"),
+        "{csv}"
+    );
+}
