@@ -255,11 +255,17 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
                 .into(),
         ));
     }
-    let out = a
-        .options
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(&s.name));
+    let variants = [crate::experiment::Variant::plain(&s.name).labelled(a.label.as_deref())];
+    let label = variants[0].label();
+    if label.trim().is_empty() {
+        return Err(Failure::Usage(
+            "error: --label is empty; give the run a name, e.g. --label peak-8cpu".into(),
+        ));
+    }
+    let out = a.options.out.clone().unwrap_or_else(|| match &a.label {
+        Some(_) => Path::new("output").join(folder_name(&label)),
+        None => Path::new("output").join(&s.name),
+    });
     let outputs = prepare(&out, &[])?;
     let what = match &mode {
         Mode::Single => format!("seed {}", s.run.seed),
@@ -274,8 +280,7 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
         ),
     };
     let progress = progress::Progress::new(&a.progress, jobs);
-    progress.say(&format!("nssim: running '{}' ({what})", s.name));
-    let variants = [crate::experiment::Variant::plain(&s.name)];
+    progress.say(&format!("nssim: running '{label}' ({what})"));
     let scenarios = std::slice::from_ref(&s);
     let (mut e, recorded) = if tracing {
         let k = if let Mode::One(k) = mode { k } else { 1 };

@@ -396,9 +396,16 @@ fn output_paths_are_checked_before_the_simulation() {
         ));
     // A 9,000 s run takes a while; the refusal comes first.
     assert!(started.elapsed() < Duration::from_secs(30));
+    // compare's run folders are bounded (item 8), so its own --out is what can be too long.
     let mut c = Command::cargo_bin("nssim").unwrap();
     c.current_dir(dir.path())
-        .args(["compare", "long.toml", "long.toml[workload.rate=900/s]"])
+        .args([
+            "compare",
+            "long.toml",
+            "long.toml[workload.rate=900/s]",
+            "--out",
+        ])
+        .arg("y".repeat(300))
         .assert()
         .code(1)
         .stderr(predicate::str::contains("more than the 255"));
@@ -525,4 +532,81 @@ fn capacity_varies_the_processor_count_of_a_shipped_scenario_alone() {
             .all(|r| r[3] == "fail"),
         "{csv}"
     );
+}
+
+// Item 8: labels name the full path, may be given, and make folders a shell takes unquoted.
+
+#[test]
+fn labels_name_full_paths_and_folders_need_no_quoting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let f = "scenarios/peak-step.toml";
+    nssim()
+        .args(["compare", f])
+        .arg(format!(
+            "{f}[server_class[1].cpus=[0,1],server_class[2].cpus=[0,1]]"
+        ))
+        .args(["--set", "run.duration=300ms", "--set", "run.warmup=100ms"])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let json = fs::read_to_string(out.join("comparison.json")).unwrap();
+    assert!(
+        json.contains("\"peak-step[server_class[1].cpus=[0,1],server_class[2].cpus=[0,1]]\""),
+        "{json}"
+    );
+    let folder = out.join("peak-step_server_class_1_.cpus=_0_1_server_class_2_.cpus=_0_1");
+    assert!(
+        folder.join("summary.json").is_file(),
+        "{}",
+        folder.display()
+    );
+    let csv = fs::read_to_string(out.join("comparison.csv")).unwrap();
+    assert!(
+        csv.starts_with(
+            "scenario,parameter_server_class[1].cpus,parameter_server_class[2].cpus,seed,"
+        ),
+        "{csv}"
+    );
+    assert!(csv.contains(",\"[0,1]\",\"[0,1]\",1,"), "{csv}");
+}
+
+#[test]
+fn label_names_a_run_and_each_compared_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let short = ["--set", "run.duration=300ms", "--set", "run.warmup=100ms"];
+    let run = tmp.path().join("run");
+    nssim()
+        .args(["run", MM1, "--label", "mm1 at rho 0.7"])
+        .args(short)
+        .arg("--out")
+        .arg(&run)
+        .assert()
+        .success();
+    let summary = fs::read_to_string(run.join("summary.json")).unwrap();
+    assert!(
+        summary.contains("\"scenario\": \"mm1 at rho 0.7\""),
+        "{summary}"
+    );
+    let cmp = tmp.path().join("cmp");
+    nssim()
+        .args(["compare", MM1, &format!("{MM1}[workload.rate=500/s]")])
+        .args(["--label", "base", "--label", "half load"])
+        .args(short)
+        .arg("--out")
+        .arg(&cmp)
+        .assert()
+        .success();
+    assert!(cmp.join("base/summary.json").is_file());
+    assert!(cmp.join("half_load/summary.json").is_file());
+    let csv = fs::read_to_string(cmp.join("comparison.csv")).unwrap();
+    assert!(csv.contains("\nhalf load,500/s,"), "{csv}");
+    nssim()
+        .args(["compare", MM1, MM1, "--label", "only-one"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "1 --label options for 2 scenarios; give one label per scenario argument",
+        ));
 }
