@@ -180,6 +180,14 @@ pub trait Observer: Sync {
     fn planned(&self, _scenarios: &[Scenario], _runs: &[Run]) {}
     /// `run` finished with `result`.
     fn finished(&self, _run: &Run, _result: &RunResults) {}
+    /// True to be told how far each run has got ([`Observer::advanced`]); each run then
+    /// stops once per sample interval to say so. False (the default): runs go straight
+    /// through, at no cost.
+    fn follows_runs(&self) -> bool {
+        false
+    }
+    /// `run` has simulated up to virtual time `at` (only when [`Observer::follows_runs`]).
+    fn advanced(&self, _run: &Run, _at: crate::engine::SimTime) {}
 }
 
 /// The observer that does nothing.
@@ -212,7 +220,11 @@ pub fn execute_observed(
                     let Some(run) = runs.get(i) else { break };
                     let mut s = scenarios[run.scenario].clone();
                     s.run.seed = run.seed;
-                    let mut r = model::simulate(&s);
+                    let mut r = if observer.follows_runs() {
+                        model::simulate_stepped(&s, &mut |at| observer.advanced(run, at))
+                    } else {
+                        model::simulate(&s)
+                    };
                     r.scenario = run.label();
                     observer.finished(run, &r);
                     *slots[i].lock().expect("no worker panicked holding a slot") = Some(r);
