@@ -383,6 +383,11 @@ pub struct RunArgs {
     /// the scenario's name; the default output folder is output/<label made safe for a shell>.
     #[arg(long, value_name = "LABEL")]
     pub label: Option<String>,
+    /// Also report throughput, failures and latency percentiles over this span of simulated
+    /// time, e.g. `--window 8s..14s` (the peak of a rate profile): FROM before TO, inside the
+    /// run (duration + drain), FROM not before a warm-up given as a duration.
+    #[arg(long, value_name = "FROM..TO")]
+    pub window: Option<String>,
 }
 
 /// `nssim diverge`.
@@ -412,6 +417,10 @@ pub struct CompareArgs {
     /// shell.
     #[arg(long = "label", value_name = "LABEL")]
     pub labels: Vec<String>,
+    /// Also report throughput, failures and latency percentiles over this span of simulated
+    /// time in every scenario, e.g. `--window 8s..14s` (see `run --window`).
+    #[arg(long, value_name = "FROM..TO")]
+    pub window: Option<String>,
     /// Seed, overrides (applied to every scenario, before its own) and output folder.
     #[command(flatten)]
     pub options: SimOptions,

@@ -147,6 +147,7 @@ pub fn folder_name(label: &str) -> String {
 fn load_all(
     a: &[String],
     given: &[String],
+    window: Option<&str>,
     options: &SimOptions,
 ) -> Result<Vec<(Scenario, Variant, String)>, Failure> {
     let mut loaded = Vec::new();
@@ -173,7 +174,10 @@ fn load_all(
         };
         let mut set = options.sets();
         set.extend(arg.overrides.iter().cloned());
-        match load(&arg.path, &set, options.seed).map_err(|f| options.name_warmup(f)) {
+        let loaded_one = load(&arg.path, &set, options.seed)
+            .map_err(|f| options.name_warmup(f))
+            .and_then(|mut s| super::set_window(&mut s, &arg.path, window).map(|()| s));
+        match loaded_one {
             Ok(s) => {
                 let variant = Variant::with_overrides(&s.name, &arg.overrides)
                     .labelled(given.get(i).map(String::as_str));
@@ -208,7 +212,7 @@ fn load_all(
 }
 
 pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
-    let loaded = load_all(&a.scenarios, &a.labels, &a.options)?;
+    let loaded = load_all(&a.scenarios, &a.labels, a.window.as_deref(), &a.options)?;
     let (mode, jobs) = experiment::mode(&a.experiment)?;
     let out = a
         .options

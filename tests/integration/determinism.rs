@@ -130,6 +130,9 @@ fn a_run_stepped_for_the_progress_bar_is_the_same_run() {
             nssim::report::metrics_csv(&stepped),
             "{rel}"
         );
-        assert!(steps.len() > 1 && steps.windows(2).all(|w| w[0] < w[1]), "{rel}");
+        assert!(
+            steps.len() > 1 && steps.windows(2).all(|w| w[0] < w[1]),
+            "{rel}"
+        );
     }
 }

@@ -712,6 +712,7 @@ mod tests {
                 drain: SimDuration::from_secs(10),
                 sample_interval: SimDuration::from_secs(1),
                 max_in_flight: 2_000_000,
+                report_window: None,
             },
             system: System {
                 processors: 4,
