@@ -45,6 +45,7 @@ fn main() {
             drain: SimDuration::from_secs(10),
             sample_interval: SimDuration::from_secs(1),
             max_in_flight: nssim::scenario::limits::DEFAULT_MAX_IN_FLIGHT,
+            report_window: None,
         },
         system: System {
             processors: 6,

@@ -35,12 +35,14 @@ pub enum Command {
         'scenarios/fig-3-3-distributor.toml[workload.rate=20000/s]' \
         'scenarios/fig-3-3-distributor.toml[workload.rate=20000/s,run.duration=30s]'\n\n\
         Overrides in brackets after a file apply to that scenario only, after every --set. \
-        Each run is labelled with its scenario name and the overridden leaf keys and values \
-        (fig-3-3-distributor[rate=20000/s]) in the table, CSV, JSON and plots; labels must \
-        differ. Quote such arguments in the shell.\n\n\
+        Each run is labelled with its scenario name and the overridden key paths and values \
+        (fig-3-3-distributor[workload.rate=20000/s]), or by --label (one per scenario, in \
+        order), in the table, CSV, JSON and plots; labels must differ. The CSVs carry each \
+        overridden key as a parameter_<key> column. Quote such arguments in the shell.\n\n\
         Writes output/compare/ (comparison.csv, comparison.json, plots) and one folder per \
-        run inside it, named by its label with '/' and other characters unsafe in file names \
-        written '_', unless --out is given.")]
+        run inside it, named by its label with every run of characters a shell would need \
+        quoted written '_' (at most 80 characters, the longer ones ending in a hash of the \
+        label), unless --out is given.")]
     Compare(CompareArgs),
     /// Validate a scenario file without running it; reports every problem found.
     #[command(after_help = "Example:\n  nssim check scenarios/parallel-listener.toml")]
@@ -377,6 +379,15 @@ pub struct RunArgs {
     /// in the output folder (compare two with `nssim diverge`).
     #[arg(long)]
     pub trace_hash: bool,
+    /// Label of the run in its outputs (`scenario` in the CSVs and summary.json), instead of
+    /// the scenario's name; the default output folder is output/<label made safe for a shell>.
+    #[arg(long, value_name = "LABEL")]
+    pub label: Option<String>,
+    /// Also report throughput, failures and latency percentiles over this span of simulated
+    /// time, e.g. `--window 8s..14s` (the peak of a rate profile): FROM before TO, inside the
+    /// run (duration + drain), FROM not before a warm-up given as a duration.
+    #[arg(long, value_name = "FROM..TO")]
+    pub window: Option<String>,
 }
 
 /// `nssim diverge`.
@@ -401,6 +412,15 @@ pub struct CompareArgs {
     /// `FILE[key.path=value,key.path=value]`.
     #[arg(required = true, num_args = 2.., value_name = "SCENARIO[OVERRIDES]")]
     pub scenarios: Vec<String>,
+    /// Label of each scenario argument, in order (give one per scenario, or none): shown
+    /// instead of `name[key.path=value,...]`; output folders are the labels made safe for a
+    /// shell.
+    #[arg(long = "label", value_name = "LABEL")]
+    pub labels: Vec<String>,
+    /// Also report throughput, failures and latency percentiles over this span of simulated
+    /// time in every scenario, e.g. `--window 8s..14s` (see `run --window`).
+    #[arg(long, value_name = "FROM..TO")]
+    pub window: Option<String>,
     /// Seed, overrides (applied to every scenario, before its own) and output folder.
     #[command(flatten)]
     pub options: SimOptions,

@@ -319,10 +319,7 @@ impl Trials<'_> {
             let s = self.cache[&key].clone();
             runs.push(Run {
                 scenario: scenarios.len(),
-                variant: Variant {
-                    name: self.loaded[scenario].name.clone(),
-                    parameters: point,
-                },
+                variant: Variant::with_parameters(&self.loaded[scenario].name, point),
                 replication: k,
                 seed: replication_seed(s.run.seed, k),
             });

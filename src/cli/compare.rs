@@ -3,10 +3,12 @@
 //! A scenario argument is a file, optionally followed by overrides in brackets:
 //! `a.toml[workload.rate=20000/s,run.duration=30s]`. They apply after the global `--set`
 //! options, to that scenario only. Each run is then labelled with its scenario name and the
-//! overridden leaf keys and values, `fig-3-3-distributor[rate=20000/s,duration=30s]`, in the
-//! table, the CSV, the JSON, the plots and the name of its output folder. Labels must differ
-//! (they name columns and folders), so the same file may appear twice only with different
-//! overrides.
+//! overridden key paths and values, `fig-3-3-distributor[workload.rate=20000/s]`, or by its
+//! `--label` (one per scenario argument, in order), in the table, the CSV, the JSON and the
+//! plots; its output folder is the label made safe for a shell ([`folder_name`]), and the
+//! CSVs carry each overridden key as a `parameter_<key>` column. Labels must differ (they
+//! name columns and folders), so the same file may appear twice only with different
+//! overrides or labels.
 
 use std::path::{Path, PathBuf};
 
@@ -102,26 +104,40 @@ fn split_overrides(inner: &str) -> Result<Vec<String>, String> {
     Ok(parts)
 }
 
-/// `fig-3-3-distributor[rate=20000/s]`: the label of scenario `name` with `overrides`
+/// `fig-3-3-distributor[workload.rate=20000/s]`: the label of scenario `name` with `overrides`
 /// ([`Variant::label`]).
 pub fn label(name: &str, overrides: &[String]) -> String {
     Variant::with_overrides(name, overrides).label()
 }
 
-/// The output folder of a labelled run: the label with characters that are unsafe or awkward
-/// in a file name (`/`, `\`, spaces, quotes, `:` ...) written `_`. Letters, digits and
-/// `. - _ = , [ ] + %` stay.
+/// Longest output folder name a label gives [characters].
+pub const MAX_FOLDER_NAME: usize = 80;
+
+/// The output folder of a labelled run, a name no shell needs quoted: letters, digits and
+/// `. - _ = + %` stay, and every run of other characters (brackets, commas, spaces, quotes,
+/// `/`, `:` ...) becomes one `_`, none at either end:
+/// `fig-3-3[server_class[1].cpus=[0,1]]` -> `fig-3-3_server_class_1_.cpus=_0_1`. A name
+/// longer than [`MAX_FOLDER_NAME`] keeps its start and ends in `-` and 8 hex digits of the
+/// FNV-1a hash of the whole label, so labels that differ only past the cut stay apart.
 pub fn folder_name(label: &str) -> String {
-    label
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_=,[]+%".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+    let mut name = String::with_capacity(label.len());
+    for c in label.chars() {
+        if c.is_ascii_alphanumeric() || ".-_=+%".contains(c) {
+            name.push(c);
+        } else if !name.ends_with('_') {
+            name.push('_');
+        }
+    }
+    let name = name.trim_matches('_');
+    let name = if name.is_empty() { "_" } else { name };
+    if name.len() <= MAX_FOLDER_NAME {
+        return name.to_string();
+    }
+    let mut h = crate::engine::Fnv1a::default();
+    std::hash::Hasher::write(&mut h, label.as_bytes());
+    let hash = std::hash::Hasher::finish(&h);
+    // Only ASCII is left, so any byte index is a character boundary.
+    format!("{}-{:08x}", &name[..MAX_FOLDER_NAME - 9], hash as u32)
 }
 
 /// Loads every scenario argument with the global `--set` first and its own overrides after.
@@ -130,11 +146,25 @@ pub fn folder_name(label: &str) -> String {
 /// with its variant and its text as it runs (for `report.html`).
 fn load_all(
     a: &[String],
+    given: &[String],
+    window: Option<&str>,
     options: &SimOptions,
 ) -> Result<Vec<(Scenario, Variant, String)>, Failure> {
     let mut loaded = Vec::new();
     let mut problems = Vec::new();
-    for text in a {
+    if !given.is_empty() && given.len() != a.len() {
+        problems.push(format!(
+            "error: {} --label options for {} scenarios; give one label per scenario argument, \
+             in order, or none",
+            given.len(),
+            a.len()
+        ));
+    }
+    if given.iter().any(|l| l.trim().is_empty()) {
+        problems
+            .push("error: a --label is empty; give each run a name, e.g. --label peak-8cpu".into());
+    }
+    for (i, text) in a.iter().enumerate() {
         let arg = match parse_scenario_arg(text) {
             Ok(arg) => arg,
             Err(e) => {
@@ -144,9 +174,13 @@ fn load_all(
         };
         let mut set = options.sets();
         set.extend(arg.overrides.iter().cloned());
-        match load(&arg.path, &set, options.seed).map_err(|f| options.name_warmup(f)) {
+        let loaded_one = load(&arg.path, &set, options.seed)
+            .map_err(|f| options.name_warmup(f))
+            .and_then(|mut s| super::set_window(&mut s, &arg.path, window).map(|()| s));
+        match loaded_one {
             Ok(s) => {
-                let variant = Variant::with_overrides(&s.name, &arg.overrides);
+                let variant = Variant::with_overrides(&s.name, &arg.overrides)
+                    .labelled(given.get(i).map(String::as_str));
                 let text = report_page::scenario_text(&arg.path, &set, options.seed)?;
                 loaded.push((s, variant, arg.text, text));
             }
@@ -178,7 +212,7 @@ fn load_all(
 }
 
 pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
-    let loaded = load_all(&a.scenarios, &a.options)?;
+    let loaded = load_all(&a.scenarios, &a.labels, a.window.as_deref(), &a.options)?;
     let (mode, jobs) = experiment::mode(&a.experiment)?;
     let out = a
         .options
@@ -198,6 +232,14 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
     };
     let progress = Progress::new(&a.progress, jobs);
     progress.say(&format!("nssim: comparing {}{how}", labels.join(", ")));
+    // A `name` override is the label already (as in [`Variant::label`]), not a column.
+    let parameters: Vec<(String, Vec<(String, String)>)> = variants
+        .iter()
+        .map(|v| {
+            let set = v.parameters.iter().filter(|(k, _)| k != "name");
+            (v.label(), set.cloned().collect())
+        })
+        .collect();
     let scenarios: Vec<Scenario> = loaded.iter().map(|(s, _, _)| s.clone()).collect();
     let mut e = experiment::run(&scenarios, &variants, &mode, jobs, &progress);
     progress.finish();
@@ -229,7 +271,11 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
         let written = finish_outputs(outputs, |out| {
             let mut written = Vec::new();
             // The comparison's own files first, so its plots open the page.
-            written.extend(report::write_replicated_comparison(out, &groups)?);
+            written.extend(report::write_replicated_comparison(
+                out,
+                &groups,
+                &parameters,
+            )?);
             for g in &groups {
                 let dir = out.join(folder_name(&g.label));
                 written.extend(report::write_replicated_run(&dir, g, None)?);
@@ -249,7 +295,7 @@ pub(super) fn cmd_compare(a: &super::CompareArgs) -> Result<(), Failure> {
     let results = &e.results;
     let written = finish_outputs(outputs, |out| {
         // The comparison's own files first, so its plots open the page.
-        let mut written = report::write_comparison(out, results)?;
+        let mut written = report::write_comparison(out, results, &parameters)?;
         for r in results {
             written.extend(report::write_run(&out.join(folder_name(&r.scenario)), r)?);
         }
@@ -313,30 +359,56 @@ mod tests {
     }
 
     #[test]
-    fn labels_show_leaf_keys_and_values() {
+    fn labels_show_full_key_paths_and_values() {
         assert_eq!(label("a", &[]), "a");
         assert_eq!(
             label("a", &["workload.rate=20000/s".into()]),
-            "a[rate=20000/s]"
+            "a[workload.rate=20000/s]"
         );
         assert_eq!(
             label(
                 "a",
                 &[
                     "workload.rate = 20000/s".into(),
-                    "run.duration=30s".into(),
-                    "listener[0].processors=[3,4]".into()
+                    "server_class[1].cpus=[0,1]".into(),
+                    "server_class[2].cpus=[0,1]".into()
                 ]
             ),
-            "a[rate=20000/s,duration=30s,processors=[3,4]]"
+            "a[workload.rate=20000/s,server_class[1].cpus=[0,1],server_class[2].cpus=[0,1]]"
         );
         assert_eq!(label("b", &["name=b".into()]), "b");
+        let given = Variant::with_overrides("a", &["workload.rate=1/s".into()]).labelled(Some("x"));
+        assert_eq!(given.label(), "x");
     }
 
     #[test]
-    fn folder_names_are_safe() {
-        assert_eq!(folder_name("a[rate=20000/s]"), "a[rate=20000_s]");
-        assert_eq!(folder_name("x y\\z:\"q\""), "x_y_z__q_");
+    fn folder_names_need_no_quoting_and_stay_distinct() {
+        assert_eq!(
+            folder_name("a[workload.rate=20000/s]"),
+            "a_workload.rate=20000_s"
+        );
+        assert_eq!(folder_name("x y\\z:\"q\""), "x_y_z_q");
         assert_eq!(folder_name("fig-3-3-distributor"), "fig-3-3-distributor");
+        assert_eq!(
+            folder_name("fig[server_class[1].cpus=[0,1]]"),
+            "fig_server_class_1_.cpus=_0_1"
+        );
+        // Long labels are cut with a hash of the whole label.
+        let long = |tail: &str| {
+            format!(
+                "acs-server-correct[server_class[0].maxservers=6,server_class[0].numstatic=6,server_class[1].maxservers={tail}]"
+            )
+        };
+        let (a, b) = (folder_name(&long("6")), folder_name(&long("7")));
+        assert_eq!(a.len(), MAX_FOLDER_NAME);
+        assert_ne!(a, b);
+        assert_eq!(a[..MAX_FOLDER_NAME - 9], b[..MAX_FOLDER_NAME - 9]);
+        for name in [a, b, folder_name("\"'[], ;|&$`")] {
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-_=+%".contains(c)),
+                "{name}"
+            );
+        }
     }
 }

@@ -116,6 +116,48 @@ pub fn run(command: Command) -> Result<(), Failure> {
 
 /// Loads and validates a scenario for a run with overrides `set`, printing its configuration
 /// warnings, and applies `--seed`.
+/// `--window FROM..TO` for scenario `s` (loaded from `path`): sets the span it reports, or
+/// says what is wrong with it.
+fn set_window(s: &mut Scenario, path: &Path, window: Option<&str>) -> Result<(), Failure> {
+    let Some(text) = window else { return Ok(()) };
+    let usage = |m: String| Failure::Usage(format!("error: --window {text}: {m}"));
+    let Some((from, to)) = text.split_once("..") else {
+        return Err(usage(
+            "write FROM..TO with durations, e.g. --window 8s..14s".into(),
+        ));
+    };
+    let parse = |t: &str| scenario::units::parse_duration(t.trim());
+    let (from, to) = match (parse(from), parse(to)) {
+        (Ok(f), Ok(t)) => (f, t),
+        (Err(e), _) | (_, Err(e)) => return Err(usage(format!("{e}; e.g. --window 8s..14s"))),
+    };
+    let end = crate::engine::SimDuration(s.run.duration.0.saturating_add(s.run.drain.0));
+    let problem = if from >= to {
+        Some(format!("FROM ({from}) must come before TO ({to})"))
+    } else if to > end {
+        Some(format!(
+            "TO ({to}) is past the end of the run in '{}' ({end}: run.duration {} + run.drain {})",
+            path.display(),
+            s.run.duration,
+            s.run.drain
+        ))
+    } else if from < s.run.warmup {
+        Some(format!(
+            "FROM ({from}) is inside the warm-up of '{}' ({}); start the window at {} or later",
+            path.display(),
+            s.run.warmup,
+            s.run.warmup
+        ))
+    } else {
+        None
+    };
+    if let Some(m) = problem {
+        return Err(usage(m));
+    }
+    s.run.report_window = Some((from, to));
+    Ok(())
+}
+
 fn load(path: &Path, set: &[String], seed: Option<u64>) -> Result<Scenario, Failure> {
     let mut s = scenario::load(path, set)?;
     for w in scenario::warnings_with(&s, Some(&capacity(&s))) {
@@ -244,8 +286,9 @@ pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure>
 
 fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
     use experiment::Mode;
-    let s = load(&a.scenario, &a.options.sets(), a.options.seed)
+    let mut s = load(&a.scenario, &a.options.sets(), a.options.seed)
         .map_err(|f| a.options.name_warmup(f))?;
+    set_window(&mut s, &a.scenario, a.window.as_deref())?;
     let (mode, jobs) = experiment::mode(&a.experiment)?;
     let tracing = a.trace.is_some() || a.trace_hash;
     if tracing && matches!(mode, Mode::Replicated { .. }) {
@@ -255,11 +298,17 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
                 .into(),
         ));
     }
-    let out = a
-        .options
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(&s.name));
+    let variants = [crate::experiment::Variant::plain(&s.name).labelled(a.label.as_deref())];
+    let label = variants[0].label();
+    if label.trim().is_empty() {
+        return Err(Failure::Usage(
+            "error: --label is empty; give the run a name, e.g. --label peak-8cpu".into(),
+        ));
+    }
+    let out = a.options.out.clone().unwrap_or_else(|| match &a.label {
+        Some(_) => Path::new("output").join(folder_name(&label)),
+        None => Path::new("output").join(&s.name),
+    });
     let outputs = prepare(&out, &[])?;
     let what = match &mode {
         Mode::Single => format!("seed {}", s.run.seed),
@@ -274,8 +323,7 @@ fn cmd_run(a: &RunArgs) -> Result<(), Failure> {
         ),
     };
     let progress = progress::Progress::new(&a.progress, jobs);
-    progress.say(&format!("nssim: running '{}' ({what})", s.name));
-    let variants = [crate::experiment::Variant::plain(&s.name)];
+    progress.say(&format!("nssim: running '{label}' ({what})"));
     let scenarios = std::slice::from_ref(&s);
     let (mut e, recorded) = if tracing {
         let k = if let Mode::One(k) = mode { k } else { 1 };

@@ -1,13 +1,15 @@
 //! The progress bar of `run` and `compare` (and their replications), on stderr.
 //!
 //! It follows the experiment, never the event loop: the experiment layer tells it each round
-//! of runs planned and each run finished ([`crate::experiment::Observer`]), so the bar costs
-//! nothing per event and the results cannot depend on it. It shows runs done of runs planned
-//! (precision rounds add to the plan), the virtual time they cover (each run's
-//! `run.duration + run.drain`), the elapsed wall time and an ETA from the pace of runs so
-//! far; a ticker redraws it five times a second, so a long single run still shows it is alive
-//! (a single run shows the clock and the virtual time it covers, and no ETA: the simulation
-//! loop does not report within a run).
+//! of runs planned, how far each run has got at the end of every sample interval, and each
+//! run finished ([`crate::experiment::Observer`]), so the bar costs nothing per event and the
+//! results cannot depend on it (a run stepped by sample interval handles exactly the events
+//! of one run straight through, `model::simulate_stepped`). When no bar is drawn the runs are
+//! not stepped at all. It shows runs done of runs planned (precision rounds add to the plan),
+//! the virtual time simulated of the virtual time planned (each run's
+//! `run.duration + run.drain`), the elapsed wall time and an ETA from the wall time per
+//! virtual second so far, so a single long run has one too; a ticker redraws it five times a
+//! second.
 //!
 //! `--progress auto` draws only when stderr is a terminal; `always` draws anyway (escape codes
 //! and all); `never` and `--quiet` draw nothing. When the experiment ends the bar is cleared
@@ -22,6 +24,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 
 use super::args::{ProgressOptions, ProgressWhen};
+use crate::engine::SimTime;
 use crate::experiment::{Observer, Run};
 use crate::scenario::Scenario;
 use crate::stats::RunResults;
@@ -40,6 +43,8 @@ pub(super) struct Progress {
     horizons: Mutex<Vec<u64>>,
     planned_ns: AtomicU64,
     done_ns: AtomicU64,
+    /// Virtual time reached by each run under way [ns], by (scenario, replication).
+    partial: Mutex<Vec<((usize, u32), u64)>>,
 }
 
 impl Progress {
@@ -66,6 +71,7 @@ impl Progress {
             horizons: Mutex::new(Vec::new()),
             planned_ns: AtomicU64::new(0),
             done_ns: AtomicU64::new(0),
+            partial: Mutex::new(Vec::new()),
         }
     }
 
@@ -95,12 +101,24 @@ impl Progress {
     }
 
     fn show_virtual(&self) {
-        let done = self.done_ns.load(Ordering::Relaxed) as f64 / 1e9;
-        let planned = self.planned_ns.load(Ordering::Relaxed) as f64 / 1e9;
+        let under_way: u64 = self
+            .partial
+            .lock()
+            .expect("no thread panicked holding it")
+            .iter()
+            .map(|&(_, ns)| ns)
+            .fold(0, u64::saturating_add);
+        let done_ns = self
+            .done_ns
+            .load(Ordering::Relaxed)
+            .saturating_add(under_way);
+        let planned_ns = self.planned_ns.load(Ordering::Relaxed);
+        let (done, planned) = (done_ns as f64 / 1e9, planned_ns as f64 / 1e9);
         self.bar.set_message(format!(
-            "virtual time {} of {}",
+            "virtual time {} of {}, ETA {}",
             seconds(done),
-            seconds(planned)
+            seconds(planned),
+            eta(self.started.elapsed().as_secs_f64(), done, planned)
         ));
     }
 }
@@ -128,7 +146,7 @@ impl Observer for Progress {
         let template = if planned == 1 {
             "{spinner} {elapsed_precise} one run, {msg}"
         } else {
-            "{spinner} {elapsed_precise} [{bar:30}] {pos}/{len} runs, {msg}, ETA {eta}"
+            "{spinner} {elapsed_precise} [{bar:30}] {pos}/{len} runs, {msg}"
         };
         self.bar.set_style(
             ProgressStyle::with_template(template)
@@ -150,6 +168,22 @@ impl Observer for Progress {
         }
     }
 
+    fn follows_runs(&self) -> bool {
+        !self.bar.is_hidden()
+    }
+
+    fn advanced(&self, run: &Run, at: SimTime) {
+        let key = (run.scenario, run.replication);
+        {
+            let mut partial = self.partial.lock().expect("no thread panicked holding it");
+            match partial.iter_mut().find(|(k, _)| *k == key) {
+                Some(entry) => entry.1 = at.as_nanos(),
+                None => partial.push((key, at.as_nanos())),
+            }
+        }
+        self.show_virtual();
+    }
+
     fn finished(&self, run: &Run, result: &RunResults) {
         let ns = self
             .horizons
@@ -158,11 +192,24 @@ impl Observer for Progress {
             .get(run.scenario)
             .copied()
             .unwrap_or(0);
+        self.partial
+            .lock()
+            .expect("no thread panicked holding it")
+            .retain(|&(key, _)| key != (run.scenario, run.replication));
         self.done_ns.fetch_add(ns, Ordering::Relaxed);
         self.events.fetch_add(result.events, Ordering::Relaxed);
         self.bar.inc(1);
         self.show_virtual();
     }
+}
+
+/// The wall time left if the rest of the `planned` virtual seconds take as long per virtual
+/// second as the `done` so far did in `elapsed` wall seconds; `-` before anything is done.
+fn eta(elapsed: f64, done: f64, planned: f64) -> String {
+    if done <= 0.0 {
+        return "-".to_string();
+    }
+    seconds(elapsed * (planned - done).max(0.0) / done)
 }
 
 /// `12.5 s`, `30 min`, `2.0 h`: virtual time at a readable unit.
@@ -255,5 +302,9 @@ mod tests {
         assert_eq!(seconds(72_000.0), "20.0 h");
         assert_eq!(si(1_520_000.0), "1.52 M");
         assert_eq!(si(830_400.0), "830 k");
+        assert_eq!(eta(10.0, 0.0, 60.0), "-");
+        // 10 s of wall for 20 of 60 virtual seconds: 20 s more for the other 40.
+        assert_eq!(eta(10.0, 20.0, 60.0), "20.0 s");
+        assert_eq!(eta(10.0, 60.0, 60.0), "0.0 s");
     }
 }

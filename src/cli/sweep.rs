@@ -82,10 +82,7 @@ pub(super) fn cmd_sweep(a: &SweepArgs) -> Result<(), Failure> {
                 }
                 Err(_) => refused += 1,
             }
-            variants.push(Variant {
-                name: l.name.clone(),
-                parameters: point.clone(),
-            });
+            variants.push(Variant::with_parameters(&l.name, point.clone()));
         }
         if refused > SHOWN_REFUSALS {
             problems.push(format!(

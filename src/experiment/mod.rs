@@ -39,52 +39,70 @@ use crate::stats::{Estimate, RunResults};
 
 /// What one scenario of an experiment is: the scenario's name and the parameters set on it,
 /// as `(name, value)` pairs in the order given (`("workload.rate", "20000/s")`). Reports show
-/// it as a label ([`Variant::label`]); tables of many points (a sweep's rows) give each
-/// parameter a column of its own.
+/// it as a label ([`Variant::label`]); tables of many points (a sweep's rows, compare's CSVs)
+/// give each parameter a column of its own.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Variant {
     /// The scenario's name.
     pub name: String,
     /// The parameters set on it: a key path and its value as written.
     pub parameters: Vec<(String, String)>,
+    /// A label given explicitly (`--label`), shown instead of the one made of the name and
+    /// parameters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 impl Variant {
     /// A scenario as its file gives it, without parameters.
     pub fn plain(name: &str) -> Variant {
+        Variant::with_parameters(name, Vec::new())
+    }
+
+    /// A scenario with these `(key path, value)` parameters.
+    pub fn with_parameters(name: &str, parameters: Vec<(String, String)>) -> Variant {
         Variant {
             name: name.to_string(),
-            parameters: Vec::new(),
+            parameters,
+            label: None,
         }
     }
 
     /// A scenario with `key.path=value` overrides (as `--set` and the brackets of `compare`
     /// take them); an override without `=` is left out.
     pub fn with_overrides(name: &str, overrides: &[String]) -> Variant {
-        Variant {
-            name: name.to_string(),
-            parameters: overrides
+        Variant::with_parameters(
+            name,
+            overrides
                 .iter()
                 .filter_map(|o| {
                     let (k, v) = o.split_once('=')?;
                     Some((k.trim().to_string(), v.trim().to_string()))
                 })
                 .collect(),
-        }
+        )
     }
 
-    /// `fig-3-3-distributor[rate=20000/s]`: the name and each parameter's leaf key
-    /// (`workload.rate` -> `rate`, `listener[0].processors` -> `processors`) with its value.
+    /// The same variant labelled `label` (none: the label made of name and parameters).
+    pub fn labelled(mut self, label: Option<&str>) -> Variant {
+        self.label = label.map(str::to_string);
+        self
+    }
+
+    /// The explicit label if there is one, else
+    /// `fig-3-3-distributor[server_class[1].cpus=[0,1],workload.rate=20000/s]`: the name and
+    /// each parameter's full key path with its value, so two classes' `cpus` stay apart.
     /// Without parameters, the name alone. A parameter `name` is left out of the brackets:
     /// the name already shows it.
     pub fn label(&self) -> String {
+        if let Some(label) = &self.label {
+            return label.clone();
+        }
         let shown: Vec<String> = self
             .parameters
             .iter()
-            .filter_map(|(k, v)| {
-                let leaf = leaf_key(k);
-                (leaf != "name").then(|| format!("{leaf}={v}"))
-            })
+            .filter(|(k, _)| k != "name")
+            .map(|(k, v)| format!("{k}={v}"))
             .collect();
         if shown.is_empty() {
             self.name.clone()
@@ -92,19 +110,6 @@ impl Variant {
             format!("{}[{}]", self.name, shown.join(","))
         }
     }
-}
-
-/// The last key of a path, without indices or quotes: `listener[0].processors` -> `processors`.
-pub fn leaf_key(path: &str) -> &str {
-    let mut p = path;
-    while p.ends_with(']') {
-        match p.rfind('[') {
-            Some(i) => p = &p[..i],
-            None => break,
-        }
-    }
-    let leaf = p.rsplit('.').next().unwrap_or(p);
-    leaf.trim_matches(|c| c == '"' || c == '\'')
 }
 
 /// One simulation of an experiment.
@@ -175,6 +180,14 @@ pub trait Observer: Sync {
     fn planned(&self, _scenarios: &[Scenario], _runs: &[Run]) {}
     /// `run` finished with `result`.
     fn finished(&self, _run: &Run, _result: &RunResults) {}
+    /// True to be told how far each run has got ([`Observer::advanced`]); each run then
+    /// stops once per sample interval to say so. False (the default): runs go straight
+    /// through, at no cost.
+    fn follows_runs(&self) -> bool {
+        false
+    }
+    /// `run` has simulated up to virtual time `at` (only when [`Observer::follows_runs`]).
+    fn advanced(&self, _run: &Run, _at: crate::engine::SimTime) {}
 }
 
 /// The observer that does nothing.
@@ -207,7 +220,11 @@ pub fn execute_observed(
                     let Some(run) = runs.get(i) else { break };
                     let mut s = scenarios[run.scenario].clone();
                     s.run.seed = run.seed;
-                    let mut r = model::simulate(&s);
+                    let mut r = if observer.follows_runs() {
+                        model::simulate_stepped(&s, &mut |at| observer.advanced(run, at))
+                    } else {
+                        model::simulate(&s)
+                    };
                     r.scenario = run.label();
                     observer.finished(run, &r);
                     *slots[i].lock().expect("no worker panicked holding a slot") = Some(r);

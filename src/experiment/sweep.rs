@@ -203,15 +203,14 @@ impl SweepResults {
         let x_key = plan.x_key().map(str::to_string);
         let mut curves: Vec<Curve> = Vec::new();
         for (i, v) in plan.variants.iter().enumerate() {
-            let fixed = Variant {
-                name: v.name.clone(),
-                parameters: v
-                    .parameters
+            let fixed = Variant::with_parameters(
+                &v.name,
+                v.parameters
                     .iter()
                     .filter(|(k, _)| Some(k) != x_key.as_ref())
                     .cloned()
                     .collect(),
-            };
+            );
             let label = fixed.label();
             match curves.iter_mut().find(|c| c.label == label) {
                 Some(c) => c.points.push(i),
@@ -315,9 +314,8 @@ mod tests {
             keys: vec!["workload.rate".into()],
             variants: points
                 .iter()
-                .map(|p| Variant {
-                    name: "s".into(),
-                    parameters: vec![("workload.rate".into(), p.to_string())],
+                .map(|p| {
+                    Variant::with_parameters("s", vec![("workload.rate".into(), p.to_string())])
                 })
                 .collect(),
             seeds: vec![1; points.len()],

@@ -118,6 +118,9 @@ impl Node {
             sc.run.sample_interval,
             c.pathway.class_instances(),
         );
+        if let Some((from, to)) = sc.run.report_window {
+            c.rec.report_span(SimTime::ZERO + from, SimTime::ZERO + to);
+        }
         if let Some(n) = sc.run.warmup_requests {
             c.rec.warmup_by_requests(n);
         }

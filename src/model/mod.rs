@@ -101,6 +101,39 @@ pub fn simulate(scenario: &crate::scenario::Scenario) -> RunResults {
     node.results(sched.now(), events, wall_s)
 }
 
+/// [`simulate`], calling `advanced(t)` each time the run has reached virtual time `t`: at the
+/// end of every sample interval (`run.sample_interval`, so at most 10,000 calls) and at the
+/// end. For a progress bar: nothing runs per event, and the events and their order are
+/// exactly [`simulate`]'s, because the engine stops at a step's end only between events (an
+/// event at the step's end runs before it stops) and the next step resumes where it stopped.
+pub fn simulate_stepped(
+    scenario: &crate::scenario::Scenario,
+    advanced: &mut dyn FnMut(SimTime),
+) -> RunResults {
+    let mut node = Node::build(scenario);
+    let mut sched = Scheduler::new();
+    node.start(&mut sched);
+    let horizon = SimTime::ZERO
+        .saturating_add(scenario.run.duration)
+        .saturating_add(scenario.run.drain);
+    let step = scenario.run.sample_interval.max(SimDuration::from_nanos(1));
+    let wall = Instant::now();
+    let (mut events, mut until) = (0, SimTime::ZERO);
+    loop {
+        until = until.saturating_add(step).min(horizon);
+        events += engine::run_until(&mut node, &mut sched, until);
+        advanced(until);
+        // As one run_until to the horizon would: stop at the horizon, when nothing is
+        // pending, or when the model says it has finished.
+        if until >= horizon || sched.pending() == 0 || node.finished() {
+            break;
+        }
+    }
+    node.finish(sched.now());
+    let wall_s = wall.elapsed().as_secs_f64();
+    node.results(sched.now(), events, wall_s)
+}
+
 /// What to record about a run besides its results (all off by default).
 #[derive(Default)]
 pub struct Recording {

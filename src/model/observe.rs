@@ -154,6 +154,7 @@ impl Node {
             timeseries: timeseries.clone(),
             latency_breakdown: pw.latency_breakdown,
             mser: self.rec.mser(),
+            span: self.rec.span_result(),
             batch_means: self.rec.batch_means(load),
             faults: self.faults.results(
                 &timeseries,

@@ -346,6 +346,54 @@ pub fn comparison_csv(runs: &[RunResults]) -> Vec<u8> {
     w.into_inner().expect("flushing into a Vec cannot fail")
 }
 
+/// The parameters set on each labelled run: `(label, [(key path, value)])`.
+pub type Parameters = [(String, Vec<(String, String)>)];
+
+/// `csv`, whose first column is a run's label, with one `parameter_<key>` column per key any
+/// run sets (in the order first met) inserted after that first column, as a sweep's rows
+/// carry them: each row gets its run's value, empty where its run does not set the key. The
+/// text is unchanged when no run sets a parameter.
+pub fn with_parameter_columns(csv: &[u8], parameters: &Parameters) -> Vec<u8> {
+    let mut keys: Vec<&str> = Vec::new();
+    for (_, set) in parameters {
+        for (k, _) in set {
+            if !keys.contains(&k.as_str()) {
+                keys.push(k);
+            }
+        }
+    }
+    if keys.is_empty() {
+        return csv.to_vec();
+    }
+    let mut r = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv);
+    let mut w = writer();
+    for (i, record) in r.records().enumerate() {
+        let record = record.expect("reading back a CSV this module wrote cannot fail");
+        let mut fields: Vec<String> = Vec::with_capacity(record.len() + keys.len());
+        fields.push(record.get(0).unwrap_or_default().to_string());
+        if i == 0 {
+            fields.extend(keys.iter().map(|k| format!("parameter_{k}")));
+        } else {
+            let set = parameters
+                .iter()
+                .find(|(label, _)| label == &fields[0])
+                .map(|(_, set)| set.as_slice())
+                .unwrap_or_default();
+            fields.extend(keys.iter().map(|k| {
+                set.iter()
+                    .find(|(key, _)| key == k)
+                    .map_or(String::new(), |(_, v)| v.clone())
+            }));
+        }
+        fields.extend(record.iter().skip(1).map(str::to_string));
+        w.write_record(&fields)
+            .expect("writing into a Vec cannot fail");
+    }
+    w.into_inner().expect("flushing into a Vec cannot fail")
+}
+
 /// `-` for an empty name: a path-like component never gets an empty segment.
 fn dash_if_empty(s: &str) -> &str {
     if s.is_empty() { "-" } else { s }
@@ -652,5 +700,24 @@ mod tests {
         let second = s.find("tcpipv6-distributor,").unwrap();
         let third = s.find("parallel-listener,").unwrap();
         assert!(first < second && second < third);
+    }
+
+    #[test]
+    fn parameter_columns_follow_the_label_and_stay_empty_where_unset() {
+        let csv = b"scenario,seed,metric,value\na[x=1],1,m,2\nb,1,m,3\n";
+        let params = [
+            (
+                "a[x=1]".to_string(),
+                vec![("x".to_string(), "1".to_string())],
+            ),
+            ("b".to_string(), Vec::new()),
+        ];
+        let out = String::from_utf8(with_parameter_columns(csv, &params)).unwrap();
+        assert_eq!(
+            out,
+            "scenario,parameter_x,seed,metric,value\na[x=1],1,1,m,2\nb,,1,m,3\n"
+        );
+        let none = [("b".to_string(), Vec::new())];
+        assert_eq!(with_parameter_columns(csv, &none), csv.to_vec());
     }
 }

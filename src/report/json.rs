@@ -76,6 +76,7 @@ pub fn summary_json(r: &RunResults) -> String {
         mser: r.mser.as_ref().map(Mser::from),
         batch_means: r.batch_means.as_ref().map(BatchMeans::from),
         faults: r.faults.as_ref(),
+        time_window: r.span.as_ref().map(TimeWindow::from),
     };
     to_pretty(&summary)
 }
@@ -142,6 +143,43 @@ struct Summary<'a> {
     /// and the log (`faults.csv`).
     #[serde(skip_serializing_if = "Option::is_none")]
     faults: Option<&'a crate::stats::FaultsResult>,
+    /// `--window FROM..TO`: the figures over that span of simulated time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_window: Option<TimeWindow>,
+}
+
+/// `time_window` of summary.json: requests offered, completed and failed in `[from_s, to_s)`
+/// and the latency of those completed in it (`null` figures when none did).
+#[derive(Serialize)]
+struct TimeWindow {
+    from_s: F6,
+    to_s: F6,
+    offered: u64,
+    completed: u64,
+    failed: u64,
+    throughput_per_s: F6,
+    offered_per_s: F6,
+    failed_ratio: F6,
+    latency_ms: Latency,
+}
+
+impl From<&crate::stats::SpanResult> for TimeWindow {
+    fn from(s: &crate::stats::SpanResult) -> Self {
+        let none = s.completed == 0;
+        TimeWindow {
+            from_s: F6(s.from_s),
+            to_s: F6(s.to_s),
+            offered: s.offered,
+            completed: s.completed,
+            failed: s.failed,
+            throughput_per_s: F6(s.throughput_per_s),
+            offered_per_s: F6(s.offered_per_s),
+            failed_ratio: F6(s.failed_ratio),
+            latency_ms: Latency::from_summary(&s.latency_ms, |v| {
+                F6(if none { f64::NAN } else { v })
+            }),
+        }
+    }
 }
 
 #[derive(Serialize)]

@@ -55,8 +55,8 @@ pub use self::campaign::{
     capacity_csv, capacity_json, capacity_table, sweep_csv, sweep_json, sweep_table,
 };
 pub use self::csv::{
-    comparison_csv, faults_csv, histogram_csv, metrics_csv, servers_timeline_csv, timeseries_csv,
-    xm_assignment_csv,
+    Parameters, comparison_csv, faults_csv, histogram_csv, metrics_csv, servers_timeline_csv,
+    timeseries_csv, with_parameter_columns, xm_assignment_csv,
 };
 pub use self::json::{comparison_json, summary_json};
 pub use self::plot::{Plot, register_fonts, sweep_svgs, write_sweep};
@@ -118,11 +118,16 @@ pub fn write_run(dir: &Path, r: &RunResults) -> anyhow::Result<Vec<PathBuf>> {
 /// missing) and returns the paths written, in this fixed order: `comparison.csv`,
 /// `comparison.json`, then `compare_latency`, `compare_throughput`, `compare_latency_cdf` and
 /// `compare_utilisation`, each as `.png` followed by `.svg`.
-pub fn write_comparison(dir: &Path, runs: &[RunResults]) -> anyhow::Result<Vec<PathBuf>> {
+pub fn write_comparison(
+    dir: &Path,
+    runs: &[RunResults],
+    parameters: &Parameters,
+) -> anyhow::Result<Vec<PathBuf>> {
     ensure!(!runs.is_empty(), "nothing to compare: no runs given");
     create_dir(dir)?;
+    let csv = with_parameter_columns(&comparison_csv(runs), parameters);
     let mut written = vec![
-        write_file(dir, "comparison.csv", &comparison_csv(runs))?,
+        write_file(dir, "comparison.csv", &csv)?,
         write_file(dir, "comparison.json", comparison_json(runs).as_bytes())?,
     ];
     for plot in [
@@ -180,17 +185,23 @@ pub fn write_replicated_run(
 pub fn write_replicated_comparison(
     dir: &Path,
     groups: &[Replicated],
+    parameters: &Parameters,
 ) -> anyhow::Result<Vec<PathBuf>> {
     ensure!(!groups.is_empty(), "nothing to compare: no runs given");
     create_dir(dir)?;
+    let with = |csv: Vec<u8>| with_parameter_columns(&csv, parameters);
     let mut written = vec![
-        write_file(dir, "comparison.csv", &replicated_comparison_csv(groups))?,
+        write_file(
+            dir,
+            "comparison.csv",
+            &with(replicated_comparison_csv(groups)),
+        )?,
         write_file(
             dir,
             "comparison.json",
             replicated_comparison_json(groups).as_bytes(),
         )?,
-        write_file(dir, "replications.csv", &replications_csv(groups))?,
+        write_file(dir, "replications.csv", &with(replications_csv(groups)))?,
     ];
     written.extend(plot::write_error_bars(dir, groups, "compare_")?);
     Ok(written)
@@ -523,7 +534,7 @@ mod tests {
     fn write_comparison_writes_every_file_in_order() {
         let dir = scratch_dir("write_comparison");
         let runs = testdata::three_runs();
-        let paths = write_comparison(&dir, &runs).unwrap();
+        let paths = write_comparison(&dir, &runs, &[]).unwrap();
         let names: Vec<_> = paths
             .iter()
             .map(|p| p.file_name().unwrap().to_str().unwrap().to_owned())
@@ -553,7 +564,7 @@ mod tests {
     #[test]
     fn write_comparison_rejects_no_runs() {
         let dir = scratch_dir("write_comparison_empty");
-        let err = write_comparison(&dir, &[]).unwrap_err();
+        let err = write_comparison(&dir, &[], &[]).unwrap_err();
         assert!(err.to_string().contains("no runs"), "{err}");
     }
 
@@ -610,7 +621,7 @@ mod tests {
         let dir = std::path::Path::new("/tmp/report-preview");
         let runs = testdata::three_runs();
         write_run(&dir.join("run"), &runs[0]).unwrap();
-        write_comparison(&dir.join("compare"), &runs).unwrap();
+        write_comparison(&dir.join("compare"), &runs, &[]).unwrap();
         // One domain target (one panel), and four targets (two rows of panels) with twelve
         // classes in the servers chart.
         let mut one = testdata::sample_results("one-domain-target");
@@ -654,14 +665,14 @@ mod tests {
             many.push(r);
         }
         write_run(&dir.join("run16"), &testdata::sixteen_cpus()).unwrap();
-        write_comparison(&dir.join("compare6"), &many).unwrap();
+        write_comparison(&dir.join("compare6"), &many, &[]).unwrap();
         let long: Vec<_> = (0..8)
             .map(|i| {
                 let name = format!("fig-3-3-distributor-conventional-stack-{i}");
                 testdata::sample_results_scaled(&name, 0.5 + 0.2 * i as f64)
             })
             .collect();
-        write_comparison(&dir.join("compare8long"), &long).unwrap();
+        write_comparison(&dir.join("compare8long"), &long, &[]).unwrap();
         // Narrow latency range (linear CDF axis), long run with a short warm-up.
         let mut narrow = testdata::sample_results("narrow-linear-cdf");
         narrow

@@ -159,6 +159,34 @@ pub fn terminal_summary(r: &RunResults) -> String {
             r.hops_per_request_mean
         );
     }
+    if let Some(w) = &r.span {
+        let _ = writeln!(
+            s,
+            "window      {:.3}..{:.3} s: throughput {:.2} requests/s (offered {:.2}), failed {} ({:.2} %)",
+            w.from_s,
+            w.to_s,
+            w.throughput_per_s,
+            w.offered_per_s,
+            w.failed,
+            100.0 * w.failed_ratio
+        );
+        let l = &w.latency_ms;
+        let _ = if w.completed == 0 {
+            writeln!(s, "            latency n/a (0 completed in the window)")
+        } else {
+            writeln!(
+                s,
+                "            latency mean {}, p50 {}, p90 {}, p99 {}, p99.9 {}, max {} [ms] ({} completed in the window)",
+                ms(l.mean),
+                ms(l.p50),
+                ms(l.p90),
+                ms(l.p99),
+                ms(l.p999),
+                ms(l.max),
+                w.completed
+            )
+        };
+    }
     if let Some(m) = &r.mser {
         let verdict = match m.suggested_warmup_s {
             Some(w) => format!(
@@ -389,6 +417,47 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
     rows.push(row(last.0, last.1, &last.2));
     if runs.iter().any(|r| r.faults.is_some()) {
         rows.extend(fault_rows(runs));
+    }
+    if let Some(w) = runs.iter().find_map(|r| r.span.as_ref()) {
+        // `--window`: the same span in every run.
+        let at = format!("{:.3}..{:.3} s", w.from_s, w.to_s);
+        type SpanCell = fn(&crate::stats::SpanResult) -> String;
+        let cells: [(&str, &str, SpanCell); 5] = [
+            ("throughput [requests/s]", "thru/s", |w| {
+                format!("{:.2}", w.throughput_per_s)
+            }),
+            ("failed [%]", "failed %", |w| {
+                format!("{:.2}", 100.0 * w.failed_ratio)
+            }),
+            ("latency mean [ms]", "mean ms", |w| {
+                if w.completed == 0 {
+                    "n/a".into()
+                } else {
+                    ms(w.latency_ms.mean)
+                }
+            }),
+            ("latency p99 [ms]", "p99 ms", |w| {
+                if w.completed == 0 {
+                    "n/a".into()
+                } else {
+                    ms(w.latency_ms.p99)
+                }
+            }),
+            ("latency p99.9 [ms]", "p999 ms", |w| {
+                if w.completed == 0 {
+                    "n/a".into()
+                } else {
+                    ms(w.latency_ms.p999)
+                }
+            }),
+        ];
+        for (label, short, f) in cells {
+            rows.push(row(
+                &format!("window {at}: {label}"),
+                &format!("win {short}"),
+                &|r| r.span.as_ref().map_or("-".into(), f),
+            ));
+        }
     }
     for (key, short) in domain_members(runs.iter().map(|r| r.pathmons.as_slice())) {
         let share = |r: &RunResults, link: bool| {

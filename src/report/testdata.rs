@@ -262,6 +262,7 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
         latency_histogram,
         latency_breakdown: Vec::new(),
         mser: None,
+        span: None,
         batch_means: None,
         faults: None,
         stopped: None,

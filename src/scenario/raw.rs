@@ -313,9 +313,9 @@ pub struct RawListener {
     pub model: Option<String>,
     /// TCP port every instance listens on \[1..=65535\]. Default 3000.
     pub port: Option<u32>,
-    /// One instance per processor listed \[processor numbers\]. Required, non-empty, each exists,
-    /// no duplicates.
-    pub processors: Option<Vec<u32>>,
+    /// One instance per processor listed \[processor list: numbers, or `"all"`, `"A..B"`
+    /// relative to the processor count\]. Required, non-empty, each exists, no duplicates.
+    pub processors: Option<RawProcessors>,
     /// Conventional stack only: the TCP/IP process each instance listens through, one name per
     /// processor, or one name for all. Default: the only `[[tcpip.process]]` when there is
     /// exactly one. Must be absent under the parallel stack. A single string is accepted too.
@@ -393,10 +393,11 @@ pub struct RawServerClass {
     pub deletedelay: Option<String>,
     /// TIMEOUT of a send to a server \[duration\]. Default none, > 0, at most 16383s.
     pub timeout: Option<String>,
-    /// CPUS: processors the servers are placed on, in order \[processor numbers\]. Default `[]`
-    /// (in `[[pathway_xm.server_class]]`: the server node's processors with weight > 0);
-    /// non-empty when `maxservers` > 0; each must exist.
-    pub cpus: Option<Vec<u32>>,
+    /// CPUS: processors the servers are placed on, in order \[processor list: numbers, or
+    /// `"all"`, `"A..B"`, `"others"` relative to the processor count\]. Default `[]` (in
+    /// `[[pathway_xm.server_class]]`: the server node's processors with weight > 0); non-empty
+    /// when `maxservers` > 0; each must exist.
+    pub cpus: Option<RawProcessors>,
     /// AUTORESTART \[count\]. Default 0, 0..=32767.
     pub autorestart: Option<u32>,
     /// CPU demand of one request \[distribution of durations\]. Required.
@@ -736,6 +737,69 @@ impl<'de> Deserialize<'de> for OneOrMany {
         }
 
         deserializer.deserialize_any(OneOrManyVisitor)
+    }
+}
+
+/// A processor list as written: an array of processor numbers, or one string relative to the
+/// processor count N (`"all"`, `"0..N-1"`, `"2..N-1"`, `"N-1"`, `"others"`), which
+/// `validate/placement.rs` turns into numbers once N is known.
+///
+/// Hand-written rather than an untagged enum so toml's error spans survive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RawProcessors {
+    /// `[0, 1, 2]`.
+    Numbers(Vec<u32>),
+    /// `"all"`, `"A..B"`, `"others"`, ... (resolved in validation).
+    Relative(String),
+}
+
+impl RawProcessors {
+    /// The numbers of a list written (or already resolved) as numbers; empty for a relative
+    /// list, which validation resolves before it reads this.
+    pub fn numbers(&self) -> &[u32] {
+        match self {
+            RawProcessors::Numbers(list) => list,
+            RawProcessors::Relative(_) => &[],
+        }
+    }
+}
+
+impl Serialize for RawProcessors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RawProcessors::Numbers(list) => list.serialize(serializer),
+            RawProcessors::Relative(text) => serializer.serialize_str(text),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawProcessors {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ProcessorsVisitor;
+
+        impl<'de> Visitor<'de> for ProcessorsVisitor {
+            type Value = RawProcessors;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "an array of processor numbers such as [0, 1] or a string such as \"all\", \"0..N-1\" or \"others\"",
+                )
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawProcessors, E> {
+                Ok(RawProcessors::Relative(v.to_string()))
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawProcessors, A::Error> {
+                let mut numbers = Vec::new();
+                while let Some(p) = seq.next_element::<u32>()? {
+                    numbers.push(p);
+                }
+                Ok(RawProcessors::Numbers(numbers))
+            }
+        }
+
+        deserializer.deserialize_any(ProcessorsVisitor)
     }
 }
 

@@ -167,6 +167,9 @@ pub struct RunControl {
     /// The run stops (incomplete, with an error) when more requests than this are in the
     /// node at once.
     pub max_in_flight: u64,
+    /// A span of simulated time `[from, to)` reported on its own beside the whole run
+    /// (`--window FROM..TO` on the command line; never from the file). `None`: no such span.
+    pub report_window: Option<(SimDuration, SimDuration)>,
 }
 
 /// The NonStop node.

@@ -23,7 +23,9 @@ use crate::engine::{SimDuration, SimTime};
 
 use super::batch_means::{self, BatchMeans};
 use super::mser::{self, CompletionBlocks, Mser};
-use super::results::{HistogramBucket, LatencySummary, RequestCounts, TimeSample, WindowCounts};
+use super::results::{
+    HistogramBucket, LatencySummary, RequestCounts, SpanResult, TimeSample, WindowCounts,
+};
 
 /// Highest latency the histograms resolve [ns] (one hour); larger values are clamped to it.
 const LATENCY_NS_MAX: u64 = 3_600_000_000_000;
@@ -58,6 +60,21 @@ pub struct Recorder {
     classes: Vec<ClassTally>,
     /// Time from send to error of measured requests that failed with a Pathsend error.
     failure: Spread,
+    /// The span `--window` reports on its own, if any (boxed: most runs have none).
+    span: Option<Box<SpanTally>>,
+}
+
+/// Requests offered, completed and failed in a span of simulated time `[from, to)`, and the
+/// latency of those completed in it, in a [`Spread`] like the whole run's, so its percentiles
+/// are exactly what the run's would be over those requests.
+#[derive(Debug)]
+struct SpanTally {
+    from: SimTime,
+    to: SimTime,
+    offered: u64,
+    completed: u64,
+    failed: u64,
+    latency: Spread,
 }
 
 /// A histogram of durations [ns] with its count, sum and sum of squares [ms]: how the
@@ -170,7 +187,51 @@ impl Recorder {
             series: Vec::new(),
             classes: vec![ClassTally::default(); classes],
             failure: Spread::new(),
+            span: None,
         }
+    }
+
+    /// Also counts requests offered, completed and failed in `[from, to)`, with the latency
+    /// of those completed in it ([`Recorder::span_result`]).
+    pub fn report_span(&mut self, from: SimTime, to: SimTime) {
+        assert!(from < to, "a span ends after it starts");
+        self.span = Some(Box::new(SpanTally {
+            from,
+            to,
+            offered: 0,
+            completed: 0,
+            failed: 0,
+            latency: Spread::new(),
+        }));
+    }
+
+    /// The span's figures, if one was asked for.
+    pub fn span_result(&self) -> Option<SpanResult> {
+        let s = self.span.as_deref()?;
+        let width = (s.to - s.from).as_secs_f64();
+        let ended = s.completed + s.failed;
+        Some(SpanResult {
+            from_s: s.from.as_secs_f64(),
+            to_s: s.to.as_secs_f64(),
+            offered: s.offered,
+            completed: s.completed,
+            failed: s.failed,
+            throughput_per_s: s.completed as f64 / width,
+            offered_per_s: s.offered as f64 / width,
+            failed_ratio: if ended == 0 {
+                0.0
+            } else {
+                s.failed as f64 / ended as f64
+            },
+            latency_ms: s.latency.summary(),
+        })
+    }
+
+    /// The span, if `now` is in it.
+    fn span_at(&mut self, now: SimTime) -> Option<&mut SpanTally> {
+        self.span
+            .as_deref_mut()
+            .filter(|s| now >= s.from && now < s.to)
     }
 
     /// Warm-up by request count instead of by time: the window opens at the `n`-th completion,
@@ -303,6 +364,9 @@ impl Recorder {
             self.window_counts.attempted += 1;
         }
         self.bucket(now).offered += 1;
+        if let Some(s) = self.span_at(now) {
+            s.offered += 1;
+        }
     }
 
     /// A request got its connection at `now` (or was sent over one it had).
@@ -334,6 +398,9 @@ impl Recorder {
             self.window_counts.failed += 1;
         }
         self.bucket(now).failed += 1;
+        if let Some(s) = self.span_at(now) {
+            s.failed += 1;
+        }
     }
 
     /// A request's connection was refused at `now` (its last SYN dropped).
@@ -397,6 +464,10 @@ impl Recorder {
         b.latency_sum_ns += u128::from(latency.as_nanos());
         b.latency_us
             .saturating_record((latency.as_nanos() / 1000).max(1));
+        if let Some(s) = self.span_at(now) {
+            s.completed += 1;
+            s.latency.record(latency);
+        }
         if measured {
             self.counts.measured += 1;
             self.latency.record(latency);

@@ -189,6 +189,21 @@ pub fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
             ));
         }
     }
+    if let Some(w) = &r.span {
+        // `--window FROM..TO`: the figures over that span of simulated time.
+        let lat = |v: f64| Float(if w.completed == 0 { f64::NAN } else { v });
+        let l = &w.latency_ms;
+        m.extend([
+            ("window_throughput_per_s".into(), Float(w.throughput_per_s)),
+            ("window_offered_per_s".into(), Float(w.offered_per_s)),
+            ("window_failed_ratio".into(), Float(w.failed_ratio)),
+            ("window_latency_ms_mean".into(), lat(l.mean)),
+            ("window_latency_ms_p50".into(), lat(l.p50)),
+            ("window_latency_ms_p99".into(), lat(l.p99)),
+            ("window_latency_ms_p999".into(), lat(l.p999)),
+            ("window_latency_ms_max".into(), lat(l.max)),
+        ]);
+    }
     for p in &r.pathmons {
         let domain = p.domain.as_deref().unwrap_or("-");
         let name = format!("link_share[{domain}/{}/{}]", p.server_class, p.name);

@@ -83,6 +83,8 @@ pub struct RunResults {
     pub latency_breakdown: Vec<ClassBreakdown>,
     /// MSER-5 warm-up diagnosis over every completion of the run (`None` below 50).
     pub mser: Option<super::Mser>,
+    /// Figures over `--window FROM..TO`, when given.
+    pub span: Option<SpanResult>,
     /// Batch-means 95 % interval of the mean response time (`None` below 50 measured
     /// completions); reported when asked for.
     pub batch_means: Option<super::BatchMeans>,
@@ -201,6 +203,31 @@ pub struct WindowCounts {
     pub failed: u64,
     /// Requests in the system when the window closed.
     pub carried_out: u64,
+}
+
+/// Figures over a chosen span of simulated time (`--window FROM..TO`), counted by when each
+/// request was offered, completed or failed, whatever the warm-up.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SpanResult {
+    /// Start of the span [s].
+    pub from_s: f64,
+    /// End of the span [s] (excluded).
+    pub to_s: f64,
+    /// Requests offered in the span.
+    pub offered: u64,
+    /// Requests completed in the span.
+    pub completed: u64,
+    /// Requests failed in the span (refused, Pathsend errors, resets, abandoned).
+    pub failed: u64,
+    /// Completed in the span per second of it.
+    pub throughput_per_s: f64,
+    /// Offered in the span per second of it.
+    pub offered_per_s: f64,
+    /// Failed in the span over completed and failed in it (0 when neither).
+    pub failed_ratio: f64,
+    /// Latency of the requests completed in the span, recorded as the whole run's is (same
+    /// histogram and precision) [ms].
+    pub latency_ms: LatencySummary,
 }
 
 /// Latency statistics [ms].

@@ -137,7 +137,8 @@ fn compare_writes_the_comparison_and_prints_a_table() {
 }
 
 /// Issue 7: `compare a.toml 'a.toml[workload.rate=...]'` compares one scenario at two loads,
-/// labelled by the overridden leaf keys, with the global `--set` applied first.
+/// labelled by the overridden key paths (issue 19 item 8), with the global `--set` applied
+/// first; folders need no quoting in a shell and the CSVs carry the parameters as columns.
 #[test]
 fn issue_7_compare_one_scenario_at_two_loads() {
     let tmp = tempfile::tempdir().unwrap();
@@ -159,13 +160,23 @@ fn issue_7_compare_one_scenario_at_two_loads() {
         [
             "metric",
             "parallel-listener",
-            "parallel-listener[rate=3000/s]",
-            "parallel-listener[rate=3000/s,duration=600ms]"
+            "parallel-listener[workload.rate=3000/s]",
+            "parallel-listener[workload.rate=3000/s,run.duration=600ms]"
         ],
         "{stdout}"
     );
     let csv = fs::read_to_string(tmp.path().join("comparison.csv")).unwrap();
-    assert!(csv.contains("parallel-listener[rate=3000/s],"), "{csv}");
+    assert!(
+        csv.starts_with(
+            "scenario,parameter_workload.rate,parameter_run.duration,seed,metric,value\n"
+        ),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\nparallel-listener[workload.rate=3000/s],3000/s,,1,"),
+        "{csv}"
+    );
+    assert!(csv.contains("\nparallel-listener,,,1,"), "{csv}");
     let json: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(tmp.path().join("comparison.json")).unwrap())
             .unwrap();
@@ -175,16 +186,16 @@ fn issue_7_compare_one_scenario_at_two_loads() {
         .iter()
         .map(|o| o["scenario"].as_str().unwrap())
         .collect();
-    assert_eq!(labels[1], "parallel-listener[rate=3000/s]");
-    // One folder per run, named by its label with '/' written '_'.
+    assert_eq!(labels[1], "parallel-listener[workload.rate=3000/s]");
+    // One folder per run, named by its label with what a shell would need quoted written '_'.
     let folder = tmp
         .path()
-        .join("parallel-listener[rate=3000_s,duration=600ms]");
+        .join("parallel-listener_workload.rate=3000_s_run.duration=600ms");
     let summary: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(folder.join("summary.json")).unwrap()).unwrap();
     assert_eq!(
         summary["scenario"],
-        "parallel-listener[rate=3000/s,duration=600ms]"
+        "parallel-listener[workload.rate=3000/s,run.duration=600ms]"
     );
     // The per-scenario override comes after the global --set: 600 ms, not 500 ms.
     assert_eq!(summary["sim_time_s"].as_f64().map(|t| t >= 0.6), Some(true));
@@ -195,7 +206,7 @@ fn issue_7_compare_one_scenario_at_two_loads() {
     let at_3000: serde_json::Value = serde_json::from_str(
         &fs::read_to_string(
             tmp.path()
-                .join("parallel-listener[rate=3000_s]/summary.json"),
+                .join("parallel-listener_workload.rate=3000_s/summary.json"),
         )
         .unwrap(),
     )
@@ -224,7 +235,7 @@ fn compare_refuses_two_arguments_with_the_same_label_naming_both() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(format!(
-            "scenarios '{b}' and '{c}' both give the label 'parallel-listener[rate=3000/s]'"
+            "scenarios '{b}' and '{c}' both give the label 'parallel-listener[workload.rate=3000/s]'"
         )));
     // A bad override inside the brackets is reported like a bad --set.
     nssim()
@@ -401,10 +412,9 @@ fn zero_processors_is_refused() {
 #[test]
 fn two_parallel_listeners_on_one_processor_for_one_port_are_refused() {
     let (_d, path) = broken("bad.toml", &[]);
-    let text = fs::read_to_string(repo(SHIPPED[2])).unwrap().replace(
-        "processors = [0, 1, 2, 3, 4, 5]",
-        "processors = [0, 1, 2, 3, 4, 4]",
-    );
+    let text = fs::read_to_string(repo(SHIPPED[2]))
+        .unwrap()
+        .replace("processors = \"all\"", "processors = [0, 1, 2, 3, 4, 4]");
     fs::write(&path, text).unwrap();
     nssim().arg("check").arg(&path).assert().code(2).stderr(
         predicate::str::contains("listener[0].processors").and(predicate::str::contains(

@@ -99,3 +99,40 @@ fn compare_output_does_not_depend_on_thread_scheduling() {
         );
     }
 }
+
+/// Issue 17 item 6: a run stepped by sample interval for the progress bar is the same run,
+/// event for event, also when it stops early at `run.max_in_flight` (the model's `finished`).
+#[test]
+fn a_run_stepped_for_the_progress_bar_is_the_same_run() {
+    for (rel, sets) in [
+        (crate::SHIPPED[0], vec!["run.duration=3s"]),
+        (
+            "tests/data/overload.toml",
+            vec![
+                "workload.rate=\"20000/s\"",
+                "pathway.limits=\"unbounded\"",
+                "run.max_in_flight=20000",
+            ],
+        ),
+    ] {
+        let s = crate::load(rel, &sets);
+        let straight = nssim::model::simulate(&s);
+        let mut steps = Vec::new();
+        let stepped = nssim::model::simulate_stepped(&s, &mut |at| steps.push(at));
+        assert_eq!(straight.events, stepped.events, "{rel}");
+        assert_eq!(
+            nssim::report::summary_json(&straight),
+            nssim::report::summary_json(&stepped),
+            "{rel}"
+        );
+        assert_eq!(
+            nssim::report::metrics_csv(&straight),
+            nssim::report::metrics_csv(&stepped),
+            "{rel}"
+        );
+        assert!(
+            steps.len() > 1 && steps.windows(2).all(|w| w[0] < w[1]),
+            "{rel}"
+        );
+    }
+}

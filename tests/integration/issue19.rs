@@ -396,9 +396,16 @@ fn output_paths_are_checked_before_the_simulation() {
         ));
     // A 9,000 s run takes a while; the refusal comes first.
     assert!(started.elapsed() < Duration::from_secs(30));
+    // compare's run folders are bounded (item 8), so its own --out is what can be too long.
     let mut c = Command::cargo_bin("nssim").unwrap();
     c.current_dir(dir.path())
-        .args(["compare", "long.toml", "long.toml[workload.rate=900/s]"])
+        .args([
+            "compare",
+            "long.toml",
+            "long.toml[workload.rate=900/s]",
+            "--out",
+        ])
+        .arg("y".repeat(300))
         .assert()
         .code(1)
         .stderr(predicate::str::contains("more than the 255"));
@@ -435,4 +442,273 @@ fn explain_of_a_scenario_that_costs_nothing_says_so() {
         .assert()
         .success()
         .stdout(predicate::str::contains("bottleneck: none"));
+}
+
+// Item 7: processor lists relative to the processor count.
+
+#[test]
+fn relative_processor_lists_follow_the_processor_count() {
+    // parallel-listener.toml writes `processors = "all"`: --set system.processors alone
+    // rescales it, down and up.
+    for n in [2u32, 6, 8, 16] {
+        let s = crate::load(
+            "scenarios/parallel-listener.toml",
+            &[&format!("system.processors={n}")],
+        );
+        assert_eq!(s.listeners[0].processors, (0..n).collect::<Vec<_>>());
+    }
+    let s = crate::load(
+        "tests/data/valid/relative-processor-lists.toml",
+        &["system.processors=9"],
+    );
+    assert_eq!(s.listeners[0].processors, vec![7, 8]);
+    assert_eq!(s.server_classes[0].cpus, (0..7).collect::<Vec<_>>());
+    assert_eq!(s.server_classes[1].cpus, vec![2, 3, 4, 5, 6, 7, 8]);
+    assert_eq!(s.server_classes[2].cpus, vec![8]);
+}
+
+#[test]
+fn a_bad_relative_processor_list_names_file_line_field_and_forms() {
+    let e = problems(
+        "tests/data/valid/relative-processor-lists.toml",
+        &["system.processors=2"],
+    );
+    // N-2..N-1 = 0..1 leaves no "others", and 2..N-1 is empty with 2 processors.
+    assert!(
+        e.contains("server_class[0].cpus: \"others\" leaves no processor"),
+        "{e}"
+    );
+    assert!(
+        e.contains("server_class[1].cpus: \"2..N-1\" is an empty range with system.processors = 2"),
+        "{e}"
+    );
+    let e = problems(
+        "tests/data/valid/relative-processor-lists.toml",
+        &["listener[0].processors=\"others\""],
+    );
+    assert!(e.contains("a listener cannot use it"), "{e}");
+}
+
+#[test]
+fn capacity_varies_the_processor_count_of_a_shipped_scenario_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cap");
+    nssim()
+        .args([
+            "capacity",
+            "scenarios/parallel-listener.toml",
+            "--vary",
+            "system.processors=2..8",
+            "--rate",
+            "20000/s",
+            "--slo",
+            "p99<5ms",
+            "--set",
+            "run.duration=2s",
+            "--set",
+            "run.warmup=200ms",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = fs::read_to_string(out.join("capacity.csv")).unwrap();
+    // Every count from 2 to 8 ran (below 6, the old fixed list [0..5] did not validate), two
+    // processors cannot carry 20,000/s (about 0.54 busy each at 15,000/s over six), and the
+    // least count that passes is chosen.
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let counts: Vec<&str> = rows.iter().map(|r| r[1]).collect();
+    assert_eq!(counts, ["2", "3", "4", "5", "6", "7", "8"], "{csv}");
+    assert_eq!(rows[0][3], "fail", "{csv}");
+    let chosen: Vec<&Vec<&str>> = rows.iter().filter(|r| r[4] == "true").collect();
+    assert_eq!(chosen.len(), 1, "{csv}");
+    assert!(
+        rows.iter()
+            .take_while(|r| r[4] != "true")
+            .all(|r| r[3] == "fail"),
+        "{csv}"
+    );
+}
+
+// Item 8: labels name the full path, may be given, and make folders a shell takes unquoted.
+
+#[test]
+fn labels_name_full_paths_and_folders_need_no_quoting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let f = "scenarios/peak-step.toml";
+    nssim()
+        .args(["compare", f])
+        .arg(format!(
+            "{f}[server_class[1].cpus=[0,1],server_class[2].cpus=[0,1]]"
+        ))
+        .args(["--set", "run.duration=300ms", "--set", "run.warmup=100ms"])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let json = fs::read_to_string(out.join("comparison.json")).unwrap();
+    assert!(
+        json.contains("\"peak-step[server_class[1].cpus=[0,1],server_class[2].cpus=[0,1]]\""),
+        "{json}"
+    );
+    let folder = out.join("peak-step_server_class_1_.cpus=_0_1_server_class_2_.cpus=_0_1");
+    assert!(
+        folder.join("summary.json").is_file(),
+        "{}",
+        folder.display()
+    );
+    let csv = fs::read_to_string(out.join("comparison.csv")).unwrap();
+    assert!(
+        csv.starts_with(
+            "scenario,parameter_server_class[1].cpus,parameter_server_class[2].cpus,seed,"
+        ),
+        "{csv}"
+    );
+    assert!(csv.contains(",\"[0,1]\",\"[0,1]\",1,"), "{csv}");
+}
+
+#[test]
+fn label_names_a_run_and_each_compared_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let short = ["--set", "run.duration=300ms", "--set", "run.warmup=100ms"];
+    let run = tmp.path().join("run");
+    nssim()
+        .args(["run", MM1, "--label", "mm1 at rho 0.7"])
+        .args(short)
+        .arg("--out")
+        .arg(&run)
+        .assert()
+        .success();
+    let summary = fs::read_to_string(run.join("summary.json")).unwrap();
+    assert!(
+        summary.contains("\"scenario\": \"mm1 at rho 0.7\""),
+        "{summary}"
+    );
+    let cmp = tmp.path().join("cmp");
+    nssim()
+        .args(["compare", MM1, &format!("{MM1}[workload.rate=500/s]")])
+        .args(["--label", "base", "--label", "half load"])
+        .args(short)
+        .arg("--out")
+        .arg(&cmp)
+        .assert()
+        .success();
+    assert!(cmp.join("base/summary.json").is_file());
+    assert!(cmp.join("half_load/summary.json").is_file());
+    let csv = fs::read_to_string(cmp.join("comparison.csv")).unwrap();
+    assert!(csv.contains("\nhalf load,500/s,"), "{csv}");
+    nssim()
+        .args(["compare", MM1, MM1, "--label", "only-one"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "1 --label options for 2 scenarios; give one label per scenario argument",
+        ));
+}
+
+// Item 17: --window FROM..TO, the figures over a span of simulated time.
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn a_window_over_the_whole_measurement_gives_the_runs_own_figures() {
+    // With a warm-up by time, the measured requests are those completing from the warm-up to
+    // the end of the run: a window over exactly that span records the same latencies in the
+    // same histogram, so every percentile is the run's to the last digit.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("mm1");
+    nssim()
+        .args([
+            "run",
+            MM1,
+            "--set",
+            "run.duration=5s",
+            "--set",
+            "run.warmup=1s",
+        ])
+        .args(["--set", "run.drain=2s", "--window", "1s..7s", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "window      1.000..7.000 s: throughput",
+        ));
+    let s = json(&out.join("summary.json"));
+    let w = &s["time_window"];
+    assert_eq!(w["latency_ms"], s["latency_ms"], "{w}");
+    assert_eq!(w["completed"], s["requests"]["measured"], "{w}");
+    assert_eq!(w["failed"], 0);
+    let metrics = fs::read_to_string(out.join("metrics.csv")).unwrap();
+    assert!(!metrics.is_empty());
+}
+
+#[test]
+fn a_window_over_the_peak_shows_the_peaks_p99_in_run_and_compare() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = "scenarios/peak-step.toml";
+    let out = tmp.path().join("run");
+    nssim()
+        .args(["run", f, "--window", "8s..14s", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let s = json(&out.join("summary.json"));
+    let w = &s["time_window"];
+    // 18,000/s offered for the six seconds of the peak, against 8,000/s around it.
+    let offered = w["offered_per_s"].as_f64().unwrap();
+    assert!((17_000.0..19_000.0).contains(&offered), "{w}");
+    assert!(s["offered_per_s"].as_f64().unwrap() < 12_000.0);
+    // The peak's p99 is above the whole run's: most of the run is at 8,000/s.
+    assert!(
+        w["latency_ms"]["p99"].as_f64().unwrap() > s["latency_ms"]["p99"].as_f64().unwrap(),
+        "{w}"
+    );
+    let cmp = tmp.path().join("cmp");
+    nssim()
+        .args([
+            "compare",
+            f,
+            &format!("{f}[workload.requests_per_connection=1]"),
+        ])
+        .args(["--window", "8s..14s", "--quiet", "--out"])
+        .arg(&cmp)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "window 8.000..14.000 s: latency p99 [ms]",
+        ));
+    let csv = fs::read_to_string(cmp.join("comparison.csv")).unwrap();
+    assert!(csv.contains(",window_latency_ms_p99,"), "{csv}");
+}
+
+#[test]
+fn a_bad_window_is_refused_before_the_run() {
+    let f = "scenarios/peak-step.toml";
+    for (window, says) in [
+        ("8s", "write FROM..TO with durations"),
+        ("14s..8s", "FROM (14s) must come before TO (8s)"),
+        ("8s..40s", "TO (40s) is past the end of the run"),
+        ("1s..14s", "FROM (1s) is inside the warm-up"),
+        ("8x..14s", "--window 8x..14s:"),
+    ] {
+        nssim()
+            .args([
+                "run",
+                f,
+                "--window",
+                window,
+                "--out",
+                "/nonexistent/never-written",
+            ])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
 }

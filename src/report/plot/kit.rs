@@ -732,7 +732,7 @@ fn wrap<DB: DrawingBackend>(
 
 /// `name` cut where a line may break: after `-`, `_`, `/` and spaces (the separator stays at
 /// the end of its piece); in the overrides of a `compare` label, before the `[` and after each
-/// `,` only, so `fig-3-3-distributor[rate=20000/s,duration=30s]` breaks into the name and
+/// `,` between settings only, so `fig-3-3-distributor[rate=20000/s,duration=30s]` breaks into the name and
 /// whole settings, never inside `20000/s`.
 fn wrap_tokens(name: &str) -> Vec<String> {
     let mut tokens: Vec<String> = Vec::new();
@@ -748,10 +748,12 @@ fn wrap_tokens(name: &str) -> Vec<String> {
             ']' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        // Inside the overrides, only a comma between settings breaks (not one inside a
+        // value such as `server_class[1].cpus=[0,1]`).
         let breaks = if depth == 0 {
             matches!(c, '-' | '_' | '/' | ' ')
         } else {
-            c == ','
+            depth == 1 && c == ','
         };
         if breaks {
             tokens.push(std::mem::take(&mut cur));
@@ -1156,8 +1158,12 @@ mod tests {
             wrap_tokens("pl[rate=20000/s,duration=30s]"),
             ["pl", "[rate=20000/s,", "duration=30s]"]
         );
+        assert_eq!(
+            wrap_tokens("pl[server_class[1].cpus=[0,1],run.duration=30s]"),
+            ["pl", "[server_class[1].cpus=[0,1],", "run.duration=30s]"]
+        );
         assert_eq!(wrap_tokens("[x]"), ["[x]"]);
-        assert_eq!(wrap_tokens("a[p=[3,4]]-b"), ["a", "[p=[3,", "4]]-", "b"]);
+        assert_eq!(wrap_tokens("a[p=[3,4]]-b"), ["a", "[p=[3,4]]-", "b"]);
     }
 
     #[test]

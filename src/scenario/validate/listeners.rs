@@ -60,13 +60,17 @@ impl Checker {
                     format!("port must be between 1 and 65535, got {port}"),
                 );
             }
-            let processors = l.processors.clone().unwrap_or_default();
+            let processors = l
+                .processors
+                .as_ref()
+                .map(|p| p.numbers().to_vec())
+                .unwrap_or_default();
             match &l.processors {
                 None => self.err(
                     format!("{field}.processors"),
                     "missing `processors`; list the processors to run one instance on each, e.g. processors = [0, 1]",
                 ),
-                Some(list) if list.is_empty() => self.err(
+                Some(list) if list.numbers().is_empty() => self.err(
                     format!("{field}.processors"),
                     "processors must list at least one processor, e.g. processors = [0, 1]",
                 ),

@@ -22,6 +22,7 @@ mod node;
 mod pathsend;
 mod pathway;
 mod pathway_xm;
+mod placement;
 mod tcpip;
 mod workload;
 
@@ -70,6 +71,10 @@ pub(super) fn validate(
     let run = c.run(raw.run.as_ref());
     let (system, processors) = c.system(raw.system.as_ref(), &raw.processor_type);
     c.processors = processors;
+    // Relative processor lists ("all", "0..N-1", "others") become numbers here, so every check
+    // below (and the model) sees plain lists.
+    let resolved = c.resolve_processor_lists(raw);
+    let raw = &resolved;
     let message_system = c.message_system(raw.message_system.as_ref());
     let lan = c.lan(raw.lan.as_ref());
     let (tcpip, stack) = c.tcpip(raw.tcpip.as_ref(), !raw.listener.is_empty());
@@ -707,6 +712,7 @@ mod tests {
                 drain: SimDuration::from_secs(10),
                 sample_interval: SimDuration::from_secs(1),
                 max_in_flight: 2_000_000,
+                report_window: None,
             },
             system: System {
                 processors: 4,

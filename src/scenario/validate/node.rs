@@ -44,6 +44,7 @@ impl Checker {
                 drain: SimDuration::ZERO,
                 sample_interval: SimDuration::ZERO,
                 max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+                report_window: None,
             };
         };
         let duration = self.required_duration("run.duration", run.duration.as_ref(), "30s");
@@ -128,6 +129,7 @@ impl Checker {
             drain,
             sample_interval,
             max_in_flight,
+            report_window: None,
         }
     }
 

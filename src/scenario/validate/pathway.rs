@@ -443,8 +443,9 @@ impl Checker {
             }
             Some(timeout)
         });
-        let cpus = class.cpus.clone().unwrap_or_else(|| default_cpus.to_vec());
-        for (j, &p) in class.cpus.iter().flatten().enumerate() {
+        let written = class.cpus.as_ref().map(|c| c.numbers());
+        let cpus = written.unwrap_or(default_cpus).to_vec();
+        for (j, &p) in written.into_iter().flatten().enumerate() {
             self.processor(&format!("{field}.cpus[{j}]"), p);
         }
         if maxservers_valid && maxservers >= 1 && cpus.is_empty() && require_cpus {
