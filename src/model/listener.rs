@@ -172,6 +172,16 @@ impl Listeners {
         }
     }
 
+    /// The instance whose process is `p` died (`process_kill`): it leaves the round-robin
+    /// filter.
+    pub fn process_down(&mut self, p: ProcessId) {
+        for inst in self.list.iter_mut().flat_map(|l| l.instances.iter_mut()) {
+            if inst.process == p {
+                inst.down = true;
+            }
+        }
+    }
+
     /// Processor `cpu` is up again and its instances are restarted: empty backlogs, back in
     /// the filter.
     pub fn restarted(&mut self, cpu: ProcessorId) {

@@ -118,7 +118,7 @@ impl Default for Faults {
 }
 
 /// One `[[fault]]`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fault {
     /// When it happens, from the start of the run.
     pub at: SimDuration,
@@ -127,12 +127,15 @@ pub struct Fault {
 }
 
 /// What a fault does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FaultAction {
     /// A processor fails.
     ProcessorDown(FaultTarget),
     /// A failed processor is reloaded.
     ProcessorReload(u32),
+    /// A process dies (its name as `processes.csv` gives it: `$ZTC3`, `$DIST-3`, `$PM`,
+    /// `ORDERS#0`).
+    ProcessKill(String),
 }
 
 /// Which processor a `processor_down` fails.

@@ -123,7 +123,14 @@ pub(super) fn validate(
         c.pathsend_message_sizes(workload, &listeners);
     }
     let pathway_limits = c.pathway_limits(raw.pathway.as_ref(), !raw.domain.is_empty());
-    let faults = c.faults(&raw.fault, raw.faults.as_ref(), &run);
+    let killable = faults::killable(
+        &tcpip,
+        &listeners,
+        &pathmons,
+        &server_classes,
+        raw.pathway_xm.is_some(),
+    );
+    let faults = c.faults(&raw.fault, raw.faults.as_ref(), &run, &killable);
     let scenario = Scenario {
         name,
         description: raw.description.clone().unwrap_or_default(),
