@@ -348,17 +348,53 @@ impl Node {
             })
             .collect();
         for p in taking {
-            let mut ctx = Ctx {
-                sched: s,
-                rec: &mut self.rec,
-            };
-            self.cpus.take_over(p, &mut ctx);
-            self.took_over(index, p, s);
+            self.take_over(index, p, s);
         }
     }
 
+    /// The backup of `p` takes over, unless `p` is a listener under the parallel stack whose
+    /// backup's processor already has a listener on its port: [F] that backup cannot listen
+    /// (V6-24 page-114), the takeover fails and `p` dies. True if it took over.
+    pub(super) fn take_over(
+        &mut self,
+        index: usize,
+        p: super::ProcessId,
+        s: &mut Scheduler<Event>,
+    ) -> bool {
+        let proc_ = self.cpus.process(p);
+        let (kind, name) = (proc_.kind, proc_.name.clone());
+        let backup = proc_.pair.expect("a process taking over is a pair").backup;
+        let listener = matches!(kind, ProcessKind::Distributor | ProcessKind::Listener);
+        let cpus = &self.cpus;
+        if listener
+            && self.stack.stack == StackKind::Parallel
+            && self
+                .listeners
+                .port_taken(p, backup, |q| cpus.health(q) == Health::Up)
+        {
+            let now = s.now();
+            self.faults.log(now, index, name.clone(), "takeover failed");
+            let work = self.cpus.takeover_failed(p);
+            let before = self.faults.tally[index];
+            let lost = self.process_died(p, kind, work, s);
+            self.log_losses(now, index, name, before, lost);
+            return false;
+        }
+        let mut ctx = Ctx {
+            sched: s,
+            rec: &mut self.rec,
+        };
+        self.cpus.take_over(p, &mut ctx);
+        self.took_over(index, p, s);
+        true
+    }
+
     /// The backup of `p` has taken over: logged (message 1077 for a PATHMON); a conventional
-    /// TCP/IP process resets its established connections [F] (V6MIG page-29).
+    /// TCP/IP process resets its established connections [F] (V6MIG page-29); a listener is
+    /// back in the round-robin filter in its new processor, and under the parallel stack its
+    /// connections are reset [F] (the backup gets ECONNRESET on its first socket call and
+    /// closes the socket, V6-24), while under the conventional stack its backup continues on
+    /// the sockets its TCP/IP process keeps [F] (A.4).
     pub(super) fn took_over(
         &mut self,
         index: usize,
@@ -371,6 +407,30 @@ impl Node {
         let message = (kind == ProcessKind::Pathmon).then_some(1077);
         self.faults
             .log_counted(now, index, name, "takeover", None, message);
+        if matches!(kind, ProcessKind::Distributor | ProcessKind::Listener) {
+            self.listeners.process_moved(p, self.cpus.processor_of(p));
+            if self.stack.stack == StackKind::Parallel {
+                let mine: Vec<RequestId> = self
+                    .requests
+                    .iter()
+                    .filter(|(_, req)| {
+                        !req.answered()
+                            && self.listeners.list[req.listener as usize].instances
+                                [req.instance as usize]
+                                .process
+                                == p
+                    })
+                    .map(|(r, _)| r)
+                    .collect();
+                let n = mine.len() as u64;
+                for r in mine {
+                    self.reset(r, s);
+                }
+                let name = self.cpus.process(p).name.clone();
+                self.faults
+                    .log_counted(now, index, name, "connections reset", Some(n), None);
+            }
+        }
         if kind == ProcessKind::TcpIp {
             let established: Vec<RequestId> = self
                 .requests

@@ -555,7 +555,9 @@ pub fn recovery(
 /// looks like, without a run. Returns it with a note per change, or why it cannot stand.
 ///
 /// Models (the rules of `failure.rs` and `pathway/fail.rs`, at steady state):
-/// - listener instances in `cpu` are gone, and the clients' connections spread over the others
+/// - a listener pair (`pair = true`) in `cpu` runs in its backup's processor, unless another
+///   listener listens on its port there (parallel stack: it cannot take over);
+/// - other listener instances in `cpu` are gone, and the clients' connections spread over the others
 ///   (under the parallel stack the round-robin filter skips them; under the conventional stack
 ///   this assumes the clients stop addressing the dead IP host, the optimistic case: a run
 ///   refuses those connections instead);
@@ -579,10 +581,31 @@ pub fn without_processor(sc: &Scenario, cpu: u32) -> Result<(Scenario, Vec<Strin
     let mut notes = Vec::new();
     let n = s.system.processors;
     let next = |c: u32| (c + 1) % n;
+    // Where each port is listened on: a listener pair's backup cannot listen where another
+    // listener does (parallel stack, V6-24 page-114).
+    let taken: Vec<(u16, Vec<u32>)> = s
+        .listeners
+        .iter()
+        .map(|l| (l.port, l.processors.clone()))
+        .collect();
+    let parallel = s.tcpip.stack == crate::scenario::StackKind::Parallel;
     for l in &mut s.listeners {
         let Some(i) = l.processors.iter().position(|&c| c == cpu) else {
             continue;
         };
+        let b = next(cpu);
+        let blocked = parallel
+            && taken
+                .iter()
+                .any(|(port, cpus)| *port == l.port && cpus.contains(&b));
+        if l.pair && b != cpu && !blocked {
+            l.processors[i] = b;
+            notes.push(format!(
+                "{}-{cpu}'s backup takes over in processor {b}",
+                l.name
+            ));
+            continue;
+        }
         if l.processors.len() == 1 {
             return Err(format!(
                 "listener {} runs only in processor {cpu}: with it down nothing listens",

@@ -6,12 +6,15 @@
 //! - **No detection delay** [F]: the message system reports a process death at once
 //!   (Process-Deletion message, AVAIL p. 7-10), so what the process held fails at `at`, and
 //!   work sent to it later fails as it arrives (`Node::reap_swallowed`).
-//! - **A pair** (a PATHMON with a `backup`, a conventional `$ZTCn`) whose backup's processor is
-//!   up is taken over by its backup [F] (AVAIL p. 7-10) `takeover_delay` after the death
-//!   ([?]/[I], A.3); [I] its work waits and runs in the backup's processor after the takeover,
-//!   the interrupted burst from its beginning. A PATHMON taking over grants no link meanwhile,
-//!   while open links work [I]; it logs message 1077. A `$ZTCn` that takes over resets every
-//!   established connection [F] (V6MIG page-29) and keeps its listen sockets.
+//! - **A pair** (a PATHMON with a `backup`, a conventional `$ZTCn`, a listener with `pair`)
+//!   whose backup's processor is up is taken over by its backup [F] (AVAIL p. 7-10)
+//!   `takeover_delay` after the death ([?]/[I], A.3); [I] its work waits and runs in the
+//!   backup's processor after the takeover, the interrupted burst from its beginning. A
+//!   PATHMON taking over grants no link meanwhile, while open links work [I]; it logs message
+//!   1077. A `$ZTCn` that takes over resets every established connection [F] (V6MIG page-29)
+//!   and keeps its listen sockets. A listener's takeover is `Node::take_over`'s (failure.rs):
+//!   under the parallel stack its connections are reset, and it fails where another listener
+//!   has its port.
 //! - **A process that is not a pair** (or whose backup's processor is down) dies:
 //!   - every request whose work it held (a burst, an I/O it issued) fails: 904 with
 //!     file-system error 201 if it was at or on its way to a server (PS-J page-122) [F], else a
@@ -67,13 +70,9 @@ impl Node {
                     return;
                 }
                 self.faults.current = Some(index);
-                let mut ctx = Ctx {
-                    sched: s,
-                    rec: &mut self.rec,
-                };
-                self.cpus.take_over(p, &mut ctx);
-                self.faults.kill_takeover[index] = Some(now);
-                self.took_over(index, p, s);
+                if self.take_over(index, p, s) {
+                    self.faults.kill_takeover[index] = Some(now);
+                }
             }
             _ => unreachable!("a kill has a death and a takeover"),
         }
@@ -117,7 +116,7 @@ impl Node {
 
     /// Process `p` of kind `kind`, not a pair, has died holding `work`: each subsystem says
     /// what its death means. Returns what Pathway lost.
-    fn process_died(
+    pub(super) fn process_died(
         &mut self,
         p: ProcessId,
         kind: ProcessKind,

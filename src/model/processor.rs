@@ -727,6 +727,22 @@ impl Cpus {
         }
     }
 
+    /// The takeover of `p` failed (its backup could not start): down, its waiting bursts
+    /// returned as in [`kill`](Self::kill).
+    pub fn takeover_failed(&mut self, p: ProcessId) -> Vec<Work> {
+        let proc_ = &mut self.processes[p.0 as usize];
+        assert_eq!(
+            proc_.health,
+            Health::TakingOver,
+            "{} fails to take over",
+            proc_.name
+        );
+        debug_assert!(proc_.running.is_none());
+        proc_.health = Health::Down;
+        proc_.pair = None;
+        proc_.bursts.drain(..).map(|b| b.work).collect()
+    }
+
     /// The process named `name`, if there is one.
     pub fn find(&self, name: &str) -> Option<ProcessId> {
         self.processes

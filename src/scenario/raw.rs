@@ -334,6 +334,9 @@ pub struct RawListener {
     /// `"send"` (`SERVERCLASS_SEND_`, messages up to 32767 bytes) or `"sendl"`
     /// (`SERVERCLASS_SENDL_`, up to 2 MiB) \[name\]. Default `"send"`.
     pub pathsend_api: Option<String>,
+    /// Each instance runs as a process pair, its backup in the next processor \[bool\].
+    /// Default false.
+    pub pair: Option<bool>,
 }
 
 /// `[[pathmon]]`: a PATHMON process pair, which owns server classes and grants links.

@@ -421,6 +421,9 @@ pub struct Listener {
     pub priority: u8,
     /// The Pathsend call it relays with, which bounds the message size.
     pub pathsend_api: PathsendApi,
+    /// [I] Each instance is a process pair whose backup is in the next processor (faults.md
+    /// A.3, A.4): it takes over when its primary or its processor fails.
+    pub pair: bool,
 }
 
 /// The Pathsend procedure a requester calls.

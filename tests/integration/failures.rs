@@ -163,7 +163,7 @@ fn faults_are_deterministic_and_leave_the_arrivals_unchanged() {
 /// A random small cluster with a random fault schedule: 2-5 processors, a conventional or
 /// parallel stack, distributors or parallel listeners, a PATHMON pair, two server classes
 /// with random AUTORESTART, 1-3 processor failures (some of both halves of the pair), some
-/// reloaded, and 0-2 process kills.
+/// reloaded, 0-2 process kills, and sometimes listener pairs.
 fn case(g: &mut Gen, n: u64) -> String {
     let processors = g.int(2, 5);
     let stack = ["conventional", "parallel"][g.int(0, 1) as usize];
@@ -272,6 +272,10 @@ fn case(g: &mut Gen, n: u64) -> String {
         let name = &names[g.int(0, names.len() as u64 - 1) as usize];
         let at = g.int(1, duration - 1);
         t += &format!("[[fault]]\nat = \"{at}ms\"\nprocess_kill = \"{name}\"\n");
+    }
+    // A third of the listeners are pairs (drawn last too).
+    if g.int(0, 2) == 0 {
+        t = t.replacen("[[listener]]\n", "[[listener]]\npair = true\n", 1);
     }
     t
 }

@@ -1,7 +1,7 @@
 //! Issue 15 item 1: `process_kill` of each kind of process (a server, a distributor, a
 //! parallel listener, a conventional `$ZTCn`, a PATHMON pair), with what faults.md A.2, A.3,
 //! A.5 to A.7 say its death costs, requests conserved, and a clear error for a name that
-//! names no process.
+//! names no process; and issue 15 item 2: listener pairs and the `check` rule for them.
 
 use nssim::model::simulate;
 use nssim::stats::{FaultResult, FaultsResult, RunResults};
@@ -208,4 +208,146 @@ fn every_process_of_a_run_can_be_named_and_an_unknown_name_lists_them() {
     for name in ["`$ZTC3`", "`$DIST-5`", "`$PM`", "`A#0`", "`G#5`"] {
         assert!(err.contains(name), "{name} in {err}");
     }
+}
+
+// Issue 15 item 2: listener pairs (`pair = true`).
+
+const PL: &str = "scenarios/parallel-listener.toml";
+
+#[test]
+fn a_parallel_listener_pair_takes_over_in_a_processor_without_a_listener_on_its_port() {
+    // Listeners in 0, 2 and 4 of 6 processors, each a pair with its backup in the next one.
+    // (At 6,000/s: three listeners carry it at about 40 % busy.)
+    let sets = [
+        "listener[0].processors=[0,2,4]",
+        "listener[0].pair=true",
+        "workload.rate=6000/s",
+    ];
+    let with = |fault: &str| {
+        let mut o = sets.to_vec();
+        o.push(fault);
+        run(PL, &o)
+    };
+    // A kill: the backup takes over in processor 3 after 200 ms; the parallel library's
+    // backup gets ECONNRESET on its sockets (V6-24), so its connections are reset; nothing is
+    // refused, and it is back in the round-robin filter.
+    let r = with("--fault process_kill=$LSNR-2@8s");
+    let (f, kill) = faults(&r);
+    assert_eq!(kill.taken_over_s, Some(8.2));
+    assert_eq!(rows(f, "$LSNR-2", "takeover"), vec![(8.2, None)]);
+    assert!(rows(f, "$LSNR-2", "takeover failed").is_empty());
+    assert_eq!(kill.failed.refused, 0);
+    let l2 = r
+        .processes
+        .iter()
+        .find(|p| p.name == "$LSNR-2")
+        .expect("$LSNR-2");
+    assert_eq!(l2.processor, 3);
+    let listeners: Vec<_> = r.listeners.iter().filter(|l| l.name == "$LSNR-2").collect();
+    assert_eq!(listeners[0].processor, 3);
+    assert!(kill.recovery_s.is_some(), "{kill:?}");
+    // `explain --down 2` moves it the same way.
+    let out = assert_cmd::Command::cargo_bin("nssim")
+        .unwrap()
+        .current_dir(repo(""))
+        .args(["explain", PL, "--down", "2"])
+        .args(sets.iter().flat_map(|x| ["--set", x]))
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("$LSNR-2's backup takes over in processor 3"),
+        "{text}"
+    );
+    // A processor failure: its listener takes over too, after detection and the delay.
+    let r = with("--fault processor_down=2@8s");
+    let (f, down) = faults(&r);
+    assert_eq!(rows(f, "$LSNR-2", "takeover").len(), 1);
+    assert_eq!(down.failed.refused, 0);
+    assert_eq!(
+        r.processes
+            .iter()
+            .find(|p| p.name == "$LSNR-2")
+            .map(|p| p.processor),
+        Some(3)
+    );
+}
+
+#[test]
+fn a_listener_pair_whose_backup_processor_has_a_listener_on_its_port_cannot_take_over() {
+    // Listeners in every processor: each backup's processor already listens on the port.
+    let out = assert_cmd::Command::cargo_bin("nssim")
+        .unwrap()
+        .current_dir(repo(""))
+        .args(["check", PL, "--set", "listener[0].pair=true"])
+        .assert()
+        .success();
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains(
+            "the backup of $LSNR-3 (processor 4) cannot take over: $LSNR-4 already listens on port"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("cannot take over").count(), 6, "{err}");
+    // The run agrees: the takeover fails and the listener dies, as an unpaired one does.
+    let r = run(
+        PL,
+        &["listener[0].pair=true", "--fault process_kill=$LSNR-3@8s"],
+    );
+    let (f, kill) = faults(&r);
+    assert_eq!(rows(f, "$LSNR-3", "takeover failed"), vec![(8.2, None)]);
+    assert!(rows(f, "$LSNR-3", "takeover").is_empty());
+    assert_eq!(kill.taken_over_s, None);
+    assert!(kill.failed.reset > 0, "{kill:?}");
+    // Without the neighbours' listeners there is no warning.
+    let out = assert_cmd::Command::cargo_bin("nssim")
+        .unwrap()
+        .current_dir(repo(""))
+        .args([
+            "check",
+            PL,
+            "--set",
+            "listener[0].pair=true",
+            "--set",
+            "listener[0].processors=[0,2,4]",
+        ])
+        .assert()
+        .success();
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(!err.contains("cannot take over"), "{err}");
+}
+
+#[test]
+fn a_conventional_distributor_pair_continues_on_its_tcpip_processs_sockets() {
+    // Figure 3-3 with distributor pairs: $DIST-3's backup (processor 4) takes over on the
+    // sockets $ZTC3 keeps (A.4): no connection is reset and none refused; its requests wait
+    // for the takeover. (At 6,000/s, so that processor 4 can run two distributors: at
+    // 15,000/s each is about 84 % busy, and the pair would overload its backup's processor.)
+    let r = run(
+        F33,
+        &[
+            "listener[0].pair=true",
+            "workload.rate=6000/s",
+            "--fault process_kill=$DIST-3@8s",
+        ],
+    );
+    let (f, kill) = faults(&r);
+    assert_eq!(rows(f, "$DIST-3", "takeover"), vec![(8.2, None)]);
+    assert_eq!(
+        kill.failed.reset + kill.failed.refused + kill.failed.e904_fs201,
+        0,
+        "{kill:?}"
+    );
+    assert_eq!(
+        r.requests.failed, 0,
+        "{:?} {:?}",
+        r.requests, r.pathsend_errors
+    );
+    let d3 = r
+        .processes
+        .iter()
+        .find(|p| p.name == "$DIST-3")
+        .expect("$DIST-3");
+    assert_eq!(d3.processor, 4);
 }

@@ -762,6 +762,7 @@ mod tests {
                 handle_cpu: us(20),
                 priority: 180,
                 pathsend_api: PathsendApi::Send,
+                pair: false,
             }],
             // No [[pathmon]]: the implicit one.
             pathmons: vec![Pathmon {
