@@ -283,11 +283,19 @@ impl Checker {
                 super::list_names(&processes.dynamic)
             )
         };
+        // At most 40 names: a large class would drown the message.
+        const SHOWN: usize = 40;
+        let rest = processes.names.len().saturating_sub(SHOWN);
+        let rest = if rest > 0 {
+            format!(" and {rest} more")
+        } else {
+            String::new()
+        };
         self.err(
             field,
             format!(
-                "no process is named `{name}`; the processes this scenario runs are {}{more} (names as in processes.csv)",
-                super::list_names(&processes.names)
+                "no process is named `{name}`; the processes this scenario runs are {}{rest}{more} (names as in processes.csv)",
+                super::list_names(processes.names.iter().take(SHOWN))
             ),
         );
         None
@@ -418,7 +426,10 @@ pub(super) fn killable(
             Some(pm) if defined > 1 => format!("{}.{}", pm.name, k.name),
             _ => k.name.clone(),
         };
-        names.extend((0..k.numstatic).map(|n| format!("{class}#{n}")));
+        // (NUMSTATIC is at most MAXSERVERS, at most 4095; an invalid one, reported
+        // elsewhere, lists no more.)
+        let numstatic = k.numstatic.min(k.maxservers).min(4095);
+        names.extend((0..numstatic).map(|n| format!("{class}#{n}")));
         if k.maxservers > k.numstatic {
             dynamic.push(class);
         }
