@@ -351,3 +351,28 @@ fn a_conventional_distributor_pair_continues_on_its_tcpip_processs_sockets() {
         .expect("$DIST-3");
     assert_eq!(d3.processor, 4);
 }
+
+#[test]
+fn a_kill_shows_in_the_table_summary_json_and_faults_csv() {
+    let out = tempfile::tempdir().unwrap();
+    let run = assert_cmd::Command::cargo_bin("nssim")
+        .unwrap()
+        .current_dir(repo(""))
+        .args(["run", PL, "--fault", "process_kill=$LSNR-3@8s", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let table = String::from_utf8(run.get_output().stdout.clone()).unwrap();
+    assert!(
+        table.contains("process_kill $LSNR-3 in processor 3 at 8.000 s"),
+        "{table}"
+    );
+    let summary = std::fs::read_to_string(out.path().join("summary.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    let fault = &json["faults"]["faults"][0];
+    assert_eq!(fault["action"], "process_kill");
+    assert_eq!(fault["process"], "$LSNR-3");
+    assert_eq!(fault["processor"], 3);
+    let csv = std::fs::read_to_string(out.path().join("faults.csv")).unwrap();
+    assert!(csv.contains(",0,$LSNR-3,killed,,"), "{csv}");
+}
