@@ -102,6 +102,7 @@ fn main() {
             accept_cpu: us(30),
             handle_cpu: us(20),
             priority: 180,
+            pair: false,
             pathsend_api: PathsendApi::Send,
         }],
         pathmons: vec![Pathmon {

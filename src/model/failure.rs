@@ -50,6 +50,9 @@ impl Node {
     #[cold]
     #[inline(never)]
     pub(super) fn fault(&mut self, index: usize, phase: Phase, s: &mut Scheduler<Event>) {
+        if let Planned::Kill { .. } = self.faults.plan[index] {
+            return self.process_kill(index, phase, s);
+        }
         if phase == Phase::Fail
             && let Planned::Down { .. } = self.faults.plan[index]
             && self.faults.cpu[index].is_none()
@@ -134,13 +137,14 @@ impl Node {
     }
 
     /// Work swallowed by dead processes since the last event: failed at once where the
-    /// processor is known to be down, else held in limbo until it is.
+    /// processor is known to be down, or is up (the process alone died: `process_kill`, a
+    /// death the message system reports at once), else held in limbo until it is.
     #[cold]
     #[inline(never)]
     pub(super) fn reap_swallowed(&mut self, s: &mut Scheduler<Event>) {
         let swallowed: Vec<_> = self.cpus.take_swallowed().collect();
         for (cpu, work) in swallowed {
-            let declared = self.faults.declared[cpu.0 as usize];
+            let declared = self.faults.declared[cpu.0 as usize] || self.cpus.is_up(cpu);
             match (work, declared) {
                 (Work::Request(r), true) => self.fail_held(r, s),
                 (Work::Request(r), false) => self.faults.limbo.push((cpu.0, r)),
@@ -155,7 +159,7 @@ impl Node {
 
     /// A request nothing holds any more (in limbo, or taken from Pathway) fails: 904/FS 201
     /// if it was at a server, else a reset; it leaves the node now.
-    fn fail_held(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
+    pub(super) fn fail_held(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
         let at_server = {
             let mut pw = self.pathway_at(s);
             pw.pathway.abort_send(r, &mut pw.x)
@@ -206,14 +210,15 @@ impl Node {
     }
 
     /// A SYN reached a listener that is down: lost (retransmitted) while its processor is not
-    /// yet declared down, refused once it is. Returns true if the request has left.
+    /// yet declared down, refused once it is (or at once when the listener alone was killed).
+    /// Returns true if the request has left.
     #[cold]
     #[inline(never)]
     pub(super) fn syn_to_dead_listener(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> bool {
         let req = self.requests.get(r);
         let inst = &self.listeners.list[req.listener as usize].instances[req.instance as usize];
         let cpu = self.cpus.processor_of(inst.process);
-        if self.faults.declared[cpu.0 as usize] {
+        if self.faults.declared[cpu.0 as usize] || self.cpus.is_up(cpu) {
             self.fault_failed(r, Why::Refused, s);
             self.requests.remove(r);
             return true;
@@ -285,59 +290,46 @@ impl Node {
             self.listeners.set_down(cpu, true);
         }
         let target = format!("processor {}", cpu.0);
+        self.log_losses(now, index, target, before, lost);
+    }
+
+    /// Logs what fault `index` cost at `now`: the requests it failed since its tally was
+    /// `before`, and what Pathway lost.
+    pub(super) fn log_losses(
+        &mut self,
+        now: crate::engine::SimTime,
+        index: usize,
+        target: String,
+        before: crate::stats::Tally,
+        lost: super::pathway::Lost,
+    ) {
         let after = self.faults.tally[index];
         let failed = (after.reset + after.e904_fs201 + after.refused)
             - (before.reset + before.e904_fs201 + before.refused);
         let f = &mut self.faults;
-        f.log_counted(
-            now,
-            index,
-            target.clone(),
-            "requests failed",
-            Some(failed),
-            None,
-        );
-        f.log_counted(
-            now,
-            index,
-            target.clone(),
-            "servers lost",
-            Some(lost.servers.into()),
-            None,
-        );
-        f.log_counted(
-            now,
-            index,
-            target.clone(),
-            "links dropped",
-            Some(lost.links.into()),
-            None,
-        );
-        if lost.restarting > 0 {
-            f.log_counted(
-                now,
-                index,
-                target.clone(),
+        let rows = [
+            ("requests failed", Some(failed)),
+            ("servers lost", Some(lost.servers.into())),
+            ("links dropped", Some(lost.links.into())),
+            (
                 "autorestart",
-                Some(lost.restarting.into()),
-                None,
-            );
-        }
-        if lost.not_restarted > 0 {
-            f.log_counted(
-                now,
-                index,
-                target,
+                (lost.restarting > 0).then_some(lost.restarting.into()),
+            ),
+            (
                 "916",
-                Some(lost.not_restarted.into()),
-                None,
-            );
+                (lost.not_restarted > 0).then_some(lost.not_restarted.into()),
+            ),
+        ];
+        for (event, count) in rows {
+            if count.is_some() {
+                f.log_counted(now, index, target.clone(), event, count, None);
+            }
         }
     }
 
     /// True when the listener instance's process, or the TCP/IP process owning its sockets,
     /// is down.
-    fn connection_dead(&self, listener: u16, instance: u32) -> bool {
+    pub(super) fn connection_dead(&self, listener: u16, instance: u32) -> bool {
         let inst = &self.listeners.list[listener as usize].instances[instance as usize];
         self.cpus.health(inst.process) == Health::Down
             || inst
@@ -349,7 +341,6 @@ impl Node {
     /// The backups of the pairs in `cpu` take over; a conventional TCP/IP process resets its
     /// established connections.
     fn take_overs(&mut self, index: usize, cpu: ProcessorId, s: &mut Scheduler<Event>) {
-        let now = s.now();
         let taking: Vec<_> = (0..self.cpus.processes().len())
             .map(|p| super::ProcessId(p as u32))
             .filter(|&p| {
@@ -357,38 +348,110 @@ impl Node {
             })
             .collect();
         for p in taking {
-            let mut ctx = Ctx {
-                sched: s,
-                rec: &mut self.rec,
-            };
-            self.cpus.take_over(p, &mut ctx);
-            let proc_ = self.cpus.process(p);
-            let (name, kind) = (proc_.name.clone(), proc_.kind);
-            let message = (kind == ProcessKind::Pathmon).then_some(1077);
-            self.faults
-                .log_counted(now, index, name, "takeover", None, message);
-            if kind == ProcessKind::TcpIp {
-                let established: Vec<RequestId> = self
+            self.take_over(index, p, s);
+        }
+    }
+
+    /// The backup of `p` takes over, unless `p` is a listener under the parallel stack whose
+    /// backup's processor already has a listener on its port: [F] that backup cannot listen
+    /// (V6-24 page-114), the takeover fails and `p` dies. True if it took over.
+    pub(super) fn take_over(
+        &mut self,
+        index: usize,
+        p: super::ProcessId,
+        s: &mut Scheduler<Event>,
+    ) -> bool {
+        let proc_ = self.cpus.process(p);
+        let (kind, name) = (proc_.kind, proc_.name.clone());
+        let backup = proc_.pair.expect("a process taking over is a pair").backup;
+        let listener = matches!(kind, ProcessKind::Distributor | ProcessKind::Listener);
+        let cpus = &self.cpus;
+        if listener
+            && self.stack.stack == StackKind::Parallel
+            && self
+                .listeners
+                .port_taken(p, backup, |q| cpus.health(q) == Health::Up)
+        {
+            let now = s.now();
+            self.faults.log(now, index, name.clone(), "takeover failed");
+            let work = self.cpus.takeover_failed(p);
+            let before = self.faults.tally[index];
+            let lost = self.process_died(p, kind, work, s);
+            self.log_losses(now, index, name, before, lost);
+            return false;
+        }
+        let mut ctx = Ctx {
+            sched: s,
+            rec: &mut self.rec,
+        };
+        self.cpus.take_over(p, &mut ctx);
+        self.took_over(index, p, s);
+        true
+    }
+
+    /// The backup of `p` has taken over: logged (message 1077 for a PATHMON); a conventional
+    /// TCP/IP process resets its established connections [F] (V6MIG page-29); a listener is
+    /// back in the round-robin filter in its new processor, and under the parallel stack its
+    /// connections are reset [F] (the backup gets ECONNRESET on its first socket call and
+    /// closes the socket, V6-24), while under the conventional stack its backup continues on
+    /// the sockets its TCP/IP process keeps [F] (A.4).
+    pub(super) fn took_over(
+        &mut self,
+        index: usize,
+        p: super::ProcessId,
+        s: &mut Scheduler<Event>,
+    ) {
+        let now = s.now();
+        let proc_ = self.cpus.process(p);
+        let (name, kind) = (proc_.name.clone(), proc_.kind);
+        let message = (kind == ProcessKind::Pathmon).then_some(1077);
+        self.faults
+            .log_counted(now, index, name, "takeover", None, message);
+        if matches!(kind, ProcessKind::Distributor | ProcessKind::Listener) {
+            self.listeners.process_moved(p, self.cpus.processor_of(p));
+            if self.stack.stack == StackKind::Parallel {
+                let mine: Vec<RequestId> = self
                     .requests
                     .iter()
                     .filter(|(_, req)| {
                         !req.answered()
                             && self.listeners.list[req.listener as usize].instances
                                 [req.instance as usize]
-                                .endpoint
-                                .tcpip
-                                == Some(p)
+                                .process
+                                == p
                     })
                     .map(|(r, _)| r)
                     .collect();
-                let n = established.len() as u64;
-                for r in established {
+                let n = mine.len() as u64;
+                for r in mine {
                     self.reset(r, s);
                 }
                 let name = self.cpus.process(p).name.clone();
                 self.faults
                     .log_counted(now, index, name, "connections reset", Some(n), None);
             }
+        }
+        if kind == ProcessKind::TcpIp {
+            let established: Vec<RequestId> = self
+                .requests
+                .iter()
+                .filter(|(_, req)| {
+                    !req.answered()
+                        && self.listeners.list[req.listener as usize].instances
+                            [req.instance as usize]
+                            .endpoint
+                            .tcpip
+                            == Some(p)
+                })
+                .map(|(r, _)| r)
+                .collect();
+            let n = established.len() as u64;
+            for r in established {
+                self.reset(r, s);
+            }
+            let name = self.cpus.process(p).name.clone();
+            self.faults
+                .log_counted(now, index, name, "connections reset", Some(n), None);
         }
     }
 

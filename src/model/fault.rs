@@ -1,6 +1,6 @@
 //! Faults in time: when each `[[fault]]` of a scenario happens, when the other processors
 //! declare a failed processor down, when its pairs have taken over, when a reloaded processor
-//! is up again (faults.md A.1, A.3, A.10).
+//! is up again, when a killed pair's backup has taken over (faults.md A.1, A.3, A.10).
 //!
 //! Models: [F] processors exchange "I'm alive" messages and declare a quiet processor down
 //! after two periods without one (NSINTRO p. 6-12/13). [?]/[I] The period is unpublished: the
@@ -9,7 +9,9 @@
 //! over `takeover_delay` ([?]/[I]) after detection; a reload takes `reload_duration` ([?]).
 //! The draws come from the stream `faults` alone, one per `processor_down` in time order, so
 //! adding or removing a fault changes no other stream: the arrivals, think times and service
-//! times of a run are the same with and without faults.
+//! times of a run are the same with and without faults. A `process_kill` draws nothing: [F] a
+//! process death is reported at once (no detection), and a pair's backup has taken over
+//! `takeover_delay` after it.
 //!
 //! Simplifies: `"busiest"` is resolved by the run (the processor whose processes used the most
 //! CPU over the last whole sample interval before the fault), so the timeline names it as such.
@@ -29,7 +31,7 @@ use rand::RngExt;
 pub const STREAM: &str = "faults";
 
 /// One fault and the instants it leads to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Planned {
     /// A processor fails at `at`, is declared down at `detected`, and its pairs' backups
     /// have taken over at `taken_over`.
@@ -52,6 +54,26 @@ pub enum Planned {
         /// The processor is up again.
         up: SimTime,
     },
+    /// A process dies at `at`; if it is the primary of a pair whose backup's processor is
+    /// up, the backup has taken over at `taken_over` (A.3: the message system reports a
+    /// process death at once, so no detection delay).
+    Kill {
+        /// The process, by name.
+        name: String,
+        /// Its death.
+        at: SimTime,
+        /// Its pair's backup has taken over.
+        taken_over: SimTime,
+    },
+}
+
+impl Planned {
+    /// When the fault happens.
+    pub fn at(&self) -> SimTime {
+        match *self {
+            Planned::Down { at, .. } | Planned::Reload { at, .. } | Planned::Kill { at, .. } => at,
+        }
+    }
 }
 
 /// The label of the random processor failures' stream (`[faults] mtbf`): their own, so that
@@ -66,9 +88,7 @@ pub fn timeline(faults: &Faults, seed: u64, processors: u32, end: SimDuration) -
     if let Some(mtbf) = faults.mtbf {
         plan.extend(random(faults, mtbf, seed, processors, end));
         // Stable: the listed faults first among equal times, then by processor.
-        plan.sort_by_key(|p| match *p {
-            Planned::Down { at, .. } | Planned::Reload { at, .. } => at,
-        });
+        plan.sort_by_key(Planned::at);
     }
     plan
 }
@@ -126,6 +146,12 @@ fn listed(faults: &Faults, seed: u64) -> Vec<Planned> {
         .map(|f| {
             let at = SimTime::ZERO + f.at;
             match f.action {
+                // No draw: adding a kill leaves the processor failures' detection alone.
+                FaultAction::ProcessKill(ref name) => Planned::Kill {
+                    name: name.clone(),
+                    at,
+                    taken_over: at + faults.takeover_delay,
+                },
                 FaultAction::ProcessorDown(target) => {
                     let detected =
                         at + silence(&mut rng, faults.imalive_period) + faults.regroup_duration;
@@ -157,6 +183,15 @@ fn silence(rng: &mut StreamRng, period: SimDuration) -> SimDuration {
 /// pairs taken over at 3.4s`.
 pub fn describe(planned: &Planned) -> String {
     match *planned {
+        Planned::Kill {
+            ref name,
+            at,
+            taken_over,
+        } => format!(
+            "process {name} killed at {}, a pair's backup taken over at {}",
+            at - SimTime::ZERO,
+            taken_over - SimTime::ZERO
+        ),
         Planned::Down {
             target,
             at,
@@ -236,6 +271,8 @@ pub struct Runtime {
     pub busy_samples: Option<[Vec<u64>; 2]>,
     /// When a failure counts as recovered.
     pub recovery: RecoveryRule,
+    /// Per fault: when a killed pair's backup took over (`process_kill` of a pair only).
+    pub kill_takeover: Vec<Option<SimTime>>,
 }
 
 impl Runtime {
@@ -261,11 +298,12 @@ impl Runtime {
                         target: FaultTarget::Processor(c),
                         ..
                     } => Some(c),
-                    Planned::Down { .. } => None,
+                    Planned::Down { .. } | Planned::Kill { .. } => None,
                     Planned::Reload { cpu, .. } => Some(cpu),
                 })
                 .collect(),
             tally: vec![Tally::default(); plan.len()],
+            kill_takeover: vec![None; plan.len()],
             plan,
             declared: vec![false; n],
             busy_samples: busiest.then(|| [vec![0; n], vec![0; n]]),
@@ -296,6 +334,10 @@ impl Runtime {
                 Planned::Reload { at, up, .. } => {
                     out.push((at, i, Phase::Reload));
                     out.push((up, i, Phase::Up));
+                }
+                Planned::Kill { at, taken_over, .. } => {
+                    out.push((at, i, Phase::Fail));
+                    out.push((taken_over, i, Phase::TakeOver));
                 }
             }
         }
@@ -412,6 +454,7 @@ impl Runtime {
                     servers_lost: count("servers lost"),
                     restarted: count("restarted"),
                     links_dropped: count("links dropped"),
+                    process: None,
                     pre_throughput_per_s: None,
                     pre_p99_ms: None,
                     recovery_s: None,
@@ -438,6 +481,18 @@ impl Runtime {
                         f.action = "processor_reload".into();
                         f.at_s = at.as_secs_f64();
                         f.up_s = Some(up.as_secs_f64());
+                    }
+                    Planned::Kill { ref name, at, .. } => {
+                        f.action = "process_kill".into();
+                        f.process = Some(name.clone());
+                        f.at_s = at.as_secs_f64();
+                        f.taken_over_s = self.kill_takeover[i].map(|t| t.as_secs_f64());
+                        if self.cpu[i].is_some() {
+                            let (tp, p99, rec) = recovery(series, width, f.at_s, rule);
+                            f.pre_throughput_per_s = tp;
+                            f.pre_p99_ms = p99;
+                            f.recovery_s = rec;
+                        }
                     }
                 }
                 f
@@ -500,7 +555,9 @@ pub fn recovery(
 /// looks like, without a run. Returns it with a note per change, or why it cannot stand.
 ///
 /// Models (the rules of `failure.rs` and `pathway/fail.rs`, at steady state):
-/// - listener instances in `cpu` are gone, and the clients' connections spread over the others
+/// - a listener pair (`pair = true`) in `cpu` runs in its backup's processor, unless another
+///   listener listens on its port there (parallel stack: it cannot take over);
+/// - other listener instances in `cpu` are gone, and the clients' connections spread over the others
 ///   (under the parallel stack the round-robin filter skips them; under the conventional stack
 ///   this assumes the clients stop addressing the dead IP host, the optimistic case: a run
 ///   refuses those connections instead);
@@ -524,10 +581,31 @@ pub fn without_processor(sc: &Scenario, cpu: u32) -> Result<(Scenario, Vec<Strin
     let mut notes = Vec::new();
     let n = s.system.processors;
     let next = |c: u32| (c + 1) % n;
+    // Where each port is listened on: a listener pair's backup cannot listen where another
+    // listener does (parallel stack, V6-24 page-114).
+    let taken: Vec<(u16, Vec<u32>)> = s
+        .listeners
+        .iter()
+        .map(|l| (l.port, l.processors.clone()))
+        .collect();
+    let parallel = s.tcpip.stack == crate::scenario::StackKind::Parallel;
     for l in &mut s.listeners {
         let Some(i) = l.processors.iter().position(|&c| c == cpu) else {
             continue;
         };
+        let b = next(cpu);
+        let blocked = parallel
+            && taken
+                .iter()
+                .any(|(port, cpus)| *port == l.port && cpus.contains(&b));
+        if l.pair && b != cpu && !blocked {
+            l.processors[i] = b;
+            notes.push(format!(
+                "{}-{cpu}'s backup takes over in processor {b}",
+                l.name
+            ));
+            continue;
+        }
         if l.processors.len() == 1 {
             return Err(format!(
                 "listener {} runs only in processor {cpu}: with it down nothing listens",
@@ -726,7 +804,7 @@ mod tests {
             "same seed, same timeline"
         );
         // The listed fault's detection is drawn as without random faults.
-        let first = timeline(&listed, 9, 4, end)[0];
+        let first = timeline(&listed, 9, 4, end)[0].clone();
         assert!(plan.contains(&first));
         for cpu in 0..4 {
             let mine: Vec<&Planned> = plan

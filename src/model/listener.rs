@@ -88,6 +88,8 @@ pub struct Listener {
     pub relays: bool,
     /// Its Pathsend requests may only go to servers in the listener's own processor.
     pub local: bool,
+    /// The port its instances listen on (0 for Pathway/XM TCPs).
+    pub port: u16,
     next: u32,
 }
 
@@ -107,6 +109,7 @@ impl Listener {
             handle_cpu,
             relays: model == ListenerModel::Distributor,
             local: false,
+            port: 0,
             next: 0,
         }
     }
@@ -172,6 +175,51 @@ impl Listeners {
         }
     }
 
+    /// The instance whose process is `p` died (`process_kill`): it leaves the round-robin
+    /// filter.
+    pub fn process_down(&mut self, p: ProcessId) {
+        for inst in self.list.iter_mut().flat_map(|l| l.instances.iter_mut()) {
+            if inst.process == p {
+                inst.down = true;
+            }
+        }
+    }
+
+    /// The instance whose process is `p` now runs in processor `cpu` (its backup took over):
+    /// back in the round-robin filter.
+    pub fn process_moved(&mut self, p: ProcessId, cpu: ProcessorId) {
+        for inst in self.list.iter_mut().flat_map(|l| l.instances.iter_mut()) {
+            if inst.process == p {
+                inst.processor = cpu;
+                inst.down = false;
+            }
+        }
+    }
+
+    /// True when another listener instance than process `p`'s, up by `up`, listens in
+    /// processor `cpu` on `p`'s port: [F] `p`'s backup taking over there cannot listen
+    /// (V6-24 page-114).
+    pub fn port_taken(
+        &self,
+        p: ProcessId,
+        cpu: ProcessorId,
+        up: impl Fn(ProcessId) -> bool,
+    ) -> bool {
+        let Some(port) = self
+            .list
+            .iter()
+            .find(|l| l.instances.iter().any(|i| i.process == p))
+            .map(|l| l.port)
+        else {
+            return false;
+        };
+        self.list
+            .iter()
+            .filter(|l| l.port == port)
+            .flat_map(|l| l.instances.iter())
+            .any(|i| i.process != p && i.processor == cpu && up(i.process))
+    }
+
     /// Processor `cpu` is up again and its instances are restarted: empty backlogs, back in
     /// the filter.
     pub fn restarted(&mut self, cpu: ProcessorId) {
@@ -211,9 +259,14 @@ impl Listeners {
                     },
                 };
                 let process = cpus.spawn(format!("{}-{cpu}", l.name), kind, cpu, l.priority);
+                if l.pair && sc.system.processors > 1 {
+                    // [I] The backup in the next processor, as for a `$ZTCn`.
+                    cpus.pair(process, (cpu + 1) % sc.system.processors);
+                }
                 instances.push(ListenerInstance::new(process, cpu, endpoint, 0));
             }
             let mut listener = Listener::new(l.model, instances, l.accept_cpu, l.handle_cpu);
+            listener.port = l.port;
             if l.serve == Serve::LocalServerClass {
                 listener.relays = true;
                 listener.local = true;

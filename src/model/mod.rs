@@ -20,7 +20,9 @@
 //! detection, takeover, reload; detection drawn from the stream `faults`), and `failure.rs`
 //! drives each instant through the subsystems' life-cycle verbs (`Cpus::fail`, `take_over`,
 //! `reload`; `Pathway::take_requests_in`, `abort_send`, `fail`, `reload`; the listeners'
-//! round-robin filter). A run without faults schedules no fault event.
+//! round-robin filter). `kill.rs` does the same for a `process_kill`: one process dies while
+//! its processor runs on (`Cpus::kill`, `kill_primary`; `Pathway::kill_server`). A run
+//! without faults schedules no fault event.
 //!
 //! A request's path is data: `itinerary.rs` builds each listener instance's legs once
 //! (LAN, CPU bursts, hops, Pathsend, server work, I/O, wire) and `path.rs` interprets them,
@@ -47,6 +49,7 @@ mod failure;
 pub mod fault;
 mod ids;
 mod itinerary;
+mod kill;
 mod lan;
 pub mod lcs_control;
 mod listener;

@@ -73,17 +73,19 @@ impl Node {
             self.run.name,
             self.run.seed
         );
-        // No request in flight is left in a dead process of a processor known to be down.
+        // No request in flight is left in a dead process of a processor known to be down, or
+        // of one that is up (a killed process).
         for (r, req) in self.requests.iter() {
             if let Location::Cpu { process } | Location::Io { process, .. } = req.at
                 && !req.answered()
                 && self.cpus.health(process) == Health::Down
             {
-                let cpu = self.cpus.processor_of(process).0 as usize;
+                let cpu = self.cpus.processor_of(process);
                 assert!(
-                    !self.faults.declared[cpu],
+                    !self.faults.declared[cpu.0 as usize] && !self.cpus.is_up(cpu),
                     "request {r:?} of '{}' (seed {}) is left in a dead process",
-                    self.run.name, self.run.seed
+                    self.run.name,
+                    self.run.seed
                 );
             }
         }

@@ -711,14 +711,39 @@ impl Cpus {
         proc_.processor = cpu;
     }
 
-    /// Process `p` is killed (or its takeover failed): down, its bursts cancelled and
-    /// returned as in [`fail`](Self::fail).
-    #[allow(dead_code, reason = "process_kill faults are not wired yet")]
+    /// Process `p` is killed (`process_kill`, faults.md A.2/A.3): down, its bursts cancelled
+    /// and returned as in [`fail`](Self::fail).
     pub fn kill(&mut self, p: ProcessId, ctx: &mut Ctx) -> Vec<Work> {
+        self.stop(p, Health::Down, ctx);
+        self.processes[p.0 as usize]
+            .bursts
+            .drain(..)
+            .map(|b| b.work)
+            .collect()
+    }
+
+    /// The primary of pair `p` is killed while its backup's processor is up: [I] it is taking
+    /// over, and its bursts wait for [`take_over`](Self::take_over), the interrupted one from
+    /// its beginning, as when its processor fails.
+    pub fn kill_primary(&mut self, p: ProcessId, ctx: &mut Ctx) {
+        let proc_ = &self.processes[p.0 as usize];
+        assert!(
+            proc_
+                .pair
+                .is_some_and(|pair| self.processors[pair.backup.0 as usize].up),
+            "{} takes over without a backup that is up",
+            proc_.name
+        );
+        self.stop(p, Health::TakingOver, ctx);
+    }
+
+    /// Process `p`, up, stops in a processor that runs on: its running burst is cut (its CPU
+    /// so far accounted) or its run-queue entry removed, and its health becomes `health`.
+    fn stop(&mut self, p: ProcessId, health: Health, ctx: &mut Ctx) {
         let now = ctx.now();
         let proc_ = &mut self.processes[p.0 as usize];
-        assert_ne!(proc_.health, Health::Down, "{} dies twice", proc_.name);
-        proc_.health = Health::Down;
+        assert_eq!(proc_.health, Health::Up, "{} stops", proc_.name);
+        proc_.health = health;
         let c = proc_.processor.0 as usize;
         if let Some(run) = proc_.running.take() {
             assert!(
@@ -735,11 +760,30 @@ impl Cpus {
             // Ready, not running: its run-queue entry goes.
             self.processors[c].ready.retain(|e| e.process != p.0);
         }
-        self.processes[p.0 as usize]
-            .bursts
-            .drain(..)
-            .map(|b| b.work)
-            .collect()
+    }
+
+    /// The takeover of `p` failed (its backup could not start): down, its waiting bursts
+    /// returned as in [`kill`](Self::kill).
+    pub fn takeover_failed(&mut self, p: ProcessId) -> Vec<Work> {
+        let proc_ = &mut self.processes[p.0 as usize];
+        assert_eq!(
+            proc_.health,
+            Health::TakingOver,
+            "{} fails to take over",
+            proc_.name
+        );
+        debug_assert!(proc_.running.is_none());
+        proc_.health = Health::Down;
+        proc_.pair = None;
+        proc_.bursts.drain(..).map(|b| b.work).collect()
+    }
+
+    /// The process named `name`, if there is one.
+    pub fn find(&self, name: &str) -> Option<ProcessId> {
+        self.processes
+            .iter()
+            .position(|p| p.name == name)
+            .map(|i| ProcessId(i as u32))
     }
 
     /// A down process `p` is restarted, empty, in processor `cpu` (which is up).

@@ -86,9 +86,17 @@ pub fn terminal_summary(r: &RunResults) -> String {
             let cpu = x
                 .processor
                 .map_or("no processor".to_string(), |c| format!("processor {c}"));
+            // A kill names its process: `process_kill $DIST-3 in processor 3`.
+            let cpu = match &x.process {
+                Some(name) => format!("{name} in {cpu}"),
+                None => cpu,
+            };
             let recovery = match (x.action.as_str(), x.recovery_s) {
-                ("processor_down", Some(t)) => format!(", recovered after {t:.1} s"),
+                ("processor_down" | "process_kill", Some(t)) => {
+                    format!(", recovered after {t:.1} s")
+                }
                 ("processor_down", None) => ", not recovered".to_string(),
+                ("process_kill", None) if x.processor.is_some() => ", not recovered".to_string(),
                 _ => String::new(),
             };
             let _ = writeln!(

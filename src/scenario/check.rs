@@ -115,7 +115,33 @@ pub fn warnings_with(s: &Scenario, capacity: Option<&Capacity>) -> Vec<String> {
     listen_backlog(s, capacity, &mut out);
     library_on_multicore(s, &mut out);
     timeouts_beyond_patience(s, &mut out);
+    listener_pairs_blocked(s, &mut out);
     out
+}
+
+/// Listener pairs under round-robin filtering (parallel stack) whose backup's processor
+/// already has a listener on the same port: [F] a backup taking over there gets an error and
+/// cannot listen (V6-24 page-114, faults.md A.4), so the pair gives no protection.
+fn listener_pairs_blocked(s: &Scenario, out: &mut Vec<String>) {
+    if s.tcpip.stack != StackKind::Parallel || s.system.processors < 2 {
+        return;
+    }
+    for l in s.listeners.iter().filter(|l| l.pair) {
+        for &cpu in &l.processors {
+            let backup = (cpu + 1) % s.system.processors;
+            let Some(other) = s
+                .listeners
+                .iter()
+                .find(|o| o.port == l.port && o.processors.contains(&backup))
+            else {
+                continue;
+            };
+            out.push(format!(
+                "warning: listener {}: the backup of {}-{cpu} (processor {backup}) cannot take over: {}-{backup} already listens on port {} there, and a second listener cannot (V6-24 page-114); a failure of {}-{cpu} or its processor loses it. Leave processor {backup} without a listener on that port, or remove pair",
+                l.name, l.name, other.name, l.port, l.name
+            ));
+        }
+    }
 }
 
 /// The sizing rule for links: each of the N link managers sending to a class needs

@@ -72,9 +72,9 @@ pub struct RawScenario {
     pub faults: Option<RawFaults>,
 }
 
-/// `[[fault]]`: one fault: when, and exactly one action. Only `processor_down` and
-/// `processor_reload` are modelled; the other actions are read so that they get
-/// a clear "not modelled yet" instead of "unknown key".
+/// `[[fault]]`: one fault: when, and exactly one action. `processor_down`,
+/// `processor_reload` and `process_kill` are modelled; the other actions are read so that
+/// they get a clear "not modelled yet" instead of "unknown key".
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFault {
@@ -86,7 +86,8 @@ pub struct RawFault {
     pub processor_down: Option<NameOrNumber>,
     /// A failed processor is reloaded (it is up again `faults.reload_duration` later).
     pub processor_reload: Option<u32>,
-    /// Not modelled yet.
+    /// A process dies: its name as `processes.csv` gives it (a `$ZTCn`, a listener instance
+    /// `NAME-CPU`, a PATHMON, a server process `CLASS#N`).
     pub process_kill: Option<NameOrNumber>,
     /// Not modelled yet.
     pub pif_down: Option<NameOrNumber>,
@@ -333,6 +334,9 @@ pub struct RawListener {
     /// `"send"` (`SERVERCLASS_SEND_`, messages up to 32767 bytes) or `"sendl"`
     /// (`SERVERCLASS_SENDL_`, up to 2 MiB) \[name\]. Default `"send"`.
     pub pathsend_api: Option<String>,
+    /// Each instance runs as a process pair, its backup in the next processor \[bool\].
+    /// Default false.
+    pub pair: Option<bool>,
 }
 
 /// `[[pathmon]]`: a PATHMON process pair, which owns server classes and grants links.

@@ -118,7 +118,7 @@ impl Default for Faults {
 }
 
 /// One `[[fault]]`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fault {
     /// When it happens, from the start of the run.
     pub at: SimDuration,
@@ -127,12 +127,15 @@ pub struct Fault {
 }
 
 /// What a fault does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FaultAction {
     /// A processor fails.
     ProcessorDown(FaultTarget),
     /// A failed processor is reloaded.
     ProcessorReload(u32),
+    /// A process dies (its name as `processes.csv` gives it: `$ZTC3`, `$DIST-3`, `$PM`,
+    /// `ORDERS#0`).
+    ProcessKill(String),
 }
 
 /// Which processor a `processor_down` fails.
@@ -421,6 +424,9 @@ pub struct Listener {
     pub priority: u8,
     /// The Pathsend call it relays with, which bounds the message size.
     pub pathsend_api: PathsendApi,
+    /// [I] Each instance is a process pair whose backup is in the next processor (faults.md
+    /// A.3, A.4): it takes over when its primary or its processor fails.
+    pub pair: bool,
 }
 
 /// The Pathsend procedure a requester calls.

@@ -37,10 +37,14 @@ pub struct Tally {
 pub struct FaultResult {
     /// The fault's index in the timeline.
     pub fault: usize,
-    /// `processor_down` or `processor_reload`.
+    /// `processor_down`, `processor_reload` or `process_kill`.
     pub action: String,
-    /// The processor (`"busiest"` resolved), if the fault happened.
+    /// The processor (`"busiest"` resolved; for a kill, the one the process ran in), if the
+    /// fault happened.
     pub processor: Option<u32>,
+    /// The process a `process_kill` named (absent for the other actions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub process: Option<String>,
     /// When it happened [s].
     pub at_s: f64,
     /// When the processor was declared down (failures) [s].

@@ -162,8 +162,8 @@ fn faults_are_deterministic_and_leave_the_arrivals_unchanged() {
 
 /// A random small cluster with a random fault schedule: 2-5 processors, a conventional or
 /// parallel stack, distributors or parallel listeners, a PATHMON pair, two server classes
-/// with random AUTORESTART, and 1-3 processor failures (some of both halves of the pair),
-/// some reloaded.
+/// with random AUTORESTART, 1-3 processor failures (some of both halves of the pair), some
+/// reloaded, 0-2 process kills, and sometimes listener pairs.
 fn case(g: &mut Gen, n: u64) -> String {
     let processors = g.int(2, 5);
     let stack = ["conventional", "parallel"][g.int(0, 1) as usize];
@@ -260,13 +260,30 @@ fn case(g: &mut Gen, n: u64) -> String {
             );
         }
     }
+    // 0-2 process kills (drawn last, so the schedules above are those of the cases without
+    // them): a listener instance, a `$ZTCn`, the PATHMON pair or a server, at any time, in a
+    // processor that may be down by then (the kill then finds it not running).
+    for _ in 0..g.int(0, 2) {
+        let mut names: Vec<String> = listeners.iter().map(|c| format!("$L-{c}")).collect();
+        if stack == "conventional" {
+            names.extend(listeners.iter().map(|c| format!("$ZTC{c}")));
+        }
+        names.extend(["$PM", "A#0", "B#0"].map(String::from));
+        let name = &names[g.int(0, names.len() as u64 - 1) as usize];
+        let at = g.int(1, duration - 1);
+        t += &format!("[[fault]]\nat = \"{at}ms\"\nprocess_kill = \"{name}\"\n");
+    }
+    // A third of the listeners are pairs (drawn last too).
+    if g.int(0, 2) == 0 {
+        t = t.replacen("[[listener]]\n", "[[listener]]\npair = true\n", 1);
+    }
     t
 }
 
 #[test]
 fn random_clusters_with_random_failures_conserve_requests_and_cpu() {
     let mut g = Gen(1515);
-    let mut ran = 0;
+    let (mut ran, mut killed) = (0, 0);
     for n in 0..300 {
         let text = case(&mut g, n);
         let s = match parse_str(&text, &format!("fault-swarm-{n}"), &[]) {
@@ -301,8 +318,11 @@ fn random_clusters_with_random_failures_conserve_requests_and_cpu() {
             "case {n}"
         );
         ran += 1;
+        killed += f.log.iter().filter(|l| l.event == "killed").count();
     }
     assert!(ran > 250, "{ran} of 300 cases ran");
+    // About 300 kills are drawn; most find their process running.
+    assert!(killed > 150, "{killed} processes killed");
 }
 
 #[test]

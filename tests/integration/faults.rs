@@ -16,7 +16,12 @@ fn nssim() -> Command {
 #[test]
 fn faults_and_their_timing_are_read_sorted_by_time_with_their_defaults() {
     let s = scenario::load(&repo("tests/data/valid/faults.toml"), &[]).unwrap();
-    let actions: Vec<_> = s.faults.list.iter().map(|f| (f.at, f.action)).collect();
+    let actions: Vec<_> = s
+        .faults
+        .list
+        .iter()
+        .map(|f| (f.at, f.action.clone()))
+        .collect();
     assert_eq!(
         actions,
         vec![

@@ -31,6 +31,7 @@
 //! - `bench`: issue 18: `nssim bench --quick` runs every workload; event counts, never times.
 //! - `planning`: issue 17: `sweep` knees, `capacity` against an SLO (`--vary`, `--down`),
 //!   `--shard` and `merge` byte for byte, and bad campaign input.
+//! - `process_kill`: issue 15 item 1: killing each kind of process, its takeover or death.
 //! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
 mod abandonment;
@@ -53,6 +54,7 @@ mod max_in_flight;
 mod model_core;
 mod pathway;
 mod planning;
+mod process_kill;
 mod progress;
 mod queueing;
 mod replications;

@@ -128,7 +128,6 @@ impl Pathway {
     /// AUTORESTART restarts static servers elsewhere, and link managers elsewhere that still
     /// have requests waiting ask for new links.
     pub fn fail(&mut self, cpu: ProcessorId, x: &mut PwCtx) -> Lost {
-        let now = x.ctx.now();
         let c = cpu.0 as usize;
         if self.down.len() <= c {
             self.down.resize(c + 1, false);
@@ -162,27 +161,41 @@ impl Pathway {
             lost.links += 1;
         }
         for s in dying {
-            let sv = &mut self.servers[s];
-            debug_assert!(sv.receive.is_empty() && sv.links == 0);
-            sv.alive = false;
-            let was_busy = std::mem::replace(&mut sv.busy, false);
-            let (class, dynamic) = (sv.class, sv.dynamic);
-            if was_busy {
-                // It held its request (CPU or I/O) until now.
-                let held = &mut self.classes[class].stats.servers_held;
-                held.set(now, held.level() - 1, x.ctx.rec);
-            }
-            self.classes[class].servers_counted -= 1;
-            self.servers_changed(class, now, x.ctx.rec);
-            lost.servers += 1;
-            if !dynamic && self.classes[class].attrs.autorestart > 0 {
-                if self.autorestart(s, x) {
-                    lost.restarting += 1;
-                } else {
-                    lost.not_restarted += 1;
-                }
+            debug_assert!(self.servers[s].receive.is_empty() && self.servers[s].links == 0);
+            self.server_dies(s, &mut lost, x);
+        }
+        self.pathmons_changed(x);
+        lost
+    }
+
+    /// Server `s` (alive or being created, its requests aborted and its links dropped) is
+    /// gone: it no longer counts, and a static one is restarted by AUTORESTART if it may be.
+    fn server_dies(&mut self, s: usize, lost: &mut Lost, x: &mut PwCtx) {
+        let now = x.ctx.now();
+        let sv = &mut self.servers[s];
+        sv.alive = false;
+        let was_busy = std::mem::replace(&mut sv.busy, false);
+        let (class, dynamic) = (sv.class, sv.dynamic);
+        if was_busy {
+            // It held its request (CPU or I/O) until now.
+            let held = &mut self.classes[class].stats.servers_held;
+            held.set(now, held.level() - 1, x.ctx.rec);
+        }
+        self.classes[class].servers_counted -= 1;
+        self.servers_changed(class, now, x.ctx.rec);
+        lost.servers += 1;
+        if !dynamic && self.classes[class].attrs.autorestart > 0 {
+            if self.autorestart(s, x) {
+                lost.restarting += 1;
+            } else {
+                lost.not_restarted += 1;
             }
         }
+    }
+
+    /// Every PATHMON's state after processes died: [I] one whose both halves are gone grants
+    /// nothing (A.3); link managers that still have requests waiting ask for new links.
+    pub fn pathmons_changed(&mut self, x: &mut PwCtx) {
         for pm in 0..self.pathmons.len() {
             let down = x.cpus.health(self.pathmons[pm].process) == Health::Down;
             if self.pathmon_down.len() <= pm {
@@ -191,10 +204,58 @@ impl Pathway {
             self.pathmon_down[pm] = down;
         }
         self.acquire_everywhere(x);
+    }
+
+    /// True while server `s` runs or is being created (holds a link).
+    pub fn server_running(&self, s: usize) -> bool {
+        self.servers[s].alive || self.servers[s].links > 0
+    }
+
+    /// The Pathway server whose process is `p`, if it is one.
+    pub fn server_of(&self, p: super::super::ids::ProcessId) -> Option<usize> {
+        self.servers.iter().position(|sv| sv.process == p)
+    }
+
+    /// The requests in server `s`'s $RECEIVE queue, in order; the queue is emptied. Call
+    /// before [`kill_server`](Self::kill_server), and end each request's send with
+    /// [`abort_send`](Self::abort_send).
+    pub fn take_server_queue(&mut self, s: usize) -> Vec<RequestId> {
+        self.servers[s].receive.drain(..).collect()
+    }
+
+    /// Server `s`'s process was killed (`process_kill`), after every send outstanding at it
+    /// was aborted (904, file-system error 201): [F] PATHMON tells every link manager holding
+    /// a link to it, and they drop them (A.6); a static server is restarted by AUTORESTART,
+    /// [I] in its own processor first (a process death leaves the processor up), else in the
+    /// next processor of CPUS that is up; a dynamic one is created again on demand. A server
+    /// being created is not created. Link managers with requests waiting ask for new links.
+    pub fn kill_server(&mut self, s: usize, x: &mut PwCtx) -> Lost {
+        let mut lost = Lost::default();
+        let (alive, was_busy) = (self.servers[s].alive, self.servers[s].busy);
+        let links: Vec<LinkId> = self
+            .links
+            .iter()
+            .filter(|(_, l)| l.server == s)
+            .map(|(id, _)| id)
+            .collect();
+        // While its links go, an alive server is not deleted as an idle dynamic one (it dies
+        // once, below); one being created is uncounted with its last link (`drop_link`).
+        self.servers[s].busy = true;
+        for link in links {
+            debug_assert!(!self.links.get(link).busy, "its sends were aborted first");
+            self.drop_link(link, x);
+            lost.links += 1;
+        }
+        self.servers[s].busy = was_busy;
+        if alive {
+            self.server_dies(s, &mut lost, x);
+        }
+        self.acquire_everywhere(x);
         lost
     }
 
-    /// Static server `s` died: restart it in the next processor of its CPUS list that is up,
+    /// Static server `s` died: restart it in the first processor of its CPUS list that is up,
+    /// from its own (up after a process death, down after a processor failure, so the next),
     /// after `process_creation`, if AUTORESTART allows another restart in its window. False
     /// when it cannot be restarted (error 916 when no CPUS processor is up).
     fn autorestart(&mut self, s: usize, x: &mut PwCtx) -> bool {
@@ -211,7 +272,7 @@ impl Pathway {
             .iter()
             .position(|&c| c == self.servers[s].cpu)
             .unwrap_or(0);
-        let next = (1..=n)
+        let next = (0..n)
             .map(|i| k.cpus[(home + i) % n])
             .find(|&c| !self.down.get(c as usize).copied().unwrap_or(false));
         let Some(cpu) = next else {

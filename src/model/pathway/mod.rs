@@ -72,7 +72,7 @@ use super::processor::Cpus;
 use super::request::Requests;
 
 pub use build::parts;
-pub use fail::HeldAt;
+pub use fail::{HeldAt, Lost};
 pub use limits::{ErrorCounts, SendAccounts};
 pub use link::{LinkManager, LinkRt};
 pub use placement::Want;

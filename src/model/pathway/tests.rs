@@ -64,6 +64,9 @@ impl Model for Bench {
                 with(self, s, |pw, x| pw.createdelay_expired(lm as usize, x))
             }
             Event::DeleteDelay(l) => with(self, s, |pw, x| pw.deletedelay_expired(l, x)),
+            Event::ServerRestarted(sv) => {
+                with(self, s, |pw, x| pw.server_restarted(sv as usize, x));
+            }
             // The hop to the server has arrived.
             Event::Step(r) => with(self, s, |pw, x| pw.server_receive(r, x)),
             Event::Timeout(r) => {
@@ -374,4 +377,63 @@ fn held_in_lists_what_lived_in_a_processor() {
             requests: vec![],
         }
     );
+}
+
+#[test]
+fn a_killed_server_fails_its_send_with_904_drops_its_link_and_autorestart_restarts_it_in_place() {
+    // r1 takes the static link at 30 us and reaches the server (processor 1) at 40 us, where
+    // its 100 us burst runs. The server process is killed at 100 us, the node's part done
+    // here: its burst's request aborts (904, FS 201), its link goes, and AUTORESTART 1
+    // restarts it after process_creation (2 ms), in processor 1 again (it is up): at 2,100 us.
+    // r2, sent then (nothing else is pending), gets a new link (5 + 20 + 5 us), crosses
+    // (10 us) and is served (100 us): 2,240 us.
+    let (mut b, dist) = bench(1, 1, None);
+    b.pw.classes[0].attrs.autorestart = 1;
+    let mut s = Scheduler::new();
+    let r1 = send(&mut b, &mut s, dist, us(100));
+    run_until(&mut b, &mut s, SimTime(100_000));
+    assert_eq!(s.now(), SimTime(100_000));
+    let server = b.pw.servers[0].process;
+    let p = b.pw.server_of(server).expect("a server");
+    let mut ctx = Ctx {
+        sched: &mut s,
+        rec: &mut b.rec,
+    };
+    assert_eq!(b.cpus.kill(server, &mut ctx), vec![Work::Request(r1)]);
+    assert!(b.pw.take_server_queue(p).is_empty());
+    assert!(
+        with(&mut b, &mut s, |pw, x| pw.abort_send(r1, x)),
+        "at its server"
+    );
+    b.requests.remove(r1);
+    let lost = with(&mut b, &mut s, |pw, x| pw.kill_server(p, x));
+    assert_eq!(
+        lost,
+        super::Lost {
+            servers: 1,
+            links: 0,
+            restarting: 1,
+            not_restarted: 0
+        },
+        "r1's link was dropped with its send"
+    );
+    assert!(b.pw.links.is_empty());
+    assert_eq!(b.pw.classes[0].stats.errors_904_fs201, 1);
+    run_until(&mut b, &mut s, SimTime(3_000_000));
+    assert_eq!(s.now(), SimTime(2_100_000), "the restart is the last event");
+    assert_eq!(b.cpus.processor_of(server), ProcessorId(1));
+    assert_eq!(b.pw.classes[0].stats.restarted, 1);
+    let r2 = send(&mut b, &mut s, dist, us(100));
+    run_until(&mut b, &mut s, SimTime::MAX);
+    assert_eq!(b.log, vec![(2_240, r2, "replied")]);
+    // A second kill within the 10-minute window exceeds AUTORESTART 1: not restarted.
+    let mut ctx = Ctx {
+        sched: &mut s,
+        rec: &mut b.rec,
+    };
+    assert!(b.cpus.kill(server, &mut ctx).is_empty());
+    let lost = with(&mut b, &mut s, |pw, x| pw.kill_server(p, x));
+    assert_eq!((lost.servers, lost.links, lost.restarting), (1, 1, 0));
+    assert_eq!(lost.not_restarted, 1);
+    assert_eq!(b.pw.running(0), (0, 0));
 }

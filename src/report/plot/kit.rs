@@ -988,6 +988,10 @@ pub(super) fn fault_marks(r: &RunResults) -> Vec<(f64, String)> {
             let cpu = x.processor?;
             match x.action.as_str() {
                 "processor_down" => Some((x.at_s, format!("cpu{cpu} down"))),
+                "process_kill" => x
+                    .process
+                    .as_ref()
+                    .map(|name| (x.at_s, format!("{name} killed"))),
                 _ => x.up_s.map(|t| (t, format!("cpu{cpu} up"))),
             }
         })

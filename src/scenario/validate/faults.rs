@@ -2,9 +2,9 @@
 //! detection, takeover and reload (faults.md A.1, A.3, A.10).
 //!
 //! A fault has `at` and exactly one action. This model simulates `processor_down` (a number,
-//! or `"busiest"`) and `processor_reload`; the other actions (`process_kill`,
-//! `pif_down`, `pif_up`, `clim_down`) are reported as not modelled yet, with the list of
-//! those that are. The processors' states are followed in time order, so a reload of a
+//! or `"busiest"`), `processor_reload` and `process_kill` (a process the model runs, by the
+//! name `processes.csv` gives it: [`killable`] lists them); the other actions (`pif_down`,
+//! `pif_up`, `clim_down`) are reported as not modelled yet, with the list of those that are. The processors' states are followed in time order, so a reload of a
 //! processor that is up then, or a second failure of one that is down, is reported where it
 //! is written.
 
@@ -18,7 +18,8 @@ use crate::scenario::types::{Fault, FaultAction, FaultTarget, Faults, RunControl
 const MAX_RANDOM_FAILURES: f64 = 1000.0;
 
 /// The actions this model simulates, as messages list them.
-const SUPPORTED: &str = "`processor_down = N` (or \"busiest\"), `processor_reload = N`";
+const SUPPORTED: &str =
+    "`processor_down = N` (or \"busiest\"), `processor_reload = N`, `process_kill = \"NAME\"`";
 
 impl Checker {
     /// Validates the faults against the run (`at` before its end) and the processors.
@@ -27,6 +28,7 @@ impl Checker {
         list: &[RawFault],
         timing: Option<&RawFaults>,
         run: &RunControl,
+        processes: &Killable,
     ) -> Faults {
         let defaults = Faults::default();
         let t = timing.cloned().unwrap_or_default();
@@ -126,11 +128,11 @@ impl Checker {
         // (index in the file, fault), for the ones that parsed.
         let mut parsed: Vec<(usize, Fault)> = Vec::new();
         for (i, raw) in list.iter().enumerate() {
-            if let Some(f) = self.fault(i, raw, run) {
+            if let Some(f) = self.fault(i, raw, run, processes) {
                 parsed.push((i, f));
             }
         }
-        parsed.sort_by_key(|&(i, f)| (f.at, i));
+        parsed.sort_by_key(|(i, f)| (f.at, *i));
         // The latest a failure can be declared down (A.1): two periods and the regroup.
         let detection = imalive_period + imalive_period + regroup_duration;
         self.fault_sequence(&parsed, detection);
@@ -153,7 +155,13 @@ impl Checker {
     }
 
     /// One `[[fault]]`, or `None` after reporting what is wrong with it.
-    fn fault(&mut self, i: usize, raw: &RawFault, run: &RunControl) -> Option<Fault> {
+    fn fault(
+        &mut self,
+        i: usize,
+        raw: &RawFault,
+        run: &RunControl,
+        processes: &Killable,
+    ) -> Option<Fault> {
         let field = format!("fault[{i}]");
         let at = self.required_duration(&format!("{field}.at"), raw.at.as_ref(), "10s");
         if let Some(at) = at
@@ -169,7 +177,6 @@ impl Checker {
             );
         }
         let unsupported = [
-            ("process_kill", raw.process_kill.is_some()),
             ("pif_down", raw.pif_down.is_some()),
             ("pif_up", raw.pif_up.is_some()),
             ("clim_down", raw.clim_down.is_some()),
@@ -177,6 +184,7 @@ impl Checker {
         let actions = [
             ("processor_down", raw.processor_down.is_some()),
             ("processor_reload", raw.processor_reload.is_some()),
+            ("process_kill", raw.process_kill.is_some()),
         ]
         .into_iter()
         .chain(unsupported)
@@ -225,6 +233,12 @@ impl Checker {
                 );
             }
             FaultAction::ProcessorDown(target)
+        } else if let Some(NameOrNumber(name)) = &raw.process_kill {
+            FaultAction::ProcessKill(self.kill_target(
+                &format!("{field}.process_kill"),
+                name,
+                processes,
+            )?)
         } else {
             let cpu = raw.processor_reload.expect("the one action left");
             self.fault_processor(&format!("{field}.processor_reload"), cpu)?;
@@ -247,6 +261,44 @@ impl Checker {
         };
         self.fault_processor(field, cpu)?;
         Some(FaultTarget::Processor(cpu))
+    }
+
+    /// `process_kill`'s value: a process the model runs (see [`killable`]).
+    fn kill_target(&mut self, field: &str, name: &str, processes: &Killable) -> Option<String> {
+        if let Some(why) = &processes.refused {
+            self.err(field, why.clone());
+            return None;
+        }
+        let dynamic = name.split_once('#').is_some_and(|(class, n)| {
+            processes.dynamic.iter().any(|c| c == class) && n.parse::<u32>().is_ok()
+        });
+        if processes.names.iter().any(|n| n == name) || dynamic {
+            return Some(name.to_string());
+        }
+        let more = if processes.dynamic.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", or a dynamic server `CLASS#N` of {}",
+                super::list_names(&processes.dynamic)
+            )
+        };
+        // At most 40 names: a large class would drown the message.
+        const SHOWN: usize = 40;
+        let rest = processes.names.len().saturating_sub(SHOWN);
+        let rest = if rest > 0 {
+            format!(" and {rest} more")
+        } else {
+            String::new()
+        };
+        self.err(
+            field,
+            format!(
+                "no process is named `{name}`; the processes this scenario runs are {}{rest}{more} (names as in processes.csv)",
+                super::list_names(processes.names.iter().take(SHOWN))
+            ),
+        );
+        None
     }
 
     /// A processor a fault names must exist.
@@ -275,9 +327,11 @@ impl Checker {
         // The time each processor went down, while it is down.
         let mut down: std::collections::BTreeMap<u32, SimDuration> = Default::default();
         let mut busiest_before = false;
-        for &(i, f) in faults {
+        for (i, f) in faults {
             match f.action {
                 FaultAction::ProcessorDown(FaultTarget::Busiest) => busiest_before = true,
+                // A process is killed at run time only if it is running then.
+                FaultAction::ProcessKill(_) => {}
                 FaultAction::ProcessorDown(FaultTarget::Processor(cpu)) => {
                     if let Some(since) = down.get(&cpu) {
                         self.err(
@@ -322,5 +376,67 @@ impl Checker {
                 }
             }
         }
+    }
+}
+
+/// The processes a `process_kill` may name, as the model names them (`processes.csv`).
+#[derive(Debug, Default)]
+pub(super) struct Killable {
+    /// Every process the model starts: conventional `$ZTCn`, listener instances
+    /// `NAME-CPU`, PATHMONs, static servers `CLASS#0` .. `CLASS#(NUMSTATIC-1)` (a class
+    /// defined in several PATHMONs is qualified: `$PM1.CLASS#0`).
+    pub names: Vec<String>,
+    /// Classes whose dynamic servers (`CLASS#N`, N from NUMSTATIC) are named at run time: a
+    /// kill of one that is not running then does nothing (logged `not running`).
+    pub dynamic: Vec<String>,
+    /// Why no process can be killed (Pathway/XM), if so.
+    pub refused: Option<String>,
+}
+
+/// The processes of a scenario a `process_kill` may name: the names `model::build` gives
+/// them (`tcpip::spawn_processes`, `Listeners::build`, `Pathway::assemble`, `new_server`).
+pub(super) fn killable(
+    tcpip: &crate::scenario::TcpIp,
+    listeners: &[crate::scenario::Listener],
+    pathmons: &[crate::scenario::Pathmon],
+    classes: &[crate::scenario::ServerClass],
+    xm: bool,
+) -> Killable {
+    if xm {
+        return Killable {
+            refused: Some(
+                "process_kill is not modelled for Pathway/XM scenarios yet; use processor_down"
+                    .into(),
+            ),
+            ..Killable::default()
+        };
+    }
+    let mut names = Vec::new();
+    if tcpip.stack == crate::scenario::StackKind::Conventional {
+        names.extend(tcpip.processes.iter().map(|t| t.name.clone()));
+    }
+    for l in listeners {
+        names.extend(l.processors.iter().map(|c| format!("{}-{c}", l.name)));
+    }
+    names.extend(pathmons.iter().map(|p| p.name.clone()));
+    let mut dynamic = Vec::new();
+    for k in classes {
+        let defined = classes.iter().filter(|c| c.name == k.name).count();
+        let class = match pathmons.get(k.pathmon) {
+            Some(pm) if defined > 1 => format!("{}.{}", pm.name, k.name),
+            _ => k.name.clone(),
+        };
+        // (NUMSTATIC is at most MAXSERVERS, at most 4095; an invalid one, reported
+        // elsewhere, lists no more.)
+        let numstatic = k.numstatic.min(k.maxservers).min(4095);
+        names.extend((0..numstatic).map(|n| format!("{class}#{n}")));
+        if k.maxservers > k.numstatic {
+            dynamic.push(class);
+        }
+    }
+    Killable {
+        names,
+        dynamic,
+        refused: None,
     }
 }

@@ -123,7 +123,14 @@ impl Checker {
                 priority: self.priority(&format!("{field}.priority"), l.priority, 180),
                 pathsend_api: self
                     .pathsend_api(&format!("{field}.pathsend_api"), l.pathsend_api.as_deref()),
+                pair: l.pair.unwrap_or(false),
             });
+            if l.pair == Some(true) && self.processors.is_some_and(|n| n < 2) {
+                self.err(
+                    format!("{field}.pair"),
+                    "a listener pair needs a backup in another processor, and [system] has one processor; remove pair or add processors",
+                );
+            }
         }
         listeners
     }

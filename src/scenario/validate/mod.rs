@@ -128,7 +128,19 @@ pub(super) fn validate(
         c.pathsend_message_sizes(workload, &listeners);
     }
     let pathway_limits = c.pathway_limits(raw.pathway.as_ref(), !raw.domain.is_empty());
-    let faults = c.faults(&raw.fault, raw.faults.as_ref(), &run);
+    // (Only when some fault needs them: the list is as long as the processes.)
+    let killable = if raw.fault.iter().any(|f| f.process_kill.is_some()) {
+        faults::killable(
+            &tcpip,
+            &listeners,
+            &pathmons,
+            &server_classes,
+            raw.pathway_xm.is_some(),
+        )
+    } else {
+        faults::Killable::default()
+    };
+    let faults = c.faults(&raw.fault, raw.faults.as_ref(), &run, &killable);
     let scenario = Scenario {
         name,
         description: raw.description.clone().unwrap_or_default(),
@@ -761,6 +773,7 @@ mod tests {
                 handle_cpu: us(20),
                 priority: 180,
                 pathsend_api: PathsendApi::Send,
+                pair: false,
             }],
             // No [[pathmon]]: the implicit one.
             pathmons: vec![Pathmon {
