@@ -32,6 +32,7 @@ use crate::engine::Scheduler;
 
 use super::fault::{Phase, Planned, Why};
 use super::ids::{ProcessorId, RequestId};
+use super::listener::ListenerInstance;
 use super::pathway::HeldAt;
 use super::processor::{Health, ProcessKind, Work};
 use super::request::Location;
@@ -410,49 +411,42 @@ impl Node {
         if matches!(kind, ProcessKind::Distributor | ProcessKind::Listener) {
             self.listeners.process_moved(p, self.cpus.processor_of(p));
             if self.stack.stack == StackKind::Parallel {
-                let mine: Vec<RequestId> = self
-                    .requests
-                    .iter()
-                    .filter(|(_, req)| {
-                        !req.answered()
-                            && self.listeners.list[req.listener as usize].instances
-                                [req.instance as usize]
-                                .process
-                                == p
-                    })
-                    .map(|(r, _)| r)
-                    .collect();
-                let n = mine.len() as u64;
-                for r in mine {
-                    self.reset(r, s);
-                }
-                let name = self.cpus.process(p).name.clone();
-                self.faults
-                    .log_counted(now, index, name, "connections reset", Some(n), None);
+                self.reset_connections(index, p, s, |inst| inst.process == p);
             }
         }
         if kind == ProcessKind::TcpIp {
-            let established: Vec<RequestId> = self
-                .requests
-                .iter()
-                .filter(|(_, req)| {
-                    !req.answered()
-                        && self.listeners.list[req.listener as usize].instances
-                            [req.instance as usize]
-                            .endpoint
-                            .tcpip
-                            == Some(p)
-                })
-                .map(|(r, _)| r)
-                .collect();
-            let n = established.len() as u64;
-            for r in established {
-                self.reset(r, s);
-            }
-            let name = self.cpus.process(p).name.clone();
-            self.faults
-                .log_counted(now, index, name, "connections reset", Some(n), None);
+            self.reset_connections(index, p, s, |inst| inst.endpoint.tcpip == Some(p));
         }
+    }
+
+    /// Resets every unanswered request whose connection's listener instance `mine` accepts
+    /// (the connections `p` held), and logs how many.
+    fn reset_connections(
+        &mut self,
+        index: usize,
+        p: super::ProcessId,
+        s: &mut Scheduler<Event>,
+        mine: impl Fn(&ListenerInstance) -> bool,
+    ) {
+        let held: Vec<RequestId> = self
+            .requests
+            .iter()
+            .filter(|(_, req)| {
+                !req.answered()
+                    && mine(
+                        &self.listeners.list[req.listener as usize].instances
+                            [req.instance as usize],
+                    )
+            })
+            .map(|(r, _)| r)
+            .collect();
+        let n = held.len() as u64;
+        for r in held {
+            self.reset(r, s);
+        }
+        let name = self.cpus.process(p).name.clone();
+        self.faults
+            .log_counted(s.now(), index, name, "connections reset", Some(n), None);
     }
 
     /// The reloaded processor is up: its listeners, TCP/IP processes and PATHMONs that died are

@@ -86,28 +86,19 @@ pub use observe::thousands;
 pub use processor::ProcessKind;
 pub use request::Location;
 
-/// Runs a validated scenario to the end and returns its results.
+/// Runs a validated scenario to the end and returns its results ([`simulate_stepped`] with
+/// nothing to call: stepping by sample interval changes no event and no byte).
 ///
 /// Panics if an invariant is violated (conservation of requests, time order): such a failure
 /// is a bug in the simulator, never a property of the input.
 pub fn simulate(scenario: &crate::scenario::Scenario) -> RunResults {
-    let mut node = Node::build(scenario);
-    let mut sched = Scheduler::new();
-    node.start(&mut sched);
-    let horizon = SimTime::ZERO
-        .saturating_add(scenario.run.duration)
-        .saturating_add(scenario.run.drain);
-    let wall = Instant::now();
-    let events = engine::run_until(&mut node, &mut sched, horizon);
-    node.finish(sched.now());
-    let wall_s = wall.elapsed().as_secs_f64();
-    node.results(sched.now(), events, wall_s)
+    simulate_stepped(scenario, &mut |_| {})
 }
 
 /// [`simulate`], calling `advanced(t)` each time the run has reached virtual time `t`: at the
 /// end of every sample interval (`run.sample_interval`, so at most 10,000 calls) and at the
 /// end. For a progress bar: nothing runs per event, and the events and their order are
-/// exactly [`simulate`]'s, because the engine stops at a step's end only between events (an
+/// exactly those of one uninterrupted run to the horizon ([`simulate_recorded`]'s), because the engine stops at a step's end only between events (an
 /// event at the step's end runs before it stops) and the next step resumes where it stopped.
 pub fn simulate_stepped(
     scenario: &crate::scenario::Scenario,

@@ -116,7 +116,9 @@ fn a_run_stepped_for_the_progress_bar_is_the_same_run() {
         ),
     ] {
         let s = crate::load(rel, &sets);
-        let straight = nssim::model::simulate(&s);
+        // `simulate_recorded` runs the engine to the horizon in one go (`simulate` steps).
+        let (straight, _) =
+            nssim::model::simulate_recorded(&s, nssim::model::Recording::default()).unwrap();
         let mut steps = Vec::new();
         let stepped = nssim::model::simulate_stepped(&s, &mut |at| steps.push(at));
         assert_eq!(straight.events, stepped.events, "{rel}");
