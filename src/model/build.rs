@@ -74,6 +74,7 @@ impl Node {
                 sc.run.seed,
                 sc.system.processors,
                 sc.run.duration,
+                sc.tcpip.hosts().concat(),
             ),
             xm: xm_plan.clone().map(|plan| XmInfo {
                 plan,

@@ -9,7 +9,7 @@
 //! | --- | --- | --- | --- | --- | --- |
 //! | [`processor::Cpus`] | `processor.rs` | processors, processes, run queues, bursts, busy time, health, pairs | `Cpus::build` | `results` (CPU conservation) | `fail`, `take_over`, `kill`, `restart`, `reload` |
 //! | message system | `message_system.rs` | IPC hops and their latency | the scenario's costs | none | none (stateless) |
-//! | [`lan::Lan`] | `lan.rs` | adapter ports (PIFs), IP hosts, the client wire | `Lan::build` | `results` | none yet |
+//! | [`lan::Lan`] | `lan.rs` | adapter ports (PIFs), IP hosts, the client wire | `Lan::build` | `results` | `fail`, `detected`, `repaired` (failover) |
 //! | TCP/IP | `tcpip.rs` | protocol costs, SYN retransmission, endpoints, `$ZTCn` pairs | `spawn_processes` | none | its processes are `Cpus`' |
 //! | [`listener::Listeners`] | `listener.rs` | distributors, parallel listeners, TCPs, backlogs, paths | `build`, `build_tcps`, `build_paths` | `results` | none yet |
 //! | [`pathway::Pathway`] | `pathway/` | PATHMONs, classes, servers, links, link managers, ACS | `parts`, `assemble`, `start` | `results` | `held_in` |
@@ -20,7 +20,9 @@
 //! detection, takeover, reload; detection drawn from the stream `faults`), and `failure.rs`
 //! drives each instant through the subsystems' life-cycle verbs (`Cpus::fail`, `take_over`,
 //! `reload`; `Pathway::take_requests_in`, `abort_send`, `fail`, `reload`; the listeners'
-//! round-robin filter). A run without faults schedules no fault event.
+//! round-robin filter). `failover.rs` does the same for a PIF's failure and repair (the
+//! LAN's `fail`, `detected`, `repaired`; lost frames sent again). A run without faults
+//! schedules no fault event.
 //!
 //! A request's path is data: `itinerary.rs` builds each listener instance's legs once
 //! (LAN, CPU bursts, hops, Pathsend, server work, I/O, wire) and `path.rs` interprets them,
@@ -43,6 +45,7 @@ mod build;
 mod clients;
 mod divergence;
 mod explain;
+mod failover;
 mod failure;
 pub mod fault;
 mod ids;
@@ -217,6 +220,8 @@ pub enum Event {
     },
     /// AUTORESTART has created a static server's new process (index in Pathway's servers).
     ServerRestarted(u32),
+    /// TCP sends again a frame of the request lost at a failed adapter port (`failover.rs`).
+    Retransmit(RequestId),
 }
 
 /// What a subsystem may do to the world while it handles its part of an event: read the
@@ -337,6 +342,7 @@ impl Model for Node {
             Event::Abandon(r) => self.abandon(r, s),
             Event::Fault { index, phase } => self.fault(index as usize, phase, s),
             Event::ServerRestarted(server) => self.server_restarted(server, s),
+            Event::Retransmit(r) => self.retransmit(r, s),
             Event::Sample => self.sample(s),
         }
         self.settle(s);

@@ -83,13 +83,19 @@ pub fn terminal_summary(r: &RunResults) -> String {
             f.downtime_s
         );
         for x in &f.faults {
-            let cpu = x
-                .processor
-                .map_or("no processor".to_string(), |c| format!("processor {c}"));
+            let cpu = match (&x.pif, x.processor) {
+                (Some(pif), _) => format!("PIF {pif}"),
+                (None, Some(c)) => format!("processor {c}"),
+                (None, None) => "no processor".to_string(),
+            };
             let recovery = match (x.action.as_str(), x.recovery_s) {
-                ("processor_down", Some(t)) => format!(", recovered after {t:.1} s"),
-                ("processor_down", None) => ", not recovered".to_string(),
+                ("processor_down" | "pif_down", Some(t)) => format!(", recovered after {t:.1} s"),
+                ("processor_down" | "pif_down", None) => ", not recovered".to_string(),
                 _ => String::new(),
+            };
+            let recovery = match x.frames_lost {
+                Some(n) => format!(", {n} frames lost{recovery}"),
+                None => recovery,
             };
             let _ = writeln!(
                 s,
@@ -476,7 +482,7 @@ fn fault_rows(runs: &[RunResults]) -> Vec<Row> {
         rows.push(row(format!("fault {i}: recovery [s]"), "recov s", &|r| {
             let x = r.faults.as_ref().and_then(|f| f.faults.get(i));
             match x {
-                Some(x) if x.action == "processor_down" => x
+                Some(x) if matches!(x.action.as_str(), "processor_down" | "pif_down") => x
                     .recovery_s
                     .map_or("not recovered".into(), |t| format!("{t:.1}")),
                 _ => "-".into(),

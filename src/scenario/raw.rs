@@ -72,9 +72,9 @@ pub struct RawScenario {
     pub faults: Option<RawFaults>,
 }
 
-/// `[[fault]]`: one fault: when, and exactly one action. Only `processor_down` and
-/// `processor_reload` are modelled; the other actions are read so that they get
-/// a clear "not modelled yet" instead of "unknown key".
+/// `[[fault]]`: one fault: when, and exactly one action. `process_kill` and `clim_down` are
+/// not modelled; they are read so that they get a clear "not modelled yet" instead of
+/// "unknown key".
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFault {
@@ -88,9 +88,10 @@ pub struct RawFault {
     pub processor_reload: Option<u32>,
     /// Not modelled yet.
     pub process_kill: Option<NameOrNumber>,
-    /// Not modelled yet.
+    /// A PIF (adapter port) fails: its name, e.g. `"G4SA0.0.A"`; its sessions move to its
+    /// failover partner after `faults.lif_detect`.
     pub pif_down: Option<NameOrNumber>,
-    /// Not modelled yet.
+    /// A failed PIF is repaired: its name.
     pub pif_up: Option<NameOrNumber>,
     /// Not modelled yet.
     pub clim_down: Option<NameOrNumber>,
@@ -121,6 +122,15 @@ pub struct RawFaults {
     pub recovery_p99: Option<f64>,
     /// Recovery rule: sample windows in a row. Default 3.
     pub recovery_windows: Option<u32>,
+    /// Time from a PIF's failure until its sessions move to its partner \[duration\]. Default
+    /// `"1s"`.
+    pub lif_detect: Option<String>,
+    /// Time the switches take to deliver to the survivor after that \[duration\]. Default
+    /// `"0s"`.
+    pub switch_converge: Option<String>,
+    /// TCP retransmission timeout of a frame lost at a failed PIF \[duration\]. Default
+    /// `"1s"`, > 0.
+    pub tcp_rto: Option<String>,
 }
 
 /// `[run]`: run control.
@@ -273,6 +283,9 @@ pub struct RawTcpIp {
     pub pifs: Option<Vec<String>>,
     /// Failover pairs of PIFs of one host, both active \[pairs of names\]. Default none.
     pub failover: Option<Vec<Vec<String>>>,
+    /// The two LIFs of a failover pair share one IP address \[bool\]: after `pif_up` moved
+    /// sessions stay on the survivor. Default false (each LIF's address moves back).
+    pub shared_ip: Option<bool>,
     /// Protocol CPU to set up a connection \[duration\]. Default `"75us"`.
     pub connect_cpu: Option<String>,
     /// Protocol CPU to close a connection \[duration\]. Default `"25us"`.

@@ -31,6 +31,8 @@
 //! - `bench`: issue 18: `nssim bench --quick` runs every workload; event counts, never times.
 //! - `planning`: issue 17: `sweep` knees, `capacity` against an SLO (`--vary`, `--down`),
 //!   `--shard` and `merge` byte for byte, and bad campaign input.
+//! - `lan_failover`: issue 15 item 5: `pif_down` / `pif_up`, sessions moving to the survivor
+//!   of a failover pair, lost frames paying the retransmission timeout, no partner.
 //! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
 mod abandonment;
@@ -47,6 +49,7 @@ mod golden;
 mod issue16;
 mod issue19;
 mod issue7;
+mod lan_failover;
 mod limits;
 mod manual_claims;
 mod max_in_flight;

@@ -123,7 +123,12 @@ pub(super) fn validate(
         c.pathsend_message_sizes(workload, &listeners);
     }
     let pathway_limits = c.pathway_limits(raw.pathway.as_ref(), !raw.domain.is_empty());
-    let faults = c.faults(&raw.fault, raw.faults.as_ref(), &run);
+    let faults = c.faults(
+        &raw.fault,
+        raw.faults.as_ref(),
+        &run,
+        &tcpip.hosts().concat(),
+    );
     let scenario = Scenario {
         name,
         description: raw.description.clone().unwrap_or_default(),
@@ -736,6 +741,7 @@ mod tests {
                 mss: 1460,
                 pifs: vec!["G4SA0.0.A".into()],
                 failover: vec![],
+                shared_ip: false,
                 connect_cpu: us(75),
                 close_cpu: us(25),
                 backlog: 5,
