@@ -222,6 +222,11 @@ pub struct RawPathway {
     /// send fails with 918, file-system error 40 \[duration, or a distribution of durations
     /// drawn per send\]. Default none.
     pub send_timeout: Option<RawDuration>,
+    /// ACS only: CPU the redirector (`$ZLnn`) in the requester's processor spends per send
+    /// \[duration\]. Default `"0us"` (not published: no redirector process is modelled).
+    pub redirector_cpu: Option<String>,
+    /// ACS only: scheduling priority of the redirector processes \[1-199\]. Default 199.
+    pub redirector_priority: Option<u32>,
 }
 
 /// `[message_system]`: costs of one Guardian message (placeholders to calibrate).

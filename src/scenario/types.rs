@@ -262,6 +262,12 @@ pub struct PathwayLimits {
     /// constant unless the file gives a distribution): the send fails with 918 (file-system
     /// error 40) if no reply came by then.
     pub send_timeout: Option<Dist>,
+    /// [?] CPU the ACS redirector (ROUT, `$ZLnn`) of the requester's processor spends on each
+    /// send it performs (LR page-17: it "performs the send operation"); no manual gives a
+    /// figure. Zero (the default) spawns no redirector process. ACS only.
+    pub redirector_cpu: SimDuration,
+    /// [?] Scheduling priority of the ACS redirector processes. Default 199.
+    pub redirector_priority: u8,
 }
 
 impl PathwayLimits {
@@ -280,6 +286,8 @@ impl PathwayLimits {
             links_per_link_manager: Some(links),
             requesters_per_processor: Some(requesters),
             send_timeout: None,
+            redirector_cpu: SimDuration::ZERO,
+            redirector_priority: 199,
         }
     }
     /// No limit at all: sends queue at the link manager however many wait (queueing-theory
@@ -292,6 +300,8 @@ impl PathwayLimits {
             links_per_link_manager: None,
             requesters_per_processor: None,
             send_timeout: None,
+            redirector_cpu: SimDuration::ZERO,
+            redirector_priority: 199,
         }
     }
 }

@@ -183,3 +183,77 @@ fn item_7_check_warns_for_figure_3_3_past_its_ceiling_and_not_for_spread_closed_
         assert_eq!(r.requests.syn_drops > 0, warns, "{start}: {:?}", r.requests);
     }
 }
+
+#[test]
+fn item_5_the_acs_redirector_is_charged_its_cpu_per_send_in_the_requesters_processor() {
+    // SERVER-CORRECT's two distributors (processors 6 and 7) send every request through ACS.
+    // With 20 us per send, each processor's redirector $ZLnn runs one 20 us burst per send
+    // made there: its busy time is 20 us x its bursts, shown as kind "acs"; the processors
+    // without a requester have an idle one.
+    let rel = "scenarios/acs-server-correct.toml";
+    let r = simulate(&load(rel, &["pathway.redirector_cpu=\"20us\""]));
+    let window = r.measured_s;
+    let rout: Vec<_> = r.processes.iter().filter(|p| p.kind == "acs").collect();
+    assert_eq!(rout.len(), 8, "one redirector per processor");
+    let mut bursts = 0;
+    for p in &rout {
+        assert_eq!(p.name, format!("$ZL{:02}", p.processor));
+        // Busy = bursts x 20 us, within one burst for those cut by the window's edges.
+        let busy_s = p.busy_ratio * window;
+        assert!((busy_s - p.bursts as f64 * 20e-6).abs() <= 20e-6, "{p:?}");
+        let share = r.processors[p.processor as usize]
+            .busy_by_kind
+            .iter()
+            .find(|k| k.kind == "acs")
+            .expect("acs listed where a redirector runs")
+            .busy_ratio;
+        assert!(
+            (share - p.busy_ratio).abs() < 1e-9,
+            "one core per processor"
+        );
+        if p.processor < 6 {
+            assert_eq!(p.bursts, 0, "{p:?}");
+        }
+        bursts += p.bursts;
+    }
+    // One send per completed request (none fails), give or take those at the window's edges.
+    let completed = r.window.completed as f64;
+    assert!(
+        (bursts as f64 - completed).abs() < 0.01 * completed,
+        "{bursts} {completed}"
+    );
+    // explain shows the leg and counts it in the CPU per request and its processor's demand.
+    let plain = explain(&load(rel, &[]));
+    let charged = explain(&load(rel, &["pathway.redirector_cpu=\"20us\""]));
+    let cpu6 = |e: &nssim::model::Explanation| {
+        e.demands
+            .iter()
+            .find(|d| d.name == "cpu6")
+            .expect("cpu6")
+            .demand_s
+    };
+    // Half the requests are sent from processor 6: 10 us more demand per request there.
+    assert!(
+        (cpu6(&charged) - cpu6(&plain) - 10e-6).abs() < 1e-12,
+        "{} {}",
+        cpu6(&charged),
+        cpu6(&plain)
+    );
+    assert!((charged.cpu_ns - plain.cpu_ns - 20_000.0).abs() < 1e-6);
+    let leg = charged.routes[0]
+        .legs
+        .iter()
+        .find(|l| l.process == "$ZL06")
+        .expect("the redirector's leg");
+    assert_eq!(leg.what, "CPU burst: the ACS redirector performs the send");
+    assert!((leg.cpu_ns - 20_000.0).abs() < 1e-6);
+    // At the default 0 nothing changes: no redirector process, no "acs" kind.
+    let r0 = simulate(&load(rel, &[]));
+    assert!(r0.processes.iter().all(|p| p.kind != "acs"));
+    assert!(
+        r0.processors[6]
+            .busy_by_kind
+            .iter()
+            .all(|k| k.kind != "acs")
+    );
+}

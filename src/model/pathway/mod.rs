@@ -4,6 +4,10 @@
 //! - A *link* connects one link manager to one server process and carries one request at a
 //!   time. There is one link manager per processor (LINKMON, or the ACS redirector and process
 //!   broker) for each send target, shared by every requester in that processor.
+//!   Link managers cost no CPU, except that under ACS the redirector "performs the send
+//!   operation" (LR page-17): with `pathway.redirector_cpu` > 0 [?] each send first runs a
+//!   burst of that length in the requester's processor's `$ZLnn` process (an itinerary leg,
+//!   `itinerary.rs`; the processes are spawned in `build.rs`).
 //! - A Pathsend request takes the free link of its link manager that has been most responsive
 //!   (the shortest smoothed time from send to reply, so links to servers in busy processors
 //!   are used less; among equals the most recently released). Under ACS a free link to a
