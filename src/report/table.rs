@@ -219,6 +219,9 @@ pub fn terminal_summary(r: &RunResults) -> String {
     for t in domain_targets(r) {
         let _ = writeln!(s, "domain      {}", link_share_line(&t));
     }
+    for line in processor_split_lines(r) {
+        let _ = writeln!(s, "  {line}");
+    }
     let e = &r.pathsend_errors;
     if e.e904 > 0 || e.e905 > 0 || e.e916 > 0 {
         let _ = writeln!(
@@ -276,6 +279,54 @@ pub fn terminal_summary(r: &RunResults) -> String {
         );
     }
     s
+}
+
+/// Per domain send target and requesting processor, the split of its requests (and the links
+/// held at the end) between the PATHMONs: `cpu6 %DOM / SERVER-CORRECT: requests $PM1 48.2 %
+/// (4 links), $PM2 ...` (issue 16 item 1.11).
+fn processor_split_lines(r: &RunResults) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut targets: Vec<(&str, &str)> = Vec::new();
+    for p in &r.pathmons {
+        if let Some(d) = p.domain.as_deref()
+            && !targets.contains(&(d, p.server_class.as_str()))
+        {
+            targets.push((d, p.server_class.as_str()));
+        }
+    }
+    for (domain, class) in targets {
+        let members: Vec<_> = r
+            .pathmons
+            .iter()
+            .filter(|p| p.domain.as_deref() == Some(domain) && p.server_class == class)
+            .collect();
+        let cpus: Vec<u32> = members
+            .iter()
+            .flat_map(|m| m.by_processor.iter().map(|c| c.processor))
+            .fold(Vec::new(), |mut v, c| {
+                if !v.contains(&c) {
+                    v.push(c);
+                }
+                v
+            });
+        for cpu in cpus {
+            let parts: Vec<String> = members
+                .iter()
+                .filter_map(|m| {
+                    let c = m.by_processor.iter().find(|c| c.processor == cpu)?;
+                    Some(format!(
+                        "{} {:.1} % ({} links)",
+                        m.name, c.request_share, c.links_held_end
+                    ))
+                })
+                .collect();
+            out.push(format!(
+                "cpu{cpu} {domain} / {class}: requests {}",
+                parts.join(", ")
+            ));
+        }
+    }
+    out
 }
 
 /// `%DOM / SERVER-WRONG: links $PM1 10.0 % (w 50), $PM2 47.5 % (w 10), $PM3 42.5 % (w 40)`.

@@ -382,6 +382,9 @@ pub struct RawDomain {
     /// weights\]. Required: 1 to 4 `[[pathmon]]` names, no repeats; weights 0..=100 totalling
     /// 100, members without a weight sharing what the others leave of 100 equally.
     pub pathmons: Option<Vec<String>>,
+    /// Over what the weights apply: `"domain"` (the links held across the domain) or
+    /// `"processor"` (the links held from the asking processor) \[name\]. Default `"domain"`.
+    pub balance: Option<String>,
 }
 
 /// `[[server_class]]` (and `[[pathway_xm.server_class]]`): a Pathway server class with its

@@ -508,6 +508,20 @@ pub struct Domain {
     pub name: String,
     /// Members in ACSCTL order.
     pub members: Vec<DomainMember>,
+    /// Over what the weights are applied to new links.
+    pub balance: Balance,
+}
+
+/// [?] Over what an ACS domain's weights are applied (faults.md Part B): the supplement
+/// defines them over link requests and does not say whether per processor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Balance {
+    /// The links held across the whole domain (every processor's link managers together).
+    #[default]
+    Domain,
+    /// The links held from the asking link manager's processor alone, as a per-processor
+    /// process broker would apply them.
+    Processor,
 }
 
 /// One PATHMON of a domain.

@@ -257,3 +257,47 @@ fn item_5_the_acs_redirector_is_charged_its_cpu_per_send_in_the_requesters_proce
             .all(|k| k.kind != "acs")
     );
 }
+
+#[test]
+fn item_11_the_per_processor_split_is_reported_and_balance_processor_applies_the_weights_there() {
+    // SERVER-CORRECT (%DOM = $PM1:50, $PM2:10, $PM3:40; 20 links, 10 from each of the two
+    // distributors' processors 6 and 7). Balanced over the domain, the review found processor
+    // 6 holding $PM1 4, $PM2 0, $PM3 5 links: the domain's shares are right, one processor's
+    // are far off. Balanced per processor, each processor's 10 links follow the weights.
+    let rel = "scenarios/acs-server-correct.toml";
+    let held = |r: &nssim::stats::RunResults, cpu: u32| -> Vec<u32> {
+        r.pathmons
+            .iter()
+            .map(|p| {
+                p.by_processor
+                    .iter()
+                    .find(|c| c.processor == cpu)
+                    .map_or(0, |c| c.links_held_end)
+            })
+            .collect()
+    };
+    let domain = simulate(&load(rel, &[]));
+    assert_eq!(held(&domain, 6), vec![4, 0, 5]);
+    // The split adds up to each PATHMON's totals.
+    for p in &domain.pathmons {
+        let cpus: Vec<u32> = p.by_processor.iter().map(|c| c.processor).collect();
+        assert_eq!(cpus, vec![6, 7], "only the requesting processors");
+        let requests: u64 = p.by_processor.iter().map(|c| c.requests).sum();
+        assert_eq!(requests, p.requests);
+        let granted: u64 = p.by_processor.iter().map(|c| c.links_granted).sum();
+        assert_eq!(granted, p.links_granted);
+    }
+    let r = simulate(&load(rel, &["domain[0].balance=\"processor\""]));
+    for cpu in [6, 7] {
+        assert_eq!(held(&r, cpu), vec![5, 1, 4], "processor {cpu}");
+        // Every PATHMON serves a part of each processor's requests near its weight.
+        for (p, w) in r.pathmons.iter().zip([50.0, 10.0, 40.0]) {
+            let c = p.by_processor.iter().find(|c| c.processor == cpu).unwrap();
+            assert!((c.request_share - w).abs() < 6.0, "{cpu} {p:?}");
+        }
+    }
+    // The default is today's placement, event for event.
+    let explicit = simulate(&load(rel, &["domain[0].balance=\"domain\""]));
+    assert_eq!(explicit.events, domain.events);
+    assert_eq!(held(&explicit, 7), held(&domain, 7));
+}
