@@ -77,6 +77,7 @@ fn main() {
             mss: 1460,
             pifs: vec![],
             failover: vec![],
+            shared_ip: false,
             connect_cpu: us(75),
             close_cpu: us(25),
             backlog: 5,

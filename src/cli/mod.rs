@@ -278,7 +278,7 @@ pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure>
     {
         ok.push_str(&format!(
             "  fault: {}\n",
-            crate::model::fault::describe(&planned)
+            crate::model::fault::describe(&planned, &s.tcpip.hosts().concat())
         ));
     }
     Ok(CheckReport { warnings, ok })

@@ -9,17 +9,18 @@
 
 use crate::engine::{RngStreams, SimDuration, SimTime};
 use crate::scenario::limits::MAX_MESSAGE_BYTES;
-use crate::scenario::{Arrivals, ListenerModel, Scenario, Serve};
+use crate::scenario::{Arrivals, LinkManagerKind, ListenerModel, Scenario, Serve};
 use crate::stats::Recorder;
 
 use super::clients::{ClassDraws, Clients, Population};
+use super::ids::ProcessId;
 use super::lan::Lan;
 use super::listener::Listeners;
 use super::message_system::MessageSizes;
 use super::observe::XmInfo;
 use super::pathway::{self, Pathway};
 use super::pathway_xm::{self, XmAssignment};
-use super::processor::Cpus;
+use super::processor::{Cpus, ProcessKind};
 use super::request::Requests;
 use super::tcpip;
 use super::workload::{Mix, Sampler, Varying, configured_mean_per_s};
@@ -74,6 +75,7 @@ impl Node {
                 sc.run.seed,
                 sc.system.processors,
                 sc.run.duration,
+                sc.tcpip.hosts().concat(),
             ),
             xm: xm_plan.clone().map(|plan| XmInfo {
                 plan,
@@ -131,7 +133,23 @@ impl Node {
             (None, Some(xm), Some(plan)) => c.build_terminals(xm, plan, &streams),
             _ => unreachable!("validated: a workload or Pathway/XM"),
         }
-        c.listeners.build_paths(&c.cpus, &c.stack);
+        // Under ACS with a CPU per send, each processor's redirector performs the sends made
+        // there (issue 16 item 1.5); none is spawned otherwise.
+        let limits = &sc.pathway;
+        let redirectors: Vec<ProcessId> =
+            if limits.link_manager == LinkManagerKind::Acs && !limits.redirector_cpu.is_zero() {
+                (0..sc.system.processors)
+                    .map(|cpu| {
+                        let name = format!("$ZL{cpu:02}");
+                        c.cpus
+                            .spawn(name, ProcessKind::Acs, cpu, limits.redirector_priority)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+        let rout = (!redirectors.is_empty()).then_some((&redirectors[..], limits.redirector_cpu));
+        c.listeners.build_paths(&c.cpus, &c.stack, rout);
         c
     }
 

@@ -557,10 +557,15 @@ pub fn explain(sc: &Scenario) -> Explanation {
                     } else {
                         Rate::Before(!local)
                     };
-                    let what = format!(
-                        "CPU burst{}",
-                        describe(&cost.msgs, bytes, &node.stack, &node.ipc, rate)
-                    );
+                    let what = match who {
+                        Who::Process(p) if node.cpus.process(p).kind == super::ProcessKind::Acs => {
+                            "CPU burst: the ACS redirector performs the send".to_string()
+                        }
+                        _ => format!(
+                            "CPU burst{}",
+                            describe(&cost.msgs, bytes, &node.stack, &node.ipc, rate)
+                        ),
+                    };
                     match who {
                         Who::Process(p) => {
                             let msgs = if chosen {

@@ -54,6 +54,9 @@ impl Node {
         if let Planned::Kill { .. } = self.faults.plan[index] {
             return self.process_kill(index, phase, s);
         }
+        if let Planned::PifDown { pif, .. } | Planned::PifUp { pif, .. } = self.faults.plan[index] {
+            return self.pif_fault(index, pif, phase, s);
+        }
         if phase == Phase::Fail
             && let Planned::Down { .. } = self.faults.plan[index]
             && self.faults.cpu[index].is_none()
@@ -172,7 +175,7 @@ impl Node {
 
     /// A fault failed request `r` for `why`: its client learns it now (unless it already has
     /// its outcome), counted once. The caller removes the request or marks it lost.
-    fn fault_failed(&mut self, r: RequestId, why: Why, s: &mut Scheduler<Event>) {
+    pub(super) fn fault_failed(&mut self, r: RequestId, why: Why, s: &mut Scheduler<Event>) {
         if self.requests.get(r).answered() {
             return;
         }

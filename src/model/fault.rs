@@ -13,6 +13,10 @@
 //! process death is reported at once (no detection), and a pair's backup has taken over
 //! `takeover_delay` after it.
 //!
+//! A PIF failure (`pif_down`, A.8) is detected `lif_detect` after it ([I]), and its sessions
+//! ride its partner `switch_converge` after that ([I]); a repair (`pif_up`) acts at once. They
+//! draw nothing, so adding one changes no processor failure's detection.
+//!
 //! Simplifies: `"busiest"` is resolved by the run (the processor whose processes used the most
 //! CPU over the last whole sample interval before the fault), so the timeline names it as such.
 //!
@@ -65,13 +69,36 @@ pub enum Planned {
         /// Its pair's backup has taken over.
         taken_over: SimTime,
     },
+    /// A PIF fails at `at`, its failure is detected at `detected`, and from `moved` its
+    /// sessions ride its failover partner (or, without one, its IP host is down there).
+    PifDown {
+        /// The PIF (index in `TcpIp::hosts`' order).
+        pif: u16,
+        /// The failure.
+        at: SimTime,
+        /// Detection: the gratuitous ARP goes out on the survivor.
+        detected: SimTime,
+        /// The switches deliver to the survivor.
+        moved: SimTime,
+    },
+    /// A failed PIF is repaired at `at`.
+    PifUp {
+        /// The PIF.
+        pif: u16,
+        /// The repair.
+        at: SimTime,
+    },
 }
 
 impl Planned {
     /// When the fault happens.
     pub fn at(&self) -> SimTime {
         match *self {
-            Planned::Down { at, .. } | Planned::Reload { at, .. } | Planned::Kill { at, .. } => at,
+            Planned::Down { at, .. }
+            | Planned::Reload { at, .. }
+            | Planned::Kill { at, .. }
+            | Planned::PifDown { at, .. }
+            | Planned::PifUp { at, .. } => at,
         }
     }
 }
@@ -167,6 +194,13 @@ fn listed(faults: &Faults, seed: u64) -> Vec<Planned> {
                     at,
                     up: at + faults.reload_duration,
                 },
+                FaultAction::PifDown(pif) => Planned::PifDown {
+                    pif,
+                    at,
+                    detected: at + faults.lif_detect,
+                    moved: at + faults.lif_detect + faults.switch_converge,
+                },
+                FaultAction::PifUp(pif) => Planned::PifUp { pif, at },
             }
         })
         .collect()
@@ -180,8 +214,8 @@ fn silence(rng: &mut StreamRng, period: SimDuration) -> SimDuration {
 }
 
 /// One line per fault, for `nssim check`: `processor 1 down at 2s, declared down at 3.2s,
-/// pairs taken over at 3.4s`.
-pub fn describe(planned: &Planned) -> String {
+/// pairs taken over at 3.4s`. `pifs` names the PIFs (`TcpIp::hosts`' order).
+pub fn describe(planned: &Planned, pifs: &[String]) -> String {
     match *planned {
         Planned::Kill {
             ref name,
@@ -213,6 +247,23 @@ pub fn describe(planned: &Planned) -> String {
             "processor {cpu} reloaded at {}, up at {}",
             at - SimTime::ZERO,
             up - SimTime::ZERO
+        ),
+        Planned::PifDown {
+            pif,
+            at,
+            detected,
+            moved,
+        } => format!(
+            "PIF {} down at {}, detected at {}, sessions on its partner from {}",
+            pifs[usize::from(pif)],
+            at - SimTime::ZERO,
+            detected - SimTime::ZERO,
+            moved - SimTime::ZERO
+        ),
+        Planned::PifUp { pif, at } => format!(
+            "PIF {} repaired at {}",
+            pifs[usize::from(pif)],
+            at - SimTime::ZERO
         ),
     }
 }
@@ -273,12 +324,24 @@ pub struct Runtime {
     pub recovery: RecoveryRule,
     /// Per fault: when a killed pair's backup took over (`process_kill` of a pair only).
     pub kill_takeover: Vec<Option<SimTime>>,
+    /// The PIFs' names, in the LAN's order.
+    pub pifs: Vec<String>,
+    /// Per PIF: its latest `pif_down`, which its lost frames are charged to.
+    pub pif_fault: Vec<Option<usize>>,
+    /// Per fault: frames lost at its failed PIF (`pif_down`).
+    pub frames_lost: Vec<u64>,
 }
 
 impl Runtime {
     /// The runtime state of the faults `faults` with master seed `seed`, for `processors`
-    /// processors.
-    pub fn new(faults: &Faults, seed: u64, processors: u32, end: SimDuration) -> Self {
+    /// processors and the PIFs named `pifs`.
+    pub fn new(
+        faults: &Faults,
+        seed: u64,
+        processors: u32,
+        end: SimDuration,
+        pifs: Vec<String>,
+    ) -> Self {
         let plan = timeline(faults, seed, processors, end);
         let busiest = plan.iter().any(|p| {
             matches!(
@@ -298,12 +361,18 @@ impl Runtime {
                         target: FaultTarget::Processor(c),
                         ..
                     } => Some(c),
-                    Planned::Down { .. } | Planned::Kill { .. } => None,
+                    Planned::Down { .. }
+                    | Planned::Kill { .. }
+                    | Planned::PifDown { .. }
+                    | Planned::PifUp { .. } => None,
                     Planned::Reload { cpu, .. } => Some(cpu),
                 })
                 .collect(),
             tally: vec![Tally::default(); plan.len()],
             kill_takeover: vec![None; plan.len()],
+            frames_lost: vec![0; plan.len()],
+            pif_fault: vec![None; pifs.len()],
+            pifs,
             plan,
             declared: vec![false; n],
             busy_samples: busiest.then(|| [vec![0; n], vec![0; n]]),
@@ -339,6 +408,17 @@ impl Runtime {
                     out.push((at, i, Phase::Fail));
                     out.push((taken_over, i, Phase::TakeOver));
                 }
+                Planned::PifDown {
+                    at,
+                    detected,
+                    moved,
+                    ..
+                } => {
+                    out.push((at, i, Phase::Fail));
+                    out.push((detected, i, Phase::Detect));
+                    out.push((moved, i, Phase::TakeOver));
+                }
+                Planned::PifUp { at, .. } => out.push((at, i, Phase::Up)),
             }
         }
         out
@@ -393,7 +473,13 @@ impl Runtime {
 
     /// A fault failed a request for `why`: charged to the current fault.
     pub fn charge(&mut self, why: Why) {
-        let Some(f) = self.current else { return };
+        if let Some(f) = self.current {
+            self.charge_to(f, why);
+        }
+    }
+
+    /// Fault `f` failed a request for `why`.
+    pub fn charge_to(&mut self, f: usize, why: Why) {
         let t = &mut self.tally[f];
         match why {
             Why::Reset => t.reset += 1,
@@ -458,6 +544,8 @@ impl Runtime {
                     pre_throughput_per_s: None,
                     pre_p99_ms: None,
                     recovery_s: None,
+                    pif: None,
+                    frames_lost: None,
                 };
                 match *p {
                     Planned::Down {
@@ -493,6 +581,29 @@ impl Runtime {
                             f.pre_p99_ms = p99;
                             f.recovery_s = rec;
                         }
+                    }
+                    Planned::PifDown {
+                        pif,
+                        at,
+                        detected,
+                        moved,
+                    } => {
+                        f.action = "pif_down".into();
+                        f.pif = Some(self.pifs[usize::from(pif)].clone());
+                        f.at_s = at.as_secs_f64();
+                        f.detected_s = Some(detected.as_secs_f64());
+                        f.taken_over_s = Some(moved.as_secs_f64());
+                        f.frames_lost = Some(self.frames_lost[i]);
+                        let (tp, p99, rec) = recovery(series, width, f.at_s, rule);
+                        f.pre_throughput_per_s = tp;
+                        f.pre_p99_ms = p99;
+                        f.recovery_s = rec;
+                    }
+                    Planned::PifUp { pif, at } => {
+                        f.action = "pif_up".into();
+                        f.pif = Some(self.pifs[usize::from(pif)].clone());
+                        f.at_s = at.as_secs_f64();
+                        f.up_s = Some(f.at_s);
                     }
                 }
                 f
@@ -781,8 +892,11 @@ mod tests {
                 up: SimTime::ZERO + SimDuration::from_secs(64),
             }
         );
-        assert_eq!(describe(&plan[1]), "processor 1 reloaded at 4s, up at 64s");
-        assert!(describe(&plan[0]).starts_with("processor 1 down at 2s, declared down at "));
+        assert_eq!(
+            describe(&plan[1], &[]),
+            "processor 1 reloaded at 4s, up at 64s"
+        );
+        assert!(describe(&plan[0], &[]).starts_with("processor 1 down at 2s, declared down at "));
     }
 
     #[test]

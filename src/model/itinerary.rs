@@ -245,6 +245,9 @@ pub struct PathSpec {
     pub accept: SimDuration,
     /// CPU per request and per reply handled.
     pub handle: SimDuration,
+    /// Under ACS with `pathway.redirector_cpu` > 0: the redirector (`$ZLnn`) of the
+    /// listener's processor, which performs each send, and its CPU per send.
+    pub redirector: Option<(ProcessId, SimDuration)>,
 }
 
 impl Itinerary {
@@ -319,6 +322,16 @@ impl Itinerary {
         }
         legs.push(Leg::Handled);
         if spec.relays {
+            if let Some((rout, cpu)) = spec.redirector {
+                // ACS: the redirector in the requester's processor performs the send.
+                legs.push(Leg::Cpu {
+                    who: Who::Process(rout),
+                    cost: Cost {
+                        fixed: cpu,
+                        ..Cost::default()
+                    },
+                });
+            }
             legs.extend([
                 Leg::Pathsend,
                 Leg::ServerWork,
@@ -483,6 +496,7 @@ mod tests {
             stack_cross: false,
             accept: us(30),
             handle: us(40),
+            redirector: None,
         };
         let it = Itinerary::build(&spec, &c.1);
         assert_eq!(it.hops(), 4);
@@ -507,6 +521,7 @@ mod tests {
             stack_cross: false,
             accept: us(30),
             handle: us(40),
+            redirector: None,
         };
         let it = Itinerary::build(&spec, &c.1);
         assert_eq!(it.hops(), 0);
@@ -531,6 +546,7 @@ mod tests {
             stack_cross,
             accept: us(30),
             handle: us(40),
+            redirector: None,
         };
         let beside = Itinerary::build(&at(false), &c.1);
         let apart = Itinerary::build(&at(true), &c.1);

@@ -199,7 +199,9 @@ impl Node {
                     self.listeners.process_down(p);
                 }
             }
-            ProcessKind::Tcp => unreachable!("Pathway/XM processes are not killed"),
+            ProcessKind::Tcp | ProcessKind::Acs => {
+                unreachable!("Pathway/XM processes and ACS redirectors are not in the kill list")
+            }
         }
         lost
     }

@@ -13,16 +13,41 @@
 //! PIF [I]. A failover pair of LIFs is recorded with each PIF's partner; both carry traffic,
 //! as the TCP/IPv6 manual says of both LIFs of a pair [F].
 //!
-//! Simplifies: no Ethernet framing overhead, MTU segmentation, loss or retransmission; no
-//! ServerNet transfer from the adapter to the processor (folded into the latency); no
-//! adapter failover yet (a later fault-model issue moves a failed PIF's connections to its
-//! partner).
+//! Failover (faults.md A.8, `pif_down` / `pif_up`): each PIF's address is carried by a port,
+//! itself while it is up. A failed port loses the frames in its queues and every frame sent
+//! to it until its failure is detected (`lif_detect` [I]); then, TCP/IPv6 and the Parallel
+//! Library [F] (V6-24 page-116; PL-CM page-62), the address and every session on it move to
+//! its partner with a gratuitous ARP, TCP and UDP alike, and the switches deliver there
+//! `switch_converge` [I] later. A lost frame is sent again `tcp_rto` [I] after it was lost
+//! (a SYN by the client's SYN timer instead). A PIF with no partner up (the conventional
+//! stack has no documented failover pair [?]) takes its IP host down for its address. On
+//! repair, a non-shared address moves back with its sessions; with `shared_ip`, the moved
+//! sessions stay on the survivor and new ones spread over both again [F]. A partner that
+//! failed while this port was down, with nowhere to go then, moves here at the repair.
+//!
+//! Simplifies: no Ethernet framing overhead, MTU segmentation, or loss outside failures; no
+//! ServerNet transfer from the adapter to the processor (folded into the latency); a frame
+//! lost in a failing port's queue was sent microseconds before, so its timer runs from the
+//! failure, and its partial serialisation is not counted as busy time; every retransmission
+//! of a frame waits `tcp_rto` (no exponential back-off: with the defaults a frame is lost at
+//! most once, since its sessions have moved by the time it is sent again).
 //!
 //! [`Lan`] owns the ports and the client wire: a request's frame is queued at its port
 //! (`frame_in`), accounted when it has gone (`frame_in_sent`), and the reply likewise.
 
 use crate::engine::{SimDuration, SimTime, round_ns};
 use crate::stats::{PifResult, Recorder};
+
+/// A port's health (`pif_down`, `pif_up`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PortState {
+    /// Carrying traffic.
+    Up,
+    /// Failed; nobody knows yet: frames sent to it are lost.
+    Failed,
+    /// Failed and known to be: its address is on its partner, or its IP host is down there.
+    Detected,
+}
 
 /// One physical interface (an Ethernet port of a G4SA-like adapter).
 #[derive(Debug)]
@@ -31,6 +56,8 @@ pub struct Pif {
     pub name: String,
     /// The other PIF of its failover pair, if it is in one.
     pub partner: Option<u16>,
+    /// Up, failed, or failed and detected.
+    pub state: PortState,
     /// Nanoseconds to send one byte (8 / bandwidth).
     ns_per_byte: f64,
     in_free_at: SimTime,
@@ -57,6 +84,7 @@ impl Pif {
         Pif {
             name,
             partner: None,
+            state: PortState::Up,
             ns_per_byte: 8e9 / bandwidth_bps,
             in_free_at: SimTime::ZERO,
             out_free_at: SimTime::ZERO,
@@ -126,6 +154,12 @@ pub struct Lan {
     pub client_latency: SimDuration,
     /// The PIF each session's connection uses, by session slot.
     session_pif: Vec<u16>,
+    /// Per PIF: the port that carries its address (itself unless it has failed over).
+    carrier: Vec<u16>,
+    /// The LIFs of a failover pair share one IP address (`tcpip.shared_ip`).
+    shared_ip: bool,
+    /// TCP's retransmission timeout for a frame lost at a failed port (`faults.tcp_rto`).
+    pub tcp_rto: SimDuration,
 }
 
 impl Lan {
@@ -136,6 +170,9 @@ impl Lan {
             hosts: Vec::new(),
             client_latency,
             session_pif: Vec::new(),
+            carrier: Vec::new(),
+            shared_ip: false,
+            tcp_rto: SimDuration::from_secs(1),
         }
     }
 
@@ -156,12 +193,9 @@ impl Lan {
     /// them, each host connecting over its own; failover partners recorded on both.
     pub fn build(sc: &crate::scenario::Scenario) -> Self {
         let mut lan = Lan::new(sc.lan.client_latency);
-        let mut host_pifs: Vec<&[String]> =
-            sc.tcpip.processes.iter().map(|t| &t.pifs[..]).collect();
-        if sc.tcpip.stack == crate::scenario::StackKind::Parallel {
-            host_pifs.push(&sc.tcpip.pifs);
-        }
-        for names in host_pifs {
+        lan.shared_ip = sc.tcpip.shared_ip;
+        lan.tcp_rto = sc.faults.tcp_rto;
+        for names in sc.tcpip.hosts() {
             let first = lan.pifs.len();
             for name in names {
                 lan.pifs
@@ -183,7 +217,78 @@ impl Lan {
             lan.pifs[usize::from(a)].partner = Some(b);
             lan.pifs[usize::from(b)].partner = Some(a);
         }
+        lan.carrier = (0..lan.pifs.len() as u16).collect();
         lan
+    }
+
+    // ----- failover (faults.md A.8) ---------------------------------------------------------
+
+    /// The port that carries PIF `home`'s address now.
+    pub fn carrier(&self, home: u16) -> u16 {
+        self.carrier[usize::from(home)]
+    }
+
+    /// The port a frame of a connection to PIF `home`'s address crosses now, or `None` when
+    /// that port is down and the frame is lost.
+    pub fn port(&self, home: u16) -> Option<u16> {
+        let c = self.carrier[usize::from(home)];
+        (self.pifs[usize::from(c)].state == PortState::Up).then_some(c)
+    }
+
+    /// PIF `p` fails at `now`: the frames in its queues are lost with it (the caller retries
+    /// their requests), and it sends nothing more.
+    pub fn fail(&mut self, p: u16, now: SimTime) {
+        let pif = &mut self.pifs[usize::from(p)];
+        assert_eq!(pif.state, PortState::Up, "only a PIF that is up fails");
+        pif.state = PortState::Failed;
+        pif.in_free_at = pif.in_free_at.min(now);
+        pif.out_free_at = pif.out_free_at.min(now);
+    }
+
+    /// PIF `p`'s failure is detected: the addresses it carries move to its partner if that
+    /// is up, which is returned; `None` when they have nowhere to go (no partner, or it is
+    /// down too): its IP host is down for them.
+    pub fn detected(&mut self, p: u16) -> Option<u16> {
+        let pif = &mut self.pifs[usize::from(p)];
+        assert_eq!(pif.state, PortState::Failed, "a failure is detected once");
+        pif.state = PortState::Detected;
+        let q = pif.partner?;
+        if self.pifs[usize::from(q)].state != PortState::Up {
+            return None;
+        }
+        for c in self.carrier.iter_mut().filter(|c| **c == p) {
+            *c = q;
+        }
+        Some(q)
+    }
+
+    /// PIF `p` is repaired: its address comes back to it, and its partner's, if the partner
+    /// has failed since with nowhere to go, moves here. With a shared IP address the
+    /// sessions moved off `p` stay where they are: returns the port they stay on, so that the
+    /// caller re-homes the requests in flight there too (new sessions use `p` again).
+    pub fn repaired(&mut self, p: u16) -> Option<u16> {
+        let i = usize::from(p);
+        assert_ne!(
+            self.pifs[i].state,
+            PortState::Up,
+            "only a failed PIF is repaired"
+        );
+        self.pifs[i].state = PortState::Up;
+        let moved_to = (self.carrier[i] != p).then_some(self.carrier[i]);
+        let stay = moved_to.filter(|_| self.shared_ip);
+        if let Some(q) = stay {
+            for home in self.session_pif.iter_mut().filter(|h| **h == p) {
+                *home = q;
+            }
+        }
+        self.carrier[i] = p;
+        if let Some(q) = self.pifs[i].partner
+            && self.pifs[usize::from(q)].state == PortState::Detected
+            && self.carrier[usize::from(q)] == q
+        {
+            self.carrier[usize::from(q)] = p;
+        }
+        stay
     }
 
     /// Client to adapter: one way, plus the SYN / SYN-ACK round trip for a new connection.
@@ -242,6 +347,9 @@ mod tests {
             hosts: vec![Host::new(vec![0])],
             client_latency: SimDuration::from_micros(100),
             session_pif: Vec::new(),
+            carrier: vec![0],
+            shared_ip: false,
+            tcp_rto: SimDuration::from_secs(1),
         };
         assert_eq!(lan.frame_in(0, 1000, SimTime(0)), SimTime(8_000));
         // A second frame at once waits for the first: done at 16 us.
@@ -265,6 +373,9 @@ mod tests {
             hosts: vec![Host::new(vec![0])],
             client_latency: SimDuration::ZERO,
             session_pif: Vec::new(),
+            carrier: vec![0],
+            shared_ip: false,
+            tcp_rto: SimDuration::from_secs(1),
         };
         // A 20 us frame ending at 25 us started at 5 us: 15 us fall inside [10 us, 1 ms).
         lan.frame_in_sent(0, 2500, SimTime(25_000), &rec);
@@ -276,5 +387,68 @@ mod tests {
         let mut h = Host::new(vec![2, 0, 5]);
         let got: Vec<u16> = (0..7).map(|_| h.connect()).collect();
         assert_eq!(got, vec![2, 0, 5, 2, 0, 5, 2]);
+    }
+
+    /// Two hosts: PIFs 0 and 1 a failover pair, PIF 2 alone.
+    fn paired(shared_ip: bool) -> Lan {
+        let mut lan = Lan::new(SimDuration::ZERO);
+        for n in ["G4SA0.0.A", "G4SA1.0.A", "G4SA0.0.B"] {
+            lan.pifs.push(Pif::new(n.into(), 1e9));
+        }
+        lan.pifs[0].partner = Some(1);
+        lan.pifs[1].partner = Some(0);
+        lan.hosts = vec![Host::new(vec![0, 1]), Host::new(vec![2])];
+        lan.carrier = vec![0, 1, 2];
+        lan.shared_ip = shared_ip;
+        lan
+    }
+
+    #[test]
+    fn a_failed_port_loses_frames_until_detection_then_its_partner_carries_them() {
+        let mut lan = paired(false);
+        assert_eq!(lan.port(0), Some(0));
+        lan.fail(0, SimTime(5));
+        assert_eq!(lan.port(0), None, "lost until detected");
+        assert_eq!(lan.port(1), Some(1));
+        assert_eq!(lan.detected(0), Some(1));
+        assert_eq!(lan.port(0), Some(1), "the survivor carries its address");
+        // The survivor fails too: both addresses are lost, and at its detection they have
+        // nowhere to go.
+        lan.fail(1, SimTime(6));
+        assert_eq!((lan.port(0), lan.port(1)), (None, None));
+        assert_eq!(lan.detected(1), None);
+        // Repairing the first brings its address back and takes the partner's over.
+        assert_eq!(lan.repaired(0), None);
+        assert_eq!((lan.port(0), lan.port(1)), (Some(0), Some(0)));
+        assert_eq!(lan.repaired(1), None);
+        assert_eq!((lan.port(0), lan.port(1)), (Some(0), Some(1)));
+    }
+
+    #[test]
+    fn a_port_without_partner_takes_its_address_down_until_repaired() {
+        let mut lan = paired(false);
+        lan.fail(2, SimTime(0));
+        assert_eq!(lan.detected(2), None);
+        assert_eq!(lan.port(2), None);
+        assert_eq!(lan.repaired(2), None);
+        assert_eq!(lan.port(2), Some(2));
+    }
+
+    #[test]
+    fn on_repair_a_shared_address_keeps_its_moved_sessions_on_the_survivor() {
+        for shared in [false, true] {
+            let mut lan = paired(shared);
+            // Sessions 0 and 1 connect to PIFs 0 and 1.
+            assert_eq!(lan.session_pif(0, 0, true), 0);
+            assert_eq!(lan.session_pif(1, 0, true), 1);
+            lan.fail(0, SimTime(0));
+            lan.detected(0);
+            assert_eq!(lan.repaired(0), shared.then_some(1));
+            let home = lan.session_pif(0, 0, false);
+            assert_eq!(lan.port(home), Some(if shared { 1 } else { 0 }));
+            // A new session spreads over both again.
+            assert_eq!(lan.session_pif(2, 0, true), 0);
+            assert_eq!(lan.port(0), Some(0));
+        }
     }
 }

@@ -330,7 +330,13 @@ impl Listeners {
     }
 
     /// Every listener instance's path, once its process, socket and role are known.
-    pub fn build_paths(&mut self, cpus: &Cpus, stack: &TcpIp) {
+    /// `redirectors`: under ACS with a CPU per send, each processor's redirector and that CPU.
+    pub fn build_paths(
+        &mut self,
+        cpus: &Cpus,
+        stack: &TcpIp,
+        redirectors: Option<(&[ProcessId], SimDuration)>,
+    ) {
         for l in &mut self.list {
             for inst in &mut l.instances {
                 let stack_cross = inst
@@ -345,6 +351,8 @@ impl Listeners {
                     stack_cross,
                     accept: l.accept_cpu,
                     handle: l.handle_cpu,
+                    redirector: redirectors
+                        .map(|(rout, cpu)| (rout[inst.processor.0 as usize], cpu)),
                 };
                 inst.path = Itinerary::build(&spec, stack);
             }

@@ -9,7 +9,7 @@
 //! | --- | --- | --- | --- | --- | --- |
 //! | [`processor::Cpus`] | `processor.rs` | processors, processes, run queues, bursts, busy time, health, pairs | `Cpus::build` | `results` (CPU conservation) | `fail`, `take_over`, `kill`, `restart`, `reload` |
 //! | message system | `message_system.rs` | IPC hops and their latency | the scenario's costs | none | none (stateless) |
-//! | [`lan::Lan`] | `lan.rs` | adapter ports (PIFs), IP hosts, the client wire | `Lan::build` | `results` | none yet |
+//! | [`lan::Lan`] | `lan.rs` | adapter ports (PIFs), IP hosts, the client wire | `Lan::build` | `results` | `fail`, `detected`, `repaired` (failover) |
 //! | TCP/IP | `tcpip.rs` | protocol costs, SYN retransmission, endpoints, `$ZTCn` pairs | `spawn_processes` | none | its processes are `Cpus`' |
 //! | [`listener::Listeners`] | `listener.rs` | distributors, parallel listeners, TCPs, backlogs, paths | `build`, `build_tcps`, `build_paths` | `results` | none yet |
 //! | [`pathway::Pathway`] | `pathway/` | PATHMONs, classes, servers, links, link managers, ACS | `parts`, `assemble`, `start` | `results` | `held_in` |
@@ -21,8 +21,9 @@
 //! drives each instant through the subsystems' life-cycle verbs (`Cpus::fail`, `take_over`,
 //! `reload`; `Pathway::take_requests_in`, `abort_send`, `fail`, `reload`; the listeners'
 //! round-robin filter). `kill.rs` does the same for a `process_kill`: one process dies while
-//! its processor runs on (`Cpus::kill`, `kill_primary`; `Pathway::kill_server`). A run
-//! without faults schedules no fault event.
+//! its processor runs on (`Cpus::kill`, `kill_primary`; `Pathway::kill_server`), and
+//! `failover.rs` for a PIF's failure and repair (the LAN's `fail`, `detected`, `repaired`;
+//! lost frames sent again). A run without faults schedules no fault event.
 //!
 //! A request's path is data: `itinerary.rs` builds each listener instance's legs once
 //! (LAN, CPU bursts, hops, Pathsend, server work, I/O, wire) and `path.rs` interprets them,
@@ -45,6 +46,7 @@ mod build;
 mod clients;
 mod divergence;
 mod explain;
+mod failover;
 mod failure;
 pub mod fault;
 mod ids;
@@ -246,6 +248,8 @@ pub enum Event {
     },
     /// AUTORESTART has created a static server's new process (index in Pathway's servers).
     ServerRestarted(u32),
+    /// TCP sends again a frame of the request lost at a failed adapter port (`failover.rs`).
+    Retransmit(RequestId),
 }
 
 // An event with its time fits in 24 bytes: the queue moves one per push and per pop (issue 18
@@ -370,6 +374,7 @@ impl Model for Node {
             Event::Abandon(r) => self.abandon(r, s),
             Event::Fault { index, phase } => self.fault(index as usize, phase, s),
             Event::ServerRestarted(server) => self.server_restarted(server, s),
+            Event::Retransmit(r) => self.retransmit(r, s),
             Event::Sample => self.sample(s),
         }
         self.settle(s);

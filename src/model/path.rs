@@ -378,7 +378,12 @@ impl Node {
     /// [`end_leg`](Self::end_leg) for the request's current leg, `leg`, already looked up.
     fn end_this_leg(&mut self, r: RequestId, leg: Leg, s: &Scheduler<Event>) {
         let req = self.requests.get(r);
-        let (pif, bytes) = (usize::from(req.pif), req.bytes);
+        // The port the frame crossed: its address's own unless a failover moved it.
+        let pif = match req.at {
+            Location::Lan { pif, .. } => usize::from(pif),
+            _ => usize::from(req.pif),
+        };
+        let bytes = req.bytes;
         match leg {
             Leg::LanIn { .. } => self.lan.frame_in_sent(pif, bytes[0], s.now(), &self.rec),
             Leg::LanOut { .. } => self
@@ -482,7 +487,7 @@ impl Node {
     }
 
     /// Performs legs from the current one until one takes time or the request leaves.
-    fn run(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
+    pub(super) fn run(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
         loop {
             // Looked up once for both its beginning and, if it takes no time, its end: a leg
             // that ends at once leaves the request on it.
@@ -519,8 +524,11 @@ impl Node {
                 after(self, s, d, |step| Location::Wire { step })
             }
             Leg::LanIn { .. } => {
-                let done = self.lan.frame_in(pif.into(), bytes[0], now);
-                self.after_at_lan(r, s, done - now)
+                let Some(port) = self.lan.port(pif) else {
+                    return self.lost_frame(r, s);
+                };
+                let done = self.lan.frame_in(port.into(), bytes[0], now);
+                self.after_at_lan(r, s, port, done - now)
             }
             Leg::Admit => {
                 if !opens {
@@ -612,10 +620,13 @@ impl Node {
                 Flow::Next
             }
             Leg::LanOut { .. } => {
+                let Some(port) = self.lan.port(pif) else {
+                    return self.lost_frame(r, s);
+                };
                 let at_client = self
                     .lan
-                    .frame_out(pif.into(), bytes[Msg::Reply as usize], now);
-                self.after_at_lan(r, s, at_client - now)
+                    .frame_out(port.into(), bytes[Msg::Reply as usize], now);
+                self.after_at_lan(r, s, port, at_client - now)
             }
             Leg::WireOut => {
                 let d = self.lan.client_latency;
@@ -647,15 +658,31 @@ impl Node {
         }
     }
 
-    /// The request's frame takes `d` at its PIF: the leg ends then (or at once).
-    fn after_at_lan(&mut self, r: RequestId, s: &mut Scheduler<Event>, d: SimDuration) -> Flow {
+    /// The request's frame takes `d` at port `port`: the leg ends then (or at once).
+    fn after_at_lan(
+        &mut self,
+        r: RequestId,
+        s: &mut Scheduler<Event>,
+        port: u16,
+        d: SimDuration,
+    ) -> Flow {
         if d.is_zero() {
             return Flow::Next;
         }
         let step = s.schedule_in(d, Event::Step(r));
-        let req = self.requests.get_mut(r);
-        req.at = Location::Lan { pif: req.pif, step };
+        self.requests.get_mut(r).at = Location::Lan { pif: port, step };
         Flow::Wait
+    }
+
+    /// The request's frame was lost at a failed port (`failover.rs`).
+    #[cold]
+    #[inline(never)]
+    fn lost_frame(&mut self, r: RequestId, s: &mut Scheduler<Event>) -> Flow {
+        if self.frame_lost(r, s) {
+            Flow::Gone
+        } else {
+            Flow::Wait
+        }
     }
 
     /// A SYN reaches the listening socket: queue it for accept, or drop it if the backlog is
@@ -708,6 +735,7 @@ impl Node {
             Location::New
             | Location::Wire { .. }
             | Location::Lan { .. }
+            | Location::Retransmit { .. }
             | Location::Backlog { .. } => {
                 let inst =
                     &self.listeners.list[req.listener as usize].instances[req.instance as usize];

@@ -68,17 +68,21 @@ pub enum ProcessKind {
     Pathmon,
     /// A Pathway/XM terminal control process (TCP).
     Tcp,
+    /// The ACS redirector (ROUT, `$ZLnn`) of a processor, when it is charged CPU per send
+    /// (`pathway.redirector_cpu`); listed in results only where one exists.
+    Acs,
 }
 
 impl ProcessKind {
     /// Every kind, in reporting order.
-    pub const ALL: [ProcessKind; 6] = [
+    pub const ALL: [ProcessKind; 7] = [
         ProcessKind::TcpIp,
         ProcessKind::Distributor,
         ProcessKind::Listener,
         ProcessKind::Server,
         ProcessKind::Pathmon,
         ProcessKind::Tcp,
+        ProcessKind::Acs,
     ];
 
     /// Lower-case name used in reports.
@@ -90,6 +94,7 @@ impl ProcessKind {
             ProcessKind::Server => "server",
             ProcessKind::Pathmon => "pathmon",
             ProcessKind::Tcp => "tcp",
+            ProcessKind::Acs => "acs",
         }
     }
 }
@@ -499,6 +504,7 @@ impl Cpus {
         seed: u64,
     ) -> (Vec<ProcessorResult>, Vec<ProcessResult>) {
         let window_ns = rec.window().as_nanos() as f64;
+        let has_acs = self.processes.iter().any(|p| p.kind == ProcessKind::Acs);
         let processors = self
             .processors
             .iter()
@@ -515,8 +521,11 @@ impl Cpus {
                         .sum::<u64>()
                         + cpu.departed_ns[k as usize]
                 };
+                // The ACS redirector is listed only in nodes that have one, so that results
+                // without it keep their shape.
                 let busy_by_kind: Vec<KindShare> = ProcessKind::ALL
                     .iter()
+                    .filter(|&&k| k != ProcessKind::Acs || has_acs)
                     .map(|&k| KindShare {
                         kind: k.name().to_string(),
                         busy_ratio: of_kind(k) as f64 / capacity,

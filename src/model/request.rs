@@ -54,7 +54,14 @@ pub enum Location {
         /// The end of its frame (`Step`).
         step: ActionKey,
     },
-    /// Its SYN was dropped at a full listen backlog; the client retransmits when this fires.
+    /// Its frame was lost at a failed adapter port (either way); TCP sends it again when this
+    /// fires (`Retransmit`, `faults.tcp_rto` after the loss).
+    Retransmit {
+        /// The retransmission timer.
+        step: ActionKey,
+    },
+    /// Its SYN was dropped at a full listen backlog (or lost at a failed adapter port); the
+    /// client retransmits when this fires.
     Backlog {
         /// The retransmission timer (`SynRetry`).
         retry: ActionKey,
@@ -97,9 +104,10 @@ impl Location {
     /// The key of the event the request waits for here, if the request holds it.
     pub fn pending(self) -> Option<ActionKey> {
         match self {
-            Location::Wire { step } | Location::Lan { step, .. } | Location::Io { step, .. } => {
-                Some(step)
-            }
+            Location::Wire { step }
+            | Location::Lan { step, .. }
+            | Location::Retransmit { step }
+            | Location::Io { step, .. } => Some(step),
             Location::Backlog { retry } => Some(retry),
             Location::Transit { step, .. } => step,
             Location::New

@@ -110,6 +110,7 @@ pub fn free_stack(stack: crate::scenario::StackKind) -> TcpIp {
         mss: 1460,
         pifs: vec![],
         failover: vec![],
+        shared_ip: false,
         connect_cpu: SimDuration::ZERO,
         close_cpu: SimDuration::ZERO,
         backlog: 5,

@@ -156,6 +156,7 @@ pub fn place(
     match at {
         Location::New | Location::Wire { .. } => "wire".into(),
         Location::Lan { pif, .. } => format!("pif{pif}"),
+        Location::Retransmit { .. } => "retransmit".into(),
         Location::Backlog { .. } => "backlog".into(),
         Location::Cpu { process: p } => process(p),
         Location::Transit { to, .. } => format!("ipc to cpu{}", to.0),

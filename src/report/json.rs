@@ -27,7 +27,9 @@ use crate::stats::{
 /// processors), `processors` [{`id`, `busy_ratio`, `busy_by_kind` {kind: ratio}}],
 /// `processes`, `server_classes` (without `timeline`, which goes to `servers_timeline.csv`),
 /// `pathmons` [{`domain` (string or null), `name`, `server_class`, `weight`, `maxservers`,
-/// `links_granted`, `link_share`, `deviation_pp`, `requests`, `request_share`}],
+/// `links_granted`, `link_share`, `deviation_pp`, `requests`, `request_share`, and for an ACS
+/// domain `by_processor` [{`processor`, `links_granted`, `links_held_end`, `requests`,
+/// `request_share`}]}],
 /// `pathsend_errors` {`904`, `905`, `916`, `918`, `923`, `924`, `925`, `947`}, `time_to_failure_ms`
 /// (as `latency_ms`, over measured requests that failed with a Pathsend error; `null` when
 /// none did), `listeners`, `pifs` (lists with the fields of their
@@ -468,6 +470,18 @@ struct Share<'a> {
     deviation_pp: F6,
     requests: u64,
     request_share: F6,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    by_processor: Vec<CpuShare>,
+}
+
+/// One requesting processor's part of a [`Share`].
+#[derive(Serialize)]
+struct CpuShare {
+    processor: u32,
+    links_granted: u64,
+    links_held_end: u32,
+    requests: u64,
+    request_share: F6,
 }
 
 impl<'a> From<&'a PathmonShare> for Share<'a> {
@@ -484,6 +498,17 @@ impl<'a> From<&'a PathmonShare> for Share<'a> {
             deviation_pp: F6(p.deviation_pp),
             requests: p.requests,
             request_share: F6(p.request_share),
+            by_processor: p
+                .by_processor
+                .iter()
+                .map(|c| CpuShare {
+                    processor: c.processor,
+                    links_granted: c.links_granted,
+                    links_held_end: c.links_held_end,
+                    requests: c.requests,
+                    request_share: F6(c.request_share),
+                })
+                .collect(),
         }
     }
 }

@@ -396,11 +396,12 @@ pub(crate) fn kind_order<'a>(runs: impl IntoIterator<Item = &'a RunResults>) -> 
 }
 
 /// Kinds named in `KindShare::kind`, in the order a request meets them.
-pub(crate) const KNOWN_KINDS: [&str; 6] = [
+pub(crate) const KNOWN_KINDS: [&str; 7] = [
     "tcpip",
     "distributor",
     "listener",
     "tcp",
+    "acs",
     "server",
     "pathmon",
 ];

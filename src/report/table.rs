@@ -83,21 +83,27 @@ pub fn terminal_summary(r: &RunResults) -> String {
             f.downtime_s
         );
         for x in &f.faults {
-            let cpu = x
-                .processor
-                .map_or("no processor".to_string(), |c| format!("processor {c}"));
+            let cpu = match (&x.pif, x.processor) {
+                (Some(pif), _) => format!("PIF {pif}"),
+                (None, Some(c)) => format!("processor {c}"),
+                (None, None) => "no processor".to_string(),
+            };
             // A kill names its process: `process_kill $DIST-3 in processor 3`.
             let cpu = match &x.process {
                 Some(name) => format!("{name} in {cpu}"),
                 None => cpu,
             };
             let recovery = match (x.action.as_str(), x.recovery_s) {
-                ("processor_down" | "process_kill", Some(t)) => {
+                ("processor_down" | "process_kill" | "pif_down", Some(t)) => {
                     format!(", recovered after {t:.1} s")
                 }
-                ("processor_down", None) => ", not recovered".to_string(),
+                ("processor_down" | "pif_down", None) => ", not recovered".to_string(),
                 ("process_kill", None) if x.processor.is_some() => ", not recovered".to_string(),
                 _ => String::new(),
+            };
+            let recovery = match x.frames_lost {
+                Some(n) => format!(", {n} frames lost{recovery}"),
+                None => recovery,
             };
             let _ = writeln!(
                 s,
@@ -249,6 +255,9 @@ pub fn terminal_summary(r: &RunResults) -> String {
     for t in domain_targets(r) {
         let _ = writeln!(s, "domain      {}", link_share_line(&t));
     }
+    for line in processor_split_lines(r) {
+        let _ = writeln!(s, "  {line}");
+    }
     let e = &r.pathsend_errors;
     if e.e904 > 0 || e.e905 > 0 || e.e916 > 0 {
         let _ = writeln!(
@@ -306,6 +315,54 @@ pub fn terminal_summary(r: &RunResults) -> String {
         );
     }
     s
+}
+
+/// Per domain send target and requesting processor, the split of its requests (and the links
+/// held at the end) between the PATHMONs: `cpu6 %DOM / SERVER-CORRECT: requests $PM1 48.2 %
+/// (4 links), $PM2 ...` (issue 16 item 1.11).
+fn processor_split_lines(r: &RunResults) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut targets: Vec<(&str, &str)> = Vec::new();
+    for p in &r.pathmons {
+        if let Some(d) = p.domain.as_deref()
+            && !targets.contains(&(d, p.server_class.as_str()))
+        {
+            targets.push((d, p.server_class.as_str()));
+        }
+    }
+    for (domain, class) in targets {
+        let members: Vec<_> = r
+            .pathmons
+            .iter()
+            .filter(|p| p.domain.as_deref() == Some(domain) && p.server_class == class)
+            .collect();
+        let cpus: Vec<u32> = members
+            .iter()
+            .flat_map(|m| m.by_processor.iter().map(|c| c.processor))
+            .fold(Vec::new(), |mut v, c| {
+                if !v.contains(&c) {
+                    v.push(c);
+                }
+                v
+            });
+        for cpu in cpus {
+            let parts: Vec<String> = members
+                .iter()
+                .filter_map(|m| {
+                    let c = m.by_processor.iter().find(|c| c.processor == cpu)?;
+                    Some(format!(
+                        "{} {:.1} % ({} links)",
+                        m.name, c.request_share, c.links_held_end
+                    ))
+                })
+                .collect();
+            out.push(format!(
+                "cpu{cpu} {domain} / {class}: requests {}",
+                parts.join(", ")
+            ));
+        }
+    }
+    out
 }
 
 /// `%DOM / SERVER-WRONG: links $PM1 10.0 % (w 50), $PM2 47.5 % (w 10), $PM3 42.5 % (w 40)`.
@@ -553,7 +610,7 @@ fn fault_rows(runs: &[RunResults]) -> Vec<Row> {
         rows.push(row(format!("fault {i}: recovery [s]"), "recov s", &|r| {
             let x = r.faults.as_ref().and_then(|f| f.faults.get(i));
             match x {
-                Some(x) if x.action == "processor_down" => x
+                Some(x) if matches!(x.action.as_str(), "processor_down" | "pif_down") => x
                     .recovery_s
                     .map_or("not recovered".into(), |t| format!("{t:.1}")),
                 _ => "-".into(),

@@ -345,6 +345,7 @@ fn target_shares(t: &Target) -> Vec<PathmonShare> {
                 deviation_pp: (link_share - m.weight).abs(),
                 requests: m.requests,
                 request_share: 100.0 * m.requests as f64 / requests as f64,
+                by_processor: Vec::new(),
             }
         })
         .collect()

@@ -73,8 +73,8 @@ pub struct RawScenario {
 }
 
 /// `[[fault]]`: one fault: when, and exactly one action. `processor_down`,
-/// `processor_reload` and `process_kill` are modelled; the other actions are read so that
-/// they get a clear "not modelled yet" instead of "unknown key".
+/// `processor_reload`, `process_kill`, `pif_down` and `pif_up` are modelled; `clim_down` is
+/// read so that it gets a clear "not modelled yet" instead of "unknown key".
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFault {
@@ -89,9 +89,10 @@ pub struct RawFault {
     /// A process dies: its name as `processes.csv` gives it (a `$ZTCn`, a listener instance
     /// `NAME-CPU`, a PATHMON, a server process `CLASS#N`).
     pub process_kill: Option<NameOrNumber>,
-    /// Not modelled yet.
+    /// A PIF (adapter port) fails: its name, e.g. `"G4SA0.0.A"`; its sessions move to its
+    /// failover partner after `faults.lif_detect`.
     pub pif_down: Option<NameOrNumber>,
-    /// Not modelled yet.
+    /// A failed PIF is repaired: its name.
     pub pif_up: Option<NameOrNumber>,
     /// Not modelled yet.
     pub clim_down: Option<NameOrNumber>,
@@ -122,6 +123,15 @@ pub struct RawFaults {
     pub recovery_p99: Option<f64>,
     /// Recovery rule: sample windows in a row. Default 3.
     pub recovery_windows: Option<u32>,
+    /// Time from a PIF's failure until its sessions move to its partner \[duration\]. Default
+    /// `"1s"`.
+    pub lif_detect: Option<String>,
+    /// Time the switches take to deliver to the survivor after that \[duration\]. Default
+    /// `"0s"`.
+    pub switch_converge: Option<String>,
+    /// TCP retransmission timeout of a frame lost at a failed PIF \[duration\]. Default
+    /// `"1s"`, > 0.
+    pub tcp_rto: Option<String>,
 }
 
 /// `[run]`: run control.
@@ -213,6 +223,11 @@ pub struct RawPathway {
     /// send fails with 918, file-system error 40 \[duration, or a distribution of durations
     /// drawn per send\]. Default none.
     pub send_timeout: Option<RawDuration>,
+    /// ACS only: CPU the redirector (`$ZLnn`) in the requester's processor spends per send
+    /// \[duration\]. Default `"0us"` (not published: no redirector process is modelled).
+    pub redirector_cpu: Option<String>,
+    /// ACS only: scheduling priority of the redirector processes \[1-199\]. Default 199.
+    pub redirector_priority: Option<u32>,
 }
 
 /// `[message_system]`: costs of one Guardian message (placeholders to calibrate).
@@ -274,6 +289,9 @@ pub struct RawTcpIp {
     pub pifs: Option<Vec<String>>,
     /// Failover pairs of PIFs of one host, both active \[pairs of names\]. Default none.
     pub failover: Option<Vec<Vec<String>>>,
+    /// The two LIFs of a failover pair share one IP address \[bool\]: after `pif_up` moved
+    /// sessions stay on the survivor. Default false (each LIF's address moves back).
+    pub shared_ip: Option<bool>,
     /// Protocol CPU to set up a connection \[duration\]. Default `"75us"`.
     pub connect_cpu: Option<String>,
     /// Protocol CPU to close a connection \[duration\]. Default `"25us"`.
@@ -368,6 +386,9 @@ pub struct RawDomain {
     /// weights\]. Required: 1 to 4 `[[pathmon]]` names, no repeats; weights 0..=100 totalling
     /// 100, members without a weight sharing what the others leave of 100 equally.
     pub pathmons: Option<Vec<String>>,
+    /// Over what the weights apply: `"domain"` (the links held across the domain) or
+    /// `"processor"` (the links held from the asking processor) \[name\]. Default `"domain"`.
+    pub balance: Option<String>,
 }
 
 /// `[[server_class]]` (and `[[pathway_xm.server_class]]`): a Pathway server class with its

@@ -70,6 +70,16 @@ pub struct Faults {
     pub mttr: SimDuration,
     /// When a processor failure counts as recovered.
     pub recovery: RecoveryRule,
+    /// [I] Time from a PIF's failure until its sessions move to its failover partner (the
+    /// gratuitous ARP on the survivor, faults.md A.8), or, without a partner, until its IP
+    /// host is known to be down there. Default 1 s.
+    pub lif_detect: SimDuration,
+    /// [I] Time the switches take to deliver to the survivor after that (spanning tree:
+    /// RSTP about 1-3 s, classic STP 30-50 s). Default 0.
+    pub switch_converge: SimDuration,
+    /// [I] TCP retransmission timeout: a frame lost at a failed PIF is sent again this long
+    /// after. Default 1 s.
+    pub tcp_rto: SimDuration,
 }
 
 /// The recovery rule's settings: the pre-fault level is the mean over `[fault - pre, fault)`;
@@ -113,6 +123,9 @@ impl Default for Faults {
             mtbf: None,
             mttr: SimDuration::from_secs(600),
             recovery: RecoveryRule::default(),
+            lif_detect: SimDuration::from_secs(1),
+            switch_converge: SimDuration::ZERO,
+            tcp_rto: SimDuration::from_secs(1),
         }
     }
 }
@@ -136,6 +149,10 @@ pub enum FaultAction {
     /// A process dies (its name as `processes.csv` gives it: `$ZTC3`, `$DIST-3`, `$PM`,
     /// `ORDERS#0`).
     ProcessKill(String),
+    /// A PIF (adapter port) fails: its index in [`TcpIp::hosts`]' order.
+    PifDown(u16),
+    /// A failed PIF is repaired (same index).
+    PifUp(u16),
 }
 
 /// Which processor a `processor_down` fails.
@@ -251,6 +268,12 @@ pub struct PathwayLimits {
     /// constant unless the file gives a distribution): the send fails with 918 (file-system
     /// error 40) if no reply came by then.
     pub send_timeout: Option<Dist>,
+    /// [?] CPU the ACS redirector (ROUT, `$ZLnn`) of the requester's processor spends on each
+    /// send it performs (LR page-17: it "performs the send operation"); no manual gives a
+    /// figure. Zero (the default) spawns no redirector process. ACS only.
+    pub redirector_cpu: SimDuration,
+    /// [?] Scheduling priority of the ACS redirector processes. Default 199.
+    pub redirector_priority: u8,
 }
 
 impl PathwayLimits {
@@ -269,6 +292,8 @@ impl PathwayLimits {
             links_per_link_manager: Some(links),
             requesters_per_processor: Some(requesters),
             send_timeout: None,
+            redirector_cpu: SimDuration::ZERO,
+            redirector_priority: 199,
         }
     }
     /// No limit at all: sends queue at the link manager however many wait (queueing-theory
@@ -281,6 +306,8 @@ impl PathwayLimits {
             links_per_link_manager: None,
             requesters_per_processor: None,
             send_timeout: None,
+            redirector_cpu: SimDuration::ZERO,
+            redirector_priority: 199,
         }
     }
 }
@@ -350,9 +377,13 @@ pub struct TcpIp {
     /// Parallel stack only: the PIFs (LIFs) of the node's one IP host, e.g. `G4SA0.0.A`.
     /// Empty for `Conventional` (each TCP/IP process owns its own).
     pub pifs: Vec<String>,
-    /// Failover pairs of PIFs (LIFs) of one host: both carry traffic; the pair is the
-    /// topology a failover (a later fault model) moves traffic within.
+    /// Failover pairs of PIFs (LIFs) of one host: both carry traffic; when one fails its
+    /// sessions move to the other (`pif_down`, faults.md A.8).
     pub failover: Vec<[String; 2]>,
+    /// The two LIFs of a failover pair share one IP address: after a repair (`pif_up`) the
+    /// moved sessions stay on the survivor and new ones spread over both. False: each LIF
+    /// has its own address, which moves back with its sessions.
+    pub shared_ip: bool,
     /// Protocol CPU to set up a connection (SYN, SYN-ACK, ACK) in the stack.
     pub connect_cpu: SimDuration,
     /// Protocol CPU to close a connection (FIN exchange) in the stack.
@@ -367,6 +398,19 @@ pub struct TcpIp {
     pub processes: Vec<TcpIpProcess>,
     /// Scheduling priority of TCP/IP processes (1-199, higher runs first).
     pub priority: u8,
+}
+
+impl TcpIp {
+    /// The IP hosts' PIFs, host by host: one host per conventional TCP/IP process, in order,
+    /// then the parallel stack's one host. Flattened, this is the order PIFs are numbered
+    /// in (`FaultAction::PifDown`, the LAN's ports).
+    pub fn hosts(&self) -> Vec<&[String]> {
+        let mut hosts: Vec<&[String]> = self.processes.iter().map(|t| &t.pifs[..]).collect();
+        if self.stack == StackKind::Parallel {
+            hosts.push(&self.pifs);
+        }
+        hosts
+    }
 }
 
 /// One conventional TCP/IP process (`$ZTCn`): owns one PIF and is one IP host.
@@ -473,6 +517,20 @@ pub struct Domain {
     pub name: String,
     /// Members in ACSCTL order.
     pub members: Vec<DomainMember>,
+    /// Over what the weights are applied to new links.
+    pub balance: Balance,
+}
+
+/// [?] Over what an ACS domain's weights are applied (faults.md Part B): the supplement
+/// defines them over link requests and does not say whether per processor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Balance {
+    /// The links held across the whole domain (every processor's link managers together).
+    #[default]
+    Domain,
+    /// The links held from the asking link manager's processor alone, as a per-processor
+    /// process broker would apply them.
+    Processor,
 }
 
 /// One PATHMON of a domain.

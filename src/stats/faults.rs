@@ -37,7 +37,7 @@ pub struct Tally {
 pub struct FaultResult {
     /// The fault's index in the timeline.
     pub fault: usize,
-    /// `processor_down`, `processor_reload` or `process_kill`.
+    /// `processor_down`, `processor_reload`, `process_kill`, `pif_down` or `pif_up`.
     pub action: String,
     /// The processor (`"busiest"` resolved; for a kill, the one the process ran in), if the
     /// fault happened.
@@ -70,6 +70,12 @@ pub struct FaultResult {
     /// Seconds from the failure to the start of the first of the recovered windows; none if
     /// it did not recover within the arrival window (or is not a failure).
     pub recovery_s: Option<f64>,
+    /// The PIF (`pif_down`, `pif_up`; absent for processor faults).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pif: Option<String>,
+    /// Frames lost at the failed PIF and sent again by TCP (`pif_down`; absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frames_lost: Option<u64>,
 }
 
 /// The faults of a run, for `summary.json` and `faults.csv`.

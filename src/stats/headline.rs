@@ -185,7 +185,12 @@ pub fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
         for x in f
             .faults
             .iter()
-            .filter(|x| x.action == "processor_down" || x.action == "process_kill")
+            .filter(|x| {
+                matches!(
+                    x.action.as_str(),
+                    "processor_down" | "process_kill" | "pif_down"
+                )
+            })
         {
             m.push((
                 format!("recovery_s[fault {}]", x.fault),

@@ -379,6 +379,25 @@ pub struct PathmonShare {
     pub requests: u64,
     /// Share of the target's requests served by this PATHMON [%].
     pub request_share: f64,
+    /// ACS domains only: per requesting processor (those that sent on this target), in
+    /// order, the split of the target's links and requests between the PATHMONs there.
+    pub by_processor: Vec<ProcessorShare>,
+}
+
+/// One requesting processor's part of a PATHMON's share of a send target (issue 16 item
+/// 1.11): what the link managers of that processor obtained from this PATHMON.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProcessorShare {
+    /// The requesting processor.
+    pub processor: u32,
+    /// Links this PATHMON granted to that processor's link manager (whole run).
+    pub links_granted: u64,
+    /// Links held from that processor to this PATHMON's servers at the end of the run.
+    pub links_held_end: u32,
+    /// Requests from that processor this PATHMON's servers completed (whole run).
+    pub requests: u64,
+    /// Share of that processor's requests on the target served by this PATHMON [%].
+    pub request_share: f64,
 }
 
 /// A send target (one PATHMON, or an ACS domain) for one class name, as the requesters'

@@ -164,7 +164,7 @@ fn faults_are_deterministic_and_leave_the_arrivals_unchanged() {
 /// parallel stack, distributors or parallel listeners, a PATHMON pair, two server classes
 /// with random AUTORESTART, 1-3 processor failures (some of both halves of the pair), some
 /// reloaded, 0-2 process kills, and sometimes listener pairs.
-fn case(g: &mut Gen, n: u64) -> String {
+pub(crate) fn case(g: &mut Gen, n: u64) -> String {
     let processors = g.int(2, 5);
     let stack = ["conventional", "parallel"][g.int(0, 1) as usize];
     let model = ["distributor", "parallel"][g.int(0, 1) as usize];

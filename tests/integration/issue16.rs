@@ -183,3 +183,121 @@ fn item_7_check_warns_for_figure_3_3_past_its_ceiling_and_not_for_spread_closed_
         assert_eq!(r.requests.syn_drops > 0, warns, "{start}: {:?}", r.requests);
     }
 }
+
+#[test]
+fn item_5_the_acs_redirector_is_charged_its_cpu_per_send_in_the_requesters_processor() {
+    // SERVER-CORRECT's two distributors (processors 6 and 7) send every request through ACS.
+    // With 20 us per send, each processor's redirector $ZLnn runs one 20 us burst per send
+    // made there: its busy time is 20 us x its bursts, shown as kind "acs"; the processors
+    // without a requester have an idle one.
+    let rel = "scenarios/acs-server-correct.toml";
+    let r = simulate(&load(rel, &["pathway.redirector_cpu=\"20us\""]));
+    let window = r.measured_s;
+    let rout: Vec<_> = r.processes.iter().filter(|p| p.kind == "acs").collect();
+    assert_eq!(rout.len(), 8, "one redirector per processor");
+    let mut bursts = 0;
+    for p in &rout {
+        assert_eq!(p.name, format!("$ZL{:02}", p.processor));
+        // Busy = bursts x 20 us, within one burst for those cut by the window's edges.
+        let busy_s = p.busy_ratio * window;
+        assert!((busy_s - p.bursts as f64 * 20e-6).abs() <= 20e-6, "{p:?}");
+        let share = r.processors[p.processor as usize]
+            .busy_by_kind
+            .iter()
+            .find(|k| k.kind == "acs")
+            .expect("acs listed where a redirector runs")
+            .busy_ratio;
+        assert!(
+            (share - p.busy_ratio).abs() < 1e-9,
+            "one core per processor"
+        );
+        if p.processor < 6 {
+            assert_eq!(p.bursts, 0, "{p:?}");
+        }
+        bursts += p.bursts;
+    }
+    // One send per completed request (none fails), give or take those at the window's edges.
+    let completed = r.window.completed as f64;
+    assert!(
+        (bursts as f64 - completed).abs() < 0.01 * completed,
+        "{bursts} {completed}"
+    );
+    // explain shows the leg and counts it in the CPU per request and its processor's demand.
+    let plain = explain(&load(rel, &[]));
+    let charged = explain(&load(rel, &["pathway.redirector_cpu=\"20us\""]));
+    let cpu6 = |e: &nssim::model::Explanation| {
+        e.demands
+            .iter()
+            .find(|d| d.name == "cpu6")
+            .expect("cpu6")
+            .demand_s
+    };
+    // Half the requests are sent from processor 6: 10 us more demand per request there.
+    assert!(
+        (cpu6(&charged) - cpu6(&plain) - 10e-6).abs() < 1e-12,
+        "{} {}",
+        cpu6(&charged),
+        cpu6(&plain)
+    );
+    assert!((charged.cpu_ns - plain.cpu_ns - 20_000.0).abs() < 1e-6);
+    let leg = charged.routes[0]
+        .legs
+        .iter()
+        .find(|l| l.process == "$ZL06")
+        .expect("the redirector's leg");
+    assert_eq!(leg.what, "CPU burst: the ACS redirector performs the send");
+    assert!((leg.cpu_ns - 20_000.0).abs() < 1e-6);
+    // At the default 0 nothing changes: no redirector process, no "acs" kind.
+    let r0 = simulate(&load(rel, &[]));
+    assert!(r0.processes.iter().all(|p| p.kind != "acs"));
+    assert!(
+        r0.processors[6]
+            .busy_by_kind
+            .iter()
+            .all(|k| k.kind != "acs")
+    );
+}
+
+#[test]
+fn item_11_the_per_processor_split_is_reported_and_balance_processor_applies_the_weights_there() {
+    // SERVER-CORRECT (%DOM = $PM1:50, $PM2:10, $PM3:40; 20 links, 10 from each of the two
+    // distributors' processors 6 and 7). Balanced over the domain, the review found processor
+    // 6 holding $PM1 4, $PM2 0, $PM3 5 links: the domain's shares are right, one processor's
+    // are far off. Balanced per processor, each processor's 10 links follow the weights.
+    let rel = "scenarios/acs-server-correct.toml";
+    let held = |r: &nssim::stats::RunResults, cpu: u32| -> Vec<u32> {
+        r.pathmons
+            .iter()
+            .map(|p| {
+                p.by_processor
+                    .iter()
+                    .find(|c| c.processor == cpu)
+                    .map_or(0, |c| c.links_held_end)
+            })
+            .collect()
+    };
+    let domain = simulate(&load(rel, &[]));
+    assert_eq!(held(&domain, 6), vec![4, 0, 5]);
+    // The split adds up to each PATHMON's totals.
+    for p in &domain.pathmons {
+        let cpus: Vec<u32> = p.by_processor.iter().map(|c| c.processor).collect();
+        assert_eq!(cpus, vec![6, 7], "only the requesting processors");
+        let requests: u64 = p.by_processor.iter().map(|c| c.requests).sum();
+        assert_eq!(requests, p.requests);
+        let granted: u64 = p.by_processor.iter().map(|c| c.links_granted).sum();
+        assert_eq!(granted, p.links_granted);
+    }
+    let r = simulate(&load(rel, &["domain[0].balance=\"processor\""]));
+    for cpu in [6, 7] {
+        assert_eq!(held(&r, cpu), vec![5, 1, 4], "processor {cpu}");
+        // Every PATHMON serves a part of each processor's requests near its weight.
+        for (p, w) in r.pathmons.iter().zip([50.0, 10.0, 40.0]) {
+            let c = p.by_processor.iter().find(|c| c.processor == cpu).unwrap();
+            assert!((c.request_share - w).abs() < 6.0, "{cpu} {p:?}");
+        }
+    }
+    // The default is today's placement, event for event.
+    let explicit = simulate(&load(rel, &["domain[0].balance=\"domain\""]));
+    assert_eq!(explicit.events, domain.events);
+    assert_eq!(held(&explicit, 7), held(&domain, 7));
+}

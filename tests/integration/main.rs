@@ -32,6 +32,8 @@
 //! - `planning`: issue 17: `sweep` knees, `capacity` against an SLO (`--vary`, `--down`),
 //!   `--shard` and `merge` byte for byte, and bad campaign input.
 //! - `process_kill`: issue 15 item 1: killing each kind of process, its takeover or death.
+//! - `lan_failover`: issue 15 item 5: `pif_down` / `pif_up`, sessions moving to the survivor
+//!   of a failover pair, lost frames paying the retransmission timeout, no partner.
 //! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
 mod abandonment;
@@ -48,6 +50,7 @@ mod golden;
 mod issue16;
 mod issue19;
 mod issue7;
+mod lan_failover;
 mod limits;
 mod manual_claims;
 mod max_in_flight;

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::engine::SimTime;
-use crate::scenario::{Scenario, SendTarget, Serve, ServerClass};
+use crate::scenario::{Balance, Scenario, SendTarget, Serve, ServerClass};
 use crate::stats::{Recorder, TimeWeighted};
 
 use super::super::pathway_xm::XmAssignment;
@@ -23,6 +23,8 @@ pub struct Target {
     pub domain: Option<String>,
     /// (PATHMON index, weight [%]).
     pub members: Vec<(usize, f64)>,
+    /// Over what an ACS domain's weights apply.
+    pub balance: Balance,
 }
 
 /// Everything [`Pathway::assemble`] needs besides its processes.
@@ -92,6 +94,7 @@ pub fn parts(sc: &Scenario, xm_plan: Option<&XmAssignment>) -> Parts {
                 .map(|p| Target {
                     domain: None,
                     members: vec![(p, 100.0)],
+                    balance: Balance::Domain,
                 })
                 .collect();
             (pathmons, classes, targets)
@@ -117,6 +120,7 @@ pub fn parts(sc: &Scenario, xm_plan: Option<&XmAssignment>) -> Parts {
                 SendTarget::Pathmon(p) => Target {
                     domain: None,
                     members: vec![(p, 100.0)],
+                    balance: Balance::Domain,
                 },
                 SendTarget::Domain(d) => Target {
                     domain: Some(sc.domains[d].name.clone()),
@@ -125,6 +129,7 @@ pub fn parts(sc: &Scenario, xm_plan: Option<&XmAssignment>) -> Parts {
                         .iter()
                         .map(|m| (m.pathmon, m.weight))
                         .collect(),
+                    balance: sc.domains[d].balance,
                 },
             };
             (pathmons, sc.server_classes.clone(), vec![target])
@@ -212,6 +217,7 @@ impl Pathway {
                 restarts: Vec::new(),
                 servers_counted: 0,
                 links_out: 0,
+                links_by_cpu: Vec::new(),
                 stats: ClassStats::default(),
             });
         }
@@ -239,6 +245,7 @@ impl Pathway {
                     })
                     .collect();
                 pw.routes.push(Route {
+                    balance: t.balance,
                     domain: t.domain.clone(),
                     class_name: name.to_string(),
                     local,

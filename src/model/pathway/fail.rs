@@ -398,6 +398,7 @@ impl Pathway {
             sv.alive = false;
         }
         self.classes[class].links_out -= 1;
+        self.classes[class].link_from(self.lms[lm].cpu, false);
         if open {
             let c = &mut self.classes[class];
             c.stats

@@ -4,6 +4,10 @@
 //! - A *link* connects one link manager to one server process and carries one request at a
 //!   time. There is one link manager per processor (LINKMON, or the ACS redirector and process
 //!   broker) for each send target, shared by every requester in that processor.
+//!   Link managers cost no CPU, except that under ACS the redirector "performs the send
+//!   operation" (LR page-17): with `pathway.redirector_cpu` > 0 [?] each send first runs a
+//!   burst of that length in the requester's processor's `$ZLnn` process (an itinerary leg,
+//!   `itinerary.rs`; the processes are spawned in `build.rs`).
 //! - A Pathsend request takes the free link of its link manager that has been most responsive
 //!   (the shortest smoothed time from send to reply, so links to servers in busy processors
 //!   are used less; among equals the most recently released). Under ACS a free link to a
@@ -153,6 +157,8 @@ pub struct ClassStats {
     pub dynamic_deleted: u64,
     /// Requests its servers completed (replies sent), whole run.
     pub requests: u64,
+    /// By the requesting link manager's processor: [links granted, requests completed].
+    pub by_cpu: Vec<[u64; 2]>,
     /// Pathsend error 904 (TIMEOUT) on sends to this class.
     pub errors_904: u64,
     /// Pathsend error 904 with file-system error 201: the server or its processor failed.
@@ -163,6 +169,36 @@ pub struct ClassStats {
     pub restarted: u64,
     /// Servers and links, one sample per sample interval.
     pub timeline: Vec<ServerSample>,
+}
+
+impl ClassRt {
+    /// Links held or being granted from link managers in processor `cpu`.
+    pub fn links_from(&self, cpu: u32) -> u32 {
+        self.links_by_cpu.get(cpu as usize).copied().unwrap_or(0)
+    }
+    /// One link more (`up`) or less from processor `cpu`'s link manager.
+    pub fn link_from(&mut self, cpu: u32, up: bool) {
+        let i = cpu as usize;
+        if self.links_by_cpu.len() <= i {
+            self.links_by_cpu.resize(i + 1, 0);
+        }
+        if up {
+            self.links_by_cpu[i] += 1;
+        } else {
+            self.links_by_cpu[i] -= 1;
+        }
+    }
+}
+
+impl ClassStats {
+    /// Counts a link granted (`what` 0) or a request completed (1) for processor `cpu`.
+    pub fn by_cpu(&mut self, cpu: u32, what: usize) {
+        let i = cpu as usize;
+        if self.by_cpu.len() <= i {
+            self.by_cpu.resize(i + 1, [0, 0]);
+        }
+        self.by_cpu[i][what] += 1;
+    }
 }
 
 /// A server class in one PATHMON, at run time.
@@ -188,6 +224,8 @@ pub struct ClassRt {
     pub servers_counted: u32,
     /// Links held or being granted, all link managers (for ACS placement).
     pub links_out: u32,
+    /// The same, by the processor of the link manager holding them.
+    pub links_by_cpu: Vec<u32>,
     /// AUTORESTART restarts inside the current 10-minute window.
     pub restarts: Vec<SimTime>,
     /// Its statistics.
@@ -257,6 +295,8 @@ impl LinksByLm {
 /// A send target for one class name: a PATHMON, or an ACS domain's members.
 #[derive(Debug)]
 pub struct Route {
+    /// Over what a domain's weights apply (placement).
+    pub balance: crate::scenario::Balance,
     /// Domain name, or `None` for a single PATHMON.
     pub domain: Option<String>,
     /// Class name.

@@ -191,6 +191,7 @@ impl Pathway {
         sv.links += 1;
         sv.links_by_lm.add(lm);
         self.classes[class].links_out += 1;
+        self.classes[class].link_from(self.lms[lm].cpu, true);
         self.lms[lm].pending += 1;
         self.accounts.cpus[self.lms[lm].cpu as usize].links += 1;
         let link = self.links.insert(LinkRt {
@@ -358,6 +359,7 @@ impl Pathway {
         self.lms[lm].held.push(link);
         let c = &mut self.classes[class].stats;
         c.links_granted += 1;
+        c.by_cpu(self.lms[lm].cpu, 0);
         c.links_held
             .set(x.ctx.now(), c.links_held.level() + 1, x.ctx.rec);
         self.lm_links_changed(lm, class, 1, x.ctx.now(), x.ctx.rec);
@@ -475,6 +477,7 @@ impl Pathway {
         self.servers[server].busy = false;
         let class = self.servers[server].class;
         self.classes[class].stats.requests += 1;
+        self.classes[class].stats.by_cpu(cpu, 1);
         let held = &mut self.classes[class].stats.servers_held;
         held.set(x.ctx.now(), held.level() - 1, x.ctx.rec);
         let l = self.links.get_mut(link);
@@ -512,6 +515,7 @@ impl Pathway {
             sv.alive = false;
         }
         self.classes[class].links_out -= 1;
+        self.classes[class].link_from(self.lms[lm].cpu, false);
         let c = &mut self.classes[class];
         c.stats
             .links_held

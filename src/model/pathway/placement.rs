@@ -6,12 +6,14 @@
 //! the requester's processor for a local server class) it picks the one with the fewest
 //! links, ties by creation order. A new dynamic server is possible while MAXSERVERS allows.
 //! An ACS domain picks, among members able to grant, the one whose share of the route's links
-//! is furthest below its weight (ties: ACSCTL order).
+//! is furthest below its weight (ties: ACSCTL order): the links held across the domain, or
+//! with `balance = "processor"` [?] those held from the asking link manager's processor.
 //!
 //! Simplifies: the smooth weighted deficit stands for ACS's placement, whose exact algorithm
 //! is not published.
 
 use super::{Pathway, ServerRt};
+use crate::scenario::Balance;
 
 /// Whether a link is wanted to a static or a dynamic server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,12 +74,14 @@ impl Pathway {
     /// link manager `lm`, with its server choice.
     pub fn place(&self, lm: usize, want: Want) -> Option<(usize, Option<usize>)> {
         let route = &self.routes[self.lms[lm].route];
-        let total: u32 = route
-            .members
-            .iter()
-            .filter_map(|m| m.0)
-            .map(|c| self.classes[c].links_out)
-            .sum();
+        // The links the weights are applied over: the whole domain's, or (`balance =
+        // "processor"`) those of the asking link manager's processor.
+        let cpu = self.lms[lm].cpu;
+        let held = |c: usize| match route.balance {
+            Balance::Domain => self.classes[c].links_out,
+            Balance::Processor => self.classes[c].links_from(cpu),
+        };
+        let total: u32 = route.members.iter().filter_map(|m| m.0).map(held).sum();
         let mut best: Option<(f64, usize, Option<usize>)> = None;
         for &(class, _, weight) in &route.members {
             let Some(c) = class else { continue };
@@ -85,8 +89,7 @@ impl Pathway {
                 continue;
             };
             // Deficit after one more link: weight x (total + 1) - 100 x held.
-            let deficit =
-                weight * f64::from(total + 1) - 100.0 * f64::from(self.classes[c].links_out);
+            let deficit = weight * f64::from(total + 1) - 100.0 * f64::from(held(c));
             if best.is_none_or(|(d, _, _)| deficit > d) {
                 best = Some((deficit, c, server));
             }
@@ -124,6 +127,7 @@ mod tests {
             next_cpu: 0,
             servers_counted: 0,
             links_out: 0,
+            links_by_cpu: Vec::new(),
             restarts: Vec::new(),
             stats: ClassStats::default(),
         }
@@ -151,6 +155,7 @@ mod tests {
             ..Default::default()
         };
         pw.routes.push(Route {
+            balance: Balance::Domain,
             domain: Some("D".into()),
             class_name: "A".into(),
             local: false,

@@ -4,8 +4,8 @@
 
 use crate::engine::SimTime;
 use crate::stats::{
-    ClassBreakdown, LinkManagerResult, PathmonShare, PathsendErrors, Recorder, SendTargetResult,
-    ServerClassResult,
+    ClassBreakdown, LinkManagerResult, PathmonShare, PathsendErrors, ProcessorShare, Recorder,
+    SendTargetResult, ServerClassResult,
 };
 
 use super::super::processor::Cpus;
@@ -227,7 +227,41 @@ impl Pathway {
                     100.0 * x as f64 / of as f64
                 }
             };
+            // Per requesting processor: the members' links granted, held and requests there.
+            let by_cpu = |m: &(Option<usize>, usize, f64), cpu: usize| -> [u64; 3] {
+                m.0.map_or([0; 3], |k| {
+                    let c = &self.classes[k];
+                    let [g, r] = c.stats.by_cpu.get(cpu).copied().unwrap_or([0, 0]);
+                    [g, u64::from(c.links_from(cpu as u32)), r]
+                })
+            };
+            let cpus = route
+                .members
+                .iter()
+                .filter_map(|m| m.0)
+                .map(|k| self.classes[k].stats.by_cpu.len())
+                .max()
+                .unwrap_or(0);
+            // Reported for ACS domains only: a single PATHMON's split is its requesters'.
+            let active: Vec<usize> = (0..cpus)
+                .filter(|_| route.domain.is_some())
+                .filter(|&cpu| route.members.iter().any(|m| by_cpu(m, cpu) != [0; 3]))
+                .collect();
             for m in &route.members {
+                let by_processor = active
+                    .iter()
+                    .map(|&cpu| {
+                        let [granted, held, served] = by_cpu(m, cpu);
+                        let all: u64 = route.members.iter().map(|m| by_cpu(m, cpu)[2]).sum();
+                        ProcessorShare {
+                            processor: cpu as u32,
+                            links_granted: granted,
+                            links_held_end: held as u32,
+                            requests: served,
+                            request_share: pct(served, all),
+                        }
+                    })
+                    .collect();
                 // Shares of the links held over the window: a link returned and granted again
                 // (DELETEDELAY, dynamic servers) does not count twice.
                 let link_share = if held_total > 0.0 {
@@ -247,6 +281,7 @@ impl Pathway {
                     deviation_pp: (link_share - m.2).abs(),
                     requests: served(m),
                     request_share: pct(served(m), requests),
+                    by_processor,
                 });
             }
         }

@@ -148,6 +148,7 @@ fn bench_links(
         targets: vec![Target {
             domain: None,
             members: vec![(0, 100.0)],
+            balance: crate::scenario::Balance::Domain,
         }],
         any_local: false,
         processors: 2,

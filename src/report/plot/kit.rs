@@ -92,6 +92,7 @@ pub(super) fn kind_colour(kind: &str) -> RGBColor {
         "server" => RGBColor(0xCC, 0x79, 0xA7),      // purple
         "tcp" => RGBColor(0x56, 0xB4, 0xE9),         // sky blue
         "pathmon" => RGBColor(0xD5, 0x5E, 0x00),     // vermillion
+        "acs" => RGBColor(0xF0, 0xE4, 0x42),         // yellow
         other => {
             // Unknown kinds get a grey whose shade depends only on the name, so it is stable.
             let h = other

@@ -2,11 +2,12 @@
 //! detection, takeover and reload (faults.md A.1, A.3, A.10).
 //!
 //! A fault has `at` and exactly one action. This model simulates `processor_down` (a number,
-//! or `"busiest"`), `processor_reload` and `process_kill` (a process the model runs, by the
-//! name `processes.csv` gives it: [`killable`] lists them); the other actions (`pif_down`,
-//! `pif_up`, `clim_down`) are reported as not modelled yet, with the list of those that are. The processors' states are followed in time order, so a reload of a
-//! processor that is up then, or a second failure of one that is down, is reported where it
-//! is written.
+//! or `"busiest"`), `processor_reload`, `process_kill` (a process the model runs, by the
+//! name `processes.csv` gives it: [`killable`] lists them), `pif_down` and `pif_up` (a PIF's
+//! name, faults.md A.8); `clim_down` is reported as not modelled yet, with the list of those
+//! that are. The processors' and PIFs' states are followed in time order, so a reload of a
+//! processor that is up then, a second failure of one that is down, or a repair of a PIF
+//! that is up, is reported where it is written.
 
 use super::Checker;
 use crate::engine::SimDuration;
@@ -18,17 +19,18 @@ use crate::scenario::types::{Fault, FaultAction, FaultTarget, Faults, RunControl
 const MAX_RANDOM_FAILURES: f64 = 1000.0;
 
 /// The actions this model simulates, as messages list them.
-const SUPPORTED: &str =
-    "`processor_down = N` (or \"busiest\"), `processor_reload = N`, `process_kill = \"NAME\"`";
+const SUPPORTED: &str = "`processor_down = N` (or \"busiest\"), `processor_reload = N`, `process_kill = \"NAME\"`, `pif_down = \"NAME\"`, `pif_up = \"NAME\"`";
 
 impl Checker {
-    /// Validates the faults against the run (`at` before its end) and the processors.
+    /// Validates the faults against the run (`at` before its end), the processors and the
+    /// PIFs (`pifs`, in the LAN's order: `TcpIp::hosts`).
     pub(super) fn faults(
         &mut self,
         list: &[RawFault],
         timing: Option<&RawFaults>,
         run: &RunControl,
         processes: &Killable,
+        pifs: &[String],
     ) -> Faults {
         let defaults = Faults::default();
         let t = timing.cloned().unwrap_or_default();
@@ -68,6 +70,29 @@ impl Checker {
             self.err(
                 "faults.imalive_period",
                 "the I'm-alive period must be positive; write e.g. imalive_period = \"1s\"",
+            );
+        }
+        let lif_detect = d(
+            self,
+            "lif_detect",
+            t.lif_detect.as_ref(),
+            defaults.lif_detect,
+        );
+        let switch_converge = d(
+            self,
+            "switch_converge",
+            t.switch_converge.as_ref(),
+            defaults.switch_converge,
+        );
+        let tcp_rto = d(self, "tcp_rto", t.tcp_rto.as_ref(), defaults.tcp_rto);
+        if tcp_rto.is_zero()
+            && t.tcp_rto
+                .as_deref()
+                .is_some_and(|text| crate::scenario::parse_duration(text).is_ok())
+        {
+            self.err(
+                "faults.tcp_rto",
+                "the retransmission timeout must be positive; write e.g. tcp_rto = \"1s\"",
             );
         }
         let mttr = d(self, "mttr", t.mttr.as_ref(), defaults.mttr);
@@ -128,14 +153,14 @@ impl Checker {
         // (index in the file, fault), for the ones that parsed.
         let mut parsed: Vec<(usize, Fault)> = Vec::new();
         for (i, raw) in list.iter().enumerate() {
-            if let Some(f) = self.fault(i, raw, run, processes) {
+            if let Some(f) = self.fault(i, raw, run, processes, pifs) {
                 parsed.push((i, f));
             }
         }
         parsed.sort_by_key(|(i, f)| (f.at, *i));
         // The latest a failure can be declared down (A.1): two periods and the regroup.
         let detection = imalive_period + imalive_period + regroup_duration;
-        self.fault_sequence(&parsed, detection);
+        self.fault_sequence(&parsed, detection, pifs);
         Faults {
             list: parsed.into_iter().map(|(_, f)| f).collect(),
             imalive_period,
@@ -151,6 +176,9 @@ impl Checker {
                 windows: windows as usize,
                 min_completions: defaults_rule.min_completions,
             },
+            lif_detect,
+            switch_converge,
+            tcp_rto,
         }
     }
 
@@ -161,6 +189,7 @@ impl Checker {
         raw: &RawFault,
         run: &RunControl,
         processes: &Killable,
+        pifs: &[String],
     ) -> Option<Fault> {
         let field = format!("fault[{i}]");
         let at = self.required_duration(&format!("{field}.at"), raw.at.as_ref(), "10s");
@@ -177,14 +206,14 @@ impl Checker {
             );
         }
         let unsupported = [
-            ("pif_down", raw.pif_down.is_some()),
-            ("pif_up", raw.pif_up.is_some()),
             ("clim_down", raw.clim_down.is_some()),
         ];
         let actions = [
             ("processor_down", raw.processor_down.is_some()),
             ("processor_reload", raw.processor_reload.is_some()),
             ("process_kill", raw.process_kill.is_some()),
+            ("pif_down", raw.pif_down.is_some()),
+            ("pif_up", raw.pif_up.is_some()),
         ]
         .into_iter()
         .chain(unsupported)
@@ -239,6 +268,28 @@ impl Checker {
                 name,
                 processes,
             )?)
+        } else if let Some(NameOrNumber(name)) = raw.pif_down.as_ref().or(raw.pif_up.as_ref()) {
+            let key = if raw.pif_down.is_some() {
+                "pif_down"
+            } else {
+                "pif_up"
+            };
+            let Some(p) = pifs.iter().position(|n| n == name) else {
+                self.err(
+                    format!("{field}.{key}"),
+                    format!(
+                        "no PIF is named \"{name}\"; the IP hosts' PIFs are {}",
+                        super::list_names(pifs)
+                    ),
+                );
+                return None;
+            };
+            let p = u16::try_from(p).expect("fewer than 65536 PIFs");
+            if raw.pif_down.is_some() {
+                FaultAction::PifDown(p)
+            } else {
+                FaultAction::PifUp(p)
+            }
         } else {
             let cpu = raw.processor_reload.expect("the one action left");
             self.fault_processor(&format!("{field}.processor_reload"), cpu)?;
@@ -323,12 +374,38 @@ impl Checker {
     /// the run knows, so a reload after one must name a processor that is down for sure.
     /// A reload comes after the failure has been declared down, at the latest `detection`
     /// after it.
-    fn fault_sequence(&mut self, faults: &[(usize, Fault)], detection: SimDuration) {
+    fn fault_sequence(
+        &mut self,
+        faults: &[(usize, Fault)],
+        detection: SimDuration,
+        pifs: &[String],
+    ) {
         // The time each processor went down, while it is down.
         let mut down: std::collections::BTreeMap<u32, SimDuration> = Default::default();
+        // The time each PIF failed, while it is down.
+        let mut pif_down: std::collections::BTreeMap<u16, SimDuration> = Default::default();
         let mut busiest_before = false;
         for (i, f) in faults {
             match f.action {
+                FaultAction::PifDown(p) => {
+                    if let Some(since) = pif_down.insert(p, f.at) {
+                        let name = &pifs[usize::from(p)];
+                        self.err(
+                            format!("fault[{i}].pif_down"),
+                            format!("PIF {name} is already down at {} (failed at {since}); repair it first with pif_up = \"{name}\", or remove this fault", f.at),
+                        );
+                        pif_down.insert(p, since);
+                    }
+                }
+                FaultAction::PifUp(p) => {
+                    if pif_down.remove(&p).is_none() {
+                        let name = &pifs[usize::from(p)];
+                        self.err(
+                            format!("fault[{i}].pif_up"),
+                            format!("PIF {name} is up at {}: only a failed PIF can be repaired; add a pif_down = \"{name}\" before it, or remove this fault", f.at),
+                        );
+                    }
+                }
                 FaultAction::ProcessorDown(FaultTarget::Busiest) => busiest_before = true,
                 // A process is killed at run time only if it is running then.
                 FaultAction::ProcessKill(_) => {}

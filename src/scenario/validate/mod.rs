@@ -140,7 +140,13 @@ pub(super) fn validate(
     } else {
         faults::Killable::default()
     };
-    let faults = c.faults(&raw.fault, raw.faults.as_ref(), &run, &killable);
+    let faults = c.faults(
+        &raw.fault,
+        raw.faults.as_ref(),
+        &run,
+        &killable,
+        &tcpip.hosts().concat(),
+    );
     let scenario = Scenario {
         name,
         description: raw.description.clone().unwrap_or_default(),
@@ -754,6 +760,7 @@ mod tests {
                 mss: 1460,
                 pifs: vec!["G4SA0.0.A".into()],
                 failover: vec![],
+                shared_ip: false,
                 connect_cpu: us(75),
                 close_cpu: us(25),
                 backlog: 5,

@@ -97,6 +97,22 @@ impl Checker {
             }
             Some(t)
         });
+        limits.redirector_cpu =
+            self.duration("pathway.redirector_cpu", raw.redirector_cpu.as_ref(), "0us");
+        limits.redirector_priority =
+            self.priority("pathway.redirector_priority", raw.redirector_priority, 199);
+        if kind == LinkManagerKind::Linkmon {
+            let set = [
+                ("redirector_cpu", !limits.redirector_cpu.is_zero()),
+                ("redirector_priority", raw.redirector_priority.is_some()),
+            ];
+            for (key, _) in set.iter().filter(|(_, set)| *set) {
+                self.err(
+                    format!("pathway.{key}"),
+                    "the redirector is ACS's (TS/MP 2.5); LINKMON passes no data: set link_manager = \"acs\" or remove it",
+                );
+            }
+        }
         limits
     }
 }

@@ -118,6 +118,17 @@ impl Checker {
                 );
             }
             self.unique(&mut seen, &name, &format!("{field}.name"), "domain");
+            let balance = match d.balance.as_deref() {
+                None | Some("domain") => Balance::Domain,
+                Some("processor") => Balance::Processor,
+                Some(other) => {
+                    self.err(
+                        format!("{field}.balance"),
+                        format!("unknown balance `{other}`; use \"domain\" (weights over the links held across the domain) or \"processor\" (over those held from each processor)"),
+                    );
+                    Balance::Domain
+                }
+            };
             let label = if name.is_empty() {
                 field.clone()
             } else {
@@ -132,6 +143,7 @@ impl Checker {
                 domains.push(Domain {
                     name,
                     members: Vec::new(),
+                    balance,
                 });
                 continue;
             };
@@ -228,7 +240,11 @@ impl Checker {
                     })
                 })
                 .collect();
-            domains.push(Domain { name, members });
+            domains.push(Domain {
+                name,
+                members,
+                balance,
+            });
         }
         domains
     }

@@ -154,6 +154,7 @@ impl Checker {
             mss,
             pifs: host_pifs,
             failover,
+            shared_ip: raw.shared_ip.unwrap_or(false),
             connect_cpu: self.duration("tcpip.connect_cpu", raw.connect_cpu.as_ref(), "75us"),
             close_cpu: self.duration("tcpip.close_cpu", raw.close_cpu.as_ref(), "25us"),
             backlog,
