@@ -182,16 +182,12 @@ pub fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
         m.push(("downtime_s".into(), Float(f.downtime_s)));
         m.push(("requests_reset".into(), Int(q.reset)));
         m.push(("requests_refused".into(), Int(q.refused)));
-        for x in f
-            .faults
-            .iter()
-            .filter(|x| {
-                matches!(
-                    x.action.as_str(),
-                    "processor_down" | "process_kill" | "pif_down"
-                )
-            })
-        {
+        for x in f.faults.iter().filter(|x| {
+            matches!(
+                x.action.as_str(),
+                "processor_down" | "process_kill" | "pif_down"
+            )
+        }) {
             m.push((
                 format!("recovery_s[fault {}]", x.fault),
                 Float(x.recovery_s.unwrap_or(f64::NAN)),

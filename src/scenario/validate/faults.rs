@@ -205,9 +205,7 @@ impl Checker {
                 ),
             );
         }
-        let unsupported = [
-            ("clim_down", raw.clim_down.is_some()),
-        ];
+        let unsupported = [("clim_down", raw.clim_down.is_some())];
         let actions = [
             ("processor_down", raw.processor_down.is_some()),
             ("processor_reload", raw.processor_reload.is_some()),
