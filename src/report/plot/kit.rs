@@ -976,8 +976,9 @@ pub(super) fn shade_warmup<DB: DrawingBackend>(
     ))
 }
 
-/// The instants a run's faults mark on a time axis: each processor failure (`cpuN down`) and
-/// each reload's end (`cpuN up`), in time order.
+/// The instants a run's faults mark on a time axis: each processor failure (`cpuN down`),
+/// each reload's end (`cpuN up`), each kill (`NAME killed`) and each PIF's failure and repair
+/// (`G4SA0.0.A down`, `G4SA0.0.A up`), in time order.
 pub(super) fn fault_marks(r: &RunResults) -> Vec<(f64, String)> {
     let Some(f) = &r.faults else {
         return Vec::new();
@@ -986,6 +987,12 @@ pub(super) fn fault_marks(r: &RunResults) -> Vec<(f64, String)> {
         .faults
         .iter()
         .filter_map(|x| {
+            if let Some(pif) = &x.pif {
+                return match x.action.as_str() {
+                    "pif_down" => Some((x.at_s, format!("{pif} down"))),
+                    _ => Some((x.at_s, format!("{pif} up"))),
+                };
+            }
             let cpu = x.processor?;
             match x.action.as_str() {
                 "processor_down" => Some((x.at_s, format!("cpu{cpu} down"))),

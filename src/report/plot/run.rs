@@ -110,7 +110,7 @@ pub(super) fn throughput_latency<DB: DrawingBackend>(
     let faults = super::kit::fault_marks(r);
     let bands = |items: &mut Vec<LegendItem>| {
         if !faults.is_empty() {
-            items.push(item("fault (processor down / up)", Swatch::Dashed(INK)));
+            items.push(item("fault", Swatch::Dashed(INK)));
         }
         items.push(item("warm-up", Swatch::Fill(WARMUP)));
         if drain {
