@@ -112,13 +112,21 @@ impl<E> RadixQueue<E> {
         if self.front(until)? > until {
             return None;
         }
+        // The slot is freed before the entry is taken out: `fired` may grow the free list (a
+        // call), and with the event already read the compiler spilled it around that call in
+        // two overlapping stores and read it back, a store-forwarding stall on every pop.
+        let slot = self
+            .now
+            .front()
+            .expect("front left the earliest entry in `now`")
+            .slot;
+        self.slots.fired(slot);
         let e = self
             .now
             .pop_front()
             .expect("front left the earliest entry in `now`");
         self.popped = e.at;
         self.held -= 1;
-        self.slots.fired(e.slot);
         Some(Scheduled {
             at: e.at,
             event: e.event,
