@@ -6,9 +6,9 @@
 use nssim::engine::SimDuration;
 use nssim::model::simulate;
 use nssim::scenario::{
-    Arrivals, Dist, Lan, LinkManagerKind, Listener, ListenerModel, MessageSize, MessageSystem,
-    Pathmon, PathsendApi, PathwayLimits, RunControl, Scenario, SendTarget, Serve, ServerClass,
-    StackKind, System, TcpIp, TcpIpProcess, Workload,
+    Abandon, Arrivals, Dist, Lan, LinkManagerKind, Listener, ListenerModel, MessageSize,
+    MessageSystem, Pathmon, PathsendApi, PathwayLimits, RunControl, Scenario, SendTarget, Serve,
+    ServerClass, StackKind, System, TcpIp, TcpIpProcess, Workload,
 };
 
 fn us(n: u64) -> SimDuration {
@@ -128,6 +128,7 @@ fn main() {
             request_bytes: MessageSize::bytes(1024),
             reply_bytes: MessageSize::bytes(4096),
             abandon_after: None,
+            abandon: Abandon::Serve,
             send_to: SendTarget::Pathmon(0),
             mix: vec![(0, 0.4), (1, 0.3), (2, 0.3)],
         }),

@@ -185,6 +185,7 @@ impl Node {
             .abandon_after
             .as_ref()
             .map(|d| (Sampler::new(d), streams.stream("workload/abandon_after")));
+        self.clients.abandon = w.abandon;
         // The mix names classes by their first definition; requests carry the name's slot.
         let mix: Vec<(usize, f64)> = w
             .mix
@@ -275,5 +276,6 @@ impl Node {
             .abandon_after
             .as_ref()
             .map(|d| (Sampler::new(d), streams.stream("xm/abandon_after")));
+        self.clients.abandon = xm.abandon;
     }
 }

@@ -6,7 +6,8 @@
 //! run. A client sends its next request when the previous reply (or error) reaches it, or
 //! when it abandons the previous one (`workload.abandon_after`, `pathway_xm.abandon_after`):
 //! an abandoned request is a failure to its client, so it ends its connection like any
-//! failure.
+//! failure. What the node does with the request is `abandon` (`Abandon`): serve it for no one,
+//! or withdraw it from a link or $RECEIVE queue (`Pathway::withdraw`).
 //!
 //! [`Clients`] owns the sessions and every client-side random stream: the inter-arrival and
 //! think times, the class mix and the per-class demand draws, all made when a request is
@@ -18,7 +19,7 @@
 use rand::RngExt;
 
 use crate::engine::{SimDuration, SimTime, StreamRng};
-use crate::scenario::ClientStart;
+use crate::scenario::{Abandon, ClientStart};
 use crate::stats::Recorder;
 
 use super::ids::{SessionId, Slab};
@@ -126,6 +127,8 @@ pub struct Clients {
     /// Client abandonment: the patience drawn for each request (streams
     /// `workload/abandon_after`, `xm/abandon_after`).
     pub patience: Option<(Sampler, StreamRng)>,
+    /// What an abandoned request does (`abandon`).
+    pub abandon: Abandon,
     /// Request and reply sizes, drawn per request (none: a test's clients send empty
     /// messages).
     pub sizes: Option<MessageSizes>,
@@ -146,6 +149,7 @@ impl Clients {
             draws: Vec::new(),
             max_requests: None,
             patience: None,
+            abandon: Abandon::Serve,
             sizes: None,
             accepting: true,
             sessions: Slab::default(),

@@ -7,7 +7,7 @@
 //! that leg and runs again. Each leg says where it leaves the request (`Location`).
 
 use crate::engine::{ActionKey, Scheduler, SimDuration, SimTime};
-use crate::scenario::StackKind;
+use crate::scenario::{Abandon, StackKind};
 
 use super::clients::Outgoing;
 use super::ids::SlabKey;
@@ -221,9 +221,11 @@ impl Node {
 
     /// The client of request `r` has waited its patience for the reply and gives up (no error
     /// number): the request counts as failed (abandoned) and the client goes on as after any
-    /// failure. A SYN waiting to be retransmitted is not sent again; anywhere else the node,
-    /// which is not told, goes on with the work [I] until the request leaves: at the client
-    /// (`abandoned_served`), with a Pathsend error, or with its reply discarded at its server.
+    /// failure. A SYN waiting to be retransmitted is not sent again. With `abandon =
+    /// "withdraw"` a request waiting for a link or in a server's $RECEIVE queue leaves it
+    /// (`Pathway::withdraw`). Anywhere else the node, which is not told, goes on with the work
+    /// [I] until the request leaves: at the client (`abandoned_served`), with a Pathsend
+    /// error, or with its reply discarded at its server.
     pub(super) fn abandon(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
         let now = s.now();
         let req = self.requests.get_mut(r);
@@ -232,8 +234,17 @@ impl Node {
         let (session, at) = (req.session, req.at);
         self.rec.abandoned(now);
         self.trace_ended(r, now, "abandoned");
+        let withdraw = self.clients.abandon == Abandon::Withdraw;
         match at {
             Location::Backlog { retry } if s.cancel(retry) => {
+                self.requests.remove(r);
+            }
+            Location::LinkWait { .. } | Location::Server { .. }
+                if withdraw && {
+                    let mut pw = self.pathway_at(s);
+                    pw.pathway.withdraw(r, &mut pw.x)
+                } =>
+            {
                 self.requests.remove(r);
             }
             _ => self.requests.client_left(r),

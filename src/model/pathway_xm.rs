@@ -421,6 +421,7 @@ mod tests {
             reply_bytes: crate::scenario::MessageSize::bytes(0),
             pathsend_api: crate::scenario::PathsendApi::Send,
             abandon_after: None,
+            abandon: crate::scenario::Abandon::Serve,
         }
     }
 

@@ -476,6 +476,10 @@ pub struct RawWorkload {
     /// send, before it gives up \[distribution of durations\], drawn per request. Default: clients
     /// wait for ever.
     pub abandon_after: Option<RawDist>,
+    /// What an abandoned request does: `"serve"` (default: it stays queued and is served for
+    /// no one) or `"withdraw"` (one still waiting for a link or in a server's $RECEIVE queue
+    /// leaves the queue) \[name\].
+    pub abandon: Option<String>,
     /// Request message size \[bytes, or a distribution of sizes\]. Default 1024.
     pub request_bytes: Option<RawSize>,
     /// Reply message size \[bytes, or a distribution of sizes\]. Default 4096.
@@ -554,6 +558,9 @@ pub struct RawPathwayXm {
     /// Terminal abandonment: how long a terminal waits for its reply before giving up
     /// \[distribution of durations\], drawn per request. Default: terminals wait for ever.
     pub abandon_after: Option<RawDist>,
+    /// What an abandoned request does: `"serve"` (default) or `"withdraw"`, as
+    /// `workload.abandon` \[name\].
+    pub abandon: Option<String>,
 }
 
 /// `[[pathway_xm.node]]`: a logical node (NODE object).

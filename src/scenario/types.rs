@@ -473,6 +473,17 @@ pub struct Listener {
     pub pair: bool,
 }
 
+/// What happens to a request its client abandons (`abandon`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Abandon {
+    /// The node is not told: the request stays where it is and is served for no one.
+    #[default]
+    Serve,
+    /// A request still waiting for a link (a link manager's queue) or in a server's $RECEIVE
+    /// queue leaves that queue and its send ends; one further on is served for no one.
+    Withdraw,
+}
+
 /// The Pathsend procedure a requester calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PathsendApi {
@@ -610,6 +621,8 @@ pub struct Workload {
     /// Client abandonment: each request's patience, from its first send (none: clients wait
     /// for ever).
     pub abandon_after: Option<Dist>,
+    /// What an abandoned request does (`serve` by default).
+    pub abandon: Abandon,
     /// Where Pathsend requests go (distributors): a PATHMON or a domain. Default: the only
     /// domain if there is one, else the only PATHMON.
     pub send_to: SendTarget,
@@ -718,6 +731,8 @@ pub struct PathwayXm {
     pub pathsend_api: PathsendApi,
     /// Terminal abandonment: each request's patience (none: terminals wait for ever).
     pub abandon_after: Option<Dist>,
+    /// What an abandoned request does (`serve` by default).
+    pub abandon: Abandon,
 }
 
 /// A Pathway/XM logical node: a set of processors with weights (`SET NODE CPUS (1:50, 2:25)`).

@@ -184,3 +184,171 @@ fn pathway_xm_terminals_abandon_and_go_on() {
     assert!(q.completed > q.abandoned, "{q:?}");
     assert!(r.latency_ms.max <= 10.0 * 1.001, "{}", r.latency_ms.max);
 }
+
+// ----- abandon = "withdraw": M/M/c+M (Erlang-A) -------------------------------------------
+
+/// The exact M/M/c+M (Erlang-A) birth-death chain: births `lambda`, deaths `n mu` up to `c`
+/// in the system and `c mu + (n - c) theta` beyond (each waiting customer leaves at rate
+/// `theta`). Truncated at `c + 400`, where the tail is below 1e-300 for the rates tested.
+/// Returns (P(abandon), Lq): Lq = sum (n - c)+ pi_n, and P(abandon) = theta Lq / lambda
+/// (abandonments per second over arrivals per second).
+fn erlang_a(lambda: f64, mu: f64, c: usize, theta: f64) -> (f64, f64) {
+    let mut pi = vec![1.0_f64];
+    for n in 1..c + 400 {
+        let death = if n <= c {
+            n as f64 * mu
+        } else {
+            c as f64 * mu + (n - c) as f64 * theta
+        };
+        pi.push(pi[n - 1] * lambda / death);
+    }
+    assert!(*pi.last().unwrap() / pi.iter().sum::<f64>() < 1e-300);
+    let total: f64 = pi.iter().sum();
+    let lq: f64 = pi
+        .iter()
+        .enumerate()
+        .map(|(n, p)| n.saturating_sub(c) as f64 * p / total)
+        .sum();
+    (theta * lq / lambda, lq)
+}
+
+fn estimate(runs: &[RunResults], f: impl Fn(&RunResults) -> f64) -> Estimate {
+    Estimate::with_confidence(&runs.iter().map(f).collect::<Vec<_>>(), 0.999)
+}
+
+/// Erlang-A's abandonment is from the queue only: a customer in service stays. In nssim the
+/// patience runs until the reply, and a client that gives up during service counts as
+/// abandoned too, its request served for no one (`abandoned_served`, as every reply reaches
+/// the client in these reductions). The withdrawn share is the rest.
+fn withdrawn_share(r: &RunResults) -> f64 {
+    let q = &r.requests;
+    (q.abandoned - q.abandoned_served) as f64 / q.offered as f64
+}
+
+fn withdraw_runs(scenario: &str, overrides: &[&str]) -> Vec<RunResults> {
+    (1..=10)
+        .map(|seed| {
+            let seed = format!("run.seed={seed}");
+            let mut all = vec![
+                seed.as_str(),
+                "run.duration=30s",
+                "workload.abandon_after={ dist = \"exponential\", mean = \"2ms\" }",
+                "workload.abandon=\"withdraw\"",
+            ];
+            all.extend_from_slice(overrides);
+            simulate(&load(scenario, &all))
+        })
+        .collect()
+}
+
+/// `tests/data/mmc.toml` (c = 4, mu = 1000/s, every network cost zero, one link per
+/// server): the sends wait in the link manager's queue, the M/M/c queue. With a patience of
+/// mean 2 ms (theta = 500/s) and withdrawal it is M/M/4+M, stable at any load.
+fn mmc_withdraw_matches_erlang_a(rate: f64) {
+    let (lambda, mu, c, theta) = (rate, 1000.0, 4, 500.0);
+    let (p_abandon, lq) = erlang_a(lambda, mu, c, theta);
+    let rate = format!("workload.rate={rate}/s");
+    let runs = withdraw_runs("tests/data/mmc.toml", &[&rate]);
+    let share = estimate(&runs, withdrawn_share);
+    assert!(share.contains(p_abandon), "{p_abandon} not in {share:?}");
+    assert!(share.half_width < 0.1 * p_abandon, "{share:?}");
+    // Lq: the time-average of the link manager's queue.
+    let queue = estimate(&runs, |r| r.send_targets[0].queue_length_mean);
+    assert!(queue.contains(lq), "Lq {lq} not in {queue:?}");
+    assert!(queue.half_width < 0.1 * lq, "{queue:?}");
+    // A withdrawn send uses no server: each server is busy lambda (1 - P(abandon)) / (c mu).
+    let busy = lambda * (1.0 - p_abandon) / (c as f64 * mu);
+    for cpu in 0..c {
+        let u = estimate(&runs, |r| r.processors[cpu].busy_ratio);
+        assert!(u.contains(busy), "cpu{cpu}: {busy} not in {u:?}");
+    }
+    for r in &runs {
+        let q = &r.requests;
+        assert_eq!(q.failed, q.abandoned, "{q:?}");
+        assert_eq!(q.offered, q.completed + q.failed + q.in_flight);
+    }
+}
+
+#[test]
+fn withdrawn_sends_give_erlang_a_above_capacity() {
+    // lambda = 5200/s = 1.3 c mu: P(abandon) = 0.278365, Lq = 2.894998 (the chain above).
+    mmc_withdraw_matches_erlang_a(5200.0);
+}
+
+#[test]
+fn withdrawn_sends_give_erlang_a_below_capacity() {
+    // lambda = 3200/s = 0.8 c mu: P(abandon) = 0.094769, Lq = 0.606523.
+    mmc_withdraw_matches_erlang_a(3200.0);
+}
+
+#[test]
+fn served_for_no_one_is_not_erlang_a_above_capacity() {
+    // The same run with `abandon = "serve"` keeps abandoned sends queued: at 1.3 c mu the
+    // queue grows for ever and nearly every request is abandoned (and later served), far
+    // from the chain's 0.278365. This is what the two tests above would see without
+    // withdrawal.
+    let s = load(
+        "tests/data/mmc.toml",
+        &[
+            "run.duration=30s",
+            "workload.rate=5200/s",
+            "workload.abandon_after={ dist = \"exponential\", mean = \"2ms\" }",
+            "workload.abandon=\"serve\"",
+        ],
+    );
+    let r = simulate(&s);
+    let share = r.requests.abandoned as f64 / r.requests.offered as f64;
+    assert!(share > 0.9, "{share}");
+}
+
+#[test]
+fn withdrawn_from_receive_queues_give_erlang_a() {
+    // `tests/data/mm1.toml` (c = 1, mu = 1 / 0.7 ms) with 64 links to its one server: the
+    // link manager holds links to spare, so requests wait in the server's $RECEIVE queue.
+    // lambda = 1.3 mu = 1857.142857/s, theta = 500/s: P(abandon) = 0.365667 (the chain).
+    let mu = 1.0 / 0.7e-3;
+    let lambda = 1.3 * mu;
+    let (p_abandon, _) = erlang_a(lambda, mu, 1, 500.0);
+    let rate = format!("workload.rate={lambda}/s");
+    let runs = withdraw_runs(
+        MM1,
+        &[
+            &rate,
+            "server_class[0].maxlinks=64",
+            "server_class[0].linkdepth=64",
+        ],
+    );
+    let share = estimate(&runs, withdrawn_share);
+    assert!(share.contains(p_abandon), "{p_abandon} not in {share:?}");
+    assert!(share.half_width < 0.1 * p_abandon, "{share:?}");
+    // The waiting was at the server: the link manager's queue stays (almost) empty.
+    let queue = estimate(&runs, |r| r.send_targets[0].queue_length_mean);
+    assert!(queue.mean < 0.01, "{queue:?}");
+    let busy = lambda * (1.0 - p_abandon) / mu;
+    let u = estimate(&runs, |r| r.processors[0].busy_ratio);
+    assert!(u.contains(busy), "{busy} not in {u:?}");
+    for r in &runs {
+        let q = &r.requests;
+        assert_eq!(q.failed, q.abandoned, "{q:?}");
+        assert_eq!(q.offered, q.completed + q.failed + q.in_flight);
+    }
+}
+
+#[test]
+fn pathway_xm_terminals_withdraw_queued_requests() {
+    // The same terminals as above, their abandoned requests withdrawn from the TCPs' link
+    // queues and the servers' $RECEIVE queues: fewer are served for no one, none is lost.
+    let patience = "pathway_xm.abandon_after={ dist = \"constant\", value = \"10ms\" }";
+    let xm = "scenarios/pathway-xm-terminals.toml";
+    let serve = simulate(&load(xm, &[patience]));
+    let withdraw = simulate(&load(xm, &[patience, "pathway_xm.abandon=\"withdraw\""]));
+    let (a, b) = (&serve.requests, &withdraw.requests);
+    assert!(b.abandoned > 0, "{b:?}");
+    assert!(
+        b.abandoned_served < b.abandoned,
+        "some were withdrawn: {b:?}"
+    );
+    assert_eq!(b.failed, b.abandoned + b.pathsend_failed, "{b:?}");
+    assert_eq!(b.offered, b.completed + b.failed + b.in_flight);
+    assert!(a.abandoned_served > b.abandoned_served, "{a:?} {b:?}");
+}

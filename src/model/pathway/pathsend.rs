@@ -613,4 +613,62 @@ impl Pathway {
             (None, at) => unreachable!("an outstanding send without a link is queued, not {at:?}"),
         }
     }
+
+    /// The client of `r` gave up (`abandon = "withdraw"`): a send still waiting for a link
+    /// leaves its link manager's queue, and a request in its server's $RECEIVE queue leaves
+    /// that queue and frees its link for the next waiting send; either way its send ends
+    /// without a server. Returns false, changing nothing, for a request anywhere else (on its
+    /// way, in service, further on): that one is served for no one.
+    pub fn withdraw(&mut self, r: RequestId, x: &mut PwCtx) -> bool {
+        let now = x.ctx.now();
+        let req = x.requests.get_mut(r);
+        match req.at {
+            Location::LinkWait { lm } => {
+                let lm = lm as usize;
+                let cpu = self.lms[lm].cpu;
+                self.end_send(req, cpu, x.ctx.sched);
+                let m = &mut self.lms[lm];
+                let at = m
+                    .queue
+                    .iter()
+                    .position(|&w| w == r)
+                    .expect("a waiting send is in its queue");
+                m.queue.remove(at);
+                if m.queue.is_empty()
+                    && let Some(key) = m.createdelay.take()
+                {
+                    // Nobody waits any more: the CREATEDELAY wait is over. Links already
+                    // asked for arrive and stay idle, as after any wait that ended early.
+                    x.ctx.sched.cancel(key);
+                }
+                self.route_queue_changed(lm, -1, now, x.ctx.rec);
+                true
+            }
+            Location::Server { server } => {
+                let queue = &mut self.servers[server as usize].receive;
+                // Not in the queue: its server has taken it (in service), so it stays.
+                let Some(at) = queue.iter().position(|&w| w == r) else {
+                    return false;
+                };
+                queue.remove(at);
+                if let Some(key) = req.send.timeout.take() {
+                    x.ctx.sched.cancel(key);
+                }
+                let link = req.send.link.take().expect("delivered over a link");
+                let cpu = self.lms[self.links.get(link).lm].cpu;
+                self.end_send(req, cpu, x.ctx.sched);
+                // The link carried no reply: it is free again (or returned, when a TIMEOUT
+                // on its server has doomed it), and its response time is not observed.
+                let l = self.links.get_mut(link);
+                l.busy = false;
+                if l.doomed {
+                    self.return_link(link, x);
+                } else {
+                    self.offer_link(link, x);
+                }
+                true
+            }
+            _ => false,
+        }
+    }
 }

@@ -819,6 +819,7 @@ mod tests {
                 request_bytes: MessageSize::bytes(1024),
                 reply_bytes: MessageSize::bytes(4096),
                 abandon_after: None,
+                abandon: Abandon::Serve,
                 send_to: SendTarget::Pathmon(0),
                 mix: vec![(0, 1.0)],
             }),

@@ -196,6 +196,7 @@ impl Checker {
             );
         }
         let abandon_after = self.patience("pathway_xm.abandon_after", x.abandon_after.as_ref());
+        let abandon = self.abandon("pathway_xm.abandon", x.abandon.as_deref());
         PathwayXm {
             nodes,
             pathmon,
@@ -208,6 +209,7 @@ impl Checker {
             reply_bytes,
             pathsend_api,
             abandon_after,
+            abandon,
         }
     }
 

@@ -64,6 +64,7 @@ impl Checker {
             self.message_size("workload.request_bytes", w.request_bytes.as_ref(), 1024);
         let reply_bytes = self.message_size("workload.reply_bytes", w.reply_bytes.as_ref(), 4096);
         let abandon_after = self.patience("workload.abandon_after", w.abandon_after.as_ref());
+        let abandon = self.abandon("workload.abandon", w.abandon.as_deref());
         let send_to = self.send_to(w.send_to.as_ref(), pathway);
         let mix = self.workload_mix(w.mix.as_ref(), pathway, send_to);
         let workload = Workload {
@@ -73,6 +74,7 @@ impl Checker {
             request_bytes,
             reply_bytes,
             abandon_after,
+            abandon,
             send_to: send_to.unwrap_or(SendTarget::Pathmon(0)),
             mix,
         };
@@ -88,6 +90,21 @@ impl Checker {
             return None;
         }
         Some(patience)
+    }
+
+    /// What an abandoned request does (`abandon`): `"serve"` (the default) or `"withdraw"`.
+    pub(super) fn abandon(&mut self, field: &str, raw: Option<&str>) -> Abandon {
+        match raw {
+            None | Some("serve") => Abandon::Serve,
+            Some("withdraw") => Abandon::Withdraw,
+            Some(other) => {
+                self.err(
+                    field,
+                    format!("unknown abandon `{other}`; allowed: \"serve\" (an abandoned request is served for no one), \"withdraw\" (it leaves a link or $RECEIVE queue)"),
+                );
+                Abandon::Serve
+            }
+        }
     }
 
     /// Resolves `workload.send_to`: a domain name, else a PATHMON name; by default the only
