@@ -355,7 +355,7 @@ fn timeouts_beyond_patience(s: &Scenario, out: &mut Vec<String>) {
     let mean = patience.mean();
     let after = |what: String, t: SimDuration, error: u32| {
         format!(
-            "warning: {what} of {} is not shorter than the clients' mean patience of {} (workload.abandon_after): most clients abandon before its {error} could reach them, while the send keeps its link and server busy [I]. Set it below the clients' patience so the error reaches a waiting client",
+            "warning: {what} of {} is not shorter than the clients' mean patience of {} (workload.abandon_after): most clients abandon before its {error} could reach them, while the send keeps its link and server busy [I] (under abandon = \"withdraw\", only a send already in service does). Set it below the clients' patience so the error reaches a waiting client",
             duration_text(t),
             duration_text(mean)
         )
