@@ -18,7 +18,7 @@
 use rand::RngExt;
 
 use crate::engine::{SimDuration, SimTime, StreamRng};
-use crate::scenario::ClientStart;
+use crate::scenario::{ClientStart, Retry};
 use crate::stats::Recorder;
 
 use super::ids::{SessionId, Slab};
@@ -129,6 +129,8 @@ pub struct Clients {
     /// Request and reply sizes, drawn per request (none: a test's clients send empty
     /// messages).
     pub sizes: Option<MessageSizes>,
+    /// The requesters' retry policy (`workload.retry`; none: no retry). It draws nothing.
+    pub retry: Option<Retry>,
     accepting: bool,
     sessions: Slab<Session, SessionId>,
 }
@@ -147,6 +149,7 @@ impl Clients {
             max_requests: None,
             patience: None,
             sizes: None,
+            retry: None,
             accepting: true,
             sessions: Slab::default(),
         }
