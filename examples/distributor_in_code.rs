@@ -131,6 +131,7 @@ fn main() {
             abandon: Abandon::Serve,
             send_to: SendTarget::Pathmon(0),
             mix: vec![(0, 0.4), (1, 0.3), (2, 0.3)],
+            retry: None,
         }),
     };
     let r = simulate(&scenario);

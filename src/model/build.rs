@@ -181,6 +181,7 @@ impl Node {
             cap,
         ));
         self.clients.requests_per_connection = w.requests_per_connection;
+        self.clients.retry = w.retry;
         self.clients.patience = w
             .abandon_after
             .as_ref()

@@ -19,7 +19,7 @@
 use rand::RngExt;
 
 use crate::engine::{SimDuration, SimTime, StreamRng};
-use crate::scenario::{Abandon, ClientStart};
+use crate::scenario::{Abandon, ClientStart, Retry};
 use crate::stats::Recorder;
 
 use super::ids::{SessionId, Slab};
@@ -132,6 +132,8 @@ pub struct Clients {
     /// Request and reply sizes, drawn per request (none: a test's clients send empty
     /// messages).
     pub sizes: Option<MessageSizes>,
+    /// The requesters' retry policy (`workload.retry`; none: no retry). It draws nothing.
+    pub retry: Option<Retry>,
     accepting: bool,
     sessions: Slab<Session, SessionId>,
 }
@@ -151,6 +153,7 @@ impl Clients {
             patience: None,
             abandon: Abandon::Serve,
             sizes: None,
+            retry: None,
             accepting: true,
             sessions: Slab::default(),
         }

@@ -173,6 +173,14 @@ impl Node {
         if syn {
             if req.conn.syn_attempts >= self.stack.syn_retries {
                 self.client_waits(r, s);
+                // Its requester's retry policy may reissue it (charged to the port's fault).
+                let current = std::mem::replace(&mut self.faults.current, fault);
+                let reissued = self.retry_after_fault(r, Why::Refused, s);
+                self.faults.current = current;
+                if reissued {
+                    self.requests.remove(r);
+                    return true;
+                }
                 self.rec.refused(now);
                 if let Some(f) = fault {
                     self.faults.charge_to(f, Why::Refused);

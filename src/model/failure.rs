@@ -182,6 +182,10 @@ impl Node {
         if !self.client_waits(r, s) {
             return;
         }
+        if self.retry_after_fault(r, why, s) {
+            // Reissued (`retry.rs`): not a failure; the client waits on.
+            return;
+        }
         let now = s.now();
         let req = self.requests.get(r);
         let (session, created) = (req.session, req.created);
@@ -202,6 +206,10 @@ impl Node {
     #[cold]
     #[inline(never)]
     pub(super) fn reset(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
+        if let Location::Backoff { .. } = self.requests.get(r).at {
+            // A reissue waiting for its backoff holds no connection: its own will be new.
+            return;
+        }
         self.fault_failed(r, Why::Reset, s);
         if let Location::Backlog { retry } = self.requests.get(r).at
             && s.cancel(retry)

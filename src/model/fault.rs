@@ -315,6 +315,8 @@ pub struct Runtime {
     pub log: Vec<LogRow>,
     /// Per fault: what it did to requests.
     pub tally: Vec<Tally>,
+    /// Per fault: requests it failed that their requester reissued (`retry.rs`).
+    pub retried: Vec<u64>,
     /// The fault that failures are charged to: the latest processor failure.
     pub current: Option<usize>,
     /// When some fault names `"busiest"`: each processor's CPU so far at the last two samples
@@ -369,6 +371,7 @@ impl Runtime {
                 })
                 .collect(),
             tally: vec![Tally::default(); plan.len()],
+            retried: vec![0; plan.len()],
             kill_takeover: vec![None; plan.len()],
             frames_lost: vec![0; plan.len()],
             pif_fault: vec![None; pifs.len()],
@@ -478,6 +481,13 @@ impl Runtime {
         }
     }
 
+    /// The latest processor fault (or fault 0) failed a request its requester reissues.
+    pub fn charge_retry(&mut self) {
+        if let Some(f) = self.current {
+            self.retried[f] += 1;
+        }
+    }
+
     /// Fault `f` failed a request for `why`.
     pub fn charge_to(&mut self, f: usize, why: Why) {
         let t = &mut self.tally[f];
@@ -537,6 +547,7 @@ impl Runtime {
                     taken_over_s: None,
                     up_s: None,
                     failed: self.tally[i],
+                    retried: self.retried[i],
                     servers_lost: count("servers lost"),
                     restarted: count("restarted"),
                     links_dropped: count("links dropped"),

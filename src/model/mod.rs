@@ -23,7 +23,8 @@
 //! round-robin filter). `kill.rs` does the same for a `process_kill`: one process dies while
 //! its processor runs on (`Cpus::kill`, `kill_primary`; `Pathway::kill_server`), and
 //! `failover.rs` for a PIF's failure and repair (the LAN's `fail`, `detected`, `repaired`;
-//! lost frames sent again). A run without faults schedules no fault event.
+//! lost frames sent again). A run without faults schedules no fault event. `retry.rs` is the
+//! requesters' retry policy: what a fault failed may be reissued instead of failing.
 //!
 //! A request's path is data: `itinerary.rs` builds each listener instance's legs once
 //! (LAN, CPU bursts, hops, Pathsend, server work, I/O, wire) and `path.rs` interprets them,
@@ -63,6 +64,7 @@ pub mod pathway_xm;
 pub mod process_broker;
 mod processor;
 mod request;
+mod retry;
 mod tcpip;
 mod trace;
 mod workload;
@@ -250,6 +252,9 @@ pub enum Event {
     ServerRestarted(u32),
     /// TCP sends again a frame of the request lost at a failed adapter port (`failover.rs`).
     Retransmit(RequestId),
+    /// A retry policy's backoff is over: the requester reissues the request (`retry.rs`).
+    /// Last, so that adding it left every trajectory hash as it was.
+    Reissue(RequestId),
 }
 
 // An event with its time fits in 24 bytes: the queue moves one per push and per pop (issue 18
@@ -335,6 +340,7 @@ impl Model for Node {
                 }
             }
             Event::SynRetry(r) => self.syn_retry(r, s),
+            Event::Reissue(r) => self.reissue(r, s),
             Event::StopArrivals => self.clients.stop_arrivals(s.now(), &mut self.rec),
             Event::GrantAtPathmon(link) => {
                 let mut pw = self.pathway_at(s);

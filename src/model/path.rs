@@ -166,6 +166,7 @@ impl Node {
             leg_started: now,
             spent_ns: [0; 9],
             created: now,
+            attempt: 0,
             demand,
             bytes,
             pif,
@@ -236,7 +237,7 @@ impl Node {
         self.trace_ended(r, now, "abandoned");
         let withdraw = self.clients.abandon == Abandon::Withdraw;
         match at {
-            Location::Backlog { retry } if s.cancel(retry) => {
+            Location::Backlog { retry } | Location::Backoff { retry } if s.cancel(retry) => {
                 self.requests.remove(r);
             }
             Location::LinkWait { .. } | Location::Server { .. }
@@ -708,7 +709,10 @@ impl Node {
         }
         let req = self.requests.get_mut(r);
         if listening && self.listeners.admit_syn(l, i, self.stack.backlog) {
-            self.rec.admitted(s.now());
+            if req.attempt == 0 {
+                // A reissue (`retry.rs`) was admitted with its first attempt.
+                self.rec.admitted(s.now());
+            }
             return Flow::Next;
         }
         self.rec.syn_dropped();
@@ -747,7 +751,8 @@ impl Node {
             | Location::Wire { .. }
             | Location::Lan { .. }
             | Location::Retransmit { .. }
-            | Location::Backlog { .. } => {
+            | Location::Backlog { .. }
+            | Location::Backoff { .. } => {
                 let inst =
                     &self.listeners.list[req.listener as usize].instances[req.instance as usize];
                 match inst.endpoint.tcpip {

@@ -60,6 +60,12 @@ pub enum Location {
         /// The retransmission timer.
         step: ActionKey,
     },
+    /// A fault failed its previous attempt; its requester reissues it when this fires
+    /// (`Reissue`, the retry policy's backoff after the failure; `retry.rs`).
+    Backoff {
+        /// The reissue timer.
+        retry: ActionKey,
+    },
     /// Its SYN was dropped at a full listen backlog (or lost at a failed adapter port); the
     /// client retransmits when this fires.
     Backlog {
@@ -108,7 +114,7 @@ impl Location {
             | Location::Lan { step, .. }
             | Location::Retransmit { step }
             | Location::Io { step, .. } => Some(step),
-            Location::Backlog { retry } => Some(retry),
+            Location::Backlog { retry } | Location::Backoff { retry } => Some(retry),
             Location::Transit { step, .. } => step,
             Location::New
             | Location::Cpu { .. }
@@ -179,8 +185,12 @@ pub struct Request {
     pub leg: u8,
     /// Where that leaves it.
     pub at: Location,
-    /// When the client sent it (first attempt).
+    /// When the client sent it (first attempt: a reissue keeps its original's).
     pub created: SimTime,
+    /// Its attempt: 0 for the client's send, n for the requester's n-th reissue after a fault
+    /// (`retry.rs`). A reissue is the same request as its original: it inherits the
+    /// original's session, class, work, sizes and `created`.
+    pub attempt: u8,
     /// Its work.
     pub demand: Demand,
     /// Sizes of its request and its reply \[bytes\] (0 for a Pathway/XM terminal's).

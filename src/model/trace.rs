@@ -158,6 +158,7 @@ pub fn place(
         Location::Lan { pif, .. } => format!("pif{pif}"),
         Location::Retransmit { .. } => "retransmit".into(),
         Location::Backlog { .. } => "backlog".into(),
+        Location::Backoff { .. } => "backoff".into(),
         Location::Cpu { process: p } => process(p),
         Location::Transit { to, .. } => format!("ipc to cpu{}", to.0),
         Location::LinkWait { lm } => format!("link manager {lm}"),

@@ -20,7 +20,7 @@ use crate::stats::{
 /// Keys: `scenario`, `seed`, `stack`, `listener_model`, `sim_time_s`, `warmup_s`, `measured_s`,
 /// `events`, `requests` {`offered`, `admitted`, `completed`, `failed` (= `refused` +
 /// `pathsend_failed` + `abandoned`), `refused`, `pathsend_failed`, `abandoned`,
-/// `abandoned_served`, `in_flight`, `syn_drops`, `measured`}, `conservation_ok`, `throughput_per_s`,
+/// `abandoned_served`, `retried` and `tmf_aborts` (with `workload.retry`, when non-zero), `in_flight`, `syn_drops`, `measured`}, `conservation_ok`, `throughput_per_s`,
 /// `offered_per_s`, `connections_per_s`, `latency_ms` {`mean`, `sd`, `p50`, `p90`, `p99`,
 /// `p999`, `max`} (each `null` when no request was measured: an empty sample has no latency,
 /// rather than a latency of 0), `hops_per_request_mean` (`null` likewise; the rates and processors' `busy_ratio` are `null` when the run had no measurement window, its warm-up never ending), `busiest_processor` (id, absent without

@@ -75,6 +75,13 @@ pub fn terminal_summary(r: &RunResults) -> String {
             q.refused, q.pathsend_failed, q.abandoned, q.abandoned_served
         );
     }
+    if q.retried > 0 {
+        let _ = writeln!(
+            s,
+            "retried     {} attempts reissued after a fault ({} after a TMF abort); not failures",
+            q.retried, q.tmf_aborts
+        );
+    }
     if let Some(f) = &r.faults {
         let _ = writeln!(
             s,
@@ -104,6 +111,11 @@ pub fn terminal_summary(r: &RunResults) -> String {
             let recovery = match x.frames_lost {
                 Some(n) => format!(", {n} frames lost{recovery}"),
                 None => recovery,
+            };
+            let recovery = if x.retried > 0 {
+                format!(", {} reissued{recovery}", x.retried)
+            } else {
+                recovery
             };
             let _ = writeln!(
                 s,

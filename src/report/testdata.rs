@@ -146,6 +146,8 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
             pathsend_failed: 0,
             abandoned: 0,
             abandoned_served: 0,
+            retried: 0,
+            tmf_aborts: 0,
             reset: 0,
             in_flight,
             syn_drops: 12,

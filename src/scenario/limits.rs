@@ -110,6 +110,11 @@ pub const MAX_MSS: u32 = 9000;
 /// Requests over one TCP connection: 100,000 (a keep-alive connection's life at the shipped
 /// rates is seconds, a few thousand requests).
 pub const MAX_REQUESTS_PER_CONNECTION: u32 = 100_000;
+/// Sends of one request (`workload.retry.attempts`), the first included: 16 (a request's
+/// attempt number is a byte; more than a few retries only repeat the same failure).
+pub const MAX_RETRY_ATTEMPTS: u32 = 16;
+/// Retry backoff (`workload.retry.backoff`): one hour.
+pub const MAX_RETRY_BACKOFF: SimDuration = SimDuration::from_secs(3600);
 /// Closed clients, and Pathway/XM terminals in all: 1,000,000 (memory, linear in the count;
 /// a large Pathway system has tens of thousands of terminals).
 pub const MAX_CLIENTS: u32 = 1_000_000;

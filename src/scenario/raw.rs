@@ -492,6 +492,24 @@ pub struct RawWorkload {
     /// one PATHMON of the `send_to` domain. Sorted by name, so the order never depends on the
     /// file.
     pub mix: Option<BTreeMap<String, f64>>,
+    /// The requesters' retry policy after a fault fails a request ([`RawRetry`]). Default: no
+    /// retry.
+    pub retry: Option<RawRetry>,
+}
+
+/// `workload.retry`: how a requester reissues a request a fault failed.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetry {
+    /// Sends of one request in all, the first included \[count\]. Required, 1 ..= 16.
+    pub attempts: Option<i64>,
+    /// Time from the failure to the reissue \[duration\]. Default `"0s"`, >= 0.
+    pub backoff: Option<String>,
+    /// The request may be executed twice. Default `true`.
+    pub idempotent: Option<bool>,
+    /// The request runs in a TMF transaction: a failure aborts it and the requester reissues
+    /// it whatever it reached. Default `false`.
+    pub tmf: Option<bool>,
 }
 
 /// `workload.rate` written as a table: an MMPP or a replayed trace.

@@ -630,6 +630,22 @@ pub struct Workload {
     /// name, probability). Sums to 1. A request is sent to the class of that name in the
     /// `send_to` PATHMON or domain.
     pub mix: Vec<(usize, f64)>,
+    /// The requesters' retry policy (none: a failed request is a failure to its client).
+    pub retry: Option<Retry>,
+}
+
+/// A requester's retry policy (`workload.retry`, issue 15 item 4; `model/retry.rs` applies
+/// it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retry {
+    /// Sends of one request in all, the first included (2 ..= 16; 1 is no retry).
+    pub attempts: u32,
+    /// Time from the failure to the reissue.
+    pub backoff: SimDuration,
+    /// The request may be executed twice.
+    pub idempotent: bool,
+    /// It runs in a TMF transaction: a failure aborts it and it is reissued.
+    pub tmf: bool,
 }
 
 /// How requests arrive.

@@ -425,6 +425,15 @@ impl Recorder {
         self.counts.reset += 1;
     }
 
+    /// A fault failed an attempt of a request that its requester reissues (after a TMF abort
+    /// if `tmf_abort`): not a failure, and the request stays offered once.
+    pub fn retried(&mut self, tmf_abort: bool) {
+        self.counts.retried += 1;
+        if tmf_abort {
+            self.counts.tmf_aborts += 1;
+        }
+    }
+
     /// A request's client abandoned it at `now`.
     pub fn abandoned(&mut self, now: SimTime) {
         self.failed(now);

@@ -55,6 +55,10 @@ pub struct FaultResult {
     pub up_s: Option<f64>,
     /// Requests it failed, by reason.
     pub failed: Tally,
+    /// Requests it failed that their requester reissued (`workload.retry`), each attempt
+    /// counted: not in `failed`. Written only when non-zero.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub retried: u64,
     /// Server processes lost, and restarted (AUTORESTART, reload).
     pub servers_lost: u64,
     /// Processes restarted (AUTORESTART and, after a reload, listeners, TCP/IP processes,
@@ -89,4 +93,9 @@ pub struct FaultsResult {
     pub faults: Vec<FaultResult>,
     /// What happened, in time order (`faults.csv`).
     pub log: Vec<LogRow>,
+}
+
+/// For `skip_serializing_if`: a count that is zero is not written.
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

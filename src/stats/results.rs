@@ -178,6 +178,14 @@ pub struct RequestCounts {
     /// Abandoned requests whose reply later reached where the client had been: work the
     /// node did for no one (not counted as completed).
     pub abandoned_served: u64,
+    /// Attempts the requesters reissued after a fault failed them (`workload.retry`): not
+    /// failures, and not offered again. Written only when non-zero.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub retried: u64,
+    /// Of those, reissues after a TMF abort (`workload.retry.tmf`: the failed attempt had
+    /// reached a server). Written only when non-zero.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub tmf_aborts: u64,
     /// Requests still in the system when the run ended.
     pub in_flight: u64,
     /// SYNs dropped because a listen backlog was full (each may be retried).

@@ -277,13 +277,24 @@ pub(crate) fn case(g: &mut Gen, n: u64) -> String {
     if g.int(0, 2) == 0 {
         t = t.replacen("[[listener]]\n", "[[listener]]\npair = true\n", 1);
     }
+    // A third of the requesters have a retry policy (drawn last of all).
+    if g.int(0, 2) == 0 {
+        let policy = format!(
+            "retry = {{ attempts = {}, backoff = \"{}ms\", idempotent = {}, tmf = {} }}\n",
+            g.int(1, 4),
+            g.int(0, 100),
+            g.int(0, 1) == 1,
+            g.int(0, 1) == 1
+        );
+        t = t.replacen("[workload]\n", &format!("[workload]\n{policy}"), 1);
+    }
     t
 }
 
 #[test]
 fn random_clusters_with_random_failures_conserve_requests_and_cpu() {
     let mut g = Gen(1515);
-    let (mut ran, mut killed) = (0, 0);
+    let (mut ran, mut killed, mut retrying) = (0, 0, 0);
     for n in 0..300 {
         let text = case(&mut g, n);
         let s = match parse_str(&text, &format!("fault-swarm-{n}"), &[]) {
@@ -317,12 +328,23 @@ fn random_clusters_with_random_failures_conserve_requests_and_cpu() {
             r.processors.iter().all(|p| p.busy_ratio <= 1.0 + 1e-9),
             "case {n}"
         );
+        // Every reissue comes from a fault and is charged to one; aborts only under TMF.
+        let retried: u64 = f.faults.iter().map(|x| x.retried).sum();
+        assert_eq!(retried, q.retried, "case {n}");
+        assert!(q.tmf_aborts <= q.retried, "case {n}");
+        if !text.contains("retry = ") {
+            assert_eq!(q.retried, 0, "case {n}");
+        } else if !text.contains("tmf = true") {
+            assert_eq!(q.tmf_aborts, 0, "case {n}");
+        }
+        retrying += usize::from(q.retried > 0);
         ran += 1;
         killed += f.log.iter().filter(|l| l.event == "killed").count();
     }
     assert!(ran > 250, "{ran} of 300 cases ran");
     // About 300 kills are drawn; most find their process running.
     assert!(killed > 150, "{killed} processes killed");
+    assert!(retrying > 20, "{retrying} cases reissued requests");
 }
 
 #[test]

@@ -62,6 +62,7 @@ mod progress;
 mod queueing;
 mod replications;
 mod report;
+mod retry;
 mod scenario_input;
 mod swarm;
 mod trace;

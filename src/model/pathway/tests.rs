@@ -206,6 +206,7 @@ fn send(
         leg: 0,
         at: Location::New,
         created: s.now(),
+        attempt: 0,
         demand: Demand {
             service,
             io: SimDuration::ZERO,

@@ -822,6 +822,7 @@ mod tests {
                 abandon: Abandon::Serve,
                 send_to: SendTarget::Pathmon(0),
                 mix: vec![(0, 1.0)],
+                retry: None,
             }),
             pathway_xm: None,
             faults: Faults::default(),

@@ -65,6 +65,7 @@ impl Checker {
         let reply_bytes = self.message_size("workload.reply_bytes", w.reply_bytes.as_ref(), 4096);
         let abandon_after = self.patience("workload.abandon_after", w.abandon_after.as_ref());
         let abandon = self.abandon("workload.abandon", w.abandon.as_deref());
+        let retry = w.retry.as_ref().and_then(|r| self.retry(r));
         let send_to = self.send_to(w.send_to.as_ref(), pathway);
         let mix = self.workload_mix(w.mix.as_ref(), pathway, send_to);
         let workload = Workload {
@@ -77,8 +78,58 @@ impl Checker {
             abandon,
             send_to: send_to.unwrap_or(SendTarget::Pathmon(0)),
             mix,
+            retry,
         };
         (workload, send_to)
+    }
+
+    /// `workload.retry`: attempts 1 ..= [`MAX_RETRY_ATTEMPTS`], a backoff of at least 0 and
+    /// at most [`MAX_RETRY_BACKOFF`]. None when it is no retry (`attempts = 1`) or wrong.
+    pub(super) fn retry(&mut self, r: &RawRetry) -> Option<Retry> {
+        let attempts = match r.attempts {
+            None => {
+                self.err(
+                    "workload.retry.attempts",
+                    format!("missing `attempts`: how many sends of one request in all, the first included, 1 ..= {MAX_RETRY_ATTEMPTS}"),
+                );
+                None
+            }
+            Some(n) if !(1..=i64::from(MAX_RETRY_ATTEMPTS)).contains(&n) => {
+                self.err(
+                    "workload.retry.attempts",
+                    format!("attempts must be 1 ..= {MAX_RETRY_ATTEMPTS} (sends of one request in all, the first included; see Limits in scenarios/README.md), got {n}"),
+                );
+                None
+            }
+            Some(n) => Some(n as u32),
+        };
+        let field = "workload.retry.backoff";
+        let text = r.backoff.as_deref().unwrap_or("0s");
+        let backoff = if text.trim_start().starts_with('-') {
+            self.err(
+                field,
+                format!("backoff must be a duration of at least 0s, got `{text}`"),
+            );
+            None
+        } else {
+            let d = self.duration(field, r.backoff.as_ref(), "0s");
+            if d > MAX_RETRY_BACKOFF {
+                self.err(
+                    field,
+                    format!("backoff must be at most {MAX_RETRY_BACKOFF} (see Limits in scenarios/README.md), got {d}"),
+                );
+                None
+            } else {
+                Some(d)
+            }
+        };
+        let retry = Retry {
+            attempts: attempts?,
+            backoff: backoff?,
+            idempotent: r.idempotent.unwrap_or(true),
+            tmf: r.tmf.unwrap_or(false),
+        };
+        (retry.attempts > 1).then_some(retry)
     }
 
     /// A client's patience (`abandon_after`): a distribution of mean at least
