@@ -28,7 +28,7 @@
 //! Every failed request is counted once, with its reason, and charged to the latest processor
 //! fault; conservation (`offered = completed + failed + in flight`) holds throughout.
 
-use crate::engine::Scheduler;
+use crate::engine::{Scheduler, SimTime};
 
 use super::fault::{Phase, Planned, Why};
 use super::ids::{ProcessorId, RequestId};
@@ -231,11 +231,31 @@ impl Node {
         let inst = &self.listeners.list[req.listener as usize].instances[req.instance as usize];
         let cpu = self.cpus.processor_of(inst.process);
         if self.faults.declared[cpu.0 as usize] || self.cpus.is_up(cpu) {
+            // Charged to the fault that took this listener down, not to whatever came last.
+            let blame = self.fault_that_downed(inst.process, s.now());
+            let latest = std::mem::replace(&mut self.faults.current, blame);
+            self.faults.current = self.faults.current.or(latest);
             self.fault_failed(r, Why::Refused, s);
+            self.faults.current = latest;
             self.requests.remove(r);
             return true;
         }
         false
+    }
+
+    /// The fault that took process `p` down: the latest so far that killed it by name or
+    /// failed its processor.
+    fn fault_that_downed(&self, p: super::ProcessId, now: SimTime) -> Option<usize> {
+        let name = &self.cpus.process(p).name;
+        let cpu = self.cpus.processor_of(p).0;
+        (0..self.faults.plan.len()).rev().find(|&f| {
+            self.faults.plan[f].at() <= now
+                && match &self.faults.plan[f] {
+                    Planned::Kill { name: n, .. } => n == name,
+                    Planned::Down { .. } => self.faults.cpu[f] == Some(cpu),
+                    _ => false,
+                }
+        })
     }
 
     /// The processor is declared down: what it held fails, and each subsystem says what its

@@ -106,6 +106,24 @@ fn a_killed_distributor_resets_its_connections_and_its_ip_host_refuses_new_ones(
 }
 
 #[test]
+fn refusals_at_a_dead_listener_are_charged_to_the_fault_that_killed_it() {
+    // The distributor dies at 8 s, a server at 12 s: the refusals at $DIST-3's IP host after
+    // 12 s are still the distributor's doing, not the server kill's (the latest fault).
+    let r = run(
+        F33,
+        &[
+            "--fault process_kill=$DIST-3@8s",
+            "--fault process_kill=A#0@12s",
+        ],
+    );
+    let f = r.faults.as_ref().expect("a run with faults");
+    let (dist, server) = (&f.faults[0], &f.faults[1]);
+    assert!(dist.failed.refused > 1000, "{dist:?}");
+    assert_eq!(server.failed.refused, 0, "{server:?}");
+    assert_eq!(r.requests.refused, dist.failed.refused);
+}
+
+#[test]
 fn a_killed_parallel_listener_loses_its_connections_and_the_filter_skips_it() {
     let r = run(
         "scenarios/parallel-listener.toml",
