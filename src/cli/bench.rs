@@ -598,17 +598,24 @@ fn machine() -> String {
 /// request of both, then the four ratios.
 pub fn table(r: &Report) -> String {
     let mut t = String::new();
+    // The name column is as wide as the longest workload name, so long scenario names align.
+    let names: Vec<String> = r
+        .workloads
+        .iter()
+        .map(|row| format!("({}) {}", row.group, row.workload))
+        .collect();
+    let w = names.iter().map(|n| n.len()).max().unwrap_or(0).max(28);
     let _ = writeln!(
         t,
-        "{:<28} {:>9} {:>7} {:>7} | {:>6} {:>8} {:>6} {:>8}",
+        "{:<w$} {:>9} {:>7} {:>7} | {:>6} {:>8} {:>6} {:>8}",
         "workload", "requests", "ev/req", "ref", "req/s", "events/s", "ev/req", "peak RSS"
     );
-    for row in &r.workloads {
+    for (row, name) in r.workloads.iter().zip(&names) {
         let per = |m: &Measured| m.events as f64 / (m.requests as f64).max(1.0);
         let _ = writeln!(
             t,
-            "{:<28} {:>9} {:>7.2} {:>7.2} | {:>6.3} {:>8.3} {:>6.2} {:>8.2}",
-            format!("({}) {}", row.group, row.workload),
+            "{:<w$} {:>9} {:>7.2} {:>7.2} | {:>6.3} {:>8.3} {:>6.2} {:>8.2}",
+            name,
             row.nssim.requests,
             per(&row.nssim),
             per(&row.reference),
