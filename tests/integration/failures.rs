@@ -291,30 +291,39 @@ pub(crate) fn case(g: &mut Gen, n: u64) -> String {
     t
 }
 
+/// Parses and runs one swarm case, asserting that every request offered ended in exactly one
+/// way; `None` when validation refuses the generated schedule (a reload too early for its
+/// detection, a fault after the run's end), as it would a user's.
+pub(crate) fn run_case(text: &str, name: &str) -> Option<RunResults> {
+    let s = match parse_str(text, name, &[]) {
+        Ok(s) => s,
+        Err(e) if e.to_string().contains("fault[") => return None,
+        Err(e) => panic!("{name} is not valid:\n{e}\n{text}"),
+    };
+    let r = std::panic::catch_unwind(|| simulate(&s))
+        .unwrap_or_else(|_| panic!("{name} panicked; scenario:\n{text}"));
+    let q = &r.requests;
+    assert_eq!(q.offered, q.completed + q.failed + q.in_flight, "{name}");
+    assert_eq!(
+        q.failed,
+        q.refused + q.pathsend_failed + q.abandoned + q.reset,
+        "{name}"
+    );
+    Some(r)
+}
+
 #[test]
 fn random_clusters_with_random_failures_conserve_requests_and_cpu() {
     let mut g = Gen(1515);
     let (mut ran, mut killed, mut retrying) = (0, 0, 0);
     for n in 0..300 {
         let text = case(&mut g, n);
-        let s = match parse_str(&text, &format!("fault-swarm-{n}"), &[]) {
-            Ok(s) => s,
-            // A schedule the generator got wrong (a reload too early for its detection) is
-            // refused by validation, as a user's would be.
-            Err(e) if e.to_string().contains("fault[") => continue,
-            Err(e) => panic!("case {n} is not valid:\n{e}\n{text}"),
-        };
         // `simulate` asserts request and CPU conservation, time order, and that no burst
         // runs in a process that is not up.
-        let r = std::panic::catch_unwind(|| simulate(&s))
-            .unwrap_or_else(|_| panic!("case {n} panicked; scenario:\n{text}"));
+        let Some(r) = run_case(&text, &format!("fault-swarm-{n}")) else {
+            continue;
+        };
         let q = &r.requests;
-        assert_eq!(q.offered, q.completed + q.failed + q.in_flight, "case {n}");
-        assert_eq!(
-            q.failed,
-            q.refused + q.pathsend_failed + q.abandoned + q.reset,
-            "case {n}"
-        );
         let f = r.faults.as_ref().expect("faults");
         // Every reset comes from a fault and is charged to one; the faults' 904s and refusals
         // are among all of the run's.
