@@ -16,6 +16,12 @@
 //!
 //! Every completion of the run, warm-up included, also goes into [`CompletionBlocks`] for the
 //! MSER warm-up diagnosis and the batch-means interval.
+//!
+//! Memory does not grow with the run's length beyond one small row per sample interval: the
+//! latency histograms are fixed-size (bounded relative error), the moments are running sums,
+//! the completion blocks merge at a cap, and a sample interval's latency histogram lives only
+//! while that interval is the current one; when the clock leaves it its row is closed (its
+//! 99th percentile taken) and the histogram is cleared for the next interval.
 
 use hdrhistogram::Histogram;
 
@@ -56,7 +62,10 @@ pub struct Recorder {
     window_opened: bool,
     window_closed: bool,
     connections_in_window: u64,
-    series: Vec<SeriesBucket>,
+    /// One row per sample interval up to the current one (the last).
+    series: Vec<SeriesRow>,
+    /// Latencies of the requests completed in the current sample interval [us].
+    series_latency_us: Histogram<u32>,
     classes: Vec<ClassTally>,
     /// Time from send to error of measured requests that failed with a Pathsend error.
     failure: Spread,
@@ -137,14 +146,23 @@ impl Spread {
     }
 }
 
-#[derive(Debug)]
-struct SeriesBucket {
+/// A sample interval's tallies. Its latency percentile is taken from
+/// `Recorder::series_latency_us` when the interval closes (the clock only moves forward, so
+/// nothing is recorded in an interval after a later one has begun).
+#[derive(Debug, Clone, Copy, Default)]
+struct SeriesRow {
     completed: u64,
     offered: u64,
     failed: u64,
     abandoned: u64,
     latency_sum_ns: u128,
-    latency_us: Histogram<u32>,
+    /// 99th percentile of the interval's latencies [us], set when the interval closes.
+    latency_us_p99: u64,
+}
+
+/// The histogram of one sample interval's latencies [us] (two significant digits).
+fn series_histogram() -> Histogram<u32> {
+    Histogram::new_with_bounds(1, LATENCY_NS_MAX / 1000, 2).expect("valid bounds")
 }
 
 /// Per-class tallies of measured requests.
@@ -185,6 +203,7 @@ impl Recorder {
             window_closed: false,
             connections_in_window: 0,
             series: Vec::new(),
+            series_latency_us: series_histogram(),
             classes: vec![ClassTally::default(); classes],
             failure: Spread::new(),
             span: None,
@@ -340,19 +359,22 @@ impl Recorder {
     fn in_window(&self, t: SimTime) -> bool {
         t >= self.warmup && t < self.end
     }
-    fn bucket(&mut self, t: SimTime) -> &mut SeriesBucket {
+    /// The row of the sample interval holding `t`, the current one: reaching a later interval
+    /// closes the current row (its percentile taken, the histogram cleared for the next).
+    fn bucket(&mut self, t: SimTime) -> &mut SeriesRow {
         let i = (t.as_nanos() / self.interval.as_nanos()) as usize;
-        while self.series.len() <= i {
-            self.series.push(SeriesBucket {
-                completed: 0,
-                offered: 0,
-                failed: 0,
-                abandoned: 0,
-                latency_sum_ns: 0,
-                latency_us: Histogram::new_with_bounds(1, LATENCY_NS_MAX / 1000, 2)
-                    .expect("valid bounds"),
-            });
+        if self.series.len() <= i {
+            if let Some(last) = self.series.last_mut() {
+                last.latency_us_p99 = self.series_latency_us.value_at_quantile(0.99);
+                self.series_latency_us.reset();
+            }
+            self.series.resize(i + 1, SeriesRow::default());
         }
+        assert!(
+            i + 1 == self.series.len(),
+            "the recorder's clock went back to sample interval {i} of {}",
+            self.series.len()
+        );
         &mut self.series[i]
     }
 
@@ -471,7 +493,7 @@ impl Recorder {
         let b = self.bucket(now);
         b.completed += 1;
         b.latency_sum_ns += u128::from(latency.as_nanos());
-        b.latency_us
+        self.series_latency_us
             .saturating_record((latency.as_nanos() / 1000).max(1));
         if let Some(s) = self.span_at(now) {
             s.completed += 1;
@@ -591,6 +613,7 @@ impl Recorder {
     /// Throughput and latency per sample interval over the whole run.
     pub fn timeseries(&self) -> Vec<TimeSample> {
         let width = self.interval.as_secs_f64();
+        let last = self.series.len().saturating_sub(1);
         self.series
             .iter()
             .enumerate()
@@ -611,8 +634,11 @@ impl Recorder {
                 },
                 latency_ms_p99: if b.completed == 0 {
                     0.0
+                } else if i == last {
+                    // The current interval, still open.
+                    self.series_latency_us.value_at_quantile(0.99) as f64 / 1e3
                 } else {
-                    b.latency_us.value_at_quantile(0.99) as f64 / 1e3
+                    b.latency_us_p99 as f64 / 1e3
                 },
             })
             .collect()
@@ -703,6 +729,50 @@ mod tests {
         assert_eq!(queue.max(t(30), &rec), 3);
         let wc = &rec.window_counts;
         assert_eq!((wc.carried_in, wc.completed, wc.carried_out), (1, 1, 0));
+    }
+
+    #[test]
+    fn a_time_series_row_keeps_its_own_percentile_after_its_interval_closes() {
+        // 1 s intervals: 100 completions of 10 ms in [0, 1 s), none in [1, 2 s), then one of
+        // 1,501 ms at 2.5 s (sent at 0.999 s). Each interval's p99 is that of its own latencies only, though one
+        // histogram serves them all in turn; the last (still open) row is read live.
+        let ms = SimDuration::from_millis;
+        let mut rec = Recorder::new(SimTime::ZERO, t(10), SimDuration::from_secs(1), 1);
+        for i in 0..100 {
+            let now = SimTime::ZERO + ms(10 + 5 * i);
+            rec.offered(now - ms(10));
+            rec.completed(now, now - ms(10), 2, 0, SimDuration::ZERO);
+        }
+        rec.offered(t(1) - ms(1));
+        rec.completed(t(2) + ms(500), t(1) - ms(1), 2, 0, SimDuration::ZERO);
+        let ts = rec.timeseries();
+        assert_eq!(ts.len(), 3);
+        // Two significant digits: 10 ms is read back as the top of its bucket, 10.047 ms.
+        assert!(
+            (ts[0].latency_ms_p99 - 10.0).abs() < 0.1,
+            "{}",
+            ts[0].latency_ms_p99
+        );
+        assert_eq!(
+            (ts[0].throughput_per_s, ts[0].offered_per_s),
+            (100.0, 101.0)
+        );
+        assert_eq!((ts[1].throughput_per_s, ts[1].latency_ms_p99), (0.0, 0.0));
+        assert!(
+            (ts[2].latency_ms_p99 - 1501.0).abs() < 20.0,
+            "{}",
+            ts[2].latency_ms_p99
+        );
+        // A later interval closes the third: its percentile is kept, not recomputed.
+        rec.offered(t(3) + ms(1));
+        let ts = rec.timeseries();
+        assert_eq!(ts.len(), 4);
+        assert!(
+            (ts[2].latency_ms_p99 - 1501.0).abs() < 20.0,
+            "{}",
+            ts[2].latency_ms_p99
+        );
+        assert_eq!(ts[3].latency_ms_p99, 0.0);
     }
 
     #[test]
