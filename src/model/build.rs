@@ -18,7 +18,7 @@ use super::lan::Lan;
 use super::listener::Listeners;
 use super::message_system::MessageSizes;
 use super::observe::XmInfo;
-use super::pathway::{self, Pathway};
+use super::pathway::{self, Pathway, TcpSpec};
 use super::pathway_xm::{self, XmAssignment};
 use super::processor::{Cpus, ProcessKind};
 use super::request::Requests;
@@ -250,6 +250,19 @@ impl Node {
         streams: &RngStreams,
     ) {
         let (listeners, slot) = Listeners::build_tcps(xm, plan, &mut self.cpus);
+        // Each TCP is a link manager of its own (`pathway/tcp.rs`), in plan (= spawn) order.
+        let tcps: Vec<TcpSpec> = plan
+            .tcps
+            .iter()
+            .zip(&slot)
+            .map(|(t, &(l, i))| TcpSpec {
+                name: t.name.clone(),
+                process: listeners.list[l as usize].instances[i as usize].process,
+                cpu: t.primary,
+                maxserverprocesses: xm.tcp_templates[t.template].maxserverprocesses,
+            })
+            .collect();
+        self.pathway.add_tcps(&tcps);
         self.listeners = listeners;
         // A terminal's request and reply cross the message system only (no LAN): their sizes
         // set the IPC costs; cut to the TCPs' send limit.

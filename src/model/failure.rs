@@ -448,6 +448,10 @@ impl Node {
         if kind == ProcessKind::TcpIp {
             self.reset_connections(index, p, s, |inst| inst.endpoint.tcpip == Some(p));
         }
+        if kind == ProcessKind::Tcp {
+            // A Pathway/XM TCP is a link manager: its link managers move with it.
+            self.pathway.tcp_moved(p, self.cpus.processor_of(p).0);
+        }
     }
 
     /// Resets every unanswered request whose connection's listener instance `mine` accepts

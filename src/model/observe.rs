@@ -197,10 +197,12 @@ impl Node {
             .map(|i| (self.cpus.process(i.process).name.as_str(), *i))
             .collect();
         let pathmon_requests = self.pathway.requests_by_pathmon();
+        let backoffs = self.pathway.tcp_backoffs();
         let tcps = plan
             .tcps
             .iter()
-            .map(|t| {
+            .zip(backoffs)
+            .map(|(t, link_backoffs)| {
                 let inst = by_name[t.name.as_str()];
                 XmTcpResult {
                     name: t.name.clone(),
@@ -213,6 +215,7 @@ impl Node {
                     requests: inst.requests,
                     request_share: pct(inst.requests),
                     busy_ratio: self.cpus.process(inst.process).busy_ns as f64 / window_ns,
+                    link_backoffs,
                 }
             })
             .collect();

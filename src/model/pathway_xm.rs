@@ -36,6 +36,9 @@
 //!   only backups. How a node's weights change when a processor fails (weight-0 CPUs taking
 //!   over, the failed CPU's weight spread) is the process broker's, in `process_broker.rs`.
 //!
+//! At run time each TCP planned here is a link manager of its own, with its own links, link
+//! queues, MAXSERVERPROCESSES limit and back-off (`pathway/tcp.rs`).
+//!
 //! Everything here is a pure function of the configuration: no randomness, no hash order. Every
 //! tie is broken by position (file order, TCP or PATHMON index, CPU list order), as the comments
 //! at each tie say.

@@ -414,6 +414,9 @@ struct Target<'a> {
 #[derive(Serialize)]
 struct Lm<'a> {
     processor: u32,
+    /// The Pathway/XM TCP that is this link manager; absent for a processor's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tcp: Option<&'a str>,
     pathmon: &'a str,
     links_held_mean: F6,
     links_held_max: u64,
@@ -442,6 +445,7 @@ impl<'a> From<&'a SendTargetResult> for Target<'a> {
                 .iter()
                 .map(|m| Lm {
                     processor: m.processor,
+                    tcp: m.tcp.as_deref(),
                     pathmon: &m.pathmon,
                     links_held_mean: F6(m.links_held_mean),
                     links_held_max: m.links_held_max,

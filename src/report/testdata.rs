@@ -227,6 +227,7 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
             errors_925: 0,
             link_managers: vec![LinkManagerResult {
                 processor: 1,
+                tcp: None,
                 pathmon: "$PM1".into(),
                 links_held_mean: 1.5,
                 links_held_max: 2,

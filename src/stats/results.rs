@@ -447,6 +447,10 @@ pub struct SendTargetResult {
 pub struct LinkManagerResult {
     /// Processor of the link manager (and of its requesters).
     pub processor: u32,
+    /// The Pathway/XM TCP that is this link manager; absent for a processor's LINKMON or
+    /// ACS processes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tcp: Option<String>,
     /// PATHMON whose servers the links go to.
     pub pathmon: String,
     /// Links held, time average over the window.
@@ -517,6 +521,9 @@ pub struct XmTcpResult {
     pub request_share: f64,
     /// Fraction of one core it used in the window.
     pub busy_ratio: f64,
+    /// Times it backed off from asking PATHMON for links, max(CREATEDELAY, 60 s) each,
+    /// after a link was denied.
+    pub link_backoffs: u64,
 }
 
 /// Pathsend errors by number, whole run.

@@ -82,6 +82,7 @@ impl Pathway {
             }
             if let Some(key) = self.lms[lm].createdelay.take() {
                 x.ctx.sched.cancel(key);
+                self.lms[lm].backoff_wake = false;
             }
             let n = self.lms[lm].queue.len() as i64;
             if n > 0 {
@@ -107,12 +108,15 @@ impl Pathway {
             x.ctx.sched.cancel(key);
         }
         let link = req.send.link.take();
-        let cpu = match (link, req.at) {
-            (Some(l), _) => self.lms[self.links.get(l).lm].cpu,
-            (None, super::super::request::Location::LinkWait { lm }) => self.lms[lm as usize].cpu,
-            (None, _) => x.cpus.processor_of(req.send.requester).0,
+        let host = match (link, req.at) {
+            (Some(l), _) => self.lms[self.links.get(l).lm].host,
+            (None, super::super::request::Location::LinkWait { lm }) => self.lms[lm as usize].host,
+            (None, _) => {
+                let requester = req.send.requester;
+                self.host_of(requester, x.cpus.processor_of(requester).0)
+            }
         };
-        self.end_send(req, cpu, x.ctx.sched);
+        self.end_send(req, host, x.ctx.sched);
         let Some(link) = link else {
             return false;
         };
@@ -380,7 +384,7 @@ impl Pathway {
         }
         let (lm, server, open) = (l.lm, l.server, l.open);
         let m = &mut self.lms[lm];
-        self.accounts.cpus[m.cpu as usize].links -= 1;
+        self.accounts.hosts[m.host as usize].links -= 1;
         if open {
             m.held.retain(|&h| h != link);
             m.idle.retain(|&h| h != link);

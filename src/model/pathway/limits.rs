@@ -36,6 +36,16 @@
 //!   not what happens to queued sends]. While it holds a link to the class, sends wait.
 //! - A requester is counted at its link manager from its first send on (it opens the link
 //!   manager then) and never leaves (requesters here live for the run).
+//!
+//! A Pathway/XM TCP is a link manager itself (TSMP-SM page-102; ITS p. 5-3) [F]: its terminals
+//! send through the TCP's own links, not through its processor's LINKMON, so the table above
+//! does not apply to it. Its one limit is its template's MAXSERVERPROCESSES: PATHMON grants a
+//! TCP a new link only while the TCP's links to all server processes are fewer (ITS p. 5-3)
+//! [F]. A TCP at that limit with no link to the class fails its waiting sends as a LINKMON at
+//! its 1750 does, counted with 923 [I: for a TCP the manual says only that the SEND goes to
+//! the SCREEN COBOL error routine, or the TERM is suspended]. MAXSERVERCLASSES is not
+//! modelled (a scenario's classes are few). Each TCP's counters are its own, so two TCPs in
+//! one processor never share a limit.
 
 use crate::scenario::{LinkManagerKind, PathwayLimits};
 
@@ -127,15 +137,19 @@ impl From<&PathwayLimits> for Limits {
     }
 }
 
-/// One processor's link manager, all routes together.
+/// One link manager host, all routes together: a processor's LINKMON (or ACS processes),
+/// or a Pathway/XM TCP.
 #[derive(Clone, Debug, Default)]
-pub struct CpuLm {
+pub struct HostLm {
     /// Sends outstanding.
     pub sends: u32,
     /// Links held or asked for.
     pub links: u32,
     /// Requesters that have opened it.
     pub requesters: u32,
+    /// Its own limits (a TCP's); `None` for a processor's link manager, which has
+    /// [`SendAccounts::limits`].
+    pub own: Option<Limits>,
 }
 
 /// One requester process.
@@ -150,10 +164,11 @@ pub struct RequesterState {
 /// The counters the limits are checked against.
 #[derive(Clone, Debug, Default)]
 pub struct SendAccounts {
-    /// The limits.
+    /// The limits of the processors' link managers.
     pub limits: Limits,
-    /// Per processor.
-    pub cpus: Vec<CpuLm>,
+    /// Per link manager host: the processors first (host = processor number), then the
+    /// Pathway/XM TCPs in plan order.
+    pub hosts: Vec<HostLm>,
     /// Per requester, indexed by process id (grown when a new requester first sends).
     pub requesters: Vec<RequesterState>,
 }
@@ -163,31 +178,48 @@ impl SendAccounts {
     pub fn new(processors: u32, limits: Limits) -> Self {
         SendAccounts {
             limits,
-            cpus: vec![CpuLm::default(); processors as usize],
+            hosts: vec![HostLm::default(); processors as usize],
             requesters: Vec::new(),
         }
     }
 
-    /// A send from `requester` in processor `cpu`: counted as outstanding, or refused.
-    pub fn admit(&mut self, cpu: u32, requester: ProcessId) -> Result<(), Refusal> {
+    /// One more link manager host with limits of its own (a Pathway/XM TCP); returns its
+    /// index.
+    pub fn add_host(&mut self, own: Limits) -> u32 {
+        self.hosts.push(HostLm {
+            own: Some(own),
+            ..HostLm::default()
+        });
+        u32::try_from(self.hosts.len() - 1).expect("fewer than 2^32 link managers")
+    }
+
+    /// The limits of link manager host `host`.
+    pub fn limits_of(&self, host: u32) -> Limits {
+        self.hosts[host as usize].own.unwrap_or(self.limits)
+    }
+
+    /// A send from `requester` through link manager host `host`: counted as outstanding, or
+    /// refused.
+    pub fn admit(&mut self, host: u32, requester: ProcessId) -> Result<(), Refusal> {
         let i = requester.0 as usize;
         if self.requesters.len() <= i {
             self.requesters.resize(i + 1, RequesterState::default());
         }
-        let lm = &mut self.cpus[cpu as usize];
+        let limits = self.limits_of(host);
+        let lm = &mut self.hosts[host as usize];
         let rq = &mut self.requesters[i];
         if !rq.registered {
-            if lm.requesters >= self.limits.requesters_per_processor {
+            if lm.requesters >= limits.requesters_per_processor {
                 return Err(Refusal::Requesters);
             }
             rq.registered = true;
             lm.requesters += 1;
         }
-        if rq.sends >= self.limits.sends_per_requester {
+        if rq.sends >= limits.sends_per_requester {
             return Err(Refusal::RequesterSends);
         }
-        if lm.sends >= self.limits.sends_per_processor {
-            return Err(if self.limits.acs {
+        if lm.sends >= limits.sends_per_processor {
+            return Err(if limits.acs {
                 Refusal::AcsProcessorSends
             } else {
                 Refusal::ProcessorSends
@@ -198,18 +230,18 @@ impl SendAccounts {
         Ok(())
     }
 
-    /// An admitted send from `requester` in `cpu` is over (replied or failed).
-    pub fn send_over(&mut self, cpu: u32, requester: ProcessId) {
-        let lm = &mut self.cpus[cpu as usize];
+    /// An admitted send from `requester` through host `host` is over (replied or failed).
+    pub fn send_over(&mut self, host: u32, requester: ProcessId) {
+        let lm = &mut self.hosts[host as usize];
         let rq = &mut self.requesters[requester.0 as usize];
         assert!(rq.sends > 0 && lm.sends > 0, "a send ended twice");
         rq.sends -= 1;
         lm.sends -= 1;
     }
 
-    /// Processor `cpu`'s link manager may ask for one more link.
-    pub fn link_room(&self, cpu: u32) -> bool {
-        self.cpus[cpu as usize].links < self.limits.links_per_link_manager
+    /// Link manager host `host` may ask for one more link.
+    pub fn link_room(&self, host: u32) -> bool {
+        self.hosts[host as usize].links < self.limits_of(host).links_per_link_manager
     }
 }
 
@@ -284,7 +316,7 @@ mod tests {
     #[test]
     fn links_are_limited_per_processor() {
         let mut a = accounts(255, 512, 256);
-        a.cpus[0].links = 3;
+        a.hosts[0].links = 3;
         assert!(!a.link_room(0));
         assert!(a.link_room(1));
         assert!(SendAccounts::new(1, Limits::default()).link_room(0));

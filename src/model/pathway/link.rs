@@ -63,11 +63,14 @@ impl LinkRt {
     }
 }
 
-/// The link manager of one processor for one send target.
+/// The link manager of one processor (or one Pathway/XM TCP) for one send target.
 #[derive(Debug)]
 pub struct LinkManager {
-    /// Processor it serves.
+    /// Processor it runs in: the one it serves, or its TCP's.
     pub cpu: u32,
+    /// Its host: the processor (host = processor number) or TCP whose limits it counts against
+    /// (`SendAccounts::hosts`).
+    pub host: u32,
     /// The route (send target and class) it manages links for.
     pub route: usize,
     /// Free links, in the order they were released.
@@ -78,8 +81,12 @@ pub struct LinkManager {
     pub queue: VecDeque<RequestId>,
     /// Links asked for and not yet open.
     pub pending: u32,
-    /// The running CREATEDELAY wait, if any.
+    /// The running CREATEDELAY wait, if any (a TCP's link-queue timeout, which its back-off
+    /// also uses).
     pub createdelay: Option<ActionKey>,
+    /// That timer ends a TCP's back-off: when it fires, the link manager asks for links
+    /// again as on any send, rather than for dynamic ones only.
+    pub backoff_wake: bool,
     /// Links held over time, per member of its route (`Route::members` order).
     pub links_by_member: Vec<TimeWeighted>,
     /// Requests its requesters sent over the whole run.
@@ -89,16 +96,19 @@ pub struct LinkManager {
 }
 
 impl LinkManager {
-    /// A link manager of processor `cpu` for `route` (of `members` members), holding nothing.
+    /// A link manager of processor `cpu` for `route` (of `members` members), holding nothing;
+    /// its host is the processor.
     pub fn new(cpu: u32, route: usize, members: usize) -> Self {
         LinkManager {
             cpu,
+            host: cpu,
             route,
             idle: Vec::new(),
             held: Vec::new(),
             queue: VecDeque::new(),
             pending: 0,
             createdelay: None,
+            backoff_wake: false,
             links_by_member: (0..members).map(|_| TimeWeighted::default()).collect(),
             sends: 0,
             errors_905: 0,

@@ -3,7 +3,9 @@
 //! Models TS/MP link management as the manuals document it:
 //! - A *link* connects one link manager to one server process and carries one request at a
 //!   time. There is one link manager per processor (LINKMON, or the ACS redirector and process
-//!   broker) for each send target, shared by every requester in that processor.
+//!   broker) for each send target, shared by every requester in that processor, except that
+//!   a Pathway/XM TCP is a link manager itself, with its own links, link queues, limit and
+//!   back-off (TSMP-SM page-102; ITS p. 5-3; `tcp.rs`).
 //!   Link managers cost no CPU, except that under ACS the redirector "performs the send
 //!   operation" (LR page-17): with `pathway.redirector_cpu` > 0 [?] each send first runs a
 //!   burst of that length in the requester's processor's `$ZLnn` process (an itinerary leg,
@@ -62,6 +64,7 @@ mod link;
 mod pathsend;
 mod placement;
 mod results;
+mod tcp;
 #[cfg(test)]
 mod tests;
 
@@ -80,6 +83,7 @@ pub use fail::{HeldAt, Lost};
 pub use limits::{ErrorCounts, SendAccounts};
 pub use link::{LinkManager, LinkRt};
 pub use placement::Want;
+pub use tcp::TcpSpec;
 
 use super::ids::LinkId;
 
@@ -324,8 +328,11 @@ pub struct Pathway {
     servers: Vec<ServerRt>,
     /// Links (slots reused after a link is returned; ids are generational).
     links: Slab<LinkRt, LinkId>,
-    /// Link managers, `cpu * routes.len() + route`.
+    /// Link managers, `host * routes.len() + route`: the processors' (host = processor
+    /// number), then the Pathway/XM TCPs' (`tcp.rs`).
     lms: Vec<LinkManager>,
+    /// Pathway/XM TCPs, each a link manager host of its own, in plan order.
+    tcps: Vec<tcp::TcpHost>,
     /// Routes.
     routes: Vec<Route>,
     /// Per send target, per class name: the route.
@@ -499,9 +506,9 @@ impl Pathway {
         tw.set(now, level, rec);
     }
 
-    /// The link manager of `cpu` for `route`.
-    pub fn lm(&self, cpu: u32, route: usize) -> usize {
-        cpu as usize * self.routes.len() + route
+    /// The link manager of host `host` (a processor's, or a TCP's: `tcp.rs`) for `route`.
+    pub fn lm(&self, host: u32, route: usize) -> usize {
+        host as usize * self.routes.len() + route
     }
 
     /// Static and dynamic servers running in class `c`.

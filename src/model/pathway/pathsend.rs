@@ -33,9 +33,11 @@ impl Pathway {
         let cpu = x.cpus.processor_of(requester).0;
         req.send.queued_at = now;
         let route = req.send.route as usize;
-        let lm = self.lm(cpu, route);
+        // A Pathway/XM TCP is its own link manager; any other requester uses its processor's.
+        let host = self.host_of(requester, cpu);
+        let lm = self.lm(host, route);
         self.lms[lm].sends += 1;
-        if let Err(why) = self.accounts.admit(cpu, requester) {
+        if let Err(why) = self.accounts.admit(host, requester) {
             self.routes[route].errors.refused(why);
             x.failed.push_back(r);
             return;
@@ -73,16 +75,20 @@ impl Pathway {
     /// links at once; when only dynamic ones remain, after CREATEDELAY. With no link held,
     /// none coming and none obtainable, the waiting requests fail with 905.
     /// A link manager at its limit of links asks for none; if it holds none to the class,
-    /// its waiting requests fail with 923.
+    /// its waiting requests fail with 923. A Pathway/XM TCP denied a link backs off
+    /// (`tcp.rs`): it asks for no link until its back-off is over, and its requests wait.
     pub(super) fn acquire(&mut self, lm: usize, x: &mut PwCtx) {
-        let cpu = self.lms[lm].cpu;
+        let host = self.lms[lm].host;
+        if self.backing_off(lm, x) {
+            return;
+        }
         loop {
             let m = &self.lms[lm];
             if m.queue.len() <= m.pending as usize {
                 return;
             }
-            if !self.accounts.link_room(cpu) {
-                self.fail_if_unservable(lm, Unservable::TooManyLinks, x);
+            if !self.accounts.link_room(host) {
+                self.denied(lm, Unservable::TooManyLinks, x);
                 return;
             }
             match self.place(lm, Want::Static) {
@@ -91,8 +97,8 @@ impl Pathway {
             }
         }
         match self.place(lm, Want::Dynamic) {
-            Some(_) if !self.accounts.link_room(cpu) => {
-                self.fail_if_unservable(lm, Unservable::TooManyLinks, x);
+            Some(_) if !self.accounts.link_room(host) => {
+                self.denied(lm, Unservable::TooManyLinks, x);
             }
             Some((class, _)) => {
                 if self.lms[lm].createdelay.is_none() {
@@ -104,8 +110,15 @@ impl Pathway {
                     self.lms[lm].createdelay = Some(key);
                 }
             }
-            None => self.fail_if_unservable(lm, Unservable::NoLink, x),
+            None => self.denied(lm, Unservable::NoLink, x),
         }
+    }
+
+    /// No link can be had for the requests waiting at `lm`: they fail if the link manager
+    /// holds no link and none is coming, and a TCP backs off (`tcp.rs`).
+    fn denied(&mut self, lm: usize, why: Unservable, x: &mut PwCtx) {
+        self.fail_if_unservable(lm, why, x);
+        self.back_off(lm, x);
     }
 
     /// CREATEDELAY has passed with requests still waiting: ask for dynamic links.
@@ -113,14 +126,19 @@ impl Pathway {
         // The timer is cancelled whenever the wait ends early, so a firing one is current.
         let fired = self.lms[lm].createdelay.take();
         debug_assert!(fired.is_some(), "CREATEDELAY fired unarmed");
-        let cpu = self.lms[lm].cpu;
+        if std::mem::take(&mut self.lms[lm].backoff_wake) {
+            // A TCP's back-off is over: it asks for links as on any send.
+            self.acquire(lm, x);
+            return;
+        }
+        let host = self.lms[lm].host;
         let mut why = Unservable::NoLink;
         loop {
             let m = &self.lms[lm];
             if m.queue.len() <= m.pending as usize {
                 return;
             }
-            if !self.accounts.link_room(cpu) {
+            if !self.accounts.link_room(host) {
                 why = Unservable::TooManyLinks;
                 break;
             }
@@ -129,7 +147,7 @@ impl Pathway {
                 None => break,
             }
         }
-        self.fail_if_unservable(lm, why, x);
+        self.denied(lm, why, x);
     }
 
     /// Pathsend error 905 (or 923): the link manager holds no link, none is coming, and no
@@ -142,7 +160,7 @@ impl Pathway {
         }
         let n = m.queue.len() as i64;
         self.route_queue_changed(lm, -n, x.ctx.now(), x.ctx.rec);
-        let cpu = self.lms[lm].cpu;
+        let host = self.lms[lm].host;
         while let Some(r) = self.lms[lm].queue.pop_front() {
             let route = self.lms[lm].route;
             match why {
@@ -153,22 +171,22 @@ impl Pathway {
                 Unservable::TooManyLinks => self.routes[route].errors.e923 += 1,
             }
             let req = x.requests.get_mut(r);
-            self.end_send(req, cpu, x.ctx.sched);
+            self.end_send(req, host, x.ctx.sched);
             x.failed.push_back(r);
         }
     }
 
-    /// The send of `req` (from a requester in `cpu`) is over: it no longer counts against
-    /// the limits and its call timeout is cancelled.
+    /// The send of `req` (through link manager host `host`) is over: it no longer counts
+    /// against the limits and its call timeout is cancelled.
     pub(super) fn end_send(
         &mut self,
         req: &mut super::super::request::Request,
-        cpu: u32,
+        host: u32,
         sched: &mut crate::engine::Scheduler<Event>,
     ) {
         if req.send.outstanding {
             req.send.outstanding = false;
-            self.accounts.send_over(cpu, req.send.requester);
+            self.accounts.send_over(host, req.send.requester);
         }
         if let Some(key) = req.send.call_timeout.take() {
             sched.cancel(key);
@@ -193,7 +211,7 @@ impl Pathway {
         self.classes[class].links_out += 1;
         self.classes[class].link_from(self.lms[lm].cpu, true);
         self.lms[lm].pending += 1;
-        self.accounts.cpus[self.lms[lm].cpu as usize].links += 1;
+        self.accounts.hosts[self.lms[lm].host as usize].links += 1;
         let link = self.links.insert(LinkRt {
             lm,
             server,
@@ -376,8 +394,10 @@ impl Pathway {
             if m.queue.is_empty()
                 && let Some(key) = m.createdelay.take()
             {
-                // Nobody waits any more: the CREATEDELAY wait is over.
+                // Nobody waits any more: the CREATEDELAY wait (or a TCP's back-off wake)
+                // is over; a TCP's back-off itself runs on.
                 x.ctx.sched.cancel(key);
+                m.backoff_wake = false;
             }
             self.use_link(r, link, x);
             return;
@@ -471,8 +491,9 @@ impl Pathway {
         if let Some(key) = req.send.timeout.take() {
             x.ctx.sched.cancel(key);
         }
-        let cpu = self.lms[self.links.get(link).lm].cpu;
-        self.end_send(req, cpu, x.ctx.sched);
+        let m = &self.lms[self.links.get(link).lm];
+        let (cpu, host) = (m.cpu, m.host);
+        self.end_send(req, host, x.ctx.sched);
         let discarded = req.send_failed;
         self.servers[server].busy = false;
         let class = self.servers[server].class;
@@ -503,7 +524,7 @@ impl Pathway {
         }
         let (lm, server) = (l.lm, l.server);
         let m = &mut self.lms[lm];
-        self.accounts.cpus[m.cpu as usize].links -= 1;
+        self.accounts.hosts[m.host as usize].links -= 1;
         m.held.retain(|&x| x != link);
         m.idle.retain(|&x| x != link);
         let sv = &mut self.servers[server];
@@ -557,8 +578,8 @@ impl Pathway {
         let (lm, server) = (self.links.get(link).lm, self.links.get(link).server);
         let class = self.servers[server].class;
         self.classes[class].stats.errors_904 += 1;
-        let cpu = self.lms[lm].cpu;
-        self.end_send(req, cpu, x.ctx.sched);
+        let host = self.lms[lm].host;
+        self.end_send(req, host, x.ctx.sched);
         x.requests.fail_at_server(r);
         // In `held` order, so the returns are deterministic.
         let to_server: Vec<LinkId> = self.lms[lm]
@@ -593,14 +614,14 @@ impl Pathway {
                 if let Some(key) = req.send.timeout.take() {
                     x.ctx.sched.cancel(key);
                 }
-                let cpu = self.lms[self.links.get(link).lm].cpu;
-                self.end_send(req, cpu, x.ctx.sched);
+                let host = self.lms[self.links.get(link).lm].host;
+                self.end_send(req, host, x.ctx.sched);
                 x.requests.fail_at_server(r);
             }
             (None, Location::LinkWait { lm }) => {
                 let lm = lm as usize;
-                let cpu = self.lms[lm].cpu;
-                self.end_send(req, cpu, x.ctx.sched);
+                let host = self.lms[lm].host;
+                self.end_send(req, host, x.ctx.sched);
                 let q = &mut self.lms[lm].queue;
                 let at = q
                     .iter()
@@ -625,8 +646,8 @@ impl Pathway {
         match req.at {
             Location::LinkWait { lm } => {
                 let lm = lm as usize;
-                let cpu = self.lms[lm].cpu;
-                self.end_send(req, cpu, x.ctx.sched);
+                let host = self.lms[lm].host;
+                self.end_send(req, host, x.ctx.sched);
                 let m = &mut self.lms[lm];
                 let at = m
                     .queue
@@ -640,6 +661,7 @@ impl Pathway {
                     // Nobody waits any more: the CREATEDELAY wait is over. Links already
                     // asked for arrive and stay idle, as after any wait that ended early.
                     x.ctx.sched.cancel(key);
+                    m.backoff_wake = false;
                 }
                 self.route_queue_changed(lm, -1, now, x.ctx.rec);
                 true
@@ -655,8 +677,8 @@ impl Pathway {
                     x.ctx.sched.cancel(key);
                 }
                 let link = req.send.link.take().expect("delivered over a link");
-                let cpu = self.lms[self.links.get(link).lm].cpu;
-                self.end_send(req, cpu, x.ctx.sched);
+                let host = self.lms[self.links.get(link).lm].host;
+                self.end_send(req, host, x.ctx.sched);
                 // The link carried no reply: it is free again (or returned, when a TIMEOUT
                 // on its server has doomed it), and its response time is not observed.
                 let l = self.links.get_mut(link);

@@ -153,6 +153,7 @@ impl Pathway {
                                 let max = links.max(now, rec);
                                 (m.sends > 0 || max > 0).then(|| LinkManagerResult {
                                     processor: m.cpu,
+                                    tcp: self.lm_tcp_name(m),
                                     pathmon: self.pathmons[member.1].name.clone(),
                                     links_held_mean: links.mean(now, rec),
                                     links_held_max: max,

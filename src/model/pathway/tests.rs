@@ -439,3 +439,112 @@ fn a_killed_server_fails_its_send_with_904_drops_its_link_and_autorestart_restar
     assert_eq!(lost.not_restarted, 1);
     assert_eq!(b.pw.running(0), (0, 0));
 }
+
+/// Two Pathway/XM TCPs in processor 0, each a link manager with MAXSERVERPROCESSES `max`.
+fn two_tcps(b: &mut Bench, max: u32) -> (ProcessId, ProcessId) {
+    let mut spec = Vec::new();
+    for name in ["$T0", "$T1"] {
+        let process = b.cpus.spawn(name.into(), ProcessKind::Tcp, 0, 145);
+        spec.push(super::TcpSpec {
+            name: name.into(),
+            process,
+            cpu: 0,
+            maxserverprocesses: max,
+        });
+    }
+    b.pw.add_tcps(&spec);
+    (spec[0].process, spec[1].process)
+}
+
+#[test]
+fn issue16_item6_two_tcps_in_one_processor_keep_their_own_links_and_limits() {
+    // Two static servers of MAXLINKS 1 in processor 1; TCPs $T0 and $T1 in processor 0, each
+    // with MAXSERVERPROCESSES 1 (their own limit; the processor's LINKMON has none here).
+    // r1 ($T0) asks for a link to server 0 at once. r2 ($T0) finds $T0 at its one link: it
+    // waits for r1's link (not 923: a link is on its way), and $T0 backs off. r3 ($T1) is
+    // not held back by $T0's limit or back-off: $T1 asks for its own link, to server 1.
+    // The grants run one after the other in $PM (processor 0, one core): 5 us to $PM, 20 us
+    // each, 5 us back: links at 30 and 50 us. r1: 30 + 10 + 100 = 140 us. r3 reaches server 1
+    // at 60 us, but processor 1's one core serves r1 until 140: r3 is served 140 to 240 us.
+    // r2 takes $T0's link when r1's reply frees it (140 us), reaches server 0 at 150 us and
+    // is served after r3: 240 to 340 us.
+    let (mut b, _dist) = bench_links(2, 2, None, 1, 1);
+    let (t0, t1) = two_tcps(&mut b, 1);
+    let mut s = Scheduler::new();
+    let r1 = send(&mut b, &mut s, t0, us(100));
+    let r2 = send(&mut b, &mut s, t0, us(100));
+    let r3 = send(&mut b, &mut s, t1, us(100));
+    run_until(&mut b, &mut s, SimTime(100_000));
+    // Each TCP holds its own link; processor 0's LINKMON holds none.
+    let routes = b.pw.routes.len();
+    let (h0, h1) = (b.pw.host_of(t0, 0), b.pw.host_of(t1, 0));
+    assert_ne!(h0, h1);
+    assert_eq!(b.pw.lms[b.pw.lm(h0, 0)].held.len(), 1);
+    assert_eq!(b.pw.lms[b.pw.lm(h1, 0)].held.len(), 1);
+    assert_eq!(b.pw.lms[0].held.len(), 0);
+    assert_eq!(
+        b.pw.lms[b.pw.lm(h0, 0)].queue.len(),
+        1,
+        "r2 waits at $T0 only"
+    );
+    assert_eq!(
+        b.pw.lms.len(),
+        routes * 4,
+        "2 processors' and 2 TCPs' link managers"
+    );
+    let links: Vec<u32> = b.pw.accounts.hosts.iter().map(|h| h.links).collect();
+    assert_eq!(links, vec![0, 0, 1, 1]);
+    assert_eq!(
+        b.pw.tcp_backoffs(),
+        vec![1, 0],
+        "$T0 was denied a link, $T1 not"
+    );
+    run_until(&mut b, &mut s, SimTime::MAX);
+    assert_eq!(
+        b.log,
+        vec![
+            (140, r1, "replied"),
+            (240, r3, "replied"),
+            (340, r2, "replied")
+        ]
+    );
+    assert_eq!(b.pw.routes[0].errors, Default::default(), "no 923 to 925");
+    assert_eq!(b.pw.routes[0].errors_905, 0);
+    // r2 took the freed link, so $T0's back-off wake was cancelled: nothing is pending.
+    assert_eq!(s.pending(), 0);
+}
+
+#[test]
+fn issue16_item6_a_tcp_denied_a_link_asks_for_none_for_max_createdelay_60s() {
+    // One dynamic-only server (MAXSERVERS 1, NUMSTATIC 0, MAXLINKS 1): CREATEDELAY 1 ms,
+    // DELETEDELAY 10 ms, creation 2 ms. At t 0, r1 ($T1) and r2 ($T0) find no static link
+    // and wait CREATEDELAY. At 1 ms $T1 asks first (5 us to $PM, 20 us grant, 2 ms creation,
+    // 5 us back: link at 3,030 us), so $T0 finds the class at MAXSERVERS with MAXLINKS used:
+    // denied, r2 fails (905: $T0 holds no link, none coming), and $T0 backs off until
+    // 1 ms + max(1 ms, 60 s) = 60.001 s. r1 is served 3,040 to 3,140 us; its link idles
+    // DELETEDELAY and is returned at 13,140 us, deleting the server.
+    let (mut b, _dist) = bench(1, 0, None);
+    let (t0, t1) = two_tcps(&mut b, 10);
+    let mut s = Scheduler::new();
+    let r1 = send(&mut b, &mut s, t1, us(100));
+    let r2 = send(&mut b, &mut s, t0, us(100));
+    run_until(&mut b, &mut s, SimTime::MAX);
+    assert_eq!(b.log, vec![(1_000, r2, "failed"), (3_140, r1, "replied")]);
+    assert_eq!(s.now(), SimTime(13_140_000));
+    assert_eq!(b.pw.tcp_backoffs(), vec![1, 0]);
+    // r3 ($T0) at 13,140 us: a LINKMON would wait CREATEDELAY and have its link at
+    // 13,140 + 1,000 + 5 + 20 + 2,000 + 5 = 16,170 us. $T0 asks for nothing until
+    // 60,001,000 us, then waits CREATEDELAY like anyone: link at 60,001,000 + 3,030 =
+    // 60,004,030 us; served 60,004,040 to 60,004,140 us.
+    let r3 = send(&mut b, &mut s, t0, us(100));
+    run_until(&mut b, &mut s, SimTime(59_000_000_000));
+    assert_eq!(b.log.len(), 2, "r3 still waits, no link asked for");
+    assert_eq!(b.pw.classes[0].stats.links_granted, 1);
+    run_until(&mut b, &mut s, SimTime::MAX);
+    assert_eq!(b.log[2], (60_004_140, r3, "replied"));
+    assert_eq!(
+        b.pw.tcp_backoffs(),
+        vec![1, 0],
+        "the wake-up is not a new back-off"
+    );
+}
