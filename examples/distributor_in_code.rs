@@ -92,6 +92,7 @@ fn main() {
                 })
                 .collect(),
             priority: 199,
+            clims: vec![],
         },
         listeners: vec![Listener {
             name: "$DIST".to_string(),

@@ -246,6 +246,7 @@ pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure>
     let stack = match s.tcpip.stack {
         scenario::StackKind::Conventional => "conventional",
         scenario::StackKind::Parallel => "parallel",
+        scenario::StackKind::Cip => "cip",
     };
     let population = match &s.pathway_xm {
         Some(xm) => {

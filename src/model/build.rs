@@ -60,6 +60,7 @@ impl Node {
             ipc: sc.message_system.clone(),
             stack: sc.tcpip.clone(),
             lan: Lan::new(sc.lan.client_latency),
+            clims: Default::default(),
             listeners: Listeners::default(),
             pathway: Pathway::default(),
             clients,
@@ -163,6 +164,7 @@ impl Node {
     ) {
         let stack = tcpip::spawn_processes(sc, &mut self.cpus);
         self.lan = Lan::build(sc);
+        self.clims = super::clim::Clims::build(sc, &mut self.cpus, &self.lan);
         self.listeners = Listeners::build(sc, &stack, &mut self.cpus);
         self.clients.target = Some(w.listener);
         // Sizes are cut to the largest message the workload's path carries.

@@ -94,6 +94,8 @@ pub enum ResourceKind {
     ServerPool,
     /// A server class's links, each held from the send to the server's reply.
     Links,
+    /// A CLIM (CIP): its cores, doing the protocol work.
+    Clim,
 }
 
 /// A resource's demand per request.
@@ -263,6 +265,7 @@ impl Explanation {
         for d in &self.demands {
             let note = match d.kind {
                 ResourceKind::Processor | ResourceKind::Pif => "",
+                ResourceKind::Clim => "  (a CLIM: its cores, protocol work)",
                 ResourceKind::Process => "  (a process: one core)",
                 ResourceKind::ServerPool => "  (server processes, held for CPU and I/O)",
                 ResourceKind::Links => "  (links, held from send to reply)",
@@ -287,6 +290,7 @@ impl Explanation {
         let names: Vec<&str> = self.bottlenecks().iter().map(|d| d.name.as_str()).collect();
         let why = match self.demands[b].kind {
             ResourceKind::Processor | ResourceKind::Pif => "",
+            ResourceKind::Clim => "; a CLIM, whose cores do the CIP stack's protocol work",
             ResourceKind::Process => {
                 "; a single-threaded process: one core, whatever its processor's cores"
             }
@@ -462,6 +466,31 @@ pub fn explain(sc: &Scenario) -> Explanation {
 
     let cpus = node.cpus.processors();
     let mut cpu_demand = vec![0.0; cpus.len()];
+    // CIP: each CLIM's share of the connections (clients spread them over the node's
+    // addresses round robin) and its protocol CPU of a burst's CLIM work [ns].
+    let clim_shares: Vec<(usize, f64)> = match node.lan.hosts.first() {
+        Some(h) if node.clims.any() => (0..node.clims.list.len())
+            .map(|c| {
+                let on = h
+                    .pifs
+                    .iter()
+                    .filter(|&&p| node.clims.of_port(p) == c)
+                    .count();
+                (c, on as f64 / h.pifs.len() as f64)
+            })
+            .filter(|&(_, w)| w > 0.0)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let clim_cpu = |m: &MsgWork, c: usize| -> f64 {
+        let clim = &node.clims.list[c];
+        (0..2)
+            .filter(|&k| m.clim[k])
+            .map(|k| {
+                ns(clim.call_cpu) + ns(super::message_system::per_kib(clim.cpu_per_kib, bytes[k]))
+            })
+            .sum()
+    };
     // Per process (by id): CPU per request [s]. Per class: its servers' CPU per request and
     // the hop to the server per request [s]; the link managers (requester processors) that
     // send to it.
@@ -561,12 +590,31 @@ pub fn explain(sc: &Scenario) -> Explanation {
                         Who::Process(p) if node.cpus.process(p).kind == super::ProcessKind::Acs => {
                             "CPU burst: the ACS redirector performs the send".to_string()
                         }
+                        Who::Clim => "CLIM protocol work (call CPU + CPU per KiB)".to_string(),
                         _ => format!(
                             "CPU burst{}",
                             describe(&cost.msgs, bytes, &node.stack, &node.ipc, rate)
                         ),
                     };
                     match who {
+                        Who::Clim => {
+                            let mut mean = 0.0;
+                            for &(c, w) in &clim_shares {
+                                let base = ns(cost.fixed)
+                                    + msg_cpu(&cost.msgs, true)
+                                    + clim_cpu(&cost.msgs, c);
+                                let cpu = node.clims.list[c].processor.0;
+                                let here = on(cpu, base + edge, bursts(base));
+                                cpu_demand[cpu as usize] += share * w * here / 1e9;
+                                mean += w * here;
+                            }
+                            cpu_ns += mean;
+                            let names: Vec<&str> = clim_shares
+                                .iter()
+                                .map(|&(c, _)| node.clims.list[c].name.as_str())
+                                .collect();
+                            line(&what, names.join(","), "CLIM stack".into(), mean)
+                        }
                         Who::Process(p) => {
                             let msgs = if chosen {
                                 cross_share * msg_cpu(&cost.msgs, true)
@@ -611,6 +659,7 @@ pub fn explain(sc: &Scenario) -> Explanation {
                     );
                     let at = |w: Who| match w {
                         Who::Process(p) => node.cpus.processor_of(p).0.to_string(),
+                        Who::Clim => "CLIM".to_string(),
                         Who::Server => "server".to_string(),
                     };
                     let kind = match (from, to) {
@@ -619,11 +668,14 @@ pub fn explain(sc: &Scenario) -> Explanation {
                         {
                             format!("same processor, {same}")
                         }
-                        (Who::Process(_), Who::Process(_)) => format!("ServerNet, {cross}"),
+                        (Who::Process(_), Who::Process(_)) | (Who::Clim, _) | (_, Who::Clim) => {
+                            format!("ServerNet, {cross}")
+                        }
                         _ => format!("same processor {same} or ServerNet {cross}"),
                     };
                     let name = |w: Who| match w {
                         Who::Process(p) => name_of(p),
+                        Who::Clim => "CLIM".into(),
                         Who::Server => "server".into(),
                     };
                     line(
@@ -681,6 +733,7 @@ pub fn explain(sc: &Scenario) -> Explanation {
                         classes.iter().map(|c| c.weight * ns(c.io)).sum::<f64>() / total_weight;
                     let by = match who {
                         Who::Process(p) => name_of(p),
+                        Who::Clim => "CLIM".into(),
                         Who::Server => "server".into(),
                     };
                     line(
@@ -717,12 +770,22 @@ pub fn explain(sc: &Scenario) -> Explanation {
         .iter()
         .enumerate()
         .filter(|(_, d)| **d > 0.0)
-        .map(|(k, &d)| ResourceDemand {
-            name: format!("cpu{k}"),
-            kind: ResourceKind::Processor,
-            demand_s: d,
-            servers: cpus[k].cores,
-        })
+        .map(
+            |(k, &d)| match node.clims.list.iter().find(|c| c.processor.0 as usize == k) {
+                Some(c) => ResourceDemand {
+                    name: format!("CLIM {}", c.name),
+                    kind: ResourceKind::Clim,
+                    demand_s: d,
+                    servers: cpus[k].cores,
+                },
+                None => ResourceDemand {
+                    name: format!("cpu{k}"),
+                    kind: ResourceKind::Processor,
+                    demand_s: d,
+                    servers: cpus[k].cores,
+                },
+            },
+        )
         .collect();
     for (p, &(i, o)) in pif_demand.iter().enumerate() {
         for (dir, d) in [("in", i), ("out", o)] {

@@ -318,7 +318,7 @@ impl Node {
             let mut pw = self.pathway_at(s);
             pw.pathway.fail(cpu, &mut pw.x)
         };
-        if self.stack.stack == StackKind::Parallel {
+        if self.stack.stack.shared_host() {
             self.listeners.set_down(cpu, true);
         }
         let target = format!("processor {}", cpu.0);
@@ -441,7 +441,7 @@ impl Node {
             .log_counted(now, index, name, "takeover", None, message);
         if matches!(kind, ProcessKind::Distributor | ProcessKind::Listener) {
             self.listeners.process_moved(p, self.cpus.processor_of(p));
-            if self.stack.stack == StackKind::Parallel {
+            if self.stack.stack.shared_host() {
                 self.reset_connections(index, p, s, |inst| inst.process == p);
             }
         }

@@ -55,6 +55,9 @@ pub struct MsgWork {
     pub ipc_server: [u8; 2],
     /// TCP protocol work on the request \[0\] (inbound) and the reply \[1\] (outbound).
     pub tcp: [bool; 2],
+    /// CIP: the CLIM's protocol work on the request \[0\] and the reply \[1\], at the
+    /// CLIM's costs (`Costing::clim`).
+    pub clim: [bool; 2],
 }
 
 impl MsgWork {
@@ -67,6 +70,7 @@ impl MsgWork {
             ipc_cross: if cross { fixed } else { none },
             ipc_server: server,
             tcp,
+            clim: [false, false],
         }
     }
 
@@ -106,6 +110,9 @@ use super::ids::ProcessId;
 pub enum Who {
     /// A fixed process: a TCP/IP process, a listener instance, a Pathway/XM TCP.
     Process(ProcessId),
+    /// CIP: the stack process of the CLIM carrying the request's connection, on the
+    /// connection's core (`clim.rs`).
+    Clim,
     /// The server process Pathway gave the request to.
     Server,
 }
@@ -144,6 +151,9 @@ pub struct Costing<'a> {
     pub ipc: &'a MessageSystem,
     /// TCP/IP costs.
     pub stack: &'a TcpIp,
+    /// CIP: the protocol CPU per socket call and per KiB of the CLIM carrying the request's
+    /// connection (zero under the other stacks).
+    pub clim: [SimDuration; 2],
 }
 
 impl Cost {
@@ -151,6 +161,11 @@ impl Cost {
     pub fn of(&self, c: &Costing) -> SimDuration {
         let (opens, closes, service) = (c.opens, c.closes, c.service);
         let mut d = self.fixed + self.msgs.cpu(c.bytes, c.server_cross, c.ipc, c.stack);
+        for k in 0..2 {
+            if self.msgs.clim[k] {
+                d += c.clim[0] + super::message_system::per_kib(c.clim[1], c.bytes[k]);
+            }
+        }
         if opens {
             d += self.open;
         }
@@ -234,6 +249,8 @@ pub struct PathSpec {
     pub listener: ProcessId,
     /// Conventional stack: the TCP/IP process owning its socket.
     pub tcpip: Option<ProcessId>,
+    /// CIP: the protocol work is on the CLIM carrying the connection (`Who::Clim`).
+    pub clim: bool,
     /// The IP host whose PIFs its traffic crosses (none for a Pathway/XM TCP).
     pub host: Option<u16>,
     /// Sends every request through Pathsend (else does the work in-process).
@@ -265,13 +282,20 @@ impl Itinerary {
             service: !spec.relays,
             msgs: MsgWork::new([0, 0], false, [relay, 0], [false, false]),
         };
-        let x = spec.stack_cross;
-        match (spec.tcpip, spec.host) {
-            (Some(t), Some(host)) => {
+        // The host<->CLIM messages cross ServerNet.
+        let x = spec.stack_cross || spec.clim;
+        // Conventional: the TCP/IP process; CIP: the CLIM.
+        let stack_at = match (spec.tcpip, spec.clim) {
+            (Some(t), _) => Some((Who::Process(t), 1, true, false)),
+            (None, true) => Some((Who::Clim, 0, false, true)),
+            (None, false) => None,
+        };
+        match (stack_at, spec.host) {
+            (Some((t, ends, tcp, clim)), Some(host)) => {
                 // Conventional: inbound protocol work and the send to the listener in the
                 // TCP/IP process, a hop (the data copied through the message system), then
-                // the listener receives the message.
-                let t = Who::Process(t);
+                // the listener receives the message. CIP: the same with the protocol work on
+                // the CLIM, whose own message ends are in its call CPU.
                 legs.extend([
                     Leg::LanIn { host },
                     Leg::Admit,
@@ -279,7 +303,10 @@ impl Itinerary {
                         who: t,
                         cost: Cost {
                             open: stack.connect_cpu,
-                            msgs: MsgWork::new([1, 0], x, [0, 0], [true, false]),
+                            msgs: MsgWork {
+                                clim: [clim, false],
+                                ..MsgWork::new([ends, 0], x, [0, 0], [tcp, false])
+                            },
                             ..Cost::default()
                         },
                     },
@@ -363,9 +390,8 @@ impl Itinerary {
             msgs: MsgWork::new([0, ends], x, [0, relay], [false, tcp]),
             ..Cost::default()
         };
-        match (spec.tcpip, spec.host) {
-            (Some(t), Some(host)) => {
-                let t = Who::Process(t);
+        match (stack_at, spec.host) {
+            (Some((t, ends, tcp, clim)), Some(host)) => {
                 legs.extend([
                     Leg::Cpu {
                         who: l,
@@ -380,7 +406,10 @@ impl Itinerary {
                         who: t,
                         cost: Cost {
                             close: stack.close_cpu,
-                            msgs: MsgWork::new([0, 1], x, [0, 0], [false, true]),
+                            msgs: MsgWork {
+                                clim: [false, clim],
+                                ..MsgWork::new([0, ends], x, [0, 0], [false, tcp])
+                            },
                             ..Cost::default()
                         },
                     },
@@ -482,6 +511,7 @@ mod tests {
             server_cross: true,
             ipc: &c.0,
             stack: &c.1,
+            clim: [SimDuration::ZERO; 2],
         }
     }
 
@@ -491,6 +521,7 @@ mod tests {
         let spec = PathSpec {
             listener: ProcessId(1),
             tcpip: Some(ProcessId(0)),
+            clim: false,
             host: Some(0),
             relays: true,
             stack_cross: false,
@@ -516,6 +547,7 @@ mod tests {
         let spec = PathSpec {
             listener: ProcessId(0),
             tcpip: None,
+            clim: false,
             host: Some(0),
             relays: false,
             stack_cross: false,
@@ -541,6 +573,7 @@ mod tests {
         let at = |stack_cross: bool| PathSpec {
             listener: ProcessId(1),
             tcpip: Some(ProcessId(0)),
+            clim: false,
             host: Some(0),
             relays: true,
             stack_cross,

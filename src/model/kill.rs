@@ -47,7 +47,6 @@ use super::pathway::Lost;
 use super::processor::{Health, ProcessKind, Work};
 use super::request::Location;
 use super::{Ctx, Event, Node};
-use crate::scenario::StackKind;
 
 impl Node {
     /// The instant `phase` of `process_kill` fault `index`: the death (`Fail`), or the end of a
@@ -195,12 +194,14 @@ impl Node {
                 for r in dead {
                     self.reset(r, s);
                 }
-                if self.stack.stack == StackKind::Parallel && kind != ProcessKind::TcpIp {
+                if self.stack.stack.shared_host() && kind != ProcessKind::TcpIp {
                     self.listeners.process_down(p);
                 }
             }
-            ProcessKind::Tcp | ProcessKind::Acs => {
-                unreachable!("Pathway/XM processes and ACS redirectors are not in the kill list")
+            ProcessKind::Tcp | ProcessKind::Acs | ProcessKind::Clim => {
+                unreachable!(
+                    "Pathway/XM processes, ACS redirectors and CLIM stacks are not in the kill list"
+                )
             }
         }
         lost

@@ -15,6 +15,10 @@
 //! A parallel listener may instead hand each request to a server of its class in its own
 //! processor (`serve = "local-server-class"`): one same-processor Pathsend hop each way.
 //!
+//! Under CIP a listener may run several instances in one processor on one port [F CIP
+//! page-34]; the manuals do not say how CIP hands connections to the listeners sharing a
+//! port, so here it is TCP/IPv6's round robin over the instances, in listed order [?].
+//!
 //! Simplifies: the standard, hybrid and broker listener models are not modelled.
 
 use crate::engine::SimDuration;
@@ -242,6 +246,7 @@ impl Listeners {
                 ListenerModel::Parallel => ProcessKind::Listener,
             };
             let mut instances = Vec::new();
+            let names = l.instance_names();
             for (i, &cpu) in l.processors.iter().enumerate() {
                 let endpoint = match sc.tcpip.stack {
                     StackKind::Conventional => {
@@ -252,13 +257,13 @@ impl Listeners {
                             ip_host: sc.tcpip.processes[t].name.clone(),
                         }
                     }
-                    StackKind::Parallel => Endpoint {
+                    StackKind::Parallel | StackKind::Cip => Endpoint {
                         tcpip: None,
                         host: Some(0),
                         ip_host: "shared".to_string(),
                     },
                 };
-                let process = cpus.spawn(format!("{}-{cpu}", l.name), kind, cpu, l.priority);
+                let process = cpus.spawn(names[i].clone(), kind, cpu, l.priority);
                 if l.pair && sc.system.processors > 1 {
                     // [I] The backup in the next processor, as for a `$ZTCn`.
                     cpus.pair(process, (cpu + 1) % sc.system.processors);
@@ -346,6 +351,7 @@ impl Listeners {
                 let spec = PathSpec {
                     listener: inst.process,
                     tcpip: inst.endpoint.tcpip,
+                    clim: stack.stack == StackKind::Cip && inst.endpoint.host.is_some(),
                     host: inst.endpoint.host,
                     relays: l.relays,
                     stack_cross,

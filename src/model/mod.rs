@@ -45,6 +45,7 @@
 
 mod build;
 mod clients;
+mod clim;
 mod divergence;
 mod explain;
 mod failover;
@@ -300,6 +301,8 @@ pub struct Node {
     ipc: crate::scenario::MessageSystem,
     stack: crate::scenario::TcpIp,
     lan: Lan,
+    /// CIP's CLIMs (none under the other stacks).
+    clims: clim::Clims,
     listeners: Listeners,
     pathway: Pathway,
     clients: Clients,

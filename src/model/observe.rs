@@ -89,7 +89,20 @@ impl Node {
                 );
             }
         }
-        let (processors, processes) = self.cpus.results(&self.rec, &self.run.name, self.run.seed);
+        let (mut processors, processes) =
+            self.cpus.results(&self.rec, &self.run.name, self.run.seed);
+        // The CLIMs' processors come after the host's: reported as CLIMs.
+        let clims: Vec<crate::stats::ClimResult> = self
+            .clims
+            .list
+            .iter()
+            .map(|c| crate::stats::ClimResult {
+                name: c.name.clone(),
+                cores: c.cores.len() as u32,
+                busy_ratio: processors[c.processor.0 as usize].busy_ratio,
+            })
+            .collect();
+        processors.truncate(processors.len() - clims.len());
         let pw = self.pathway.results(now, &self.rec, &self.cpus);
         let listeners = self.listeners.results(&self.cpus);
         let pifs = self.lan.results(&self.rec);
@@ -98,6 +111,7 @@ impl Node {
             processors
                 .iter()
                 .map(|p| p.busy_ratio)
+                .chain(clims.iter().map(|c| c.busy_ratio))
                 .chain(
                     pifs.iter()
                         .flat_map(|p| [p.busy_ratio_in, p.busy_ratio_out]),
@@ -119,6 +133,7 @@ impl Node {
             stack: match self.stack.stack {
                 StackKind::Conventional => "conventional",
                 StackKind::Parallel => "parallel",
+                StackKind::Cip => "cip",
             }
             .to_string(),
             listener_model: listener_model.to_string(),
@@ -143,6 +158,7 @@ impl Node {
             latency_ms: self.rec.latency_summary(),
             hops_per_request_mean: self.rec.hops_per_request_mean(),
             processors,
+            clims,
             processes,
             server_classes: pw.server_classes,
             pathmons: pw.pathmons,

@@ -7,7 +7,7 @@
 //! that leg and runs again. Each leg says where it leaves the request (`Location`).
 
 use crate::engine::{ActionKey, Scheduler, SimDuration, SimTime};
-use crate::scenario::{Abandon, StackKind};
+use crate::scenario::Abandon;
 
 use super::clients::Outgoing;
 use super::ids::SlabKey;
@@ -55,6 +55,8 @@ impl Node {
             for p in self.cpus.processes() {
                 per_cpu[p.processor.0 as usize] += p.cpu_total_ns;
             }
+            // The CLIMs' processors are not candidates for `processor_down = "busiest"`.
+            per_cpu.truncate(per_cpu.len() - self.clims.list.len());
             self.faults.sample_busy(per_cpu.into_iter());
         }
         if self.clients.accepting() || !self.requests.is_empty() {
@@ -344,7 +346,7 @@ impl Node {
             self.requests.remove(r);
             return;
         }
-        if self.stack.stack == StackKind::Parallel {
+        if self.stack.stack.shared_host() {
             // The retransmitted SYN is a new incoming connection to the round-robin filter.
             req.instance = self.clients.reconnect(req.session, &mut self.listeners);
         }
@@ -361,6 +363,13 @@ impl Node {
     fn process(&self, req: &Request, who: Who) -> ProcessId {
         match who {
             Who::Process(p) => p,
+            Who::Clim => {
+                // The CLIM whose port carries the connection's address now (its home
+                // port's CLIM while no port carries it).
+                let port = self.lan.port(req.pif).unwrap_or(req.pif);
+                self.clims
+                    .core(self.clims.of_port(port), req.session.slot())
+            }
             Who::Server => self
                 .pathway
                 .server_process(req.send.server.expect("held by a server")),
@@ -495,7 +504,19 @@ impl Node {
             server_cross,
             ipc: &self.ipc,
             stack: &self.stack,
+            clim: self.clim_costs(req),
         }
+    }
+
+    /// CIP: the protocol CPU per call and per KiB of the CLIM carrying the request's
+    /// connection; zero under the other stacks.
+    fn clim_costs(&self, req: &Request) -> [SimDuration; 2] {
+        if !self.clims.any() {
+            return [SimDuration::ZERO; 2];
+        }
+        let port = self.lan.port(req.pif).unwrap_or(req.pif);
+        let c = &self.clims.list[self.clims.of_port(port)];
+        [c.call_cpu, c.cpu_per_kib]
     }
 
     /// Performs legs from the current one until one takes time or the request leaves.

@@ -71,11 +71,14 @@ pub enum ProcessKind {
     /// The ACS redirector (ROUT, `$ZLnn`) of a processor, when it is charged CPU per send
     /// (`pathway.redirector_cpu`); listed in results only where one exists.
     Acs,
+    /// The protocol stack on a CLIM (CIP), one process per CLIM core (`clim.rs`); listed in
+    /// results only where CLIMs exist.
+    Clim,
 }
 
 impl ProcessKind {
     /// Every kind, in reporting order.
-    pub const ALL: [ProcessKind; 7] = [
+    pub const ALL: [ProcessKind; 8] = [
         ProcessKind::TcpIp,
         ProcessKind::Distributor,
         ProcessKind::Listener,
@@ -83,6 +86,7 @@ impl ProcessKind {
         ProcessKind::Pathmon,
         ProcessKind::Tcp,
         ProcessKind::Acs,
+        ProcessKind::Clim,
     ];
 
     /// Lower-case name used in reports.
@@ -95,6 +99,7 @@ impl ProcessKind {
             ProcessKind::Pathmon => "pathmon",
             ProcessKind::Tcp => "tcp",
             ProcessKind::Acs => "acs",
+            ProcessKind::Clim => "clim",
         }
     }
 }
@@ -354,6 +359,13 @@ impl Cpus {
         }
     }
 
+    /// Adds a processor of `cores` cores after the others (a CLIM's, under CIP); returns its
+    /// number.
+    pub fn add_processor(&mut self, cores: u32) -> ProcessorId {
+        self.processors.push(Processor::new(cores));
+        ProcessorId(u32::try_from(self.processors.len() - 1).expect("few processors"))
+    }
+
     /// Adds a process (at build time, and when PATHMON creates a server).
     pub fn spawn(&mut self, name: String, kind: ProcessKind, cpu: u32, priority: u8) -> ProcessId {
         assert!(
@@ -522,10 +534,16 @@ impl Cpus {
                         + cpu.departed_ns[k as usize]
                 };
                 // The ACS redirector is listed only in nodes that have one, so that results
-                // without it keep their shape.
+                // without it keep their shape; a CLIM's stack only in the CLIM's processor.
+                let clim_here = self
+                    .processes
+                    .iter()
+                    .any(|p| p.kind == ProcessKind::Clim && p.processor.0 as usize == id);
                 let busy_by_kind: Vec<KindShare> = ProcessKind::ALL
                     .iter()
-                    .filter(|&&k| k != ProcessKind::Acs || has_acs)
+                    .filter(|&&k| {
+                        (k != ProcessKind::Acs || has_acs) && (k != ProcessKind::Clim || clim_here)
+                    })
                     .map(|&k| KindShare {
                         kind: k.name().to_string(),
                         busy_ratio: of_kind(k) as f64 / capacity,

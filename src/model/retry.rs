@@ -33,7 +33,7 @@
 //! not retried: they reach the client as before.
 
 use crate::engine::{Scheduler, SimDuration};
-use crate::scenario::{Retry, StackKind};
+use crate::scenario::Retry;
 
 use super::fault::Why;
 use super::ids::{RequestId, SlabKey};
@@ -133,7 +133,7 @@ impl Node {
         let waited = (now - req.leg_started).as_nanos();
         req.spent_ns[8] += waited;
         req.leg_started = now;
-        if self.stack.stack == StackKind::Parallel {
+        if self.stack.stack.shared_host() {
             // A new connection to the round-robin filter.
             req.instance = self.clients.reconnect(req.session, &mut self.listeners);
         }

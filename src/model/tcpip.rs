@@ -118,6 +118,7 @@ pub fn free_stack(stack: crate::scenario::StackKind) -> TcpIp {
         syn_retries: 3,
         processes: vec![],
         priority: 199,
+        clims: vec![],
     }
 }
 

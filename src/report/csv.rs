@@ -186,6 +186,13 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         w.metric(&name, "busy_ratio_in", Float(p.busy_ratio_in));
         w.metric(&name, "busy_ratio_out", Float(p.busy_ratio_out));
     }
+    for c in &r.clims {
+        w.metric(
+            &format!("clim/{}", c.name),
+            "busy_ratio",
+            Float(c.busy_ratio),
+        );
+    }
     w.finish()
 }
 

@@ -32,7 +32,7 @@ use crate::stats::{
 /// `request_share`}]}],
 /// `pathsend_errors` {`904`, `905`, `916`, `918`, `923`, `924`, `925`, `947`}, `time_to_failure_ms`
 /// (as `latency_ms`, over measured requests that failed with a Pathsend error; `null` when
-/// none did), `listeners`, `pifs` (lists with the fields of their
+/// none did), `listeners`, `pifs`, under CIP `clims` [{`name`, `cores`, `busy_ratio`}] (lists with the fields of their
 /// `crate::stats` structs), and for Pathway/XM scenarios `pathway_xm` (the assignment of
 /// terminals to TCPs and TCPs to PATHMONs with processors and measured load), `latency_breakdown`,
 /// `warmup_requests` (only for a warm-up by request count), `mser` {`block`, `blocks`,
@@ -72,6 +72,7 @@ pub fn summary_json(r: &RunResults) -> String {
         time_to_failure_ms: Latency::failures(r),
         listeners: &r.listeners,
         pifs: r.pifs.iter().map(Pif::from).collect(),
+        clims: &r.clims,
         pathway_xm: r.pathway_xm.as_ref(),
         latency_breakdown: &r.latency_breakdown,
         warmup_requests: r.warmup_requests,
@@ -133,6 +134,8 @@ struct Summary<'a> {
     time_to_failure_ms: Latency,
     listeners: &'a [ListenerResult],
     pifs: Vec<Pif<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    clims: &'a [crate::stats::ClimResult],
     #[serde(skip_serializing_if = "Option::is_none")]
     pathway_xm: Option<&'a crate::stats::XmResult>,
     latency_breakdown: &'a [crate::stats::ClassBreakdown],

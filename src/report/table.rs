@@ -261,6 +261,15 @@ pub fn terminal_summary(r: &RunResults) -> String {
             let _ = writeln!(s, "busiest     (no processors)");
         }
     }
+    for c in &r.clims {
+        let _ = writeln!(
+            s,
+            "CLIM        {} {:.1} % busy ({} cores, protocol work)",
+            c.name,
+            100.0 * c.busy_ratio,
+            c.cores
+        );
+    }
     if q.syn_drops > 0 {
         let _ = writeln!(s, "SYN drops   {} (listen backlog full)", q.syn_drops);
     }

@@ -257,6 +257,7 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
             requests: 30_000,
             syn_drops: 12,
         }],
+        clims: Vec::new(),
         pifs: vec![PifResult {
             name: "G4SA0.0.A".into(),
             busy_ratio_in: 0.1,

@@ -44,6 +44,10 @@ pub struct RawScenario {
     /// `[tcpip]`: the TCP/IP subsystem. Required when there is a `[[listener]]`; without
     /// listeners (Pathway/XM scenarios) it defaults to the parallel stack with every default.
     pub tcpip: Option<RawTcpIp>,
+    /// `[[clim]]`: the CLIMs of the CIP stack (`tcpip.stack = "cip"`), at least one there;
+    /// none under the other stacks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clim: Vec<RawClim>,
     /// `[[listener]]`: listener processes. At least one with a `[workload]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub listener: Vec<RawListener>,
@@ -271,7 +275,7 @@ pub struct RawLan {
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTcpIp {
-    /// `"conventional"` or `"parallel"` \[name\]. Required.
+    /// `"conventional"`, `"parallel"` or `"cip"` \[name\]. Required.
     pub stack: Option<String>,
     /// Protocol CPU per request or reply message, fixed part \[duration\]. Default `"15us"`.
     pub segment_cpu: Option<String>,
@@ -307,6 +311,23 @@ pub struct RawTcpIp {
     pub priority: Option<u32>,
     /// `[[tcpip.process]]`: conventional stack only, at least one; absent for parallel.
     pub process: Option<Vec<RawTcpIpProcess>>,
+}
+
+/// `[[clim]]`: one CLIM of the CIP stack, which runs the protocol work of the connections
+/// whose addresses its interfaces carry.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClim {
+    /// CLIM name, e.g. `"C1002531"`: letters, digits, `-` and `_` \[name\]. Required, unique.
+    pub name: Option<String>,
+    /// Cores the protocol work runs on \[count\]. Default 8 (placeholder [I]), 1..=64.
+    pub cores: Option<u32>,
+    /// Protocol CPU on the CLIM per socket call (a request in, a reply out) \[duration\].
+    /// Default `"15us"` (placeholder [I]).
+    pub call_cpu: Option<String>,
+    /// Protocol CPU on the CLIM per KiB of a message \[duration\]. Default `"0.5us"`
+    /// (placeholder [I]).
+    pub cpu_per_kib: Option<String>,
 }
 
 /// `[[tcpip.process]]`: one conventional TCP/IP process (one IP host).

@@ -355,6 +355,34 @@ pub enum StackKind {
     /// NonStop TCP/IPv6 (Parallel Library): protocol work in the application's process, one IP
     /// host for the node, round-robin filtering of connections among listeners sharing a port.
     Parallel,
+    /// CIP (Cluster I/O Protocols): the protocol stack runs on the CLIMs (`[[clim]]`), each
+    /// socket call is a message between the host and a CLIM, one IP host for the node, any
+    /// number of listeners per processor per port.
+    Cip,
+}
+
+impl StackKind {
+    /// The node is one IP host whose connections are handed out among the listeners sharing
+    /// a port (TCP/IPv6's round-robin filter; CIP's distribution, the same policy [?]), and a
+    /// socket lives with its application, not in a TCP/IP process.
+    pub fn shared_host(self) -> bool {
+        self != StackKind::Conventional
+    }
+}
+
+/// A CLIM (CLuster I/O Module) under the CIP stack: a Linux server on ServerNet that runs the
+/// TCP/IP protocol stack for the node [F CIP page-32; I that the whole stack runs there].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clim {
+    /// Its name, e.g. `C1002531`.
+    pub name: String,
+    /// [I] Cores the stack's protocol work runs on.
+    pub cores: u32,
+    /// [I] Protocol CPU on the CLIM per socket call (a request in, a reply out), whatever its
+    /// size.
+    pub call_cpu: SimDuration,
+    /// [I] Protocol CPU on the CLIM per KiB of a message.
+    pub cpu_per_kib: SimDuration,
 }
 
 /// The TCP/IP subsystem.
@@ -374,7 +402,8 @@ pub struct TcpIp {
     pub ack_cpu: SimDuration,
     /// Maximum segment size \[bytes\].
     pub mss: u32,
-    /// Parallel stack only: the PIFs (LIFs) of the node's one IP host, e.g. `G4SA0.0.A`.
+    /// Parallel stack only: the PIFs (LIFs) of the node's one IP host, e.g. `G4SA0.0.A`; CIP:
+    /// the CLIM interfaces carrying its addresses, e.g. `C0.eth1`.
     /// Empty for `Conventional` (each TCP/IP process owns its own).
     pub pifs: Vec<String>,
     /// Failover pairs of PIFs (LIFs) of one host: both carry traffic; when one fails its
@@ -398,6 +427,9 @@ pub struct TcpIp {
     pub processes: Vec<TcpIpProcess>,
     /// Scheduling priority of TCP/IP processes (1-199, higher runs first).
     pub priority: u8,
+    /// CIP only: the CLIMs, whose interfaces are `pifs` (`<clim>.<interface>`). Empty for
+    /// the other stacks.
+    pub clims: Vec<Clim>,
 }
 
 impl TcpIp {
@@ -406,7 +438,7 @@ impl TcpIp {
     /// in (`FaultAction::PifDown`, the LAN's ports).
     pub fn hosts(&self) -> Vec<&[String]> {
         let mut hosts: Vec<&[String]> = self.processes.iter().map(|t| &t.pifs[..]).collect();
-        if self.stack == StackKind::Parallel {
+        if self.stack.shared_host() {
             hosts.push(&self.pifs);
         }
         hosts
@@ -471,6 +503,26 @@ pub struct Listener {
     /// [I] Each instance is a process pair whose backup is in the next processor (faults.md
     /// A.3, A.4): it takes over when its primary or its processor fails.
     pub pair: bool,
+}
+
+impl Listener {
+    /// Its instances' process names, one per entry of `processors`: `<name>-<p>`, and
+    /// `<name>-<p>.<k>` for the k-th instance in a processor listed again (CIP allows several
+    /// listening processes per processor per port [F CIP page-34]).
+    pub fn instance_names(&self) -> Vec<String> {
+        self.processors
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| {
+                let k = self.processors[..i].iter().filter(|&&q| q == p).count();
+                if k == 0 {
+                    format!("{}-{p}", self.name)
+                } else {
+                    format!("{}-{p}.{}", self.name, k + 1)
+                }
+            })
+            .collect()
+    }
 }
 
 /// What happens to a request its client abandons (`abandon`).

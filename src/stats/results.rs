@@ -54,6 +54,8 @@ pub struct RunResults {
     pub hops_per_request_mean: f64,
     /// Per processor, in id order.
     pub processors: Vec<ProcessorResult>,
+    /// CIP: per CLIM, in scenario order (empty under the other stacks).
+    pub clims: Vec<ClimResult>,
     /// Per process, in creation order.
     pub processes: Vec<ProcessResult>,
     /// Per server class, in scenario order.
@@ -577,6 +579,18 @@ pub struct ListenerResult {
     pub requests: u64,
     /// SYNs dropped because its backlog was full.
     pub syn_drops: u64,
+}
+
+/// One CLIM (CIP stack): the processor its protocol work runs on.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClimResult {
+    /// CLIM name, e.g. `C1002531`.
+    pub name: String,
+    /// Its cores.
+    pub cores: u32,
+    /// Busy core-time / (cores x measured time), in [0, 1]: all of it protocol work (kind
+    /// `clim`).
+    pub busy_ratio: f64,
 }
 
 /// One LAN adapter port.

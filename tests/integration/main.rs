@@ -34,10 +34,13 @@
 //! - `process_kill`: issue 15 item 1: killing each kind of process, its takeover or death.
 //! - `lan_failover`: issue 15 item 5: `pif_down` / `pif_up`, sessions moving to the survivor
 //!   of a failover pair, lost frames paying the retransmission timeout, no partner.
+//! - `cip`: the CIP stack: protocol work on the CLIMs, listeners sharing a processor and port,
+//!   CLIMs in results and `explain`; `clim_down`.
 //! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
 mod abandonment;
 mod bench;
+mod cip;
 mod cli;
 mod costs;
 mod determinism;

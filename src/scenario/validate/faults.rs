@@ -491,7 +491,7 @@ pub(super) fn killable(
         names.extend(tcpip.processes.iter().map(|t| t.name.clone()));
     }
     for l in listeners {
-        names.extend(l.processors.iter().map(|c| format!("{}-{c}", l.name)));
+        names.extend(l.instance_names());
     }
     names.extend(pathmons.iter().map(|p| p.name.clone()));
     let mut dynamic = Vec::new();

@@ -79,8 +79,9 @@ impl Checker {
             for (j, &p) in processors.iter().enumerate() {
                 let at = format!("{field}.processors[{j}]");
                 self.processor(&at, p);
-                // Under the parallel stack a repeat is a port conflict, reported as such.
-                if stack != Some(StackKind::Parallel) && processors[..j].contains(&p) {
+                // Under the parallel stack a repeat is a port conflict, reported as such; CIP
+                // allows several listening processes per processor per port [F CIP page-34].
+                if stack == Some(StackKind::Conventional) && processors[..j].contains(&p) {
                     self.err(at, format!("processor {p} is listed twice; a listener runs one instance per processor"));
                 }
             }
@@ -166,6 +167,13 @@ impl Checker {
                 self.err(
                     &at,
                     "the parallel stack has no TCP/IP processes; remove `tcpip` from this listener",
+                );
+                Vec::new()
+            }
+            (Some(StackKind::Cip), Some(_)) => {
+                self.err(
+                    &at,
+                    "the CIP stack has no TCP/IP processes (its stack runs on the CLIMs); remove `tcpip` from this listener",
                 );
                 Vec::new()
             }

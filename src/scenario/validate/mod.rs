@@ -16,6 +16,7 @@
 //! and `tests/data/invalid/` (each invalid file beside the messages it must give).
 
 mod arrivals;
+mod clim;
 mod faults;
 mod listeners;
 mod node;
@@ -77,7 +78,7 @@ pub(super) fn validate(
     let raw = &resolved;
     let message_system = c.message_system(raw.message_system.as_ref());
     let lan = c.lan(raw.lan.as_ref());
-    let (tcpip, stack) = c.tcpip(raw.tcpip.as_ref(), !raw.listener.is_empty());
+    let (tcpip, stack) = c.tcpip(raw.tcpip.as_ref(), &raw.clim, !raw.listener.is_empty());
     let process_names = match (stack, &raw.tcpip) {
         (Some(StackKind::Conventional), Some(t)) => {
             t.process.iter().flatten().map(|p| p.name.clone()).collect()
@@ -768,6 +769,7 @@ mod tests {
                 syn_retries: 3,
                 processes: vec![],
                 priority: 199,
+                clims: vec![],
             },
             listeners: vec![Listener {
                 name: "$PL".into(),

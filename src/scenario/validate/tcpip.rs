@@ -10,6 +10,7 @@ impl Checker {
     pub(super) fn tcpip(
         &mut self,
         raw: Option<&RawTcpIp>,
+        raw_clims: &[RawClim],
         has_listeners: bool,
     ) -> (TcpIp, Option<StackKind>) {
         let missing = raw.is_none();
@@ -18,7 +19,7 @@ impl Checker {
                 stack: Some("parallel".to_string()),
                 ..RawTcpIp::default()
             };
-            return self.tcpip(Some(&unused), false);
+            return self.tcpip(Some(&unused), raw_clims, false);
         }
         if missing {
             self.err("tcpip", "missing table [tcpip]; add it with stack = \"conventional\" or stack = \"parallel\"");
@@ -35,14 +36,18 @@ impl Checker {
             }
             Some("conventional") => Some(StackKind::Conventional),
             Some("parallel") => Some(StackKind::Parallel),
+            Some("cip") => Some(StackKind::Cip),
             Some(other) => {
                 self.err(
                     "tcpip.stack",
-                    format!("unknown stack `{other}`; allowed: \"conventional\", \"parallel\""),
+                    format!(
+                        "unknown stack `{other}`; allowed: \"conventional\", \"parallel\", \"cip\""
+                    ),
                 );
                 None
             }
         };
+        let clims = self.clims(raw_clims, stack);
         let backlog = raw.backlog.unwrap_or(5);
         if backlog == 0 {
             self.err("tcpip.backlog", "backlog must be at least 1");
@@ -81,6 +86,9 @@ impl Checker {
             (Some(StackKind::Parallel), Some(_)) => {
                 self.err("tcpip.process", "the parallel stack has no TCP/IP processes; remove [[tcpip.process]]");
             }
+            (Some(StackKind::Cip), Some(_)) => {
+                self.err("tcpip.process", "the CIP stack has no TCP/IP processes (its stack runs on the CLIMs); remove [[tcpip.process]]");
+            }
             (Some(StackKind::Conventional), None) => self.err(
                 "tcpip.process",
                 "the conventional stack needs at least one TCP/IP process; add e.g. [[tcpip.process]] name = \"$ZTC0\" processor = 0",
@@ -89,7 +97,7 @@ impl Checker {
                 "tcpip.process",
                 "the conventional stack needs at least one TCP/IP process; add e.g. [[tcpip.process]] name = \"$ZTC0\" processor = 0",
             ),
-            (Some(StackKind::Parallel), None) => {}
+            (Some(StackKind::Parallel | StackKind::Cip), None) => {}
             (_, list) => {
                 let count = list.as_ref().map_or(0, Vec::len);
                 self.at_most("tcpip.process", count as u64, MAX_TCPIP_PROCESSES as u64, "the number of [[tcpip.process]]");
@@ -127,9 +135,13 @@ impl Checker {
             }
             (Some(StackKind::Conventional), None) => Vec::new(),
             (_, Some(list)) => list.clone(),
+            // CIP: an address on the first port of every CLIM.
+            (Some(StackKind::Cip), None) => {
+                clims.iter().map(|c| format!("{}.eth1", c.name)).collect()
+            }
             (_, None) => vec![default_pif_name(0)],
         };
-        let failover = self.pifs_and_failover(&raw, stack, &processes, &host_pifs);
+        let failover = self.pifs_and_failover(&raw, stack, &processes, &host_pifs, &clims);
         let mss = raw.mss.unwrap_or(1460);
         if !(MIN_MSS..=MAX_MSS).contains(&mss) {
             self.err(
@@ -162,6 +174,7 @@ impl Checker {
             syn_retries,
             processes,
             priority: self.priority("tcpip.priority", raw.priority, 199),
+            clims,
         };
         (tcpip, stack)
     }
@@ -174,11 +187,12 @@ impl Checker {
         stack: Option<StackKind>,
         processes: &[TcpIpProcess],
         host_pifs: &[String],
+        clims: &[Clim],
     ) -> Vec<[String; 2]> {
         // PIF name -> (host index, field of its first mention).
         let mut owner: BTreeMap<String, (usize, String)> = BTreeMap::new();
         let mut hosts: Vec<(String, &[String], Option<String>)> = Vec::new();
-        if stack == Some(StackKind::Parallel) {
+        if stack.is_some_and(StackKind::shared_host) {
             let field = raw.pifs.as_ref().map(|_| "tcpip.pifs".to_string());
             hosts.push(("the node's IP host".into(), host_pifs, field));
         }
@@ -201,7 +215,12 @@ impl Checker {
             }
             for (j, name) in pifs.iter().enumerate() {
                 let at = format!("{field}[{j}]");
-                if let Err(m) = parse_pif_name(name) {
+                let parsed = if stack == Some(StackKind::Cip) {
+                    super::clim::parse_clim_interface(name, clims).map(|_| ())
+                } else {
+                    parse_pif_name(name).map(|_| ())
+                };
+                if let Err(m) = parsed {
                     self.err(&at, m);
                     continue;
                 }
@@ -248,6 +267,11 @@ impl Checker {
                     &field,
                     format!("a failover pair needs two different PIFs, got {a} twice"),
                 );
+            } else if stack == Some(StackKind::Cip)
+                && super::clim::parse_clim_interface(a, clims).ok()
+                    == super::clim::parse_clim_interface(b, clims).ok()
+            {
+                self.err(&field, format!("{a} and {b} are on the same CLIM; CIP fails an interface over to an interface of another CLIM (CIP page-39)"));
             } else if ha != hb {
                 self.err(&field, format!("{a} belongs to {} and {b} to {}; a failover pair is two LIFs of one IP host", hosts[*ha].0, hosts[*hb].0));
             } else if let Some(&other) = paired.get(a).or_else(|| paired.get(b)) {
@@ -279,6 +303,8 @@ impl Checker {
             let per_instance = raw[i].tcpip.as_ref().is_some_and(|t| t.0.len() > 1);
             for (j, &p) in l.processors.iter().enumerate() {
                 let place = match stack {
+                    // [F CIP page-34] Any number of listening processes per processor per port.
+                    StackKind::Cip => continue,
                     StackKind::Parallel => p as usize,
                     StackKind::Conventional => match l.tcpip.get(j) {
                         Some(&t) => t,
@@ -298,6 +324,7 @@ impl Checker {
                     )
                 };
                 match stack {
+                    StackKind::Cip => {}
                     StackKind::Parallel => self.err(
                         format!("listener[{i}].processors[{j}]"),
                         format!(
