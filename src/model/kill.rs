@@ -199,8 +199,10 @@ impl Node {
                     self.listeners.process_down(p);
                 }
             }
-            ProcessKind::Tcp | ProcessKind::Acs => {
-                unreachable!("Pathway/XM processes and ACS redirectors are not in the kill list")
+            ProcessKind::Tcp | ProcessKind::Acs | ProcessKind::Lcs => {
+                unreachable!(
+                    "Pathway/XM processes (TCPs, LCSs) and ACS redirectors are not in the kill list"
+                )
             }
         }
         lost

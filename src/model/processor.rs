@@ -71,11 +71,14 @@ pub enum ProcessKind {
     /// The ACS redirector (ROUT, `$ZLnn`) of a processor, when it is charged CPU per send
     /// (`pathway.redirector_cpu`); listed in results only where one exists.
     Acs,
+    /// A Pathway/XM LCS (the proxy server of a distributed class); listed in results only
+    /// where one exists.
+    Lcs,
 }
 
 impl ProcessKind {
     /// Every kind, in reporting order.
-    pub const ALL: [ProcessKind; 7] = [
+    pub const ALL: [ProcessKind; 8] = [
         ProcessKind::TcpIp,
         ProcessKind::Distributor,
         ProcessKind::Listener,
@@ -83,6 +86,7 @@ impl ProcessKind {
         ProcessKind::Pathmon,
         ProcessKind::Tcp,
         ProcessKind::Acs,
+        ProcessKind::Lcs,
     ];
 
     /// Lower-case name used in reports.
@@ -95,6 +99,7 @@ impl ProcessKind {
             ProcessKind::Pathmon => "pathmon",
             ProcessKind::Tcp => "tcp",
             ProcessKind::Acs => "acs",
+            ProcessKind::Lcs => "lcs",
         }
     }
 }
@@ -505,6 +510,7 @@ impl Cpus {
     ) -> (Vec<ProcessorResult>, Vec<ProcessResult>) {
         let window_ns = rec.window().as_nanos() as f64;
         let has_acs = self.processes.iter().any(|p| p.kind == ProcessKind::Acs);
+        let has_lcs = self.processes.iter().any(|p| p.kind == ProcessKind::Lcs);
         let processors = self
             .processors
             .iter()
@@ -525,7 +531,9 @@ impl Cpus {
                 // without it keep their shape.
                 let busy_by_kind: Vec<KindShare> = ProcessKind::ALL
                     .iter()
-                    .filter(|&&k| k != ProcessKind::Acs || has_acs)
+                    .filter(|&&k| {
+                        (k != ProcessKind::Acs || has_acs) && (k != ProcessKind::Lcs || has_lcs)
+                    })
                     .map(|&k| KindShare {
                         kind: k.name().to_string(),
                         busy_ratio: of_kind(k) as f64 / capacity,
