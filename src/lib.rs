@@ -16,7 +16,7 @@
 //!   bounds without a run), `pathway_xm` (Pathway/XM's terminal assignment),
 //!   `process_broker` (where a Pathway/XM node places new servers, reservations, weights
 //!   after a processor failure) and `lcs_control` (when an LCS asks for servers and drops
-//!   them), both not yet driven by a run. Run by
+//!   them), both driven by a distributed class's LCS (`pathway/lcs.rs`). Run by
 //!   [`model::simulate`]; reads [`scenario::Scenario`], feeds [`stats`].
 //! - [`scenario`]: TOML scenario files -> raw serde structs -> validated, typed [`scenario::Scenario`].
 //! - [`stats`]: accumulators the models feed, and [`stats::RunResults`], the plain output of a run;

@@ -198,9 +198,9 @@ impl Node {
                     self.listeners.process_down(p);
                 }
             }
-            ProcessKind::Tcp | ProcessKind::Acs | ProcessKind::Clim => {
+            ProcessKind::Tcp | ProcessKind::Acs | ProcessKind::Clim | ProcessKind::Lcs => {
                 unreachable!(
-                    "Pathway/XM processes, ACS redirectors and CLIM stacks are not in the kill list"
+                    "Pathway/XM processes (TCPs, LCSs), ACS redirectors and CLIM stacks are not in the kill list"
                 )
             }
         }

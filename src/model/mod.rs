@@ -256,6 +256,13 @@ pub enum Event {
     /// A retry policy's backoff is over: the requester reissues the request (`retry.rs`).
     /// Last, so that adding it left every trajectory hash as it was.
     Reissue(RequestId),
+    /// A request's message reached its Pathway/XM LCS (`pathway/lcs.rs`). After the older
+    /// events, for the same reason.
+    LcsArrive(RequestId),
+    /// A server the process broker placed for an LCS runs (index in Pathway's servers).
+    LcsServerReady(u32),
+    /// An LCS's reservation of a server (index in Pathway's servers) expires.
+    ReservationExpired(u32),
 }
 
 // An event with its time fits in 24 bytes: the queue moves one per push and per pop (issue 18
@@ -335,6 +342,13 @@ impl Model for Node {
                     rec: &mut self.rec,
                 };
                 match self.cpus.burst_done(p, &mut ctx) {
+                    // The LCS's receive or send for a request it forwards.
+                    Work::Request(r)
+                        if matches!(self.requests.get(r).at, request::Location::Lcs { .. }) =>
+                    {
+                        let mut pw = self.pathway_at(s);
+                        pw.pathway.lcs_burst_done(r, &mut pw.x);
+                    }
                     Work::Request(r) => self.advance(r, s),
                     Work::Grant(link) => {
                         let mut pw = self.pathway_at(s);
@@ -385,6 +399,18 @@ impl Model for Node {
             Event::ServerRestarted(server) => self.server_restarted(server, s),
             Event::Retransmit(r) => self.retransmit(r, s),
             Event::Sample => self.sample(s),
+            Event::LcsArrive(r) => {
+                let mut pw = self.pathway_at(s);
+                pw.pathway.lcs_arrived(r, &mut pw.x);
+            }
+            Event::LcsServerReady(server) => {
+                let mut pw = self.pathway_at(s);
+                pw.pathway.lcs_server_ready(server as usize, &mut pw.x);
+            }
+            Event::ReservationExpired(server) => {
+                let mut pw = self.pathway_at(s);
+                pw.pathway.reservation_expired(server as usize, &mut pw.x);
+            }
         }
         self.settle(s);
     }

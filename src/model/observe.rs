@@ -256,6 +256,8 @@ impl Node {
             pathmons,
             tcps,
             relative_workload_spread: pathway_xm::relative_workload_spread(plan),
+            process_broker: self.pathway.broker_result(),
+            lcss: self.pathway.lcs_results(&self.cpus, &self.rec),
         })
     }
 }

@@ -40,6 +40,8 @@ impl Node {
         s.schedule_at_unkeyed(self.run.end, Event::StopArrivals);
         s.schedule_in_unkeyed(SimDuration::ZERO, Event::Sample);
         self.schedule_faults(s);
+        let mut pw = self.pathway_at(s);
+        pw.pathway.start_lcss(&mut pw.x);
         let mut ctx = Ctx {
             sched: s,
             rec: &mut self.rec,
@@ -767,6 +769,7 @@ impl Node {
             }
             Location::Transit { to, .. } => to,
             Location::LinkWait { lm } => self.pathway.lm_cpu(lm),
+            Location::Lcs { lcs } => self.cpus.processor_of(self.pathway.lcs_process(lcs)),
             Location::Server { server } => self.pathway.server_cpu(server),
             Location::New
             | Location::Wire { .. }

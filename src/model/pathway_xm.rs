@@ -425,6 +425,9 @@ mod tests {
             pathsend_api: crate::scenario::PathsendApi::Send,
             abandon_after: None,
             abandon: crate::scenario::Abandon::Serve,
+            distributed: vec![false; classes],
+            reservation: SimDuration::from_secs(60),
+            lcs_window: SimDuration::from_secs(10),
         }
     }
 

@@ -120,6 +120,11 @@ impl ProcessBroker {
         pb
     }
 
+    /// Its node's name, configured `(cpu, weight)` list and reservation length.
+    pub fn describe(&self) -> (String, Vec<(u32, u32)>, SimDuration) {
+        (self.node.clone(), self.cpus.clone(), self.reservation)
+    }
+
     /// The length of a reservation.
     pub fn reservation(&self) -> SimDuration {
         self.reservation

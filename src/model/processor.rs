@@ -74,11 +74,14 @@ pub enum ProcessKind {
     /// The protocol stack on a CLIM (CIP), one process per CLIM core (`clim.rs`); listed in
     /// results only where CLIMs exist.
     Clim,
+    /// A Pathway/XM LCS (the proxy server of a distributed class); listed in results only
+    /// where one exists.
+    Lcs,
 }
 
 impl ProcessKind {
     /// Every kind, in reporting order.
-    pub const ALL: [ProcessKind; 8] = [
+    pub const ALL: [ProcessKind; 9] = [
         ProcessKind::TcpIp,
         ProcessKind::Distributor,
         ProcessKind::Listener,
@@ -87,6 +90,7 @@ impl ProcessKind {
         ProcessKind::Tcp,
         ProcessKind::Acs,
         ProcessKind::Clim,
+        ProcessKind::Lcs,
     ];
 
     /// Lower-case name used in reports.
@@ -100,6 +104,7 @@ impl ProcessKind {
             ProcessKind::Tcp => "tcp",
             ProcessKind::Acs => "acs",
             ProcessKind::Clim => "clim",
+            ProcessKind::Lcs => "lcs",
         }
     }
 }
@@ -517,6 +522,7 @@ impl Cpus {
     ) -> (Vec<ProcessorResult>, Vec<ProcessResult>) {
         let window_ns = rec.window().as_nanos() as f64;
         let has_acs = self.processes.iter().any(|p| p.kind == ProcessKind::Acs);
+        let has_lcs = self.processes.iter().any(|p| p.kind == ProcessKind::Lcs);
         let processors = self
             .processors
             .iter()
@@ -542,7 +548,9 @@ impl Cpus {
                 let busy_by_kind: Vec<KindShare> = ProcessKind::ALL
                     .iter()
                     .filter(|&&k| {
-                        (k != ProcessKind::Acs || has_acs) && (k != ProcessKind::Clim || clim_here)
+                        (k != ProcessKind::Acs || has_acs)
+                            && (k != ProcessKind::Clim || clim_here)
+                            && (k != ProcessKind::Lcs || has_lcs)
                     })
                     .map(|&k| KindShare {
                         kind: k.name().to_string(),

@@ -11,6 +11,7 @@
 //!                                                                              │
 //!     distributor: ──Pathsend hop──▶ server process (service, I/O) ──hop──▶ listener
 //!                  (over a link of its processor's link manager; see pathway/)
+//!     Pathway/XM distributed class: TCP ──hop──▶ LCS ──hop──▶ server (pathway/lcs.rs)
 //!     parallel listener: service in the listener's own process (no hop)         │
 //!                                                                              ▼
 //!  client ◀──LAN── PIF ◀── [conventional: TCP/IP process ◀──hop──] listener ◀─┘
@@ -91,6 +92,12 @@ pub enum Location {
         /// The link manager.
         lm: u32,
     },
+    /// At a Pathway/XM LCS: in its receive or send burst for the request (whose key `Cpus`
+    /// keeps), or in its queue.
+    Lcs {
+        /// The LCS (index in Pathway's LCSs).
+        lcs: u32,
+    },
     /// In a server's $RECEIVE queue, or being served (its receive-and-service burst, whose
     /// key `Cpus` keeps).
     Server {
@@ -119,6 +126,7 @@ impl Location {
             Location::New
             | Location::Cpu { .. }
             | Location::LinkWait { .. }
+            | Location::Lcs { .. }
             | Location::Server { .. } => None,
         }
     }

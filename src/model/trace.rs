@@ -162,6 +162,7 @@ pub fn place(
         Location::Cpu { process: p } => process(p),
         Location::Transit { to, .. } => format!("ipc to cpu{}", to.0),
         Location::LinkWait { lm } => format!("link manager {lm}"),
+        Location::Lcs { lcs } => format!("lcs {lcs}"),
         Location::Server { server: s } => server(s),
         Location::Io { process: p, .. } => format!("io {}", process(p)),
     }

@@ -329,6 +329,36 @@ pub fn terminal_summary(r: &RunResults) -> String {
                 100.0 * t.busy_ratio
             );
         }
+        if let Some(pb) = &xm.process_broker {
+            let cpus: Vec<String> = pb.cpus.iter().map(|(c, w)| format!("{c}:{w}")).collect();
+            let _ = writeln!(
+                s,
+                "pb          node {} cpus {}: reservations of {:.0} s",
+                pb.node,
+                cpus.join(", "),
+                pb.reservation_s
+            );
+        }
+        for l in &xm.lcss {
+            let _ = writeln!(
+                s,
+                "lcs         {} cpu {}: {} requests, queue mean {:.3} max {}, reservations mean {:.2} ({}..{}; NUMSTATIC {} of MAXSERVERS {}), granted {} dropped {} renewed {} refused {}",
+                l.name,
+                l.processor,
+                l.forwarded,
+                l.queue_mean,
+                l.queue_max,
+                l.reservations_mean,
+                l.reservations_min,
+                l.reservations_max,
+                l.numstatic,
+                l.maxservers,
+                l.granted,
+                l.dropped,
+                l.renewed,
+                l.refused
+            );
+        }
         let _ = writeln!(
             s,
             "xm balance  relative workload spread {:.3} (0 = every TCP the same weight)",

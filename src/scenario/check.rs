@@ -107,7 +107,14 @@ pub fn warnings_with(s: &Scenario, capacity: Option<&Capacity>) -> Vec<String> {
         all_dynamic(class, owner, &mut out);
     }
     if let Some(xm) = &s.pathway_xm {
-        for class in &xm.server_classes {
+        // A distributed class has no CREATEDELAY: its LCS asks the process broker for
+        // servers as its arrival rate outruns its service rate.
+        for (class, _) in xm
+            .server_classes
+            .iter()
+            .zip(&xm.distributed)
+            .filter(|&(_, &d)| !d)
+        {
             all_dynamic(class, "the Pathway/XM PATHMONs", &mut out);
         }
     }

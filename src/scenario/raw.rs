@@ -454,9 +454,10 @@ pub struct RawServerClass {
     /// Scheduling priority of the server processes \[1..=199\]. Default 150.
     pub priority: Option<u32>,
     /// Pathway/XM server class TYPE \[name\]: `"replicated"` (a copy in every generated
-    /// PATHMON, reached over links). Default `"replicated"`, although the product's default is
-    /// DISTRIBUTED (PXM page-90): `"distributed"` (an LCS per PATHMON, process brokers) is not
-    /// modelled yet and is rejected. Only in `[[pathway_xm.server_class]]`.
+    /// PATHMON, reached over links) or `"distributed"` (an LCS per PATHMON owns the queue and
+    /// forwards to servers the node's process broker reserves). Default `"replicated"`,
+    /// although the product's default is DISTRIBUTED (PXM page-90). Only in
+    /// `[[pathway_xm.server_class]]`.
     #[serde(rename = "type")]
     pub class_type: Option<String>,
 }
@@ -600,6 +601,12 @@ pub struct RawPathwayXm {
     /// What an abandoned request does: `"serve"` (default) or `"withdraw"`, as
     /// `workload.abandon` \[name\].
     pub abandon: Option<String>,
+    /// Length of a process broker's reservation of a server for a distributed class
+    /// \[duration\], 1 ms ..= 1 day. Default `"60s"` (\[?\]: no manual gives it).
+    pub reservation: Option<String>,
+    /// Averaging window of an LCS's arrival and service averages \[duration\], 10 ms ..= 1 h.
+    /// Default `"10s"` (\[I\]).
+    pub lcs_window: Option<String>,
 }
 
 /// `[[pathway_xm.node]]`: a logical node (NODE object).

@@ -801,6 +801,14 @@ pub struct PathwayXm {
     pub abandon_after: Option<Dist>,
     /// What an abandoned request does (`serve` by default).
     pub abandon: Abandon,
+    /// Per server class (same order as `server_classes`): TYPE DISTRIBUTED (an LCS per
+    /// PATHMON, servers reserved from the server node's process broker) rather than
+    /// REPLICATED.
+    pub distributed: Vec<bool>,
+    /// Length of a process broker reservation (`[?]` 60 s by default).
+    pub reservation: SimDuration,
+    /// The LCS's averaging window (`[I]` 10 s by default).
+    pub lcs_window: SimDuration,
 }
 
 /// A Pathway/XM logical node: a set of processors with weights (`SET NODE CPUS (1:50, 2:25)`).

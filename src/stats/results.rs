@@ -479,6 +479,68 @@ pub struct XmResult {
     /// (max - min) / mean of configured terminal weight per TCP, worst template: 0 = every
     /// TCP carries the same relative workload.
     pub relative_workload_spread: f64,
+    /// The server node's process broker, when some class is distributed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub process_broker: Option<XmBrokerResult>,
+    /// One LCS per PATHMON per distributed class, in PATHMON then class order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lcss: Vec<XmLcsResult>,
+}
+
+/// The process broker (PB) of the server node.
+#[derive(Clone, Debug, Serialize)]
+pub struct XmBrokerResult {
+    /// NODE name.
+    pub node: String,
+    /// Configured `(cpu, weight)`.
+    pub cpus: Vec<(u32, u32)>,
+    /// Reservation length [s].
+    pub reservation_s: f64,
+    /// Servers of distributed classes running per processor of the node, one row per sample
+    /// interval: (time [s], count per entry of `cpus`). Not in `summary.json`.
+    #[serde(skip)]
+    pub servers_by_cpu: Vec<(f64, Vec<u32>)>,
+}
+
+/// One LCS: its queue and its reservations.
+#[derive(Clone, Debug, Serialize)]
+pub struct XmLcsResult {
+    /// Process name (`$XM0.LCS-ORDERS`).
+    pub name: String,
+    /// Its PATHMON.
+    pub pathmon: String,
+    /// Its server class.
+    pub class: String,
+    /// Its processor.
+    pub processor: u32,
+    /// Its share of the class's NUMSTATIC.
+    pub numstatic: u32,
+    /// The class's MAXSERVERS (over all its LCSs).
+    pub maxservers: u32,
+    /// Requests it forwarded to servers (whole run).
+    pub forwarded: u64,
+    /// Requests in its queue, time-weighted mean over the window.
+    pub queue_mean: f64,
+    /// Longest queue (whole run).
+    pub queue_max: u64,
+    /// Reservations held, time-weighted mean over the window.
+    pub reservations_mean: f64,
+    /// Fewest reservations held at any moment (whole run).
+    pub reservations_min: u64,
+    /// Most reservations held at any moment (whole run).
+    pub reservations_max: u64,
+    /// Reservations the PB granted during the run.
+    pub granted: u64,
+    /// Grants refused at MAXSERVERS.
+    pub refused: u64,
+    /// Expired reservations renewed to keep NUMSTATIC.
+    pub renewed: u64,
+    /// Expired reservations dropped.
+    pub dropped: u64,
+    /// (time [s], queue length, reservations held), one row per sample interval. Not in
+    /// `summary.json`.
+    #[serde(skip)]
+    pub timeline: Vec<(f64, u64, u64)>,
 }
 
 /// One generated PATHMON.

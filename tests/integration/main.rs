@@ -54,6 +54,7 @@ mod issue16;
 mod issue19;
 mod issue7;
 mod lan_failover;
+mod lcs;
 mod limits;
 mod manual_claims;
 mod max_in_flight;

@@ -53,12 +53,15 @@
 //! scenario (or from parts, in tests); `link.rs` the links and link managers; `placement.rs`
 //! which server a PATHMON (or ACS) grants a link to; `pathsend.rs` the event-driven side (send,
 //! acquire, grant, reply, return, timers), every method taking a [`PwCtx`] and returning to the
-//! node what it must do next; `results.rs` what it reports at the end of a run. Life cycle:
+//! node what it must do next; `lcs.rs` Pathway/XM's distributed classes (an LCS owns the
+//! class's queue and forwards to servers reserved from the server node's process broker,
+//! no links); `results.rs` what it reports at the end of a run. Life cycle:
 //! [`Pathway::held_in`] answers what lived in a processor (PATHMONs, servers, link managers,
 //! links and the requests they held), the inventory a processor failure starts from.
 
 mod build;
 mod fail;
+mod lcs;
 mod limits;
 mod link;
 mod pathsend;
@@ -80,6 +83,7 @@ use super::request::Requests;
 
 pub use build::parts;
 pub use fail::{HeldAt, Lost};
+pub use lcs::LcsRt;
 pub use limits::{ErrorCounts, SendAccounts};
 pub use link::{LinkManager, LinkRt};
 pub use placement::Want;
@@ -234,6 +238,8 @@ pub struct ClassRt {
     pub restarts: Vec<SimTime>,
     /// Its statistics.
     pub stats: ClassStats,
+    /// TYPE DISTRIBUTED: its LCS (index in Pathway's LCSs), which holds its servers.
+    pub lcs: Option<usize>,
 }
 
 /// One server process.
@@ -315,6 +321,8 @@ pub struct Route {
     pub errors: ErrorCounts,
     /// Requests queued at its link managers over time.
     pub queued: TimeWeighted,
+    /// Its one member is a distributed class: requests go to this LCS, not over links.
+    pub lcs: Option<u32>,
 }
 
 /// All Pathway state of a run.
@@ -349,6 +357,12 @@ pub struct Pathway {
     down: Vec<bool>,
     /// Per PATHMON: both halves are gone.
     pathmon_down: Vec<bool>,
+    /// Pathway/XM LCSs, one per PATHMON per distributed class (`lcs.rs`).
+    lcss: Vec<LcsRt>,
+    /// The server node's process broker, when some class is distributed.
+    broker: Option<super::process_broker::ProcessBroker>,
+    /// Servers of distributed classes per processor of the server node, per sample.
+    servers_by_cpu: Vec<(f64, Vec<u32>)>,
 }
 
 /// What lived in one processor, as Pathway knows it: the inventory a processor failure starts
@@ -538,6 +552,7 @@ impl Pathway {
     /// Records servers and links of every class.
     pub fn sample(&mut self, now: SimTime) {
         let t_s = now.as_secs_f64();
+        self.sample_lcss(t_s);
         for c in 0..self.classes.len() {
             let (st, dy) = self.running(c);
             let stats = &mut self.classes[c].stats;

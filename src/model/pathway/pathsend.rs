@@ -29,6 +29,12 @@ impl Pathway {
     pub fn send(&mut self, r: RequestId, x: &mut PwCtx) {
         let now = x.ctx.now();
         let req = x.requests.get_mut(r);
+        if let Some(lcs) = self.routes[req.send.route as usize].lcs {
+            // A distributed class: its LCS owns the queue (`lcs.rs`).
+            req.send.queued_at = now;
+            self.lcs_send(r, lcs as usize, x);
+            return;
+        }
         let requester = req.send.requester;
         let cpu = x.cpus.processor_of(requester).0;
         req.send.queued_at = now;
@@ -468,9 +474,10 @@ impl Pathway {
         let held = &mut self.classes[sv.class].stats.servers_held;
         held.set(x.ctx.now(), held.level() + 1, x.ctx.rec);
         let req = x.requests.get(r);
-        // The receive end pays the rate between the requester's processor and this server's.
-        let requester = x.cpus.processor_of(req.send.requester);
-        let demand = x.ipc.cpu_between(requester, cpu, req.bytes[0]) + req.demand.service;
+        // The receive end pays the rate between the sender's processor (the requester's, or
+        // its LCS's) and this server's.
+        let sender = self.sender_cpu(req, x);
+        let demand = x.ipc.cpu_between(sender, cpu, req.bytes[0]) + req.demand.service;
         if demand.is_zero() && x.cpus.health(process) == Health::Down {
             x.cpus.swallow(process, Work::Request(r));
         } else if demand.is_zero() {
@@ -486,6 +493,10 @@ impl Pathway {
     /// failed at the server).
     pub fn reply_sent(&mut self, r: RequestId, x: &mut PwCtx) -> (usize, bool) {
         let req = x.requests.get_mut(r);
+        if req.send.link.is_none() {
+            // Forwarded by an LCS, not over a link.
+            return self.lcs_reply(r, x);
+        }
         let server = req.send.server.expect("held by a server") as usize;
         let link = req.send.link.take().expect("sent over a link");
         if let Some(key) = req.send.timeout.take() {
@@ -644,6 +655,7 @@ impl Pathway {
         let now = x.ctx.now();
         let req = x.requests.get_mut(r);
         match req.at {
+            Location::Lcs { lcs } => self.lcs_withdraw(r, lcs as usize, x),
             Location::LinkWait { lm } => {
                 let lm = lm as usize;
                 let host = self.lms[lm].host;

@@ -130,6 +130,7 @@ mod tests {
             links_by_cpu: Vec::new(),
             restarts: Vec::new(),
             stats: ClassStats::default(),
+            lcs: None,
         }
     }
 
@@ -163,6 +164,7 @@ mod tests {
             errors_905: 0,
             errors: Default::default(),
             queued: TimeWeighted::default(),
+            lcs: None,
         });
         pw.lms.push(LinkManager::new(0, 0, 2));
         pw

@@ -64,6 +64,13 @@ impl Model for Bench {
                 with(self, s, |pw, x| pw.createdelay_expired(lm as usize, x))
             }
             Event::DeleteDelay(l) => with(self, s, |pw, x| pw.deletedelay_expired(l, x)),
+            Event::LcsArrive(r) => with(self, s, |pw, x| pw.lcs_arrived(r, x)),
+            Event::LcsServerReady(sv) => {
+                with(self, s, |pw, x| pw.lcs_server_ready(sv as usize, x));
+            }
+            Event::ReservationExpired(sv) => {
+                with(self, s, |pw, x| pw.reservation_expired(sv as usize, x));
+            }
             Event::ServerRestarted(sv) => {
                 with(self, s, |pw, x| pw.server_restarted(sv as usize, x));
             }
@@ -155,6 +162,7 @@ fn bench_links(
         limits: Limits::default(),
         call_timeout: None,
         seed: 0,
+        lcs: None,
     };
     let mut cpus = Cpus::new(2, 1);
     let pw = Pathway::assemble(&parts, &mut cpus);
@@ -547,4 +555,126 @@ fn issue16_item6_a_tcp_denied_a_link_asks_for_none_for_max_createdelay_60s() {
         vec![1, 0],
         "the wake-up is not a new back-off"
     );
+}
+
+/// A PATHMON `$PM` in processor 0 whose class `A` is DISTRIBUTED: its LCS in processor 0,
+/// servers placed by the PB of node `SRV` (processors 1 and 2, weights 1:1), 60 s
+/// reservations, a 10 s averaging window, 2 ms process creation. 16 cores per processor, so
+/// servers never queue for a core; messages take 5 us / 10 us and cost no CPU.
+fn lcs_bench(maxservers: u32, numstatic: u32) -> (Bench, ProcessId) {
+    let (mut b, _) = bench(0, 0, None);
+    let class = ServerClass {
+        name: "A".into(),
+        pathmon: 0,
+        maxservers,
+        numstatic,
+        maxlinks: None,
+        linkdepth: 1,
+        createdelay: SimDuration::ZERO,
+        deletedelay: SimDuration::ZERO,
+        timeout: None,
+        cpus: vec![1, 2],
+        autorestart: 0,
+        service: Dist::Constant(us(100)),
+        io: None,
+        priority: 150,
+    };
+    let parts = Parts {
+        pathmons: vec![PathmonSpec {
+            name: "$PM".into(),
+            processor: 0,
+            backup: Some(1),
+            priority: 180,
+            process_creation: SimDuration::from_millis(2),
+            grant_cpu: us(20),
+        }],
+        classes: vec![class],
+        targets: vec![Target {
+            domain: None,
+            members: vec![(0, 100.0)],
+            balance: crate::scenario::Balance::Domain,
+        }],
+        any_local: false,
+        processors: 3,
+        limits: Limits::default(),
+        call_timeout: None,
+        seed: 0,
+        lcs: Some(super::build::LcsParts {
+            distributed: vec![true],
+            processors: vec![0],
+            priority: 177,
+            node: ("SRV".into(), vec![(1, 1), (2, 1)]),
+            reservation: SimDuration::from_secs(60),
+            window: SimDuration::from_secs(10),
+        }),
+    };
+    let mut cpus = Cpus::new(3, 16);
+    b.pw = Pathway::assemble(&parts, &mut cpus);
+    let tcp = cpus.spawn("$T0".into(), ProcessKind::Tcp, 0, 170);
+    b.cpus = cpus;
+    b.rec = Recorder::new(
+        SimTime::ZERO,
+        SimTime(400_000_000_000),
+        SimDuration::from_secs(1),
+        b.pw.class_instances(),
+    );
+    b.pw.start(&b.rec);
+    (b, tcp)
+}
+
+/// The arrival rate steps 50/s -> 300/s -> 50/s, 120 s each, with 30 ms of service: the LCS
+/// wants ceil(50 x 0.03) = 2 servers, then ceil(300 x 0.03) = 9, capped at MAXSERVERS 8 (the
+/// queue grows meanwhile), then 2 again once the reservations of the peak
+/// have expired (60 s). Throughout, the reservations held stay within [NUMSTATIC 1,
+/// MAXSERVERS 8], counting those being created.
+#[test]
+fn lcs_reservations_stay_within_numstatic_and_maxservers_as_the_rate_steps() {
+    let (numstatic, maxservers) = (1, 8);
+    let (mut b, tcp) = lcs_bench(maxservers, numstatic);
+    let mut s = Scheduler::new();
+    with(&mut b, &mut s, |pw, x| pw.start_lcss(x));
+    assert_eq!(b.pw.lcss[0].reserved.len(), 1, "NUMSTATIC from the start");
+    let mut t_us = 0u64;
+    let mut held_at = Vec::new();
+    while t_us < 360_000_000 {
+        let gap_us = if (120_000_000..240_000_000).contains(&t_us) {
+            3_333
+        } else {
+            20_000
+        };
+        run_until(&mut b, &mut s, SimTime(t_us * 1000));
+        send(&mut b, &mut s, tcp, us(30_000));
+        let l = &b.pw.lcss[0];
+        let (held, counted) = (l.reserved.len() as u32, l.reserved.len() as u32 + l.coming);
+        assert!(held >= numstatic, "{held} reservations at {t_us} us");
+        assert!(counted <= maxservers, "{counted} reservations at {t_us} us");
+        held_at.push((t_us / 1_000_000, held));
+        t_us += gap_us;
+    }
+    run_until(&mut b, &mut s, SimTime(420_000_000_000));
+    let most = |from: u64, to: u64| {
+        held_at
+            .iter()
+            .filter(|&&(t, _)| (from..to).contains(&t))
+            .map(|&(_, n)| n)
+            .max()
+            .unwrap()
+    };
+    assert_eq!(most(100, 120), 2, "50/s x 30 ms: 2 servers");
+    assert_eq!(most(200, 240), maxservers, "300/s x 30 ms = 9, capped");
+    assert_eq!(
+        most(340, 360),
+        2,
+        "back to 2 once the peak's reservations expired"
+    );
+    let l = &b.pw.lcss[0];
+    // One LCS: its controller caps what it asks for at MAXSERVERS, so the PB refuses none.
+    assert_eq!(l.stats.refused, 0);
+    assert!(l.stats.dropped > 0 && l.stats.renewed > 0);
+    assert_eq!(l.stats.reservations_min, 1);
+    assert_eq!(l.stats.reservations_max, u64::from(maxservers));
+    assert!(l.queue.is_empty(), "every request served");
+    let k = &b.pw.classes[0].stats;
+    assert_eq!(k.requests, l.stats.forwarded);
+    assert_eq!(k.requests as usize, b.log.len());
 }

@@ -148,6 +148,24 @@ pub(super) fn validate(
         &killable,
         &tcpip.hosts().concat(),
     );
+    if pathway_xm
+        .as_ref()
+        .is_some_and(|x| x.distributed.contains(&true))
+    {
+        // What a failure does to an LCS and its reservations is not modelled yet.
+        if !raw.fault.is_empty() {
+            c.err(
+                "fault",
+                "faults in a scenario with a distributed server class (an LCS and its reserved servers) are not modelled yet; remove the [[fault]] entries or make every class type = \"replicated\"",
+            );
+        }
+        if pathway_limits.send_timeout.is_some() {
+            c.err(
+                "pathway.send_timeout",
+                "the Pathsend call timeout is not modelled for sends to a distributed server class's LCS; remove send_timeout or make every class type = \"replicated\"",
+            );
+        }
+    }
     let scenario = Scenario {
         name,
         description: raw.description.clone().unwrap_or_default(),

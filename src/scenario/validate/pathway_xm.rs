@@ -118,6 +118,7 @@ impl Checker {
             "the number of [[pathway_xm.server_class]]",
         );
         let mut server_classes = Vec::new();
+        let mut distributed = Vec::new();
         for (k, class) in x.server_class.iter().enumerate() {
             let field = format!("pathway_xm.server_class[{k}]");
             if class.pathmon.is_some() {
@@ -126,17 +127,41 @@ impl Checker {
                     "Pathway/XM generates its PATHMONs and replicates every server class into each; remove `pathmon`",
                 );
             }
-            match class.class_type.as_deref() {
-                None | Some("replicated") => {}
-                Some("distributed") => self.err(
-                    format!("{field}.type"),
-                    "type = \"distributed\" (an LCS per PATHMON, process brokers) is not modelled yet; write type = \"replicated\" or leave type out",
-                ),
-                Some(other) => self.err(
-                    format!("{field}.type"),
-                    format!("unknown server class type `{other}`; allowed: \"replicated\" (\"distributed\" and the legacy \"direct\" are not modelled)"),
-                ),
-            }
+            let is_distributed = match class.class_type.as_deref() {
+                None | Some("replicated") => false,
+                Some("distributed") => {
+                    // LINKDEPTH is forced to 4095 (PXM page-221) and the PB places servers.
+                    for (key, given) in [
+                        ("maxlinks", class.maxlinks.is_some()),
+                        ("linkdepth", class.linkdepth.is_some()),
+                        ("createdelay", class.createdelay.is_some()),
+                        ("deletedelay", class.deletedelay.is_some()),
+                        ("cpus", class.cpus.is_some()),
+                    ] {
+                        if given {
+                            self.err(
+                                format!("{field}.{key}"),
+                                format!("a distributed class has no links (LINKDEPTH is 4095) and its servers are placed by the server node's process broker, so `{key}` does not apply; remove it or write type = \"replicated\""),
+                            );
+                        }
+                    }
+                    if class.timeout.is_some() {
+                        self.err(
+                            format!("{field}.timeout"),
+                            "TIMEOUT on a distributed class (the LCS's sends to its servers) is not modelled; remove timeout or write type = \"replicated\"",
+                        );
+                    }
+                    true
+                }
+                Some(other) => {
+                    self.err(
+                        format!("{field}.type"),
+                        format!("unknown server class type `{other}`; allowed: \"replicated\", \"distributed\" (the legacy \"direct\" is not modelled)"),
+                    );
+                    false
+                }
+            };
+            distributed.push(is_distributed);
             let require_cpus = class.cpus.is_some() || server_cpus.is_some();
             let (typed, _) = self.server_class(
                 &field,
@@ -197,7 +222,22 @@ impl Checker {
         }
         let abandon_after = self.patience("pathway_xm.abandon_after", x.abandon_after.as_ref());
         let abandon = self.abandon("pathway_xm.abandon", x.abandon.as_deref());
+        let reservation = self.duration_within(
+            "pathway_xm.reservation",
+            x.reservation.as_ref(),
+            "60s",
+            (SimDuration::from_millis(1), SimDuration::from_secs(86_400)),
+        );
+        let lcs_window = self.duration_within(
+            "pathway_xm.lcs_window",
+            x.lcs_window.as_ref(),
+            "10s",
+            (SimDuration::from_millis(10), SimDuration::from_secs(3_600)),
+        );
         PathwayXm {
+            distributed,
+            reservation,
+            lcs_window,
             nodes,
             pathmon,
             tcp_templates,
@@ -211,6 +251,22 @@ impl Checker {
             abandon_after,
             abandon,
         }
+    }
+
+    /// An optional duration with a default, within `[lo, hi]`.
+    fn duration_within(
+        &mut self,
+        field: &str,
+        text: Option<&String>,
+        default: &str,
+        (lo, hi): (SimDuration, SimDuration),
+    ) -> SimDuration {
+        let d = self.duration(field, text, default);
+        if text.is_some() && !(lo..=hi).contains(&d) {
+            self.err(field, format!("must be between {lo} and {hi}, got {d}"));
+            return lo;
+        }
+        d
     }
 
     /// The number of PATHMONs Pathway/XM will generate (the rule of `model::pathway_xm`:

@@ -1,0 +1,564 @@
+//! The Pathway/XM LCS (Link Control Service) at run time: the proxy server of a DISTRIBUTED
+//! server class in one PATHMON. It owns the class's request queue, holds server reservations
+//! from the server node's process broker (PB) and forwards each request to a reserved server.
+//!
+//! What is modelled (`nonstop.md` section c; PXM page-36, page-90, page-159, page-167):
+//!
+//! ```text
+//!  TCP ──hop──▶ LCS: receive (one message end of CPU) ──▶ LCS queue (FIFO)
+//!      LCS: send (one message end of CPU) ──hop──▶ reserved idle server ($RECEIVE, service, I/O)
+//!      server ──reply hop──▶ TCP                (the itinerary's reply legs, as for a link)
+//! ```
+//!
+//! - one LCS process per PATHMON per distributed class, started with the class, placed in the
+//!   PATHMON's (client) NODE by its CPU weights (smooth weighted round-robin, like the
+//!   PATHMONs), at priority PATHMON - 3 (PXM page-56). It is a process like any other: its
+//!   two message ends per request cost CPU by the message system's cost model (the same or
+//!   the ServerNet rate by where its peers run), so it queues for its processor;
+//! - LINKDEPTH is 4095 (PXM page-221): no link limit applies, and no link is acquired. The
+//!   LCS forwards the head of its queue to an idle reserved server (the one idle longest),
+//!   so its queue is the class's queue and its length is the signal the controller reads;
+//! - its controller (`lcs_control.rs`) sees every arrival and every completion; on each
+//!   arrival (and after each drop) it asks the node's PB for as many new reservations as it
+//!   wants. A granted server is created in parallel with serving (PATHMON's
+//!   `process_creation`; nothing waits for it) and joins the reservations when it runs;
+//! - NUMSTATIC reservations are held from the start (the class's servers started with it):
+//!   a class's NUMSTATIC is shared among its LCSs as evenly as possible, the first LCSs
+//!   taking one more [I]; MAXSERVERS bounds the reservations (held or being created) of all
+//!   LCSs of the class together, which the PB enforces when it grants;
+//! - a reservation runs for the PB's reservation length from the moment its server runs; when
+//!   it expires the LCS renews it if dropping it would leave fewer than its NUMSTATIC,
+//!   otherwise drops it: an idle server at once (its process is deleted), a busy one after its
+//!   reply.
+//!
+//! Simplified, and why ([I]: our inference):
+//! - the reply goes from the server straight back to the TCP, as over a link [I]: the manuals
+//!   call the LCS a proxy for requests and say nothing of replies passing through it;
+//! - the TCP's send to its LCS needs no link and is not counted against the link managers'
+//!   limits (the LCS is always reachable) [I]; the TCP's send end is charged before the LCS is
+//!   known at the ServerNet rate, as any non-local Pathsend (`message_system.rs`);
+//! - an LCS with requests queued and no server held or coming asks for one even when its
+//!   window has forgotten every arrival, so a queue never waits for an arrival that a closed
+//!   population will not send;
+//! - the PB, its CPU and messages cost nothing (`process_broker.rs`); class TIMEOUT, the
+//!   Pathsend call timeout and faults are refused by validation for distributed classes.
+
+use std::collections::VecDeque;
+
+use crate::engine::{SimDuration, SimTime};
+use crate::stats::{Recorder, TimeWeighted};
+
+use super::super::Event;
+use super::super::ids::{ProcessId, ProcessorId, RequestId};
+use super::super::lcs_control::{Expiry, LcsControl};
+use super::super::processor::Work;
+use super::super::request::Location;
+use super::{Pathway, PwCtx};
+
+/// A server the LCS holds a reservation of.
+#[derive(Clone, Copy, Debug)]
+pub struct Reserved {
+    /// The server (index in Pathway's servers).
+    pub server: usize,
+    /// Forwarded a request that has not been answered yet: since when.
+    pub busy_since: Option<SimTime>,
+    /// When it last became idle (the LCS forwards to the one idle longest).
+    pub idle_since: SimTime,
+    /// Its reservation expired while it was busy: dropped after the reply.
+    pub drop_after_reply: bool,
+}
+
+/// What one LCS did, for results.
+#[derive(Debug, Default)]
+pub struct LcsStats {
+    /// Requests in its queue over time.
+    pub queued: TimeWeighted,
+    /// Longest queue, whole run.
+    pub queue_max: u64,
+    /// Reservations held over time (servers running for it).
+    pub reservations: TimeWeighted,
+    /// Fewest and most reservations held at any moment of the run (from time zero).
+    pub reservations_min: u64,
+    /// See `reservations_min`.
+    pub reservations_max: u64,
+    /// Reservations the PB granted during the run (NUMSTATIC's at the start not counted).
+    pub granted: u64,
+    /// Grants the PB refused at MAXSERVERS.
+    pub refused: u64,
+    /// Expired reservations renewed (to keep NUMSTATIC).
+    pub renewed: u64,
+    /// Expired reservations dropped (their servers deleted).
+    pub dropped: u64,
+    /// Requests forwarded to a server.
+    pub forwarded: u64,
+    /// One sample per sample interval: (time [s], queue length, reservations held).
+    pub timeline: Vec<(f64, u64, u64)>,
+}
+
+/// One LCS at run time.
+#[derive(Debug)]
+pub struct LcsRt {
+    /// Process name (`$XM0.LCS-ORDERS`).
+    pub name: String,
+    /// Its class instance.
+    pub class: usize,
+    /// Its process.
+    pub process: ProcessId,
+    /// Its share of the class's NUMSTATIC.
+    pub numstatic: u32,
+    /// Requests received and waiting for a server, first come first served.
+    pub queue: VecDeque<RequestId>,
+    /// Servers held, in the order they joined.
+    pub reserved: Vec<Reserved>,
+    /// Servers granted and being created.
+    pub coming: u32,
+    /// Arrival and service averages, and the decisions.
+    pub control: LcsControl,
+    /// Its statistics.
+    pub stats: LcsStats,
+}
+
+impl LcsRt {
+    /// A new LCS for class instance `class` holding `numstatic` permanently, at most
+    /// `maxservers`, averaging over `window`.
+    pub fn new(
+        name: String,
+        class: usize,
+        process: ProcessId,
+        (numstatic, maxservers): (u32, u32),
+        window: SimDuration,
+    ) -> Self {
+        LcsRt {
+            name,
+            class,
+            process,
+            numstatic,
+            queue: VecDeque::new(),
+            reserved: Vec::new(),
+            coming: 0,
+            control: LcsControl::new(window, numstatic, maxservers),
+            stats: LcsStats::default(),
+        }
+    }
+
+    /// Reservations held and not being dropped.
+    fn keeping(&self) -> u32 {
+        self.reserved.iter().filter(|v| !v.drop_after_reply).count() as u32
+    }
+}
+
+impl Pathway {
+    /// The process of LCS `lcs`.
+    pub fn lcs_process(&self, lcs: u32) -> ProcessId {
+        self.lcss[lcs as usize].process
+    }
+
+    /// Reservations held or being created by every LCS of class name `name`.
+    fn class_reservations(&self, name: &str) -> u32 {
+        self.lcss
+            .iter()
+            .filter(|l| self.classes[l.class].name == name)
+            .map(|l| l.reserved.len() as u32 + l.coming)
+            .sum()
+    }
+
+    /// Time zero: each LCS's NUMSTATIC servers run; their reservations expire one
+    /// reservation length later.
+    pub fn start_lcss(&mut self, x: &mut PwCtx) {
+        let Some(pb) = self.broker.as_ref() else {
+            return;
+        };
+        let reservation = pb.reservation();
+        for lcs in 0..self.lcss.len() {
+            for k in 0..self.lcss[lcs].reserved.len() {
+                let server = self.lcss[lcs].reserved[k].server;
+                x.ctx
+                    .sched
+                    .schedule_in_unkeyed(reservation, Event::ReservationExpired(server as u32));
+            }
+            let held = self.lcss[lcs].reserved.len() as u64;
+            let st = &mut self.lcss[lcs].stats;
+            st.reservations.set(SimTime::ZERO, held, x.ctx.rec);
+            st.reservations_min = held;
+            st.reservations_max = held;
+        }
+    }
+
+    /// A requester sends `r` to LCS `lcs`: one message to the LCS's process.
+    pub(super) fn lcs_send(&mut self, r: RequestId, lcs: usize, x: &mut PwCtx) {
+        let req = x.requests.get_mut(r);
+        let from = x.cpus.processor_of(req.send.requester);
+        let to = x.cpus.processor_of(self.lcss[lcs].process);
+        req.hops += 1;
+        let d = x.ipc.latency_of(from, to, req.bytes[0]);
+        if d.is_zero() {
+            req.at = Location::Transit { to, step: None };
+            self.lcs_arrived(r, x);
+        } else {
+            let step = Some(x.ctx.sched.schedule_in(d, Event::LcsArrive(r)));
+            req.at = Location::Transit { to, step };
+        }
+    }
+
+    /// The request reached its LCS: the LCS receives it (one message end of CPU).
+    pub fn lcs_arrived(&mut self, r: RequestId, x: &mut PwCtx) {
+        let req = x.requests.get_mut(r);
+        let lcs = self.routes[req.send.route as usize]
+            .lcs
+            .expect("sent to an LCS") as usize;
+        let process = self.lcss[lcs].process;
+        let from = x.cpus.processor_of(req.send.requester);
+        let demand = x
+            .ipc
+            .cpu_between(from, x.cpus.processor_of(process), req.bytes[0]);
+        req.at = Location::Lcs { lcs: lcs as u32 };
+        if demand.is_zero() {
+            self.lcs_received(r, lcs, x);
+        } else {
+            x.cpus.submit(process, demand, Work::Request(r), &mut x.ctx);
+        }
+    }
+
+    /// A burst of the LCS for `r` has ended: its receive (then it queues) or its send to the
+    /// server (then the message leaves).
+    pub fn lcs_burst_done(&mut self, r: RequestId, x: &mut PwCtx) {
+        let req = x.requests.get(r);
+        let Location::Lcs { lcs } = req.at else {
+            unreachable!("an LCS burst for a request at its LCS")
+        };
+        match req.send.server {
+            None => self.lcs_received(r, lcs as usize, x),
+            Some(server) => self.lcs_sent(r, server as usize, x),
+        }
+    }
+
+    /// LCS `lcs` has received `r`: it joins the queue; the controller counts the arrival.
+    fn lcs_received(&mut self, r: RequestId, lcs: usize, x: &mut PwCtx) {
+        let now = x.ctx.now();
+        let l = &mut self.lcss[lcs];
+        l.control.arrived(now);
+        l.queue.push_back(r);
+        x.requests.get_mut(r).send.queued_at = now;
+        self.lcs_queue_changed(lcs, x.ctx.now(), x.ctx.rec);
+        self.lcs_dispatch(lcs, x);
+        self.lcs_grow(lcs, x);
+    }
+
+    fn lcs_queue_changed(&mut self, lcs: usize, now: SimTime, rec: &Recorder) {
+        let n = self.lcss[lcs].queue.len() as u64;
+        let st = &mut self.lcss[lcs].stats;
+        st.queued.set(now, n, rec);
+        st.queue_max = st.queue_max.max(n);
+    }
+
+    fn lcs_reservations_changed(&mut self, lcs: usize, now: SimTime, rec: &Recorder) {
+        let l = &mut self.lcss[lcs];
+        let n = l.reserved.len() as u64;
+        l.stats.reservations.set(now, n, rec);
+        l.stats.reservations_min = l.stats.reservations_min.min(n);
+        l.stats.reservations_max = l.stats.reservations_max.max(n);
+    }
+
+    /// Forwards queued requests to idle reserved servers, the one idle longest first.
+    fn lcs_dispatch(&mut self, lcs: usize, x: &mut PwCtx) {
+        loop {
+            let l = &self.lcss[lcs];
+            if l.queue.is_empty() {
+                return;
+            }
+            // Ties by position: the earlier reservation.
+            let Some(k) = (0..l.reserved.len())
+                .filter(|&k| l.reserved[k].busy_since.is_none())
+                .min_by_key(|&k| l.reserved[k].idle_since)
+            else {
+                return;
+            };
+            let r = self.lcss[lcs].queue.pop_front().expect("not empty");
+            self.lcs_queue_changed(lcs, x.ctx.now(), x.ctx.rec);
+            self.lcs_forward(r, lcs, k, x);
+        }
+    }
+
+    /// The LCS sends `r` to its `k`-th reserved server: one message end of CPU in the LCS,
+    /// then the message.
+    fn lcs_forward(&mut self, r: RequestId, lcs: usize, k: usize, x: &mut PwCtx) {
+        let now = x.ctx.now();
+        let l = &mut self.lcss[lcs];
+        l.reserved[k].busy_since = Some(now);
+        l.stats.forwarded += 1;
+        let server = l.reserved[k].server;
+        let process = l.process;
+        let class = self.servers[server].class;
+        let req = x.requests.get_mut(r);
+        req.send.server = Some(server as u32);
+        req.send.served_by = Some(u16::try_from(class).expect("fewer than 65536 classes"));
+        req.send.queue_wait = now - req.send.queued_at;
+        let from = x.cpus.processor_of(process);
+        let demand = x
+            .ipc
+            .cpu_between(from, ProcessorId(self.servers[server].cpu), req.bytes[0]);
+        if demand.is_zero() {
+            self.lcs_sent(r, server, x);
+        } else {
+            x.cpus.submit(process, demand, Work::Request(r), &mut x.ctx);
+        }
+    }
+
+    /// The LCS's message to `server` leaves: one hop; its arrival ends the Pathsend leg.
+    fn lcs_sent(&mut self, r: RequestId, server: usize, x: &mut PwCtx) {
+        let req = x.requests.get_mut(r);
+        let lcs = self.routes[req.send.route as usize]
+            .lcs
+            .expect("sent to an LCS") as usize;
+        let from = x.cpus.processor_of(self.lcss[lcs].process);
+        let to = x.cpus.processor_of(self.servers[server].process);
+        req.hops += 1;
+        let d = x.ipc.latency_of(from, to, req.bytes[0]);
+        let step = if d.is_zero() {
+            x.ready.push_back(r);
+            None
+        } else {
+            Some(x.ctx.sched.schedule_in(d, Event::Step(r)))
+        };
+        req.at = Location::Transit { to, step };
+    }
+
+    /// The processor the message that delivered `r` to its server came from: its LCS's for a
+    /// distributed class, else its requester's.
+    pub(super) fn sender_cpu(&self, r: &super::super::request::Request, x: &PwCtx) -> ProcessorId {
+        match self.routes[r.send.route as usize].lcs {
+            Some(l) => x.cpus.processor_of(self.lcss[l as usize].process),
+            None => x.cpus.processor_of(r.send.requester),
+        }
+    }
+
+    /// How many more reservations the LCS wants now, asked of the PB one by one until one is
+    /// refused. Each granted server is created (PATHMON's `process_creation`) and joins the
+    /// reservations when it runs.
+    fn lcs_grow(&mut self, lcs: usize, x: &mut PwCtx) {
+        let now = x.ctx.now();
+        let l = &mut self.lcss[lcs];
+        let held = l.reserved.len() as u32 + l.coming;
+        let mut wanted = l.control.wanted(now, held);
+        if wanted == 0 && held == 0 && !l.queue.is_empty() {
+            wanted = 1;
+        }
+        let class = l.class;
+        let maxservers = self.classes[class].attrs.maxservers;
+        for _ in 0..wanted {
+            let held = self.class_reservations(&self.classes[class].name.clone());
+            let pb = self
+                .broker
+                .as_mut()
+                .expect("a distributed class has its PB");
+            let cpu = match pb.grant(now, held, maxservers) {
+                Ok(grant) => grant.cpu,
+                Err(_) => {
+                    self.lcss[lcs].stats.refused += 1;
+                    return;
+                }
+            };
+            let server = self.new_server(class, true, Some(cpu), x.cpus);
+            self.lcss[lcs].coming += 1;
+            self.lcss[lcs].stats.granted += 1;
+            let creation = self.pathmons[self.classes[class].pathmon].process_creation;
+            x.ctx
+                .sched
+                .schedule_in_unkeyed(creation, Event::LcsServerReady(server as u32));
+        }
+    }
+
+    /// A server the PB placed for an LCS runs: it joins the LCS's reservations, which expire
+    /// one reservation length from now.
+    pub fn lcs_server_ready(&mut self, server: usize, x: &mut PwCtx) {
+        let now = x.ctx.now();
+        let class = self.servers[server].class;
+        let lcs = self.classes[class]
+            .lcs
+            .expect("a distributed class has its LCS");
+        self.servers[server].alive = true;
+        self.classes[class].stats.dynamic_created += 1;
+        self.servers_changed(class, now, x.ctx.rec);
+        let l = &mut self.lcss[lcs];
+        l.coming -= 1;
+        l.reserved.push(Reserved {
+            server,
+            busy_since: None,
+            idle_since: now,
+            drop_after_reply: false,
+        });
+        let reservation = self.broker.as_ref().expect("its PB").reservation();
+        x.ctx
+            .sched
+            .schedule_in_unkeyed(reservation, Event::ReservationExpired(server as u32));
+        self.lcs_reservations_changed(lcs, now, x.ctx.rec);
+        self.lcs_dispatch(lcs, x);
+    }
+
+    /// The reservation of `server` expired: renewed to keep NUMSTATIC, else dropped (after
+    /// the reply, if the server is busy).
+    pub fn reservation_expired(&mut self, server: usize, x: &mut PwCtx) {
+        let class = self.servers[server].class;
+        let lcs = self.classes[class]
+            .lcs
+            .expect("a distributed class has its LCS");
+        let l = &mut self.lcss[lcs];
+        let k = l
+            .reserved
+            .iter()
+            .position(|v| v.server == server)
+            .expect("an expiring reservation is held");
+        let busy = l.reserved[k].busy_since.is_some();
+        match l.control.expired(l.keeping(), busy) {
+            Expiry::Renew => {
+                l.stats.renewed += 1;
+                let reservation = self.broker.as_ref().expect("its PB").reservation();
+                x.ctx
+                    .sched
+                    .schedule_in_unkeyed(reservation, Event::ReservationExpired(server as u32));
+            }
+            Expiry::DropAfterReply => l.reserved[k].drop_after_reply = true,
+            Expiry::Drop => {
+                self.lcs_drop(lcs, k, x);
+                self.lcs_grow(lcs, x);
+            }
+        }
+    }
+
+    /// LCS `lcs` drops its `k`-th reservation: the server's process is deleted.
+    fn lcs_drop(&mut self, lcs: usize, k: usize, x: &mut PwCtx) {
+        let now = x.ctx.now();
+        let v = self.lcss[lcs].reserved.remove(k);
+        self.lcss[lcs].stats.dropped += 1;
+        let sv = &mut self.servers[v.server];
+        debug_assert!(!sv.busy && sv.receive.is_empty(), "dropping a busy server");
+        sv.alive = false;
+        let class = sv.class;
+        let c = &mut self.classes[class];
+        c.servers_counted -= 1;
+        c.stats.dynamic_deleted += 1;
+        self.servers_changed(class, now, x.ctx.rec);
+        self.lcs_reservations_changed(lcs, now, x.ctx.rec);
+    }
+
+    /// The server answered `r`, forwarded by its LCS: the reservation is free for the next
+    /// queued request, or dropped if it expired meanwhile. Returns the server and whether
+    /// the reply is discarded, as `reply_sent` does.
+    pub(super) fn lcs_reply(&mut self, r: RequestId, x: &mut PwCtx) -> (usize, bool) {
+        let now = x.ctx.now();
+        let req = x.requests.get(r);
+        let server = req.send.server.expect("held by a server") as usize;
+        let discarded = req.send_failed;
+        let requester_cpu = x.cpus.processor_of(req.send.requester).0;
+        self.servers[server].busy = false;
+        let class = self.servers[server].class;
+        let stats = &mut self.classes[class].stats;
+        stats.requests += 1;
+        stats.by_cpu(requester_cpu, 1);
+        stats
+            .servers_held
+            .set(now, stats.servers_held.level() - 1, x.ctx.rec);
+        let lcs = self.classes[class]
+            .lcs
+            .expect("a distributed class has its LCS");
+        let l = &mut self.lcss[lcs];
+        let k = l
+            .reserved
+            .iter()
+            .position(|v| v.server == server)
+            .expect("a server answering for its LCS is reserved");
+        let since = l.reserved[k].busy_since.take().expect("it was busy");
+        l.control.completed(now, now - since);
+        l.reserved[k].idle_since = now;
+        if l.reserved[k].drop_after_reply {
+            self.lcs_drop(lcs, k, x);
+            self.lcs_grow(lcs, x);
+        }
+        self.lcs_dispatch(lcs, x);
+        (server, discarded)
+    }
+
+    /// Records each LCS's queue and reservations (once per sample interval).
+    pub(super) fn sample_lcss(&mut self, t_s: f64) {
+        self.sample_broker(t_s);
+        for l in &mut self.lcss {
+            let (q, n) = (l.queue.len() as u64, l.reserved.len() as u64);
+            l.stats.timeline.push((t_s, q, n));
+        }
+    }
+
+    /// The client of `r`, queued at its LCS, gave up (`abandon = "withdraw"`): it leaves the
+    /// queue. False (nothing changes) while the LCS's burst for it runs.
+    pub(super) fn lcs_withdraw(&mut self, r: RequestId, lcs: usize, x: &mut PwCtx) -> bool {
+        let q = &mut self.lcss[lcs].queue;
+        let Some(at) = q.iter().position(|&w| w == r) else {
+            return false;
+        };
+        q.remove(at);
+        self.lcs_queue_changed(lcs, x.ctx.now(), x.ctx.rec);
+        true
+    }
+
+    /// Records the servers of distributed classes running per processor of the server node.
+    fn sample_broker(&mut self, t_s: f64) {
+        let Some(pb) = &self.broker else {
+            return;
+        };
+        let cpus: Vec<u32> = pb.weights().iter().map(|&(c, _)| c).collect();
+        let mut row = vec![0u32; cpus.len()];
+        for l in &self.lcss {
+            for &s in &self.classes[l.class].servers {
+                let sv = &self.servers[s];
+                if let (true, Some(k)) = (sv.alive, cpus.iter().position(|&c| c == sv.cpu)) {
+                    row[k] += 1;
+                }
+            }
+        }
+        self.servers_by_cpu.push((t_s, row));
+    }
+
+    /// The PB's result, when some class is distributed.
+    pub fn broker_result(&self) -> Option<crate::stats::XmBrokerResult> {
+        let (name, cpus, reservation) = self.broker.as_ref().map(|pb| pb.describe())?;
+        Some(crate::stats::XmBrokerResult {
+            node: name,
+            cpus,
+            reservation_s: reservation.as_secs_f64(),
+            servers_by_cpu: self.servers_by_cpu.clone(),
+        })
+    }
+
+    /// Per LCS, in order: its queue and reservations.
+    pub fn lcs_results(
+        &self,
+        cpus: &super::super::processor::Cpus,
+        rec: &Recorder,
+    ) -> Vec<crate::stats::XmLcsResult> {
+        let end = rec.end();
+        self.lcss
+            .iter()
+            .map(|l| {
+                let k = &self.classes[l.class];
+                crate::stats::XmLcsResult {
+                    name: l.name.clone(),
+                    pathmon: self.pathmons[k.pathmon].name.clone(),
+                    class: k.name.clone(),
+                    processor: cpus.processor_of(l.process).0,
+                    numstatic: l.numstatic,
+                    maxservers: k.attrs.maxservers,
+                    forwarded: l.stats.forwarded,
+                    queue_mean: l.stats.queued.mean(end, rec),
+                    queue_max: l.stats.queue_max,
+                    reservations_mean: l.stats.reservations.mean(end, rec),
+                    reservations_min: l.stats.reservations_min,
+                    reservations_max: l.stats.reservations_max,
+                    granted: l.stats.granted,
+                    refused: l.stats.refused,
+                    renewed: l.stats.renewed,
+                    dropped: l.stats.dropped,
+                    timeline: l.stats.timeline.clone(),
+                }
+            })
+            .collect()
+    }
+}

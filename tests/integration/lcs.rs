@@ -1,0 +1,128 @@
+//! Pathway/XM distributed server classes (issue 16 section 2, item 1): a request goes TCP ->
+//! LCS -> a server the LCS holds a reservation of; the LCS is a process that pays its message
+//! ends; reservations stay within [NUMSTATIC, MAXSERVERS]; a replicated class is untouched.
+
+use nssim::model::simulate;
+use nssim::scenario;
+
+use crate::{load, repo};
+
+const DISTRIBUTED: &str = "scenarios/pathway-xm-distributed.toml";
+
+/// Every request crosses three messages (TCP -> LCS -> server, and the reply to the TCP),
+/// every one is forwarded by an LCS, and each LCS's process runs in the client node and is
+/// charged CPU.
+#[test]
+fn requests_to_a_distributed_class_go_through_its_lcs() {
+    // The message system's default costs are not zero: the LCS pays its two message ends.
+    let sc = load(DISTRIBUTED, &["run.duration=120s"]);
+    let r = simulate(&sc);
+    assert!(
+        r.requests.completed > 500,
+        "{} completed",
+        r.requests.completed
+    );
+    assert!(
+        (r.hops_per_request_mean - 3.0).abs() < 1e-9,
+        "hops {}",
+        r.hops_per_request_mean
+    );
+    let xm = r.pathway_xm.as_ref().expect("a Pathway/XM run");
+    // Two PATHMONs x two distributed classes.
+    let names: Vec<&str> = xm.lcss.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "$XM0.LCS-ORDERS",
+            "$XM0.LCS-QUERY",
+            "$XM1.LCS-ORDERS",
+            "$XM1.LCS-QUERY"
+        ]
+    );
+    // What the LCSs forwarded is what the classes' servers answered (whole run: the run drains).
+    let forwarded: u64 = xm.lcss.iter().map(|l| l.forwarded).sum();
+    let answered: u64 = r.server_classes.iter().map(|k| k.requests).sum();
+    assert_eq!(forwarded, answered);
+    for l in &xm.lcss {
+        assert!(l.processor <= 3, "{} in the client node (0-3)", l.name);
+        assert!(
+            l.reservations_min >= u64::from(l.numstatic),
+            "{}: {} < NUMSTATIC",
+            l.name,
+            l.reservations_min
+        );
+        assert!(l.reservations_max <= u64::from(l.maxservers));
+        let p = r.processes.iter().find(|p| p.name == l.name).unwrap();
+        assert_eq!(p.kind, "lcs");
+        assert!(
+            p.bursts > 0 && p.busy_ratio > 0.0,
+            "{} pays its messages",
+            l.name
+        );
+    }
+    // NUMSTATIC 2 of ORDERS is shared: one each; QUERY's 0 means reservations come and go.
+    assert_eq!(xm.lcss[0].numstatic, 1);
+    assert_eq!(xm.lcss[2].numstatic, 1);
+    assert!(xm.lcss[1].granted > 0 && xm.lcss[1].dropped > 0);
+    // The servers ran only in the server node, every processor of its 25/25/25/25 used.
+    let pb = xm
+        .process_broker
+        .as_ref()
+        .expect("a PB for the server node");
+    assert_eq!(pb.node, "SRV");
+    let used: Vec<u32> = (0..4)
+        .map(|k| {
+            pb.servers_by_cpu
+                .iter()
+                .map(|(_, row)| row[k])
+                .max()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        used.iter().all(|&n| n > 0),
+        "servers per processor {used:?}"
+    );
+    for p in r.processes.iter().filter(|p| p.kind == "server") {
+        assert!(
+            (4..=7).contains(&p.processor),
+            "{} in cpu {}",
+            p.name,
+            p.processor
+        );
+    }
+}
+
+/// The terminals scenario, whose classes are REPLICATED, has no LCS, no PB and two hops.
+#[test]
+fn a_replicated_class_has_no_lcs() {
+    let r = simulate(&load(
+        "scenarios/pathway-xm-terminals.toml",
+        &["run.duration=60s"],
+    ));
+    let xm = r.pathway_xm.as_ref().unwrap();
+    assert!(xm.lcss.is_empty() && xm.process_broker.is_none());
+    assert!((r.hops_per_request_mean - 2.0).abs() < 1e-9);
+    assert!(r.processes.iter().all(|p| p.kind != "lcs"));
+}
+
+/// What is not modelled for distributed classes yet is refused with the field and the way
+/// out: faults (a `--fault` too) and the Pathsend call timeout.
+#[test]
+fn faults_and_call_timeouts_are_refused_with_distributed_classes() {
+    let overrides = vec!["pathway.send_timeout=\"5s\"".to_string()];
+    let text = scenario::load(&repo(DISTRIBUTED), &overrides)
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("pathway.send_timeout"), "{text}");
+    assert!(text.contains("distributed"), "{text}");
+    let file = std::fs::read_to_string(repo(DISTRIBUTED)).unwrap();
+    let with_fault = format!("{file}\n[[fault]]\nat = \"10s\"\nprocessor_down = 5\n");
+    let text = scenario::parse_str(&with_fault, DISTRIBUTED, &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.contains("fault") && text.contains("not modelled yet"),
+        "{text}"
+    );
+}
