@@ -35,7 +35,7 @@ impl Pathway {
         let route = req.send.route as usize;
         // A Pathway/XM TCP is its own link manager; any other requester uses its processor's.
         let host = self.host_of(requester, cpu);
-        let lm = self.lm(host, route);
+        let lm = self.lm_of(host, route);
         self.lms[lm].sends += 1;
         if let Err(why) = self.accounts.admit(host, requester) {
             self.routes[route].errors.refused(why);
