@@ -9,7 +9,7 @@ use crate::stats::Recorder;
 
 use super::super::Event;
 use super::super::ids::{LinkId, ProcessorId, RequestId};
-use super::super::processor::{Cpus, Health, ProcessKind, Work};
+use super::super::processor::{CpuSplit, Cpus, Health, ProcessKind, Work};
 use super::super::request::Location;
 use super::{LinkRt, Pathway, PwCtx, ServerRt, Want};
 
@@ -470,13 +470,19 @@ impl Pathway {
         let req = x.requests.get(r);
         // The receive end pays the rate between the requester's processor and this server's.
         let requester = x.cpus.processor_of(req.send.requester);
-        let demand = x.ipc.cpu_between(requester, cpu, req.bytes[0]) + req.demand.service;
-        if demand.is_zero() && x.cpus.health(process) == Health::Down {
+        // Receiving is message-system CPU, the service application CPU (`CpuSplit`).
+        let demand = CpuSplit {
+            message_system: x.ipc.cpu_between(requester, cpu, req.bytes[0]),
+            tcpip: SimDuration::ZERO,
+            application: req.demand.service,
+        };
+        if demand.total().is_zero() && x.cpus.health(process) == Health::Down {
             x.cpus.swallow(process, Work::Request(r));
-        } else if demand.is_zero() {
+        } else if demand.total().is_zero() {
             x.ready.push_back(r);
         } else {
-            x.cpus.submit(process, demand, Work::Request(r), &mut x.ctx);
+            x.cpus
+                .submit_split(process, demand, Work::Request(r), &mut x.ctx);
         }
     }
 
