@@ -187,7 +187,7 @@ pub struct CapacityArgs {
     pub down: Option<String>,
     /// Turn the question round: the first of these values (least count, cheapest type,
     /// listed first) that meets the objectives at --rate, e.g. `system.processors=4..16` or
-    /// `system.processor_type=NS2-X,NS7-X,NS8-X`. Further --vary options give values that go
+    /// `system.processor_type=NS16000,NS7 X1,NS8`. Further --vary options give values that go
     /// with the first one's, value by value (same count), such as the `cpus` lists that match
     /// each processor count: `--vary 'server_class[0].cpus=[0,1,2,3],[0,1,2,3,4]'`.
     #[arg(long, value_name = "KEY.PATH=RANGE|LIST", requires = "rate")]

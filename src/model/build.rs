@@ -262,6 +262,7 @@ impl Node {
                 process: listeners.list[l as usize].instances[i as usize].process,
                 cpu: t.primary,
                 maxserverprocesses: xm.tcp_templates[t.template].maxserverprocesses,
+                target: t.pathmon,
             })
             .collect();
         self.pathway.add_tcps(&tcps);

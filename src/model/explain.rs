@@ -141,7 +141,7 @@ pub struct Explanation {
     /// The request and reply sizes the costs are taken at (the means) \[bytes\].
     pub bytes: [u32; 2],
     /// The processor types, when any differs from the baseline (speed 1, no dispatch cost):
-    /// one line per type, `cpu0-2: NS7-X (speed 2, dispatch 1us)`.
+    /// one line per type, `cpu0-2: NS8 (speed 1.5, dispatch 1us)`.
     pub processor_types: Vec<String>,
     /// Per processor: its utilisation per request per second (CPU per request / cores) [s].
     pub cpu_busy_per_request_s: Vec<f64>,
@@ -406,12 +406,24 @@ pub fn explain(sc: &Scenario) -> Explanation {
     };
     let bytes = sizes.map(|s| s.mean_bytes().round().min(f64::from(u32::MAX)) as u32);
     let msg_cpu = |m: &MsgWork, cross: bool| ns(m.cpu(bytes, cross, &node.ipc, &node.stack));
+    // The same by kind: [message-system ends, TCP protocol work] [ns].
+    let msg_parts = |m: &MsgWork, cross: bool| {
+        let (ipc, tcp) = m.cpu_parts(bytes, cross, &node.ipc, &node.stack);
+        [ns(ipc), ns(tcp)]
+    };
     // What a burst of mean cost `mean` [ns] holds a core for in processor `cpu`, when a
-    // share `bursts` of the requests run it (it costs them something).
+    // share `bursts` of the requests run it (it costs them something). `split` is `mean` by
+    // kind, [message system, TCP/IP, application] [ns], each at its kind's speed where the
+    // type gives one (`Processor::scaled_split`).
     let procs = node.cpus.processors();
-    let on = |cpu: u32, mean: f64, bursts: f64| {
+    let on = |cpu: u32, mean: f64, split: [f64; 3], bursts: f64| {
         let p = &procs[cpu as usize];
-        mean / p.speed + bursts * ns(p.dispatch)
+        let run = if p.kind_speeds.iter().all(|&s| s == p.speed) {
+            mean / p.speed
+        } else {
+            (0..3).map(|k| split[k] / p.kind_speeds[k]).sum()
+        };
+        run + bursts * ns(p.dispatch)
     };
     let classes: Vec<ClassLoad> = mix
         .iter()
@@ -604,7 +616,11 @@ pub fn explain(sc: &Scenario) -> Explanation {
                                     + msg_cpu(&cost.msgs, true)
                                     + clim_cpu(&cost.msgs, c);
                                 let cpu = node.clims.list[c].processor.0;
-                                let here = on(cpu, base + edge, bursts(base));
+                                // All of it is TCP/IP work, on the CLIM.
+                                let [ipc, tcp] = msg_parts(&cost.msgs, true);
+                                let own = base - ipc - tcp + edge;
+                                let here =
+                                    on(cpu, base + edge, [ipc, tcp + own, 0.0], bursts(base));
                                 cpu_demand[cpu as usize] += share * w * here / 1e9;
                                 mean += w * here;
                             }
@@ -625,8 +641,25 @@ pub fn explain(sc: &Scenario) -> Explanation {
                             let base = ns(cost.fixed)
                                 + msgs
                                 + if cost.service { service_mean } else { 0.0 };
+                            let [ipc, tcp] = if chosen {
+                                let (x, y) =
+                                    (msg_parts(&cost.msgs, true), msg_parts(&cost.msgs, false));
+                                [0, 1].map(|k| cross_share * x[k] + (1.0 - cross_share) * y[k])
+                            } else {
+                                msg_parts(&cost.msgs, !local)
+                            };
+                            // The burst's own cost is TCP/IP work in a TCP/IP process.
+                            let own = ns(cost.fixed) + edge;
+                            let tcpip_process =
+                                node.cpus.process(p).kind == super::ProcessKind::TcpIp;
+                            let service = if cost.service { service_mean } else { 0.0 };
+                            let split = if tcpip_process {
+                                [ipc, tcp + own, service]
+                            } else {
+                                [ipc, tcp, own + service]
+                            };
                             let cpu = node.cpus.processor_of(p).0;
-                            let mean = on(cpu, base + edge, bursts(base));
+                            let mean = on(cpu, base + edge, split, bursts(base));
                             cpu_demand[cpu as usize] += share * mean / 1e9;
                             *process_demand.entry(p.0).or_default() += share * mean / 1e9;
                             cpu_ns += mean;
@@ -636,7 +669,9 @@ pub fn explain(sc: &Scenario) -> Explanation {
                             let mut mean = 0.0;
                             for &(w, cpu, _, cross, k) in &server_split {
                                 let base = ns(cost.fixed) + msg_cpu(&cost.msgs, cross);
-                                let here = on(cpu, base + edge, bursts(base));
+                                let [ipc, tcp] = msg_parts(&cost.msgs, cross);
+                                let split = [ipc, tcp, ns(cost.fixed) + edge];
+                                let here = on(cpu, base + edge, split, bursts(base));
                                 cpu_demand[cpu as usize] += share * w * here / 1e9;
                                 pool_cpu[k] += share * w * here / 1e9;
                                 mean += w * here;
@@ -715,8 +750,10 @@ pub fn explain(sc: &Scenario) -> Explanation {
                     // server's) and this class's service, on this server's processor.
                     let mut mean = 0.0;
                     for &(w, cpu, service, cross, k) in &server_split {
-                        let base = ns(node.ipc.cpu(cross, bytes[0])) + service;
-                        let here = on(cpu, base, if base > 0.0 { 1.0 } else { 0.0 });
+                        let receive = ns(node.ipc.cpu(cross, bytes[0]));
+                        let base = receive + service;
+                        let split = [receive, 0.0, service];
+                        let here = on(cpu, base, split, if base > 0.0 { 1.0 } else { 0.0 });
                         cpu_demand[cpu as usize] += share * w * here / 1e9;
                         pool_cpu[k] += share * w * here / 1e9;
                         mean += w * here;
@@ -909,7 +946,7 @@ fn processor_types(sc: &Scenario) -> Vec<String> {
         .collect();
     if types
         .iter()
-        .all(|t| t.speed == 1.0 && t.dispatch_cpu.is_zero())
+        .all(|t| t.speed == 1.0 && t.dispatch_cpu.is_zero() && t.kind_speeds == [1.0; 3])
     {
         return Vec::new();
     }
@@ -923,8 +960,15 @@ fn processor_types(sc: &Scenario) -> Vec<String> {
         let cpus: Vec<u32> = (0..sc.system.processors)
             .filter(|&c| types[c as usize].name == t.name)
             .collect();
+        // Speeds per kind only where one differs from `speed`.
+        let kinds = if t.kind_speeds.iter().all(|&s| s == t.speed) {
+            String::new()
+        } else {
+            let [m, c, a] = t.kind_speeds;
+            format!(", message system {m}, TCP/IP {c}, application {a}")
+        };
         lines.push(format!(
-            "cpu{}: {} (speed {}, dispatch {})",
+            "cpu{}: {} (speed {}{kinds}, dispatch {})",
             cpu_range(&cpus),
             t.name,
             t.speed,

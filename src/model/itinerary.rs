@@ -32,6 +32,8 @@
 use crate::engine::SimDuration;
 use crate::scenario::{MessageSystem, TcpIp};
 
+use super::processor::CpuSplit;
+
 /// Which of a request's two messages a hop or a burst's work carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Msg {
@@ -83,7 +85,19 @@ impl MsgWork {
         ipc: &MessageSystem,
         stack: &TcpIp,
     ) -> SimDuration {
-        let mut d = SimDuration::ZERO;
+        let (ipc, tcp) = self.cpu_parts(bytes, server_cross, ipc, stack);
+        ipc + tcp
+    }
+
+    /// [`cpu`](Self::cpu) in its two kinds: (message-system ends, TCP protocol work).
+    pub fn cpu_parts(
+        &self,
+        bytes: [u32; 2],
+        server_cross: bool,
+        ipc: &MessageSystem,
+        stack: &TcpIp,
+    ) -> (SimDuration, SimDuration) {
+        let (mut d, mut tcp) = (SimDuration::ZERO, SimDuration::ZERO);
         for (k, &b) in bytes.iter().enumerate() {
             let each = |n: u8, cross: bool| {
                 if n == 0 {
@@ -96,10 +110,10 @@ impl MsgWork {
                 + each(self.ipc_cross[k], true)
                 + each(self.ipc_server[k], server_cross);
             if self.tcp[k] {
-                d += stack.protocol_cpu(b);
+                tcp += stack.protocol_cpu(b);
             }
         }
-        d
+        (d, tcp)
     }
 }
 
@@ -157,7 +171,8 @@ pub struct Costing<'a> {
 }
 
 impl Cost {
-    /// The cost for a request.
+    /// The cost for a request (what [`split`](Self::split) totals).
+    #[cfg(test)]
     pub fn of(&self, c: &Costing) -> SimDuration {
         let (opens, closes, service) = (c.opens, c.closes, c.service);
         let mut d = self.fixed + self.msgs.cpu(c.bytes, c.server_cross, c.ipc, c.stack);
@@ -176,6 +191,40 @@ impl Cost {
             d += service;
         }
         d
+    }
+
+    /// [`of`](Self::of) by kind of CPU: message-system ends, TCP protocol work, and the rest
+    /// (the fixed, open and close costs and the service), which is TCP/IP work in a TCP/IP
+    /// process (`tcpip_process`) and application work anywhere else. Its total is `of`'s.
+    pub fn split(&self, c: &Costing, tcpip_process: bool) -> CpuSplit {
+        let (ipc, mut tcp) = self.msgs.cpu_parts(c.bytes, c.server_cross, c.ipc, c.stack);
+        // CIP: the CLIM's protocol work per socket call and per KiB is TCP/IP work.
+        for k in 0..2 {
+            if self.msgs.clim[k] {
+                tcp += c.clim[0] + super::message_system::per_kib(c.clim[1], c.bytes[k]);
+            }
+        }
+        let mut own = self.fixed;
+        if c.opens {
+            own += self.open;
+        }
+        if c.closes {
+            own += self.close;
+        }
+        let mut split = CpuSplit {
+            message_system: ipc,
+            tcpip: tcp,
+            application: SimDuration::ZERO,
+        };
+        if tcpip_process {
+            split.tcpip += own;
+        } else {
+            split.application += own;
+        }
+        if self.service {
+            split.application += c.service;
+        }
+        split
     }
 }
 
@@ -513,6 +562,38 @@ mod tests {
             stack: &c.1,
             clim: [SimDuration::ZERO; 2],
         }
+    }
+
+    #[test]
+    fn issue16_item10_a_burst_splits_into_message_system_tcpip_and_application_cpu() {
+        // One burst: fixed 40 us, open 100 us and close 50 us (the request opens and closes),
+        // one message end of each message across ServerNet (10 us + 1 us/KiB), TCP work on
+        // the request (one segment of 1 KiB: 20 + 2 + 1 copy + 1 ACK = 24 us), and the 500 us
+        // service.
+        let c = costs();
+        let cost = Cost {
+            fixed: us(40),
+            open: us(100),
+            close: us(50),
+            service: true,
+            msgs: MsgWork::new([1, 1], true, [0, 0], [true, false]),
+        };
+        let costing = costing(&c, true, [1024, 0]);
+        // Message system: (10 + 1) + 10 = 21 us. TCP: 24 us. Own: 40 + 100 + 50 = 190 us.
+        let app = cost.split(&costing, false);
+        assert_eq!(
+            (app.message_system, app.tcpip, app.application),
+            (us(21), us(24), us(190 + 500))
+        );
+        // In a TCP/IP process the burst's own cost is TCP/IP work; the service stays
+        // application work.
+        let tcp = cost.split(&costing, true);
+        assert_eq!(
+            (tcp.message_system, tcp.tcpip, tcp.application),
+            (us(21), us(24 + 190), us(500))
+        );
+        assert_eq!(app.total(), cost.of(&costing));
+        assert_eq!(tcp.total(), cost.of(&costing));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::ids::SlabKey;
 use super::ids::{ProcessId, ProcessorId, RequestId, SessionId};
 use super::itinerary::{Costing, Leg, Msg, Who};
 use super::pathway::{Pathway, PwCtx};
-use super::processor::Work;
+use super::processor::{CpuSplit, ProcessKind, Work};
 use super::request::{Conn, Location, Request, Send};
 use super::{Ctx, Event, Node};
 
@@ -361,6 +361,15 @@ impl Node {
 
     // ----- the interpreter -----------------------------------------------------------------
 
+    /// Process `p` is a TCP/IP process: its bursts' own costs are TCP/IP work
+    /// (`Cost::split`).
+    fn is_tcpip(&self, p: ProcessId) -> bool {
+        matches!(
+            self.cpus.process(p).kind,
+            ProcessKind::TcpIp | ProcessKind::Clim
+        )
+    }
+
     /// The process `who` names for request `req`.
     fn process(&self, req: &Request, who: Who) -> ProcessId {
         match who {
@@ -450,21 +459,21 @@ impl Node {
         // A burst's CPU is the time it held its core: its cost scaled by its processor's
         // type (`Processor::scaled`); a burst of no cost was not run.
         let costing = self.costing(req);
-        let on_core = |who: Who, cost: SimDuration| {
-            if cost.is_zero() {
+        let on_core = |who: Who, cost: CpuSplit| {
+            if cost.total().is_zero() {
                 return 0;
             }
             let cpu = self.cpus.processor_of(self.process(req, who));
             self.cpus.processors()[cpu.0 as usize]
-                .scaled(cost)
+                .scaled_split(cost)
                 .as_nanos()
         };
         let burst = match leg {
-            Leg::Cpu { who, cost } => on_core(who, cost.of(&costing)),
-            Leg::ServerWork => on_core(
-                Who::Server,
-                self.ipc.cpu(costing.server_cross, req.bytes[0]) + req.demand.service,
-            ),
+            Leg::Cpu { who, cost } => {
+                let tcpip = self.is_tcpip(self.process(req, who));
+                on_core(who, cost.split(&costing, tcpip))
+            }
+            Leg::ServerWork => on_core(Who::Server, server_work(&costing, req)),
             _ => 0,
         };
         let req = self.requests.get_mut(r);
@@ -572,17 +581,18 @@ impl Node {
                 self.admit_syn(r, s)
             }
             Leg::Cpu { who, cost } => {
-                let d = cost.of(&self.costing(self.requests.get(r)));
-                if d.is_zero() {
+                let process = self.process(self.requests.get(r), who);
+                let d = cost.split(&self.costing(self.requests.get(r)), self.is_tcpip(process));
+                if d.total().is_zero() {
                     return Flow::Next;
                 }
-                let process = self.process(self.requests.get(r), who);
                 self.requests.get_mut(r).at = Location::Cpu { process };
                 let mut ctx = Ctx {
                     sched: s,
                     rec: &mut self.rec,
                 };
-                self.cpus.submit(process, d, Work::Request(r), &mut ctx);
+                self.cpus
+                    .submit_split(process, d, Work::Request(r), &mut ctx);
                 Flow::Wait
             }
             Leg::Hop { from, to, msg } => {
@@ -804,5 +814,15 @@ impl Node {
     /// Requests in flight (sent, not yet completed or failed).
     pub fn in_flight(&self) -> usize {
         self.requests.in_flight()
+    }
+}
+
+/// A server's burst for its request, by kind: receiving it (message system, at the rate
+/// between the requester's processor and the server's) and its service (application).
+fn server_work(c: &Costing, req: &Request) -> CpuSplit {
+    CpuSplit {
+        message_system: c.ipc.cpu(c.server_cross, req.bytes[0]),
+        tcpip: SimDuration::ZERO,
+        application: req.demand.service,
     }
 }

@@ -13,7 +13,11 @@
 //! really occupied, so the conservation check (processes' busy time = processor's busy time)
 //! holds unchanged. A burst of zero cost is never submitted (no event for a zero-cost step), so
 //! it pays no dispatch cost either. With speed 1 and no dispatch cost (the default) the
-//! arithmetic is skipped and every number is as before.
+//! arithmetic is skipped and every number is as before. A type may give a speed per kind of
+//! cost ([`CpuSplit`]: message system, TCP/IP, application): a burst then holds its core for
+//! the sum of each part's cost / its kind's speed (each rounded to the nanosecond) plus
+//! `dispatch_cpu`; with every kind at `speed` this is the single-speed formula, to the
+//! nanosecond.
 //!
 //! Simplifies: dispatching is non-preemptive at burst granularity (a burst that has started runs
 //! to its end; bursts here are tens to hundreds of microseconds, shorter than a dispatcher
@@ -195,6 +199,32 @@ pub struct Process {
     pub cpu_total_ns: u64,
 }
 
+/// A burst's CPU cost as the scenario writes it (for the baseline processor), by the kind of
+/// work, each kind scaled by its own speed on a processor of a type that gives one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CpuSplit {
+    /// The ends of message-system messages.
+    pub message_system: SimDuration,
+    /// TCP/IP: protocol work, and the bursts of TCP/IP processes.
+    pub tcpip: SimDuration,
+    /// Everything else: listeners, distributors, TCPs, PATHMONs, servers' service.
+    pub application: SimDuration,
+}
+
+impl CpuSplit {
+    /// A cost that is all application work.
+    pub fn application(cost: SimDuration) -> Self {
+        CpuSplit {
+            application: cost,
+            ..CpuSplit::default()
+        }
+    }
+    /// The whole cost.
+    pub fn total(&self) -> SimDuration {
+        self.message_system + self.tcpip + self.application
+    }
+}
+
 /// A processor: cores and a run queue of ready processes.
 #[derive(Debug)]
 pub struct Processor {
@@ -202,6 +232,8 @@ pub struct Processor {
     pub cores: u32,
     /// Speed relative to the baseline processor the costs are written for.
     pub speed: f64,
+    /// Speeds per kind of cost, [message system, TCP/IP, application] (`CpuSplit`).
+    pub kind_speeds: [f64; 3],
     /// CPU added to every burst for its dispatch (in this processor's time).
     pub dispatch: SimDuration,
     /// Cores not running a burst.
@@ -276,6 +308,7 @@ impl Processor {
         Processor {
             cores,
             speed: 1.0,
+            kind_speeds: [1.0; 3],
             dispatch: SimDuration::ZERO,
             idle_cores: cores,
             up: true,
@@ -290,9 +323,29 @@ impl Processor {
         assert!(speed > 0.0, "a processor's speed must be positive");
         Processor {
             speed,
+            kind_speeds: [speed; 3],
             dispatch,
             ..Processor::new(cores)
         }
+    }
+
+    /// How long a burst of baseline cost `cost`, split by kind, holds one of its cores: each
+    /// part at its kind's speed. With every kind at `speed`, exactly [`scaled`](Self::scaled)
+    /// of the total.
+    pub fn scaled_split(&self, cost: CpuSplit) -> SimDuration {
+        if self.kind_speeds.iter().all(|&s| s == self.speed) {
+            return self.scaled(cost.total());
+        }
+        let part = |c: SimDuration, speed: f64| {
+            if speed == 1.0 {
+                c.as_nanos()
+            } else {
+                (c.as_nanos() as f64 / speed).round() as u64
+            }
+        };
+        let [m, t, a] = self.kind_speeds;
+        SimDuration(part(cost.message_system, m) + part(cost.tcpip, t) + part(cost.application, a))
+            + self.dispatch
     }
 
     /// How long a burst of baseline cost `cost` holds one of its cores.
@@ -424,13 +477,19 @@ impl Cpus {
     /// Work for a process that is down is swallowed (see [`take_swallowed`](Self::take_swallowed));
     /// work for a process whose backup is taking over waits for the takeover [I].
     pub fn submit(&mut self, p: ProcessId, demand: SimDuration, work: Work, ctx: &mut Ctx) {
+        self.submit_split(p, CpuSplit::application(demand), work, ctx);
+    }
+
+    /// [`submit`](Self::submit) for a burst whose baseline cost is split by kind, each part
+    /// scaled by its kind's speed ([`Processor::scaled_split`]).
+    pub fn submit_split(&mut self, p: ProcessId, demand: CpuSplit, work: Work, ctx: &mut Ctx) {
         let now = ctx.now();
         let proc_ = &mut self.processes[p.0 as usize];
         if proc_.health == Health::Down {
             self.swallow(p, work);
             return;
         }
-        let demand = self.processors[proc_.processor.0 as usize].scaled(demand);
+        let demand = self.processors[proc_.processor.0 as usize].scaled_split(demand);
         proc_.bursts.push_back(Burst {
             demand,
             work,
@@ -504,10 +563,14 @@ pub struct Lost {
 impl Cpus {
     /// One processor per processor of the scenario, of its type.
     pub fn build(sc: &crate::scenario::Scenario) -> Self {
-        Cpus::of_types((0..sc.system.processors).map(|cpu| {
+        let mut cpus = Cpus::of_types((0..sc.system.processors).map(|cpu| {
             let t = sc.system.processor_type(cpu);
             (t.cores, t.speed, t.dispatch_cpu)
-        }))
+        }));
+        for (cpu, p) in cpus.processors.iter_mut().enumerate() {
+            p.kind_speeds = sc.system.processor_type(cpu as u32).kind_speeds;
+        }
+        cpus
     }
 
     /// Per processor and per process: busy ratios over the measurement window, after the CPU
@@ -1124,5 +1187,30 @@ mod tests {
         run_until(&mut b, &mut s, SimTime::MAX);
         assert_eq!(b.done, vec![(10_000, 1), (10_000, 2)]);
         assert_eq!(b.cpus.processors()[0].idle_cores, 2);
+    }
+
+    #[test]
+    fn issue16_item10_each_kind_of_cpu_runs_at_its_own_speed() {
+        // Speed 2 for messages, 4 for TCP/IP, 1 for the application, 1 us dispatch: a burst of
+        // 1,000 ns of message-system, 2,000 ns of TCP/IP and 3,000 ns of application CPU holds
+        // its core 500 + 500 + 3,000 + 1,000 = 5,000 ns.
+        let split = CpuSplit {
+            message_system: SimDuration(1_000),
+            tcpip: SimDuration(2_000),
+            application: SimDuration(3_000),
+        };
+        let mut p = Processor::of_type(1, 1.0, SimDuration(1_000));
+        p.kind_speeds = [2.0, 4.0, 1.0];
+        assert_eq!(p.scaled_split(split), SimDuration(5_000));
+        // Every kind at the type's speed: the single-speed formula on the total, to the
+        // nanosecond (6,000 / 3 = 2,000, plus the dispatch), as before per-kind speeds.
+        let q = Processor::of_type(1, 3.0, SimDuration(1_000));
+        assert_eq!(q.scaled_split(split), q.scaled(split.total()));
+        assert_eq!(q.scaled_split(split), SimDuration(3_000));
+        // A plain submit is application work.
+        assert_eq!(
+            p.scaled_split(CpuSplit::application(SimDuration(3_000))),
+            SimDuration(4_000)
+        );
     }
 }

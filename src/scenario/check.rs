@@ -1111,7 +1111,7 @@ mix = {{ A = 1 }}
             1,
             1,
             OPEN,
-            "processor_type = \"NS8-X\"",
+            "processor_type = \"NS8\"",
         ));
         assert_eq!(w.len(), 1, "{w:#?}");
         assert!(

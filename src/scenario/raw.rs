@@ -175,7 +175,7 @@ pub struct RawSystem {
     /// Cores per processor \[count\]. Default 1, 1..=64. Not with `processor_type(s)`,
     /// whose type gives the cores.
     pub cores: Option<u32>,
-    /// Type of every processor: a built-in (`S-series`, `NS16000`, `NS7-X`, `NS8-X`) or a
+    /// Type of every processor: a built-in (`NS1000`, `NS14000`, `NS16000`, `NS7 X1`, `NS8`) or a
     /// `[[processor_type]]` name. Default: the baseline (speed 1, `cores`, no dispatch cost).
     pub processor_type: Option<String>,
     /// Type of each processor, one name per processor in CPU order. Not with
@@ -198,6 +198,15 @@ pub struct RawProcessorType {
     /// CPU added to every burst for its dispatch, in this processor's time \[duration\].
     /// Default `"0us"`.
     pub dispatch_cpu: Option<String>,
+    /// Speed for message-system CPU (the ends of IPC messages) \[factor\]. Default `speed`,
+    /// 0.01..=100.
+    pub speed_message_system: Option<f64>,
+    /// Speed for TCP/IP CPU (protocol work, and the bursts of TCP/IP processes) \[factor\].
+    /// Default `speed`, 0.01..=100.
+    pub speed_tcpip: Option<f64>,
+    /// Speed for application CPU (listeners, distributors, TCPs, PATHMONs, servers' service)
+    /// \[factor\]. Default `speed`, 0.01..=100.
+    pub speed_application: Option<f64>,
 }
 
 /// `[pathway]`: the link manager in each processor and the Pathsend limits it enforces.

@@ -218,7 +218,7 @@ impl System {
 /// A processor model: how fast it runs the CPU costs a scenario writes, and its cores.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorType {
-    /// Name (`NS7-X`, or one the scenario defines).
+    /// Name (`NS7 X1`, or one the scenario defines).
     pub name: String,
     /// Speed relative to the processor the scenario's CPU costs are written for: a burst of
     /// CPU cost `c` takes `c / speed` on this processor. > 0.
@@ -227,16 +227,25 @@ pub struct ProcessorType {
     pub cores: u32,
     /// CPU added to every burst (the dispatch that starts it), in this processor's time.
     pub dispatch_cpu: SimDuration,
+    /// Speed per kind of CPU cost, [message system, TCP/IP, application]: the part of a
+    /// burst of each kind takes its cost / that speed. Each defaults to `speed`.
+    pub kind_speeds: [f64; 3],
 }
 
 impl ProcessorType {
     /// The processor the costs are written for: speed 1, no dispatch cost.
     pub fn baseline(cores: u32) -> Self {
+        ProcessorType::new("baseline", 1.0, cores, SimDuration::ZERO)
+    }
+
+    /// A type whose every kind of cost runs at `speed`.
+    pub fn new(name: &str, speed: f64, cores: u32, dispatch_cpu: SimDuration) -> Self {
         ProcessorType {
-            name: "baseline".into(),
-            speed: 1.0,
+            name: name.into(),
+            speed,
             cores,
-            dispatch_cpu: SimDuration::ZERO,
+            dispatch_cpu,
+            kind_speeds: [speed; 3],
         }
     }
 }

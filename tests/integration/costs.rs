@@ -228,11 +228,13 @@ fn explain_charges_each_burst_on_its_processors_type() {
     use nssim::scenario::ProcessorType;
     // Processors 0-2 (servers; listeners of the parallel model too) slow with a dispatch
     // cost, 3-5 fast with another: every burst costs cost / speed + dispatch where it runs.
-    let kind = |name: &str, speed: f64, dispatch_us: u64| ProcessorType {
-        name: name.into(),
-        speed,
-        cores: 1,
-        dispatch_cpu: nssim::engine::SimDuration::from_micros(dispatch_us),
+    let kind = |name: &str, speed: f64, dispatch_us: u64| {
+        ProcessorType::new(
+            name,
+            speed,
+            1,
+            nssim::engine::SimDuration::from_micros(dispatch_us),
+        )
     };
     for file in SHIPPED {
         let mut set = vec![
@@ -418,4 +420,53 @@ fn at_512_bytes_nothing_changes_beyond_the_spread_of_seeds() {
             100.0 * s
         );
     }
+}
+
+#[test]
+fn issue16_item10_each_kind_of_cpu_runs_at_its_processor_types_speed_for_it() {
+    use nssim::scenario::ProcessorType;
+    // Every processor: message system at 0.5, TCP/IP at 2, application at 1.25 of the
+    // baseline. The run and `explain` must agree burst by burst (each splits its bursts by
+    // kind on its own), and explain's legs must move by kind: a server's receive and
+    // service (message system, application) and the $ZTCn bursts (TCP/IP) differently.
+    let mut typed = ProcessorType::new("mixed", 1.0, 1, nssim::engine::SimDuration::ZERO);
+    typed.kind_speeds = [0.5, 2.0, 1.25];
+    let mut tcpip_legs = 0;
+    for file in SHIPPED {
+        let mut set = vec![
+            "workload.rate=1000/s",
+            "run.duration=10s",
+            "run.warmup=1s",
+            "workload.request_bytes=4096",
+            "workload.reply_bytes=16384",
+        ];
+        set.extend(SERVERNET);
+        let mut sc = constant_service(file, &set);
+        let baseline = explain(&sc);
+        sc.system.processor_types = vec![typed.clone(); sc.system.processors as usize];
+        let e = explain(&sc);
+        assert!(
+            e.render()
+                .contains("(speed 1, message system 0.5, TCP/IP 2, application 1.25, dispatch"),
+            "{}",
+            e.render()
+        );
+        measured_matches_explain(&sc, &format!("{file} with a speed per kind of CPU"));
+        // Only TCP/IP faster: TCP/IP processes' bursts get cheaper, servers' do not move.
+        typed.kind_speeds = [1.0, 2.0, 1.0];
+        sc.system.processor_types = vec![typed.clone(); sc.system.processors as usize];
+        let tcp_only = explain(&sc);
+        typed.kind_speeds = [0.5, 2.0, 1.25];
+        for (a, b) in baseline.routes[0].legs.iter().zip(&tcp_only.routes[0].legs) {
+            if a.process.starts_with("$ZTC") && a.cpu_ns > 0.0 {
+                assert!(b.cpu_ns < a.cpu_ns, "{file}: {} {}", a.what, b.cpu_ns);
+                tcpip_legs += 1;
+            }
+            if a.process == "server" {
+                let close = (a.cpu_ns - b.cpu_ns).abs() <= 1e-9 * a.cpu_ns.max(1.0);
+                assert!(close, "{file}: {} {} vs {}", a.what, a.cpu_ns, b.cpu_ns);
+            }
+        }
+    }
+    assert!(tcpip_legs > 0, "a shipped scenario has $ZTCn bursts");
 }

@@ -75,7 +75,7 @@ fn a_deep_key_path_is_an_error_not_a_stack_overflow() {
 
 #[test]
 fn a_key_can_be_removed_by_set_and_by_an_extending_file() {
-    let types = r#"system.processor_types=["NS7-X","NS7-X","NS7-X","NS7-X","NS7-X","NS7-X"]"#;
+    let types = r#"system.processor_types=["NS7 X1","NS7 X1","NS7 X1","NS7 X1","NS7 X1","NS7 X1"]"#;
     assert!(problems(SHIPPED[0], &[types]).contains("remove `cores`"));
     crate::load(SHIPPED[0], &[types, "system.cores="]);
     let dir = tempfile::tempdir().unwrap();
@@ -85,7 +85,7 @@ fn a_key_can_be_removed_by_set_and_by_an_extending_file() {
     fs::write(
         &ext,
         "extends = \"base.toml\"\nunset = [\"system.cores\"]\n[system]\n\
-         processor_types = [\"NS7-X\",\"NS7-X\",\"NS7-X\",\"NS7-X\",\"NS7-X\",\"NS7-X\"]\n",
+         processor_types = [\"NS7 X1\",\"NS7 X1\",\"NS7 X1\",\"NS7 X1\",\"NS7 X1\",\"NS7 X1\"]\n",
     )
     .unwrap();
     scenario::load(&ext, &[]).unwrap();

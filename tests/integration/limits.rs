@@ -231,12 +231,7 @@ fn overload_memory_does_not_grow_with_the_run() {
 fn with_speed(mut sc: Scenario, speed: f64) -> Scenario {
     let cores = sc.system.cores;
     sc.system.processor_types = (0..sc.system.processors)
-        .map(|_| ProcessorType {
-            name: "test".into(),
-            speed,
-            cores,
-            dispatch_cpu: nssim::engine::SimDuration::ZERO,
-        })
+        .map(|_| ProcessorType::new("test", speed, cores, nssim::engine::SimDuration::ZERO))
         .collect();
     sc
 }

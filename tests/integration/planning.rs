@@ -404,8 +404,8 @@ fn bad_campaign_input_is_refused_with_nothing_written() {
 
 #[test]
 fn vary_processor_type_finds_the_first_listed_type_that_meets_the_slo() {
-    // Two processors at 2,500/s: NS16000 (speed 0.5, one core) carries about 1,000/s, NS7-X
-    // (speed 1, one core) 2,000/s, NS8-X (speed 1.5, two cores) 6,000/s.
+    // Two processors at 2,500/s: NS1000 (speed 0.25, one core) carries about 500/s, NS16000
+    // (speed 0.5, one core) 1,000/s, NS8 (speed 1.5, two cores) 6,000/s.
     let out = tempfile::tempdir().unwrap();
     nssim()
         .args(["capacity", "tests/data/scale-out.toml", "--slo", "p99<20ms"])
@@ -415,13 +415,13 @@ fn vary_processor_type_finds_the_first_listed_type_that_meets_the_slo() {
             "--set",
             "server_class[0].cpus=[0,1]",
         ])
-        .args(["--vary", "system.processor_type=NS16000,NS7-X,NS8-X"])
+        .args(["--vary", "system.processor_type=NS1000,NS16000,NS8"])
         .args(["--rate", "2500/s", "--out"])
         .arg(out.path())
         .assert()
         .success();
     let c = json(&out.path().join("capacity.json"));
-    assert_eq!(c["scenarios"][0]["chosen"], "NS8-X");
+    assert_eq!(c["scenarios"][0]["chosen"], "NS8");
     let csv = fs::read_to_string(out.path().join("capacity.csv")).unwrap();
     let verdicts: Vec<&str> = csv
         .lines()
@@ -440,7 +440,7 @@ fn vary_processor_type_finds_the_first_listed_type_that_meets_the_slo() {
             "--set",
             "server_class[0].cpus=[0,1]",
         ])
-        .args(["--param", "system.processor_type=NS16000,NS7-X,NS8-X"])
+        .args(["--param", "system.processor_type=NS1000,NS16000,NS8"])
         .args(["--replications", "2", "--out"])
         .arg(out.path())
         .assert()
@@ -448,6 +448,6 @@ fn vary_processor_type_finds_the_first_listed_type_that_meets_the_slo() {
     let s = json(&out.path().join("sweep.json"));
     assert_eq!(
         s["curves"][0]["knee_throughput"]["parameters"]["system.processor_type"],
-        "NS16000"
+        "NS1000"
     );
 }

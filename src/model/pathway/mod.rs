@@ -336,8 +336,8 @@ pub struct Pathway {
     servers: Vec<ServerRt>,
     /// Links (slots reused after a link is returned; ids are generational).
     links: Slab<LinkRt, LinkId>,
-    /// Link managers, `host * routes.len() + route`: the processors' (host = processor
-    /// number), then the Pathway/XM TCPs' (`tcp.rs`).
+    /// Link managers: the processors', `cpu * routes.len() + route`, then the Pathway/XM
+    /// TCPs', one per route of each TCP's send target (`tcp.rs`).
     lms: Vec<LinkManager>,
     /// Pathway/XM TCPs, each a link manager host of its own, in plan order.
     tcps: Vec<tcp::TcpHost>,
@@ -520,9 +520,9 @@ impl Pathway {
         tw.set(now, level, rec);
     }
 
-    /// The link manager of host `host` (a processor's, or a TCP's: `tcp.rs`) for `route`.
-    pub fn lm(&self, host: u32, route: usize) -> usize {
-        host as usize * self.routes.len() + route
+    /// The link manager of processor `cpu` for `route` (a TCP's: `Pathway::lm_of`).
+    pub fn lm(&self, cpu: u32, route: usize) -> usize {
+        cpu as usize * self.routes.len() + route
     }
 
     /// Static and dynamic servers running in class `c`.

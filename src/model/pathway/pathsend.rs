@@ -9,7 +9,7 @@ use crate::stats::Recorder;
 
 use super::super::Event;
 use super::super::ids::{LinkId, ProcessorId, RequestId};
-use super::super::processor::{Cpus, Health, ProcessKind, Work};
+use super::super::processor::{CpuSplit, Cpus, Health, ProcessKind, Work};
 use super::super::request::Location;
 use super::{LinkRt, Pathway, PwCtx, ServerRt, Want};
 
@@ -41,7 +41,7 @@ impl Pathway {
         let route = req.send.route as usize;
         // A Pathway/XM TCP is its own link manager; any other requester uses its processor's.
         let host = self.host_of(requester, cpu);
-        let lm = self.lm(host, route);
+        let lm = self.lm_of(host, route);
         self.lms[lm].sends += 1;
         if let Err(why) = self.accounts.admit(host, requester) {
             self.routes[route].errors.refused(why);
@@ -477,13 +477,19 @@ impl Pathway {
         // The receive end pays the rate between the sender's processor (the requester's, or
         // its LCS's) and this server's.
         let sender = self.sender_cpu(req, x);
-        let demand = x.ipc.cpu_between(sender, cpu, req.bytes[0]) + req.demand.service;
-        if demand.is_zero() && x.cpus.health(process) == Health::Down {
+        // Receiving is message-system CPU, the service application CPU (`CpuSplit`).
+        let demand = CpuSplit {
+            message_system: x.ipc.cpu_between(sender, cpu, req.bytes[0]),
+            tcpip: SimDuration::ZERO,
+            application: req.demand.service,
+        };
+        if demand.total().is_zero() && x.cpus.health(process) == Health::Down {
             x.cpus.swallow(process, Work::Request(r));
-        } else if demand.is_zero() {
+        } else if demand.total().is_zero() {
             x.ready.push_back(r);
         } else {
-            x.cpus.submit(process, demand, Work::Request(r), &mut x.ctx);
+            x.cpus
+                .submit_split(process, demand, Work::Request(r), &mut x.ctx);
         }
     }
 

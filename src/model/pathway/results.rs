@@ -136,15 +136,15 @@ impl Pathway {
     /// Link-manager queues, 905 errors and links per link manager of every route that
     /// carried requests.
     fn send_targets(&self, now: SimTime, rec: &Recorder) -> Vec<SendTargetResult> {
-        let routes = self.routes.len();
+        // Each route's link managers in index order: the processors', then the TCPs'.
+        let mut by_route: Vec<Vec<&LinkManager>> = vec![Vec::new(); self.routes.len()];
+        for m in &self.lms {
+            by_route[m.route].push(m);
+        }
         self.routes
             .iter()
-            .enumerate()
-            .filter_map(|(r, route)| {
-                let lms: Vec<&LinkManager> = (r..self.lms.len())
-                    .step_by(routes)
-                    .map(|i| &self.lms[i])
-                    .collect();
+            .zip(by_route)
+            .filter_map(|(route, lms)| {
                 let link_managers: Vec<LinkManagerResult> = lms
                     .iter()
                     .flat_map(|m| {

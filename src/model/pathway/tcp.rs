@@ -48,6 +48,15 @@ pub struct TcpHost {
     pub process: ProcessId,
     /// Its index in `SendAccounts::hosts`.
     pub host: u32,
+    /// Its link managers: `Pathway::lms[first_lm..first_lm + routes]`, one per route of its
+    /// send target, `first_route..first_route + routes` (a TCP sends to one PATHMON only, so
+    /// it has no link manager for any other: with thousands of TCPs and PATHMONs a link
+    /// manager per TCP and route would not fit in memory).
+    pub first_lm: usize,
+    /// The first route of its send target.
+    pub first_route: usize,
+    /// Routes of its send target (one per class name).
+    pub routes: usize,
     /// It asks PATHMON for no link before this time.
     pub backoff_until: SimTime,
     /// Back-offs it started during the run.
@@ -65,30 +74,36 @@ pub struct TcpSpec {
     pub cpu: u32,
     /// Its template's MAXSERVERPROCESSES: links it may hold to all server processes.
     pub maxserverprocesses: u32,
+    /// The send target it sends to (its PATHMON in Pathway/XM).
+    pub target: usize,
 }
 
 impl Pathway {
-    /// Makes each TCP of `tcps` a link manager host of its own: a link manager per route and
-    /// its own limit. Call once, after [`assemble`](Self::assemble), with the TCPs in
-    /// process-id order (the order they were spawned).
+    /// Makes each TCP of `tcps` a link manager host of its own: a link manager per route of
+    /// its send target and its own limit. Call once, after [`assemble`](Self::assemble), with
+    /// the TCPs in process-id order (the order they were spawned).
     pub fn add_tcps(&mut self, tcps: &[TcpSpec]) {
         assert!(self.tcps.is_empty(), "TCPs are added once");
         assert!(
             tcps.windows(2).all(|w| w[0].process < w[1].process),
             "TCPs in process-id order"
         );
-        let routes = self.routes.len();
         for t in tcps {
             let host = self.accounts.add_host(Limits {
                 links_per_link_manager: t.maxserverprocesses,
                 ..Limits::default()
             });
-            assert_eq!(
-                self.lms.len(),
-                host as usize * routes,
-                "a host's link managers follow the previous host's"
+            // A target's routes were made one after the other (`build.rs`).
+            let row = &self.route_for[t.target];
+            let first_route = usize::from(row[0]);
+            assert!(
+                row.iter()
+                    .enumerate()
+                    .all(|(k, &r)| usize::from(r) == first_route + k),
+                "a send target's routes are contiguous"
             );
-            for route in 0..routes {
+            let first_lm = self.lms.len();
+            for route in first_route..first_route + row.len() {
                 let mut m = LinkManager::new(t.cpu, route, self.routes[route].members.len());
                 m.host = host;
                 self.lms.push(m);
@@ -97,10 +112,27 @@ impl Pathway {
                 name: t.name.clone(),
                 process: t.process,
                 host,
+                first_lm,
+                first_route,
+                routes: row.len(),
                 backoff_until: SimTime::ZERO,
                 backoffs: 0,
             });
         }
+    }
+
+    /// The link manager of host `host` (a processor's or a TCP's) for `route`.
+    pub(super) fn lm_of(&self, host: u32, route: usize) -> usize {
+        let Some(t) = self.tcp_at(host) else {
+            return self.lm(host, route);
+        };
+        let tcp = &self.tcps[t];
+        assert!(
+            (tcp.first_route..tcp.first_route + tcp.routes).contains(&route),
+            "TCP {} sends only to its own send target",
+            tcp.name
+        );
+        tcp.first_lm + (route - tcp.first_route)
     }
 
     /// The link manager host of `requester` in processor `cpu`: its own if it is a TCP, else
@@ -137,8 +169,7 @@ impl Pathway {
         let Ok(t) = self.tcps.binary_search_by_key(&process, |t| t.process) else {
             return;
         };
-        let routes = self.routes.len();
-        let first = self.tcps[t].host as usize * routes;
+        let (first, routes) = (self.tcps[t].first_lm, self.tcps[t].routes);
         for m in &mut self.lms[first..first + routes] {
             debug_assert!(
                 m.held.is_empty() && m.pending == 0,

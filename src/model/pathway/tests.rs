@@ -458,6 +458,7 @@ fn two_tcps(b: &mut Bench, max: u32) -> (ProcessId, ProcessId) {
             process,
             cpu: 0,
             maxserverprocesses: max,
+            target: 0,
         });
     }
     b.pw.add_tcps(&spec);
@@ -487,11 +488,11 @@ fn issue16_item6_two_tcps_in_one_processor_keep_their_own_links_and_limits() {
     let routes = b.pw.routes.len();
     let (h0, h1) = (b.pw.host_of(t0, 0), b.pw.host_of(t1, 0));
     assert_ne!(h0, h1);
-    assert_eq!(b.pw.lms[b.pw.lm(h0, 0)].held.len(), 1);
-    assert_eq!(b.pw.lms[b.pw.lm(h1, 0)].held.len(), 1);
+    assert_eq!(b.pw.lms[b.pw.lm_of(h0, 0)].held.len(), 1);
+    assert_eq!(b.pw.lms[b.pw.lm_of(h1, 0)].held.len(), 1);
     assert_eq!(b.pw.lms[0].held.len(), 0);
     assert_eq!(
-        b.pw.lms[b.pw.lm(h0, 0)].queue.len(),
+        b.pw.lms[b.pw.lm_of(h0, 0)].queue.len(),
         1,
         "r2 waits at $T0 only"
     );

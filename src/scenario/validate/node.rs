@@ -290,11 +290,31 @@ impl Checker {
                 t.dispatch_cpu.as_ref(),
                 "0us",
             );
+            // Per kind of cost, each defaulting to `speed`.
+            let mut kind_speeds = [speed; 3];
+            for (k, (key, value)) in [
+                ("speed_message_system", t.speed_message_system),
+                ("speed_tcpip", t.speed_tcpip),
+                ("speed_application", t.speed_application),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let Some(v) = value else { continue };
+                if !(MIN_SPEED..=MAX_SPEED).contains(&v) {
+                    self.err(
+                        format!("{field}.{key}"),
+                        format!("{key} must be between {MIN_SPEED} and {MAX_SPEED} (relative to the processor the CPU costs are written for; leave it out to use `speed`), got {v}"),
+                    );
+                }
+                kind_speeds[k] = v;
+            }
             let row = ProcessorType {
                 name: name.to_string(),
                 speed,
                 cores,
                 dispatch_cpu,
+                kind_speeds,
             };
             match table.iter_mut().find(|b| b.name == name) {
                 Some(b) => *b = row,
@@ -384,22 +404,24 @@ impl Checker {
     }
 }
 
-/// The shipped processor types, named after NonStop families. Their speeds and cores are
-/// placeholders [I], not measurements: no published per-burst figures exist (see
-/// `scenarios/README.md`, "Processor types"). `NS7-X` is the baseline the shipped costs are
-/// written for (speed 1).
+/// The shipped processor types: HPE NonStop model names, each with the manual page that
+/// names it (`scenarios/README.md`, `[[processor_type]]`, has the table). Their speeds are
+/// placeholders [I]: no manual publishes per-burst speeds, so they only order the models until
+/// calibrated. Cores: an Integrity NonStop NS-series logical processor runs one instruction
+/// stream (one processor element per blade element, NS1000 page-37, NS14000 page-103, NS16
+/// page-50) [F]; NonStop X processors are multi-core Intel Xeon [F], but the cores per CPU, a
+/// configuration choice, are not in the pages we have: 2 [I]. `NS7 X1` is the baseline the
+/// shipped costs are written for (speed 1).
 pub fn builtin_processor_types() -> Vec<ProcessorType> {
-    let row = |name: &str, speed: f64, cores: u32| ProcessorType {
-        name: name.to_string(),
-        speed,
-        cores,
-        dispatch_cpu: SimDuration::ZERO,
+    let row = |name: &str, speed: f64, cores: u32| {
+        ProcessorType::new(name, speed, cores, SimDuration::ZERO)
     };
     vec![
-        row("S-series", 0.25, 1),
+        row("NS1000", 0.25, 1),
+        row("NS14000", 0.5, 1),
         row("NS16000", 0.5, 1),
-        row("NS7-X", 1.0, 1),
-        row("NS8-X", 1.5, 2),
+        row("NS7 X1", 1.0, 2),
+        row("NS8", 1.5, 2),
     ]
 }
 
