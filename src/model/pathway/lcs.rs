@@ -153,6 +153,17 @@ impl Pathway {
         self.lcss[lcs as usize].process
     }
 
+    /// The LCS process requests for class name `name` from send target `target` go to, if
+    /// the class is distributed there.
+    pub fn lcs_for(&self, target: usize, name: &str) -> Option<ProcessId> {
+        self.route_for[target]
+            .iter()
+            .map(|&r| &self.routes[usize::from(r)])
+            .find(|r| r.class_name == name)
+            .and_then(|r| r.lcs)
+            .map(|l| self.lcss[l as usize].process)
+    }
+
     /// Reservations held or being created by every LCS of class name `name`.
     fn class_reservations(&self, name: &str) -> u32 {
         self.lcss
