@@ -367,6 +367,8 @@ struct ClassLoad {
     /// MAXLINKS (`None`: unlimited) and LINKDEPTH.
     maxlinks: Option<u32>,
     linkdepth: u32,
+    /// Pathway/XM TYPE DISTRIBUTED: reached through an LCS, no links.
+    distributed: bool,
 }
 
 fn ns(d: SimDuration) -> f64 {
@@ -439,6 +441,7 @@ pub fn explain(sc: &Scenario) -> Explanation {
                 server_cpus,
                 maxlinks: def.maxlinks,
                 linkdepth: def.linkdepth,
+                distributed: sc.pathway_xm.as_ref().is_some_and(|xm| xm.distributed[k]),
             }
         })
         .collect();
@@ -544,6 +547,13 @@ pub fn explain(sc: &Scenario) -> Explanation {
             })
             .collect();
         let server_cpus: Vec<u32> = server_split.iter().map(|s| s.1).collect();
+        // Per class: the LCS of this requester's PATHMON when the class is distributed
+        // (Pathway/XM): requests cross it, and the server receives from it.
+        let lcs: Vec<Option<ProcessId>> = classes
+            .iter()
+            .map(|c| node.pathway.lcs_for(inst.send_to, &c.name))
+            .collect();
+        let lcs_cpu = |k: usize| lcs[k].map(|p| node.cpus.processor_of(p).0);
         // The share of requests whose server is in another processor than the requester.
         let cross_share: f64 = server_split.iter().filter(|s| s.3).map(|s| s.0).sum();
         // Before Pathway chooses the server, the run charges the requester's send at the
@@ -731,9 +741,27 @@ pub fn explain(sc: &Scenario) -> Explanation {
                             link_managers[k].push(inst.processor.0);
                         }
                     }
+                    if lcs.iter().any(Option::is_some) {
+                        legs.push(lcs_line(
+                            &node,
+                            inst.processor.0,
+                            &classes,
+                            total_weight,
+                            &lcs,
+                            &server_split,
+                            (bytes[0], share),
+                            (&mut cpu_demand, &mut process_demand, &mut cpu_ns),
+                        ));
+                    }
+                    let via = if lcs.iter().all(Option::is_some) {
+                        ("LCS forwards: hop to server", "LCS")
+                    } else {
+                        ("Pathsend: link, hop to server", "link manager")
+                    };
                     line(
                         &format!(
-                            "Pathsend: link, hop to server ({} B; same processor {} or ServerNet {})",
+                            "{} ({} B; same processor {} or ServerNet {})",
+                            via.0,
                             bytes[0],
                             node.ipc
                                 .latency_of(ProcessorId(0), ProcessorId(0), bytes[0]),
@@ -741,7 +769,7 @@ pub fn explain(sc: &Scenario) -> Explanation {
                                 .latency_of(ProcessorId(0), ProcessorId(1), bytes[0])
                         ),
                         format!("{}->{}", inst.processor.0, cpu_range(&server_cpus)),
-                        "link manager".into(),
+                        via.1.into(),
                         0.0,
                     )
                 }
@@ -750,6 +778,8 @@ pub fn explain(sc: &Scenario) -> Explanation {
                     // server's) and this class's service, on this server's processor.
                     let mut mean = 0.0;
                     for &(w, cpu, service, cross, k) in &server_split {
+                        // From its LCS for a distributed class.
+                        let cross = lcs_cpu(k).map_or(cross, |l| l != cpu);
                         let receive = ns(node.ipc.cpu(cross, bytes[0]));
                         let base = receive + service;
                         let split = [receive, 0.0, service];
@@ -798,7 +828,8 @@ pub fn explain(sc: &Scenario) -> Explanation {
         routes.push(RoutePath {
             name: name_of(inst.process),
             share,
-            hops: path.hops(),
+            // A distributed class's requests cross one more message, to the LCS.
+            hops: path.hops() + u32::from(!lcs.is_empty() && lcs.iter().all(Option::is_some)),
             legs,
             cpu_ns,
         });
@@ -875,7 +906,7 @@ pub fn explain(sc: &Scenario) -> Explanation {
             None => by_depth,
         };
         let link_hold = hold + link_hop[k];
-        if link_hold > 0.0 && links > 0 {
+        if link_hold > 0.0 && links > 0 && !c.distributed {
             demands.push(ResourceDemand {
                 name: format!("links {}", c.name),
                 kind: ResourceKind::Links,
@@ -903,6 +934,67 @@ pub fn explain(sc: &Scenario) -> Explanation {
             .enumerate()
             .map(|(k, d)| d / f64::from(cpus[k].cores))
             .collect(),
+    }
+}
+
+/// The LCS leg of a Pathway/XM requester whose classes are (some of them) distributed: the
+/// hop to the LCS, its receive and its send to the server (one message end each, at the rate
+/// between the LCS's processor and its peer's), charged to the LCS's process and processor.
+#[allow(clippy::too_many_arguments, reason = "the explain loop's accumulators")]
+fn lcs_line(
+    node: &Node,
+    requester: u32,
+    classes: &[ClassLoad],
+    total_weight: f64,
+    lcs: &[Option<ProcessId>],
+    server_split: &[(f64, u32, f64, bool, usize)],
+    (bytes, share): (u32, f64),
+    (cpu_demand, process_demand, cpu_ns): (
+        &mut [f64],
+        &mut std::collections::BTreeMap<u32, f64>,
+        &mut f64,
+    ),
+) -> LegLine {
+    let procs = node.cpus.processors();
+    let on = |cpu: u32, base: f64| {
+        let p = &procs[cpu as usize];
+        if base > 0.0 {
+            // Message-system work: at the type's message-system speed.
+            base / p.kind_speeds[0] + ns(p.dispatch)
+        } else {
+            0.0
+        }
+    };
+    let (mut mean, mut names, mut cpus, mut distributed) = (0.0, Vec::new(), Vec::new(), 0.0);
+    for (k, c) in classes.iter().enumerate() {
+        let Some(p) = lcs[k] else {
+            continue;
+        };
+        let w = c.weight / total_weight;
+        let at = node.cpus.processor_of(p).0;
+        let receive = on(at, ns(node.ipc.cpu(at != requester, bytes)));
+        let send: f64 = server_split
+            .iter()
+            .filter(|s| s.4 == k)
+            .map(|&(ws, cpu, ..)| ws / w * on(at, ns(node.ipc.cpu(at != cpu, bytes))))
+            .sum();
+        let here = receive + send;
+        cpu_demand[at as usize] += share * w * here / 1e9;
+        *process_demand.entry(p.0).or_default() += share * w * here / 1e9;
+        mean += w * here;
+        distributed += w;
+        names.push(node.cpus.process(p).name.clone());
+        cpus.push(at.to_string());
+    }
+    *cpu_ns += mean;
+    LegLine {
+        what: format!(
+            "LCS ({:.1} % of requests, distributed classes): hop to it, receive + send to a reserved server",
+            100.0 * distributed
+        ),
+        processor: format!("{requester}->{}", cpus.join(",")),
+        process: names.join(" "),
+        cpu_ns: mean,
     }
 }
 

@@ -219,6 +219,13 @@ impl CpuSplit {
             ..CpuSplit::default()
         }
     }
+    /// A cost that is all message-system work.
+    pub fn message_system(cost: SimDuration) -> Self {
+        CpuSplit {
+            message_system: cost,
+            ..CpuSplit::default()
+        }
+    }
     /// The whole cost.
     pub fn total(&self) -> SimDuration {
         self.message_system + self.tcpip + self.application

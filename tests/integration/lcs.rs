@@ -126,3 +126,42 @@ fn faults_and_call_timeouts_are_refused_with_distributed_classes() {
         "{text}"
     );
 }
+
+/// `explain` shows the LCS: three hops, the LCS's receive and send charged to it, and its
+/// CPU per request what a run at this low load measures, within 1 % (also with messages that
+/// cost more across ServerNet, so each end's rate is the one between its two processes).
+/// Service times are constant here, so the run's mean is explain's.
+#[test]
+fn explain_shows_the_lcs_and_its_cpu() {
+    for set in [
+        &["run.duration=300s"][..],
+        &[
+            "run.duration=300s",
+            "pathway_xm.request_bytes=4096",
+            "message_system.cpu_cross_processor_per_message=\"20us\"",
+        ][..],
+    ] {
+        let mut sc = load(DISTRIBUTED, set);
+        for k in &mut sc.pathway_xm.as_mut().unwrap().server_classes {
+            k.service =
+                nssim::scenario::Dist::Constant(nssim::engine::SimDuration::from_micros(100));
+        }
+        let e = nssim::model::explain(&sc);
+        assert!(e.routes.iter().all(|r| r.hops == 3), "{set:?}");
+        let text = e.render();
+        assert!(text.contains("$XM0.LCS-ORDERS $XM0.LCS-QUERY"), "{text}");
+        let r = simulate(&sc);
+        let busy: f64 = r
+            .processors
+            .iter()
+            .map(|p| p.busy_ratio * f64::from(sc.system.processor_type(p.id).cores))
+            .sum();
+        let got = busy / r.throughput_per_s * 1e9;
+        assert!(
+            (got - e.cpu_ns).abs() <= 0.01 * e.cpu_ns,
+            "{set:?}: measured {:.1} us of CPU per request, explain {:.1} us",
+            got / 1e3,
+            e.cpu_ns / 1e3
+        );
+    }
+}

@@ -51,7 +51,7 @@ use crate::stats::{Recorder, TimeWeighted};
 use super::super::Event;
 use super::super::ids::{ProcessId, ProcessorId, RequestId};
 use super::super::lcs_control::{Expiry, LcsControl};
-use super::super::processor::Work;
+use super::super::processor::{CpuSplit, Work};
 use super::super::request::Location;
 use super::{Pathway, PwCtx};
 
@@ -153,6 +153,17 @@ impl Pathway {
         self.lcss[lcs as usize].process
     }
 
+    /// The LCS process requests for class name `name` from send target `target` go to, if
+    /// the class is distributed there.
+    pub fn lcs_for(&self, target: usize, name: &str) -> Option<ProcessId> {
+        self.route_for[target]
+            .iter()
+            .map(|&r| &self.routes[usize::from(r)])
+            .find(|r| r.class_name == name)
+            .and_then(|r| r.lcs)
+            .map(|l| self.lcss[l as usize].process)
+    }
+
     /// Reservations held or being created by every LCS of class name `name`.
     fn class_reservations(&self, name: &str) -> u32 {
         self.lcss
@@ -215,7 +226,13 @@ impl Pathway {
         if demand.is_zero() {
             self.lcs_received(r, lcs, x);
         } else {
-            x.cpus.submit(process, demand, Work::Request(r), &mut x.ctx);
+            // An LCS's CPU is message-system work: it receives and forwards.
+            x.cpus.submit_split(
+                process,
+                CpuSplit::message_system(demand),
+                Work::Request(r),
+                &mut x.ctx,
+            );
         }
     }
 
@@ -300,7 +317,13 @@ impl Pathway {
         if demand.is_zero() {
             self.lcs_sent(r, server, x);
         } else {
-            x.cpus.submit(process, demand, Work::Request(r), &mut x.ctx);
+            // An LCS's CPU is message-system work: it receives and forwards.
+            x.cpus.submit_split(
+                process,
+                CpuSplit::message_system(demand),
+                Work::Request(r),
+                &mut x.ctx,
+            );
         }
     }
 

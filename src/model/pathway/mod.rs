@@ -418,9 +418,14 @@ impl Pathway {
     }
     /// The processors the servers of class name `name` run in, over all its instances: its
     /// static servers' where it has some, else one per MAXSERVERS placed round its CPUS.
+    /// A distributed class: its MAXSERVERS, over all its LCSs, placed by the PB's weights.
     pub fn planned_server_cpus(&self, name: &str) -> Vec<u32> {
         let mut out = Vec::new();
         for c in self.classes.iter().filter(|c| c.name == name) {
+            if let (Some(_), Some(pb)) = (c.lcs, &self.broker) {
+                let mut pb = pb.clone();
+                return (0..c.attrs.maxservers).filter_map(|_| pb.place()).collect();
+            }
             if c.attrs.numstatic > 0 {
                 out.extend(
                     c.servers
@@ -434,13 +439,14 @@ impl Pathway {
         }
         out
     }
-    /// MAXSERVERS of class name `name`, summed over its instances (PATHMONs).
+    /// MAXSERVERS of class name `name`, summed over its instances (PATHMONs); a distributed
+    /// class's bounds all its LCSs together.
     pub fn max_servers(&self, name: &str) -> u32 {
-        self.classes
-            .iter()
-            .filter(|c| c.name == name)
-            .map(|c| c.attrs.maxservers)
-            .sum()
+        let mut k = self.classes.iter().filter(|c| c.name == name).peekable();
+        match k.peek() {
+            Some(c) if c.lcs.is_some() => c.attrs.maxservers,
+            _ => k.map(|c| c.attrs.maxservers).sum(),
+        }
     }
     /// Requests the servers of each PATHMON's classes completed, by PATHMON.
     pub fn requests_by_pathmon(&self) -> Vec<u64> {
