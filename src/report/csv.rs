@@ -282,6 +282,58 @@ pub fn servers_timeline_csv(r: &RunResults) -> Vec<u8> {
     w.finish()
 }
 
+/// Pathway/XM's distributed classes over time, one row per sample interval and processor of
+/// the server node: `scenario,seed,node,t_s,cpu,weight,servers` (the servers of distributed
+/// classes running there; `weight` is the configured one). Header only without a distributed
+/// class.
+pub fn xm_servers_by_cpu_csv(r: &RunResults) -> Vec<u8> {
+    let mut w = Rows::new(
+        r,
+        &[
+            "scenario", "seed", "node", "t_s", "cpu", "weight", "servers",
+        ],
+    );
+    if let Some(pb) = r
+        .pathway_xm
+        .as_ref()
+        .and_then(|x| x.process_broker.as_ref())
+    {
+        for (t_s, row) in &pb.servers_by_cpu {
+            for (&(cpu, weight), &n) in pb.cpus.iter().zip(row) {
+                w.labelled(
+                    &[&pb.node],
+                    &[
+                        Num::Float(*t_s),
+                        Num::Int(u64::from(cpu)),
+                        Num::Int(u64::from(weight)),
+                        Num::Int(u64::from(n)),
+                    ],
+                );
+            }
+        }
+    }
+    w.finish()
+}
+
+/// Each LCS over time, one row per sample interval: `scenario,seed,lcs,t_s,queued,
+/// reservations` (requests in its queue, reservations it holds). Header only without a
+/// distributed class.
+pub fn xm_lcs_timeline_csv(r: &RunResults) -> Vec<u8> {
+    let mut w = Rows::new(
+        r,
+        &["scenario", "seed", "lcs", "t_s", "queued", "reservations"],
+    );
+    for l in r.pathway_xm.iter().flat_map(|x| &x.lcss) {
+        for &(t_s, queued, held) in &l.timeline {
+            w.labelled(
+                &[&l.name],
+                &[Num::Float(t_s), Num::Int(queued), Num::Int(held)],
+            );
+        }
+    }
+    w.finish()
+}
+
 /// Pathway/XM's assignment, one row per TCP: `scenario,seed,tcp,template,primary,backup,
 /// pathmon,pathmon_primary,pathmon_backup,terms,total_weight,requests,request_share,busy_ratio`,
 /// with the terms space-separated. Empty (header only) for other scenarios.

@@ -56,7 +56,8 @@ pub use self::campaign::{
 };
 pub use self::csv::{
     Parameters, comparison_csv, faults_csv, histogram_csv, metrics_csv, servers_timeline_csv,
-    timeseries_csv, with_parameter_columns, xm_assignment_csv,
+    timeseries_csv, with_parameter_columns, xm_assignment_csv, xm_lcs_timeline_csv,
+    xm_servers_by_cpu_csv,
 };
 pub use self::json::{comparison_json, summary_json};
 pub use self::plot::{Plot, register_fonts, sweep_svgs, write_sweep};
@@ -69,9 +70,11 @@ pub use self::trajectory::{parse_trajectory_csv, trajectory_csv};
 
 /// Writes every file of one run into `dir` (created if missing) and returns the paths written,
 /// in this fixed order: `summary.json`, `metrics.csv`, `latency_histogram.csv`,
-/// `timeseries.csv`, `servers_timeline.csv` (then `xm_assignment.csv` for Pathway/XM and
+/// `timeseries.csv`, `servers_timeline.csv` (then `xm_assignment.csv` for Pathway/XM,
+/// `xm_servers_by_cpu.csv` and `xm_lcs.csv` when it has a distributed class, and
 /// `faults.csv` for runs with faults), then `latency_cdf`, `throughput_latency`,
-/// `utilisation`, `link_share` and `servers`, each as `.png` followed by `.svg`.
+/// `utilisation`, `link_share`, `servers`, `link_managers` and `xm_servers_by_cpu`, each as
+/// `.png` followed by `.svg`.
 ///
 /// `link_share` is written only when some send target is an ACS domain
 /// ([`domain_targets`] is not empty), `servers` only when some server class has
@@ -86,8 +89,16 @@ pub fn write_run(dir: &Path, r: &RunResults) -> anyhow::Result<Vec<PathBuf>> {
         write_file(dir, "timeseries.csv", &timeseries_csv(r))?,
         write_file(dir, "servers_timeline.csv", &servers_timeline_csv(r))?,
     ];
-    if r.pathway_xm.is_some() {
+    if let Some(xm) = &r.pathway_xm {
         written.push(write_file(dir, "xm_assignment.csv", &xm_assignment_csv(r))?);
+        if xm.process_broker.is_some() {
+            written.push(write_file(
+                dir,
+                "xm_servers_by_cpu.csv",
+                &xm_servers_by_cpu_csv(r),
+            )?);
+            written.push(write_file(dir, "xm_lcs.csv", &xm_lcs_timeline_csv(r))?);
+        }
     }
     if r.faults.is_some() {
         written.push(write_file(dir, "faults.csv", &faults_csv(r))?);
@@ -101,6 +112,12 @@ pub fn write_run(dir: &Path, r: &RunResults) -> anyhow::Result<Vec<PathBuf>> {
         (
             Plot::LinkManagers(r),
             r.pathway_xm.is_none() && r.send_targets.iter().any(|t| !t.link_managers.is_empty()),
+        ),
+        (
+            Plot::XmServersByCpu(r),
+            r.pathway_xm
+                .as_ref()
+                .is_some_and(|x| x.process_broker.is_some()),
         ),
     ];
     for (plot, wanted) in plots {

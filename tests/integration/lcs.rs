@@ -165,3 +165,44 @@ fn explain_shows_the_lcs_and_its_cpu() {
         );
     }
 }
+
+/// The servers per processor over time and each LCS's queue and reservations are written as
+/// CSV and the former drawn; a replicated run writes neither.
+#[test]
+fn servers_per_processor_are_written_and_drawn() {
+    let r = simulate(&load(DISTRIBUTED, &["run.duration=60s"]));
+    let csv = String::from_utf8(nssim::report::xm_servers_by_cpu_csv(&r)).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("scenario,seed,node,t_s,cpu,weight,servers")
+    );
+    // One row per sample (every 10 s) and processor of SRV; at time zero the NUMSTATIC 2 of
+    // ORDERS run on 4 and 5, placed 1:1:1:1 by the PB.
+    let rows = lines.clone().count();
+    assert!(rows >= 6 * 4 && rows.is_multiple_of(4), "{csv}");
+    let first: Vec<&str> = lines.take(4).collect();
+    assert_eq!(
+        first,
+        [
+            "pathway-xm-distributed,1,SRV,0.000000,4,25,1",
+            "pathway-xm-distributed,1,SRV,0.000000,5,25,1",
+            "pathway-xm-distributed,1,SRV,0.000000,6,25,0",
+            "pathway-xm-distributed,1,SRV,0.000000,7,25,0"
+        ]
+    );
+    let lcs = String::from_utf8(nssim::report::xm_lcs_timeline_csv(&r)).unwrap();
+    assert_eq!(
+        lcs.lines().count(),
+        1 + rows,
+        "the same samples for the 4 LCSs"
+    );
+    let svg = nssim::report::Plot::XmServersByCpu(&r).to_svg().unwrap();
+    assert!(svg.contains("cpu 7 (weight 25)"));
+    let replicated = simulate(&load(
+        "scenarios/pathway-xm-terminals.toml",
+        &["run.duration=40s"],
+    ));
+    let csv = String::from_utf8(nssim::report::xm_servers_by_cpu_csv(&replicated)).unwrap();
+    assert_eq!(csv.lines().count(), 1, "header only");
+}

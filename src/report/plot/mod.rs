@@ -71,6 +71,8 @@ pub enum Plot<'a> {
     Servers(&'a RunResults),
     /// Links held per link manager (processor) and PATHMON, one panel per send target.
     LinkManagers(&'a RunResults),
+    /// Pathway/XM: servers of distributed classes per processor of the server node over time.
+    XmServersByCpu(&'a RunResults),
 }
 
 impl Plot<'_> {
@@ -88,6 +90,7 @@ impl Plot<'_> {
             Plot::LinkShare(_) => "link_share",
             Plot::Servers(_) => "servers",
             Plot::LinkManagers(_) => "link_managers",
+            Plot::XmServersByCpu(_) => "xm_servers_by_cpu",
         }
     }
 
@@ -104,6 +107,7 @@ impl Plot<'_> {
             Plot::LinkShare(r) => pathway::link_share_size(r),
             Plot::Servers(r) => pathway::servers_size(r),
             Plot::LinkManagers(r) => links::size(r),
+            Plot::XmServersByCpu(_) => (1000, 600),
         }
     }
 
@@ -136,6 +140,7 @@ impl Plot<'_> {
             Plot::LinkShare(r) => pathway::link_share(root, r),
             Plot::Servers(r) => pathway::servers(root, r),
             Plot::LinkManagers(r) => links::link_managers(root, r),
+            Plot::XmServersByCpu(r) => pathway::xm_servers_by_cpu(root, r),
         }
     }
 }

@@ -353,6 +353,83 @@ fn servers_panel<DB: DrawingBackend>(
     Ok(())
 }
 
+// ---------------------------------------------------------------------------------------------
+// Pathway/XM: servers of distributed classes per processor of the server node
+
+/// Servers of distributed classes running in each processor of the server node over time,
+/// one line per processor (its configured weight in the legend).
+pub(super) fn xm_servers_by_cpu<DB: DrawingBackend>(
+    root: &Area<DB>,
+    r: &RunResults,
+) -> DrawResult<DB> {
+    let body = title(
+        root,
+        &format!(
+            "{}: servers of distributed classes per processor over time",
+            r.scenario
+        ),
+    )?;
+    let Some(pb) = r
+        .pathway_xm
+        .as_ref()
+        .and_then(|x| x.process_broker.as_ref())
+    else {
+        return no_data(&body, "no distributed server class");
+    };
+    let end = pb
+        .servers_by_cpu
+        .iter()
+        .map(|s| s.0)
+        .fold(f64::NAN, f64::max);
+    if !end.is_finite() {
+        return no_data(&body, "no servers timeline recorded");
+    }
+    let peak = pb
+        .servers_by_cpu
+        .iter()
+        .flat_map(|(_, row)| row.iter().copied())
+        .max()
+        .unwrap_or(0);
+    let items: Vec<LegendItem> = pb
+        .cpus
+        .iter()
+        .enumerate()
+        .map(|(k, (cpu, weight))| {
+            item(
+                format!("cpu {cpu} (weight {weight})"),
+                Swatch::Fill(SERIES[k % SERIES.len()]),
+            )
+        })
+        .collect();
+    let legend_w = legend_width(&body, None, &items)?;
+    let (plot_area, legend_area) = with_legend_column(&body, legend_w);
+    let x = Axis::linear(0.0, end.max(1e-9), 12);
+    let y = count_axis(f64::from(peak));
+    let mut chart = build_chart(
+        &plot_area,
+        &x,
+        &y,
+        "time [s]",
+        "servers",
+        60,
+        Some(&pb.node),
+    )?;
+    shade_warmup(&plot_area, &mut chart, &x, &y, r.warmup_s)?;
+    for k in 0..pb.cpus.len() {
+        let points: Vec<(f64, f64)> = pb
+            .servers_by_cpu
+            .iter()
+            .map(|(t, row)| (*t, f64::from(row[k])))
+            .collect();
+        chart.draw_series(LineSeries::new(
+            points,
+            SERIES[k % SERIES.len()].stroke_width(2),
+        ))?;
+    }
+    draw_legend(&legend_area, None, &items, 14)?;
+    Ok(())
+}
+
 /// A y axis for a count: whole-number ticks (never "0.5 servers") on a 1-2-5 step, ending at
 /// or above `peak`, with a little headroom so a line at the top is not drawn on the frame.
 fn count_axis(peak: f64) -> Axis {
