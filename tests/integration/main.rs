@@ -34,6 +34,9 @@
 //! - `process_kill`: issue 15 item 1: killing each kind of process, its takeover or death.
 //! - `lan_failover`: issue 15 item 5: `pif_down` / `pif_up`, sessions moving to the survivor
 //!   of a failover pair, lost frames paying the retransmission timeout, no partner.
+//! - `recovery`: issue 15 items 4 and 6: Pathsend errors of faults.md A.5 (902, 915, 916)
+//!   with their file-system errors, failures by error, retries of Pathsend errors, an ACS
+//!   domain's next PATHMON, `rebalance`, and a pair losing its backup mid-takeover.
 //! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
 mod abandonment;
@@ -60,6 +63,7 @@ mod planning;
 mod process_kill;
 mod progress;
 mod queueing;
+mod recovery;
 mod replications;
 mod report;
 mod retry;
