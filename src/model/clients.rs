@@ -376,14 +376,14 @@ mod tests {
         let instances = (0..n)
             .map(crate::model::listener::tests::instance)
             .collect();
-        Listeners {
-            list: vec![Listener::new(
-                ListenerModel::Parallel,
-                instances,
-                SimDuration::ZERO,
-                SimDuration::ZERO,
-            )],
-        }
+        let mut ls = Listeners::default();
+        ls.list.push(Listener::new(
+            ListenerModel::Parallel,
+            instances,
+            SimDuration::ZERO,
+            SimDuration::ZERO,
+        ));
+        ls
     }
 
     fn open_clients(per_connection: u32) -> Clients {

@@ -37,7 +37,7 @@ use super::pathway::HeldAt;
 use super::processor::{Health, ProcessKind, Work};
 use super::request::Location;
 use super::{Ctx, Event, Node};
-use crate::scenario::StackKind;
+use crate::scenario::{Rebalance, StackKind};
 
 impl Node {
     /// Schedules every instant of the fault timeline (none without faults).
@@ -191,7 +191,7 @@ impl Node {
         let (session, created) = (req.session, req.created);
         match why {
             Why::Reset => self.rec.reset(now),
-            Why::Server => self.rec.send_failed(now, created),
+            Why::Server => self.rec.send_failed(now, created, "904/201".into()),
             Why::Refused => self.rec.refused(now),
         }
         self.faults.charge(why);
@@ -439,11 +439,21 @@ impl Node {
         let message = (kind == ProcessKind::Pathmon).then_some(1077);
         self.faults
             .log_counted(now, index, name, "takeover", None, message);
-        if matches!(kind, ProcessKind::Distributor | ProcessKind::Listener) {
-            self.listeners.process_moved(p, self.cpus.processor_of(p));
-            if self.stack.stack.shared_host() {
-                self.reset_connections(index, p, s, |inst| inst.process == p);
+        if matches!(
+            kind,
+            ProcessKind::Distributor | ProcessKind::Listener | ProcessKind::TcpIp
+        ) {
+            // The hop between a `$ZTCn` and its listeners, and the redirector a listener
+            // sends through, are priced from where they run now.
+            if kind != ProcessKind::TcpIp {
+                self.listeners.process_moved(p, self.cpus.processor_of(p));
             }
+            self.listeners.repath(&self.cpus, &self.stack);
+        }
+        if matches!(kind, ProcessKind::Distributor | ProcessKind::Listener)
+            && self.stack.stack.shared_host()
+        {
+            self.reset_connections(index, p, s, |inst| inst.process == p);
         }
         if kind == ProcessKind::TcpIp {
             self.reset_connections(index, p, s, |inst| inst.endpoint.tcpip == Some(p));
@@ -517,13 +527,66 @@ impl Node {
             Some(restart.len() as u64 + u64::from(servers)),
             None,
         );
+        match self.faults.rebalance {
+            Rebalance::Off => {}
+            Rebalance::Auto => self.rebalance(index, cpu, s),
+            Rebalance::Manual(after) => s.schedule_in_unkeyed(
+                after,
+                Event::Rebalance {
+                    cpu: u16::try_from(cpu.0).expect("fewer than 65536 processors"),
+                    fault: u16::try_from(index).expect("fewer than 65536 faults"),
+                },
+            ),
+        }
+    }
+
+    /// The static servers AUTORESTART moved out of reloaded processor `cpu` move back
+    /// (`[faults] rebalance`, faults.md A.7): logged as `rebalance` with how many move, and
+    /// each as `rebalanced` once it runs there (charged, as AUTORESTART's rows, to the latest
+    /// failure). Nothing moves if `cpu` has failed again.
+    pub(super) fn rebalance(&mut self, index: usize, cpu: ProcessorId, s: &mut Scheduler<Event>) {
+        let n = {
+            let mut pw = self.pathway_at(s);
+            pw.pathway.rebalance(cpu, &mut pw.x)
+        };
+        let target = format!("processor {}", cpu.0);
+        self.faults.log_counted(
+            s.now(),
+            index,
+            target,
+            "rebalance",
+            Some(u64::from(n)),
+            None,
+        );
+    }
+
+    /// The link managers' I/O to lost PATHMON `pm` has timed out: they drop its links
+    /// (`pathway/fail.rs`), logged against the latest fault.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn pathmon_io_timeout(&mut self, pm: u32, s: &mut Scheduler<Event>) {
+        let dropped = {
+            let mut pw = self.pathway_at(s);
+            pw.pathway.pathmon_io_timed_out(pm as usize, &mut pw.x)
+        };
+        if let (Some(n), Some(f)) = (dropped, self.faults.current) {
+            let name = self.pathway.pathmon_name(pm as usize).to_string();
+            self.faults.log_counted(
+                s.now(),
+                f,
+                name,
+                "link manager timeout",
+                Some(u64::from(n)),
+                None,
+            );
+        }
     }
 
     /// AUTORESTART's new process for server `server` is up.
     #[cold]
     #[inline(never)]
     pub(super) fn server_restarted(&mut self, server: u32, s: &mut Scheduler<Event>) {
-        let up = {
+        let how = {
             let mut pw = self.pathway_at(s);
             pw.pathway.server_restarted(server as usize, &mut pw.x)
         };
@@ -532,6 +595,6 @@ impl Node {
             .process(self.pathway.server_process(server))
             .name
             .clone();
-        self.faults.restarted(s.now(), name, up);
+        self.faults.restarted(s.now(), name, how);
     }
 }

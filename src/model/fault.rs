@@ -324,6 +324,8 @@ pub struct Runtime {
     pub busy_samples: Option<[Vec<u64>; 2]>,
     /// When a failure counts as recovered.
     pub recovery: RecoveryRule,
+    /// What moves back after a reload (`[faults] rebalance`).
+    pub rebalance: crate::scenario::Rebalance,
     /// Per fault: when a killed pair's backup took over (`process_kill` of a pair only).
     pub kill_takeover: Vec<Option<SimTime>>,
     /// The PIFs' names, in the LAN's order.
@@ -380,6 +382,7 @@ impl Runtime {
             declared: vec![false; n],
             busy_samples: busiest.then(|| [vec![0; n], vec![0; n]]),
             recovery: faults.recovery,
+            rebalance: faults.rebalance,
             limbo: Vec::new(),
             grants: Vec::new(),
             log: Vec::new(),
@@ -498,11 +501,17 @@ impl Runtime {
         }
     }
 
-    /// AUTORESTART restarted server process `name` (`up`), or found its processor down
-    /// (916).
-    pub fn restarted(&mut self, now: SimTime, name: String, up: bool) {
+    /// AUTORESTART restarted server process `name`, or found its processor down (916), or
+    /// the server moved back to its reloaded processor (`rebalanced`).
+    pub fn restarted(&mut self, now: SimTime, name: String, how: super::pathway::Restart) {
+        use super::pathway::Restart;
         let f = self.current.unwrap_or(0);
-        self.log(now, f, name, if up { "restarted" } else { "916" });
+        let event = match how {
+            Restart::Restarted => "restarted",
+            Restart::Rebalanced => "rebalanced",
+            Restart::Failed => "916",
+        };
+        self.log(now, f, name, event);
     }
 }
 
@@ -516,6 +525,7 @@ impl Runtime {
         completed: u64,
         attempted: u64,
         rule: RecoveryRule,
+        failed_by_error: &std::collections::BTreeMap<String, u64>,
     ) -> Option<FaultsResult> {
         if self.plan.is_empty() {
             return None;
@@ -627,6 +637,7 @@ impl Runtime {
                 completed as f64 / attempted as f64
             },
             downtime_s,
+            failed_by_error: failed_by_error.clone(),
             faults,
             log: self.log.clone(),
         })

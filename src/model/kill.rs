@@ -31,13 +31,12 @@
 //!     round-robin filter skips the dead listener [I]; under the conventional stack a SYN to
 //!     its IP host finds no listener and is refused [I] (A.4);
 //!   - a **PATHMON** whose both halves are gone grants nothing [I]: its grants in progress are
-//!     lost, and its link managers' waiting requests fail as when no PATHMON can grant a link
-//!     (905).
+//!     lost, and its link managers' waiting requests with no link fail with 902, file-system
+//!     error 14 (its processor is up) [F] (faults.md A.5; `pathway/pathsend.rs`).
 //!
 //! Simplifies: a process that dies stays dead until its processor is reloaded (no monitor
-//! restarts a listener or a TCP/IP process, A.10 [I]); a pair's backup is not re-created; the
-//! path costs of a listener whose `$ZTCn` took over into another processor stay those of the
-//! build (the hop between them is not re-priced). Pathway/XM processes are not killed yet.
+//! restarts a listener or a TCP/IP process, A.10 [I]); a pair's backup is not re-created.
+//! Pathway/XM processes are not killed yet.
 
 use crate::engine::Scheduler;
 

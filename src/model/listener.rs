@@ -141,6 +141,9 @@ impl Listener {
 pub struct Listeners {
     /// Listeners, in scenario order.
     pub list: Vec<Listener>,
+    /// Under ACS with a CPU per send: each processor's redirector and that CPU (kept to
+    /// re-price the paths after a takeover).
+    redirectors: Option<(Vec<ProcessId>, SimDuration)>,
 }
 
 impl Listeners {
@@ -278,7 +281,10 @@ impl Listeners {
             }
             list.push(listener);
         }
-        Listeners { list }
+        Listeners {
+            list,
+            redirectors: None,
+        }
     }
 
     /// Pathway/XM: a TCP process per planned TCP (pairs where the plan gives a backup), one
@@ -331,7 +337,13 @@ impl Listeners {
                 ));
             }
         }
-        (Listeners { list }, slot)
+        (
+            Listeners {
+                list,
+                redirectors: None,
+            },
+            slot,
+        )
     }
 
     /// Every listener instance's path, once its process, socket and role are known.
@@ -342,6 +354,17 @@ impl Listeners {
         stack: &TcpIp,
         redirectors: Option<(&[ProcessId], SimDuration)>,
     ) {
+        self.redirectors = redirectors.map(|(r, cpu)| (r.to_vec(), cpu));
+        self.repath(cpus, stack);
+    }
+
+    /// Prices every instance's path from where its processes run now: the hop between a
+    /// conventional TCP/IP process and its listener is same-processor or ServerNet, and under
+    /// ACS the send goes through the redirector of the listener's processor. Called at build
+    /// and after a takeover moved a `$ZTCn` or a listener (issue 15 item 4). The legs stay the
+    /// same (only their costs change), so requests on their way keep their place.
+    pub fn repath(&mut self, cpus: &Cpus, stack: &TcpIp) {
+        let redirectors = self.redirectors.as_ref().map(|(r, cpu)| (&r[..], *cpu));
         for l in &mut self.list {
             for inst in &mut l.instances {
                 let stack_cross = inst
@@ -411,6 +434,67 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_takeover_reprices_the_messages_between_a_ztc_and_its_listener() {
+        // Issue 15 item 4, concern (b): `$ZTC1` (processor 1) serves a distributor in
+        // processor 2, so their messages cross ServerNet. Its backup in processor 2 takes
+        // over: after `repath` the same legs pay the same-processor rate.
+        use crate::engine::{Scheduler, SimTime};
+        use crate::model::itinerary::Leg;
+        use crate::model::processor::ProcessKind;
+        use crate::stats::Recorder;
+        let mut cpus = Cpus::new(3, 1);
+        let ztc = cpus.spawn("$ZTC1".into(), ProcessKind::TcpIp, 1, 199);
+        cpus.pair(ztc, 2);
+        let dist = cpus.spawn("$DIST-2".into(), ProcessKind::Distributor, 2, 150);
+        let mut inst = instance(2);
+        inst.process = dist;
+        inst.endpoint.tcpip = Some(ztc);
+        let mut ls = Listeners {
+            redirectors: None,
+            list: vec![Listener::new(
+                ListenerModel::Distributor,
+                vec![inst],
+                SimDuration::ZERO,
+                SimDuration::ZERO,
+            )],
+        };
+        let stack = crate::model::tcpip::free_stack(crate::scenario::StackKind::Conventional);
+        ls.build_paths(&cpus, &stack, None);
+        let cross = |ls: &Listeners| -> u32 {
+            ls.list[0].instances[0]
+                .path
+                .legs
+                .iter()
+                .map(|l| match l {
+                    Leg::Cpu { cost, .. } => {
+                        u32::from(cost.msgs.ipc_cross[0]) + u32::from(cost.msgs.ipc_cross[1])
+                    }
+                    _ => 0,
+                })
+                .sum()
+        };
+        let before = cross(&ls);
+        assert!(before > 0, "the messages cross ServerNet before");
+        let mut rec = Recorder::new(
+            SimTime::ZERO,
+            SimTime(1_000_000),
+            SimDuration::from_micros(100),
+            0,
+        );
+        let mut sched: Scheduler<crate::model::Event> = Scheduler::new();
+        let mut ctx = crate::model::Ctx {
+            sched: &mut sched,
+            rec: &mut rec,
+        };
+        cpus.kill_primary(ztc, &mut ctx);
+        cpus.take_over(ztc, &mut ctx);
+        assert_eq!(cpus.processor_of(ztc), ProcessorId(2));
+        assert_eq!(cross(&ls), before, "priced at build until repath");
+        ls.repath(&cpus, &stack);
+        assert_eq!(cross(&ls), 0, "same processor now");
+    }
+
+    #[test]
     fn connections_go_round_robin_over_the_instances() {
         let mut l = Listener::new(
             ListenerModel::Parallel,
@@ -426,6 +510,7 @@ pub(crate) mod tests {
     #[test]
     fn a_full_backlog_drops_syns_until_an_accept() {
         let mut ls = Listeners {
+            redirectors: None,
             list: vec![Listener::new(
                 ListenerModel::Distributor,
                 vec![instance(0)],

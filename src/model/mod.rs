@@ -263,6 +263,17 @@ pub enum Event {
     LcsServerReady(u32),
     /// An LCS's reservation of a server (index in Pathway's servers) expires.
     ReservationExpired(u32),
+    /// The link managers' I/O timeout on a lost PATHMON (its index) has passed
+    /// (`pathway/fail.rs`). Last, for the same reason.
+    PathmonIoTimeout(u32),
+    /// `rebalance = "manual"`: the operator's command to move servers back to reloaded
+    /// processor `cpu`, charged to reload fault `fault` (`failure.rs`). Last, likewise.
+    Rebalance {
+        /// The reloaded processor.
+        cpu: u16,
+        /// The reload's fault.
+        fault: u16,
+    },
 }
 
 // An event with its time fits in 24 bytes: the queue moves one per push and per pop (issue 18
@@ -317,9 +328,9 @@ pub struct Node {
     rec: Recorder,
     /// Pathway/XM's plan and names, if the scenario uses it.
     xm: Option<observe::XmInfo>,
-    /// Requests a Pathsend error (905, 918 while queued, 923 to 925) has just failed;
-    /// finished by the node at once.
-    failed: VecDeque<RequestId>,
+    /// Requests a Pathsend error (902, 905, 915, 916, 918 while queued, 923 to 925, 947)
+    /// has just failed, each with its error; finished by the node at once.
+    failed: VecDeque<(RequestId, pathway::SendError)>,
     /// Requests whose leg a subsystem ended without an event; moved on by the node at once.
     ready: VecDeque<RequestId>,
     /// The request trace, when one is written.
@@ -382,7 +393,8 @@ impl Model for Node {
             Event::Timeout(r) => {
                 let mut pw = self.pathway_at(s);
                 pw.pathway.timeout_expired(r, &mut pw.x);
-                self.failed_at_server(r, s);
+                // TIMEOUT is an I/O timeout: file-system error 40 (faults.md part B).
+                self.failed_at_server(r, pathway::SendError::new(904, 40), s);
             }
             Event::SendTimeout(r) => {
                 // On a link it fails at its server, like a TIMEOUT; a queued send fails
@@ -391,13 +403,17 @@ impl Model for Node {
                 let mut pw = self.pathway_at(s);
                 pw.pathway.send_timeout_expired(r, &mut pw.x);
                 if on_link {
-                    self.failed_at_server(r, s);
+                    self.failed_at_server(r, pathway::SendError::new(918, 40), s);
                 }
             }
             Event::Abandon(r) => self.abandon(r, s),
             Event::Fault { index, phase } => self.fault(index as usize, phase, s),
             Event::ServerRestarted(server) => self.server_restarted(server, s),
             Event::Retransmit(r) => self.retransmit(r, s),
+            Event::PathmonIoTimeout(pm) => self.pathmon_io_timeout(pm, s),
+            Event::Rebalance { cpu, fault } => {
+                self.rebalance(usize::from(fault), ProcessorId(u32::from(cpu)), s);
+            }
             Event::Sample => self.sample(s),
             Event::LcsArrive(r) => {
                 let mut pw = self.pathway_at(s);

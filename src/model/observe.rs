@@ -180,6 +180,7 @@ impl Node {
                 counts_completed,
                 counts_offered,
                 self.faults.recovery,
+                self.rec.failures_by_error(),
             ),
             stopped: self.stopped.map(|at| crate::stats::Stopped {
                 reason: format!(

@@ -13,7 +13,7 @@ use super::clients::Outgoing;
 use super::ids::SlabKey;
 use super::ids::{ProcessId, ProcessorId, RequestId, SessionId};
 use super::itinerary::{Costing, Leg, Msg, Who};
-use super::pathway::{Pathway, PwCtx};
+use super::pathway::{Pathway, PwCtx, SendError};
 use super::processor::{CpuSplit, ProcessKind, Work};
 use super::request::{Conn, Location, Request, Send};
 use super::{Ctx, Event, Node};
@@ -87,10 +87,15 @@ impl Node {
     /// Finishes the requests a Pathsend error has just failed, in the order they failed:
     /// each client has its error, unless it has abandoned the request already.
     fn finish_failed(&mut self, s: &mut Scheduler<Event>) {
-        while let Some(r) = self.failed.pop_front() {
+        while let Some((r, error)) = self.failed.pop_front() {
             if !self.requests.get(r).lost && self.client_waits(r, s) {
+                if self.retry_after_error(r, error, s) {
+                    // Reissued (`retry.rs`): this attempt leaves, not a failure.
+                    self.requests.remove(r);
+                    continue;
+                }
                 let created = self.requests.get(r).created;
-                self.rec.send_failed(s.now(), created);
+                self.rec.send_failed(s.now(), created, error.label());
                 self.request_finished(r, true, s);
             } else {
                 self.requests.remove(r);
@@ -257,9 +262,15 @@ impl Node {
         self.session_after_request(session, true, s);
     }
 
-    /// The send of `r` failed while its server holds it (904, 918): its client has the error
-    /// now, if it still waits; the request leaves when its server has finished with it.
-    pub(super) fn failed_at_server(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
+    /// The send of `r` failed with `error` while its server holds it (904 or 918, file-system
+    /// error 40): its client has the error now, if it still waits; the request leaves when
+    /// its server has finished with it.
+    pub(super) fn failed_at_server(
+        &mut self,
+        r: RequestId,
+        error: SendError,
+        s: &mut Scheduler<Event>,
+    ) {
         if self.requests.get(r).lost || !self.client_waits(r, s) {
             return;
         }
@@ -267,7 +278,7 @@ impl Node {
         self.trace_ended(r, now, "timed-out");
         let req = self.requests.get(r);
         let session = req.session;
-        self.rec.send_failed(now, req.created);
+        self.rec.send_failed(now, req.created, error.label());
         self.session_after_request(session, true, s);
     }
 

@@ -711,9 +711,12 @@ impl Cpus {
                 if proc_.pair.is_some_and(|pair| pair.backup == cpu) {
                     proc_.pair = None;
                     if proc_.health == Health::TakingOver {
-                        // Both halves are gone: the pair does not survive.
+                        // Both halves are gone: the pair does not survive, and the work
+                        // waiting for the backup (requests, a PATHMON's grants) is lost with
+                        // it, as the work of the processes in the failed processor is.
                         proc_.health = Health::Down;
                         lost.processes.push(p);
+                        lost.work.extend(proc_.bursts.drain(..).map(|b| b.work));
                     } else {
                         lost.backups.push(p);
                     }
@@ -1146,6 +1149,36 @@ mod tests {
         let lost = b.cpus.fail(ProcessorId(1), &mut ctx);
         assert_eq!((lost.processes, lost.backups), (vec![a], vec![]));
         assert_eq!(b.cpus.health(a), Health::Down);
+    }
+
+    #[test]
+    fn a_pair_killed_then_losing_its_backups_processor_gives_up_its_waiting_work() {
+        // Issue 15 item 4, concern (a): PATHMON $A (processor 0, backup in 1) has two grants
+        // queued when it is killed; while its backup takes over, processor 1 fails. Both
+        // halves are gone: the grants that waited for the backup are lost work, for the fault
+        // model to fail at the detection (they used to stay in the dead process, stranded).
+        let (mut b, mut s) = (
+            Bench {
+                cpus: Cpus::new(2, 1),
+                ..bench(1).0
+            },
+            Scheduler::new(),
+        );
+        let a = b.cpus.spawn("$A".into(), ProcessKind::Pathmon, 0, 150);
+        b.cpus.pair(a, 1);
+        submit(&mut b, &mut s, a, 10, 7);
+        submit(&mut b, &mut s, a, 10, 8);
+        let mut ctx = Ctx {
+            sched: &mut s,
+            rec: &mut b.rec,
+        };
+        b.cpus.kill_primary(a, &mut ctx);
+        assert_eq!(b.cpus.health(a), Health::TakingOver);
+        let lost = b.cpus.fail(ProcessorId(1), &mut ctx);
+        assert_eq!(b.cpus.health(a), Health::Down);
+        assert_eq!(lost.processes, vec![a]);
+        assert_eq!(lost.work, vec![work(7), work(8)]);
+        assert!(b.cpus.process(a).bursts.is_empty());
     }
 
     #[test]

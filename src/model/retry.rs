@@ -12,7 +12,14 @@
 //!   did not (refused, or reset on its way in) is always reissued, since it cannot have been
 //!   executed. [F] A TMF requester aborts the transaction and reissues it (PS-G p. 3-4):
 //!   [I] a reissue counts as a TMF abort when the failed attempt had reached a server (work
-//!   under the transaction to undo); no `tmf_abort_delay` is charged.
+//!   under the transaction to undo), and the abort adds `tmf_abort_delay` ([I] 50 ms,
+//!   faults.md A.5) to the backoff.
+//! - **Pathsend errors before a server** (issue 15 item 4): a send that fails with one of the
+//!   policy's `errors` (default 902, 905, 916, 947: the rows of faults.md A.5's table that
+//!   end a send before any server has it, [I]) cannot have been executed, so it is reissued
+//!   while attempts are left, whatever `idempotent` says. 904 with file-system error 201 is
+//!   a fault's and follows the rule above. [F] A 904 after a server TIMEOUT or a 918 after
+//!   the call's own timeout is not reissued: its server still holds the request.
 //! - **The reissue.** The failed attempt is *answered* (it is no longer in flight, and leaves
 //!   as every failed request does, uncounted); a new attempt, linked to it (same session,
 //!   class, work, sizes and first-send time `created`, `attempt` one more), waits
@@ -29,8 +36,7 @@
 //! Simplifies: the policy draws no random numbers (arrivals, mix and work are unchanged by
 //! it). [I] A reissue is not admitted again (`admitted` counts a request's first
 //! connection), and its client has no patience timer (`abandon_after` covers the first
-//! attempt only). Pathsend errors that are not a fault's (905, 916, 918, 923 to 925, 947) are
-//! not retried: they reach the client as before.
+//! attempt only). A Pathsend error the policy does not list reaches the client.
 
 use crate::engine::{Scheduler, SimDuration};
 use crate::scenario::Retry;
@@ -38,6 +44,7 @@ use crate::scenario::Retry;
 use super::fault::Why;
 use super::ids::{RequestId, SlabKey};
 use super::itinerary::Leg;
+use super::pathway::SendError;
 use super::request::{Conn, Location, Request, Send};
 use super::{Event, Node};
 
@@ -68,13 +75,56 @@ impl Node {
         };
         let old = *self.requests.get(r);
         let reached = self.reached_server(&old, why);
-        let Some(tmf_abort) = decide(&policy, old.attempt, reached) else {
+        if !self.reissue_after(r, &policy, reached, s) {
             return false;
-        };
-        self.rec.retried(tmf_abort);
+        }
         self.faults.charge_retry();
         // The failed attempt is answered: not in flight; the new one is.
         self.requests.fail_at_server(r);
+        true
+    }
+
+    /// Request `r`, whose client still waits, has just failed with Pathsend error `error`
+    /// before it reached a server: returns true if the policy lists `error` and its requester
+    /// reissues it (the caller removes the failed attempt and counts no failure). [F] 902 and
+    /// 916 are a fault's doing (a PATHMON, or every processor of CPUS, lost): their reissues
+    /// are charged to the latest fault.
+    pub(super) fn retry_after_error(
+        &mut self,
+        r: RequestId,
+        error: SendError,
+        s: &mut Scheduler<Event>,
+    ) -> bool {
+        let Some(policy) = self.clients.retry else {
+            return false;
+        };
+        if !policy.errors.contains(error.code) {
+            return false;
+        }
+        if !self.reissue_after(r, &policy, false, s) {
+            return false;
+        }
+        if matches!(error.code, 902 | 915 | 916) {
+            self.faults.charge_retry();
+        }
+        true
+    }
+
+    /// The policy's decision on failed attempt `r` (`reached`: it reached a server); when it
+    /// says reissue, the new attempt waits its backoff (plus `tmf_abort_delay` after a TMF
+    /// abort), counted, and true is returned. The failed attempt is the caller's to end.
+    fn reissue_after(
+        &mut self,
+        r: RequestId,
+        policy: &Retry,
+        reached: bool,
+        s: &mut Scheduler<Event>,
+    ) -> bool {
+        let old = *self.requests.get(r);
+        let Some(tmf_abort) = decide(policy, old.attempt, reached) else {
+            return false;
+        };
+        self.rec.retried(tmf_abort);
         let inst = &self.listeners.list[old.listener as usize].instances[old.instance as usize];
         let terminal = inst.endpoint.host.is_none();
         let new = self.requests.insert(Request {
@@ -105,7 +155,12 @@ impl Node {
             lost: false,
             ..old
         });
-        let retry = s.schedule_in(policy.backoff, Event::Reissue(new));
+        let wait = if tmf_abort {
+            policy.backoff + policy.tmf_abort_delay
+        } else {
+            policy.backoff
+        };
+        let retry = s.schedule_in(wait, Event::Reissue(new));
         self.requests.get_mut(new).at = Location::Backoff { retry };
         true
     }
@@ -167,6 +222,8 @@ mod tests {
             backoff: SimDuration::ZERO,
             idempotent,
             tmf,
+            tmf_abort_delay: SimDuration::from_millis(50),
+            errors: crate::scenario::ErrorSet::of(&crate::scenario::ErrorSet::DEFAULT),
         }
     }
 

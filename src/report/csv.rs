@@ -15,7 +15,9 @@ use crate::stats::RunResults;
 /// an empty sample (no measured request) have an empty value: unknown, not 0; so do the
 /// rates and processors' busy ratios of a run without a measurement window.
 ///
-/// Components, in this order: `system` (ending with `pathsend_errors_904/905/916/918/923/924/925/947`); `cpuN` and
+/// Components, in this order: `system` (ending with `pathsend_errors_904/905/916/918/923/924/925/947`,
+/// then `pathsend_errors_902/915` when non-zero, then with faults `requests_failed_<what>` per
+/// outcome of a failed request: `905`, `904_fs201`, `reset`, `refused`, `abandoned`); `cpuN` and
 /// `cpuN/<kind>` per processor; each process by its name (`$ZTC3`, `A-0`);
 /// `class/<pathmon>/<name>` per server class in a PATHMON; `pathmon/<domain>/<pathmon>/<class>`
 /// per member of a send target (`-` for a PATHMON addressed directly: `weight`,
@@ -73,6 +75,7 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         system.push(("busiest_processor", Int(u64::from(p.id))));
     }
     let e = &r.pathsend_errors;
+    let mut failed_by: Vec<(String, u64)> = Vec::new();
     system.extend([
         ("pathsend_errors_904", Int(e.e904)),
         ("pathsend_errors_905", Int(e.e905)),
@@ -83,8 +86,27 @@ pub fn metrics_csv(r: &RunResults) -> Vec<u8> {
         ("pathsend_errors_925", Int(e.e925)),
         ("pathsend_errors_947", Int(e.e947)),
     ]);
+    // Errors only a lost PATHMON gives: written when some send got them, so runs without
+    // them keep their bytes.
+    for (metric, n) in [
+        ("pathsend_errors_902", e.e902),
+        ("pathsend_errors_915", e.e915),
+    ] {
+        if n > 0 {
+            system.push((metric, Int(n)));
+        }
+    }
+    // With faults: failed requests by what their client got (`905`, `904/201`, `reset`).
+    if let Some(f) = &r.faults {
+        for (what, n) in &f.failed_by_error {
+            failed_by.push((format!("requests_failed_{}", what.replace('/', "_fs")), *n));
+        }
+    }
     for (metric, value) in system {
         w.metric("system", metric, value);
+    }
+    for (metric, n) in failed_by {
+        w.metric("system", &metric, Int(n));
     }
     for p in &r.processors {
         let cpu = format!("cpu{}", p.id);

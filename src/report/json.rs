@@ -410,6 +410,9 @@ struct Target<'a> {
     errors_924_processor: u64,
     errors_925: u64,
     errors_947: u64,
+    /// Written only when non-zero (an ACS domain that lost a PATHMON).
+    #[serde(skip_serializing_if = "is_zero")]
+    pathmon_retries: u64,
     link_managers: Vec<Lm<'a>>,
 }
 
@@ -443,6 +446,7 @@ impl<'a> From<&'a SendTargetResult> for Target<'a> {
             errors_924_processor: t.errors_924_processor,
             errors_925: t.errors_925,
             errors_947: t.errors_947,
+            pathmon_retries: t.pathmon_retries,
             link_managers: t
                 .link_managers
                 .iter()
@@ -540,6 +544,17 @@ struct Errors {
     e925: u64,
     #[serde(rename = "947")]
     e947: u64,
+    /// Written only when some send got it (so runs without it keep their bytes).
+    #[serde(rename = "902", skip_serializing_if = "is_zero")]
+    e902: u64,
+    /// Written only when some send got it.
+    #[serde(rename = "915", skip_serializing_if = "is_zero")]
+    e915: u64,
+}
+
+/// For `skip_serializing_if`: a count that is zero is not written.
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl From<&PathsendErrors> for Errors {
@@ -553,6 +568,8 @@ impl From<&PathsendErrors> for Errors {
             e924: e.e924,
             e925: e.e925,
             e947: e.e947,
+            e902: e.e902,
+            e915: e.e915,
         }
     }
 }

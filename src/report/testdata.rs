@@ -225,6 +225,7 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
             errors_924_processor: 0,
             errors_947: 0,
             errors_925: 0,
+            pathmon_retries: 0,
             link_managers: vec![LinkManagerResult {
                 processor: 1,
                 tcp: None,
@@ -246,6 +247,8 @@ pub(crate) fn sample_results_scaled(name: &str, load: f64) -> RunResults {
             e924: 0,
             e925: 0,
             e947: 0,
+            e902: 0,
+            e915: 0,
         },
         time_to_failure_ms: Default::default(),
         pathway_xm: None,

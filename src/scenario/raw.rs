@@ -136,6 +136,15 @@ pub struct RawFaults {
     /// TCP retransmission timeout of a frame lost at a failed PIF \[duration\]. Default
     /// `"1s"`, > 0.
     pub tcp_rto: Option<String>,
+    /// A link manager's I/O timeout on a lost PATHMON \[duration\]. Default `"5min"`, > 0.
+    pub pathmon_io_timeout: Option<String>,
+    /// After a reload, static servers AUTORESTART moved elsewhere: `"off"` (they stay),
+    /// `"auto"` (they move back when the processor is up) or `"manual"` (they move back
+    /// `rebalance_after` later). Default `"off"`.
+    pub rebalance: Option<String>,
+    /// With `rebalance = "manual"`: time from the processor being up to the operator's
+    /// command \[duration\]. Default `"60s"`.
+    pub rebalance_after: Option<String>,
 }
 
 /// `[run]`: run control.
@@ -541,6 +550,13 @@ pub struct RawRetry {
     /// The request runs in a TMF transaction: a failure aborts it and the requester reissues
     /// it whatever it reached. Default `false`.
     pub tmf: Option<bool>,
+    /// Pathsend errors that fail a send before it reaches a server and that the requester
+    /// reissues \[list of error numbers\]. Default `[902, 905, 916, 947]` (faults.md A.5's
+    /// table); allowed: 902, 905, 915, 916, 918, 923, 924, 925, 947; `[]` for none.
+    pub errors: Option<Vec<i64>>,
+    /// Time a TMF abort adds before the reissue \[duration\]. Default `"50ms"` (faults.md A.5
+    /// \[I\]), `"0s"` ..= `"1h"`.
+    pub tmf_abort_delay: Option<String>,
 }
 
 /// `workload.rate` written as a table: an MMPP or a replayed trace.

@@ -80,6 +80,27 @@ pub struct Faults {
     /// [I] TCP retransmission timeout: a frame lost at a failed PIF is sent again this long
     /// after. Default 1 s.
     pub tcp_rto: SimDuration,
+    /// [F] A link manager's I/O timeout on a PATHMON whose both halves are gone: after it,
+    /// the link manager drops that PATHMON's links, its pending send gets 902 with
+    /// file-system error 40 and later sends 915 (faults.md A.3; PS-G page-89). Default 5 min.
+    pub pathmon_io_timeout: SimDuration,
+    /// Whether static servers AUTORESTART moved to other processors move back to their own
+    /// when it is reloaded (faults.md A.7, TS/MP 2.5 SPREBALANCEMODE). Default off.
+    pub rebalance: Rebalance,
+}
+
+/// What happens, after a processor's reload, to the static servers AUTORESTART moved out of
+/// it (faults.md A.7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rebalance {
+    /// [F] They stay where they are (TS/MP before 2.5): the reloaded processor gets back only
+    /// the static servers that were not restarted elsewhere.
+    Off,
+    /// [F] TS/MP 2.5 SPREBALANCEMODE AUTO: they move back when the processor is up.
+    Auto,
+    /// [F] SPREBALANCEMODE MANUAL: they move back when the operator's PATHCOM command comes,
+    /// [?] this long after the processor is up.
+    Manual(SimDuration),
 }
 
 /// The recovery rule's settings: the pre-fault level is the mean over `[fault - pre, fault)`;
@@ -126,6 +147,8 @@ impl Default for Faults {
             lif_detect: SimDuration::from_secs(1),
             switch_converge: SimDuration::ZERO,
             tcp_rto: SimDuration::from_secs(1),
+            pathmon_io_timeout: SimDuration::from_secs(300),
+            rebalance: Rebalance::Off,
         }
     }
 }
@@ -707,6 +730,34 @@ pub struct Retry {
     pub idempotent: bool,
     /// It runs in a TMF transaction: a failure aborts it and it is reissued.
     pub tmf: bool,
+    /// [I] Time a TMF abort adds to the backoff before the reissue (faults.md A.5: 50 ms).
+    pub tmf_abort_delay: SimDuration,
+    /// Pathsend errors, failing a send before it reached a server, that are reissued.
+    pub errors: ErrorSet,
+}
+
+/// A set of Pathsend error numbers (900 ..= 963), for the retry policy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ErrorSet(u64);
+
+impl ErrorSet {
+    /// The errors of faults.md A.5's table that fail a send before it reaches a server
+    /// (904 with file-system error 201 is a fault's, always under the policy): 902, 905,
+    /// 916 and 947 [I].
+    pub const DEFAULT: [u16; 4] = [902, 905, 916, 947];
+    /// The errors a policy may list: those the model returns before a server has the send.
+    pub const ALLOWED: [u16; 9] = [902, 905, 915, 916, 918, 923, 924, 925, 947];
+    /// The set of `codes` (each in 900 ..= 963).
+    pub fn of(codes: &[u16]) -> Self {
+        ErrorSet(codes.iter().fold(0, |m, &c| {
+            assert!((900..964).contains(&c), "Pathsend errors are 900 ..= 963");
+            m | 1 << (c - 900)
+        }))
+    }
+    /// True if `code` is in the set.
+    pub fn contains(self, code: u16) -> bool {
+        (900..964).contains(&code) && self.0 & (1 << (code - 900)) != 0
+    }
 }
 
 /// How requests arrive.

@@ -69,6 +69,9 @@ pub struct Recorder {
     classes: Vec<ClassTally>,
     /// Time from send to error of measured requests that failed with a Pathsend error.
     failure: Spread,
+    /// Failed requests (whole run) by what their client got: a Pathsend error (`905`,
+    /// `904/201` with its file-system error), `reset`, `refused` or `abandoned`.
+    failed_by: std::collections::BTreeMap<String, u64>,
     /// The span `--window` reports on its own, if any (boxed: most runs have none).
     span: Option<Box<SpanTally>>,
 }
@@ -206,6 +209,7 @@ impl Recorder {
             series_latency_us: series_histogram(),
             classes: vec![ClassTally::default(); classes],
             failure: Spread::new(),
+            failed_by: Default::default(),
             span: None,
         }
     }
@@ -428,13 +432,16 @@ impl Recorder {
     /// A request's connection was refused at `now` (its last SYN dropped).
     pub fn refused(&mut self, now: SimTime) {
         self.failed(now);
+        self.failed_by("refused".into());
         self.counts.refused += 1;
     }
 
-    /// A request sent at `created` failed at `now` with a Pathsend error: counted as failed,
-    /// and its time to failure recorded if it was sent after warm-up.
-    pub fn send_failed(&mut self, now: SimTime, created: SimTime) {
+    /// A request sent at `created` failed at `now` with a Pathsend error (`error`: its label,
+    /// `905` or `904/201`): counted as failed, and its time to failure recorded if it was sent
+    /// after warm-up.
+    pub fn send_failed(&mut self, now: SimTime, created: SimTime, error: String) {
         self.failed(now);
+        self.failed_by(error);
         self.counts.pathsend_failed += 1;
         if created >= self.warmup {
             self.failure.record(now - created);
@@ -444,6 +451,7 @@ impl Recorder {
     /// A request's connection was reset by a failure at `now`.
     pub fn reset(&mut self, now: SimTime) {
         self.failed(now);
+        self.failed_by("reset".into());
         self.counts.reset += 1;
     }
 
@@ -459,8 +467,18 @@ impl Recorder {
     /// A request's client abandoned it at `now`.
     pub fn abandoned(&mut self, now: SimTime) {
         self.failed(now);
+        self.failed_by("abandoned".into());
         self.counts.abandoned += 1;
         self.bucket(now).abandoned += 1;
+    }
+
+    fn failed_by(&mut self, what: String) {
+        *self.failed_by.entry(what).or_insert(0) += 1;
+    }
+
+    /// Failed requests by what their client got (whole run), in label order.
+    pub fn failures_by_error(&self) -> &std::collections::BTreeMap<String, u64> {
+        &self.failed_by
     }
 
     /// The reply to an abandoned request reached where its client had been.

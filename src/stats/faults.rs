@@ -89,6 +89,10 @@ pub struct FaultsResult {
     pub availability: f64,
     /// Time in sample windows where completions fell below half the attempts [s].
     pub downtime_s: f64,
+    /// Failed requests of the whole run by what their client got: a Pathsend error with its
+    /// file-system error (`905`, `902/201`, `904/201`), `reset`, `refused` or `abandoned`
+    /// (faults.md A.10: failures by Pathsend error and FS). Sums to `requests.failed`.
+    pub failed_by_error: std::collections::BTreeMap<String, u64>,
     /// Per fault, in timeline order.
     pub faults: Vec<FaultResult>,
     /// What happened, in time order (`faults.csv`).

@@ -440,6 +440,9 @@ pub struct SendTargetResult {
     pub errors_947: u64,
     /// Pathsend error 925 (link manager at its limit of requesters) on sends to it.
     pub errors_925: u64,
+    /// An ACS domain: link requests it sent to the next member because the member its
+    /// weights chose had lost its PATHMON (faults.md A.5, RS25 page-26).
+    pub pathmon_retries: u64,
     /// Its link managers that sent requests or held links, by processor.
     pub link_managers: Vec<LinkManagerResult>,
 }
@@ -598,8 +601,15 @@ pub struct PathsendErrors {
     pub e904: u64,
     /// 905 FEScNoServerLinkAvailable.
     pub e905: u64,
-    /// 916 FEScServerCreationFailure: AUTORESTART found no processor of CPUS up.
+    /// 916 FEScServerCreationFailure: a server could not be created: AUTORESTART found no
+    /// processor of CPUS up (one per server), or a send needed a new dynamic server and no
+    /// processor of CPUS was up (one per send).
     pub e916: u64,
+    /// 902 FEScPathmonConnect: both halves of the PATHMON were gone (file-system error 201 or
+    /// 14), or the link manager's I/O to it timed out (40).
+    pub e902: u64,
+    /// 915 FEScPathmonShutDown: the link manager had given up on a lost PATHMON.
+    pub e915: u64,
     /// 918 FEScSendOperationAborted with file-system error 40: the call's own timeout.
     pub e918: u64,
     /// 923 FEScTooManyServerLinks: a link manager at its limit of links.
@@ -618,6 +628,8 @@ impl PathsendErrors {
         self.e904
             + self.e905
             + self.e916
+            + self.e902
+            + self.e915
             + self.e918
             + self.e923
             + self.e924

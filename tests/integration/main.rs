@@ -36,6 +36,9 @@
 //!   of a failover pair, lost frames paying the retransmission timeout, no partner.
 //! - `cip`: the CIP stack: protocol work on the CLIMs, listeners sharing a processor and port,
 //!   CLIMs in results and `explain`; `clim_down`.
+//! - `recovery`: issue 15 items 4 and 6: Pathsend errors of faults.md A.5 (902, 915, 916)
+//!   with their file-system errors, failures by error, retries of Pathsend errors, an ACS
+//!   domain's next PATHMON, `rebalance`, and a pair losing its backup mid-takeover.
 //! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
 mod abandonment;
@@ -64,6 +67,7 @@ mod planning;
 mod process_kill;
 mod progress;
 mod queueing;
+mod recovery;
 mod replications;
 mod report;
 mod retry;

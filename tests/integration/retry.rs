@@ -65,6 +65,8 @@ const SERVER: &str = "scenarios/server-processor-failure.toml";
 
 #[test]
 fn a_request_that_reached_a_server_is_reissued_only_if_idempotent_or_under_tmf() {
+    // (`errors = []`: G's 905s, which no server had, would be reissued by the default list;
+    // and no `tmf_abort_delay`: `recovery.rs` tests both.)
     let base = run(SERVER, &[]);
     let e904 = |r: &RunResults| r.faults.as_ref().unwrap().faults[0].failed.e904_fs201;
     assert!(e904(&base) > 0, "the failure fails sends with 904");
@@ -72,7 +74,7 @@ fn a_request_that_reached_a_server_is_reissued_only_if_idempotent_or_under_tmf()
     // is the plain one.
     let strict = run(
         SERVER,
-        &["workload.retry={ attempts = 4, backoff = \"10ms\", idempotent = false }"],
+        &["workload.retry={ attempts = 4, backoff = \"10ms\", idempotent = false, errors = [] }"],
     );
     conserved(&strict);
     assert_eq!(strict.requests.retried, 0);
@@ -81,7 +83,9 @@ fn a_request_that_reached_a_server_is_reissued_only_if_idempotent_or_under_tmf()
     // Under TMF each is aborted and reissued: every reissue is an abort, and the 904s are gone.
     let tmf = run(
         SERVER,
-        &["workload.retry={ attempts = 4, backoff = \"10ms\", idempotent = false, tmf = true }"],
+        &[
+            "workload.retry={ attempts = 4, backoff = \"10ms\", idempotent = false, tmf = true, errors = [], tmf_abort_delay = \"0s\" }",
+        ],
     );
     conserved(&tmf);
     let q = &tmf.requests;
@@ -92,7 +96,7 @@ fn a_request_that_reached_a_server_is_reissued_only_if_idempotent_or_under_tmf()
     // Idempotent without TMF: reissued the same way, and no abort counted.
     let idem = run(
         SERVER,
-        &["workload.retry={ attempts = 4, backoff = \"10ms\" }"],
+        &["workload.retry={ attempts = 4, backoff = \"10ms\", errors = [] }"],
     );
     assert_eq!(idem.requests.retried, q.retried);
     assert_eq!(idem.requests.tmf_aborts, 0);

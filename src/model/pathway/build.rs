@@ -47,6 +47,8 @@ pub struct Parts {
     pub call_timeout: Option<crate::scenario::Dist>,
     /// The run's master seed (the call timeouts' stream, `pathway/send_timeout`).
     pub seed: u64,
+    /// The link managers' I/O timeout on a lost PATHMON (`faults.pathmon_io_timeout`).
+    pub pathmon_io_timeout: crate::engine::SimDuration,
     /// Pathway/XM's distributed classes, if any.
     pub lcs: Option<LcsParts>,
 }
@@ -194,6 +196,7 @@ pub fn parts(sc: &Scenario, xm_plan: Option<&XmAssignment>) -> Parts {
         call_timeout: sc.pathway.send_timeout.clone(),
         seed: sc.run.seed,
         lcs,
+        pathmon_io_timeout: sc.faults.pathmon_io_timeout,
     }
 }
 
@@ -300,6 +303,7 @@ impl Pathway {
                     members,
                     errors_905: 0,
                     errors: Default::default(),
+                    pathmon_retries: 0,
                     queued: TimeWeighted::default(),
                     lcs: None,
                 });
@@ -317,6 +321,7 @@ impl Pathway {
             }
         }
         pw.accounts = SendAccounts::new(parts.processors, parts.limits);
+        pw.pathmon_io_timeout = parts.pathmon_io_timeout;
         // A constant timeout draws nothing from its stream.
         pw.call_timeout = parts.call_timeout.as_ref().map(|d| {
             (

@@ -18,10 +18,13 @@
 //!   limit. With no CPUS processor up the restart fails: error 916 (PS-J page-124), counted
 //!   per class. Dynamic servers are created again on demand, only in processors that are up.
 //! - [I] A PATHMON whose both halves are gone grants nothing; its link managers' waiting
-//!   requests then fail as when no PATHMON can grant a link (905).
+//!   requests with no link then fail with 902 (file-system error 201 or 14), and after
+//!   `pathmon_io_timeout` [F] its links are dropped, pending sends get 902/40 and later ones
+//!   915 (A.3, A.5; the table is `Pathway::no_link_error`'s).
 //! - Reload: [I] the static servers that died in the processor and were not restarted
-//!   elsewhere start there again; moved servers stay where they are (`rebalance = off`, the
-//!   TS/MP default before 2.5, A.7).
+//!   elsewhere start there again. Servers AUTORESTART moved elsewhere stay there with
+//!   `rebalance = "off"` (the default, TS/MP before 2.5, A.7); with `"auto"` or `"manual"`
+//!   (TS/MP 2.5 SPREBALANCEMODE) they move back, without failing a request (`rebalance`).
 //!
 //! Simplifies: a link being granted when its link manager or server dies is dropped with it
 //! (its PATHMON's burst, if it is queued in a PATHMON taking over, finds it gone and does
@@ -44,6 +47,17 @@ pub enum HeldAt {
     LinkQueue,
     /// In the $RECEIVE queue of a server there.
     Server,
+}
+
+/// How a server's new process came up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Restart {
+    /// AUTORESTART restarted it.
+    Restarted,
+    /// It moved back to its reloaded processor (`rebalance`).
+    Rebalanced,
+    /// Its processor was down again: not restarted (916).
+    Failed,
 }
 
 /// What a processor failure cost Pathway.
@@ -178,6 +192,7 @@ impl Pathway {
         let now = x.ctx.now();
         let sv = &mut self.servers[s];
         sv.alive = false;
+        sv.moving = false;
         let was_busy = std::mem::replace(&mut sv.busy, false);
         let (class, dynamic) = (sv.class, sv.dynamic);
         if was_busy {
@@ -199,15 +214,76 @@ impl Pathway {
 
     /// Every PATHMON's state after processes died: [I] one whose both halves are gone grants
     /// nothing (A.3); link managers that still have requests waiting ask for new links.
+    ///
+    /// [F] A link manager's I/O to a lost PATHMON times out after `pathmon_io_timeout` (5
+    /// minutes, PS-G page-89; LR page-102): then it drops all links to that PATHMON's servers
+    /// (the ones carrying a request when their reply comes), its pending sends fail with 902
+    /// and file-system error 40, and later sends that need that PATHMON get 915
+    /// ([`pathmon_io_timed_out`](Self::pathmon_io_timed_out)). A PATHMON that runs again (its
+    /// processor reloaded) is usable again at once.
     pub fn pathmons_changed(&mut self, x: &mut PwCtx) {
-        for pm in 0..self.pathmons.len() {
+        let n = self.pathmons.len();
+        self.pathmon_down.resize(n, false);
+        self.pathmon_lost_at.resize(n, None);
+        self.pathmon_shut.resize(n, false);
+        for pm in 0..n {
             let down = x.cpus.health(self.pathmons[pm].process) == Health::Down;
-            if self.pathmon_down.len() <= pm {
-                self.pathmon_down.resize(pm + 1, false);
+            if down && !self.pathmon_down[pm] {
+                self.pathmon_lost_at[pm] = Some(x.ctx.now());
+                x.ctx.sched.schedule_in_unkeyed(
+                    self.pathmon_io_timeout,
+                    Event::PathmonIoTimeout(pm as u32),
+                );
+            } else if !down {
+                self.pathmon_lost_at[pm] = None;
+                self.pathmon_shut[pm] = false;
             }
             self.pathmon_down[pm] = down;
         }
         self.acquire_everywhere(x);
+    }
+
+    /// `pathmon_io_timeout` has passed since PATHMON `pm` was lost: if it is still gone (and
+    /// was not lost again since), its links are dropped and its link managers give up on it
+    /// (see [`pathmons_changed`](Self::pathmons_changed)). Returns the links dropped, or None
+    /// when the timer is stale.
+    pub fn pathmon_io_timed_out(&mut self, pm: usize, x: &mut PwCtx) -> Option<u32> {
+        let now = x.ctx.now();
+        let current = self.pathmon_down.get(pm).copied().unwrap_or(false)
+            && self.pathmon_lost_at[pm].is_some_and(|t| t + self.pathmon_io_timeout == now);
+        if !current {
+            return None;
+        }
+        self.pathmon_shut[pm] = true;
+        let mine: Vec<LinkId> = self
+            .links
+            .iter()
+            .filter(|(_, l)| self.classes[self.servers[l.server].class].pathmon == pm)
+            .map(|(id, _)| id)
+            .collect();
+        let mut dropped = 0;
+        let mut touched: Vec<usize> = Vec::new();
+        for link in mine {
+            let l = self.links.get_mut(link);
+            touched.push(l.lm);
+            if l.busy {
+                l.doomed = true;
+            } else {
+                self.drop_link(link, x);
+                dropped += 1;
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for lm in touched {
+            if self.lms[lm].queue.is_empty() || self.is_down(self.lms[lm].cpu) {
+                continue;
+            }
+            // Another member of a domain may grant; else the pending sends get 902/40.
+            self.acquire(lm, x);
+            self.fail_if_unservable(lm, super::pathsend::Unservable::PathmonTimedOut, x);
+        }
+        Some(dropped)
     }
 
     /// True while server `s` runs or is being created (holds a link).
@@ -293,9 +369,82 @@ impl Pathway {
         true
     }
 
+    /// Processor `cpu`, reloaded, takes back the static servers AUTORESTART moved out of it
+    /// (`rebalance = "auto"` at once, `"manual"` at the operator's command; faults.md A.7,
+    /// [F] TS/MP 2.5 SPREBALANCEMODE, TSMP25-SM page-152). [I] Each moves without failing a
+    /// request: it takes no new link, its idle links are returned at once and the others
+    /// when their reply comes (link managers with requests waiting ask for new links); then
+    /// its process stops and starts again in `cpu` after `process_creation`. Returns how
+    /// many move.
+    pub fn rebalance(&mut self, cpu: ProcessorId, x: &mut PwCtx) -> u32 {
+        if self.is_down(cpu.0) || !x.cpus.is_up(cpu) {
+            return 0;
+        }
+        let movers: Vec<usize> = (0..self.servers.len())
+            .filter(|&s| {
+                let sv = &self.servers[s];
+                !sv.dynamic
+                    && sv.alive
+                    && !sv.moving
+                    && sv.home == cpu.0
+                    && sv.cpu != cpu.0
+                    && sv.restart_to.is_none()
+            })
+            .collect();
+        for &s in &movers {
+            let sv = &mut self.servers[s];
+            sv.moving = true;
+            sv.alive = false;
+            let class = sv.class;
+            self.servers_changed(class, x.ctx.now(), x.ctx.rec);
+            // In slot order, so the returns are deterministic.
+            let links: Vec<LinkId> = self
+                .links
+                .iter()
+                .filter(|(_, l)| l.server == s)
+                .map(|(id, _)| id)
+                .collect();
+            for link in links {
+                let l = self.links.get_mut(link);
+                if l.open && !l.busy {
+                    self.return_link(link, x);
+                } else {
+                    // Carrying a request, or being granted: returned when free.
+                    l.doomed = true;
+                }
+            }
+            let sv = &self.servers[s];
+            if sv.moving && sv.links == 0 && !sv.busy && sv.receive.is_empty() {
+                self.move_home(s, x);
+            }
+        }
+        movers.len() as u32
+    }
+
+    /// Static server `s`, moving home and holding nothing now, stops and is created again in
+    /// its home processor after `process_creation` (`ServerRestarted`).
+    pub(super) fn move_home(&mut self, s: usize, x: &mut PwCtx) {
+        let sv = &mut self.servers[s];
+        if sv.restart_to.is_some() {
+            // Already on its way (its last link was returned while others were looked at).
+            return;
+        }
+        debug_assert!(sv.moving && sv.links == 0 && !sv.busy && sv.receive.is_empty());
+        sv.restart_to = Some(sv.home);
+        let (process, class) = (sv.process, sv.class);
+        let work = x.cpus.kill(process, &mut x.ctx);
+        debug_assert!(work.is_empty(), "a server moving home holds no work");
+        let creation = self.pathmons[self.classes[class].pathmon].process_creation;
+        x.ctx
+            .sched
+            .schedule_in_unkeyed(creation, Event::ServerRestarted(s as u32));
+    }
+
     /// AUTORESTART's new process for static server `s` is up (in the processor chosen when
-    /// it died, if that is still up; else its restart fails with 916).
-    pub fn server_restarted(&mut self, s: usize, x: &mut PwCtx) -> bool {
+    /// it died, if that is still up; else its restart fails with 916), or a server moving
+    /// home (`rebalance`) runs there now: `Restart::Rebalanced`.
+    pub fn server_restarted(&mut self, s: usize, x: &mut PwCtx) -> Restart {
+        let moved = std::mem::replace(&mut self.servers[s].moving, false);
         let cpu = self.servers[s]
             .restart_to
             .take()
@@ -305,16 +454,22 @@ impl Pathway {
             let k = &mut self.classes[class];
             k.servers_counted -= 1;
             k.stats.errors_916 += 1;
-            return false;
+            return Restart::Failed;
         }
         let sv = &mut self.servers[s];
         x.cpus.restart(sv.process, ProcessorId(cpu));
         sv.cpu = cpu;
         sv.alive = true;
-        self.classes[class].stats.restarted += 1;
+        if !moved {
+            self.classes[class].stats.restarted += 1;
+        }
         self.servers_changed(class, x.ctx.now(), x.ctx.rec);
         self.acquire_everywhere(x);
-        true
+        if moved {
+            Restart::Rebalanced
+        } else {
+            Restart::Restarted
+        }
     }
 
     /// Processor `cpu` is up again after a reload: the static servers that died there and
@@ -342,7 +497,8 @@ impl Pathway {
             self.servers_changed(class, x.ctx.now(), x.ctx.rec);
             restarted += 1;
         }
-        self.acquire_everywhere(x);
+        // Its PATHMONs restarted with it (the node restarts them first) grant again.
+        self.pathmons_changed(x);
         restarted
     }
 

@@ -82,9 +82,65 @@ pub struct ErrorCounts {
     pub e947: u64,
     /// 925: the link manager serves its limit of requesters.
     pub e925: u64,
+    /// 902: both halves of the PATHMON were gone (file-system error 201 or 14), or (40) the
+    /// link manager's I/O to it timed out (faults.md A.3, A.5).
+    pub e902: u64,
+    /// 915: the link manager had given up on the PATHMON (A.3).
+    pub e915: u64,
+    /// 916: a dynamic server was needed and no processor of CPUS was up (A.5).
+    pub e916: u64,
+}
+
+impl Refusal {
+    /// The Pathsend error (and file-system error) the requester gets.
+    pub fn error(self) -> SendError {
+        match self {
+            Refusal::RequesterSends | Refusal::ProcessorSends => SendError::new(924, 0),
+            Refusal::AcsProcessorSends => SendError::new(947, 30),
+            Refusal::Requesters => SendError::new(925, 0),
+        }
+    }
+}
+
+/// A Pathsend error as its requester sees it: the error number and the file-system error
+/// that comes with it (0 when none), faults.md A.5. It travels with the failed request from
+/// where it failed to the node, which counts it and asks the requester's retry policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SendError {
+    /// The Pathsend error number (902 to 947).
+    pub code: u16,
+    /// The file-system error (201 path down, 14 no such process, 40 timed out, 30 no
+    /// resources), or 0.
+    pub fs: u16,
+}
+
+impl SendError {
+    /// Error `code` with file-system error `fs`.
+    pub const fn new(code: u16, fs: u16) -> Self {
+        SendError { code, fs }
+    }
+    /// How reports name it: `905`, or `904/201` with its file-system error.
+    pub fn label(self) -> String {
+        if self.fs == 0 {
+            self.code.to_string()
+        } else {
+            format!("{}/{}", self.code, self.fs)
+        }
+    }
 }
 
 impl ErrorCounts {
+    /// Counts one send failed because a PATHMON was lost or could not create a server (902,
+    /// 915, 916).
+    pub fn pathmon_lost(&mut self, e: SendError) {
+        match e.code {
+            902 => self.e902 += 1,
+            915 => self.e915 += 1,
+            916 => self.e916 += 1,
+            _ => unreachable!("not a PATHMON error: {e:?}"),
+        }
+    }
+
     /// Counts one refusal.
     pub fn refused(&mut self, why: Refusal) {
         match why {

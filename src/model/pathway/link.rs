@@ -192,6 +192,8 @@ mod tests {
             receive: Default::default(),
             busy: false,
             restart_to: None,
+            home: 0,
+            moving: false,
         };
         for (acs, first) in [(false, 1), (true, 0)] {
             let mut pw = Pathway::default();

@@ -39,7 +39,9 @@
 //!   link leaves the queue; one at its server fails like a 904, but its link is kept:
 //!   a `SERVERCLASS_SEND_` timeout is not a link error, TSMP25-SM page-101); 923, 924, 925
 //!   and, under ACS, 947 (FS 30) when a link manager's limits are reached (`limits.rs`, which
-//!   has the table, the rules and the manual pages).
+//!   has the table, the rules and the manual pages). After failures, 902, 915 and 916 (A.5's
+//!   table: `pathsend.rs`, `no_link_error`). Every error travels with its failed request to
+//!   the node as a [`SendError`] (number and file-system error).
 //!
 //! Simplifies: link requests are placed by the smooth weighted deficit above (ACS's exact
 //! algorithm is not published); "more responsive" is measured as an exponentially smoothed
@@ -82,9 +84,9 @@ use super::processor::Cpus;
 use super::request::Requests;
 
 pub use build::parts;
-pub use fail::{HeldAt, Lost};
+pub use fail::{HeldAt, Lost, Restart};
 pub use lcs::LcsRt;
-pub use limits::{ErrorCounts, SendAccounts};
+pub use limits::{ErrorCounts, SendAccounts, SendError};
 pub use link::{LinkManager, LinkRt};
 pub use placement::Want;
 pub use tcp::TcpSpec;
@@ -104,8 +106,9 @@ pub struct PwCtx<'a> {
     pub ipc: &'a crate::scenario::MessageSystem,
     /// Requests in flight.
     pub requests: &'a mut Requests,
-    /// Out: requests failed with error 905, to be finished by the node.
-    pub failed: &'a mut VecDeque<RequestId>,
+    /// Out: requests a Pathsend error failed before they reached a server, each with its
+    /// error, to be finished by the node.
+    pub failed: &'a mut VecDeque<(RequestId, SendError)>,
     /// Out: requests whose current leg has just ended (a hop or a burst that took no time),
     /// to be moved on by the node.
     pub ready: &'a mut VecDeque<RequestId>,
@@ -265,6 +268,11 @@ pub struct ServerRt {
     pub busy: bool,
     /// A static server AUTORESTART is restarting: the processor it will run in.
     pub restart_to: Option<u32>,
+    /// The processor PATHMON first placed it in (its place in CPUS).
+    pub home: u32,
+    /// A static server moving back to `home` after its reload (`rebalance`): it takes no new
+    /// link, and moves once its links are returned.
+    pub moving: bool,
 }
 
 /// A server's links counted per link manager: only the link managers that hold links to it,
@@ -319,6 +327,9 @@ pub struct Route {
     pub errors_905: u64,
     /// Pathsend errors 918, 923, 924 and 925 on this route.
     pub errors: ErrorCounts,
+    /// Link requests an ACS domain sent to the next member because the member its weights
+    /// chose had lost its PATHMON.
+    pub pathmon_retries: u64,
     /// Requests queued at its link managers over time.
     pub queued: TimeWeighted,
     /// Its one member is a distributed class: requests go to this LCS, not over links.
@@ -363,6 +374,12 @@ pub struct Pathway {
     broker: Option<super::process_broker::ProcessBroker>,
     /// Servers of distributed classes per processor of the server node, per sample.
     servers_by_cpu: Vec<(f64, Vec<u32>)>,
+    /// Per PATHMON: when both halves were lost (cleared when it runs again).
+    pathmon_lost_at: Vec<Option<SimTime>>,
+    /// Per PATHMON: the link managers' I/O to it timed out and they gave up on it (915).
+    pathmon_shut: Vec<bool>,
+    /// [F] The link managers' I/O timeout on a PATHMON (5 minutes, PS-G page-89).
+    pathmon_io_timeout: SimDuration,
 }
 
 /// What lived in one processor, as Pathway knows it: the inventory a processor failure starts
@@ -399,6 +416,10 @@ impl Pathway {
     /// The first class instance of class name `name` (the slot a request carries).
     pub fn first_instance(&self, name: u16) -> usize {
         self.first_instance[usize::from(name)]
+    }
+    /// The name of PATHMON `pm`.
+    pub fn pathmon_name(&self, pm: usize) -> &str {
+        &self.pathmons[pm].name
     }
     /// The name of class instance `class`.
     pub fn class_name(&self, class: usize) -> &str {

@@ -11,15 +11,19 @@ use super::super::Event;
 use super::super::ids::{LinkId, ProcessorId, RequestId};
 use super::super::processor::{CpuSplit, Cpus, Health, ProcessKind, Work};
 use super::super::request::Location;
-use super::{LinkRt, Pathway, PwCtx, ServerRt, Want};
+use super::{LinkRt, Pathway, PwCtx, SendError, ServerRt, Want};
 
 /// Why the sends waiting at a link manager can never be sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Unservable {
-    /// 905: no PATHMON can grant a link.
+pub(super) enum Unservable {
+    /// No PATHMON can grant a link: 905, or what the PATHMONs' state says
+    /// ([`Pathway::no_link_error`]: 902, 915, 916).
     NoLink,
     /// 923: the link manager holds its limit of links.
     TooManyLinks,
+    /// [F] 902 with file-system error 40: the link manager's I/O to a lost PATHMON timed out
+    /// and it dropped that PATHMON's links (A.3).
+    PathmonTimedOut,
 }
 
 impl Pathway {
@@ -45,7 +49,7 @@ impl Pathway {
         self.lms[lm].sends += 1;
         if let Err(why) = self.accounts.admit(host, requester) {
             self.routes[route].errors.refused(why);
-            x.failed.push_back(r);
+            x.failed.push_back((r, why.error()));
             return;
         }
         req.send.outstanding = true;
@@ -97,7 +101,7 @@ impl Pathway {
                 self.denied(lm, Unservable::TooManyLinks, x);
                 return;
             }
-            match self.place(lm, Want::Static) {
+            match self.place_counted(lm, Want::Static) {
                 Some((class, server)) => self.request_link(lm, class, server, x),
                 None => break,
             }
@@ -148,7 +152,7 @@ impl Pathway {
                 why = Unservable::TooManyLinks;
                 break;
             }
-            match self.place(lm, Want::Dynamic) {
+            match self.place_counted(lm, Want::Dynamic) {
                 Some((class, server)) => self.request_link(lm, class, server, x),
                 None => break,
             }
@@ -156,30 +160,74 @@ impl Pathway {
         self.denied(lm, why, x);
     }
 
-    /// Pathsend error 905 (or 923): the link manager holds no link, none is coming, and no
-    /// PATHMON can grant one (or it may not ask for one), so the waiting requests can never
-    /// be sent.
-    fn fail_if_unservable(&mut self, lm: usize, why: Unservable, x: &mut PwCtx) {
+    /// Pathsend error 905 (or 923, 902, 915, 916): the link manager holds no link, none is
+    /// coming, and no PATHMON can grant one (or it may not ask for one), so the waiting
+    /// requests can never be sent.
+    pub(super) fn fail_if_unservable(&mut self, lm: usize, why: Unservable, x: &mut PwCtx) {
         let m = &self.lms[lm];
         if !m.held.is_empty() || m.pending > 0 || m.queue.is_empty() {
             return;
         }
+        let error = match why {
+            Unservable::NoLink => self.no_link_error(lm, x.cpus),
+            Unservable::TooManyLinks => SendError::new(923, 0),
+            Unservable::PathmonTimedOut => SendError::new(902, 40),
+        };
         let n = m.queue.len() as i64;
         self.route_queue_changed(lm, -n, x.ctx.now(), x.ctx.rec);
         let host = self.lms[lm].host;
         while let Some(r) = self.lms[lm].queue.pop_front() {
             let route = self.lms[lm].route;
-            match why {
-                Unservable::NoLink => {
+            match error.code {
+                905 => {
                     self.routes[route].errors_905 += 1;
                     self.lms[lm].errors_905 += 1;
                 }
-                Unservable::TooManyLinks => self.routes[route].errors.e923 += 1,
+                923 => self.routes[route].errors.e923 += 1,
+                _ => self.routes[route].errors.pathmon_lost(error),
             }
             let req = x.requests.get_mut(r);
             self.end_send(req, host, x.ctx.sched);
-            x.failed.push_back(r);
+            x.failed.push_back((r, error));
         }
+    }
+
+    /// What the requesters of link manager `lm` hear when no member of its route can grant a
+    /// link (faults.md A.5). Per member, in the route's order (ACSCTL's for a domain):
+    /// - [F] 915 once the link managers have given up on its PATHMON (`pathmon_io_timeout`
+    ///   after both its halves were lost; TSMP-SM, PS-G page-89);
+    /// - [F] 902 while both halves of its PATHMON are gone: file-system error 201 if its
+    ///   processor failed, 14 if its process was killed in a processor that is up;
+    /// - [F] 916 when the class would create a dynamic server (below MAXSERVERS) but no
+    ///   processor of its CPUS is up (PS-J page-124);
+    /// - else 905 (PS-J page-112).
+    ///
+    /// [F] An ACS domain tries each member in turn and returns only the last error (RS25
+    /// page-26); [I] "last" is the last member in ACSCTL order. A member that does not define
+    /// the class is not tried.
+    pub(super) fn no_link_error(&self, lm: usize, cpus: &Cpus) -> SendError {
+        let route = &self.routes[self.lms[lm].route];
+        let mut error = SendError::new(905, 0);
+        for &(class, pm, _) in &route.members {
+            let Some(c) = class else { continue };
+            error = if self.pathmon_shut.get(pm).copied().unwrap_or(false) {
+                SendError::new(915, 0)
+            } else if self.pathmon_down.get(pm).copied().unwrap_or(false) {
+                let at = cpus.processor_of(self.pathmons[pm].process);
+                SendError::new(902, if self.is_down(at.0) { 201 } else { 14 })
+            } else {
+                let k = &self.classes[c];
+                // Only a class with dynamic servers creates one for a send.
+                let creatable = k.attrs.maxservers > k.attrs.numstatic
+                    && k.servers_counted < k.attrs.maxservers;
+                if creatable && k.cpus.iter().all(|&cpu| self.is_down(cpu)) {
+                    SendError::new(916, 0)
+                } else {
+                    SendError::new(905, 0)
+                }
+            };
+        }
+        error
     }
 
     /// The send of `req` (through link manager host `host`) is over: it no longer counts
@@ -303,6 +351,8 @@ impl Pathway {
                     receive: Default::default(),
                     busy: false,
                     restart_to: None,
+                    home: cpu,
+                    moving: false,
                 });
                 let i = self.servers.len() - 1;
                 self.classes[class].servers.push(i);
@@ -393,6 +443,11 @@ impl Pathway {
     /// A free link: give it to the first waiting request, or keep it idle (a dynamic one
     /// until DELETEDELAY).
     fn offer_link(&mut self, link: LinkId, x: &mut PwCtx) {
+        if self.links.get(link).doomed {
+            // Granted to a server that is moving back to its processor (`rebalance`).
+            self.return_link(link, x);
+            return;
+        }
         let lm = self.links.get(link).lm;
         if let Some(r) = self.lms[lm].queue.pop_front() {
             self.route_queue_changed(lm, -1, x.ctx.now(), x.ctx.rec);
@@ -532,7 +587,7 @@ impl Pathway {
     /// Returns a link to its PATHMON: after DELETEDELAY idle, or after a TIMEOUT on a send to
     /// its server.
     /// A dynamic server left with no link is deleted.
-    fn return_link(&mut self, link: LinkId, x: &mut PwCtx) {
+    pub(super) fn return_link(&mut self, link: LinkId, x: &mut PwCtx) {
         let now = x.ctx.now();
         let l = self.links.get_mut(link);
         l.open = false;
@@ -567,6 +622,10 @@ impl Pathway {
         self.links.remove(link);
         if delete {
             self.servers_changed(class, now, x.ctx.rec);
+        }
+        let sv = &self.servers[server];
+        if sv.moving && sv.links == 0 && !sv.busy && sv.receive.is_empty() {
+            self.move_home(server, x);
         }
         if !self.lms[lm].queue.is_empty() {
             self.acquire(lm, x);
@@ -646,7 +705,7 @@ impl Pathway {
                     .expect("a queued send is in its queue");
                 q.remove(at);
                 self.route_queue_changed(lm, -1, now, x.ctx.rec);
-                x.failed.push_back(r);
+                x.failed.push_back((r, SendError::new(918, 40)));
             }
             (None, at) => unreachable!("an outstanding send without a link is queued, not {at:?}"),
         }

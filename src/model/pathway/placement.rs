@@ -70,6 +70,51 @@ impl Pathway {
         }
     }
 
+    /// [`place`](Self::place), counting on the route a link request the domain sends past a
+    /// member that has lost its PATHMON (one its weights would choose: ahead of the member
+    /// that grants, or any when none can grant): [F] an
+    /// ACS domain retries a PATHMON error on the next PATHMON (RS25 page-26). [I] The domain
+    /// learns of the loss from the file system at once (a down process answers its open with
+    /// an error), so the retry costs no time; "next" is the member the weights choose among
+    /// those that can grant.
+    pub fn place_counted(&mut self, lm: usize, want: Want) -> Option<(usize, Option<usize>)> {
+        let placed = self.place(lm, want);
+        let route = self.lms[lm].route;
+        if self.routes[route].domain.is_some() {
+            // The member the weights would choose is a lost one: it is passed over for the
+            // next, whether that one grants (`placed`) or not.
+            let d = placed.map(|(chosen, _)| self.deficit(lm, chosen));
+            let passed_over = self.routes[route].members.iter().any(|&(c, pm, _)| {
+                c.is_some_and(|c| {
+                    self.pathmon_down.get(pm).copied().unwrap_or(false)
+                        && d.is_none_or(|d| self.deficit(lm, c) > d)
+                })
+            });
+            if passed_over {
+                self.routes[route].pathmon_retries += 1;
+            }
+        }
+        placed
+    }
+
+    /// Member class `c`'s deficit on link manager `lm`'s route after one more link:
+    /// weight x (total + 1) - 100 x held (see [`place`](Self::place)).
+    fn deficit(&self, lm: usize, c: usize) -> f64 {
+        let route = &self.routes[self.lms[lm].route];
+        let cpu = self.lms[lm].cpu;
+        let held = |c: usize| match route.balance {
+            Balance::Domain => self.classes[c].links_out,
+            Balance::Processor => self.classes[c].links_from(cpu),
+        };
+        let total: u32 = route.members.iter().filter_map(|m| m.0).map(held).sum();
+        let weight = route
+            .members
+            .iter()
+            .find(|m| m.0 == Some(c))
+            .map_or(0.0, |m| m.2);
+        weight * f64::from(total + 1) - 100.0 * f64::from(held(c))
+    }
+
     /// ACS placement: the member class that should grant the next link of kind `want` for
     /// link manager `lm`, with its server choice.
     pub fn place(&self, lm: usize, want: Want) -> Option<(usize, Option<usize>)> {
@@ -146,6 +191,8 @@ mod tests {
             receive: Default::default(),
             busy: false,
             restart_to: None,
+            home: cpu,
+            moving: false,
         }
     }
 
@@ -163,6 +210,7 @@ mod tests {
             members: vec![(Some(0), 0, 75.0), (Some(1), 1, 25.0)],
             errors_905: 0,
             errors: Default::default(),
+            pathmon_retries: 0,
             queued: TimeWeighted::default(),
             lcs: None,
         });

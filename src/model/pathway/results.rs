@@ -90,7 +90,10 @@ impl Pathway {
                 .map(|k| k.stats.errors_904 + k.stats.errors_904_fs201)
                 .sum(),
             e905: self.routes.iter().map(|r| r.errors_905).sum(),
-            e916: self.classes.iter().map(|k| k.stats.errors_916).sum(),
+            e916: self.classes.iter().map(|k| k.stats.errors_916).sum::<u64>()
+                + self.routes.iter().map(|r| r.errors.e916).sum::<u64>(),
+            e902: self.routes.iter().map(|r| r.errors.e902).sum(),
+            e915: self.routes.iter().map(|r| r.errors.e915).sum(),
             e918: self.routes.iter().map(|r| r.errors.e918).sum(),
             e923: self.routes.iter().map(|r| r.errors.e923).sum(),
             e924: self
@@ -184,6 +187,7 @@ impl Pathway {
                     errors_924_processor: route.errors.e924_processor,
                     errors_947: route.errors.e947,
                     errors_925: route.errors.e925,
+                    pathmon_retries: route.pathmon_retries,
                     link_managers,
                 })
             })

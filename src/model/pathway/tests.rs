@@ -27,7 +27,7 @@ struct Bench {
     ipc: MessageSystem,
     requests: Requests,
     rec: Recorder,
-    failed: VecDeque<RequestId>,
+    failed: VecDeque<(RequestId, super::SendError)>,
     ready: VecDeque<RequestId>,
     log: Vec<(u64, RequestId, &'static str)>,
 }
@@ -99,7 +99,7 @@ impl Model for Bench {
             }
             other => unreachable!("not a Pathway event: {other:?}"),
         }
-        while let Some(r) = self.failed.pop_front() {
+        while let Some((r, _)) = self.failed.pop_front() {
             self.log.push((now, r, "failed"));
             self.requests.remove(r);
         }
@@ -163,6 +163,7 @@ fn bench_links(
         call_timeout: None,
         seed: 0,
         lcs: None,
+        pathmon_io_timeout: crate::engine::SimDuration::from_secs(300),
     };
     let mut cpus = Cpus::new(2, 1);
     let pw = Pathway::assemble(&parts, &mut cpus);
@@ -298,7 +299,11 @@ fn with_no_server_to_link_to_a_send_fails_with_905() {
     let (mut b, dist) = bench(0, 0, None);
     let mut s = Scheduler::new();
     let r = send(&mut b, &mut s, dist, us(100));
-    assert_eq!(b.failed, vec![r], "failed at once, for the node to finish");
+    assert_eq!(
+        b.failed,
+        vec![(r, super::SendError::new(905, 0))],
+        "failed at once, for the node to finish"
+    );
     assert_eq!(b.pw.routes[0].errors_905, 1);
     let now = s.now();
     let e = b.pw.results(now, &b.rec, &b.cpus).pathsend_errors;
@@ -600,6 +605,7 @@ fn lcs_bench(maxservers: u32, numstatic: u32) -> (Bench, ProcessId) {
         limits: Limits::default(),
         call_timeout: None,
         seed: 0,
+        pathmon_io_timeout: SimDuration::from_secs(300),
         lcs: Some(super::build::LcsParts {
             distributed: vec![true],
             processors: vec![0],
@@ -678,4 +684,30 @@ fn lcs_reservations_stay_within_numstatic_and_maxservers_as_the_rate_steps() {
     let k = &b.pw.classes[0].stats;
     assert_eq!(k.requests, l.stats.forwarded);
     assert_eq!(k.requests as usize, b.log.len());
+}
+
+#[test]
+fn with_its_pathmon_lost_a_send_with_no_link_fails_with_902_then_915() {
+    // faults.md A.5: both halves of the PATHMON gone, its processor up (a kill): 902 with
+    // file-system error 14; its processor declared down: 201; after the link managers' I/O
+    // timeout: 915.
+    let mut s = Scheduler::new();
+    let mut cases = vec![];
+    for (down, shut) in [(false, false), (true, false), (false, true)] {
+        let (mut b, dist) = bench(0, 0, None);
+        b.pw.pathmon_down = vec![true];
+        b.pw.pathmon_shut = vec![shut];
+        if down {
+            let pm = b.pw.pathmons[0].process;
+            let cpu = b.cpus.processor_of(pm).0 as usize;
+            b.pw.down = vec![false; cpu + 1];
+            b.pw.down[cpu] = true;
+        }
+        let r = send(&mut b, &mut s, dist, us(100));
+        let e = b.failed[0];
+        assert_eq!(e.0, r);
+        assert_eq!(b.pw.routes[0].errors_905, 0);
+        cases.push(e.1.label());
+    }
+    assert_eq!(cases, ["902/14", "902/201", "915"]);
 }

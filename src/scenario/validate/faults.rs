@@ -12,7 +12,7 @@
 use super::Checker;
 use crate::engine::SimDuration;
 use crate::scenario::raw::{NameOrNumber, RawFault, RawFaults};
-use crate::scenario::types::{Fault, FaultAction, FaultTarget, Faults, RunControl};
+use crate::scenario::types::{Fault, FaultAction, FaultTarget, Faults, Rebalance, RunControl};
 
 /// The most random failures (`[faults] mtbf`) a run may expect: each is a handful of events
 /// and a row of `faults.csv`.
@@ -93,6 +93,46 @@ impl Checker {
             self.err(
                 "faults.tcp_rto",
                 "the retransmission timeout must be positive; write e.g. tcp_rto = \"1s\"",
+            );
+        }
+        let pathmon_io_timeout = d(
+            self,
+            "pathmon_io_timeout",
+            t.pathmon_io_timeout.as_ref(),
+            defaults.pathmon_io_timeout,
+        );
+        if pathmon_io_timeout.is_zero()
+            && t.pathmon_io_timeout
+                .as_deref()
+                .is_some_and(|text| crate::scenario::parse_duration(text).is_ok())
+        {
+            self.err(
+                "faults.pathmon_io_timeout",
+                "the link managers' I/O timeout must be positive; write e.g. pathmon_io_timeout = \"5min\"",
+            );
+        }
+        let rebalance_after = d(
+            self,
+            "rebalance_after",
+            t.rebalance_after.as_ref(),
+            SimDuration::from_secs(60),
+        );
+        let rebalance = match t.rebalance.as_deref() {
+            None | Some("off") => Rebalance::Off,
+            Some("auto") => Rebalance::Auto,
+            Some("manual") => Rebalance::Manual(rebalance_after),
+            Some(other) => {
+                self.err(
+                    "faults.rebalance",
+                    format!("unknown rebalance mode `{other}`: write \"off\" (moved servers stay), \"auto\" (they move back when the processor is up) or \"manual\" (they move back `rebalance_after` later)"),
+                );
+                Rebalance::Off
+            }
+        };
+        if t.rebalance_after.is_some() && !matches!(rebalance, Rebalance::Manual(_)) {
+            self.err(
+                "faults.rebalance_after",
+                "rebalance_after applies only with rebalance = \"manual\"; remove it or set rebalance = \"manual\"",
             );
         }
         let mttr = d(self, "mttr", t.mttr.as_ref(), defaults.mttr);
@@ -179,6 +219,8 @@ impl Checker {
             lif_detect,
             switch_converge,
             tcp_rto,
+            pathmon_io_timeout,
+            rebalance,
         }
     }
 

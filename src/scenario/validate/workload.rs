@@ -123,11 +123,58 @@ impl Checker {
                 Some(d)
             }
         };
+        let errors = match &r.errors {
+            None => Some(ErrorSet::of(&ErrorSet::DEFAULT)),
+            Some(list) => {
+                let bad: Vec<String> = list
+                    .iter()
+                    .filter(|&&c| !ErrorSet::ALLOWED.iter().any(|&a| i64::from(a) == c))
+                    .map(|c| c.to_string())
+                    .collect();
+                if bad.is_empty() {
+                    let codes: Vec<u16> = list.iter().map(|&c| c as u16).collect();
+                    Some(ErrorSet::of(&codes))
+                } else {
+                    self.err(
+                        "workload.retry.errors",
+                        format!(
+                            "{} cannot be retried: list Pathsend errors the model returns before a send reaches a server ({}), got {}",
+                            if bad.len() == 1 { "this error" } else { "these errors" },
+                            ErrorSet::ALLOWED.map(|c| c.to_string()).join(", "),
+                            bad.join(", ")
+                        ),
+                    );
+                    None
+                }
+            }
+        };
+        let field = "workload.retry.tmf_abort_delay";
+        let text = r.tmf_abort_delay.as_deref().unwrap_or("50ms");
+        let tmf_abort_delay = if text.trim_start().starts_with('-') {
+            self.err(
+                field,
+                format!("tmf_abort_delay must be a duration of at least 0s, got `{text}`"),
+            );
+            None
+        } else {
+            let d = self.duration(field, r.tmf_abort_delay.as_ref(), "50ms");
+            if d > MAX_RETRY_BACKOFF {
+                self.err(
+                    field,
+                    format!("tmf_abort_delay must be at most {MAX_RETRY_BACKOFF}, got {d}"),
+                );
+                None
+            } else {
+                Some(d)
+            }
+        };
         let retry = Retry {
             attempts: attempts?,
             backoff: backoff?,
             idempotent: r.idempotent.unwrap_or(true),
             tmf: r.tmf.unwrap_or(false),
+            tmf_abort_delay: tmf_abort_delay?,
+            errors: errors?,
         };
         (retry.attempts > 1).then_some(retry)
     }
