@@ -279,7 +279,15 @@ pub fn check_report(path: &Path, set: &[String]) -> Result<CheckReport, Failure>
     {
         ok.push_str(&format!(
             "  fault: {}\n",
-            crate::model::fault::describe(&planned, &s.tcpip.hosts().concat())
+            crate::model::fault::describe(
+                &planned,
+                &s.tcpip.hosts().concat(),
+                &s.tcpip
+                    .clims
+                    .iter()
+                    .map(|c| c.name.clone())
+                    .collect::<Vec<_>>(),
+            )
         ));
     }
     Ok(CheckReport { warnings, ok })

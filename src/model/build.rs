@@ -165,6 +165,12 @@ impl Node {
         let stack = tcpip::spawn_processes(sc, &mut self.cpus);
         self.lan = Lan::build(sc);
         self.clims = super::clim::Clims::build(sc, &mut self.cpus, &self.lan);
+        // A CLIM's failure is followed like a processor's (`clim_failover.rs`).
+        self.faults
+            .declared
+            .resize(self.cpus.processors().len(), false);
+        self.faults.clims = sc.tcpip.clims.iter().map(|c| c.name.clone()).collect();
+        self.faults.clim_fault = vec![None; sc.tcpip.clims.len()];
         self.listeners = Listeners::build(sc, &stack, &mut self.cpus);
         self.clients.target = Some(w.listener);
         // Sizes are cut to the largest message the workload's path carries.

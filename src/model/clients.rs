@@ -313,6 +313,22 @@ impl Clients {
         }
     }
 
+    /// CIP: the connections of the sessions for which `lost(session)` holds are gone (the
+    /// CLIM carrying them failed) while no request of theirs is in flight [I]: each one's
+    /// next request opens a new connection. Returns how many were lost.
+    pub fn drop_connections(&mut self, lost: impl Fn(SessionId) -> bool) -> u64 {
+        let ids: Vec<SessionId> = self
+            .sessions
+            .iter()
+            .filter(|&(id, s)| s.remaining != 0 && s.remaining != u32::MAX && lost(id))
+            .map(|(id, _)| id)
+            .collect();
+        for &id in &ids {
+            self.sessions.get_mut(id).remaining = 0;
+        }
+        ids.len() as u64
+    }
+
     /// A SYN is retransmitted: under the parallel stack it is a new incoming connection to
     /// the round-robin filter, so it may reach another instance. Returns the instance.
     pub fn reconnect(&mut self, id: SessionId, listeners: &mut Listeners) -> u32 {

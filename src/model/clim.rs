@@ -104,6 +104,13 @@ impl Clims {
         usize::from(self.of_port[usize::from(port)])
     }
 
+    /// The ports (LAN PIFs) of CLIM `clim`, in order.
+    pub fn ports(&self, clim: usize) -> Vec<u16> {
+        (0..self.of_port.len() as u16)
+            .filter(|&p| usize::from(self.of_port[usize::from(p)]) == clim)
+            .collect()
+    }
+
     /// The stack process of CLIM `clim` that does the work of the connection in session
     /// slot `slot`.
     pub fn core(&self, clim: usize, slot: u32) -> ProcessId {

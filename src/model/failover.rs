@@ -52,23 +52,17 @@ impl Node {
         let current =
             self.faults.pif_fault[p] == Some(index) && self.lan.pifs[p].state == PortState::Failed;
         match phase {
+            // (Validation follows each PIF's own faults; under CIP a CLIM's failure or return
+            // may have changed its port meanwhile.)
+            Phase::Fail if self.lan.pifs[p].state != PortState::Up => {
+                self.faults.log(now, index, target, "already down");
+            }
             Phase::Fail => {
-                self.lan.fail(pif, now);
-                self.faults.pif_fault[p] = Some(index);
                 self.faults.log(now, index, target, "failed");
-                // The frames in its queues are lost with it.
-                let queued: Vec<RequestId> = self
-                    .requests
-                    .iter()
-                    .filter(|(_, req)| matches!(req.at, Location::Lan { pif: q, .. } if q == pif))
-                    .map(|(r, _)| r)
-                    .collect();
-                for r in queued {
-                    if let Some(step) = self.requests.get(r).at.pending() {
-                        s.cancel(step);
-                    }
-                    self.frame_lost(r, s);
-                }
+                self.port_fails(index, pif, s);
+            }
+            Phase::Up if self.lan.pifs[p].state == PortState::Up => {
+                self.faults.log(now, index, target, "already up");
             }
             Phase::Detect if current => self.faults.log(now, index, target, "detected"),
             Phase::TakeOver if current => {
@@ -130,8 +124,26 @@ impl Node {
         }
     }
 
+    /// Port `pif` fails (charged to fault `index`): the frames in its queues are lost with it.
+    pub(super) fn port_fails(&mut self, index: usize, pif: u16, s: &mut Scheduler<Event>) {
+        self.lan.fail(pif, s.now());
+        self.faults.pif_fault[usize::from(pif)] = Some(index);
+        let queued: Vec<RequestId> = self
+            .requests
+            .iter()
+            .filter(|(_, req)| matches!(req.at, Location::Lan { pif: q, .. } if q == pif))
+            .map(|(r, _)| r)
+            .collect();
+        for r in queued {
+            if let Some(step) = self.requests.get(r).at.pending() {
+                s.cancel(step);
+            }
+            self.frame_lost(r, s);
+        }
+    }
+
     /// True when request `req` crosses the LAN (a TCP/IP client's, not a terminal's).
-    fn on_lan(&self, req: &Request) -> bool {
+    pub(super) fn on_lan(&self, req: &Request) -> bool {
         self.listeners.list[req.listener as usize].instances[req.instance as usize]
             .endpoint
             .host
@@ -140,12 +152,12 @@ impl Node {
 
     /// True while request `req` opens its connection and its SYN has not been accepted: on
     /// the wire, at the adapter, or waiting to retransmit it.
-    fn connecting(&self, req: &Request) -> bool {
+    pub(super) fn connecting(&self, req: &Request) -> bool {
         req.conn.opens && matches!(self.leg(req), Leg::WireIn | Leg::LanIn { .. } | Leg::Admit)
     }
 
     /// Request `r`'s connection is reset by PIF fault `index`: charged to it.
-    fn reset_for(&mut self, index: usize, r: RequestId, s: &mut Scheduler<Event>) {
+    pub(super) fn reset_for(&mut self, index: usize, r: RequestId, s: &mut Scheduler<Event>) {
         let current = self.faults.current.replace(index);
         self.reset(r, s);
         self.faults.current = current;

@@ -57,6 +57,11 @@ impl Node {
         if let Planned::PifDown { pif, .. } | Planned::PifUp { pif, .. } = self.faults.plan[index] {
             return self.pif_fault(index, pif, phase, s);
         }
+        if let Planned::ClimDown { clim, .. } | Planned::ClimUp { clim, .. } =
+            self.faults.plan[index]
+        {
+            return self.clim_fault(index, usize::from(clim), phase, s);
+        }
         if phase == Phase::Fail
             && let Planned::Down { .. } = self.faults.plan[index]
             && self.faults.cpu[index].is_none()
@@ -110,7 +115,7 @@ impl Node {
 
     /// The processor stops: its dead processes' work goes to limbo, and the I/O they issued
     /// never completes.
-    fn processor_fails(&mut self, cpu: ProcessorId, s: &mut Scheduler<Event>) {
+    pub(super) fn processor_fails(&mut self, cpu: ProcessorId, s: &mut Scheduler<Event>) {
         let mut ctx = Ctx {
             sched: s,
             rec: &mut self.rec,

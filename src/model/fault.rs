@@ -88,6 +88,26 @@ pub enum Planned {
         /// The repair.
         at: SimTime,
     },
+    /// A CLIM fails at `at` (CIP, `clim_failover.rs`): its failure is detected and its
+    /// addresses fail over at `detected`; an address still on no interface at `given_up`
+    /// has failed its failover.
+    ClimDown {
+        /// The CLIM (index in `TcpIp::clims`).
+        clim: u16,
+        /// The failure.
+        at: SimTime,
+        /// Detection and CLIM-to-CLIM failover.
+        detected: SimTime,
+        /// The end of the failover's retries.
+        given_up: SimTime,
+    },
+    /// A failed CLIM is up again at `at`.
+    ClimUp {
+        /// The CLIM.
+        clim: u16,
+        /// It is up.
+        at: SimTime,
+    },
 }
 
 impl Planned {
@@ -98,7 +118,9 @@ impl Planned {
             | Planned::Reload { at, .. }
             | Planned::Kill { at, .. }
             | Planned::PifDown { at, .. }
-            | Planned::PifUp { at, .. } => at,
+            | Planned::PifUp { at, .. }
+            | Planned::ClimDown { at, .. }
+            | Planned::ClimUp { at, .. } => at,
         }
     }
 }
@@ -201,6 +223,13 @@ fn listed(faults: &Faults, seed: u64) -> Vec<Planned> {
                     moved: at + faults.lif_detect + faults.switch_converge,
                 },
                 FaultAction::PifUp(pif) => Planned::PifUp { pif, at },
+                FaultAction::ClimDown(clim) => Planned::ClimDown {
+                    clim,
+                    at,
+                    detected: at + faults.lif_detect,
+                    given_up: at + faults.lif_detect + super::clim_failover::FAILOVER_RETRY,
+                },
+                FaultAction::ClimUp(clim) => Planned::ClimUp { clim, at },
             }
         })
         .collect()
@@ -215,7 +244,7 @@ fn silence(rng: &mut StreamRng, period: SimDuration) -> SimDuration {
 
 /// One line per fault, for `nssim check`: `processor 1 down at 2s, declared down at 3.2s,
 /// pairs taken over at 3.4s`. `pifs` names the PIFs (`TcpIp::hosts`' order).
-pub fn describe(planned: &Planned, pifs: &[String]) -> String {
+pub fn describe(planned: &Planned, pifs: &[String], clims: &[String]) -> String {
     match *planned {
         Planned::Kill {
             ref name,
@@ -265,6 +294,25 @@ pub fn describe(planned: &Planned, pifs: &[String]) -> String {
             pifs[usize::from(pif)],
             at - SimTime::ZERO
         ),
+        Planned::ClimDown {
+            clim,
+            at,
+            detected,
+            given_up,
+        } => format!(
+            "CLIM {} down at {}, its addresses fail over at {}, a failover still pending fails at {}",
+            clims[usize::from(clim)],
+            at - SimTime::ZERO,
+            detected - SimTime::ZERO,
+            given_up - SimTime::ZERO
+        ),
+        Planned::ClimUp { clim, at } => {
+            format!(
+                "CLIM {} up at {}",
+                clims[usize::from(clim)],
+                at - SimTime::ZERO
+            )
+        }
     }
 }
 
@@ -332,8 +380,12 @@ pub struct Runtime {
     pub pifs: Vec<String>,
     /// Per PIF: its latest `pif_down`, which its lost frames are charged to.
     pub pif_fault: Vec<Option<usize>>,
-    /// Per fault: frames lost at its failed PIF (`pif_down`).
+    /// Per fault: frames lost at its failed PIF (`pif_down`) or CLIM (`clim_down`).
     pub frames_lost: Vec<u64>,
+    /// The CLIMs' names (CIP), in scenario order.
+    pub clims: Vec<String>,
+    /// Per CLIM: its latest `clim_down` while it is down.
+    pub clim_fault: Vec<Option<usize>>,
 }
 
 impl Runtime {
@@ -368,7 +420,9 @@ impl Runtime {
                     Planned::Down { .. }
                     | Planned::Kill { .. }
                     | Planned::PifDown { .. }
-                    | Planned::PifUp { .. } => None,
+                    | Planned::PifUp { .. }
+                    | Planned::ClimDown { .. }
+                    | Planned::ClimUp { .. } => None,
                     Planned::Reload { cpu, .. } => Some(cpu),
                 })
                 .collect(),
@@ -378,6 +432,8 @@ impl Runtime {
             frames_lost: vec![0; plan.len()],
             pif_fault: vec![None; pifs.len()],
             pifs,
+            clims: Vec::new(),
+            clim_fault: Vec::new(),
             plan,
             declared: vec![false; n],
             busy_samples: busiest.then(|| [vec![0; n], vec![0; n]]),
@@ -425,6 +481,17 @@ impl Runtime {
                     out.push((moved, i, Phase::TakeOver));
                 }
                 Planned::PifUp { at, .. } => out.push((at, i, Phase::Up)),
+                Planned::ClimDown {
+                    at,
+                    detected,
+                    given_up,
+                    ..
+                } => {
+                    out.push((at, i, Phase::Fail));
+                    out.push((detected, i, Phase::Detect));
+                    out.push((given_up, i, Phase::TakeOver));
+                }
+                Planned::ClimUp { at, .. } => out.push((at, i, Phase::Up)),
             }
         }
         out
@@ -567,6 +634,7 @@ impl Runtime {
                     recovery_s: None,
                     pif: None,
                     frames_lost: None,
+                    clim: None,
                 };
                 match *p {
                     Planned::Down {
@@ -623,6 +691,26 @@ impl Runtime {
                     Planned::PifUp { pif, at } => {
                         f.action = "pif_up".into();
                         f.pif = Some(self.pifs[usize::from(pif)].clone());
+                        f.at_s = at.as_secs_f64();
+                        f.up_s = Some(f.at_s);
+                    }
+                    Planned::ClimDown {
+                        clim, at, detected, ..
+                    } => {
+                        f.action = "clim_down".into();
+                        f.clim = Some(self.clims[usize::from(clim)].clone());
+                        f.at_s = at.as_secs_f64();
+                        f.detected_s = Some(detected.as_secs_f64());
+                        f.taken_over_s = Some(detected.as_secs_f64());
+                        f.frames_lost = Some(self.frames_lost[i]);
+                        let (tp, p99, rec) = recovery(series, width, f.at_s, rule);
+                        f.pre_throughput_per_s = tp;
+                        f.pre_p99_ms = p99;
+                        f.recovery_s = rec;
+                    }
+                    Planned::ClimUp { clim, at } => {
+                        f.action = "clim_up".into();
+                        f.clim = Some(self.clims[usize::from(clim)].clone());
                         f.at_s = at.as_secs_f64();
                         f.up_s = Some(f.at_s);
                     }
@@ -915,10 +1003,12 @@ mod tests {
             }
         );
         assert_eq!(
-            describe(&plan[1], &[]),
+            describe(&plan[1], &[], &[]),
             "processor 1 reloaded at 4s, up at 64s"
         );
-        assert!(describe(&plan[0], &[]).starts_with("processor 1 down at 2s, declared down at "));
+        assert!(
+            describe(&plan[0], &[], &[]).starts_with("processor 1 down at 2s, declared down at ")
+        );
     }
 
     #[test]

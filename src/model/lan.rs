@@ -188,6 +188,11 @@ impl Lan {
         self.session_pif[slot]
     }
 
+    /// The PIF of the connection of the session in `slot`, if it ever had one.
+    pub fn session_port(&self, slot: usize) -> Option<u16> {
+        self.session_pif.get(slot).copied()
+    }
+
     /// The scenario's IP hosts and their PIFs: one host per conventional TCP/IP process, in
     /// order, and the parallel stack's one host after them; PIFs in the order the hosts list
     /// them, each host connecting over its own; failover partners recorded on both.
@@ -260,6 +265,36 @@ impl Lan {
             *c = q;
         }
         Some(q)
+    }
+
+    /// CIP (`clim_failover.rs`): the addresses carried by failed port `p` move to its
+    /// failover partner if that is up, which is returned; unlike [`detected`](Self::detected)
+    /// it may be tried again, as CIP retries the failover.
+    pub fn fail_over(&mut self, p: u16) -> Option<u16> {
+        let q = self.pifs[usize::from(p)].partner?;
+        if self.pifs[usize::from(q)].state != PortState::Up {
+            return None;
+        }
+        for c in self.carrier.iter_mut().filter(|c| **c == p) {
+            *c = q;
+        }
+        Some(q)
+    }
+
+    /// CIP: failed port `p` carries traffic again, without failback [F CIP page-45]: an
+    /// address that moved off it stays where it is; one still waiting on it is back.
+    pub fn restored(&mut self, p: u16) {
+        let pif = &mut self.pifs[usize::from(p)];
+        assert_ne!(pif.state, PortState::Up, "only a failed port is restored");
+        pif.state = PortState::Up;
+    }
+
+    /// Marks failed port `p` as known to be failed (its addresses' failover is the
+    /// caller's).
+    pub fn mark_detected(&mut self, p: u16) {
+        let pif = &mut self.pifs[usize::from(p)];
+        assert_eq!(pif.state, PortState::Failed, "a failure is detected once");
+        pif.state = PortState::Detected;
     }
 
     /// PIF `p` is repaired: its address comes back to it, and its partner's, if the partner

@@ -11,6 +11,7 @@
 //! | message system | `message_system.rs` | IPC hops and their latency | the scenario's costs | none | none (stateless) |
 //! | [`lan::Lan`] | `lan.rs` | adapter ports (PIFs), IP hosts, the client wire | `Lan::build` | `results` | `fail`, `detected`, `repaired` (failover) |
 //! | TCP/IP | `tcpip.rs` | protocol costs, SYN retransmission, endpoints, `$ZTCn` pairs | `spawn_processes` | none | its processes are `Cpus`' |
+//! | `clim::Clims` | `clim.rs` | CIP's CLIMs: a processor each, a stack process per core, their ports | `Clims::build` | `clims` (their processors' busy time) | `clim_failover.rs` |
 //! | [`listener::Listeners`] | `listener.rs` | distributors, parallel listeners, TCPs, backlogs, paths | `build`, `build_tcps`, `build_paths` | `results` | none yet |
 //! | [`pathway::Pathway`] | `pathway/` | PATHMONs, classes, servers, links, link managers, ACS | `parts`, `assemble`, `start` | `results` | `held_in` |
 //! | [`clients::Clients`] | `clients.rs` | client sessions, arrivals, think times, draws | in `build.rs` | the recorder | none (outside the node) |
@@ -23,7 +24,8 @@
 //! round-robin filter). `kill.rs` does the same for a `process_kill`: one process dies while
 //! its processor runs on (`Cpus::kill`, `kill_primary`; `Pathway::kill_server`), and
 //! `failover.rs` for a PIF's failure and repair (the LAN's `fail`, `detected`, `repaired`;
-//! lost frames sent again). A run without faults schedules no fault event. `retry.rs` is the
+//! lost frames sent again), and `clim_failover.rs` for a CLIM's (CIP: its processor and
+//! ports fail, its addresses fail over to other CLIMs, its TCP connections are lost). A run without faults schedules no fault event. `retry.rs` is the
 //! requesters' retry policy: what a fault failed may be reissued instead of failing.
 //!
 //! A request's path is data: `itinerary.rs` builds each listener instance's legs once
@@ -46,6 +48,7 @@
 mod build;
 mod clients;
 mod clim;
+mod clim_failover;
 mod divergence;
 mod explain;
 mod failover;

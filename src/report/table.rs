@@ -91,6 +91,7 @@ pub fn terminal_summary(r: &RunResults) -> String {
         );
         for x in &f.faults {
             let cpu = match (&x.pif, x.processor) {
+                _ if x.clim.is_some() => format!("CLIM {}", x.clim.as_deref().unwrap_or("")),
                 (Some(pif), _) => format!("PIF {pif}"),
                 (None, Some(c)) => format!("processor {c}"),
                 (None, None) => "no processor".to_string(),

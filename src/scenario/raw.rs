@@ -77,8 +77,7 @@ pub struct RawScenario {
 }
 
 /// `[[fault]]`: one fault: when, and exactly one action. `processor_down`,
-/// `processor_reload`, `process_kill`, `pif_down` and `pif_up` are modelled; `clim_down` is
-/// read so that it gets a clear "not modelled yet" instead of "unknown key".
+/// `processor_reload`, `process_kill`, `pif_down`, `pif_up`, `clim_down` and `clim_up`.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFault {
@@ -98,8 +97,11 @@ pub struct RawFault {
     pub pif_down: Option<NameOrNumber>,
     /// A failed PIF is repaired: its name.
     pub pif_up: Option<NameOrNumber>,
-    /// Not modelled yet.
+    /// A CLIM fails (CIP stack): its name, e.g. `"C1002531"`; its addresses fail over to
+    /// their failover interfaces on other CLIMs and its TCP connections are lost.
     pub clim_down: Option<NameOrNumber>,
+    /// A failed CLIM is up again: its name. No automatic failback: addresses that moved stay.
+    pub clim_up: Option<NameOrNumber>,
 }
 
 /// `[faults]`: detection, takeover and reload timing (faults.md A.1, A.3, A.10).

@@ -176,6 +176,10 @@ pub enum FaultAction {
     PifDown(u16),
     /// A failed PIF is repaired (same index).
     PifUp(u16),
+    /// A CLIM fails (CIP): its index in `TcpIp::clims`.
+    ClimDown(u16),
+    /// A failed CLIM is up again (same index).
+    ClimUp(u16),
 }
 
 /// Which processor a `processor_down` fails.

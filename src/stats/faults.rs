@@ -37,7 +37,8 @@ pub struct Tally {
 pub struct FaultResult {
     /// The fault's index in the timeline.
     pub fault: usize,
-    /// `processor_down`, `processor_reload`, `process_kill`, `pif_down` or `pif_up`.
+    /// `processor_down`, `processor_reload`, `process_kill`, `pif_down`, `pif_up`,
+    /// `clim_down` or `clim_up`.
     pub action: String,
     /// The processor (`"busiest"` resolved; for a kill, the one the process ran in), if the
     /// fault happened.
@@ -80,6 +81,9 @@ pub struct FaultResult {
     /// Frames lost at the failed PIF and sent again by TCP (`pif_down`; absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frames_lost: Option<u64>,
+    /// The CLIM (`clim_down`, `clim_up`; absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clim: Option<String>,
 }
 
 /// The faults of a run, for `summary.json` and `faults.csv`.

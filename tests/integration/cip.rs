@@ -262,3 +262,228 @@ fn the_shipped_cip_scenario_moves_the_protocol_work_off_the_host() {
     let q = &cip.requests;
     assert_eq!(q.offered, q.completed + q.failed + q.in_flight);
 }
+
+/// Ten closed clients, each on one connection for the whole run (a request every 20 ms on
+/// average); the connections alternate over the two CLIMs' addresses, a failover pair, so
+/// five ride each CLIM. `faults` and `retry` vary.
+fn closed(faults: &str, retry: &str) -> Scenario {
+    closed_with(faults, retry, &[])
+}
+
+fn closed_with(faults: &str, retry: &str, set: &[&str]) -> Scenario {
+    let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
+    let t = format!(
+        r#"
+name = "clim-down"
+[run]
+seed = 7
+duration = "8s"
+warmup = "1s"
+drain = "20s"
+[system]
+processors = 2
+[lan]
+client_latency = "100us"
+[tcpip]
+stack = "cip"
+pifs = ["C0.eth1", "C1.eth1"]
+failover = [["C0.eth1", "C1.eth1"]]
+{TWO_CLIMS}
+[[listener]]
+name = "$PL"
+model = "parallel"
+processors = [0, 1]
+[[server_class]]
+name = "A"
+maxservers = 0
+service = {{ dist = "exponential", mean = "100us" }}
+[workload]
+kind = "closed"
+clients = 10
+think = {{ dist = "exponential", mean = "20ms" }}
+requests_per_connection = 100000
+request_bytes = 512
+reply_bytes = 2048
+mix = {{ A = 1 }}
+{retry}
+{faults}
+"#
+    );
+    parse_str(&t, "clim-down.toml", &set).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn logged(r: &nssim::stats::RunResults, event: &str) -> Vec<u64> {
+    let f = r.faults.as_ref().expect("faults");
+    f.log
+        .iter()
+        .filter(|l| l.event == event)
+        .map(|l| l.count.unwrap_or(0))
+        .collect()
+}
+
+#[test]
+fn clim_down_loses_exactly_the_connections_it_carried() {
+    let r = simulate(&closed("[[fault]]\nat = \"3s\"\nclim_down = \"C0\"", ""));
+    let q = &r.requests;
+    assert_eq!(q.offered, q.completed + q.failed + q.in_flight);
+    // Between the failure (3 s) and its detection (lif_detect, 1 s) each of the five
+    // clients on C0 sends its next request (20 ms of thinking): its frame is lost, waiting
+    // for a retransmission, when the connection is lost at the failover. So exactly the five
+    // are reset, and nothing else fails.
+    assert_eq!(logged(&r, "connections reset"), [5]);
+    assert_eq!(logged(&r, "idle connections lost"), [0]);
+    assert_eq!(q.reset, 5);
+    assert_eq!(q.failed, 5);
+    let f = &r.faults.as_ref().unwrap().faults[0];
+    assert_eq!(f.action, "clim_down");
+    assert_eq!(f.clim.as_deref(), Some("C0"));
+    assert_eq!(f.failed.reset, 5);
+    // Each of the five had its frame lost at C0's port, or its protocol work held by C0's
+    // dead stack.
+    assert!((1..=5).contains(&f.frames_lost.unwrap()), "{f:?}");
+    assert_eq!(f.detected_s, Some(4.0));
+    // Its address moved to C1's port and the run goes on there: recovered, C1 busier.
+    let moved: Vec<&str> = r
+        .faults
+        .as_ref()
+        .unwrap()
+        .log
+        .iter()
+        .filter(|l| l.event == "failed over")
+        .map(|l| l.target.as_str())
+        .collect();
+    assert_eq!(moved, ["C0.eth1 to C1.eth1"]);
+    assert!(r.clims[1].busy_ratio > r.clims[0].busy_ratio);
+    // The same with a retry policy: the five are reissued, not failed.
+    let r = simulate(&closed(
+        "[[fault]]\nat = \"3s\"\nclim_down = \"C0\"",
+        "retry = { attempts = 2 }",
+    ));
+    assert_eq!(r.requests.failed, 0);
+    assert_eq!(r.faults.as_ref().unwrap().faults[0].retried, 5);
+}
+
+#[test]
+fn a_clim_comes_back_without_failback_and_a_lone_clim_fails_its_failover() {
+    // C0 fails at 2 s and is up at 3 s; C1 fails at 5 s: C1's address fails over to C0, and
+    // C0's own address, moved to C1 at 3 s and never moved back, goes with C1's to C0.
+    let r = simulate(&closed(
+        "[[fault]]\nat = \"2s\"\nclim_down = \"C0\"\n[[fault]]\nat = \"3.5s\"\nclim_up = \"C0\"\n[[fault]]\nat = \"5s\"\nclim_down = \"C1\"",
+        "",
+    ));
+    let f = r.faults.as_ref().unwrap();
+    let moved: Vec<&str> = f
+        .log
+        .iter()
+        .filter(|l| l.event == "failed over")
+        .map(|l| l.target.as_str())
+        .collect();
+    assert_eq!(moved, ["C0.eth1 to C1.eth1", "C1.eth1 to C0.eth1"]);
+    // Every client rode C1 at 5 s (no failback), so all ten lose their connection then.
+    assert_eq!(logged(&r, "connections reset"), [5, 10]);
+    let q = &r.requests;
+    assert_eq!(q.offered, q.completed + q.failed + q.in_flight);
+    assert_eq!(q.reset, 15);
+    // With both CLIMs down, nothing carries the addresses: each failover is retried for 10 s
+    // and then fails; nothing completes after the second failure.
+    let r = simulate(&closed_with(
+        "[[fault]]\nat = \"2s\"\nclim_down = \"C0\"\n[[fault]]\nat = \"2.5s\"\nclim_down = \"C1\"",
+        "",
+        &["run.duration=16s"],
+    ));
+    assert_eq!(logged(&r, "failover pending").len(), 2);
+    assert_eq!(logged(&r, "failover failed").len(), 2);
+    let q = &r.requests;
+    assert_eq!(q.offered, q.completed + q.failed + q.in_flight);
+    assert!(
+        q.refused > 0,
+        "SYNs to addresses on no interface go unanswered"
+    );
+    assert!(
+        r.timeseries
+            .iter()
+            .filter(|t| t.t_s > 4.0)
+            .all(|t| t.throughput_per_s == 0.0)
+    );
+}
+
+#[test]
+fn a_host_processor_failure_under_cip_leaves_the_clims_alone() {
+    let r = simulate(&closed("[[fault]]\nat = \"3s\"\nprocessor_down = 1", ""));
+    let q = &r.requests;
+    assert_eq!(q.offered, q.completed + q.failed + q.in_flight);
+    // Only the connections of $PL-1 (half of the ten, round robin) can be reset; the CLIMs
+    // keep working and none of their events is logged.
+    assert!(q.reset <= 5, "{}", q.reset);
+    let f = r.faults.as_ref().unwrap();
+    assert!(f.log.iter().all(|l| !l.target.starts_with("CLIM")));
+    assert!(r.clims.iter().all(|c| c.busy_ratio > 0.0));
+}
+
+#[test]
+fn an_unknown_clim_is_refused_with_the_names() {
+    let msg = match parse_str(
+        &text(
+            "stack = \"cip\"",
+            TWO_CLIMS,
+            "[0]",
+            "[[fault]]\nat = \"1s\"\nclim_down = \"C9\"\n[[fault]]\nat = \"2s\"\nclim_up = \"C1\"",
+        ),
+        "cip.toml",
+        &[],
+    ) {
+        Ok(_) => panic!("expected problems"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        msg.contains("fault[0].clim_down: no CLIM is named \"C9\"; the CLIMs are `C0`, `C1`"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("fault[1].clim_up: CLIM C1 is up at 2s"),
+        "{msg}"
+    );
+    // From the command line, exit 2.
+    assert_cmd::Command::cargo_bin("nssim")
+        .unwrap()
+        .args([
+            "run",
+            "scenarios/clim-failover.toml",
+            "--fault",
+            "clim_down=C9@5s",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no CLIM is named \"C9\""));
+}
+
+#[test]
+fn the_shipped_clim_failover_recovers() {
+    let r = simulate(&load("scenarios/clim-failover.toml", &[]));
+    let q = &r.requests;
+    assert_eq!(q.offered, q.completed + q.failed + q.in_flight);
+    let f = &r.faults.as_ref().unwrap().faults;
+    assert_eq!(f[0].action, "clim_down");
+    assert_eq!(f[1].action, "clim_up");
+    // Only what was in flight on C1002531's connections fails, and throughput comes back.
+    assert_eq!(q.failed, f[0].failed.reset);
+    assert!(f[0].failed.reset > 0);
+    assert!(f[0].recovery_s.is_some(), "not recovered");
+    // No failback: from 11 s C1002532 carries both addresses.
+    assert!(r.clims[1].busy_ratio > r.clims[0].busy_ratio);
+}
+
+#[test]
+fn port_and_clim_faults_on_the_same_interface_do_not_collide() {
+    // C0's port fails alone, then C0 fails with it (the port is already down), comes back
+    // (restoring the port), and the port's own repair finds it up: logged, nothing breaks.
+    let r = simulate(&closed(
+        "[[fault]]\nat = \"2s\"\npif_down = \"C0.eth1\"\n[[fault]]\nat = \"2.5s\"\nclim_down = \"C0\"\n[[fault]]\nat = \"4s\"\nclim_up = \"C0\"\n[[fault]]\nat = \"5s\"\npif_up = \"C0.eth1\"\n[[fault]]\nat = \"6s\"\nclim_down = \"C0\"\n[[fault]]\nat = \"6.5s\"\npif_down = \"C0.eth1\"",
+        "",
+    ));
+    let q = &r.requests;
+    assert_eq!(q.offered, q.completed + q.failed + q.in_flight);
+    assert_eq!(logged(&r, "already up").len(), 1);
+    assert_eq!(logged(&r, "already down").len(), 1);
+}

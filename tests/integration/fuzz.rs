@@ -285,15 +285,15 @@ enum Outcome {
 }
 
 /// Checks `text` and, when valid, runs it shortened.
-fn run_case(text: &str) -> Outcome {
+fn run_case(text: &str, origin: &str) -> Outcome {
     let result = catch_unwind(AssertUnwindSafe(|| {
-        if scenario::parse_str(text, "fuzz.toml", &[]).is_err() {
+        if scenario::parse_str(text, origin, &[]).is_err() {
             return Outcome::Rejected;
         }
         let sets: Vec<String> = RUN_OVERRIDES.iter().map(|s| s.to_string()).collect();
         // Shortening may make it invalid (a sample interval longer than the run is fine, a
         // warm-up is reset); then there is nothing to run.
-        let Ok(s) = scenario::parse_str(text, "fuzz.toml", &sets) else {
+        let Ok(s) = scenario::parse_str(text, origin, &sets) else {
             return Outcome::Rejected;
         };
         let _ = scenario::warnings(&s);
@@ -377,7 +377,9 @@ fn fuzz_mutated_shipped_scenarios_never_panic_abort_or_hang() {
                     let _ = f.rewind();
                     let _ = write!(f, "# seed {seed:#x} case {case} from {name}\n{text}");
                 }
-                let outcome = run_case(&text);
+                // Named as the shipped file, so that `extends` finds its base beside it.
+                let origin = repo(&format!("scenarios/{name}"));
+                let outcome = run_case(&text, &origin.to_string_lossy());
                 let report = match outcome {
                     Outcome::Panicked(_) | Outcome::OverBudget(_) => text,
                     _ => String::new(),

@@ -978,7 +978,8 @@ pub(super) fn shade_warmup<DB: DrawingBackend>(
 
 /// The instants a run's faults mark on a time axis: each processor failure (`cpuN down`),
 /// each reload's end (`cpuN up`), each kill (`NAME killed`) and each PIF's failure and repair
-/// (`G4SA0.0.A down`, `G4SA0.0.A up`), in time order.
+/// (`G4SA0.0.A down`, `G4SA0.0.A up`) and CLIM's (`CLIM C0 down`, `CLIM C0 up`), in time
+/// order.
 pub(super) fn fault_marks(r: &RunResults) -> Vec<(f64, String)> {
     let Some(f) = &r.faults else {
         return Vec::new();
@@ -987,6 +988,12 @@ pub(super) fn fault_marks(r: &RunResults) -> Vec<(f64, String)> {
         .faults
         .iter()
         .filter_map(|x| {
+            if let Some(clim) = &x.clim {
+                return match x.action.as_str() {
+                    "clim_down" => Some((x.at_s, format!("CLIM {clim} down"))),
+                    _ => Some((x.at_s, format!("CLIM {clim} up"))),
+                };
+            }
             if let Some(pif) = &x.pif {
                 return match x.action.as_str() {
                     "pif_down" => Some((x.at_s, format!("{pif} down"))),

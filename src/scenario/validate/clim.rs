@@ -59,6 +59,7 @@ impl Checker {
                     format!("cores must be between 1 and {MAX_CLIM_CORES}, got {cores}"),
                 );
             }
+            self.clim_names.push(name.clone());
             out.push(Clim {
                 name,
                 cores: cores.clamp(1, MAX_CLIM_CORES),

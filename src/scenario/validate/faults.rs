@@ -4,10 +4,10 @@
 //! A fault has `at` and exactly one action. This model simulates `processor_down` (a number,
 //! or `"busiest"`), `processor_reload`, `process_kill` (a process the model runs, by the
 //! name `processes.csv` gives it: [`killable`] lists them), `pif_down` and `pif_up` (a PIF's
-//! name, faults.md A.8); `clim_down` is reported as not modelled yet, with the list of those
-//! that are. The processors' and PIFs' states are followed in time order, so a reload of a
+//! name, faults.md A.8), `clim_down` and `clim_up` (a CLIM's name, CIP stack, faults.md A.4).
+//! The processors', PIFs' and CLIMs' states are followed in time order, so a reload of a
 //! processor that is up then, a second failure of one that is down, or a repair of a PIF
-//! that is up, is reported where it is written.
+//! or CLIM that is up, is reported where it is written.
 
 use super::Checker;
 use crate::engine::SimDuration;
@@ -19,7 +19,7 @@ use crate::scenario::types::{Fault, FaultAction, FaultTarget, Faults, Rebalance,
 const MAX_RANDOM_FAILURES: f64 = 1000.0;
 
 /// The actions this model simulates, as messages list them.
-const SUPPORTED: &str = "`processor_down = N` (or \"busiest\"), `processor_reload = N`, `process_kill = \"NAME\"`, `pif_down = \"NAME\"`, `pif_up = \"NAME\"`";
+const SUPPORTED: &str = "`processor_down = N` (or \"busiest\"), `processor_reload = N`, `process_kill = \"NAME\"`, `pif_down = \"NAME\"`, `pif_up = \"NAME\"`, `clim_down = \"NAME\"`, `clim_up = \"NAME\"`";
 
 impl Checker {
     /// Validates the faults against the run (`at` before its end), the processors and the
@@ -247,16 +247,16 @@ impl Checker {
                 ),
             );
         }
-        let unsupported = [("clim_down", raw.clim_down.is_some())];
         let actions = [
             ("processor_down", raw.processor_down.is_some()),
             ("processor_reload", raw.processor_reload.is_some()),
             ("process_kill", raw.process_kill.is_some()),
             ("pif_down", raw.pif_down.is_some()),
             ("pif_up", raw.pif_up.is_some()),
+            ("clim_down", raw.clim_down.is_some()),
+            ("clim_up", raw.clim_up.is_some()),
         ]
         .into_iter()
-        .chain(unsupported)
         .filter(|&(_, set)| set)
         .map(|(name, _)| name)
         .collect::<Vec<_>>();
@@ -275,13 +275,6 @@ impl Checker {
                         "a fault has exactly one action, this one has {}; write one [[fault]] per action",
                         super::list_names(&actions)
                     ),
-                );
-                return None;
-            }
-            [name] if unsupported.iter().any(|(n, _)| n == name) => {
-                self.err(
-                    format!("{field}.{name}"),
-                    format!("`{name}` is not modelled yet; the supported actions are {SUPPORTED}"),
                 );
                 return None;
             }
@@ -308,6 +301,31 @@ impl Checker {
                 name,
                 processes,
             )?)
+        } else if let Some(NameOrNumber(name)) = raw.clim_down.as_ref().or(raw.clim_up.as_ref()) {
+            let key = if raw.clim_down.is_some() {
+                "clim_down"
+            } else {
+                "clim_up"
+            };
+            let Some(c) = self.clim_names.iter().position(|n| n == name) else {
+                let known = if self.clim_names.is_empty() {
+                    "this scenario has none (CLIMs exist under tcpip.stack = \"cip\" only)"
+                        .to_string()
+                } else {
+                    format!("the CLIMs are {}", super::list_names(&self.clim_names))
+                };
+                self.err(
+                    format!("{field}.{key}"),
+                    format!("no CLIM is named \"{name}\"; {known}"),
+                );
+                return None;
+            };
+            let c = u16::try_from(c).expect("few CLIMs");
+            if raw.clim_down.is_some() {
+                FaultAction::ClimDown(c)
+            } else {
+                FaultAction::ClimUp(c)
+            }
         } else if let Some(NameOrNumber(name)) = raw.pif_down.as_ref().or(raw.pif_up.as_ref()) {
             let key = if raw.pif_down.is_some() {
                 "pif_down"
@@ -424,6 +442,8 @@ impl Checker {
         let mut down: std::collections::BTreeMap<u32, SimDuration> = Default::default();
         // The time each PIF failed, while it is down.
         let mut pif_down: std::collections::BTreeMap<u16, SimDuration> = Default::default();
+        // The time each CLIM failed, while it is down.
+        let mut clim_down: std::collections::BTreeMap<u16, SimDuration> = Default::default();
         let mut busiest_before = false;
         for (i, f) in faults {
             match f.action {
@@ -443,6 +463,25 @@ impl Checker {
                         self.err(
                             format!("fault[{i}].pif_up"),
                             format!("PIF {name} is up at {}: only a failed PIF can be repaired; add a pif_down = \"{name}\" before it, or remove this fault", f.at),
+                        );
+                    }
+                }
+                FaultAction::ClimDown(c) => {
+                    if let Some(since) = clim_down.insert(c, f.at) {
+                        let name = &self.clim_names[usize::from(c)];
+                        self.err(
+                            format!("fault[{i}].clim_down"),
+                            format!("CLIM {name} is already down at {} (failed at {since}); bring it up first with clim_up = \"{name}\", or remove this fault", f.at),
+                        );
+                        clim_down.insert(c, since);
+                    }
+                }
+                FaultAction::ClimUp(c) => {
+                    if clim_down.remove(&c).is_none() {
+                        let name = &self.clim_names[usize::from(c)];
+                        self.err(
+                            format!("fault[{i}].clim_up"),
+                            format!("CLIM {name} is up at {}: only a failed CLIM can come up; add a clim_down = \"{name}\" before it, or remove this fault", f.at),
                         );
                     }
                 }

@@ -201,6 +201,8 @@ struct Checker {
     /// The processor of each `[[tcpip.process]]` (conventional stack), for the default
     /// `tcpip` of a listener.
     tcpip_processors: Vec<Option<u32>>,
+    /// The CLIMs' names (CIP), for `clim_down` and `clim_up`.
+    clim_names: Vec<String>,
 }
 
 impl Checker {
