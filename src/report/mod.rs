@@ -389,7 +389,8 @@ pub(crate) fn conservation_ok(r: &RunResults) -> bool {
 pub(crate) fn kind_order<'a>(runs: impl IntoIterator<Item = &'a RunResults>) -> Vec<String> {
     let mut kinds: Vec<String> = KNOWN_KINDS.iter().map(|k| k.to_string()).collect();
     let mut seen = vec![false; KNOWN_KINDS.len()];
-    for r in runs {
+    let runs: Vec<&RunResults> = runs.into_iter().collect();
+    for r in &runs {
         for share in r.processors.iter().flat_map(|p| &p.busy_by_kind) {
             // A kind that used no CPU anywhere is not drawn, so it is not listed either.
             if share.busy_ratio <= 0.0 {
@@ -401,6 +402,14 @@ pub(crate) fn kind_order<'a>(runs: impl IntoIterator<Item = &'a RunResults>) -> 
                 None => kinds.push(share.kind.clone()),
             }
         }
+    }
+    // A CLIM's work is all of kind `clim` (`ClimResult`).
+    if runs
+        .iter()
+        .any(|r| r.clims.iter().any(|c| c.busy_ratio > 0.0))
+        && !kinds.iter().any(|k| k == "clim")
+    {
+        kinds.push("clim".into());
     }
     // Known kinds that no processor reported are left out so the legend lists only what is drawn.
     let mut i = 0;

@@ -102,10 +102,12 @@ pub fn terminal_summary(r: &RunResults) -> String {
                 None => cpu,
             };
             let recovery = match (x.action.as_str(), x.recovery_s) {
-                ("processor_down" | "process_kill" | "pif_down", Some(t)) => {
+                ("processor_down" | "process_kill" | "pif_down" | "clim_down", Some(t)) => {
                     format!(", recovered after {t:.1} s")
                 }
-                ("processor_down" | "pif_down", None) => ", not recovered".to_string(),
+                ("processor_down" | "pif_down" | "clim_down", None) => {
+                    ", not recovered".to_string()
+                }
                 ("process_kill", None) if x.processor.is_some() => ", not recovered".to_string(),
                 _ => String::new(),
             };

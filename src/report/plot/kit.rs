@@ -93,6 +93,7 @@ pub(super) fn kind_colour(kind: &str) -> RGBColor {
         "tcp" => RGBColor(0x56, 0xB4, 0xE9),         // sky blue
         "pathmon" => RGBColor(0xD5, 0x5E, 0x00),     // vermillion
         "acs" => RGBColor(0xF0, 0xE4, 0x42),         // yellow
+        "clim" => RGBColor(0x33, 0x33, 0x33),        // near black
         other => {
             // Unknown kinds get a grey whose shade depends only on the name, so it is stable.
             let h = other
@@ -1088,6 +1089,15 @@ pub(super) fn shade_drain<DB: DrawingBackend>(
     ))
 }
 
+/// One bar of a utilisation chart: a processor or a CLIM.
+struct Bar<'a> {
+    long: String,
+    short: String,
+    busy: f64,
+    /// Busy ratio by process kind.
+    parts: Vec<(&'a str, f64)>,
+}
+
 /// One utilisation chart in `area`: a bar per processor, stacked by kind in `kinds` order, with
 /// the total busy percentage above each bar. The y axis is 0..100 % whatever the data.
 pub(super) fn utilisation_panel<DB: DrawingBackend>(
@@ -1096,7 +1106,28 @@ pub(super) fn utilisation_panel<DB: DrawingBackend>(
     kinds: &[String],
     caption: Option<&str>,
 ) -> DrawResult<DB> {
-    let n = r.processors.len();
+    // A bar per processor, then one per CLIM (all of a CLIM's work is its protocol stack's).
+    let bars: Vec<Bar> = r
+        .processors
+        .iter()
+        .map(|p| Bar {
+            long: format!("cpu{}", p.id),
+            short: p.id.to_string(),
+            busy: p.busy_ratio,
+            parts: p
+                .busy_by_kind
+                .iter()
+                .map(|k| (k.kind.as_str(), k.busy_ratio))
+                .collect(),
+        })
+        .chain(r.clims.iter().map(|c| Bar {
+            long: c.name.clone(),
+            short: c.name.clone(),
+            busy: c.busy_ratio,
+            parts: vec![("clim", c.busy_ratio)],
+        }))
+        .collect();
+    let n = bars.len();
     if n == 0 {
         if let Some(c) = caption {
             area.draw(&Text::new(c.to_string(), (10, 10), font(DESC_PX)))?;
@@ -1105,12 +1136,8 @@ pub(super) fn utilisation_panel<DB: DrawingBackend>(
     }
     let slot = slot_width(area, n);
     // `cpu12` when it fits, else just the number (the axis title says "processor").
-    let long: Vec<String> = r
-        .processors
-        .iter()
-        .map(|p| format!("cpu{}", p.id))
-        .collect();
-    let short: Vec<String> = r.processors.iter().map(|p| p.id.to_string()).collect();
+    let long: Vec<String> = bars.iter().map(|b| b.long.clone()).collect();
+    let short: Vec<String> = bars.iter().map(|b| b.short.clone()).collect();
     let mut labels = CategoryLabels::fit(area, &long, slot)?;
     if labels.px < LABEL_PX || labels.lines.iter().any(|l| l.len() != 1) {
         labels = CategoryLabels::fit(area, &short, slot)?;
@@ -1119,26 +1146,26 @@ pub(super) fn utilisation_panel<DB: DrawingBackend>(
     let x = Axis::categories(n);
     // Headroom above 100 % for the total labels.
     let y = Axis::stepped(0.0, 100.0, 20.0, 109.0);
+    let title = if r.clims.is_empty() {
+        "processor"
+    } else {
+        "processor, CLIM"
+    };
     let mut chart = build_chart(
         area,
         &x,
         &y,
-        "processor",
+        title,
         "busy [%]",
         labels.area_height(),
         caption,
     )?;
     let half = 0.36;
-    for (i, p) in r.processors.iter().enumerate() {
+    for (i, p) in bars.iter().enumerate() {
         let c = i as f64;
         let mut base = 0.0;
         for kind in kinds {
-            let share: f64 = p
-                .busy_by_kind
-                .iter()
-                .filter(|k| &k.kind == kind)
-                .map(|k| k.busy_ratio)
-                .sum();
+            let share: f64 = p.parts.iter().filter(|k| k.0 == kind).map(|k| k.1).sum();
             if share <= 0.0 {
                 continue;
             }
@@ -1150,8 +1177,8 @@ pub(super) fn utilisation_panel<DB: DrawingBackend>(
             )))?;
             base = top;
         }
-        let total = (100.0 * p.busy_ratio).max(base);
-        let value = format!("{:.0}", 100.0 * p.busy_ratio);
+        let total = (100.0 * p.busy).max(base);
+        let value = format!("{:.0}", 100.0 * p.busy);
         let style = font(13).color(&MUTED);
         let text_w = area.estimate_text_size(&value, &style)?.0;
         if text_w + 2 <= slot {

@@ -277,6 +277,23 @@ mod tests {
     }
 
     #[test]
+    fn a_run_with_clims_draws_a_bar_per_clim_of_kind_clim() {
+        let mut r = sample_results("cip");
+        let svg = Plot::Utilisation(&r).to_svg().unwrap();
+        assert!(!has(&svg, "C1002531") && !has(&svg, "clim"));
+        r.clims.push(crate::stats::ClimResult {
+            name: "C1002531".into(),
+            cores: 8,
+            busy_ratio: 0.25,
+        });
+        let svg = Plot::Utilisation(&r).to_svg().unwrap();
+        assert!(has(&svg, "C1002531"), "the CLIM's bar is labelled");
+        assert!(has(&svg, "clim"), "its kind is in the legend");
+        assert!(has(&svg, "25"), "its busy percentage is written");
+        assert!(has(&svg, "processor, CLIM"));
+    }
+
+    #[test]
     fn a_chart_whose_values_span_more_than_100x_uses_log_y() {
         let mut r = sample_results("span");
         let stop = r.warmup_s + r.measured_s;
