@@ -3,10 +3,12 @@
 //! bounds, each a resource with `servers` identical servers and a demand D per request, so a
 //! ceiling servers / D [requests/s]:
 //! - each processor (its cores) and each PIF direction (one);
-//! - each process in a processor of more than one core: every NonStop process is
+//! - each process in a processor of more cores than its threads: every NonStop process is
 //!   single-threaded (`processor.rs` runs at most one burst of a process at a time), so a
-//!   process is bounded by one core whatever its processor's cores (issue 16 item 1.9; on a
-//!   one-core processor the processor's bound is already the process's and no row is shown);
+//!   process is bounded by one core whatever its processor's cores (issue 16 item 1.9); a
+//!   processor type may give a process kind T threads, and such a process is bounded by
+//!   min(T, cores) cores. Where that is every core the processor's bound is already the
+//!   process's and no row is shown;
 //! - each server class's server pool: a server is held from taking a request off $RECEIVE to
 //!   sending its reply, for its CPU (receive, service, reply) and its I/O, so the pool of N
 //!   servers bounds the throughput at N / (share of requests x hold time);
@@ -88,7 +90,8 @@ pub enum ResourceKind {
     Processor,
     /// One direction of a PIF.
     Pif,
-    /// A single-threaded process in a processor of several cores: one core.
+    /// A process in a processor of more cores than its threads: min(threads, cores) cores
+    /// (one for a single-threaded process).
     Process,
     /// A server class's server processes, each held for its CPU and its I/O.
     ServerPool,
@@ -266,7 +269,8 @@ impl Explanation {
             let note = match d.kind {
                 ResourceKind::Processor | ResourceKind::Pif => "",
                 ResourceKind::Clim => "  (a CLIM: its cores, protocol work)",
-                ResourceKind::Process => "  (a process: one core)",
+                ResourceKind::Process if d.servers == 1 => "  (a process: one core)",
+                ResourceKind::Process => "  (a process: its threads, one core each)",
                 ResourceKind::ServerPool => "  (server processes, held for CPU and I/O)",
                 ResourceKind::Links => "  (links, held from send to reply)",
             };
@@ -291,8 +295,11 @@ impl Explanation {
         let why = match self.demands[b].kind {
             ResourceKind::Processor | ResourceKind::Pif => "",
             ResourceKind::Clim => "; a CLIM, whose cores do the CIP stack's protocol work",
-            ResourceKind::Process => {
+            ResourceKind::Process if self.demands[b].servers == 1 => {
                 "; a single-threaded process: one core, whatever its processor's cores"
+            }
+            ResourceKind::Process => {
+                "; a process of fewer threads than its processor's cores: one core per thread"
             }
             ResourceKind::ServerPool => "; the server processes, each held for its CPU and I/O",
             ResourceKind::Links => "; the links, each held from the send to the reply",
@@ -867,16 +874,19 @@ pub fn explain(sc: &Scenario) -> Explanation {
             }
         }
     }
-    // Single-threaded processes, where their processor has more cores than one.
+    // Processes that cannot use every core of their processor: min(threads, cores) cores
+    // (one for a single-threaded process; `processor.rs` runs that many of its bursts at
+    // once). Where they can, the processor's bound is already the process's.
     for (&p, &d) in &process_demand {
         let p = ProcessId(p);
         let cpu = node.cpus.processor_of(p).0 as usize;
-        if d > 0.0 && cpus[cpu].cores > 1 {
+        let threads = node.cpus.process(p).threads;
+        if d > 0.0 && cpus[cpu].cores > threads {
             demands.push(ResourceDemand {
                 name: name_of(p),
                 kind: ResourceKind::Process,
                 demand_s: d,
-                servers: 1,
+                servers: threads,
             });
         }
     }
@@ -1036,10 +1046,12 @@ fn processor_types(sc: &Scenario) -> Vec<String> {
     let types: Vec<_> = (0..sc.system.processors)
         .map(|cpu| sc.system.processor_type(cpu))
         .collect();
-    if types
-        .iter()
-        .all(|t| t.speed == 1.0 && t.dispatch_cpu.is_zero() && t.kind_speeds == [1.0; 3])
-    {
+    if types.iter().all(|t| {
+        t.speed == 1.0
+            && t.dispatch_cpu.is_zero()
+            && t.kind_speeds == [1.0; 3]
+            && t.threads.is_empty()
+    }) {
         return Vec::new();
     }
     let mut lines = Vec::new();
@@ -1059,8 +1071,15 @@ fn processor_types(sc: &Scenario) -> Vec<String> {
             let [m, c, a] = t.kind_speeds;
             format!(", message system {m}, TCP/IP {c}, application {a}")
         };
+        // Threads only where the type gives some.
+        let threads = if t.threads.is_empty() {
+            String::new()
+        } else {
+            let each: Vec<String> = t.threads.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            format!(", {} cores, threads: {}", t.cores, each.join(", "))
+        };
         lines.push(format!(
-            "cpu{}: {} (speed {}{kinds}, dispatch {})",
+            "cpu{}: {} (speed {}{kinds}, dispatch {}{threads})",
             cpu_range(&cpus),
             t.name,
             t.speed,

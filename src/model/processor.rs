@@ -1,10 +1,19 @@
 //! NonStop processors and the processes that run in them.
 //!
-//! Models: a processor with `cores` cores and a priority run queue. Every process is a
-//! single-threaded consumer of CPU: it has a FIFO of CPU bursts and runs at most one burst at a
-//! time, on one core. A processor dispatches ready processes highest priority first (NonStop
-//! priorities: 1-199, higher runs first) and first-come first-served within a priority, which
-//! makes processes of equal priority take turns burst by burst.
+//! Models: a processor with `cores` cores and a priority run queue. By default every process is
+//! a single-threaded consumer of CPU, as NonStop processes are: it has a FIFO of CPU bursts and
+//! runs at most one burst at a time, on one core. A processor dispatches ready processes
+//! highest priority first (NonStop priorities: 1-199, higher runs first) and first-come
+//! first-served within a priority, which makes processes of equal priority take turns burst
+//! by burst.
+//!
+//! Threads: a processor type may give a process kind `threads` T > 1 (a what-if [I]). A
+//! process of that kind then runs up to min(T, cores) of its bursts at once, each on its own
+//! core, starting them in FIFO order; each thread that has a burst to run waits in the run
+//! queue as a process would (so the running bursts are always the oldest ones, a prefix of
+//! its FIFO, and they may end in any order). Its busy time is the sum over its bursts, so a
+//! T-thread process can be up to T x 100 % busy. A single-threaded process keeps its own
+//! path (`running`) and never looks at the threads' state.
 //!
 //! Processor types: each processor has a speed factor and a dispatch cost. A burst whose cost
 //! (as the scenario writes it, for the baseline processor) is `c` holds a core for
@@ -167,7 +176,7 @@ pub struct Running {
     pub since: SimTime,
 }
 
-/// A process: a name, a home processor, a priority and a FIFO of bursts.
+/// A process: a name, a home processor, a priority, its threads and a FIFO of bursts.
 #[derive(Debug)]
 pub struct Process {
     /// Guardian-style name.
@@ -178,10 +187,17 @@ pub struct Process {
     pub processor: ProcessorId,
     /// Dispatch priority (higher first).
     pub priority: u8,
-    /// Bursts in arrival order; the front one is running when `running` is set.
+    /// Bursts in arrival order; the front one is running when `running` is set (the first
+    /// `thread_runs.len()` when it has several threads).
     pub bursts: VecDeque<Burst>,
-    /// While its front burst holds a core: that burst's end and start.
+    /// Single-threaded: while its front burst holds a core, that burst's end and start.
     pub running: Option<Running>,
+    /// Bursts it may run at once: its kind's threads in its processor's type, at most the
+    /// processor's cores (1: single-threaded, the default).
+    pub threads: u32,
+    /// With more than one thread: the running bursts, `thread_runs[i]` for `bursts[i]`
+    /// (`running` is then always `None`).
+    pub thread_runs: Vec<Running>,
     /// Up, down or taking over.
     pub health: Health,
     /// Its backup, if the product runs it as a pair (and it still has one).
@@ -254,7 +270,10 @@ pub struct Processor {
     /// processes which have since moved out (a takeover, a restart elsewhere) spent here [ns].
     /// Busy time stays with the processor where it was spent.
     pub departed_ns: [u64; ProcessKind::ALL.len()],
-    /// Ready processes, highest priority first, then first-ready first.
+    /// Threads per process kind (`ProcessKind as usize`), each at most `cores`.
+    pub threads: [u32; ProcessKind::ALL.len()],
+    /// Ready processes (one entry per thread with a burst to start), highest priority first,
+    /// then first-ready first.
     ready: RunQueue,
 }
 
@@ -321,6 +340,7 @@ impl Processor {
             up: true,
             busy_ns: 0,
             departed_ns: [0; ProcessKind::ALL.len()],
+            threads: [1; ProcessKind::ALL.len()],
             ready: RunQueue::default(),
         }
     }
@@ -443,6 +463,7 @@ impl Cpus {
         } else {
             Health::Down
         };
+        let threads = self.processors[cpu as usize].threads[kind as usize];
         self.processes.push(Process {
             name,
             kind,
@@ -450,6 +471,8 @@ impl Cpus {
             priority,
             bursts: Default::default(),
             running: None,
+            threads,
+            thread_runs: Vec::new(),
             health,
             pair: None,
             busy_ns: 0,
@@ -502,7 +525,10 @@ impl Cpus {
             work,
             queued_at: now,
         });
-        if proc_.health == Health::Up && proc_.running.is_none() && proc_.bursts.len() == 1 {
+        // A thread takes the new burst if one is free: with one thread, when it is the only
+        // burst (none runs); with T, when it is among the first T (the others all run or wait
+        // in the run queue already).
+        if proc_.health == Health::Up && proc_.bursts.len() <= proc_.threads as usize {
             let cpu = proc_.processor.0 as usize;
             self.processors[cpu].make_ready(p, proc_.priority);
             self.dispatch(cpu, ctx);
@@ -514,15 +540,23 @@ impl Cpus {
         let now = ctx.now();
         while let Some(p) = self.processors[cpu].next_to_run() {
             let proc_ = &mut self.processes[p.0 as usize];
-            let b = *proc_.bursts.front().expect("a ready process has a burst");
+            // The oldest burst not yet running: the front one when single-threaded.
+            let next = proc_.thread_runs.len();
+            let b = proc_.bursts[next];
             if now >= ctx.rec.warmup() && now < ctx.rec.end() {
                 proc_.bursts_started += 1;
                 proc_.ready_wait_ns += (now - b.queued_at).as_nanos();
             }
-            proc_.running = Some(Running {
+            let run = Running {
                 key: ctx.sched.schedule_in(b.demand, Event::BurstDone(p)),
                 since: now,
-            });
+            };
+            if proc_.threads == 1 {
+                debug_assert!(proc_.running.is_none(), "{} runs twice", proc_.name);
+                proc_.running = Some(run);
+            } else {
+                proc_.thread_runs.push(run);
+            }
         }
     }
 
@@ -535,14 +569,26 @@ impl Cpus {
             "a burst ended in {}, which is not up",
             proc_.name
         );
-        let b = proc_.bursts.pop_front().expect("a finished burst");
-        proc_.running = None;
+        let b = if proc_.threads == 1 {
+            proc_.running = None;
+            proc_.bursts.pop_front().expect("a finished burst")
+        } else {
+            // The running burst that ends now; of several, the first started, whose end
+            // event was scheduled first and so is delivered first (the queue's FIFO ties).
+            let now = ctx.now();
+            let i = (0..proc_.thread_runs.len())
+                .find(|&i| proc_.thread_runs[i].since + proc_.bursts[i].demand == now)
+                .expect("a running burst ends now");
+            proc_.thread_runs.remove(i);
+            proc_.bursts.remove(i).expect("a running burst")
+        };
         let busy = ctx.rec.window_overlap(ctx.now() - b.demand, b.demand);
         proc_.busy_ns += busy;
         proc_.cpu_total_ns += b.demand.as_nanos();
         let cpu = proc_.processor.0 as usize;
         self.processors[cpu].release_core(busy);
-        if !proc_.bursts.is_empty() {
+        // The freed thread takes the oldest burst no thread holds, if there is one.
+        if proc_.bursts.len() >= proc_.threads as usize {
             self.processors[cpu].make_ready(p, proc_.priority);
         }
         self.dispatch(cpu, ctx);
@@ -575,7 +621,11 @@ impl Cpus {
             (t.cores, t.speed, t.dispatch_cpu)
         }));
         for (cpu, p) in cpus.processors.iter_mut().enumerate() {
-            p.kind_speeds = sc.system.processor_type(cpu as u32).kind_speeds;
+            let t = sc.system.processor_type(cpu as u32);
+            p.kind_speeds = t.kind_speeds;
+            for k in ProcessKind::ALL {
+                p.threads[k as usize] = t.threads_of(k.name()).min(p.cores);
+            }
         }
         cpus
     }
@@ -726,7 +776,12 @@ impl Cpus {
             if proc_.health == Health::Down {
                 continue;
             }
-            if let Some(run) = proc_.running.take() {
+            for run in proc_
+                .running
+                .take()
+                .into_iter()
+                .chain(proc_.thread_runs.drain(..))
+            {
                 assert!(
                     ctx.sched.cancel(run.key),
                     "a running burst's end is pending"
@@ -782,8 +837,13 @@ impl Cpus {
         let proc_ = &self.processes[p.0 as usize];
         if !proc_.bursts.is_empty() {
             let cpu = pair.backup.0 as usize;
-            let priority = proc_.priority;
-            self.processors[cpu].make_ready(p, priority);
+            let (priority, ready) = (
+                proc_.priority,
+                proc_.bursts.len().min(proc_.threads as usize),
+            );
+            for _ in 0..ready {
+                self.processors[cpu].make_ready(p, priority);
+            }
             self.dispatch(cpu, ctx);
         }
     }
@@ -817,6 +877,9 @@ impl Cpus {
         self.processors[proc_.processor.0 as usize].departed_ns[proc_.kind as usize] += here;
         proc_.busy_left_ns = proc_.busy_ns;
         proc_.processor = cpu;
+        debug_assert!(proc_.running.is_none() && proc_.thread_runs.is_empty());
+        // Its threads are those of its kind in its new processor's type.
+        proc_.threads = self.processors[cpu.0 as usize].threads[proc_.kind as usize];
     }
 
     /// Process `p` is killed (`process_kill`, faults.md A.2/A.3): down, its bursts cancelled
@@ -853,7 +916,18 @@ impl Cpus {
         assert_eq!(proc_.health, Health::Up, "{} stops", proc_.name);
         proc_.health = health;
         let c = proc_.processor.0 as usize;
-        if let Some(run) = proc_.running.take() {
+        // Threads ready, not running: their run-queue entries go.
+        let running = proc_.thread_runs.len() + usize::from(proc_.running.is_some());
+        if proc_.bursts.len().min(proc_.threads as usize) > running {
+            self.processors[c].ready.retain(|e| e.process != p.0);
+        }
+        let mut freed = false;
+        for run in proc_
+            .running
+            .take()
+            .into_iter()
+            .chain(proc_.thread_runs.drain(..))
+        {
             assert!(
                 ctx.sched.cancel(run.key),
                 "a running burst's end is pending"
@@ -863,10 +937,10 @@ impl Cpus {
             proc_.busy_ns += busy;
             proc_.cpu_total_ns += used.as_nanos();
             self.processors[c].release_core(busy);
+            freed = true;
+        }
+        if freed {
             self.dispatch(c, ctx);
-        } else if !proc_.bursts.is_empty() {
-            // Ready, not running: its run-queue entry goes.
-            self.processors[c].ready.retain(|e| e.process != p.0);
         }
     }
 
@@ -880,7 +954,7 @@ impl Cpus {
             "{} fails to take over",
             proc_.name
         );
-        debug_assert!(proc_.running.is_none());
+        debug_assert!(proc_.running.is_none() && proc_.thread_runs.is_empty());
         proc_.health = Health::Down;
         proc_.pair = None;
         proc_.bursts.drain(..).map(|b| b.work).collect()
@@ -902,7 +976,9 @@ impl Cpus {
         );
         let proc_ = &mut self.processes[p.0 as usize];
         assert_eq!(proc_.health, Health::Down, "{} restarts", proc_.name);
-        debug_assert!(proc_.bursts.is_empty() && proc_.running.is_none());
+        debug_assert!(
+            proc_.bursts.is_empty() && proc_.running.is_none() && proc_.thread_runs.is_empty()
+        );
         proc_.health = Health::Up;
         self.move_to(p, cpu);
     }
@@ -1227,6 +1303,120 @@ mod tests {
         run_until(&mut b, &mut s, SimTime::MAX);
         assert_eq!(b.done, vec![(10_000, 1), (10_000, 2)]);
         assert_eq!(b.cpus.processors()[0].idle_cores, 2);
+    }
+
+    #[test]
+    fn issue16_item10_a_process_of_two_threads_runs_two_bursts_at_once_in_fifo_order() {
+        // Three cores; $L has two threads and bursts of 10, 30 and 10 us (tags 1-3), $S one
+        // 10 us burst (tag 4). At 0 $L's first two bursts and $S's take the three cores; $L's
+        // third waits for a thread, though a core is free at 10 us only. At 10 us $L's first
+        // ends (its event was scheduled first), then $S's; $L's third runs 10-20 and ends
+        // before its second (0-30): threads end in any order.
+        let (mut b, mut s) = bench(3);
+        b.cpus.processors[0].threads[ProcessKind::Listener as usize] = 2;
+        let l = b.cpus.spawn("$L".into(), ProcessKind::Listener, 0, 150);
+        let sv = b.cpus.spawn("$S".into(), ProcessKind::Server, 0, 150);
+        assert_eq!(
+            (b.cpus.process(l).threads, b.cpus.process(sv).threads),
+            (2, 1)
+        );
+        for (us, tag) in [(10, 1), (30, 2), (10, 3)] {
+            submit(&mut b, &mut s, l, us, tag);
+        }
+        submit(&mut b, &mut s, sv, 10, 4);
+        assert_eq!(b.cpus.processors()[0].idle_cores, 0);
+        run_until(&mut b, &mut s, SimTime::MAX);
+        assert_eq!(
+            b.done,
+            vec![(10_000, 1), (10_000, 4), (20_000, 3), (30_000, 2)]
+        );
+        // Its busy time adds up over its threads: 10 + 30 + 10 us; its third burst waited
+        // 0-10 us for a thread. CPU conservation (checked by `results`) holds: 50 + 10 us.
+        let pl = b.cpus.process(l);
+        assert_eq!(
+            (pl.busy_ns, pl.bursts_started, pl.ready_wait_ns),
+            (50_000, 3, 10_000)
+        );
+        assert_eq!(b.cpus.processors()[0].busy_ns, 60_000);
+        let (processors, _) = b.cpus.results(&b.rec, "threads", 0);
+        assert!((processors[0].busy_ratio - 60_000.0 / 3e6).abs() < 1e-12);
+        assert_eq!(b.cpus.processors()[0].idle_cores, 3);
+    }
+
+    #[test]
+    fn issue16_item10_a_killed_process_of_two_threads_gives_back_both_cores() {
+        // Two cores: $A (two threads) runs two 10 us bursts from 0, a third and $B's wait. At
+        // 4 us $A is killed: both running bursts are cut (4 us each counted), its three bursts
+        // returned, and $B runs 4-14 us. The processor was busy 4 + 4 + 10 us.
+        let (mut b, mut s) = bench(2);
+        b.cpus.processors[0].threads[ProcessKind::Distributor as usize] = 2;
+        let a = b.cpus.spawn("$A".into(), ProcessKind::Distributor, 0, 150);
+        let bb = b.cpus.spawn("$B".into(), ProcessKind::Server, 0, 150);
+        for tag in 1..=3 {
+            submit(&mut b, &mut s, a, 10, tag);
+        }
+        submit(&mut b, &mut s, bb, 10, 4);
+        run_until(&mut b, &mut s, SimTime(4_000));
+        let mut ctx = Ctx {
+            sched: &mut s,
+            rec: &mut b.rec,
+        };
+        assert_eq!(b.cpus.kill(a, &mut ctx), vec![work(1), work(2), work(3)]);
+        run_until(&mut b, &mut s, SimTime::MAX);
+        assert_eq!(b.done, vec![(14_000, 4)]);
+        assert_eq!(b.cpus.process(a).busy_ns, 8_000);
+        assert_eq!(b.cpus.processors()[0].busy_ns, 18_000);
+        b.cpus.results(&b.rec, "kill", 0);
+    }
+
+    #[test]
+    fn issue16_item10_a_pair_of_two_threads_runs_both_again_after_its_takeover() {
+        // Processors 0 and 1 of two cores, pathmons of two threads in both. $P's two 10 us
+        // bursts run from 0 and a third waits; processor 0 fails at 5 us (10 us of CPU
+        // counted there). The backup takes over at once (5 us) and runs the first two again
+        // (5-15 us), then the third (15-25 us).
+        let (mut b, mut s) = (
+            Bench {
+                cpus: Cpus::new(2, 2),
+                ..bench(1).0
+            },
+            Scheduler::new(),
+        );
+        for cpu in 0..2 {
+            b.cpus.processors[cpu].threads[ProcessKind::Pathmon as usize] = 2;
+        }
+        let p = b.cpus.spawn("$P".into(), ProcessKind::Pathmon, 0, 150);
+        b.cpus.pair(p, 1);
+        for tag in 1..=3 {
+            submit(&mut b, &mut s, p, 10, tag);
+        }
+        run_until(&mut b, &mut s, SimTime(5_000));
+        let mut ctx = Ctx {
+            sched: &mut s,
+            rec: &mut b.rec,
+        };
+        assert_eq!(b.cpus.fail(ProcessorId(0), &mut ctx).work, vec![]);
+        assert_eq!(b.cpus.processors()[0].busy_ns, 10_000);
+        let mut ctx = Ctx {
+            sched: &mut s,
+            rec: &mut b.rec,
+        };
+        b.cpus.take_over(p, &mut ctx);
+        run_until(&mut b, &mut s, SimTime::MAX);
+        assert_eq!(b.done, vec![(15_000, 1), (15_000, 2), (25_000, 3)]);
+        assert_eq!(b.cpus.processors()[1].busy_ns, 30_000);
+        b.cpus.results(&b.rec, "takeover", 0);
+    }
+
+    #[test]
+    fn issue16_item10_threads_are_given_by_the_process_kinds_names() {
+        // The scenario's `threads` keys are report names of process kinds (all but the
+        // server, which takes one request at a time, and the CLIM, not in a processor type).
+        let names: Vec<&str> = ProcessKind::ALL.iter().map(|k| k.name()).collect();
+        for k in crate::scenario::THREAD_KINDS {
+            assert!(names.contains(&k), "{k}");
+        }
+        assert_eq!(crate::scenario::THREAD_KINDS.len() + 2, names.len());
     }
 
     #[test]

@@ -218,6 +218,11 @@ pub struct RawProcessorType {
     /// Speed for application CPU (listeners, distributors, TCPs, PATHMONs, servers' service)
     /// \[factor\]. Default `speed`, 0.01..=100.
     pub speed_application: Option<f64>,
+    /// Threads per process kind, e.g. `{ listener = 4, distributor = 2 }`: a process of that
+    /// kind in a processor of this type runs up to min(threads, cores) CPU bursts at once
+    /// \[count\]. Keys: `tcpip`, `distributor`, `listener`, `pathmon`, `tcp`, `acs`, `lcs`.
+    /// Default 1 for every kind (NonStop processes are single-threaded), 1..=64.
+    pub threads: Option<BTreeMap<String, u32>>,
 }
 
 /// `[pathway]`: the link manager in each processor and the Pathsend limits it enforces.

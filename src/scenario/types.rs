@@ -257,9 +257,39 @@ pub struct ProcessorType {
     /// Speed per kind of CPU cost, [message system, TCP/IP, application]: the part of a
     /// burst of each kind takes its cost / that speed. Each defaults to `speed`.
     pub kind_speeds: [f64; 3],
+    /// Threads per process kind (a name of [`THREAD_KINDS`]), sorted by kind, only the kinds
+    /// given (each other kind has 1): a process of that kind runs up to min(threads, cores)
+    /// bursts at once.
+    pub threads: Vec<(String, u32)>,
 }
 
+/// The process kinds a `[[processor_type]]` may give `threads` for (the model's process
+/// kinds, by their report names). Not `server`: a Pathway server takes one request at a time
+/// off $RECEIVE, so it never has two bursts to run at once; not `clim`: a CLIM's stack runs
+/// in the CLIM, one process per CLIM core, not in a processor of this type.
+pub const THREAD_KINDS: [&str; 7] = [
+    "tcpip",
+    "distributor",
+    "listener",
+    "pathmon",
+    "tcp",
+    "acs",
+    "lcs",
+];
+
+/// The most threads a process kind may be given.
+pub const MAX_THREADS: u32 = 64;
+
 impl ProcessorType {
+    /// Threads of a process of kind `kind` (its report name) in a processor of this type,
+    /// before the cores bound it: 1 unless the type gives more.
+    pub fn threads_of(&self, kind: &str) -> u32 {
+        self.threads
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map_or(1, |&(_, n)| n)
+    }
+
     /// The processor the costs are written for: speed 1, no dispatch cost.
     pub fn baseline(cores: u32) -> Self {
         ProcessorType::new("baseline", 1.0, cores, SimDuration::ZERO)
@@ -273,6 +303,7 @@ impl ProcessorType {
             cores,
             dispatch_cpu,
             kind_speeds: [speed; 3],
+            threads: Vec::new(),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! items 11, 12 and 15 (explain's ceiling, servers' held time, identical routes): each test
 //! fails on the code before its correction.
 
-use nssim::model::{ResourceKind, explain, simulate};
+use nssim::model::{ResourceDemand, ResourceKind, explain, simulate};
 
 use std::path::Path;
 
@@ -300,4 +300,114 @@ fn item_11_the_per_processor_split_is_reported_and_balance_processor_applies_the
     let explicit = simulate(&load(rel, &["domain[0].balance=\"domain\""]));
     assert_eq!(explicit.events, domain.events);
     assert_eq!(held(&explicit, 7), held(&domain, 7));
+}
+
+/// `rel` with `overrides` and every processor of type `cores` cores, with `threads` for
+/// its listeners (none: single-threaded).
+fn typed(
+    rel: &str,
+    overrides: &[&str],
+    cores: u32,
+    threads: Option<u32>,
+) -> nssim::scenario::Scenario {
+    let mut sc = load(rel, overrides);
+    let mut t = nssim::scenario::ProcessorType::baseline(cores);
+    t.name = "T".into();
+    t.threads = threads
+        .map(|n| ("listener".to_string(), n))
+        .into_iter()
+        .collect();
+    sc.system.processor_types = vec![t; sc.system.processors as usize];
+    sc
+}
+
+/// Runs `typed(rel, ...)` at twice `explain`'s ceiling for `secs` (1 s warm-up); returns
+/// (ceiling, the saturated run's throughput, the binding resource).
+fn saturate_typed(
+    rel: &str,
+    overrides: &[&str],
+    (cores, threads): (u32, Option<u32>),
+    secs: u32,
+) -> (f64, f64, ResourceDemand) {
+    let e = explain(&typed(rel, overrides, cores, threads));
+    let ceiling = e.ceiling_per_s();
+    let b = e.demands[e.bottleneck.expect("a bottleneck")].clone();
+    let rate = format!("workload.rate=\"{}/s\"", (2.0 * ceiling).round());
+    let duration = format!("run.duration=\"{secs}s\"");
+    let mut set = overrides.to_vec();
+    set.extend([rate.as_str(), duration.as_str(), "run.warmup=\"1s\""]);
+    let r = simulate(&typed(rel, &set, cores, threads));
+    (ceiling, r.throughput_per_s, b)
+}
+
+#[test]
+fn item_10_a_four_thread_listener_on_four_cores_saturates_at_four_times_one_thread() {
+    // The parallel listener on two processors of 4 cores: single-threaded, each $LSNR
+    // instance is bounded by one core (item 9); with 4 threads it may use all 4 cores, so the
+    // processors bind at 4 cores / the same CPU per request: exactly 4 times the ceiling.
+    // Each saturated run completes within 10 % of its ceiling.
+    let rel = "scenarios/parallel-listener.toml";
+    let two = ["system.processors=2"];
+    let (one, got_one, b1) = saturate_typed(rel, &two, (4, None), 3);
+    assert_eq!(
+        (b1.kind, b1.servers),
+        (ResourceKind::Process, 1),
+        "{}",
+        b1.name
+    );
+    let (four, got_four, b4) = saturate_typed(rel, &two, (4, Some(4)), 3);
+    assert_eq!(
+        (b4.kind, b4.servers),
+        (ResourceKind::Processor, 4),
+        "{}",
+        b4.name
+    );
+    assert!((four / one - 4.0).abs() < 1e-9, "{four} / {one}");
+    for (got, ceiling) in [(got_one, one), (got_four, four)] {
+        assert!(
+            (got - ceiling).abs() < 0.10 * ceiling,
+            "throughput {got:.0}/s, ceiling {ceiling:.0}/s"
+        );
+    }
+    assert!(
+        got_four > 3.6 * got_one,
+        "{got_four:.0}/s vs {got_one:.0}/s"
+    );
+    // Two threads on the same 4 cores: the process binds again, at two cores, and explain
+    // says so.
+    let e = explain(&typed(rel, &two, 4, Some(2)));
+    let b = &e.demands[e.bottleneck.expect("a bottleneck")];
+    assert_eq!(
+        (b.kind, b.servers),
+        (ResourceKind::Process, 2),
+        "{}",
+        b.name
+    );
+    assert!((e.ceiling_per_s() / one - 2.0).abs() < 1e-9);
+    let text = e.render();
+    assert!(text.contains("one core per thread"), "{text}");
+    assert!(text.contains("threads: listener 2"), "{text}");
+}
+
+#[test]
+fn item_10_threads_beyond_the_cores_are_bounded_by_the_cores() {
+    // 8 threads on 2 cores run as 2 do: the same run to the byte of its throughput, and the
+    // processors (2 cores) bind in explain, at twice the single-threaded ceiling.
+    let rel = "scenarios/parallel-listener.toml";
+    let two = ["system.processors=2"];
+    let (eight, got_eight, b8) = saturate_typed(rel, &two, (2, Some(8)), 2);
+    let (twice, got_two, _) = saturate_typed(rel, &two, (2, Some(2)), 2);
+    assert_eq!(
+        (b8.kind, b8.servers),
+        (ResourceKind::Processor, 2),
+        "{}",
+        b8.name
+    );
+    assert_eq!((eight, got_eight), (twice, got_two));
+    let one = explain(&typed(rel, &two, 2, None)).ceiling_per_s();
+    assert!((eight / one - 2.0).abs() < 1e-9, "{eight} / {one}");
+    assert!(
+        (got_eight - eight).abs() < 0.10 * eight,
+        "throughput {got_eight:.0}/s, ceiling {eight:.0}/s"
+    );
 }

@@ -309,12 +309,14 @@ impl Checker {
                 }
                 kind_speeds[k] = v;
             }
+            let threads = self.threads(&field, t.threads.as_ref());
             let row = ProcessorType {
                 name: name.to_string(),
                 speed,
                 cores,
                 dispatch_cpu,
                 kind_speeds,
+                threads,
             };
             match table.iter_mut().find(|b| b.name == name) {
                 Some(b) => *b = row,
@@ -322,6 +324,48 @@ impl Checker {
             }
         }
         table
+    }
+
+    /// A `[[processor_type]]`'s `threads` table: known kinds, 1..=MAX_THREADS each; sorted
+    /// by kind (the map's order).
+    fn threads(&mut self, field: &str, raw: Option<&BTreeMap<String, u32>>) -> Vec<(String, u32)> {
+        let mut out = Vec::new();
+        for (kind, &n) in raw.into_iter().flatten() {
+            let at = format!("{field}.threads.{kind}");
+            if !THREAD_KINDS.contains(&kind.as_str()) {
+                let why = match kind.as_str() {
+                    "server" => {
+                        " (a Pathway server takes one request at a time off $RECEIVE, so it never has two bursts to run at once; give the class more servers instead)"
+                    }
+                    "clim" => {
+                        " (a CLIM's stack runs in the CLIM, one process per CLIM core: see [[clim]] cores)"
+                    }
+                    _ => "",
+                };
+                let what = if why.is_empty() {
+                    format!("unknown process kind `{kind}`")
+                } else {
+                    format!("`{kind}` cannot be given threads{why}")
+                };
+                self.err(
+                    &at,
+                    format!(
+                        "{what}; threads may be given for {}",
+                        THREAD_KINDS.join(", ")
+                    ),
+                );
+                continue;
+            }
+            if !(1..=MAX_THREADS).contains(&n) {
+                self.err(
+                    &at,
+                    format!("threads must be between 1 and {MAX_THREADS}, got {n}"),
+                );
+                continue;
+            }
+            out.push((kind.clone(), n));
+        }
+        out
     }
 
     pub(super) fn message_system(&mut self, raw: Option<&RawMessageSystem>) -> MessageSystem {
