@@ -503,6 +503,10 @@ pub struct XmBrokerResult {
     /// interval: (time [s], count per entry of `cpus`). Not in `summary.json`.
     #[serde(skip)]
     pub servers_by_cpu: Vec<(f64, Vec<u32>)>,
+    /// Every server the PB placed during the run (the NUMSTATIC ones at time zero not
+    /// included): (time [s], processor), in order. Not in `summary.json`.
+    #[serde(skip)]
+    pub placements: Vec<(f64, u32)>,
 }
 
 /// One LCS: its queue and its reservations.
@@ -540,6 +544,9 @@ pub struct XmLcsResult {
     pub renewed: u64,
     /// Expired reservations dropped.
     pub dropped: u64,
+    /// Reservations lost with their servers in a failed processor (absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub lost: u64,
     /// (time [s], queue length, reservations held), one row per sample interval. Not in
     /// `summary.json`.
     #[serde(skip)]

@@ -107,7 +107,8 @@ fn a_replicated_class_has_no_lcs() {
 }
 
 /// What is not modelled for distributed classes yet is refused with the field and the way
-/// out: faults (a `--fault` too) and the Pathsend call timeout.
+/// out: the Pathsend call timeout, and faults other than a server-node processor's failure
+/// and reload (here: a client-node processor, which hosts LCSs and TCPs, and a process kill).
 #[test]
 fn faults_and_call_timeouts_are_refused_with_distributed_classes() {
     let overrides = vec!["pathway.send_timeout=\"5s\"".to_string()];
@@ -117,14 +118,19 @@ fn faults_and_call_timeouts_are_refused_with_distributed_classes() {
     assert!(text.contains("pathway.send_timeout"), "{text}");
     assert!(text.contains("distributed"), "{text}");
     let file = std::fs::read_to_string(repo(DISTRIBUTED)).unwrap();
+    for fault in ["processor_down = 1", "process_kill = \"$XM0\""] {
+        let with_fault = format!("{file}\n[[fault]]\nat = \"10s\"\n{fault}\n");
+        let text = scenario::parse_str(&with_fault, DISTRIBUTED, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains("fault[0]") && text.contains("only processor_down"),
+            "{text}"
+        );
+    }
+    // A server-node processor's failure is modelled.
     let with_fault = format!("{file}\n[[fault]]\nat = \"10s\"\nprocessor_down = 5\n");
-    let text = scenario::parse_str(&with_fault, DISTRIBUTED, &[])
-        .unwrap_err()
-        .to_string();
-    assert!(
-        text.contains("fault") && text.contains("not modelled yet"),
-        "{text}"
-    );
+    assert!(scenario::parse_str(&with_fault, DISTRIBUTED, &[]).is_ok());
 }
 
 /// `explain` shows the LCS: three hops, the LCS's receive and send charged to it, and its
@@ -205,4 +211,83 @@ fn servers_per_processor_are_written_and_drawn() {
     ));
     let csv = String::from_utf8(nssim::report::xm_servers_by_cpu_csv(&replicated)).unwrap();
     assert_eq!(csv.lines().count(), 1, "header only");
+}
+
+/// Processor failure in the server node (issue 16 section 2 item 4): `xm-processor-failure`'s
+/// server node is `1:50, 2:25, 3:25, 5:0`; processor 1 fails at 100 s and is reloaded at
+/// 200 s (up at 260 s). `simulate` itself asserts request and CPU conservation.
+#[test]
+fn a_failed_server_processors_servers_are_replaced_on_the_survivors_by_the_spread_weights() {
+    let r = simulate(&load("scenarios/xm-processor-failure.toml", &[]));
+    let q = &r.requests;
+    assert_eq!(q.offered, q.completed + q.failed + q.in_flight, "{q:?}");
+    let f = r.faults.as_ref().expect("faults");
+    let at = |event: &str| {
+        f.log
+            .iter()
+            .find(|row| row.target == "processor 1" && row.event == event)
+            .unwrap_or_else(|| panic!("no `{event}` row: {:?}", f.log))
+            .t_s
+    };
+    let (detected, reloaded) = (at("detected"), at("reloaded"));
+    assert!(detected > 100.0 && detected < 103.0 && reloaded >= 260.0);
+    let xm = r.pathway_xm.as_ref().expect("a Pathway/XM run");
+    let pb = xm.process_broker.as_ref().expect("its PB");
+    let cpus: Vec<u32> = pb.cpus.iter().map(|&(c, _)| c).collect();
+    assert_eq!(cpus, [1, 2, 3, 5]);
+    // Before the failure the standby (5) gets nothing.
+    let before: Vec<u32> = pb
+        .placements
+        .iter()
+        .filter(|p| p.0 < 100.0)
+        .map(|p| p.1)
+        .collect();
+    assert!(!before.is_empty() && !before.contains(&5), "{before:?}");
+    // From detection to the reload every new server is on a survivor, each processor within
+    // one server of its share of the spread weights: 50 split equally over 2, 3 and 5 gives
+    // 25 + 50/3 = 41.67 % for 2 and 3, and 16.67 % for the standby.
+    let during: Vec<u32> = pb
+        .placements
+        .iter()
+        .filter(|p| p.0 >= detected && p.0 < reloaded)
+        .map(|p| p.1)
+        .collect();
+    let n = during.len() as f64;
+    assert!(n >= 6.0, "{during:?}");
+    for (cpu, share) in [
+        (1, 0.0),
+        (2, 125.0 / 300.0),
+        (3, 125.0 / 300.0),
+        (5, 50.0 / 300.0),
+    ] {
+        let got = during.iter().filter(|&&c| c == cpu).count() as f64;
+        assert!(
+            (got - n * share).abs() <= 1.0,
+            "processor {cpu}: {got} of {n}, share {share}: {during:?}"
+        );
+    }
+    // The servers running: none on 1 from detection (plus a sample) to the reload, some on
+    // the standby only after the failure, and some on 1 again after the reload.
+    let running = |from: f64, to: f64, k: usize| -> Vec<u32> {
+        pb.servers_by_cpu
+            .iter()
+            .filter(|(t, _)| *t >= from && *t < to)
+            .map(|(_, row)| row[k])
+            .collect()
+    };
+    assert!(running(0.0, 100.0, 0).iter().all(|&n| n > 0));
+    assert!(running(0.0, 100.0, 3).iter().all(|&n| n == 0));
+    assert!(
+        running(detected + 10.0, reloaded, 0)
+            .iter()
+            .all(|&n| n == 0)
+    );
+    assert!(running(detected + 10.0, reloaded, 3).iter().any(|&n| n > 0));
+    assert!(running(reloaded, 1e9, 0).iter().any(|&n| n > 0));
+    // The LCSs lost reservations with processor 1 and replaced them.
+    let lost: u64 = xm.lcss.iter().map(|l| l.lost).sum();
+    assert!(lost > 0);
+    for l in &xm.lcss {
+        assert!(l.reservations_max <= u64::from(l.maxservers));
+    }
 }

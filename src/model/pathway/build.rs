@@ -391,6 +391,7 @@ impl Pathway {
                     busy_since: None,
                     idle_since: SimTime::ZERO,
                     drop_after_reply: false,
+                    expires_at: SimTime::ZERO,
                 });
             }
         }

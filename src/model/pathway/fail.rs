@@ -122,6 +122,11 @@ impl Pathway {
             x.ctx.sched.cancel(key);
         }
         let link = req.send.link.take();
+        // A request an LCS forwarded to a server of a distributed class (no link).
+        let forwarded = req
+            .send
+            .server
+            .filter(|_| self.routes[req.send.route as usize].lcs.is_some());
         let host = match (link, req.at) {
             (Some(l), _) => self.lms[self.links.get(l).lm].host,
             (None, super::super::request::Location::LinkWait { lm }) => self.lms[lm as usize].host,
@@ -132,7 +137,13 @@ impl Pathway {
         };
         self.end_send(req, host, x.ctx.sched);
         let Some(link) = link else {
-            return false;
+            let Some(server) = forwarded else {
+                return false;
+            };
+            // Its server died with its processor: 904 as for a server reached over a link.
+            let class = self.servers[server as usize].class;
+            self.classes[class].stats.errors_904_fs201 += 1;
+            return true;
         };
         let class = self.servers[self.links.get(link).server].class;
         self.classes[class].stats.errors_904_fs201 += 1;
@@ -152,6 +163,8 @@ impl Pathway {
         }
         self.down[c] = true;
         let mut lost = Lost::default();
+        // Distributed classes: the LCSs lose their reservations there, the PB its processor.
+        let lcss = self.lcs_processor_down(cpu.0, x);
         // The servers that die: alive, or being created (counted, holding their link).
         let dying: Vec<usize> = (0..self.servers.len())
             .filter(|&s| {
@@ -182,6 +195,7 @@ impl Pathway {
             debug_assert!(self.servers[s].receive.is_empty() && self.servers[s].links == 0);
             self.server_dies(s, &mut lost, x);
         }
+        self.lcs_after_failure(&lcss, x);
         self.pathmons_changed(x);
         lost
     }
@@ -203,7 +217,9 @@ impl Pathway {
         self.classes[class].servers_counted -= 1;
         self.servers_changed(class, now, x.ctx.rec);
         lost.servers += 1;
-        if !dynamic && self.classes[class].attrs.autorestart > 0 {
+        // A distributed class's LCS replaces its servers through the PB instead (`lcs.rs`).
+        let distributed = self.classes[class].lcs.is_some();
+        if !dynamic && !distributed && self.classes[class].attrs.autorestart > 0 {
             if self.autorestart(s, x) {
                 lost.restarting += 1;
             } else {
@@ -478,12 +494,15 @@ impl Pathway {
         if let Some(d) = self.down.get_mut(cpu.0 as usize) {
             *d = false;
         }
+        // Distributed classes: the PB places by the restored weights from now on.
+        self.lcs_processor_up(cpu.0);
         let mut restarted = 0;
         for s in 0..self.servers.len() {
             let sv = &self.servers[s];
             let class = sv.class;
             let k = &self.classes[class];
             if sv.cpu != cpu.0
+                || k.lcs.is_some()
                 || sv.dynamic
                 || sv.alive
                 || sv.restart_to.is_some()

@@ -40,8 +40,16 @@
 //! - an LCS with requests queued and no server held or coming asks for one even when its
 //!   window has forgotten every arrival, so a queue never waits for an arrival that a closed
 //!   population will not send;
+//! - processor failure in the server node (`fail.rs`): at detection the LCS loses the
+//!   reservations of the servers there (their requests fail with 904 as at any server), the
+//!   PB spreads the processor's weight over the survivors, and the LCS asks at once for what
+//!   its controller wants (at least its NUMSTATIC), so new servers start on the survivors by
+//!   the spread weights; a server being created there is not created (and is asked for again).
+//!   After the reload the PB's weights are restored and servers come back there as
+//!   reservations expire and are placed anew; servers elsewhere are not moved back;
 //! - the PB, its CPU and messages cost nothing (`process_broker.rs`); class TIMEOUT, the
-//!   Pathsend call timeout and faults are refused by validation for distributed classes.
+//!   Pathsend call timeout, an LCS failure and failures of processors that host LCSs, TCPs
+//!   or PATHMONs are refused by validation for distributed classes.
 
 use std::collections::VecDeque;
 
@@ -66,6 +74,9 @@ pub struct Reserved {
     pub idle_since: SimTime,
     /// Its reservation expired while it was busy: dropped after the reply.
     pub drop_after_reply: bool,
+    /// When its reservation expires next; a `ReservationExpired` at another time is stale (its
+    /// server died with its processor and the process was reused since).
+    pub expires_at: SimTime,
 }
 
 /// What one LCS did, for results.
@@ -89,6 +100,9 @@ pub struct LcsStats {
     pub renewed: u64,
     /// Expired reservations dropped (their servers deleted).
     pub dropped: u64,
+    /// Reservations lost with their servers when a processor of the server node failed
+    /// (servers being created there included).
+    pub lost: u64,
     /// Requests forwarded to a server.
     pub forwarded: u64,
     /// One sample per sample interval: (time [s], queue length, reservations held).
@@ -182,6 +196,7 @@ impl Pathway {
         let reservation = pb.reservation();
         for lcs in 0..self.lcss.len() {
             for k in 0..self.lcss[lcs].reserved.len() {
+                self.lcss[lcs].reserved[k].expires_at = SimTime::ZERO + reservation;
                 let server = self.lcss[lcs].reserved[k].server;
                 x.ctx
                     .sched
@@ -381,6 +396,7 @@ impl Pathway {
                     return;
                 }
             };
+            self.placements.push((now.as_secs_f64(), cpu));
             let server = self.new_server(class, true, Some(cpu), x.cpus);
             self.lcss[lcs].coming += 1;
             self.lcss[lcs].stats.granted += 1;
@@ -399,18 +415,29 @@ impl Pathway {
         let lcs = self.classes[class]
             .lcs
             .expect("a distributed class has its LCS");
+        let cpu = self.servers[server].cpu;
+        if self.is_down(cpu) || !x.cpus.is_up(ProcessorId(cpu)) {
+            // Its processor failed while it was being created: it never runs, and the LCS asks
+            // again (the PB places it on a survivor once the failure is known).
+            self.lcss[lcs].coming -= 1;
+            self.lcss[lcs].stats.lost += 1;
+            self.classes[class].servers_counted -= 1;
+            self.lcs_grow(lcs, x);
+            return;
+        }
         self.servers[server].alive = true;
         self.classes[class].stats.dynamic_created += 1;
         self.servers_changed(class, now, x.ctx.rec);
         let l = &mut self.lcss[lcs];
         l.coming -= 1;
+        let reservation = self.broker.as_ref().expect("its PB").reservation();
         l.reserved.push(Reserved {
             server,
             busy_since: None,
             idle_since: now,
             drop_after_reply: false,
+            expires_at: now + reservation,
         });
-        let reservation = self.broker.as_ref().expect("its PB").reservation();
         x.ctx
             .sched
             .schedule_in_unkeyed(reservation, Event::ReservationExpired(server as u32));
@@ -421,21 +448,26 @@ impl Pathway {
     /// The reservation of `server` expired: renewed to keep NUMSTATIC, else dropped (after
     /// the reply, if the server is busy).
     pub fn reservation_expired(&mut self, server: usize, x: &mut PwCtx) {
+        let now = x.ctx.now();
         let class = self.servers[server].class;
         let lcs = self.classes[class]
             .lcs
             .expect("a distributed class has its LCS");
         let l = &mut self.lcss[lcs];
-        let k = l
+        // Stale when the server died with its processor (and maybe was reused since).
+        let Some(k) = l
             .reserved
             .iter()
-            .position(|v| v.server == server)
-            .expect("an expiring reservation is held");
+            .position(|v| v.server == server && v.expires_at == now)
+        else {
+            return;
+        };
         let busy = l.reserved[k].busy_since.is_some();
         match l.control.expired(l.keeping(), busy) {
             Expiry::Renew => {
                 l.stats.renewed += 1;
                 let reservation = self.broker.as_ref().expect("its PB").reservation();
+                l.reserved[k].expires_at = now + reservation;
                 x.ctx
                     .sched
                     .schedule_in_unkeyed(reservation, Event::ReservationExpired(server as u32));
@@ -501,6 +533,48 @@ impl Pathway {
         (server, discarded)
     }
 
+    /// Processor `cpu` of the server node has been declared down (its requests aborted): the
+    /// PB spreads its weight, and every LCS drops its reservations of the servers there.
+    /// Returns the LCSs that lost some; call [`lcs_after_failure`](Self::lcs_after_failure)
+    /// with them once the servers have died.
+    pub(super) fn lcs_processor_down(&mut self, cpu: u32, x: &mut PwCtx) -> Vec<usize> {
+        let Some(pb) = self.broker.as_mut() else {
+            return Vec::new();
+        };
+        pb.processor_down(cpu);
+        let now = x.ctx.now();
+        let mut touched = Vec::new();
+        for lcs in 0..self.lcss.len() {
+            let servers = &self.servers;
+            let l = &mut self.lcss[lcs];
+            let before = l.reserved.len();
+            l.reserved.retain(|v| servers[v.server].cpu != cpu);
+            let lost = (before - l.reserved.len()) as u64;
+            if lost > 0 {
+                l.stats.lost += lost;
+                self.lcs_reservations_changed(lcs, now, x.ctx.rec);
+                touched.push(lcs);
+            }
+        }
+        touched
+    }
+
+    /// After a processor failure: each LCS in `touched` asks the PB for what its controller
+    /// wants (at least its NUMSTATIC) and forwards what it can.
+    pub(super) fn lcs_after_failure(&mut self, touched: &[usize], x: &mut PwCtx) {
+        for &lcs in touched {
+            self.lcs_grow(lcs, x);
+            self.lcs_dispatch(lcs, x);
+        }
+    }
+
+    /// Processor `cpu` of the server node is up again: the PB restores its weight.
+    pub(super) fn lcs_processor_up(&mut self, cpu: u32) {
+        if let Some(pb) = self.broker.as_mut() {
+            pb.processor_up(cpu);
+        }
+    }
+
     /// Records each LCS's queue and reservations (once per sample interval).
     pub(super) fn sample_lcss(&mut self, t_s: f64) {
         self.sample_broker(t_s);
@@ -548,6 +622,7 @@ impl Pathway {
             cpus,
             reservation_s: reservation.as_secs_f64(),
             servers_by_cpu: self.servers_by_cpu.clone(),
+            placements: self.placements.clone(),
         })
     }
 
@@ -579,6 +654,7 @@ impl Pathway {
                     refused: l.stats.refused,
                     renewed: l.stats.renewed,
                     dropped: l.stats.dropped,
+                    lost: l.stats.lost,
                     timeline: l.stats.timeline.clone(),
                 }
             })

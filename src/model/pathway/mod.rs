@@ -374,6 +374,8 @@ pub struct Pathway {
     broker: Option<super::process_broker::ProcessBroker>,
     /// Servers of distributed classes per processor of the server node, per sample.
     servers_by_cpu: Vec<(f64, Vec<u32>)>,
+    /// Every server the PB placed during the run: (time [s], processor).
+    placements: Vec<(f64, u32)>,
     /// Per PATHMON: when both halves were lost (cleared when it runs again).
     pathmon_lost_at: Vec<Option<SimTime>>,
     /// Per PATHMON: the link managers' I/O to it timed out and they gave up on it (915).

@@ -152,11 +152,38 @@ pub(super) fn validate(
         .as_ref()
         .is_some_and(|x| x.distributed.contains(&true))
     {
-        // What a failure does to an LCS and its reservations is not modelled yet.
-        if !raw.fault.is_empty() {
+        // Modelled: a processor of the server node only (not also in another NODE) fails and
+        // is reloaded; its servers die and the LCSs reserve new ones on the survivors. An LCS
+        // failure, a processor hosting LCSs, TCPs or PATHMONs, and random failures are not.
+        let xm = pathway_xm.as_ref().expect("checked above");
+        let server_only = |cpu: u32| {
+            xm.nodes
+                .iter()
+                .enumerate()
+                .all(|(k, n)| (k == xm.server_node) == n.cpus.iter().any(|&(c, _)| c == cpu))
+        };
+        for (i, f) in raw.fault.iter().enumerate() {
+            let cpu = match (&f.processor_down, f.processor_reload) {
+                (Some(NameOrNumber(t)), None) => t.parse::<u32>().ok(),
+                (None, Some(cpu)) => Some(cpu),
+                _ => None,
+            };
+            if f.process_kill.is_some()
+                || f.pif_down.is_some()
+                || f.pif_up.is_some()
+                || f.clim_down.is_some()
+                || !cpu.is_some_and(server_only)
+            {
+                c.err(
+                    format!("fault[{i}]"),
+                    "with a distributed server class only processor_down (a number) and processor_reload of a processor of the server node that is in no other NODE are modelled; remove this fault or make every class type = \"replicated\"",
+                );
+            }
+        }
+        if raw.faults.as_ref().is_some_and(|f| f.mtbf.is_some()) {
             c.err(
-                "fault",
-                "faults in a scenario with a distributed server class (an LCS and its reserved servers) are not modelled yet; remove the [[fault]] entries or make every class type = \"replicated\"",
+                "faults.mtbf",
+                "random processor failures are not modelled with a distributed server class (they may hit the client node); remove mtbf or make every class type = \"replicated\"",
             );
         }
         if pathway_limits.send_timeout.is_some() {
