@@ -101,7 +101,16 @@ pub fn terminal_summary(r: &RunResults) -> String {
                 Some(name) => format!("{name} in {cpu}"),
                 None => cpu,
             };
+            // Without a pre-fault level (no window before it with enough completions) there
+            // is nothing to recover to: say so rather than "not recovered".
+            let unjudged = x.recovery_s.is_none() && x.pre_throughput_per_s.is_none();
             let recovery = match (x.action.as_str(), x.recovery_s) {
+                ("processor_down" | "process_kill" | "pif_down" | "clim_down", None)
+                    if unjudged =>
+                {
+                    ", recovery not judged (no window before it with enough completions)"
+                        .to_string()
+                }
                 ("processor_down" | "process_kill" | "pif_down" | "clim_down", Some(t)) => {
                     format!(", recovered after {t:.1} s")
                 }
@@ -286,7 +295,7 @@ pub fn terminal_summary(r: &RunResults) -> String {
     if e.e904 > 0 || e.e905 > 0 || e.e916 > 0 {
         let _ = writeln!(
             s,
-            "pathsend    errors 904 {} (timeout), 905 {} (no link), 916 {} (server creation)",
+            "pathsend    errors 904 {} (timeout or server lost), 905 {} (no link), 916 {} (server creation)",
             e.e904, e.e905, e.e916
         );
     }
@@ -934,7 +943,7 @@ mod tests {
              $PM3 39.5 % (w 40)",
             "domain      %DOM / SERVER-WRONG: links $PM1 10.0 % (w 50), $PM2 47.5 % (w 10), \
              $PM3 42.5 % (w 40)",
-            "pathsend    errors 904 2 (timeout), 905 1 (no link), 916 0 (server creation)",
+            "pathsend    errors 904 2 (timeout or server lost), 905 1 (no link), 916 0 (server creation)",
         ];
         for e in expected {
             assert!(s.contains(e), "missing {e:?} in\n{s}");

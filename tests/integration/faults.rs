@@ -136,3 +136,33 @@ fn check_shows_the_fault_timeline_and_run_refuses_faults_it_does_not_simulate() 
         .clone();
     assert_eq!(out.as_bytes(), again.as_slice());
 }
+
+/// A light load leaves no sample window before the fault with enough completions for a
+/// pre-fault level: the terminal says the recovery is not judged, not "not recovered", and
+/// `summary.json` has a null `recovery_s` and `pre_throughput_per_s`.
+#[test]
+fn a_fault_under_a_light_load_says_its_recovery_is_not_judged() {
+    let out = tempfile::tempdir().unwrap();
+    let run = nssim()
+        .args(["run", "scenarios/xm-processor-failure.toml", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let text = String::from_utf8(run.get_output().stdout.clone()).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("fault 0  processor_down"))
+        .unwrap_or_else(|| panic!("no fault line in\n{text}"));
+    assert!(
+        line.ends_with("recovery not judged (no window before it with enough completions)"),
+        "{line}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap())
+            .unwrap();
+    let f = &summary["faults"]["faults"][0];
+    assert!(
+        f["recovery_s"].is_null() && f["pre_throughput_per_s"].is_null(),
+        "{f}"
+    );
+}
