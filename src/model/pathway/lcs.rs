@@ -238,16 +238,8 @@ impl Pathway {
             .ipc
             .cpu_between(from, x.cpus.processor_of(process), req.bytes[0]);
         req.at = Location::Lcs { lcs: lcs as u32 };
-        if demand.is_zero() {
+        if !lcs_burst(process, demand, r, x) {
             self.lcs_received(r, lcs, x);
-        } else {
-            // An LCS's CPU is message-system work: it receives and forwards.
-            x.cpus.submit_split(
-                process,
-                CpuSplit::message_system(demand),
-                Work::Request(r),
-                &mut x.ctx,
-            );
         }
     }
 
@@ -329,16 +321,8 @@ impl Pathway {
         let demand = x
             .ipc
             .cpu_between(from, ProcessorId(self.servers[server].cpu), req.bytes[0]);
-        if demand.is_zero() {
+        if !lcs_burst(process, demand, r, x) {
             self.lcs_sent(r, server, x);
-        } else {
-            // An LCS's CPU is message-system work: it receives and forwards.
-            x.cpus.submit_split(
-                process,
-                CpuSplit::message_system(demand),
-                Work::Request(r),
-                &mut x.ctx,
-            );
         }
     }
 
@@ -349,16 +333,7 @@ impl Pathway {
             .lcs
             .expect("sent to an LCS") as usize;
         let from = x.cpus.processor_of(self.lcss[lcs].process);
-        let to = x.cpus.processor_of(self.servers[server].process);
-        req.hops += 1;
-        let d = x.ipc.latency_of(from, to, req.bytes[0]);
-        let step = if d.is_zero() {
-            x.ready.push_back(r);
-            None
-        } else {
-            Some(x.ctx.sched.schedule_in(d, Event::Step(r)))
-        };
-        req.at = Location::Transit { to, step };
+        self.hop_to_server(r, from, server, x);
     }
 
     /// The processor the message that delivered `r` to its server came from: its LCS's for a
@@ -660,4 +635,20 @@ impl Pathway {
             })
             .collect()
     }
+}
+
+/// One message end of CPU `demand` in LCS process `process` for `r`, message-system work (an
+/// LCS receives and forwards). Returns false, submitting nothing, when it costs nothing: the
+/// caller goes on at once.
+fn lcs_burst(process: ProcessId, demand: SimDuration, r: RequestId, x: &mut PwCtx) -> bool {
+    if demand.is_zero() {
+        return false;
+    }
+    x.cpus.submit_split(
+        process,
+        CpuSplit::message_system(demand),
+        Work::Request(r),
+        &mut x.ctx,
+    );
+    true
 }

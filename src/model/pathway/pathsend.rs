@@ -492,9 +492,21 @@ impl Pathway {
         if let Some(t) = self.classes[class].attrs.timeout {
             req.send.timeout = Some(x.ctx.sched.schedule_in(t, Event::Timeout(r)));
         }
-        // One message to the server; a hop that takes no time is not scheduled.
         let from = x.cpus.processor_of(req.send.requester);
+        self.hop_to_server(r, from, server, x);
+    }
+
+    /// `r`'s message leaves processor `from` for `server`: one hop; its arrival
+    /// (`Event::Step`) ends the Pathsend leg. A hop that takes no time is not scheduled.
+    pub(super) fn hop_to_server(
+        &self,
+        r: RequestId,
+        from: ProcessorId,
+        server: usize,
+        x: &mut PwCtx,
+    ) {
         let to = x.cpus.processor_of(self.servers[server].process);
+        let req = x.requests.get_mut(r);
         req.hops += 1;
         let d = x.ipc.latency_of(from, to, req.bytes[0]);
         let step = if d.is_zero() {
