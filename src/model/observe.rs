@@ -5,7 +5,7 @@
 
 use crate::engine::SimTime;
 use crate::scenario::{ListenerModel, StackKind};
-use crate::stats::{RunResults, XmPathmonResult, XmResult, XmTcpResult};
+use crate::stats::{RunResults, XmNodeResult, XmPathmonResult, XmResult, XmTcpResult};
 
 use super::Node;
 use super::listener::ListenerInstance;
@@ -253,12 +253,34 @@ impl Node {
                 }
             })
             .collect();
+        let process_broker = self.pathway.broker_result();
+        let lcss = self.pathway.lcs_results(&self.cpus, &self.rec);
+        let granted: u64 = lcss
+            .iter()
+            .map(|l| u64::from(l.numstatic) + l.granted)
+            .sum();
+        let nodes = plan
+            .nodes
+            .iter()
+            .map(|n| XmNodeResult {
+                name: n.name.clone(),
+                role: n.role.map(String::from),
+                cpus: n.cpus.clone(),
+                pb_primary: n.pb.map(|p| p.0),
+                pb_backup: n.pb.and_then(|p| p.1),
+                reservations_granted: match &process_broker {
+                    Some(pb) if pb.node == n.name => granted,
+                    _ => 0,
+                },
+            })
+            .collect();
         Some(XmResult {
             pathmons,
             tcps,
             relative_workload_spread: pathway_xm::relative_workload_spread(plan),
-            process_broker: self.pathway.broker_result(),
-            lcss: self.pathway.lcs_results(&self.cpus, &self.rec),
+            process_broker,
+            lcss,
+            nodes,
         })
     }
 }

@@ -33,7 +33,8 @@
 //! - WEIGHT is taken as configured; the manual's formula from code/data size and I/O rates is
 //!   the user's business;
 //! - placement is computed once, at configuration time: weight-0 CPUs are never primaries,
-//!   only backups. How a node's weights change when a processor fails (weight-0 CPUs taking
+//!   only backups. Each NODE's process broker pair is placed the same way, as the first pair
+//!   of the node's own sequence (the manual says a PB pair per NODE, not where it runs). How a node's weights change when a processor fails (weight-0 CPUs taking
 //!   over, the failed CPU's weight spread) is the process broker's, in `process_broker.rs`.
 //!
 //! At run time each TCP planned here is a link manager of its own, with its own links, link
@@ -57,6 +58,22 @@ pub struct XmAssignment {
     pub tcps: Vec<XmTcpPlan>,
     /// For each terminal (index into `PathwayXm::terms`): the index into `tcps` serving it.
     pub term_tcp: Vec<usize>,
+    /// The logical nodes, in configuration order, each with its process broker pair.
+    pub nodes: Vec<XmNodePlan>,
+}
+
+/// One logical NODE and its process broker (PB) pair (one per NODE, PXM page-33).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct XmNodePlan {
+    /// NODE name.
+    pub name: String,
+    /// ROLE (`client`, `server`), `None` when not configured.
+    pub role: Option<&'static str>,
+    /// `(cpu, weight)` as configured.
+    pub cpus: Vec<(u32, u32)>,
+    /// Processors of the PB pair: primary and backup, by the NODE's weights as for PATHMON
+    /// pairs [I] (no manual says where PXMCOM starts a PB); `None` when no weight is positive.
+    pub pb: Option<(u32, Option<u32>)>,
 }
 
 /// One generated PATHMON process pair.
@@ -205,10 +222,26 @@ pub fn assign(xm: &PathwayXm) -> XmAssignment {
         tcps.iter().all(|tcp| tcp.pathmon < pathmons.len()),
         "a TCP was left without a PATHMON"
     );
+    // 5. One PB pair per NODE, placed as the first pair of the node's own sequence.
+    let nodes = xm
+        .nodes
+        .iter()
+        .map(|n| XmNodePlan {
+            name: n.name.clone(),
+            role: n.role.map(|r| r.name()),
+            cpus: n.cpus.clone(),
+            pb: n
+                .cpus
+                .iter()
+                .any(|&(_, w)| w > 0)
+                .then(|| SmoothWrr::new(n).pick()),
+        })
+        .collect();
     XmAssignment {
         pathmons,
         tcps,
         term_tcp,
+        nodes,
     }
 }
 

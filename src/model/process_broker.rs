@@ -22,7 +22,8 @@
 //! - reload: the processor rejoins with its configured weight. Servers placed meanwhile stay
 //!   where they are; as their reservations expire the LCS drops them and new ones are placed
 //!   by the restored weights, which brings servers back to the reloaded processor (AVAIL
-//!   p. 6-11, page-165).
+//!   p. 6-11, page-165). [`ProcessBroker::down_mask`] tells the LCS which servers were placed
+//!   while a processor was down, so it also replaces the NUMSTATIC ones (`lcs_reload.rs`).
 //!
 //! Simplified, and why:
 //! - the PB is placement and the reservation clock only; the PB pair's own CPU and messages are
@@ -195,6 +196,22 @@ impl ProcessBroker {
         })
     }
 
+    /// The node's processors that are down now: bit k for entry k of the NODE's CPU list (a
+    /// NODE has at most 16 processors).
+    pub fn down_mask(&self) -> u64 {
+        self.up
+            .iter()
+            .enumerate()
+            .filter(|&(_, &up)| !up)
+            .fold(0, |m, (k, _)| m | 1 << k)
+    }
+
+    /// Whether a processor that was down when `down_mask` was taken (a [`Self::down_mask`])
+    /// is up again: a server placed then was placed by spread weights.
+    pub fn recovered_since(&self, down_mask: u64) -> bool {
+        down_mask & !self.down_mask() != 0
+    }
+
     /// Whether processor `cpu` belongs to the node and is up.
     pub fn is_up(&self, cpu: u32) -> bool {
         self.position(cpu).is_some_and(|k| self.up[k])
@@ -361,6 +378,24 @@ mod tests {
         assert_eq!(pb.weights(), vec![(1, 50), (2, 25), (3, 25), (5, 0)]);
         let placed: Vec<u32> = (0..4).map(|_| pb.place().unwrap()).collect();
         assert_eq!(placed, vec![1, 2, 3, 1]);
+    }
+
+    /// The down mask names the failed entries; a placement made while 1 (entry 0) was down
+    /// is recovered from once 1 is up, not while only another processor came back.
+    #[test]
+    fn down_mask_tells_what_came_back() {
+        let mut pb = manual_node(WeightSpread::Equal);
+        assert_eq!(pb.down_mask(), 0);
+        pb.processor_down(1);
+        pb.processor_down(3);
+        let during = pb.down_mask();
+        assert_eq!(during, 0b101);
+        assert!(!pb.recovered_since(during));
+        pb.processor_up(3);
+        assert!(pb.recovered_since(during));
+        assert!(!pb.recovered_since(pb.down_mask()), "1 still down");
+        pb.processor_up(1);
+        assert!(pb.recovered_since(0b001) && !pb.recovered_since(0));
     }
 
     /// A processor outside the node changes nothing.

@@ -356,16 +356,23 @@ pub fn xm_lcs_timeline_csv(r: &RunResults) -> Vec<u8> {
     w.finish()
 }
 
-/// Pathway/XM's assignment, one row per TCP: `scenario,seed,tcp,template,primary,backup,
-/// pathmon,pathmon_primary,pathmon_backup,terms,total_weight,requests,request_share,busy_ratio`,
-/// with the terms space-separated. Empty (header only) for other scenarios.
+/// Pathway/XM's assignment, one row per NODE, process broker, TCP and LCS, told apart by
+/// `kind` (`node`, `pb`, `tcp`, `lcs`): `scenario,seed,kind,name,template,primary,backup,
+/// pathmon,pathmon_primary,pathmon_backup,terms,total_weight,requests,request_share,busy_ratio,
+/// node,role,cpus,server_class,reservations_granted`. A field that does not apply to a kind is
+/// empty. NODE rows give `role` and `cpus` (`cpu:weight`, space-separated); PB rows the pair's
+/// processors (`primary`, `backup`) and `reservations_granted`; TCP rows what they always
+/// gave (terms space-separated); LCS rows their `pathmon`, processor (`primary`),
+/// `server_class`, requests forwarded and reservations granted during the run. Empty (header
+/// only) for other scenarios.
 pub fn xm_assignment_csv(r: &RunResults) -> Vec<u8> {
     let mut w = Rows::new(
         r,
         &[
             "scenario",
             "seed",
-            "tcp",
+            "kind",
+            "name",
             "template",
             "primary",
             "backup",
@@ -377,34 +384,108 @@ pub fn xm_assignment_csv(r: &RunResults) -> Vec<u8> {
             "requests",
             "request_share",
             "busy_ratio",
+            "node",
+            "role",
+            "cpus",
+            "server_class",
+            "reservations_granted",
         ],
     );
-    if let Some(xm) = &r.pathway_xm {
-        let cpu = |c: Option<u32>| c.map_or_else(|| "-".to_string(), |c| c.to_string());
-        let pathmons: std::collections::BTreeMap<&str, &crate::stats::XmPathmonResult> =
-            xm.pathmons.iter().map(|p| (p.name.as_str(), p)).collect();
-        for t in &xm.tcps {
-            let pm = pathmons.get(t.pathmon.as_str());
-            let terms = t.terms.join(" ");
-            w.labelled(
-                &[
-                    &t.name,
-                    &t.template,
-                    &t.primary.to_string(),
-                    &cpu(t.backup),
-                    &t.pathmon,
-                    &pm.map_or_else(|| "-".to_string(), |p| p.primary.to_string()),
-                    &cpu(pm.and_then(|p| p.backup)),
-                    &terms,
-                ],
-                &[
-                    Num::Int(t.total_weight),
-                    Num::Int(t.requests),
-                    Num::Float(t.request_share),
-                    Num::Float(t.busy_ratio),
-                ],
-            );
-        }
+    let Some(xm) = &r.pathway_xm else {
+        return w.finish();
+    };
+    let cpu = |c: Option<u32>| c.map_or_else(String::new, |c| c.to_string());
+    for n in &xm.nodes {
+        let cpus: Vec<String> = n.cpus.iter().map(|(c, w)| format!("{c}:{w}")).collect();
+        let role = n.role.clone().unwrap_or_default();
+        let granted = n.reservations_granted.to_string();
+        w.raw(&[
+            "node",
+            &n.name,
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            &n.name,
+            &role,
+            &cpus.join(" "),
+            "",
+            "",
+        ]);
+        w.raw(&[
+            "pb",
+            &n.name,
+            "",
+            &cpu(n.pb_primary),
+            &cpu(n.pb_backup),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            &n.name,
+            "",
+            "",
+            "",
+            &granted,
+        ]);
+    }
+    let pathmons: std::collections::BTreeMap<&str, &crate::stats::XmPathmonResult> =
+        xm.pathmons.iter().map(|p| (p.name.as_str(), p)).collect();
+    for t in &xm.tcps {
+        let pm = pathmons.get(t.pathmon.as_str());
+        w.raw(&[
+            "tcp",
+            &t.name,
+            &t.template,
+            &t.primary.to_string(),
+            &cpu(t.backup),
+            &t.pathmon,
+            &pm.map_or_else(String::new, |p| p.primary.to_string()),
+            &cpu(pm.and_then(|p| p.backup)),
+            &t.terms.join(" "),
+            &t.total_weight.to_string(),
+            &t.requests.to_string(),
+            &Num::Float(t.request_share).to_string(),
+            &Num::Float(t.busy_ratio).to_string(),
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]);
+    }
+    for l in &xm.lcss {
+        w.raw(&[
+            "lcs",
+            &l.name,
+            "",
+            &l.processor.to_string(),
+            "",
+            &l.pathmon,
+            "",
+            "",
+            "",
+            "",
+            &l.forwarded.to_string(),
+            "",
+            "",
+            "",
+            "",
+            "",
+            &l.class,
+            &l.granted.to_string(),
+        ]);
     }
     w.finish()
 }
@@ -559,6 +640,11 @@ impl<'a> Rows<'a> {
         self.w
             .write_record(&fields)
             .expect("writing into a Vec cannot fail");
+    }
+
+    /// A row of `scenario,seed`, then `fields` as they are.
+    fn raw(&mut self, fields: &[&str]) {
+        self.labelled(fields, &[]);
     }
 
     fn finish(self) -> Vec<u8> {

@@ -313,6 +313,27 @@ pub fn terminal_summary(r: &RunResults) -> String {
         );
     }
     if let Some(xm) = &r.pathway_xm {
+        for n in &xm.nodes {
+            let cpus: Vec<String> = n.cpus.iter().map(|(c, w)| format!("{c}:{w}")).collect();
+            let role = n
+                .role
+                .as_deref()
+                .map_or(String::new(), |r| format!(" ({r})"));
+            let pb = match (n.pb_primary, n.pb_backup) {
+                (Some(p), b) => {
+                    let b = b.map_or_else(|| "-".to_string(), |b| b.to_string());
+                    format!("PB cpu {p}/{b}")
+                }
+                (None, _) => "no PB (no positive weight)".to_string(),
+            };
+            let _ = writeln!(
+                s,
+                "node        {}{role} cpus {}: {pb}, {} reservations granted",
+                n.name,
+                cpus.join(", "),
+                n.reservations_granted
+            );
+        }
         for pm in &xm.pathmons {
             let backup = pm.backup.map_or_else(|| "-".to_string(), |b| b.to_string());
             let _ = writeln!(
@@ -370,6 +391,13 @@ pub fn terminal_summary(r: &RunResults) -> String {
                 l.renewed,
                 l.refused
             );
+            if l.replaced > 0 {
+                let _ = writeln!(
+                    s,
+                    "lcs         {}: {} NUMSTATIC server(s) placed during a processor failure replaced after its reload",
+                    l.name, l.replaced
+                );
+            }
         }
         let _ = writeln!(
             s,

@@ -488,6 +488,30 @@ pub struct XmResult {
     /// One LCS per PATHMON per distributed class, in PATHMON then class order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lcss: Vec<XmLcsResult>,
+    /// The logical NODEs, in configuration order, with their process broker pairs.
+    pub nodes: Vec<XmNodeResult>,
+}
+
+/// One logical NODE and its process broker (PB) pair.
+#[derive(Clone, Debug, Serialize)]
+pub struct XmNodeResult {
+    /// NODE name.
+    pub name: String,
+    /// ROLE (`client`, `server`), absent when not configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Configured `(cpu, weight)`.
+    pub cpus: Vec<(u32, u32)>,
+    /// Processor of the PB pair's primary ([I], placed as PATHMON pairs are); absent when no
+    /// weight is positive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pb_primary: Option<u32>,
+    /// Processor of the PB pair's backup.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pb_backup: Option<u32>,
+    /// Reservations its PB granted: the NUMSTATIC ones at the start and those asked for during
+    /// the run (0 for a node that runs no server of a distributed class).
+    pub reservations_granted: u64,
 }
 
 /// The process broker (PB) of the server node.
@@ -547,6 +571,10 @@ pub struct XmLcsResult {
     /// Reservations lost with their servers in a failed processor (absent when none).
     #[serde(skip_serializing_if = "is_zero")]
     pub lost: u64,
+    /// NUMSTATIC reservations placed while a processor of the server node was down and
+    /// replaced after its reload (absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub replaced: u64,
     /// (time [s], queue length, reservations held), one row per sample interval. Not in
     /// `summary.json`.
     #[serde(skip)]

@@ -291,3 +291,160 @@ fn a_failed_server_processors_servers_are_replaced_on_the_survivors_by_the_sprea
         assert!(l.reservations_max <= u64::from(l.maxservers));
     }
 }
+
+/// Servers of distributed classes running, per sample: (time, reservations held by all LCSs,
+/// servers alive in the server node). Each alive server is held by exactly one reservation.
+fn reservations_and_servers(r: &nssim::stats::RunResults) -> Vec<(f64, u64, u64)> {
+    let xm = r.pathway_xm.as_ref().expect("a Pathway/XM run");
+    let pb = xm.process_broker.as_ref().expect("its PB");
+    pb.servers_by_cpu
+        .iter()
+        .enumerate()
+        .map(|(i, (t, row))| {
+            let held: u64 = xm.lcss.iter().map(|l| l.timeline[i].2).sum();
+            (*t, held, row.iter().map(|&n| u64::from(n)).sum())
+        })
+        .collect()
+}
+
+/// A one-processor server node under a load that makes the LCS ask for several servers at
+/// once: every grant lands on processor 1 while the previous one is still being created. The
+/// server being created must not be handed out again (its slot was reused, two reservations
+/// of one server, and the run panicked on the second reply).
+const ONE_CPU: &str = r#"
+name = "xm-one-cpu"
+description = "burst of grants on a one-processor server node"
+[run]
+seed = 1
+duration = "120s"
+warmup = "10s"
+sample_interval = "1s"
+[system]
+processors = 4
+[pathway_xm]
+server_node = "SRV"
+mix = { ORDERS = 1.0 }
+reservation = "30s"
+lcs_window = "2s"
+[[pathway_xm.node]]
+name = "CLI"
+role = "client"
+cpus = ["0:1"]
+[[pathway_xm.node]]
+name = "SRV"
+role = "server"
+cpus = ["1:1"]
+[pathway_xm.pathmon]
+node = "CLI"
+maxtcps = 1
+[[pathway_xm.tcp_template]]
+name = "TCP-STD"
+node = "CLI"
+maxterms = 40
+maxserverprocesses = 64
+[[pathway_xm.term]]
+name = "T"
+count = 40
+template = "TCP-STD"
+weight = 1
+think = { dist = "exponential", mean = "100ms" }
+[[pathway_xm.server_class]]
+name = "ORDERS"
+type = "distributed"
+maxservers = 16
+numstatic = 0
+service = { dist = "exponential", mean = "1ms" }
+io = { dist = "exponential", mean = "500ms" }
+"#;
+
+#[test]
+fn a_server_being_created_is_never_reserved_twice() {
+    let sc = scenario::parse_str(ONE_CPU, "one-cpu.toml", &[]).unwrap();
+    let r = simulate(&sc);
+    let q = &r.requests;
+    assert_eq!(q.offered, q.completed + q.failed + q.in_flight, "{q:?}");
+    let xm = r.pathway_xm.as_ref().unwrap();
+    let l = &xm.lcss[0];
+    // Several servers were asked for at once, all on processor 1.
+    assert!(l.reservations_max >= 8, "{l:?}");
+    assert!(l.reservations_max <= 16);
+    for (t, held, alive) in reservations_and_servers(&r) {
+        assert_eq!(
+            held, alive,
+            "at {t} s: reservations {held}, servers running {alive}"
+        );
+    }
+    // Every grant became a running server of its own.
+    let created: u64 = r.server_classes.iter().map(|k| k.dynamic_created).sum();
+    assert_eq!(created, l.granted, "{l:?}");
+}
+
+/// Reload returns NUMSTATIC servers (faults.md A.9 Reload): `xm-processor-failure` with only
+/// ORDERS requested and all its servers static (NUMSTATIC = MAXSERVERS = 4, two per LCS,
+/// placed 1, 2, 3, 1 by 50/25/25/0). Processor 1's two are lost at the failure and replaced
+/// on the survivors; after the reload, as those reservations expire, each is replaced by a
+/// server placed by the restored weights and the old one dropped, so processor 1 runs ORDERS
+/// servers again. Before the fix the replacements on the survivors were renewed for ever.
+#[test]
+fn numstatic_servers_moved_off_a_failed_processor_return_after_its_reload() {
+    let r = simulate(&load(
+        "scenarios/xm-processor-failure.toml",
+        &[
+            "pathway_xm.mix={ORDERS=1.0}",
+            "pathway_xm.server_class[0].numstatic=4",
+            "pathway_xm.server_class[0].maxservers=4",
+        ],
+    ));
+    let q = &r.requests;
+    assert_eq!(q.offered, q.completed + q.failed + q.in_flight, "{q:?}");
+    let xm = r.pathway_xm.as_ref().unwrap();
+    let pb = xm.process_broker.as_ref().unwrap();
+    let orders: Vec<_> = xm.lcss.iter().filter(|l| l.class == "ORDERS").collect();
+    let lost: u64 = orders.iter().map(|l| l.lost).sum();
+    let replaced: u64 = orders.iter().map(|l| l.replaced).sum();
+    assert_eq!(lost, 2, "processor 1 held two of the four");
+    assert_eq!(
+        replaced, lost,
+        "each server placed during the failure was replaced"
+    );
+    for l in &orders {
+        assert!(l.reservations_min >= 1, "{l:?}");
+        assert!(
+            l.reservations_max <= 3,
+            "at most one replacement beside NUMSTATIC 2"
+        );
+    }
+    let f = r.faults.as_ref().unwrap();
+    let at = |event: &str| {
+        f.log
+            .iter()
+            .find(|row| row.target == "processor 1" && row.event == event)
+            .unwrap()
+            .t_s
+    };
+    let (detected, reloaded) = (at("detected"), at("reloaded"));
+    let on_cpu1 = |from: f64, to: f64| -> Vec<u32> {
+        pb.servers_by_cpu
+            .iter()
+            .filter(|(t, _)| *t >= from && *t < to)
+            .map(|(_, row)| row[0])
+            .collect()
+    };
+    assert!(on_cpu1(0.0, 100.0).iter().all(|&n| n == 2));
+    assert!(on_cpu1(detected + 10.0, reloaded).iter().all(|&n| n == 0));
+    // Within one reservation (30 s) and a creation after the reload, servers are back on 1,
+    // and the four run on the node throughout.
+    let back = on_cpu1(reloaded + 40.0, 1e9);
+    assert!(!back.is_empty() && back.iter().all(|&n| n >= 1), "{back:?}");
+    for (_, row) in &pb.servers_by_cpu {
+        assert_eq!(row.iter().sum::<u32>(), 4, "{row:?}");
+    }
+    // No server of the failure's placements is left: none on the standby after the reload.
+    let standby: Vec<u32> = pb
+        .servers_by_cpu
+        .iter()
+        .filter(|(t, _)| *t >= reloaded + 40.0)
+        .map(|(_, row)| row[3])
+        .collect();
+    assert!(standby.iter().all(|&n| n == 0), "{standby:?}");
+}

@@ -392,6 +392,8 @@ impl Pathway {
                     idle_since: SimTime::ZERO,
                     drop_after_reply: false,
                     expires_at: SimTime::ZERO,
+                    placed_down: 0,
+                    replaced: false,
                 });
             }
         }

@@ -46,7 +46,7 @@
 //!   its controller wants (at least its NUMSTATIC), so new servers start on the survivors by
 //!   the spread weights; a server being created there is not created (and is asked for again).
 //!   After the reload the PB's weights are restored and servers come back there as
-//!   reservations expire and are placed anew; servers elsewhere are not moved back;
+//!   reservations expire and are placed anew, NUMSTATIC ones included (`lcs_reload.rs`);
 //! - the PB, its CPU and messages cost nothing (`process_broker.rs`); class TIMEOUT, the
 //!   Pathsend call timeout, an LCS failure and failures of processors that host LCSs, TCPs
 //!   or PATHMONs are refused by validation for distributed classes.
@@ -77,6 +77,15 @@ pub struct Reserved {
     /// When its reservation expires next; a `ReservationExpired` at another time is stale (its
     /// server died with its processor and the process was reused since).
     pub expires_at: SimTime,
+    /// The server node's processors that were down when its server was placed (bit k: entry
+    /// k of the NODE's CPU list, [`ProcessBroker::down_mask`]): once one of them is up again,
+    /// the reservation is replaced when it expires (`lcs_reload.rs`).
+    ///
+    /// [`ProcessBroker::down_mask`]: super::super::process_broker::ProcessBroker::down_mask
+    pub placed_down: u64,
+    /// A replacement placed by the current weights is being created: this reservation is
+    /// dropped when the replacement runs.
+    pub replaced: bool,
 }
 
 /// What one LCS did, for results.
@@ -103,6 +112,9 @@ pub struct LcsStats {
     /// Reservations lost with their servers when a processor of the server node failed
     /// (servers being created there included).
     pub lost: u64,
+    /// NUMSTATIC reservations placed while a processor was down, replaced after its reload
+    /// (the replacement ran and the old server was dropped).
+    pub replaced: u64,
     /// Requests forwarded to a server.
     pub forwarded: u64,
     /// One sample per sample interval: (time [s], queue length, reservations held).
@@ -126,6 +138,8 @@ pub struct LcsRt {
     pub reserved: Vec<Reserved>,
     /// Servers granted and being created.
     pub coming: u32,
+    /// Of those, the ones that replace a held reservation (`lcs_reload.rs`).
+    pub replacements: Vec<usize>,
     /// Arrival and service averages, and the decisions.
     pub control: LcsControl,
     /// Its statistics.
@@ -150,6 +164,7 @@ impl LcsRt {
             queue: VecDeque::new(),
             reserved: Vec::new(),
             coming: 0,
+            replacements: Vec::new(),
             control: LcsControl::new(window, numstatic, maxservers),
             stats: LcsStats::default(),
         }
@@ -275,7 +290,7 @@ impl Pathway {
         st.queue_max = st.queue_max.max(n);
     }
 
-    fn lcs_reservations_changed(&mut self, lcs: usize, now: SimTime, rec: &Recorder) {
+    pub(super) fn lcs_reservations_changed(&mut self, lcs: usize, now: SimTime, rec: &Recorder) {
         let l = &mut self.lcss[lcs];
         let n = l.reserved.len() as u64;
         l.stats.reservations.set(now, n, rec);
@@ -356,30 +371,46 @@ impl Pathway {
         if wanted == 0 && held == 0 && !l.queue.is_empty() {
             wanted = 1;
         }
-        let class = l.class;
-        let maxservers = self.classes[class].attrs.maxservers;
         for _ in 0..wanted {
-            let held = self.class_reservations(&self.classes[class].name.clone());
-            let pb = self
-                .broker
-                .as_mut()
-                .expect("a distributed class has its PB");
-            let cpu = match pb.grant(now, held, maxservers) {
-                Ok(grant) => grant.cpu,
-                Err(_) => {
-                    self.lcss[lcs].stats.refused += 1;
-                    return;
-                }
-            };
-            self.placements.push((now.as_secs_f64(), cpu));
-            let server = self.new_server(class, true, Some(cpu), x.cpus);
-            self.lcss[lcs].coming += 1;
-            self.lcss[lcs].stats.granted += 1;
-            let creation = self.pathmons[self.classes[class].pathmon].process_creation;
-            x.ctx
-                .sched
-                .schedule_in_unkeyed(creation, Event::LcsServerReady(server as u32));
+            if self.lcs_grant(lcs, false, x).is_none() {
+                return;
+            }
         }
+    }
+
+    /// LCS `lcs` asks the PB for one reservation: the server it places is created (PATHMON's
+    /// `process_creation`) and joins the reservations when it runs. `None` (counted) when the
+    /// PB refuses. A `replacement` (`lcs_reload.rs`) may take the class up to twice MAXSERVERS
+    /// for the moment both servers are held (PXM page-90: "briefly up to 2x").
+    pub(super) fn lcs_grant(
+        &mut self,
+        lcs: usize,
+        replacement: bool,
+        x: &mut PwCtx,
+    ) -> Option<usize> {
+        let now = x.ctx.now();
+        let class = self.lcss[lcs].class;
+        let maxservers = self.classes[class].attrs.maxservers * (1 + u32::from(replacement));
+        let held = self.class_reservations(&self.classes[class].name.clone());
+        let pb = self
+            .broker
+            .as_mut()
+            .expect("a distributed class has its PB");
+        let Ok(grant) = pb.grant(now, held, maxservers) else {
+            self.lcss[lcs].stats.refused += 1;
+            return None;
+        };
+        let cpu = grant.cpu;
+        self.placements.push((now.as_secs_f64(), cpu));
+        let server = self.new_server(class, true, Some(cpu), x.cpus);
+        self.servers[server].creating = true;
+        self.lcss[lcs].coming += 1;
+        self.lcss[lcs].stats.granted += 1;
+        let creation = self.pathmons[self.classes[class].pathmon].process_creation;
+        x.ctx
+            .sched
+            .schedule_in_unkeyed(creation, Event::LcsServerReady(server as u32));
+        Some(server)
     }
 
     /// A server the PB placed for an LCS runs: it joins the LCS's reservations, which expire
@@ -391,12 +422,14 @@ impl Pathway {
             .lcs
             .expect("a distributed class has its LCS");
         let cpu = self.servers[server].cpu;
+        self.servers[server].creating = false;
         if self.is_down(cpu) || !x.cpus.is_up(ProcessorId(cpu)) {
             // Its processor failed while it was being created: it never runs, and the LCS asks
             // again (the PB places it on a survivor once the failure is known).
             self.lcss[lcs].coming -= 1;
             self.lcss[lcs].stats.lost += 1;
             self.classes[class].servers_counted -= 1;
+            self.lcs_replacement_lost(lcs, server);
             self.lcs_grow(lcs, x);
             return;
         }
@@ -405,17 +438,22 @@ impl Pathway {
         self.servers_changed(class, now, x.ctx.rec);
         let l = &mut self.lcss[lcs];
         l.coming -= 1;
-        let reservation = self.broker.as_ref().expect("its PB").reservation();
+        let pb = self.broker.as_ref().expect("its PB");
+        let reservation = pb.reservation();
         l.reserved.push(Reserved {
             server,
             busy_since: None,
             idle_since: now,
             drop_after_reply: false,
             expires_at: now + reservation,
+            placed_down: pb.down_mask(),
+            replaced: false,
         });
         x.ctx
             .sched
             .schedule_in_unkeyed(reservation, Event::ReservationExpired(server as u32));
+        // A replaced idle server goes at this instant: the peak counts only a busy one.
+        self.lcs_replacement_ready(lcs, server, x);
         self.lcs_reservations_changed(lcs, now, x.ctx.rec);
         self.lcs_dispatch(lcs, x);
     }
@@ -446,6 +484,7 @@ impl Pathway {
                 x.ctx
                     .sched
                     .schedule_in_unkeyed(reservation, Event::ReservationExpired(server as u32));
+                self.lcs_replace_if_displaced(lcs, k, x);
             }
             Expiry::DropAfterReply => l.reserved[k].drop_after_reply = true,
             Expiry::Drop => {
@@ -456,7 +495,7 @@ impl Pathway {
     }
 
     /// LCS `lcs` drops its `k`-th reservation: the server's process is deleted.
-    fn lcs_drop(&mut self, lcs: usize, k: usize, x: &mut PwCtx) {
+    pub(super) fn lcs_drop(&mut self, lcs: usize, k: usize, x: &mut PwCtx) {
         let now = x.ctx.now();
         let v = self.lcss[lcs].reserved.remove(k);
         self.lcss[lcs].stats.dropped += 1;
@@ -630,6 +669,7 @@ impl Pathway {
                     renewed: l.stats.renewed,
                     dropped: l.stats.dropped,
                     lost: l.stats.lost,
+                    replaced: l.stats.replaced,
                     timeline: l.stats.timeline.clone(),
                 }
             })

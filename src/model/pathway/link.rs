@@ -194,6 +194,7 @@ mod tests {
             restart_to: None,
             home: 0,
             moving: false,
+            creating: false,
         };
         for (acs, first) in [(false, 1), (true, 0)] {
             let mut pw = Pathway::default();

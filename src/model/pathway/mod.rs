@@ -64,6 +64,7 @@
 mod build;
 mod fail;
 mod lcs;
+mod lcs_reload;
 mod limits;
 mod link;
 mod pathsend;
@@ -273,6 +274,9 @@ pub struct ServerRt {
     /// A static server moving back to `home` after its reload (`rebalance`): it takes no new
     /// link, and moves once its links are returned.
     pub moving: bool,
+    /// A server the PB placed for an LCS, counted and being created (`process_creation`), not
+    /// running yet: its slot is not reused for another server until it runs or is lost.
+    pub creating: bool,
 }
 
 /// A server's links counted per link manager: only the link managers that hold links to it,

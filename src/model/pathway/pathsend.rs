@@ -315,7 +315,8 @@ impl Pathway {
         });
         c.servers_counted += 1;
         // A deleted server's process in the same processor is reused (its busy time stays with
-        // that processor), so memory does not grow with server churn.
+        // that processor), so memory does not grow with server churn; never one an LCS is
+        // still waiting for (it would be reserved twice).
         let reuse = c.servers.iter().copied().find(|&s| {
             let s = &self.servers[s];
             !s.alive
@@ -324,6 +325,7 @@ impl Pathway {
                 && s.receive.is_empty()
                 && s.cpu == cpu
                 && s.restart_to.is_none()
+                && !s.creating
         });
         let index = match reuse {
             Some(i) => i,
@@ -353,6 +355,7 @@ impl Pathway {
                     restart_to: None,
                     home: cpu,
                     moving: false,
+                    creating: false,
                 });
                 let i = self.servers.len() - 1;
                 self.classes[class].servers.push(i);

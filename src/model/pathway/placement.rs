@@ -193,6 +193,7 @@ mod tests {
             restart_to: None,
             home: cpu,
             moving: false,
+            creating: false,
         }
     }
 

@@ -357,7 +357,11 @@ fn servers_panel<DB: DrawingBackend>(
 // Pathway/XM: servers of distributed classes per processor of the server node
 
 /// Servers of distributed classes running in each processor of the server node over time,
-/// one line per processor (its configured weight in the legend).
+/// one line per processor (its configured weight in the legend, a standby named so). Equal
+/// counts are common (two processors with one server each), so each processor's line has its
+/// own colour, its own dash pattern and its own marker at every sample, and the lines are
+/// dodged a few pixels apart as in `servers`; the run's faults are dashed vertical lines, as
+/// on the other time charts.
 pub(super) fn xm_servers_by_cpu<DB: DrawingBackend>(
     root: &Area<DB>,
     r: &RunResults,
@@ -390,21 +394,31 @@ pub(super) fn xm_servers_by_cpu<DB: DrawingBackend>(
         .flat_map(|(_, row)| row.iter().copied())
         .max()
         .unwrap_or(0);
-    let items: Vec<LegendItem> = pb
+    let faults = super::kit::fault_marks(r);
+    let mut items: Vec<LegendItem> = pb
         .cpus
         .iter()
         .enumerate()
         .map(|(k, (cpu, weight))| {
+            let standby = if *weight == 0 { ", standby" } else { "" };
             item(
-                format!("cpu {cpu} (weight {weight})"),
-                Swatch::Fill(SERIES[k % SERIES.len()]),
+                format!("cpu {cpu} (weight {weight}{standby})"),
+                cpu_swatch(k),
             )
         })
         .collect();
+    if !faults.is_empty() {
+        items.push(item("fault", Swatch::Dashed(super::kit::INK)));
+    }
+    items.push(item("warm-up", Swatch::Fill(super::kit::WARMUP)));
     let legend_w = legend_width(&body, None, &items)?;
     let (plot_area, legend_area) = with_legend_column(&body, legend_w);
     let x = Axis::linear(0.0, end.max(1e-9), 12);
-    let y = count_axis(f64::from(peak));
+    let n = pb.cpus.len();
+    let offset_px = |k: usize| (k as f64 - (n as f64 - 1.0) / 2.0) * CPU_DODGE_PX;
+    let mut y = count_axis(f64::from(peak));
+    let plot_h = f64::from(plot_area.dim_in_pixel().1.saturating_sub(60 + 45).max(50));
+    y.lo = -(offset_px(0).abs() + 4.0) * (y.hi / plot_h);
     let mut chart = build_chart(
         &plot_area,
         &x,
@@ -415,19 +429,87 @@ pub(super) fn xm_servers_by_cpu<DB: DrawingBackend>(
         Some(&pb.node),
     )?;
     shade_warmup(&plot_area, &mut chart, &x, &y, r.warmup_s)?;
-    for k in 0..pb.cpus.len() {
+    super::kit::mark_faults(&plot_area, &mut chart, &x, &y, &faults)?;
+    let y0 = chart.backend_coord(&(x.lo, 0.0)).1;
+    let y1 = chart.backend_coord(&(x.lo, y.hi)).1;
+    let per_px = y.hi / f64::from((y0 - y1).max(1));
+    for k in 0..n {
+        // The first processor's line lies highest, as the legend lists it first.
+        let dy = -offset_px(k) * per_px;
         let points: Vec<(f64, f64)> = pb
             .servers_by_cpu
             .iter()
-            .map(|(t, row)| (*t, f64::from(row[k])))
+            .map(|(t, row)| (*t, f64::from(row[k]) + dy))
             .collect();
-        chart.draw_series(LineSeries::new(
-            points,
-            SERIES[k % SERIES.len()].stroke_width(2),
-        ))?;
+        let colour = SERIES[k % SERIES.len()];
+        let style = colour.stroke_width(2);
+        match CPU_DASHES[k % CPU_DASHES.len()] {
+            None => {
+                chart.draw_series(LineSeries::new(points.clone(), style))?;
+            }
+            Some((dash, gap)) => {
+                chart.draw_series(DashedLineSeries::new(points.clone(), dash, gap, style))?;
+            }
+        }
+        let marker = CPU_MARKERS[(k / CPU_DASHES.len() + k) % CPU_MARKERS.len()];
+        match marker {
+            Marker::Circle => {
+                chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, colour.filled())))?;
+            }
+            Marker::Triangle => {
+                chart.draw_series(
+                    points
+                        .iter()
+                        .map(|&p| TriangleMarker::new(p, 5, colour.filled())),
+                )?;
+            }
+            Marker::Square => {
+                chart.draw_series(points.iter().map(|&p| {
+                    EmptyElement::at(p) + Rectangle::new([(-4, -4), (4, 4)], colour.filled())
+                }))?;
+            }
+            Marker::Cross => {
+                chart.draw_series(
+                    points
+                        .iter()
+                        .map(|&p| Cross::new(p, 4, colour.stroke_width(2))),
+                )?;
+            }
+        }
     }
     draw_legend(&legend_area, None, &items, 14)?;
     Ok(())
+}
+
+/// Vertical spacing of the processors' lines [px], as [`DODGE_PX`] in `servers`.
+const CPU_DODGE_PX: f64 = 3.0;
+
+/// Dash pattern of each processor's line, `(dash, gap)` [px]; `None` is solid.
+const CPU_DASHES: [Option<(u32, u32)>; 4] = [None, Some((10, 5)), Some((3, 4)), Some((14, 4))];
+
+/// Marker drawn at each sample of a processor's line.
+#[derive(Clone, Copy)]
+enum Marker {
+    Circle,
+    Triangle,
+    Square,
+    Cross,
+}
+
+const CPU_MARKERS: [Marker; 4] = [
+    Marker::Circle,
+    Marker::Triangle,
+    Marker::Square,
+    Marker::Cross,
+];
+
+/// The legend swatch of processor `k`'s line: its colour and dash pattern.
+fn cpu_swatch(k: usize) -> Swatch {
+    let colour = SERIES[k % SERIES.len()];
+    match CPU_DASHES[k % CPU_DASHES.len()] {
+        None => Swatch::Line(colour),
+        Some(_) => Swatch::Dashed(colour),
+    }
 }
 
 /// A y axis for a count: whole-number ticks (never "0.5 servers") on a 1-2-5 step, ending at
