@@ -45,6 +45,10 @@ impl Node {
         phase: Phase,
         s: &mut Scheduler<Event>,
     ) {
+        if self.clims.any() {
+            // A CLIM's interface: CIP's failover, not the LAN's (`clim_failover.rs`).
+            return self.cip_pif_fault(index, pif, phase, s);
+        }
         let now = s.now();
         let p = usize::from(pif);
         let target = format!("PIF {}", self.lan.pifs[p].name);

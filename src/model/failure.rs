@@ -51,6 +51,9 @@ impl Node {
     #[cold]
     #[inline(never)]
     pub(super) fn fault(&mut self, index: usize, phase: Phase, s: &mut Scheduler<Event>) {
+        if phase == Phase::Retry {
+            return self.cip_retry(index, s);
+        }
         if let Planned::Kill { .. } = self.faults.plan[index] {
             return self.process_kill(index, phase, s);
         }
@@ -110,6 +113,8 @@ impl Node {
                     self.processor_up(index, cpu, s);
                 }
             }
+            // (Handled above.)
+            Phase::Retry => {}
         }
     }
 

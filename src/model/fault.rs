@@ -227,7 +227,9 @@ fn listed(faults: &Faults, seed: u64) -> Vec<Planned> {
                     clim,
                     at,
                     detected: at + faults.lif_detect,
-                    given_up: at + faults.lif_detect + super::clim_failover::FAILOVER_RETRY,
+                    given_up: at
+                        + faults.lif_detect
+                        + super::clim_failover::failover_fails_after(faults.clim_retry_interval),
                 },
                 FaultAction::ClimUp(clim) => Planned::ClimUp { clim, at },
             }
@@ -283,10 +285,16 @@ pub fn describe(planned: &Planned, pifs: &[String], clims: &[String]) -> String 
             detected,
             moved,
         } => format!(
-            "PIF {} down at {}, detected at {}, sessions on its partner from {}",
+            "PIF {} down at {}, detected at {}, {} {}",
             pifs[usize::from(pif)],
             at - SimTime::ZERO,
             detected - SimTime::ZERO,
+            if clims.is_empty() {
+                "sessions on its partner from"
+            } else {
+                // CIP: a CLIM interface's failover (`clim_failover.rs`).
+                "its address fails over, its TCP connections lost, at"
+            },
             moved - SimTime::ZERO
         ),
         Planned::PifUp { pif, at } => format!(
@@ -329,6 +337,9 @@ pub enum Phase {
     Reload,
     /// The reloaded processor is up.
     Up,
+    /// CIP: the next alternate attempt of a CLIM-to-CLIM failover that has not found an
+    /// interface yet (`clim_failover.rs`).
+    Retry,
 }
 
 /// Why a fault failed a request (each counted in `RequestCounts`).
@@ -386,6 +397,8 @@ pub struct Runtime {
     pub clims: Vec<String>,
     /// Per CLIM: its latest `clim_down` while it is down.
     pub clim_fault: Vec<Option<usize>>,
+    /// CIP: the failovers still looking for an interface, and their retry interval.
+    pub cip: super::clim_failover::Retries,
 }
 
 impl Runtime {
@@ -434,6 +447,7 @@ impl Runtime {
             pifs,
             clims: Vec::new(),
             clim_fault: Vec::new(),
+            cip: super::clim_failover::Retries::new(faults.clim_retry_interval),
             plan,
             declared: vec![false; n],
             busy_samples: busiest.then(|| [vec![0; n], vec![0; n]]),
@@ -481,15 +495,11 @@ impl Runtime {
                     out.push((moved, i, Phase::TakeOver));
                 }
                 Planned::PifUp { at, .. } => out.push((at, i, Phase::Up)),
-                Planned::ClimDown {
-                    at,
-                    detected,
-                    given_up,
-                    ..
-                } => {
+                // The failover's retries are scheduled by the failover, only while an
+                // address waits (`clim_failover.rs`).
+                Planned::ClimDown { at, detected, .. } => {
                     out.push((at, i, Phase::Fail));
                     out.push((detected, i, Phase::Detect));
-                    out.push((given_up, i, Phase::TakeOver));
                 }
                 Planned::ClimUp { at, .. } => out.push((at, i, Phase::Up)),
             }

@@ -156,6 +156,10 @@ pub struct Lan {
     session_pif: Vec<u16>,
     /// Per PIF: the port that carries its address (itself unless it has failed over).
     carrier: Vec<u16>,
+    /// CIP: per PIF, its address is on no interface while its failover looks for one (the
+    /// port carrying it may be up again, but the address is not brought up there before the
+    /// failover's next attempt, CIP page-45); empty until a CIP failover first waits.
+    unbound: Vec<bool>,
     /// The LIFs of a failover pair share one IP address (`tcpip.shared_ip`).
     shared_ip: bool,
     /// TCP's retransmission timeout for a frame lost at a failed port (`faults.tcp_rto`).
@@ -171,6 +175,7 @@ impl Lan {
             client_latency,
             session_pif: Vec::new(),
             carrier: Vec::new(),
+            unbound: Vec::new(),
             shared_ip: false,
             tcp_rto: SimDuration::from_secs(1),
         }
@@ -237,7 +242,8 @@ impl Lan {
     /// that port is down and the frame is lost.
     pub fn port(&self, home: u16) -> Option<u16> {
         let c = self.carrier[usize::from(home)];
-        (self.pifs[usize::from(c)].state == PortState::Up).then_some(c)
+        let bound = !self.unbound.get(usize::from(home)).is_some_and(|&u| u);
+        (bound && self.pifs[usize::from(c)].state == PortState::Up).then_some(c)
     }
 
     /// PIF `p` fails at `now`: the frames in its queues are lost with it (the caller retries
@@ -271,14 +277,58 @@ impl Lan {
     /// failover partner if that is up, which is returned; unlike [`detected`](Self::detected)
     /// it may be tried again, as CIP retries the failover.
     pub fn fail_over(&mut self, p: u16) -> Option<u16> {
+        self.move_to_partner(p, false)
+    }
+
+    /// CIP: a later attempt of port `p`'s failover: the addresses it carries that wait for
+    /// an interface move to its partner if that is up, which is returned (any it carries that
+    /// are up, having failed over to it since it came back, stay).
+    pub fn fail_over_waiting(&mut self, p: u16) -> Option<u16> {
+        self.move_to_partner(p, true)
+    }
+
+    fn move_to_partner(&mut self, p: u16, only_waiting: bool) -> Option<u16> {
         let q = self.pifs[usize::from(p)].partner?;
         if self.pifs[usize::from(q)].state != PortState::Up {
             return None;
         }
-        for c in self.carrier.iter_mut().filter(|c| **c == p) {
-            *c = q;
+        for (home, c) in self.carrier.iter_mut().enumerate() {
+            let waiting = self.unbound.get(home).is_some_and(|&u| u);
+            if *c == p && (waiting || !only_waiting) {
+                *c = q;
+                if let Some(u) = self.unbound.get_mut(home) {
+                    *u = false;
+                }
+            }
         }
         Some(q)
+    }
+
+    /// CIP: the addresses carried by port `p` are on no interface until
+    /// [`bind`](Self::bind) or [`fail_over`](Self::fail_over) finds them one.
+    pub fn unbind(&mut self, p: u16) {
+        self.unbound.resize(self.pifs.len(), false);
+        for (home, &c) in self.carrier.iter().enumerate() {
+            if c == p {
+                self.unbound[home] = true;
+            }
+        }
+    }
+
+    /// CIP: port `p`, up again, brings up the addresses it carries (a failover that ends
+    /// where it started, CIP page-45); false when it is still down.
+    pub fn bind(&mut self, p: u16) -> bool {
+        if self.pifs[usize::from(p)].state != PortState::Up {
+            return false;
+        }
+        for (home, &c) in self.carrier.iter().enumerate() {
+            if c == p
+                && let Some(u) = self.unbound.get_mut(home)
+            {
+                *u = false;
+            }
+        }
+        true
     }
 
     /// CIP: failed port `p` carries traffic again, without failback [F CIP page-45]: an
@@ -383,6 +433,7 @@ mod tests {
             client_latency: SimDuration::from_micros(100),
             session_pif: Vec::new(),
             carrier: vec![0],
+            unbound: Vec::new(),
             shared_ip: false,
             tcp_rto: SimDuration::from_secs(1),
         };
@@ -409,6 +460,7 @@ mod tests {
             client_latency: SimDuration::ZERO,
             session_pif: Vec::new(),
             carrier: vec![0],
+            unbound: Vec::new(),
             shared_ip: false,
             tcp_rto: SimDuration::from_secs(1),
         };
@@ -485,5 +537,28 @@ mod tests {
             assert_eq!(lan.session_pif(2, 0, true), 0);
             assert_eq!(lan.port(0), Some(0));
         }
+    }
+
+    #[test]
+    fn a_cip_address_waits_on_no_interface_until_an_attempt_finds_one() {
+        let mut lan = paired(false);
+        lan.fail(0, SimTime(0));
+        lan.fail(1, SimTime(0));
+        lan.mark_detected(0);
+        assert_eq!(lan.fail_over(0), None);
+        lan.unbind(0);
+        // The port is back, but its address is not brought up before an attempt.
+        lan.restored(0);
+        assert_eq!(lan.port(0), None);
+        assert!(lan.bind(0));
+        assert_eq!(lan.port(0), Some(0));
+        // Port 1's address waits too; port 0, up, takes it at a failover attempt, and only
+        // the waiting addresses move: port 0's own, bound, stays.
+        lan.mark_detected(1);
+        lan.unbind(1);
+        assert!(!lan.bind(1), "port 1 is down");
+        assert_eq!(lan.port(1), None);
+        assert_eq!(lan.fail_over_waiting(1), Some(0));
+        assert_eq!((lan.port(0), lan.port(1)), (Some(0), Some(0)));
     }
 }

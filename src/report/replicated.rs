@@ -81,6 +81,31 @@ fn table_rows(groups: &[Replicated], rows: &[Vec<MetricRow>]) -> Vec<Spec> {
     };
     let (last, fixed) = TABLE_ROWS.split_last().expect("fixed rows");
     let mut specs: Vec<Spec> = fixed.iter().map(spec).collect();
+    // Each CLIM's utilisation (CIP), after the busiest processor's, as the runs have them.
+    let mut clims: Vec<&str> = Vec::new();
+    for r in groups.iter().flat_map(|g| g.runs.first()) {
+        for c in &r.clims {
+            if !clims.contains(&c.name.as_str()) {
+                clims.push(&c.name);
+            }
+        }
+    }
+    let at = specs
+        .iter()
+        .position(|s| s.2 == "busiest_processor_busy_ratio")
+        .map_or(specs.len(), |i| i + 1);
+    for (k, name) in clims.iter().enumerate() {
+        specs.insert(
+            at + k,
+            (
+                format!("CLIM {name} busy [%]"),
+                format!("{name} %"),
+                format!("clim_busy_ratio[{name}]"),
+                100.0,
+                1,
+            ),
+        );
+    }
     for (number, _) in super::table::ERROR_NUMBERS {
         let name = format!("pathsend_errors_{number}");
         let seen = rows

@@ -494,8 +494,8 @@ fn busiest_line(p: &ProcessorResult) -> String {
 /// with more than [`TRANSPOSE_ABOVE`] runs one row per run ([`layout`]); then, for two or more
 /// runs, the note that single runs give no interval for their differences. Rows: the seed, the
 /// configured rate (`n/a` for closed clients), throughput, offered rate, latency, hops, the
-/// busiest processor, failures, one row per Pathsend error number some run saw, all Pathsend
-/// errors, then for ACS domains each PATHMON's link share and request share. Ends with a
+/// busiest processor, each CLIM's utilisation (CIP), failures, one row per Pathsend error
+/// number some run saw, all Pathsend errors, then for ACS domains each PATHMON's link share and request share. Ends with a
 /// newline; columns are separated by at least two spaces.
 pub fn comparison_table(runs: &[RunResults]) -> String {
     type Cell = fn(&RunResults) -> String;
@@ -561,6 +561,33 @@ pub fn comparison_table(runs: &[RunResults]) -> String {
     };
     let (last, fixed) = fixed.split_last().expect("fixed rows");
     let mut rows: Vec<Row> = fixed.iter().map(|(l, s, f)| row(l, s, f)).collect();
+    // Each CLIM's utilisation (CIP), after the busiest processor's.
+    let mut clims: Vec<&str> = Vec::new();
+    for c in runs.iter().flat_map(|r| &r.clims) {
+        if !clims.contains(&c.name.as_str()) {
+            clims.push(&c.name);
+        }
+    }
+    let at = rows
+        .iter()
+        .position(|r| r.label == "busiest processor busy [%]")
+        .map_or(rows.len(), |i| i + 1);
+    for (k, name) in clims.iter().enumerate() {
+        let cell = |r: &RunResults| {
+            r.clims
+                .iter()
+                .find(|c| c.name == *name)
+                .map_or("-".into(), |c| rate_pct(r, c.busy_ratio))
+        };
+        rows.insert(
+            at + k,
+            row(
+                &format!("CLIM {name} busy [%]"),
+                &format!("{name} %"),
+                &cell,
+            ),
+        );
+    }
     for (number, count) in ERROR_NUMBERS {
         if runs.iter().any(|r| count(&r.pathsend_errors) > 0) {
             rows.push(row(

@@ -38,8 +38,13 @@
 //!   single-core processors; multi-core NonStop X processors use CIP, where the stack runs on
 //!   the CLIM, so the model's numbers for that combination have no manual behind them.
 //!
+//! - CIP (`check/cip.rs`): a node address without a failover interface, and a CLIM whose
+//!   failure would overload the CLIM its addresses fail over to at an open workload's peak.
+//!
 //! Classes reached through an ACS domain are left to the weight rule (their links follow the
 //! weights, not N).
+
+mod cip;
 
 use crate::engine::SimDuration;
 use crate::scenario::types::{
@@ -123,6 +128,7 @@ pub fn warnings_with(s: &Scenario, capacity: Option<&Capacity>) -> Vec<String> {
     library_on_multicore(s, &mut out);
     timeouts_beyond_patience(s, &mut out);
     listener_pairs_blocked(s, &mut out);
+    cip::warnings(s, capacity, &mut out);
     out
 }
 

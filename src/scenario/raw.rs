@@ -138,6 +138,9 @@ pub struct RawFaults {
     /// TCP retransmission timeout of a frame lost at a failed PIF \[duration\]. Default
     /// `"1s"`, > 0.
     pub tcp_rto: Option<String>,
+    /// CIP: interval between a CLIM-to-CLIM failover's alternate attempts \[duration\].
+    /// Default `"10s"`, > 0.
+    pub clim_retry_interval: Option<String>,
     /// A link manager's I/O timeout on a lost PATHMON \[duration\]. Default `"5min"`, > 0.
     pub pathmon_io_timeout: Option<String>,
     /// After a reload, static servers AUTORESTART moved elsewhere: `"off"` (they stay),

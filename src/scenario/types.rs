@@ -80,6 +80,10 @@ pub struct Faults {
     /// [I] TCP retransmission timeout: a frame lost at a failed PIF is sent again this long
     /// after. Default 1 s.
     pub tcp_rto: SimDuration,
+    /// [F] CIP: the interval between a CLIM-to-CLIM failover's alternate attempts, on the
+    /// failover interface then the home one and so on (faults.md A.4; CIP page-45: "separated
+    /// by 10 seconds"). Default 10 s.
+    pub clim_retry_interval: SimDuration,
     /// [F] A link manager's I/O timeout on a PATHMON whose both halves are gone: after it,
     /// the link manager drops that PATHMON's links, its pending send gets 902 with
     /// file-system error 40 and later sends 915 (faults.md A.3; PS-G page-89). Default 5 min.
@@ -147,6 +151,7 @@ impl Default for Faults {
             lif_detect: SimDuration::from_secs(1),
             switch_converge: SimDuration::ZERO,
             tcp_rto: SimDuration::from_secs(1),
+            clim_retry_interval: SimDuration::from_secs(10),
             pathmon_io_timeout: SimDuration::from_secs(300),
             rebalance: Rebalance::Off,
         }

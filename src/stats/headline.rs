@@ -177,6 +177,12 @@ pub fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
             Float(windowed(r, p.busy_ratio)),
         ));
     }
+    for c in &r.clims {
+        m.push((
+            format!("clim_busy_ratio[{}]", c.name),
+            Float(windowed(r, c.busy_ratio)),
+        ));
+    }
     if let Some(f) = &r.faults {
         m.push(("availability".into(), Float(f.availability)));
         m.push(("downtime_s".into(), Float(f.downtime_s)));
@@ -185,7 +191,7 @@ pub fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
         for x in f.faults.iter().filter(|x| {
             matches!(
                 x.action.as_str(),
-                "processor_down" | "process_kill" | "pif_down"
+                "processor_down" | "process_kill" | "pif_down" | "clim_down"
             )
         }) {
             m.push((
@@ -220,9 +226,10 @@ pub fn headline_metrics(r: &RunResults) -> Vec<(String, Num)> {
 }
 
 /// The fixed headline metric names (`comparison.csv`); a scenario adds `cpuN_busy_ratio` per
-/// processor and `link_share[...]` per PATHMON of a send target, and a run with faults
-/// `availability`, `downtime_s`, `requests_reset`, `requests_refused` and
-/// `recovery_s[fault N]` per processor failure (NaN, "n/a", when it did not recover).
+/// processor, `clim_busy_ratio[NAME]` per CLIM (CIP) and `link_share[...]` per PATHMON of a
+/// send target, and a run with faults `availability`, `downtime_s`, `requests_reset`,
+/// `requests_refused` and `recovery_s[fault N]` per processor, process, PIF or CLIM failure
+/// (NaN, "n/a", when it did not recover).
 pub const METRIC_NAMES: [&str; 25] = [
     "throughput_per_s",
     "offered_per_s",
@@ -251,15 +258,17 @@ pub const METRIC_NAMES: [&str; 25] = [
     "busiest_processor_busy_ratio",
 ];
 
-/// Whether `name` can be a headline metric: a fixed name, `cpuN_busy_ratio` or
-/// `link_share[...]` or `request_share[...]`.
+/// Whether `name` can be a headline metric: a fixed name, `cpuN_busy_ratio`,
+/// `clim_busy_ratio[...]`, `link_share[...]` or `request_share[...]`.
 pub fn is_metric_name(name: &str) -> bool {
     METRIC_NAMES.contains(&name)
         || name
             .strip_prefix("cpu")
             .and_then(|r| r.strip_suffix("_busy_ratio"))
             .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
-        || ((name.starts_with("link_share[") || name.starts_with("request_share["))
+        || ((name.starts_with("link_share[")
+            || name.starts_with("request_share[")
+            || name.starts_with("clim_busy_ratio["))
             && name.ends_with(']'))
 }
 

@@ -270,7 +270,7 @@ fn closed(faults: &str, retry: &str) -> Scenario {
     closed_with(faults, retry, &[])
 }
 
-fn closed_with(faults: &str, retry: &str, set: &[&str]) -> Scenario {
+pub(crate) fn closed_with(faults: &str, retry: &str, set: &[&str]) -> Scenario {
     let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
     let t = format!(
         r#"
@@ -312,7 +312,7 @@ mix = {{ A = 1 }}
     parse_str(&t, "clim-down.toml", &set).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn logged(r: &nssim::stats::RunResults, event: &str) -> Vec<u64> {
+pub(crate) fn logged(r: &nssim::stats::RunResults, event: &str) -> Vec<u64> {
     let f = r.faults.as_ref().expect("faults");
     f.log
         .iter()

@@ -36,6 +36,8 @@
 //!   of a failover pair, lost frames paying the retransmission timeout, no partner.
 //! - `cip`: the CIP stack: protocol work on the CLIMs, listeners sharing a processor and port,
 //!   CLIMs in results and `explain`; `clim_down`.
+//! - `cip_failover`: issue 15 (CIP): the failover's alternate retries, a CLIM interface's
+//!   `pif_down`, CLIMs in replicated and compared reports, and `check`'s CIP rules.
 //! - `recovery`: issue 15 items 4 and 6: Pathsend errors of faults.md A.5 (902, 915, 916)
 //!   with their file-system errors, failures by error, retries of Pathsend errors, an ACS
 //!   domain's next PATHMON, `rebalance`, and a pair losing its backup mid-takeover.
@@ -44,6 +46,7 @@
 mod abandonment;
 mod bench;
 mod cip;
+mod cip_failover;
 mod cli;
 mod costs;
 mod determinism;

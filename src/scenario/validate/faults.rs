@@ -95,6 +95,22 @@ impl Checker {
                 "the retransmission timeout must be positive; write e.g. tcp_rto = \"1s\"",
             );
         }
+        let clim_retry_interval = d(
+            self,
+            "clim_retry_interval",
+            t.clim_retry_interval.as_ref(),
+            defaults.clim_retry_interval,
+        );
+        if clim_retry_interval.is_zero()
+            && t.clim_retry_interval
+                .as_deref()
+                .is_some_and(|text| crate::scenario::parse_duration(text).is_ok())
+        {
+            self.err(
+                "faults.clim_retry_interval",
+                "the failover's retry interval must be positive; write e.g. clim_retry_interval = \"10s\"",
+            );
+        }
         let pathmon_io_timeout = d(
             self,
             "pathmon_io_timeout",
@@ -219,6 +235,7 @@ impl Checker {
             lif_detect,
             switch_converge,
             tcp_rto,
+            clim_retry_interval,
             pathmon_io_timeout,
             rebalance,
         }
