@@ -279,7 +279,7 @@ impl Node {
         let now = s.now();
         self.reap_swallowed(s);
         self.faults.declared[cpu.0 as usize] = true;
-        let before = self.faults.tally[index];
+        let before = self.faults.tally[index].total();
         // What Pathway held there: its dead link managers' queues, its dead servers' queues.
         let held = {
             let mut pw = self.pathway_at(s);
@@ -335,19 +335,17 @@ impl Node {
         self.log_losses(now, index, target, before, lost);
     }
 
-    /// Logs what fault `index` cost at `now`: the requests it failed since its tally was
-    /// `before`, and what Pathway lost.
+    /// Logs what fault `index` cost at `now`: the requests it failed since its tally's total
+    /// was `before`, and what Pathway lost.
     pub(super) fn log_losses(
         &mut self,
         now: crate::engine::SimTime,
         index: usize,
         target: String,
-        before: crate::stats::Tally,
+        before: u64,
         lost: super::pathway::Lost,
     ) {
-        let after = self.faults.tally[index];
-        let failed = (after.reset + after.e904_fs201 + after.refused)
-            - (before.reset + before.e904_fs201 + before.refused);
+        let failed = self.faults.tally[index].total() - before;
         let f = &mut self.faults;
         let rows = [
             ("requests failed", Some(failed)),
@@ -417,7 +415,7 @@ impl Node {
             let now = s.now();
             self.faults.log(now, index, name.clone(), "takeover failed");
             let work = self.cpus.takeover_failed(p);
-            let before = self.faults.tally[index];
+            let before = self.faults.tally[index].total();
             let lost = self.process_died(p, kind, work, s);
             self.log_losses(now, index, name, before, lost);
             return false;

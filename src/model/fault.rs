@@ -342,6 +342,19 @@ pub enum Phase {
     Retry,
 }
 
+/// True for a Pathsend error only a fault causes, which a fault's tally counts: 902 (a lost
+/// PATHMON), 904 with file-system error 201 or 14 (a dead server or processor), 915 (the
+/// link managers gave up on a lost PATHMON), 916 (no CPUS processor up) and 947 with
+/// file-system error 14 (the local link manager not running). The others (905, 918, 923 to
+/// 925, 904/40, 947/30) are the configuration's or the load's, and are counted in
+/// `failed_by_error` only.
+pub fn by_fault(error: super::pathway::SendError) -> bool {
+    matches!(
+        (error.code, error.fs),
+        (902 | 915 | 916, _) | (904, 201 | 14) | (947, 14)
+    )
+}
+
 /// Why a fault failed a request (each counted in `RequestCounts`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Why {
@@ -570,11 +583,21 @@ impl Runtime {
 
     /// Fault `f` failed a request for `why`.
     pub fn charge_to(&mut self, f: usize, why: Why) {
-        let t = &mut self.tally[f];
-        match why {
-            Why::Reset => t.reset += 1,
-            Why::Server => t.e904_fs201 += 1,
-            Why::Refused => t.refused += 1,
+        let what = match why {
+            Why::Reset => "reset",
+            Why::Server => "904/201",
+            Why::Refused => "refused",
+        };
+        self.tally[f].add(what);
+    }
+
+    /// A Pathsend error that only a fault causes failed a request (see [`by_fault`]): charged
+    /// to the current fault, under its label (`902/201`, `904/14`, `947/14`, ...).
+    pub fn charge_error(&mut self, error: super::pathway::SendError) {
+        if let Some(f) = self.current
+            && by_fault(error)
+        {
+            self.tally[f].add(&error.label());
         }
     }
 
@@ -633,7 +656,8 @@ impl Runtime {
                     detected_s: None,
                     taken_over_s: None,
                     up_s: None,
-                    failed: self.tally[i],
+                    failed: self.tally[i].clone(),
+                    failed_total: self.tally[i].total(),
                     retried: self.retried[i],
                     servers_lost: count("servers lost"),
                     restarted: count("restarted"),

@@ -107,7 +107,7 @@ impl Node {
             return;
         }
         let work = self.cpus.kill(p, &mut ctx);
-        let before = self.faults.tally[index];
+        let before = self.faults.tally[index].total();
         let lost = self.process_died(p, kind, work, s);
         self.log_losses(now, index, name, before, lost);
     }

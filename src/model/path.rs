@@ -96,6 +96,7 @@ impl Node {
                 }
                 let created = self.requests.get(r).created;
                 self.rec.send_failed(s.now(), created, error.label());
+                self.faults.charge_error(error);
                 self.request_finished(r, true, s);
             } else {
                 self.requests.remove(r);
@@ -279,6 +280,7 @@ impl Node {
         let req = self.requests.get(r);
         let session = req.session;
         self.rec.send_failed(now, req.created, error.label());
+        self.faults.charge_error(error);
         self.session_after_request(session, true, s);
     }
 

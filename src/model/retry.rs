@@ -86,8 +86,8 @@ impl Node {
 
     /// Request `r`, whose client still waits, has just failed with Pathsend error `error`
     /// before it reached a server: returns true if the policy lists `error` and its requester
-    /// reissues it (the caller removes the failed attempt and counts no failure). [F] 902 and
-    /// 916 are a fault's doing (a PATHMON, or every processor of CPUS, lost): their reissues
+    /// reissues it (the caller removes the failed attempt and counts no failure). [F] 902,
+    /// 904/14, 915, 916 and 947/14 are a fault's doing (`fault::by_fault`): their reissues
     /// are charged to the latest fault.
     pub(super) fn retry_after_error(
         &mut self,
@@ -104,7 +104,7 @@ impl Node {
         if !self.reissue_after(r, &policy, false, s) {
             return false;
         }
-        if matches!(error.code, 902 | 915 | 916) {
+        if super::fault::by_fault(error) {
             self.faults.charge_retry();
         }
         true

@@ -575,6 +575,9 @@ pub(super) fn write(w: &mut Writer<Vec<u8>>, fields: &[&str]) {
 /// What the run's faults did, one row per event in time order:
 /// `scenario,seed,t_s,fault,target,event,count,message` (`count` and `message` empty where the
 /// event has none; `message` is the manual's message number, e.g. PATHMON's takeover, 1077).
+/// Then, at the run's end (`t_s` = its simulated time), each fault's tally: one row `failed
+/// KIND` per kind of failure it caused (`failed 902/201`, `failed reset`), with its count
+/// (the fault's `failed` in `summary.json`; target as in the fault's first row).
 /// Written only for runs with faults.
 pub fn faults_csv(r: &RunResults) -> Vec<u8> {
     let mut w = Rows::new(
@@ -596,6 +599,30 @@ pub fn faults_csv(r: &RunResults) -> Vec<u8> {
         ];
         w.w.write_record(&fields)
             .expect("writing into a Vec cannot fail");
+    }
+    if let Some(faults) = &r.faults {
+        for f in &faults.faults {
+            // The fault's target as its first row names it.
+            let target = faults
+                .log
+                .iter()
+                .find(|row| row.fault == f.fault)
+                .map_or_else(String::new, |row| row.target.clone());
+            for (what, n) in &f.failed.0 {
+                let fields = [
+                    w.scenario.to_string(),
+                    w.seed.clone(),
+                    Num::Float(r.sim_time_s).to_string(),
+                    f.fault.to_string(),
+                    target.clone(),
+                    format!("failed {what}"),
+                    n.to_string(),
+                    String::new(),
+                ];
+                w.w.write_record(&fields)
+                    .expect("writing into a Vec cannot fail");
+            }
+        }
     }
     w.finish()
 }

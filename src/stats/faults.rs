@@ -13,7 +13,8 @@ pub struct LogRow {
     /// What it happened to: `processor 3`, a process name.
     pub target: String,
     /// `failed`, `detected`, `takeover`, `restarted`, `reload`, `reloaded`, `links dropped`,
-    /// `servers lost`, `requests failed`, `916`.
+    /// `servers lost`, `requests failed`, `916`. (`faults.csv` adds each fault's tally at the
+    /// run's end, `failed KIND`: not log rows.)
     pub event: String,
     /// A count where the event has one (links, servers, requests); empty otherwise.
     pub count: Option<u64>,
@@ -21,15 +22,27 @@ pub struct LogRow {
     pub message: Option<u32>,
 }
 
-/// What one fault did to requests.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Tally {
-    /// Requests whose connection was reset.
-    pub reset: u64,
-    /// Requests failed with 904 / file-system error 201.
-    pub e904_fs201: u64,
-    /// Connections refused.
-    pub refused: u64,
+/// What one fault did to requests: the requests it failed, by what their client got, keyed
+/// as `FaultsResult::failed_by_error` is (`904/201`, `904/14`, `902/201`, `947/14`, `915`,
+/// `916`, `reset`, `refused`): every kind a fault can cause, each written when non-zero.
+/// Serialised as that object.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Tally(pub std::collections::BTreeMap<String, u64>);
+
+impl Tally {
+    /// One more request failed with `what`.
+    pub fn add(&mut self, what: &str) {
+        *self.0.entry(what.to_string()).or_insert(0) += 1;
+    }
+    /// Requests failed with `what` (0 if none).
+    pub fn get(&self, what: &str) -> u64 {
+        self.0.get(what).copied().unwrap_or(0)
+    }
+    /// Requests failed, all kinds together.
+    pub fn total(&self) -> u64 {
+        self.0.values().sum()
+    }
 }
 
 /// What one fault did, for `summary.json`.
@@ -54,8 +67,11 @@ pub struct FaultResult {
     pub taken_over_s: Option<f64>,
     /// When the processor was up again (reloads) [s].
     pub up_s: Option<f64>,
-    /// Requests it failed, by reason.
+    /// Requests it failed, by what their client got (a Pathsend error with its file-system
+    /// error, `reset` or `refused`); they sum to `failed_total`.
     pub failed: Tally,
+    /// Requests it failed, all kinds together.
+    pub failed_total: u64,
     /// Requests it failed that their requester reissued (`workload.retry`), each attempt
     /// counted: not in `failed`. Written only when non-zero.
     #[serde(skip_serializing_if = "is_zero")]

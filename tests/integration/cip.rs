@@ -337,7 +337,7 @@ fn clim_down_loses_exactly_the_connections_it_carried() {
     let f = &r.faults.as_ref().unwrap().faults[0];
     assert_eq!(f.action, "clim_down");
     assert_eq!(f.clim.as_deref(), Some("C0"));
-    assert_eq!(f.failed.reset, 5);
+    assert_eq!(f.failed.get("reset"), 5);
     // Each of the five had its frame lost at C0's port, or its protocol work held by C0's
     // dead stack.
     assert!((1..=5).contains(&f.frames_lost.unwrap()), "{f:?}");
@@ -467,8 +467,8 @@ fn the_shipped_clim_failover_recovers() {
     assert_eq!(f[0].action, "clim_down");
     assert_eq!(f[1].action, "clim_up");
     // Only what was in flight on C1002531's connections fails, and throughput comes back.
-    assert_eq!(q.failed, f[0].failed.reset);
-    assert!(f[0].failed.reset > 0);
+    assert_eq!(q.failed, f[0].failed.get("reset"));
+    assert!(f[0].failed.get("reset") > 0);
     assert!(f[0].recovery_s.is_some(), "not recovered");
     // No failback: from 11 s C1002532 carries both addresses.
     assert!(r.clims[1].busy_ratio > r.clims[0].busy_ratio);

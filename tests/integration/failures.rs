@@ -38,9 +38,9 @@ fn the_parallel_library_loses_only_that_processors_connections_and_recovers() {
     assert_eq!(fault.processor, Some(3));
     // The listener in processor 3 held about a sixth of the connections; each request on
     // one fails with a reset, and nothing is refused: the filter skips the dead listener.
-    assert!(fault.failed.reset > 100, "{fault:?}");
-    assert_eq!(fault.failed.refused, 0);
-    assert_eq!(q.reset, fault.failed.reset);
+    assert!(fault.failed.get("reset") > 100, "{fault:?}");
+    assert_eq!(fault.failed.get("refused"), 0);
+    assert_eq!(q.reset, fault.failed.get("reset"));
     assert!(
         fault.recovery_s.is_some_and(|t| t < 5.0),
         "the five other listeners carry the load: {fault:?}"
@@ -56,8 +56,8 @@ fn figure_3_3_loses_its_distributor_and_the_ip_host_refuses_connections() {
     let fault = &f.faults[0];
     // $DIST-3's connections are reset; with no listener behind $ZTC3's IP host (its backup
     // lives on), new connections to it are refused for the rest of the run.
-    assert!(fault.failed.reset > 100, "{fault:?}");
-    assert!(fault.failed.refused > 1000, "{fault:?}");
+    assert!(fault.failed.get("reset") > 100, "{fault:?}");
+    assert!(fault.failed.get("refused") > 1000, "{fault:?}");
     assert_eq!(events(&r, "takeover"), 1, "$ZTC3's backup takes over");
     assert!(fault.recovery_s.is_none(), "{fault:?}");
     // The parallel listeners, failing the same processor at the same moment, keep more.
@@ -76,7 +76,11 @@ fn a_conventional_takeover_resets_established_connections_and_keeps_listening() 
         .map(|l| l.count.unwrap_or(0))
         .sum();
     assert!(reset > 100, "{:?}", f.log);
-    assert_eq!(f.faults[0].failed.refused, 0, "the listen socket survives");
+    assert_eq!(
+        f.faults[0].failed.get("refused"),
+        0,
+        "the listen socket survives"
+    );
     // After the takeover the distributor accepts new connections through the backup.
     let after: f64 = r
         .timeseries
@@ -95,7 +99,7 @@ fn autorestart_restarts_static_servers_elsewhere_within_its_limit_and_916_withou
     // Processor 0 held two static servers of each class (six in all, round its CPUS).
     assert_eq!(f.faults[0].servers_lost, 6);
     assert!(
-        f.faults[0].failed.e904_fs201 > 0,
+        f.faults[0].failed.get("904/201") > 0,
         "sends at the dead servers"
     );
     // A and D (AUTORESTART 3) restart theirs elsewhere; G (AUTORESTART 0) does not.
@@ -345,9 +349,17 @@ fn random_clusters_with_random_failures_conserve_requests_and_cpu() {
         let sum = |k: fn(&nssim::stats::Tally) -> u64| -> u64 {
             f.faults.iter().map(|x| k(&x.failed)).sum()
         };
-        assert_eq!(sum(|t| t.reset), q.reset, "case {n}");
-        assert!(sum(|t| t.e904_fs201) <= q.pathsend_failed, "case {n}");
-        assert!(sum(|t| t.refused) <= q.refused, "case {n}");
+        assert_eq!(sum(|t| t.get("reset")), q.reset, "case {n}");
+        assert!(sum(|t| t.get("904/201")) <= q.pathsend_failed, "case {n}");
+        assert!(sum(|t| t.get("refused")) <= q.refused, "case {n}");
+        // Every Pathsend error charged to a fault is one of the run's.
+        assert!(
+            sum(|t| t.total() - t.get("reset") - t.get("refused")) <= q.pathsend_failed,
+            "case {n}"
+        );
+        for x in &f.faults {
+            assert_eq!(x.failed.total(), x.failed_total, "case {n}");
+        }
         assert!(
             r.processors.iter().all(|p| p.busy_ratio <= 1.0 + 1e-9),
             "case {n}"

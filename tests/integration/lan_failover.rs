@@ -195,12 +195,19 @@ pif_down = "G4SA0.0.A""#,
     // listeners: half of them to the dead address, whose SYNs are lost at 1, 2 and 4 s
     // intervals; after the third retransmission the connection is refused, again and again
     // until the clients stop at 6 s.
-    assert_eq!(f.failed.reset, 50, "{f:?}");
+    assert_eq!(f.failed.get("reset"), 50, "{f:?}");
     assert_eq!(logged(&r, "connections reset"), vec![50]);
-    assert!(f.failed.refused > 0, "{f:?}");
-    assert_eq!(r.requests.reset, f.failed.reset);
-    assert_eq!(r.requests.refused, f.failed.refused, "no backlog is full");
-    assert!(f.frames_lost.unwrap() > 50 + f.failed.refused, "{f:?}");
+    assert!(f.failed.get("refused") > 0, "{f:?}");
+    assert_eq!(r.requests.reset, f.failed.get("reset"));
+    assert_eq!(
+        r.requests.refused,
+        f.failed.get("refused"),
+        "no backlog is full"
+    );
+    assert!(
+        f.frames_lost.unwrap() > 50 + f.failed.get("refused"),
+        "{f:?}"
+    );
     assert!(f.recovery_s.is_none(), "half the IP hosts are gone: {f:?}");
     // Repaired at 4 s: the SYNs retransmitted after it get through and nothing is refused.
     let r = simulate(&conventional(
@@ -213,7 +220,11 @@ pif_up = "G4SA0.0.A""#,
     ));
     conserved(&r);
     let f = fault(&r, 0);
-    assert_eq!((f.failed.reset, f.failed.refused), (50, 0), "{f:?}");
+    assert_eq!(
+        (f.failed.get("reset"), f.failed.get("refused")),
+        (50, 0),
+        "{f:?}"
+    );
 }
 
 #[test]
@@ -308,7 +319,7 @@ fn random_clusters_with_pif_failures_conserve_requests() {
         };
         let q = &r.requests;
         let f = r.faults.as_ref().expect("faults");
-        let reset: u64 = f.faults.iter().map(|x| x.failed.reset).sum();
+        let reset: u64 = f.faults.iter().map(|x| x.failed.get("reset")).sum();
         assert_eq!(
             reset, q.reset,
             "case {n}: every reset is charged to a fault"

@@ -61,12 +61,19 @@ fn a_killed_static_server_fails_its_sends_with_904_and_autorestart_restarts_it_i
     assert_eq!(a0.processor, 0);
     // Its connections live in the distributors: nothing is reset or refused; whatever was at
     // the server failed with 904 / FS 201 and is counted among the Pathsend failures.
-    assert_eq!(kill.failed.reset + kill.failed.refused, 0, "{kill:?}");
+    assert_eq!(
+        kill.failed.get("reset") + kill.failed.get("refused"),
+        0,
+        "{kill:?}"
+    );
     assert_eq!(r.requests.reset + r.requests.refused, 0);
-    assert!(kill.failed.e904_fs201 <= r.requests.pathsend_failed);
+    assert!(kill.failed.get("904/201") <= r.requests.pathsend_failed);
     // (The run's 904s count each aborted send once, also those whose client had gone.)
-    assert!(r.pathsend_errors.e904 >= kill.failed.e904_fs201);
-    assert!(kill.failed.e904_fs201 > 0, "A#0 was busy at 8 s: {kill:?}");
+    assert!(r.pathsend_errors.e904 >= kill.failed.get("904/201"));
+    assert!(
+        kill.failed.get("904/201") > 0,
+        "A#0 was busy at 8 s: {kill:?}"
+    );
     // A transient loss of one of 18 servers: the run recovers.
     assert!(kill.recovery_s.is_some(), "{kill:?}");
 }
@@ -96,10 +103,13 @@ fn a_killed_distributor_resets_its_connections_and_its_ip_host_refuses_new_ones(
     // A process death is seen at once: only what was in flight on its connections is reset
     // (about 15,000/s x 2.7 ms / 3 = 13), then every new connection to $ZTC3's IP host
     // (a third of them) is refused for the rest of the run.
-    assert!(kill.failed.reset > 0 && kill.failed.reset < 50, "{kill:?}");
-    assert!(kill.failed.refused > 1000, "{kill:?}");
-    assert_eq!(r.requests.reset, kill.failed.reset);
-    assert_eq!(r.requests.refused, kill.failed.refused);
+    assert!(
+        kill.failed.get("reset") > 0 && kill.failed.get("reset") < 50,
+        "{kill:?}"
+    );
+    assert!(kill.failed.get("refused") > 1000, "{kill:?}");
+    assert_eq!(r.requests.reset, kill.failed.get("reset"));
+    assert_eq!(r.requests.refused, kill.failed.get("refused"));
     assert_eq!(rows(f, "$DIST-3", "requests failed").len(), 1);
     // Its processor runs on: the other distributors and the servers there are unharmed.
     assert!(r.processors[3].busy_ratio > 0.0);
@@ -118,9 +128,9 @@ fn refusals_at_a_dead_listener_are_charged_to_the_fault_that_killed_it() {
     );
     let f = r.faults.as_ref().expect("a run with faults");
     let (dist, server) = (&f.faults[0], &f.faults[1]);
-    assert!(dist.failed.refused > 1000, "{dist:?}");
-    assert_eq!(server.failed.refused, 0, "{server:?}");
-    assert_eq!(r.requests.refused, dist.failed.refused);
+    assert!(dist.failed.get("refused") > 1000, "{dist:?}");
+    assert_eq!(server.failed.get("refused"), 0, "{server:?}");
+    assert_eq!(r.requests.refused, dist.failed.get("refused"));
 }
 
 #[test]
@@ -132,16 +142,19 @@ fn a_killed_parallel_listener_loses_its_connections_and_the_filter_skips_it() {
     let (_, kill) = faults(&r);
     assert_eq!(kill.processor, Some(3));
     // Only the requests in flight on its connections: about 15,000/s x 1.4 ms / 6 = 3.5.
-    assert!(kill.failed.reset > 0 && kill.failed.reset < 30, "{kill:?}");
+    assert!(
+        kill.failed.get("reset") > 0 && kill.failed.get("reset") < 30,
+        "{kill:?}"
+    );
     // A processor failure at the same moment loses far more: everything sent to that
     // listener until the failure is detected.
     let down = run(
         "scenarios/parallel-listener.toml",
         &["--fault processor_down=3@8s"],
     );
-    assert!(faults(&down).1.failed.reset > 10 * kill.failed.reset);
+    assert!(faults(&down).1.failed.get("reset") > 10 * kill.failed.get("reset"));
     // The round-robin filter skips the dead listener: nothing is refused.
-    assert_eq!(kill.failed.refused, 0);
+    assert_eq!(kill.failed.get("refused"), 0);
     assert!(
         kill.recovery_s.is_some_and(|t| t < 5.0),
         "five listeners carry the load: {kill:?}"
@@ -160,8 +173,8 @@ fn a_killed_ztc_is_taken_over_by_its_backup_after_the_takeover_delay() {
     assert_eq!(kill.taken_over_s, Some(takeover[0].0));
     let reset = rows(f, "$ZTC3", "connections reset");
     assert!(reset[0].1.is_some_and(|n| n > 100), "{reset:?}");
-    assert_eq!(kill.failed.refused, 0, "the listen socket survives");
-    assert_eq!(kill.failed.e904_fs201, 0);
+    assert_eq!(kill.failed.get("refused"), 0, "the listen socket survives");
+    assert_eq!(kill.failed.get("904/201"), 0);
     let ztc3 = r
         .processes
         .iter()
@@ -183,7 +196,7 @@ fn a_killed_pathmon_pair_takes_over_with_message_1077_and_fails_nothing() {
     assert_eq!(takeover[0].message, Some(1077));
     // Static servers, links held: existing links work during the takeover [I].
     assert_eq!(
-        kill.failed.reset + kill.failed.refused + kill.failed.e904_fs201,
+        kill.failed.get("reset") + kill.failed.get("refused") + kill.failed.get("904/201"),
         0
     );
     assert_eq!(r.requests.failed, 0);
@@ -254,7 +267,7 @@ fn a_parallel_listener_pair_takes_over_in_a_processor_without_a_listener_on_its_
     assert_eq!(kill.taken_over_s, Some(8.2));
     assert_eq!(rows(f, "$LSNR-2", "takeover"), vec![(8.2, None)]);
     assert!(rows(f, "$LSNR-2", "takeover failed").is_empty());
-    assert_eq!(kill.failed.refused, 0);
+    assert_eq!(kill.failed.get("refused"), 0);
     let l2 = r
         .processes
         .iter()
@@ -281,7 +294,7 @@ fn a_parallel_listener_pair_takes_over_in_a_processor_without_a_listener_on_its_
     let r = with("--fault processor_down=2@8s");
     let (f, down) = faults(&r);
     assert_eq!(rows(f, "$LSNR-2", "takeover").len(), 1);
-    assert_eq!(down.failed.refused, 0);
+    assert_eq!(down.failed.get("refused"), 0);
     assert_eq!(
         r.processes
             .iter()
@@ -317,7 +330,7 @@ fn a_listener_pair_whose_backup_processor_has_a_listener_on_its_port_cannot_take
     assert_eq!(rows(f, "$LSNR-3", "takeover failed"), vec![(8.2, None)]);
     assert!(rows(f, "$LSNR-3", "takeover").is_empty());
     assert_eq!(kill.taken_over_s, None);
-    assert!(kill.failed.reset > 0, "{kill:?}");
+    assert!(kill.failed.get("reset") > 0, "{kill:?}");
     // Without the neighbours' listeners there is no warning.
     let out = assert_cmd::Command::cargo_bin("nssim")
         .unwrap()
@@ -353,7 +366,7 @@ fn a_conventional_distributor_pair_continues_on_its_tcpip_processs_sockets() {
     let (f, kill) = faults(&r);
     assert_eq!(rows(f, "$DIST-3", "takeover"), vec![(8.2, None)]);
     assert_eq!(
-        kill.failed.reset + kill.failed.refused + kill.failed.e904_fs201,
+        kill.failed.get("reset") + kill.failed.get("refused") + kill.failed.get("904/201"),
         0,
         "{kill:?}"
     );

@@ -244,3 +244,112 @@ fn a_pair_whose_backup_processor_fails_during_its_takeover_loses_its_waiting_wor
         assert!(r.stopped.is_none());
     }
 }
+
+/// Issue 15 item 4 (faults.md A.5, A.6): double-failure.toml loses both halves of $PM at
+/// 12 s (processor 1, its backup's, after processor 0 at 8 s). [F] A link manager that finds
+/// no free link asks PATHMON for one while it holds fewer than NUMSTATIC x LINKDEPTH links
+/// (6 x 1 per class here; it holds 2, to processor 2's servers); with PATHMON unreachable
+/// that send fails with 902, file-system error 201 (its processor failed). Until processor 1
+/// is declared down its link requests get no answer, so sends queue there and the 512-send
+/// limit refuses some (924); after the detection no send queues: 902, not 924.
+#[test]
+fn a_lost_pathmon_pair_fails_the_sends_that_need_a_link_with_902_not_924() {
+    let r = run("scenarios/double-failure.toml", &[]);
+    let f = r.faults.as_ref().expect("faults");
+    let detected = f.faults[1].detected_s.expect("declared down");
+    assert!(by(&r, "902/201") > 10_000, "{:?}", f.failed_by_error);
+    assert_eq!(by(&r, "902/201"), r.pathsend_errors.e902);
+    // 924s happen only in the 1.56 s before processor 1 is declared down: at 15,000/s
+    // that is fewer than a third of the 902s (before this rule, 20,280 924s and no 902).
+    assert!(
+        by(&r, "924") < by(&r, "902/201") / 3,
+        "{:?}",
+        f.failed_by_error
+    );
+    // Every 902 is charged to the second failure, which lost the pair.
+    assert_eq!(f.faults[1].failed.get("902/201"), by(&r, "902/201"));
+    assert_eq!(f.faults[0].failed.get("902/201"), 0);
+    // The links already open keep working: requests complete after the detection.
+    let after: Vec<_> = r
+        .timeseries
+        .iter()
+        .filter(|w| w.t_s > detected + 1.0 && w.t_s + 1.0 < 20.0)
+        .collect();
+    assert!(!after.is_empty());
+    for w in after {
+        assert!(w.throughput_per_s > 1000.0, "{w:?}");
+    }
+}
+
+/// The same rule when $PM's process is killed in a processor that is up: 902 with
+/// file-system error 14, and no send waits for a link until the 512-send limit (no 924).
+#[test]
+fn a_killed_pathmon_with_no_backup_gives_902_fs14_at_once_not_924() {
+    let r = run(F33, &PATHMON_GONE);
+    assert!(by(&r, "902/14") > 1000, "{:?}", r.faults);
+    assert_eq!(by(&r, "924"), 0, "{:?}", r.faults);
+    let f = r.faults.as_ref().expect("faults");
+    assert_eq!(f.faults[1].failed.get("902/14"), by(&r, "902/14"));
+}
+
+/// Issue 15 item 4, the per-fault tally: each fault's `failed` lists every kind of failure
+/// it caused (Pathsend errors with their file-system error, resets, refusals) and sums to
+/// its `failed_total`; the kinds charged to faults never exceed the run's; `faults.csv` has
+/// one `failed KIND` row per fault and kind, and the run's table prints them.
+#[test]
+fn each_fault_tallies_its_failures_by_error_summing_to_its_total() {
+    for (path, o) in [
+        ("scenarios/double-failure.toml", &[][..]),
+        (F33, &PATHMON_GONE[..]),
+        ("scenarios/processor-failure-distributor.toml", &[][..]),
+        (SERVER_FAILURE, &["--fault processor_down=1@5s"][..]),
+    ] {
+        let r = run(path, o);
+        let f = r.faults.as_ref().expect("faults");
+        let mut charged = std::collections::BTreeMap::<String, u64>::new();
+        for x in &f.faults {
+            assert_eq!(x.failed.total(), x.failed_total, "{path}: {x:?}");
+            for (what, n) in &x.failed.0 {
+                *charged.entry(what.clone()).or_default() += n;
+            }
+            // Each fault's "requests failed" rows count its failures at that instant only.
+            let logged: u64 = f
+                .log
+                .iter()
+                .filter(|l| l.fault == x.fault && l.event == "requests failed")
+                .filter_map(|l| l.count)
+                .sum();
+            assert!(logged <= x.failed_total, "{path}: {x:?}");
+        }
+        for (what, n) in &charged {
+            assert!(
+                by(&r, what) >= *n,
+                "{path}: {what} {n} > {:?}",
+                f.failed_by_error
+            );
+        }
+        let total: u64 = f.faults.iter().map(|x| x.failed_total).sum();
+        assert!(total <= r.requests.failed, "{path}");
+        let csv = String::from_utf8(nssim::report::faults_csv(&r)).unwrap();
+        for x in &f.faults {
+            for (what, n) in &x.failed.0 {
+                let row = format!(",{},", x.fault);
+                assert!(
+                    csv.lines()
+                        .any(|l| l.contains(&row) && l.contains(&format!(",failed {what},{n},"))),
+                    "{path}: no row for fault {} {what}: {csv}",
+                    x.fault
+                );
+            }
+        }
+    }
+    // The double failure's table line names the 902s.
+    let r = run("scenarios/double-failure.toml", &[]);
+    let table = nssim::report::terminal_summary(&r);
+    assert!(
+        table
+            .lines()
+            .any(|l| l.contains("fault 1") && l.contains("902/201")),
+        "{table}"
+    );
+}

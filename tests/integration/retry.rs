@@ -68,7 +68,7 @@ fn a_request_that_reached_a_server_is_reissued_only_if_idempotent_or_under_tmf()
     // (`errors = []`: G's 905s, which no server had, would be reissued by the default list;
     // and no `tmf_abort_delay`: `recovery.rs` tests both.)
     let base = run(SERVER, &[]);
-    let e904 = |r: &RunResults| r.faults.as_ref().unwrap().faults[0].failed.e904_fs201;
+    let e904 = |r: &RunResults| r.faults.as_ref().unwrap().faults[0].failed.get("904/201");
     assert!(e904(&base) > 0, "the failure fails sends with 904");
     // Not idempotent, no TMF: the 904s reached their servers, so none is reissued and the run
     // is the plain one.

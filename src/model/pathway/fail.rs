@@ -17,8 +17,9 @@
 //!   up (AVAIL p. 6-6), after `process_creation`. [?] Processor failures count against the
 //!   limit. With no CPUS processor up the restart fails: error 916 (PS-J page-124), counted
 //!   per class. Dynamic servers are created again on demand, only in processors that are up.
-//! - [I] A PATHMON whose both halves are gone grants nothing; its link managers' waiting
-//!   requests with no link then fail with 902 (file-system error 201 or 14), and after
+//! - [I] A PATHMON whose both halves are gone grants nothing; [F] a send whose link manager
+//!   would ask it for a link (no free link, below NUMSTATIC x LINKDEPTH) then fails with 902
+//!   (file-system error 201 or 14; `Pathway::unreachable` has the reasoning), and after
 //!   `pathmon_io_timeout` [F] its links are dropped, pending sends get 902/40 and later ones
 //!   915 (A.3, A.5; the table is `Pathway::no_link_error`'s).
 //! - Reload: [I] the static servers that died in the processor and were not restarted
@@ -293,6 +294,11 @@ impl Pathway {
         touched.dedup();
         for lm in touched {
             if self.lms[lm].queue.is_empty() || self.is_down(self.lms[lm].cpu) {
+                continue;
+            }
+            if self.unreachable(lm, x.cpus).is_some() {
+                // No member answers: every send waiting for a link gets 902/40 now (A.3).
+                self.fail_unreachable(lm, super::SendError::new(902, 40), x);
                 continue;
             }
             // Another member of a domain may grant; else the pending sends get 902/40.

@@ -40,7 +40,9 @@
 //!   a `SERVERCLASS_SEND_` timeout is not a link error, TSMP25-SM page-101); 923, 924, 925
 //!   and, under ACS, 947 (FS 30) when a link manager's limits are reached (`limits.rs`, which
 //!   has the table, the rules and the manual pages). After failures, 902, 915 and 916 (A.5's
-//!   table: `pathsend.rs`, `no_link_error`). Every error travels with its failed request to
+//!   table: `pathsend.rs`, `no_link_error`); with every member PATHMON lost, a send that
+//!   finds no free link fails with 902 at once when its link manager would ask for a link,
+//!   instead of waiting for a busy one (`pathsend.rs`, `unreachable`). Every error travels with its failed request to
 //!   the node as a [`SendError`] (number and file-system error).
 //!
 //! Simplifies: link requests are placed by the smooth weighted deficit above (ACS's exact

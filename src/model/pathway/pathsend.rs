@@ -106,6 +106,22 @@ impl Pathway {
                 None => break,
             }
         }
+        if let Some(error) = self.unreachable(lm, x.cpus)
+            && self.accounts.link_room(host)
+        {
+            // No member PATHMON answers: a link manager that would ask for a link now fails
+            // the sends that need one; one that would ask for a dynamic link waits CREATEDELAY
+            // first (`unreachable`).
+            if self.would_ask(lm, Want::Static) {
+                self.fail_unreachable(lm, error, x);
+            } else if self.would_ask(lm, Want::Dynamic) {
+                self.arm_createdelay(lm, x);
+            } else {
+                // It asks for no link: its sends wait for its links (or 902 with none).
+                self.denied(lm, Unservable::NoLink, x);
+            }
+            return;
+        }
         match self.place(lm, Want::Dynamic) {
             Some(_) if !self.accounts.link_room(host) => {
                 self.denied(lm, Unservable::TooManyLinks, x);
@@ -121,6 +137,105 @@ impl Pathway {
                 }
             }
             None => self.denied(lm, Unservable::NoLink, x),
+        }
+    }
+
+    /// Starts link manager `lm`'s CREATEDELAY wait (the first member class's) if none runs.
+    fn arm_createdelay(&mut self, lm: usize, x: &mut PwCtx) {
+        if self.lms[lm].createdelay.is_some() {
+            return;
+        }
+        let route = &self.routes[self.lms[lm].route];
+        let Some(class) = route.members.iter().find_map(|m| m.0) else {
+            return;
+        };
+        let delay = self.classes[class].attrs.createdelay;
+        let key = x
+            .ctx
+            .sched
+            .schedule_in(delay, Event::CreateDelay { lm: lm as u32 });
+        self.lms[lm].createdelay = Some(key);
+    }
+
+    /// The error a link request from link manager `lm` gets when no member PATHMON of its
+    /// route can answer it (both halves of each lost, or given up on: 902 or 915, as
+    /// [`no_link_error`](Self::no_link_error) says), or `None` when one runs.
+    ///
+    /// Why a send fails at once, rather than wait for one of the links its link manager
+    /// holds (faults.md A.5, A.6; TSMP-SM page-96, PS-J page-112): [F] a link manager that
+    /// finds no free link asks PATHMON for one when it is below its limits: at once while it
+    /// holds fewer than NUMSTATIC x LINKDEPTH links to the class (the static links it may
+    /// hold), for a dynamic server after CREATEDELAY while it holds fewer than MAXSERVERS x
+    /// LINKDEPTH. [F] With its PATHMON unreachable that request fails with 902
+    /// (FEScPathmonConnect: file-system error 201 path down, 14 no such process; the message
+    /// is not sent), and the link manager returns that error to the send it asked for.
+    /// [I] Only a refusal by a running PATHMON (no server with room) leaves the send waiting
+    /// for a busy link (and 905 when it holds none). So a link manager whose PATHMON is lost
+    /// still serves its sends on the links it holds while one is free, and fails the rest
+    /// with 902 instead of queueing them until the send limit (924 or 947) refuses them.
+    pub(super) fn unreachable(&self, lm: usize, cpus: &Cpus) -> Option<SendError> {
+        let route = &self.routes[self.lms[lm].route];
+        let lost = |pm: usize| {
+            self.pathmon_down.get(pm).copied().unwrap_or(false)
+                || self.pathmon_shut.get(pm).copied().unwrap_or(false)
+        };
+        let mut members = route.members.iter().filter(|m| m.0.is_some()).peekable();
+        members.peek()?;
+        if members.all(|&(_, pm, _)| lost(pm)) {
+            Some(self.no_link_error(lm, cpus))
+        } else {
+            None
+        }
+    }
+
+    /// True when link manager `lm` holds (or has asked for) fewer links to its route's
+    /// class than it may hold to its static servers (`Want::Static`: NUMSTATIC x LINKDEPTH
+    /// over the route's members) or to all its servers (`Want::Dynamic`: MAXSERVERS x
+    /// LINKDEPTH), so that it would ask PATHMON for another (TSMP-SM page-96).
+    fn would_ask(&self, lm: usize, want: Want) -> bool {
+        let m = &self.lms[lm];
+        let have = m.held.len() as u64 + u64::from(m.pending);
+        let may: u64 = self.routes[m.route]
+            .members
+            .iter()
+            .filter_map(|mb| mb.0)
+            .map(|c| {
+                let a = &self.classes[c].attrs;
+                let servers = match want {
+                    Want::Static => a.numstatic,
+                    Want::Dynamic => a.maxservers,
+                };
+                u64::from(servers) * u64::from(a.linkdepth)
+            })
+            .sum();
+        have < may
+    }
+
+    /// The sends waiting at `lm` beyond the links already on their way would each make a
+    /// link request no PATHMON answers: they fail with `error` (902 or 915), the latest
+    /// first taken off the queue (the earlier ones keep their place for the links coming).
+    pub(super) fn fail_unreachable(&mut self, lm: usize, error: SendError, x: &mut PwCtx) {
+        let m = &self.lms[lm];
+        let n = m.queue.len().saturating_sub(m.pending as usize);
+        if n == 0 {
+            return;
+        }
+        let keep = m.queue.len() - n;
+        let failing: Vec<RequestId> = self.lms[lm].queue.drain(keep..).collect();
+        self.route_queue_changed(lm, -(n as i64), x.ctx.now(), x.ctx.rec);
+        let m = &mut self.lms[lm];
+        if m.queue.is_empty()
+            && let Some(key) = m.createdelay.take()
+        {
+            x.ctx.sched.cancel(key);
+            m.backoff_wake = false;
+        }
+        let (host, route) = (self.lms[lm].host, self.lms[lm].route);
+        for r in failing {
+            self.routes[route].errors.pathmon_lost(error);
+            let req = x.requests.get_mut(r);
+            self.end_send(req, host, x.ctx.sched);
+            x.failed.push_back((r, error));
         }
     }
 
@@ -142,6 +257,14 @@ impl Pathway {
             return;
         }
         let host = self.lms[lm].host;
+        if let Some(error) = self.unreachable(lm, x.cpus)
+            && self.accounts.link_room(host)
+            && self.would_ask(lm, Want::Dynamic)
+        {
+            // Its request for a dynamic link finds no PATHMON (see `unreachable`).
+            self.fail_unreachable(lm, error, x);
+            return;
+        }
         let mut why = Unservable::NoLink;
         loop {
             let m = &self.lms[lm];
