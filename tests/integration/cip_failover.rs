@@ -154,7 +154,7 @@ fn a_clim_interface_failure_is_a_failover_that_loses_its_connections() {
     assert!(rows(&r, "requests moved").is_empty(), "not the LAN's rule");
     let f = &r.faults.as_ref().unwrap().faults[0];
     assert_eq!(f.action, "pif_down");
-    assert_eq!(f.failed.reset, 5);
+    assert_eq!(f.failed.get("reset"), 5);
     // C0's stack is alive but carries nothing after the failover: C1 does the work.
     assert!(r.clims[1].busy_ratio > 2.0 * r.clims[0].busy_ratio);
     // Its stack processes never died.
