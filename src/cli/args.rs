@@ -45,14 +45,19 @@ pub enum Command {
         label), unless --out is given.")]
     Compare(CompareArgs),
     /// Validate a scenario file without running it; reports every problem found.
-    #[command(after_help = "Example:\n  nssim check scenarios/parallel-listener.toml")]
-    Check(CheckArgs),
+    #[command(
+        after_help = "Examples:\n  nssim check scenarios/parallel-listener.toml\n  \
+        nssim check --quiet scenarios/*.toml   # only warnings and errors"
+    )]
+    Check(CheckCommand),
     /// Print each route's path leg by leg, the CPU per request and the operational bounds
     /// (processors, PIFs, processes, server pools, links; bottleneck, throughput ceiling)
     /// without running.
     #[command(
         after_help = "Examples:\n  nssim explain scenarios/fig-3-3-distributor.toml\n  \
-        nssim explain scenarios/parallel-listener.toml --down 3   # N-1: with processor 3 down"
+        nssim explain scenarios/parallel-listener.toml --down 3   # N-1: with processor 3 down\n  \
+        nssim explain scenarios/clim-failover.toml --down clim:C1002531   # its interfaces on the other CLIM\n  \
+        nssim explain scenarios/adapter-failover.toml --down pif:G4SA0.0.A --down 3   # several at once"
     )]
     Explain(ExplainArgs),
     /// Find the first event at which two runs differ: two scenarios (each optionally with its
@@ -445,16 +450,30 @@ pub struct CheckArgs {
     pub fault: Vec<String>,
 }
 
+/// Arguments of `check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckCommand {
+    /// The scenario and its overrides.
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// Print only warnings and errors (on stderr), not the `ok` line and its faults; the exit
+    /// code is the same.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
 /// Arguments of `explain`.
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
     /// The scenario and its overrides.
     #[command(flatten)]
     pub check: CheckArgs,
-    /// Explain the steady state with this processor failed, after its pairs have taken over
-    /// and AUTORESTART has moved its static servers: the capacity at N-1.
-    #[arg(long, value_name = "PROCESSOR")]
-    pub down: Option<u32>,
+    /// Explain the steady state with this failed, after takeovers and failovers: a processor
+    /// (`3`: its pairs taken over, AUTORESTART done), a PIF (`pif:NAME`: its addresses on its
+    /// failover partner) or a CLIM (`clim:NAME`: its interfaces on their partners). May be
+    /// repeated for several at once. The capacity at N-1.
+    #[arg(long, value_name = "N|pif:NAME|clim:NAME")]
+    pub down: Vec<String>,
 }
 
 impl CheckArgs {

@@ -26,9 +26,9 @@ use clap::Parser;
 
 pub use crate::experiment::simulate_all;
 pub use args::{
-    BenchArgs, BenchChildArgs, CampaignOptions, CapacityArgs, CheckArgs, Cli, Command, CompareArgs,
-    DivergeArgs, ExperimentOptions, ExplainArgs, MergeArgs, ProgressOptions, ProgressWhen, RunArgs,
-    SimOptions, SweepArgs,
+    BenchArgs, BenchChildArgs, CampaignOptions, CapacityArgs, CheckArgs, CheckCommand, Cli,
+    Command, CompareArgs, DivergeArgs, ExperimentOptions, ExplainArgs, MergeArgs, ProgressOptions,
+    ProgressWhen, RunArgs, SimOptions, SweepArgs,
 };
 pub use compare::{ScenarioArg, folder_name, label, parse_scenario_arg};
 
@@ -183,8 +183,11 @@ fn capacity(s: &Scenario) -> scenario::Capacity {
 
 /// N-1 at peak: for each processor, whether the others carry the workload's peak rate once it
 /// has failed (its pairs taken over, AUTORESTART done), by `explain`'s ceiling of that state
-/// (`model::fault::without_processor`). A warning per processor they cannot, or that cannot
-/// fail at all without losing a listener, a PATHMON or a class.
+/// (`model::without`). A warning per processor they cannot, or that cannot fail at all
+/// without losing a listener, a PATHMON or a class. The same for each PIF of a failover pair
+/// (its partner carries its addresses) and each CLIM (its interfaces fail over to the other
+/// CLIMs); a PIF without a partner or a CLIM without failover interfaces is not a
+/// capacity question (its connections are lost, as `run` shows) and gets no warning here.
 fn n_minus_one(s: &Scenario) -> Vec<String> {
     let Some(rate) = s
         .workload
@@ -197,9 +200,9 @@ fn n_minus_one(s: &Scenario) -> Vec<String> {
     intact.faults.list.clear();
     let mut out = Vec::new();
     for cpu in 0..s.system.processors {
-        match crate::model::fault::without_processor(&intact, cpu) {
-            Ok((down, _)) => {
-                let c = crate::model::explain(&down).capacity();
+        match crate::model::without(&intact, &[crate::model::Target::Processor(cpu)]) {
+            Ok(down) => {
+                let c = crate::model::explain_down(&down).capacity();
                 if rate > c.ceiling_per_s {
                     out.push(format!(
                         "warning: with processor {cpu} down the others carry at most {:.0} requests/s ({}), below the {rate:.0}/s offered: losing it at the peak overloads them (`nssim explain --down {cpu}`)",
@@ -213,13 +216,39 @@ fn n_minus_one(s: &Scenario) -> Vec<String> {
             Err(_) => {}
         }
     }
+    use crate::model::Target;
+    let mut others: Vec<Target> = s
+        .tcpip
+        .failover
+        .iter()
+        .flatten()
+        .map(|p| Target::Pif(p.clone()))
+        .collect();
+    others.extend(s.tcpip.clims.iter().map(|c| Target::Clim(c.name.clone())));
+    for t in others {
+        if let Ok(down) = crate::model::without(&intact, std::slice::from_ref(&t)) {
+            let c = crate::model::explain_down(&down).capacity();
+            if rate > c.ceiling_per_s {
+                out.push(format!(
+                    "warning: with {} down the rest carry at most {:.0} requests/s ({}), below the {rate:.0}/s offered: losing it at the peak overloads them (`nssim explain --down {}`)",
+                    t.describe(),
+                    c.ceiling_per_s,
+                    c.bottleneck,
+                    t.arg()
+                ));
+            }
+        }
+    }
     out
 }
 
-fn cmd_check(a: &CheckArgs) -> Result<(), Failure> {
-    let report = check_report(&a.scenario, &a.sets())?;
+fn cmd_check(a: &CheckCommand) -> Result<(), Failure> {
+    let report = check_report(&a.check.scenario, &a.check.sets())?;
     for w in &report.warnings {
         eprintln!("{w}");
+    }
+    if a.quiet {
+        return Ok(());
     }
     print_out(&report.ok)
 }

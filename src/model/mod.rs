@@ -88,7 +88,10 @@ use processor::{Cpus, Work};
 use request::Requests;
 
 pub use divergence::{Described, Divergence, diverge};
-pub use explain::{Explanation, LegLine, ResourceDemand, ResourceKind, RoutePath, explain};
+pub use explain::{
+    Down, Explanation, LegLine, ResourceDemand, ResourceKind, RoutePath, Target, explain,
+    explain_down, without,
+};
 pub use ids::{ProcessId, ProcessorId};
 pub use observe::thousands;
 pub use processor::ProcessKind;

@@ -41,6 +41,8 @@
 //! - `recovery`: issue 15 items 4 and 6: Pathsend errors of faults.md A.5 (902, 915, 916)
 //!   with their file-system errors, failures by error, retries of Pathsend errors, an ACS
 //!   domain's next PATHMON, `rebalance`, and a pair losing its backup mid-takeover.
+//! - `explain_down`: issue 15 item 6: `explain --down` of a processor, a PIF, a CLIM or several,
+//!   against saturated runs with those faults; `check`'s N-1 warnings; `check --quiet`.
 //! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
 mod abandonment;
@@ -51,6 +53,7 @@ mod cli;
 mod costs;
 mod determinism;
 mod engine;
+mod explain_down;
 mod failures;
 mod faults;
 mod fixtures;

@@ -38,6 +38,11 @@
 //! share of servers in another processor, except the requester's own send, which the run
 //! charges before the server is chosen (ServerNet unless the route is local).
 //!
+//! With processors, PIFs or CLIMs down (`down.rs`, `explain --down`): the same bounds for the
+//! steady state after takeovers and failovers, each failed PIF's frames (and, under CIP, its
+//! protocol work) on the partner that carries its addresses. The report's types and text are
+//! `report.rs`'; the words of a leg's line `describe.rs`'.
+//!
 //! Simplifies: an ACS domain's or Pathway/XM's class instances share a class name's requests
 //! in proportion to their servers, not by the domain weights; PATHMON's grant CPU is left out
 //! (static links are granted once; dynamic ones once per DELETEDELAY at most); CPU queueing
@@ -45,7 +50,9 @@
 //! processors are busy); the links of a class named in several PATHMONs are counted from the
 //! first definition's MAXLINKS and LINKDEPTH.
 
-use std::fmt::Write as _;
+mod describe;
+mod down;
+mod report;
 
 use crate::engine::SimDuration;
 use crate::scenario::{Scenario, ServerClass};
@@ -54,312 +61,9 @@ use super::clients::Population;
 use super::ids::ProcessorId;
 use super::itinerary::{Leg, MsgWork, Who};
 use super::{Node, ProcessId};
-
-/// One leg as explained.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LegLine {
-    /// What happens.
-    pub what: String,
-    /// The processor(s) it runs in, if any (`3`, `0-2`).
-    pub processor: String,
-    /// The process or port.
-    pub process: String,
-    /// Mean CPU per request on the processor(s) it runs in (cost / speed + dispatch) [ns].
-    pub cpu_ns: f64,
-}
-
-/// One listener instance's path.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RoutePath {
-    /// Listener instance (or Pathway/XM TCP) name.
-    pub name: String,
-    /// Share of the requests it handles.
-    pub share: f64,
-    /// IPC hops per request.
-    pub hops: u32,
-    /// Its legs.
-    pub legs: Vec<LegLine>,
-    /// Mean CPU per request along the path, each burst on its processor [ns].
-    pub cpu_ns: f64,
-}
-
-/// What kind of resource a bound is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ResourceKind {
-    /// A processor: its cores.
-    Processor,
-    /// One direction of a PIF.
-    Pif,
-    /// A process in a processor of more cores than its threads: min(threads, cores) cores
-    /// (one for a single-threaded process).
-    Process,
-    /// A server class's server processes, each held for its CPU and its I/O.
-    ServerPool,
-    /// A server class's links, each held from the send to the server's reply.
-    Links,
-    /// A CLIM (CIP): its cores, doing the protocol work.
-    Clim,
-}
-
-/// A resource's demand per request.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ResourceDemand {
-    /// `cpu3`, `G4SA0.0.A in`, `$LSNR-0`, `servers A`, `links A`.
-    pub name: String,
-    /// What it is.
-    pub kind: ResourceKind,
-    /// Busy (or held) time per request, all visits [s].
-    pub demand_s: f64,
-    /// Servers at the resource (a processor's cores; 1 for a PIF direction or a process; the
-    /// server processes of a pool; the links of a class).
-    pub servers: u32,
-}
-
-impl ResourceDemand {
-    /// The throughput at which this resource saturates [requests/s].
-    pub fn ceiling_per_s(&self) -> f64 {
-        if self.demand_s > 0.0 {
-            f64::from(self.servers) / self.demand_s
-        } else {
-            f64::INFINITY
-        }
-    }
-}
-
-/// The paths and bounds of a scenario.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Explanation {
-    /// Scenario name.
-    pub scenario: String,
-    /// One path per listener instance that receives requests.
-    pub routes: Vec<RoutePath>,
-    /// Mean CPU per request over all routes, each burst on its processor [ns]: what a run
-    /// measures as busy time per completed request.
-    pub cpu_ns: f64,
-    /// Processors, then PIF directions, with non-zero demand.
-    pub demands: Vec<ResourceDemand>,
-    /// Index of the bottleneck in `demands` (the lowest ceiling); none when no resource has
-    /// a demand (every cost and service time zero: a valid if degenerate scenario).
-    pub bottleneck: Option<usize>,
-    /// The request and reply sizes the costs are taken at (the means) \[bytes\].
-    pub bytes: [u32; 2],
-    /// The processor types, when any differs from the baseline (speed 1, no dispatch cost):
-    /// one line per type, `cpu0-2: NS8 (speed 1.5, dispatch 1us)`.
-    pub processor_types: Vec<String>,
-    /// Per processor: its utilisation per request per second (CPU per request / cores) [s].
-    pub cpu_busy_per_request_s: Vec<f64>,
-}
-
-impl Explanation {
-    /// The throughput ceiling 1 / D_max (cores / D for a processor) [requests/s]; infinite
-    /// when no resource has a demand.
-    pub fn ceiling_per_s(&self) -> f64 {
-        self.bottleneck
-            .map_or(f64::INFINITY, |b| self.demands[b].ceiling_per_s())
-    }
-
-    /// What `check`'s load rules compare with: the ceiling, the bottleneck's name, and each
-    /// processor's utilisation per request per second.
-    pub fn capacity(&self) -> crate::scenario::Capacity {
-        crate::scenario::Capacity {
-            ceiling_per_s: self.ceiling_per_s(),
-            bottleneck: self
-                .bottlenecks()
-                .iter()
-                .map(|d| d.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            cpu_busy_per_request_s: self.cpu_busy_per_request_s.clone(),
-        }
-    }
-
-    /// Every resource whose ceiling is within 0.1 % of the bottleneck's.
-    pub fn bottlenecks(&self) -> Vec<&ResourceDemand> {
-        let c = self.ceiling_per_s();
-        self.demands
-            .iter()
-            .filter(|d| d.ceiling_per_s() <= c * 1.001)
-            .collect()
-    }
-
-    /// The report `nssim explain` prints.
-    pub fn render(&self) -> String {
-        let mut o = String::new();
-        let _ = writeln!(o, "scenario {}", self.scenario);
-        let _ = writeln!(
-            o,
-            "costs at {} request bytes and {} reply bytes (the mean sizes)",
-            self.bytes[0], self.bytes[1]
-        );
-        if self.processor_types.is_empty() {
-            let _ = writeln!(
-                o,
-                "CPU as written: every processor is the baseline (speed 1, no dispatch cost)"
-            );
-        } else {
-            let _ = writeln!(
-                o,
-                "CPU on each burst's processor: cost / speed + dispatch_cpu per burst; processor types:"
-            );
-            for t in &self.processor_types {
-                let _ = writeln!(o, "  {t}");
-            }
-        }
-        for (r, same) in self.route_groups() {
-            if same.is_empty() {
-                let _ = writeln!(
-                    o,
-                    "\nroute {} ({:.1} % of requests): {} hops, {:.1} us CPU per request",
-                    r.name,
-                    100.0 * r.share,
-                    r.hops,
-                    r.cpu_ns / 1e3
-                );
-            } else {
-                let names: Vec<&str> = same.iter().map(|s| s.name.as_str()).collect();
-                let _ = writeln!(
-                    o,
-                    "\nroute {} x{} (also {}; the same legs and costs in their own processes, \
-                     processors and PIFs; {:.1} % of requests each): {} hops, {:.1} us CPU per request",
-                    r.name,
-                    1 + same.len(),
-                    names.join(", "),
-                    100.0 * r.share,
-                    r.hops,
-                    r.cpu_ns / 1e3
-                );
-            }
-            let _ = writeln!(
-                o,
-                "  {:>2}  {:<72} {:>10}  {:<24} {:>9}",
-                "#", "leg", "processor", "process", "CPU [us]"
-            );
-            for (i, l) in r.legs.iter().enumerate() {
-                let cpu = if l.cpu_ns > 0.0 {
-                    format!("{:.2}", l.cpu_ns / 1e3)
-                } else {
-                    "-".to_string()
-                };
-                let _ = writeln!(
-                    o,
-                    "  {:>2}  {:<72} {:>10}  {:<24} {:>9}",
-                    i + 1,
-                    l.what,
-                    l.processor,
-                    l.process,
-                    cpu
-                );
-            }
-        }
-        let _ = writeln!(
-            o,
-            "\nCPU per request (mean over routes): {:.1} us",
-            self.cpu_ns / 1e3
-        );
-        let _ = writeln!(
-            o,
-            "\noperational bounds (demand per request, all visits; n = cores, processes, servers or links):"
-        );
-        let _ = writeln!(
-            o,
-            "  {:<18} {:>12} {:>6} {:>16}",
-            "resource", "D [us]", "n", "ceiling [req/s]"
-        );
-        for d in &self.demands {
-            let note = match d.kind {
-                ResourceKind::Processor | ResourceKind::Pif => "",
-                ResourceKind::Clim => "  (a CLIM: its cores, protocol work)",
-                ResourceKind::Process if d.servers == 1 => "  (a process: one core)",
-                ResourceKind::Process => "  (a process: its threads, one core each)",
-                ResourceKind::ServerPool => "  (server processes, held for CPU and I/O)",
-                ResourceKind::Links => "  (links, held from send to reply)",
-            };
-            let _ = writeln!(
-                o,
-                "  {:<18} {:>12.2} {:>6} {:>16.0}{note}",
-                d.name,
-                d.demand_s * 1e6,
-                d.servers,
-                d.ceiling_per_s()
-            );
-        }
-        let Some(b) = self.bottleneck else {
-            let _ = writeln!(
-                o,
-                "  (none: no processor or PIF is busy for a request)\n\nbottleneck: none; every \
-                 cost and service time is zero, so no resource bounds the throughput"
-            );
-            return o;
-        };
-        let names: Vec<&str> = self.bottlenecks().iter().map(|d| d.name.as_str()).collect();
-        let why = match self.demands[b].kind {
-            ResourceKind::Processor | ResourceKind::Pif => "",
-            ResourceKind::Clim => "; a CLIM, whose cores do the CIP stack's protocol work",
-            ResourceKind::Process if self.demands[b].servers == 1 => {
-                "; a single-threaded process: one core, whatever its processor's cores"
-            }
-            ResourceKind::Process => {
-                "; a process of fewer threads than its processor's cores: one core per thread"
-            }
-            ResourceKind::ServerPool => "; the server processes, each held for its CPU and I/O",
-            ResourceKind::Links => "; the links, each held from the send to the reply",
-        };
-        let _ = writeln!(
-            o,
-            "\nbottleneck: {} (D_max = {:.2} us{why}); throughput ceiling 1/D_max = {:.0} requests/s \
-             (the least of every bound above)",
-            names.join(", "),
-            self.demands[b].demand_s * 1e6 / f64::from(self.demands[b].servers),
-            self.ceiling_per_s()
-        );
-        o
-    }
-
-    /// The routes to print, each with the later routes identical to it but for their
-    /// processes, processors and PIFs (the same share, hops, legs and CPU), in route order.
-    pub fn route_groups(&self) -> Vec<(&RoutePath, Vec<&RoutePath>)> {
-        // Leg text with the digits of process names removed: `hop $ZTC3 -> $DIST-3` and
-        // `hop $ZTC4 -> $DIST-4` read alike; every other figure must be equal.
-        let shape = |r: &RoutePath| {
-            let legs: Vec<(String, u64)> = r
-                .legs
-                .iter()
-                .map(|l| {
-                    let what: Vec<String> = l
-                        .what
-                        .split(' ')
-                        .map(|t| {
-                            if t.starts_with('$') {
-                                t.chars().filter(|c| !c.is_ascii_digit()).collect()
-                            } else {
-                                t.to_string()
-                            }
-                        })
-                        .collect();
-                    (what.join(" "), l.cpu_ns.to_bits())
-                })
-                .collect();
-            (r.share.to_bits(), r.hops, r.cpu_ns.to_bits(), legs)
-        };
-        let shapes: Vec<_> = self.routes.iter().map(shape).collect();
-        let mut taken = vec![false; self.routes.len()];
-        let mut out = Vec::new();
-        for i in 0..self.routes.len() {
-            if taken[i] {
-                continue;
-            }
-            let mut same = Vec::new();
-            for j in i + 1..self.routes.len() {
-                if !taken[j] && shapes[j] == shapes[i] {
-                    taken[j] = true;
-                    same.push(&self.routes[j]);
-                }
-            }
-            out.push((&self.routes[i], same));
-        }
-        out
-    }
-}
+use describe::{Rate, describe, describe_end};
+pub use down::{Down, Target, without};
+pub use report::{Explanation, LegLine, ResourceDemand, ResourceKind, RoutePath};
 
 /// A class name's share of the requests and what its work costs.
 struct ClassLoad {
@@ -396,7 +100,30 @@ fn cpu_range(cpus: &[u32]) -> String {
 
 /// Explains a validated scenario.
 pub fn explain(sc: &Scenario) -> Explanation {
+    explain_with(sc, &[])
+}
+
+/// Explains a steady state with things down ([`without`]): its scenario, with each failed
+/// PIF's frames and CLIM work on the partner that carries its addresses.
+pub fn explain_down(down: &Down) -> Explanation {
+    explain_with(&down.scenario, &down.pifs)
+}
+
+/// Explains `sc` with the PIFs named in `failed` down, their addresses on their partners.
+fn explain_with(sc: &Scenario, failed: &[String]) -> Explanation {
     let node = Node::build(sc);
+    // Per PIF: the port that carries its address (its partner when it has failed; `without`
+    // has checked there is one, up).
+    let carrier: Vec<u16> = node
+        .lan
+        .pifs
+        .iter()
+        .enumerate()
+        .map(|(p, pif)| match pif.partner {
+            Some(q) if failed.contains(&pif.name) => q,
+            _ => p as u16,
+        })
+        .collect();
     let (defs, mix, per_connection): (&[ServerClass], &[(usize, f64)], u32) =
         match (&sc.workload, &sc.pathway_xm) {
             (Some(w), _) => (&sc.server_classes, &w.mix, w.requests_per_connection),
@@ -496,7 +223,7 @@ pub fn explain(sc: &Scenario) -> Explanation {
                 let on = h
                     .pifs
                     .iter()
-                    .filter(|&&p| node.clims.of_port(p) == c)
+                    .filter(|&&p| node.clims.of_port(carrier[usize::from(p)]) == c)
                     .count();
                 (c, on as f64 / h.pifs.len() as f64)
             })
@@ -583,7 +310,8 @@ pub fn explain(sc: &Scenario) -> Explanation {
                     0.0,
                 ),
                 Leg::LanIn { host } => {
-                    let (d, names) = frames(&node, host, bytes[0], share, &mut pif_demand, 0);
+                    let (d, names) =
+                        frames(&node, &carrier, host, bytes[0], share, &mut pif_demand, 0);
                     line(
                         &format!("LAN in ({d} frame of {} B)", bytes[0]),
                         "-".into(),
@@ -819,7 +547,8 @@ pub fn explain(sc: &Scenario) -> Explanation {
                 }
                 Leg::Release => line("server releases its link", "-".into(), "".into(), 0.0),
                 Leg::LanOut { host } => {
-                    let (d, names) = frames(&node, host, bytes[1], share, &mut pif_demand, 1);
+                    let (d, names) =
+                        frames(&node, &carrier, host, bytes[1], share, &mut pif_demand, 1);
                     line(
                         &format!("LAN out ({d} frame of {} B), wire", bytes[1]),
                         "-".into(),
@@ -1009,10 +738,12 @@ fn lcs_line(
 }
 
 /// A frame of `bytes` at a host's PIFs: connections spread over them round robin, so each
-/// carries an equal part of the route's `share`. Returns the frame time and the PIF names
-/// (with a failover partner in brackets).
+/// carries an equal part of the route's `share`, on the port that carries its address
+/// (`carrier`: its partner when it has failed). Returns the frame time and the PIF names
+/// (with a failover partner in brackets, or the partner carrying a failed one).
 fn frames(
     node: &Node,
+    carrier: &[u16],
     host: u16,
     bytes: u32,
     share: f64,
@@ -1023,7 +754,8 @@ fn frames(
     let each = share / pifs.len() as f64;
     let mut names = Vec::new();
     let mut d = SimDuration::ZERO;
-    for &p in pifs {
+    for &home in pifs {
+        let p = carrier[usize::from(home)];
         let pif = &node.lan.pifs[usize::from(p)];
         d = pif.frame_time(bytes);
         let slot = &mut demand[usize::from(p)];
@@ -1033,6 +765,11 @@ fn frames(
             slot.1 += each * d.as_secs_f64();
         }
         names.push(match pif.partner {
+            _ if p != home => format!(
+                "{} (on {})",
+                node.lan.pifs[usize::from(home)].name,
+                pif.name
+            ),
             Some(q) => format!("{} (pair {})", pif.name, node.lan.pifs[usize::from(q)].name),
             None => pif.name.clone(),
         });
@@ -1087,137 +824,4 @@ fn processor_types(sc: &Scenario) -> Vec<String> {
         ));
     }
     lines
-}
-
-/// The rate a burst's message ends with the server pay, for its line.
-#[derive(Clone, Copy)]
-enum Rate {
-    /// Charged before the server is chosen: ServerNet (true) or same-processor.
-    Before(bool),
-    /// Once the server is known: this share of the requests has it in another processor.
-    Server(f64),
-}
-
-/// One message end's rate for a leg's line, when the message system charges ServerNet ends
-/// differently from same-processor ones: `" 10.41 us ServerNet"`, `" 10.41 us ServerNet (67 %
-/// of servers) or 5.20 us same processor"`; nothing when the rates are equal.
-fn describe_end(ipc: &crate::scenario::MessageSystem, bytes: u32, rate: Rate) -> String {
-    if !ipc.cpu_differs() {
-        return String::new();
-    }
-    let us = |cross: bool| ns(ipc.cpu(cross, bytes)) / 1e3;
-    match rate {
-        Rate::Before(true) => format!(" {:.2} us ServerNet", us(true)),
-        Rate::Before(false) => format!(" {:.2} us same processor", us(false)),
-        Rate::Server(f) if f >= 1.0 => format!(" {:.2} us ServerNet", us(true)),
-        Rate::Server(f) if f <= 0.0 => format!(" {:.2} us same processor", us(false)),
-        Rate::Server(f) => format!(
-            " {:.2} us ServerNet ({:.0} % of servers) or {:.2} us same processor",
-            us(true),
-            100.0 * f,
-            us(false)
-        ),
-    }
-}
-
-/// What a burst does with the messages, for the leg's line: `" (TCP in 3 seg; IPC 2 x
-/// 4096 B)"`, or nothing when it touches no message. Where ServerNet ends cost other than
-/// same-processor ones, each group of ends says its rate per end.
-fn describe(
-    m: &MsgWork,
-    bytes: [u32; 2],
-    stack: &crate::scenario::TcpIp,
-    ipc: &crate::scenario::MessageSystem,
-    server: Rate,
-) -> String {
-    let mut parts = Vec::new();
-    for (k, dir) in [(0, "in"), (1, "out")] {
-        if m.tcp[k] {
-            let n = stack.segments(bytes[k]);
-            parts.push(format!("TCP {dir} {n} seg, {} ACK", n.div_ceil(2)));
-        }
-    }
-    for (k, what) in [(0, "request"), (1, "reply")] {
-        let b = bytes[k];
-        for (n, peer, rate) in [
-            (m.ipc_same[k], "", Rate::Before(false)),
-            (m.ipc_cross[k], "", Rate::Before(true)),
-            (m.ipc_server[k], " with the server", server),
-        ] {
-            if n > 0 {
-                let each = describe_end(ipc, b, rate);
-                let each = if each.is_empty() {
-                    each
-                } else {
-                    format!(",{each} each")
-                };
-                parts.push(format!("IPC {n} x {what} {b} B{peer}{each}"));
-            }
-        }
-    }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", parts.join("; "))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scenario::MessageSystem;
-
-    fn ipc(cross_us: u64) -> MessageSystem {
-        let us = SimDuration::from_micros;
-        MessageSystem {
-            cpu_per_message: us(10),
-            cpu_per_kib: SimDuration::from_nanos(100),
-            cpu_cross_processor_per_message: us(cross_us),
-            cpu_cross_processor_per_kib: SimDuration::from_nanos(400),
-            latency_same_processor: us(15),
-            latency_same_processor_per_kib: SimDuration::ZERO,
-            latency_cross_processor: us(30),
-            latency_cross_processor_per_kib: SimDuration::ZERO,
-        }
-    }
-
-    #[test]
-    fn an_end_says_its_rate_only_where_servernet_costs_differ() {
-        // 4 KiB: 10 + 0.4 = 10.40 us within a processor, 16 + 1.6 = 17.60 us across.
-        let m = ipc(16);
-        let b = 4096;
-        assert_eq!(
-            describe_end(&m, b, Rate::Before(true)),
-            " 17.60 us ServerNet"
-        );
-        assert_eq!(
-            describe_end(&m, b, Rate::Before(false)),
-            " 10.40 us same processor"
-        );
-        assert_eq!(
-            describe_end(&m, b, Rate::Server(1.0)),
-            " 17.60 us ServerNet"
-        );
-        assert_eq!(
-            describe_end(&m, b, Rate::Server(0.25)),
-            " 17.60 us ServerNet (25 % of servers) or 10.40 us same processor"
-        );
-        // Equal rates (only the per-KiB part differs here, so make it equal too): nothing.
-        let same = MessageSystem {
-            cpu_cross_processor_per_kib: SimDuration::from_nanos(100),
-            ..ipc(10)
-        };
-        assert_eq!(describe_end(&same, b, Rate::Server(0.5)), "");
-        // A burst's line groups its ends by rate.
-        let work = MsgWork::new([1, 0], false, [1, 0], [false, false]);
-        let us = SimDuration::from_micros;
-        let stack = crate::scenario::TcpIp {
-            segment_cpu: us(15),
-            ..crate::model::tcpip::free_stack(crate::scenario::StackKind::Parallel)
-        };
-        assert_eq!(
-            describe(&work, [b, 0], &stack, &m, Rate::Before(true)),
-            " (IPC 1 x request 4096 B, 10.40 us same processor each; IPC 1 x request 4096 B with the server, 17.60 us ServerNet each)"
-        );
-    }
 }
