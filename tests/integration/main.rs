@@ -39,6 +39,8 @@
 //! - `recovery`: issue 15 items 4 and 6: Pathsend errors of faults.md A.5 (902, 915, 916)
 //!   with their file-system errors, failures by error, retries of Pathsend errors, an ACS
 //!   domain's next PATHMON, `rebalance`, and a pair losing its backup mid-takeover.
+//! - `lcs_failure`: issue 16 section 2 item 4: `lcs_kill`, its lost requests retried by
+//!   the terminals' retry policy, the LCS's restart; bad LCS names.
 //! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
 mod abandonment;
@@ -58,6 +60,7 @@ mod issue19;
 mod issue7;
 mod lan_failover;
 mod lcs;
+mod lcs_failure;
 mod limits;
 mod manual_claims;
 mod max_in_flight;
