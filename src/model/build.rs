@@ -128,6 +128,7 @@ impl Node {
             c.rec.warmup_by_requests(n);
         }
         c.pathway.start(&c.rec);
+        c.pathway.set_lcs_reservations(sc.faults.lcs_reservations);
 
         match (&sc.workload, &sc.pathway_xm, &xm_plan) {
             (Some(w), _, _) => c.build_tcpip_clients(sc, w, &streams, &names),
@@ -300,5 +301,7 @@ impl Node {
             .as_ref()
             .map(|d| (Sampler::new(d), streams.stream("xm/abandon_after")));
         self.clients.abandon = xm.abandon;
+        // A terminal's failed send follows the terminals' retry policy (`retry.rs`).
+        self.clients.retry = xm.retry;
     }
 }

@@ -57,6 +57,9 @@ impl Node {
         if let Planned::Kill { .. } = self.faults.plan[index] {
             return self.process_kill(index, phase, s);
         }
+        if let Planned::LcsKill { .. } = self.faults.plan[index] {
+            return self.lcs_kill(index, phase, s);
+        }
         if let Planned::PifDown { pif, .. } | Planned::PifUp { pif, .. } = self.faults.plan[index] {
             return self.pif_fault(index, pif, phase, s);
         }
@@ -174,6 +177,10 @@ impl Node {
     /// A request nothing holds any more (in limbo, or taken from Pathway) fails: 904/FS 201
     /// if it was at a server, else a reset; it leaves the node now.
     pub(super) fn fail_held(&mut self, r: RequestId, s: &mut Scheduler<Event>) {
+        if let Location::Lcs { lcs } = self.requests.get(r).at {
+            // Sent to an LCS that is down (`lcs_kill.rs`).
+            return self.lcs_request_lost(lcs as usize, r, true, s);
+        }
         let at_server = {
             let mut pw = self.pathway_at(s);
             pw.pathway.abort_send(r, &mut pw.x)
@@ -201,7 +208,7 @@ impl Node {
         let (session, created) = (req.session, req.created);
         match why {
             Why::Reset => self.rec.reset(now),
-            Why::Server => self.rec.send_failed(now, created, "904/201".into()),
+            Why::Server | Why::Lcs => self.rec.send_failed(now, created, "904/201".into()),
             Why::Refused => self.rec.refused(now),
         }
         self.faults.charge(why);

@@ -106,6 +106,14 @@ pub enum Planned {
         /// It is up.
         at: SimTime,
     },
+    /// A Pathway/XM LCS dies at `at` (`lcs_kill.rs`); its PATHMON restarts it
+    /// `process_creation` later (an instant the run schedules: its PATHMON's).
+    LcsKill {
+        /// `PATHMON/CLASS`, as written (`$XM0/ORDERS`).
+        name: String,
+        /// Its death.
+        at: SimTime,
+    },
 }
 
 impl Planned {
@@ -118,7 +126,8 @@ impl Planned {
             | Planned::PifDown { at, .. }
             | Planned::PifUp { at, .. }
             | Planned::ClimDown { at, .. }
-            | Planned::ClimUp { at, .. } => at,
+            | Planned::ClimUp { at, .. }
+            | Planned::LcsKill { at, .. } => at,
         }
     }
 }
@@ -230,6 +239,11 @@ fn listed(faults: &Faults, seed: u64) -> Vec<Planned> {
                         + super::clim_failover::failover_fails_after(faults.clim_retry_interval),
                 },
                 FaultAction::ClimUp(clim) => Planned::ClimUp { clim, at },
+                // No draw either: an LCS's death is reported at once.
+                FaultAction::LcsKill(ref name) => Planned::LcsKill {
+                    name: name.clone(),
+                    at,
+                },
             }
         })
         .collect()
@@ -319,6 +333,10 @@ pub fn describe(planned: &Planned, pifs: &[String], clims: &[String]) -> String 
                 at - SimTime::ZERO
             )
         }
+        Planned::LcsKill { ref name, at } => format!(
+            "LCS {name} killed at {}, restarted by its PATHMON process_creation later",
+            at - SimTime::ZERO
+        ),
     }
 }
 
@@ -364,6 +382,10 @@ pub enum Why {
     Server,
     /// Its connection was refused: no listener on the port any more (A.4 [I]).
     Refused,
+    /// Its LCS died while it was sent there and not answered (A.9): [I] 904 with
+    /// file-system error 201, as `Server`; it reached a server only if the LCS had
+    /// forwarded it.
+    Lcs,
 }
 
 /// The fault model's state during a run: the timeline, which processors have failed and
@@ -410,6 +432,13 @@ pub struct Runtime {
     pub clim_fault: Vec<Option<usize>>,
     /// CIP: the failovers still looking for an interface, and their retry interval.
     pub cip: super::clim_failover::Retries,
+    /// Per fault: requests an `lcs_kill` lost (queued at, on their way to, or forwarded by
+    /// the dead LCS), retried or failed.
+    pub lcs_lost: Vec<u64>,
+    /// Per fault: when an `lcs_kill`'s LCS ran again.
+    pub lcs_up: Vec<Option<SimTime>>,
+    /// Per LCS (Pathway's order): its latest `lcs_kill`, which what it loses is charged to.
+    pub lcs_fault: Vec<Option<usize>>,
 }
 
 impl Runtime {
@@ -446,7 +475,8 @@ impl Runtime {
                     | Planned::PifDown { .. }
                     | Planned::PifUp { .. }
                     | Planned::ClimDown { .. }
-                    | Planned::ClimUp { .. } => None,
+                    | Planned::ClimUp { .. }
+                    | Planned::LcsKill { .. } => None,
                     Planned::Reload { cpu, .. } => Some(cpu),
                 })
                 .collect(),
@@ -454,6 +484,9 @@ impl Runtime {
             retried: vec![0; plan.len()],
             kill_takeover: vec![None; plan.len()],
             frames_lost: vec![0; plan.len()],
+            lcs_lost: vec![0; plan.len()],
+            lcs_up: vec![None; plan.len()],
+            lcs_fault: Vec::new(),
             pif_fault: vec![None; pifs.len()],
             pifs,
             clims: Vec::new(),
@@ -513,6 +546,8 @@ impl Runtime {
                     out.push((detected, i, Phase::Detect));
                 }
                 Planned::ClimUp { at, .. } => out.push((at, i, Phase::Up)),
+                // Its restart (`Phase::Up`) is scheduled by the run, by its PATHMON.
+                Planned::LcsKill { at, .. } => out.push((at, i, Phase::Fail)),
             }
         }
         out
@@ -583,7 +618,7 @@ impl Runtime {
     pub fn charge_to(&mut self, f: usize, why: Why) {
         let what = match why {
             Why::Reset => "reset",
-            Why::Server => "904/201",
+            Why::Server | Why::Lcs => "904/201",
             Why::Refused => "refused",
         };
         self.tally[f].add(what);
@@ -667,6 +702,8 @@ impl Runtime {
                     pif: None,
                     frames_lost: None,
                     clim: None,
+                    lcs: None,
+                    requests_lost: None,
                 };
                 match *p {
                     Planned::Down {
@@ -745,6 +782,19 @@ impl Runtime {
                         f.clim = Some(self.clims[usize::from(clim)].clone());
                         f.at_s = at.as_secs_f64();
                         f.up_s = Some(f.at_s);
+                    }
+                    Planned::LcsKill { ref name, at } => {
+                        f.action = "lcs_kill".into();
+                        f.lcs = Some(name.clone());
+                        f.at_s = at.as_secs_f64();
+                        f.up_s = self.lcs_up[i].map(|t| t.as_secs_f64());
+                        if self.cpu[i].is_some() {
+                            f.requests_lost = Some(self.lcs_lost[i]);
+                            let (tp, p99, rec) = recovery(series, width, f.at_s, rule);
+                            f.pre_throughput_per_s = tp;
+                            f.pre_p99_ms = p99;
+                            f.recovery_s = rec;
+                        }
                     }
                 }
                 f

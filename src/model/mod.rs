@@ -59,6 +59,7 @@ mod itinerary;
 mod kill;
 mod lan;
 pub mod lcs_control;
+mod lcs_kill;
 mod listener;
 mod message_system;
 mod observe;

@@ -461,6 +461,7 @@ mod tests {
             distributed: vec![false; classes],
             reservation: SimDuration::from_secs(60),
             lcs_window: SimDuration::from_secs(10),
+            retry: None,
         }
     }
 

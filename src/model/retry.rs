@@ -167,6 +167,7 @@ impl Node {
 
     /// [I] Whether request `req`, failed for `why`, reached a server (see the module header).
     fn reached_server(&self, req: &Request, why: Why) -> bool {
+        // (`Why::Lcs`: an LCS's death; it reached a server only if the LCS had forwarded it.)
         if why == Why::Server || req.send.server.is_some() {
             return true;
         }
@@ -188,8 +189,12 @@ impl Node {
         let waited = (now - req.leg_started).as_nanos();
         req.spent_ns[8] += waited;
         req.leg_started = now;
-        if self.stack.stack.shared_host() {
-            // A new connection to the round-robin filter.
+        let terminal = self.listeners.list[req.listener as usize].instances[req.instance as usize]
+            .endpoint
+            .host
+            .is_none();
+        if self.stack.stack.shared_host() && !terminal {
+            // A new connection to the round-robin filter (a terminal keeps its TCP).
             req.instance = self.clients.reconnect(req.session, &mut self.listeners);
         }
         let (session, listener, instance, class) =

@@ -77,7 +77,8 @@ pub struct RawScenario {
 }
 
 /// `[[fault]]`: one fault: when, and exactly one action. `processor_down`,
-/// `processor_reload`, `process_kill`, `pif_down`, `pif_up`, `clim_down` and `clim_up`.
+/// `processor_reload`, `process_kill`, `pif_down`, `pif_up`, `clim_down`, `clim_up` and
+/// `lcs_kill`.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFault {
@@ -102,6 +103,9 @@ pub struct RawFault {
     pub clim_down: Option<NameOrNumber>,
     /// A failed CLIM is up again: its name. No automatic failback: addresses that moved stay.
     pub clim_up: Option<NameOrNumber>,
+    /// A Pathway/XM LCS dies: `"PATHMON/CLASS"` (`"$XM0/ORDERS"`), a distributed class's
+    /// LCS in one generated PATHMON; its PATHMON restarts it after `process_creation`.
+    pub lcs_kill: Option<NameOrNumber>,
 }
 
 /// `[faults]`: detection, takeover and reload timing (faults.md A.1, A.3, A.10).
@@ -150,6 +154,9 @@ pub struct RawFaults {
     /// With `rebalance = "manual"`: time from the processor being up to the operator's
     /// command \[duration\]. Default `"60s"`.
     pub rebalance_after: Option<String>,
+    /// After an LCS dies, the reservations it held: `"held"` (the process broker keeps them
+    /// until they expire, \[?\]) or `"released"` (at once). Default `"held"`.
+    pub lcs_reservations: Option<String>,
 }
 
 /// `[run]`: run control.
@@ -642,6 +649,9 @@ pub struct RawPathwayXm {
     /// Averaging window of an LCS's arrival and service averages \[duration\], 10 ms ..= 1 h.
     /// Default `"10s"` (\[I\]).
     pub lcs_window: Option<String>,
+    /// The terminals' retry policy after a fault fails a request, as `workload.retry`
+    /// ([`RawRetry`]). Default: no retry.
+    pub retry: Option<RawRetry>,
 }
 
 /// `[[pathway_xm.node]]`: a logical node (NODE object).

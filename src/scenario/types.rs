@@ -91,6 +91,21 @@ pub struct Faults {
     /// Whether static servers AUTORESTART moved to other processors move back to their own
     /// when it is reloaded (faults.md A.7, TS/MP 2.5 SPREBALANCEMODE). Default off.
     pub rebalance: Rebalance,
+    /// What the process broker does with the reservations a dead LCS held (faults.md A.9,
+    /// [?]). Default held until they expire.
+    pub lcs_reservations: LcsReservations,
+}
+
+/// After an LCS dies (`lcs_kill`), the reservations it held ([?]: no manual says).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LcsReservations {
+    /// [?] The process broker keeps them until they expire: their servers take no new
+    /// request, count against MAXSERVERS, and are deleted when the reservation ends (a busy
+    /// one after its reply). The default.
+    #[default]
+    Held,
+    /// They end at once: idle servers are deleted now, busy ones after their reply.
+    Released,
 }
 
 /// What happens, after a processor's reload, to the static servers AUTORESTART moved out of
@@ -154,6 +169,7 @@ impl Default for Faults {
             clim_retry_interval: SimDuration::from_secs(10),
             pathmon_io_timeout: SimDuration::from_secs(300),
             rebalance: Rebalance::Off,
+            lcs_reservations: LcsReservations::Held,
         }
     }
 }
@@ -185,6 +201,18 @@ pub enum FaultAction {
     ClimDown(u16),
     /// A failed CLIM is up again (same index).
     ClimUp(u16),
+    /// A Pathway/XM LCS dies: `PATHMON/CLASS` as written (`$XM0/ORDERS`); its process is
+    /// `$XM0.LCS-ORDERS`.
+    LcsKill(String),
+}
+
+/// The process name of the LCS `lcs_kill` names `PATHMON/CLASS`: `$XM0/ORDERS` is
+/// `$XM0.LCS-ORDERS` (`model::pathway`'s naming).
+pub fn lcs_process_name(pm_class: &str) -> String {
+    match pm_class.split_once('/') {
+        Some((pm, class)) => format!("{pm}.LCS-{class}"),
+        None => pm_class.to_string(),
+    }
 }
 
 /// Which processor a `processor_down` fails.
@@ -909,6 +937,9 @@ pub struct PathwayXm {
     pub reservation: SimDuration,
     /// The LCS's averaging window (`[I]` 10 s by default).
     pub lcs_window: SimDuration,
+    /// The terminals' retry policy (`pathway_xm.retry`, as `workload.retry`; none: a failed
+    /// request is a failure to its terminal).
+    pub retry: Option<Retry>,
 }
 
 /// A Pathway/XM logical node: a set of processors with weights (`SET NODE CPUS (1:50, 2:25)`).

@@ -51,7 +51,7 @@ pub struct FaultResult {
     /// The fault's index in the timeline.
     pub fault: usize,
     /// `processor_down`, `processor_reload`, `process_kill`, `pif_down`, `pif_up`,
-    /// `clim_down` or `clim_up`.
+    /// `clim_down`, `clim_up` or `lcs_kill`.
     pub action: String,
     /// The processor (`"busiest"` resolved; for a kill, the one the process ran in), if the
     /// fault happened.
@@ -100,6 +100,13 @@ pub struct FaultResult {
     /// The CLIM (`clim_down`, `clim_up`; absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clim: Option<String>,
+    /// The LCS an `lcs_kill` named, `PATHMON/CLASS` (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lcs: Option<String>,
+    /// Requests an `lcs_kill` lost: queued at the LCS, on their way to it, in its bursts, or
+    /// forwarded by it and not yet answered (each retried or failed; absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests_lost: Option<u64>,
 }
 
 /// The faults of a run, for `summary.json` and `faults.csv`.

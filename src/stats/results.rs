@@ -575,6 +575,13 @@ pub struct XmLcsResult {
     /// replaced after its reload (absent when none).
     #[serde(skip_serializing_if = "is_zero")]
     pub replaced: u64,
+    /// Requests lost with the LCS when it died (`lcs_kill`; retried or failed; absent when
+    /// none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub requests_lost: u64,
+    /// Times its PATHMON restarted it after it died (absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub restarts: u64,
     /// (time [s], queue length, reservations held), one row per sample interval. Not in
     /// `summary.json`.
     #[serde(skip)]

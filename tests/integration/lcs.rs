@@ -124,7 +124,7 @@ fn faults_and_call_timeouts_are_refused_with_distributed_classes() {
             .unwrap_err()
             .to_string();
         assert!(
-            text.contains("fault[0]") && text.contains("only processor_down"),
+            text.contains("fault[0]") && text.contains("only lcs_kill, processor_down"),
             "{text}"
         );
     }

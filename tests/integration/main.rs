@@ -43,6 +43,8 @@
 //!   domain's next PATHMON, `rebalance`, and a pair losing its backup mid-takeover.
 //! - `explain_down`: issue 15 item 6: `explain --down` of a processor, a PIF, a CLIM or several,
 //!   against saturated runs with those faults; `check`'s N-1 warnings; `check --quiet`.
+//! - `lcs_failure`: issue 16 section 2 item 4: `lcs_kill`, its lost requests retried by
+//!   the terminals' retry policy, the LCS's restart; bad LCS names.
 //! - `fixtures`: `tests/data/valid/` loads, `tests/data/invalid/` gives the `.expected` messages.
 
 mod abandonment;
@@ -64,6 +66,7 @@ mod issue19;
 mod issue7;
 mod lan_failover;
 mod lcs;
+mod lcs_failure;
 mod limits;
 mod manual_claims;
 mod max_in_flight;

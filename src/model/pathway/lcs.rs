@@ -47,9 +47,12 @@
 //!   the spread weights; a server being created there is not created (and is asked for again).
 //!   After the reload the PB's weights are restored and servers come back there as
 //!   reservations expire and are placed anew, NUMSTATIC ones included (`lcs_reload.rs`);
+//! - an LCS's death (`lcs_kill`) and its restart by its PATHMON are `lcs_fail.rs`'s: a dead
+//!   LCS receives, forwards and asks for nothing, and its reservations are orphans until
+//!   they end;
 //! - the PB, its CPU and messages cost nothing (`process_broker.rs`); class TIMEOUT, the
-//!   Pathsend call timeout, an LCS failure and failures of processors that host LCSs, TCPs
-//!   or PATHMONs are refused by validation for distributed classes.
+//!   Pathsend call timeout and failures of processors that host LCSs, TCPs or PATHMONs are
+//!   refused by validation for distributed classes.
 
 use std::collections::VecDeque;
 
@@ -117,6 +120,11 @@ pub struct LcsStats {
     pub replaced: u64,
     /// Requests forwarded to a server.
     pub forwarded: u64,
+    /// Requests lost with the LCS (`lcs_kill`): queued, in its bursts, on their way to it or
+    /// forwarded and not answered, and sends that reached it while it was down.
+    pub requests_lost: u64,
+    /// Times its PATHMON restarted it.
+    pub restarts: u64,
     /// One sample per sample interval: (time [s], queue length, reservations held).
     pub timeline: Vec<(f64, u64, u64)>,
 }
@@ -140,6 +148,16 @@ pub struct LcsRt {
     pub coming: u32,
     /// Of those, the ones that replace a held reservation (`lcs_reload.rs`).
     pub replacements: Vec<usize>,
+    /// Those servers (`coming` of them).
+    pub coming_servers: Vec<usize>,
+    /// False from its death (`lcs_kill`) to its restart.
+    pub up: bool,
+    /// Reservations an earlier incarnation held when it died, until they end (`lcs_fail.rs`).
+    pub orphaned: Vec<Reserved>,
+    /// Servers an earlier incarnation was granted and that are still being created.
+    pub orphan_coming: Vec<usize>,
+    /// Its averaging window (a restarted LCS starts a fresh controller).
+    pub window: SimDuration,
     /// Arrival and service averages, and the decisions.
     pub control: LcsControl,
     /// Its statistics.
@@ -165,6 +183,11 @@ impl LcsRt {
             reserved: Vec::new(),
             coming: 0,
             replacements: Vec::new(),
+            coming_servers: Vec::new(),
+            up: true,
+            orphaned: Vec::new(),
+            orphan_coming: Vec::new(),
+            window,
             control: LcsControl::new(window, numstatic, maxservers),
             stats: LcsStats::default(),
         }
@@ -194,11 +217,13 @@ impl Pathway {
     }
 
     /// Reservations held or being created by every LCS of class name `name`.
-    fn class_reservations(&self, name: &str) -> u32 {
+    pub(super) fn class_reservations(&self, name: &str) -> u32 {
         self.lcss
             .iter()
             .filter(|l| self.classes[l.class].name == name)
-            .map(|l| l.reserved.len() as u32 + l.coming)
+            .map(|l| {
+                (l.reserved.len() + l.orphaned.len() + l.orphan_coming.len()) as u32 + l.coming
+            })
             .sum()
     }
 
@@ -248,6 +273,12 @@ impl Pathway {
             .lcs
             .expect("sent to an LCS") as usize;
         let process = self.lcss[lcs].process;
+        if !self.lcss[lcs].up {
+            // Its LCS is dead: nothing receives it (the node fails it, `lcs_kill.rs`).
+            req.at = Location::Lcs { lcs: lcs as u32 };
+            x.cpus.swallow(process, Work::Request(r));
+            return;
+        }
         let from = x.cpus.processor_of(req.send.requester);
         let demand = x
             .ipc
@@ -299,10 +330,10 @@ impl Pathway {
     }
 
     /// Forwards queued requests to idle reserved servers, the one idle longest first.
-    fn lcs_dispatch(&mut self, lcs: usize, x: &mut PwCtx) {
+    pub(super) fn lcs_dispatch(&mut self, lcs: usize, x: &mut PwCtx) {
         loop {
             let l = &self.lcss[lcs];
-            if l.queue.is_empty() {
+            if l.queue.is_empty() || !l.up {
                 return;
             }
             // Ties by position: the earlier reservation.
@@ -363,9 +394,12 @@ impl Pathway {
     /// How many more reservations the LCS wants now, asked of the PB one by one until one is
     /// refused. Each granted server is created (PATHMON's `process_creation`) and joins the
     /// reservations when it runs.
-    fn lcs_grow(&mut self, lcs: usize, x: &mut PwCtx) {
+    pub(super) fn lcs_grow(&mut self, lcs: usize, x: &mut PwCtx) {
         let now = x.ctx.now();
         let l = &mut self.lcss[lcs];
+        if !l.up {
+            return;
+        }
         let held = l.reserved.len() as u32 + l.coming;
         let mut wanted = l.control.wanted(now, held);
         if wanted == 0 && held == 0 && !l.queue.is_empty() {
@@ -405,6 +439,7 @@ impl Pathway {
         let server = self.new_server(class, true, Some(cpu), x.cpus);
         self.servers[server].creating = true;
         self.lcss[lcs].coming += 1;
+        self.lcss[lcs].coming_servers.push(server);
         self.lcss[lcs].stats.granted += 1;
         let creation = self.pathmons[self.classes[class].pathmon].process_creation;
         x.ctx
@@ -423,6 +458,16 @@ impl Pathway {
             .expect("a distributed class has its LCS");
         let cpu = self.servers[server].cpu;
         self.servers[server].creating = false;
+        if let Some(k) = self.lcss[lcs]
+            .orphan_coming
+            .iter()
+            .position(|&s| s == server)
+        {
+            // Granted to an LCS that has died since.
+            self.lcss[lcs].orphan_coming.remove(k);
+            return self.orphan_ready(lcs, server, x);
+        }
+        self.lcss[lcs].coming_servers.retain(|&s| s != server);
         if self.is_down(cpu) || !x.cpus.is_up(ProcessorId(cpu)) {
             // Its processor failed while it was being created: it never runs, and the LCS asks
             // again (the PB places it on a survivor once the failure is known).
@@ -473,7 +518,8 @@ impl Pathway {
             .iter()
             .position(|v| v.server == server && v.expires_at == now)
         else {
-            return;
+            // Held for an LCS that died (`lcs_fail.rs`).
+            return self.orphan_expired(lcs, server, x);
         };
         let busy = l.reserved[k].busy_since.is_some();
         match l.control.expired(l.keeping(), busy) {
@@ -496,8 +542,14 @@ impl Pathway {
 
     /// LCS `lcs` drops its `k`-th reservation: the server's process is deleted.
     pub(super) fn lcs_drop(&mut self, lcs: usize, k: usize, x: &mut PwCtx) {
-        let now = x.ctx.now();
         let v = self.lcss[lcs].reserved.remove(k);
+        self.delete_reserved(lcs, v, x);
+    }
+
+    /// The reservation `v` of LCS `lcs` (taken out of its lists) ends: its idle server's
+    /// process is deleted.
+    pub(super) fn delete_reserved(&mut self, lcs: usize, v: Reserved, x: &mut PwCtx) {
+        let now = x.ctx.now();
         self.lcss[lcs].stats.dropped += 1;
         let sv = &mut self.servers[v.server];
         debug_assert!(!sv.busy && sv.receive.is_empty(), "dropping a busy server");
@@ -531,11 +583,11 @@ impl Pathway {
             .lcs
             .expect("a distributed class has its LCS");
         let l = &mut self.lcss[lcs];
-        let k = l
-            .reserved
-            .iter()
-            .position(|v| v.server == server)
-            .expect("a server answering for its LCS is reserved");
+        let Some(k) = l.reserved.iter().position(|v| v.server == server) else {
+            // Reserved for an LCS that died since (`lcs_fail.rs`).
+            self.orphan_replied(lcs, server, x);
+            return (server, discarded);
+        };
         let since = l.reserved[k].busy_since.take().expect("it was busy");
         l.control.completed(now, now - since);
         l.reserved[k].idle_since = now;
@@ -561,9 +613,10 @@ impl Pathway {
         for lcs in 0..self.lcss.len() {
             let servers = &self.servers;
             let l = &mut self.lcss[lcs];
-            let before = l.reserved.len();
+            let before = l.reserved.len() + l.orphaned.len();
             l.reserved.retain(|v| servers[v.server].cpu != cpu);
-            let lost = (before - l.reserved.len()) as u64;
+            l.orphaned.retain(|v| servers[v.server].cpu != cpu);
+            let lost = (before - l.reserved.len() - l.orphaned.len()) as u64;
             if lost > 0 {
                 l.stats.lost += lost;
                 self.lcs_reservations_changed(lcs, now, x.ctx.rec);
@@ -670,6 +723,8 @@ impl Pathway {
                     dropped: l.stats.dropped,
                     lost: l.stats.lost,
                     replaced: l.stats.replaced,
+                    requests_lost: l.stats.requests_lost,
+                    restarts: l.stats.restarts,
                     timeline: l.stats.timeline.clone(),
                 }
             })

@@ -66,6 +66,7 @@
 mod build;
 mod fail;
 mod lcs;
+mod lcs_fail;
 mod lcs_reload;
 mod limits;
 mod link;
@@ -388,6 +389,8 @@ pub struct Pathway {
     pathmon_shut: Vec<bool>,
     /// [F] The link managers' I/O timeout on a PATHMON (5 minutes, PS-G page-89).
     pathmon_io_timeout: SimDuration,
+    /// [?] What the PB does with a dead LCS's reservations (`[faults] lcs_reservations`).
+    lcs_reservations: crate::scenario::LcsReservations,
 }
 
 /// What lived in one processor, as Pathway knows it: the inventory a processor failure starts

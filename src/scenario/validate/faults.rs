@@ -4,7 +4,8 @@
 //! A fault has `at` and exactly one action. This model simulates `processor_down` (a number,
 //! or `"busiest"`), `processor_reload`, `process_kill` (a process the model runs, by the
 //! name `processes.csv` gives it: [`killable`] lists them), `pif_down` and `pif_up` (a PIF's
-//! name, faults.md A.8), `clim_down` and `clim_up` (a CLIM's name, CIP stack, faults.md A.4).
+//! name, faults.md A.8), `clim_down` and `clim_up` (a CLIM's name, CIP stack, faults.md A.4),
+//! `lcs_kill` (a Pathway/XM LCS as `"PATHMON/CLASS"`, faults.md A.9).
 //! The processors', PIFs' and CLIMs' states are followed in time order, so a reload of a
 //! processor that is up then, a second failure of one that is down, or a repair of a PIF
 //! or CLIM that is up, is reported where it is written.
@@ -12,14 +13,16 @@
 use super::Checker;
 use crate::engine::SimDuration;
 use crate::scenario::raw::{NameOrNumber, RawFault, RawFaults};
-use crate::scenario::types::{Fault, FaultAction, FaultTarget, Faults, Rebalance, RunControl};
+use crate::scenario::types::{
+    Fault, FaultAction, FaultTarget, Faults, LcsReservations, Rebalance, RunControl,
+};
 
 /// The most random failures (`[faults] mtbf`) a run may expect: each is a handful of events
 /// and a row of `faults.csv`.
 const MAX_RANDOM_FAILURES: f64 = 1000.0;
 
 /// The actions this model simulates, as messages list them.
-const SUPPORTED: &str = "`processor_down = N` (or \"busiest\"), `processor_reload = N`, `process_kill = \"NAME\"`, `pif_down = \"NAME\"`, `pif_up = \"NAME\"`, `clim_down = \"NAME\"`, `clim_up = \"NAME\"`";
+const SUPPORTED: &str = "`processor_down = N` (or \"busiest\"), `processor_reload = N`, `process_kill = \"NAME\"`, `pif_down = \"NAME\"`, `pif_up = \"NAME\"`, `clim_down = \"NAME\"`, `clim_up = \"NAME\"`, `lcs_kill = \"PATHMON/CLASS\"`";
 
 impl Checker {
     /// Validates the faults against the run (`at` before its end), the processors and the
@@ -31,6 +34,7 @@ impl Checker {
         run: &RunControl,
         processes: &Killable,
         pifs: &[String],
+        lcss: Option<&[String]>,
     ) -> Faults {
         let defaults = Faults::default();
         let t = timing.cloned().unwrap_or_default();
@@ -151,6 +155,17 @@ impl Checker {
                 "rebalance_after applies only with rebalance = \"manual\"; remove it or set rebalance = \"manual\"",
             );
         }
+        let lcs_reservations = match t.lcs_reservations.as_deref() {
+            None | Some("held") => LcsReservations::Held,
+            Some("released") => LcsReservations::Released,
+            Some(other) => {
+                self.err(
+                    "faults.lcs_reservations",
+                    format!("unknown value `{other}`: write \"held\" (the process broker keeps a dead LCS's reservations until they expire) or \"released\" (they end at once)"),
+                );
+                LcsReservations::Held
+            }
+        };
         let mttr = d(self, "mttr", t.mttr.as_ref(), defaults.mttr);
         let mtbf = t.mtbf.as_ref().map(|text| {
             let mtbf = self.duration("faults.mtbf", Some(text), "1h");
@@ -209,7 +224,7 @@ impl Checker {
         // (index in the file, fault), for the ones that parsed.
         let mut parsed: Vec<(usize, Fault)> = Vec::new();
         for (i, raw) in list.iter().enumerate() {
-            if let Some(f) = self.fault(i, raw, run, processes, pifs) {
+            if let Some(f) = self.fault(i, raw, run, (processes, pifs, lcss)) {
                 parsed.push((i, f));
             }
         }
@@ -238,6 +253,7 @@ impl Checker {
             clim_retry_interval,
             pathmon_io_timeout,
             rebalance,
+            lcs_reservations,
         }
     }
 
@@ -247,8 +263,7 @@ impl Checker {
         i: usize,
         raw: &RawFault,
         run: &RunControl,
-        processes: &Killable,
-        pifs: &[String],
+        (processes, pifs, lcss): (&Killable, &[String], Option<&[String]>),
     ) -> Option<Fault> {
         let field = format!("fault[{i}]");
         let at = self.required_duration(&format!("{field}.at"), raw.at.as_ref(), "10s");
@@ -272,6 +287,7 @@ impl Checker {
             ("pif_up", raw.pif_up.is_some()),
             ("clim_down", raw.clim_down.is_some()),
             ("clim_up", raw.clim_up.is_some()),
+            ("lcs_kill", raw.lcs_kill.is_some()),
         ]
         .into_iter()
         .filter(|&(_, set)| set)
@@ -312,12 +328,22 @@ impl Checker {
                 );
             }
             FaultAction::ProcessorDown(target)
+        } else if let Some(NameOrNumber(name)) = &raw.process_kill
+            && let Some(lcs) = lcss
+                .into_iter()
+                .flatten()
+                .find(|l| crate::scenario::lcs_process_name(l) == *name)
+        {
+            // [I] Killing an LCS's process is its `lcs_kill`.
+            FaultAction::LcsKill(lcs.clone())
         } else if let Some(NameOrNumber(name)) = &raw.process_kill {
             FaultAction::ProcessKill(self.kill_target(
                 &format!("{field}.process_kill"),
                 name,
                 processes,
             )?)
+        } else if let Some(NameOrNumber(name)) = &raw.lcs_kill {
+            FaultAction::LcsKill(self.lcs_target(&format!("{field}.lcs_kill"), name, lcss)?)
         } else if let Some(NameOrNumber(name)) = raw.clim_down.as_ref().or(raw.clim_up.as_ref()) {
             let key = if raw.clim_down.is_some() {
                 "clim_down"
@@ -427,6 +453,27 @@ impl Checker {
         None
     }
 
+    /// `lcs_kill`'s value: `PATHMON/CLASS` naming one of the LCSs `lcss` lists (none known
+    /// when the rest of the scenario has errors: then any name passes here).
+    fn lcs_target(&mut self, field: &str, name: &str, lcss: Option<&[String]>) -> Option<String> {
+        let Some(lcss) = lcss else {
+            return Some(name.to_string());
+        };
+        if lcss.iter().any(|l| l == name) {
+            return Some(name.to_string());
+        }
+        let known = if lcss.is_empty() {
+            "this scenario has none: LCSs exist only for Pathway/XM server classes with type = \"distributed\"".to_string()
+        } else {
+            format!("the LCSs are {}", super::list_names(lcss))
+        };
+        self.err(
+            field,
+            format!("no LCS is named \"{name}\" (write \"PATHMON/CLASS\", e.g. \"$XM0/ORDERS\"); {known}"),
+        );
+        None
+    }
+
     /// A processor a fault names must exist.
     fn fault_processor(&mut self, field: &str, cpu: u32) -> Option<()> {
         match self.processors {
@@ -504,7 +551,7 @@ impl Checker {
                 }
                 FaultAction::ProcessorDown(FaultTarget::Busiest) => busiest_before = true,
                 // A process is killed at run time only if it is running then.
-                FaultAction::ProcessKill(_) => {}
+                FaultAction::ProcessKill(_) | FaultAction::LcsKill(_) => {}
                 FaultAction::ProcessorDown(FaultTarget::Processor(cpu)) => {
                     if let Some(since) = down.get(&cpu) {
                         self.err(
@@ -578,7 +625,7 @@ pub(super) fn killable(
     if xm {
         return Killable {
             refused: Some(
-                "process_kill is not modelled for Pathway/XM scenarios yet; use processor_down"
+                "process_kill is modelled for Pathway/XM scenarios only for an LCS (`$XM0.LCS-ORDERS`, the same as lcs_kill = \"$XM0/ORDERS\"); use processor_down or lcs_kill"
                     .into(),
             ),
             ..Killable::default()

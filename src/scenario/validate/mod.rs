@@ -141,20 +141,30 @@ pub(super) fn validate(
     } else {
         faults::Killable::default()
     };
+    // The LCSs an `lcs_kill` may name, `PATHMON/CLASS` (only when the rest is valid: the
+    // generated PATHMONs' names come from the Pathway/XM plan).
+    let lcss = (raw
+        .fault
+        .iter()
+        .any(|f| f.lcs_kill.is_some() || f.process_kill.is_some())
+        && c.findings.is_empty())
+    .then(|| pathway_xm.as_ref().map(lcs_names).unwrap_or_default());
     let faults = c.faults(
         &raw.fault,
         raw.faults.as_ref(),
         &run,
         &killable,
         &tcpip.hosts().concat(),
+        lcss.as_deref(),
     );
     if pathway_xm
         .as_ref()
         .is_some_and(|x| x.distributed.contains(&true))
     {
         // Modelled: a processor of the server node only (not also in another NODE) fails and
-        // is reloaded; its servers die and the LCSs reserve new ones on the survivors. An LCS
-        // failure, a processor hosting LCSs, TCPs or PATHMONs, and random failures are not.
+        // is reloaded; its servers die and the LCSs reserve new ones on the survivors; an LCS
+        // dies and its PATHMON restarts it. A processor hosting LCSs, TCPs or PATHMONs, and
+        // random failures, are not.
         let xm = pathway_xm.as_ref().expect("checked above");
         let server_only = |cpu: u32| {
             xm.nodes
@@ -163,6 +173,15 @@ pub(super) fn validate(
                 .all(|(k, n)| (k == xm.server_node) == n.cpus.iter().any(|&(c, _)| c == cpu))
         };
         for (i, f) in raw.fault.iter().enumerate() {
+            // An LCS's death (`lcs_kill`, or `process_kill` of its process) is modelled.
+            let of_lcs = |NameOrNumber(n): &NameOrNumber| {
+                lcss.iter()
+                    .flatten()
+                    .any(|l| crate::scenario::lcs_process_name(l) == *n)
+            };
+            if f.lcs_kill.is_some() || f.process_kill.as_ref().is_some_and(of_lcs) {
+                continue;
+            }
             let cpu = match (&f.processor_down, f.processor_reload) {
                 (Some(NameOrNumber(t)), None) => t.parse::<u32>().ok(),
                 (None, Some(cpu)) => Some(cpu),
@@ -176,7 +195,7 @@ pub(super) fn validate(
             {
                 c.err(
                     format!("fault[{i}]"),
-                    "with a distributed server class only processor_down (a number) and processor_reload of a processor of the server node that is in no other NODE are modelled; remove this fault or make every class type = \"replicated\"",
+                    "with a distributed server class only lcs_kill, processor_down (a number) and processor_reload of a processor of the server node that is in no other NODE are modelled; remove this fault or make every class type = \"replicated\"",
                 );
             }
         }
@@ -729,6 +748,21 @@ fn within_limit(d: SimDuration, text: &str) -> Result<SimDuration, String> {
 const PLACEHOLDER_DIST: Dist = Dist::Constant(SimDuration::ZERO);
 
 /// "`a`, `b`" for messages, or "none" for an empty list.
+/// The LCSs of a Pathway/XM scenario as `lcs_kill` names them, `PATHMON/CLASS`: every
+/// generated PATHMON's distributed classes, in PATHMON then class order (`model::build`'s).
+fn lcs_names(xm: &crate::scenario::PathwayXm) -> Vec<String> {
+    let plan = crate::model::pathway_xm::assign(xm);
+    let mut out = Vec::new();
+    for pm in &plan.pathmons {
+        for (k, class) in xm.server_classes.iter().enumerate() {
+            if xm.distributed[k] {
+                out.push(format!("{}/{}", pm.name, class.name));
+            }
+        }
+    }
+    out
+}
+
 fn list_names<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String {
     let list: Vec<String> = names
         .into_iter()

@@ -234,10 +234,15 @@ impl Checker {
             "10s",
             (SimDuration::from_millis(10), SimDuration::from_secs(3_600)),
         );
+        let retry = x
+            .retry
+            .as_ref()
+            .and_then(|r| self.retry("pathway_xm.retry", r));
         PathwayXm {
             distributed,
             reservation,
             lcs_window,
+            retry,
             nodes,
             pathmon,
             tcp_templates,

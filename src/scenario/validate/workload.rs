@@ -65,7 +65,10 @@ impl Checker {
         let reply_bytes = self.message_size("workload.reply_bytes", w.reply_bytes.as_ref(), 4096);
         let abandon_after = self.patience("workload.abandon_after", w.abandon_after.as_ref());
         let abandon = self.abandon("workload.abandon", w.abandon.as_deref());
-        let retry = w.retry.as_ref().and_then(|r| self.retry(r));
+        let retry = w
+            .retry
+            .as_ref()
+            .and_then(|r| self.retry("workload.retry", r));
         let send_to = self.send_to(w.send_to.as_ref(), pathway);
         let mix = self.workload_mix(w.mix.as_ref(), pathway, send_to);
         let workload = Workload {
@@ -83,27 +86,28 @@ impl Checker {
         (workload, send_to)
     }
 
-    /// `workload.retry`: attempts 1 ..= [`MAX_RETRY_ATTEMPTS`], a backoff of at least 0 and
-    /// at most [`MAX_RETRY_BACKOFF`]. None when it is no retry (`attempts = 1`) or wrong.
-    pub(super) fn retry(&mut self, r: &RawRetry) -> Option<Retry> {
+    /// `workload.retry` (or `pathway_xm.retry`, the table `at` names): attempts 1 ..=
+    /// [`MAX_RETRY_ATTEMPTS`], a backoff of at least 0 and at most [`MAX_RETRY_BACKOFF`].
+    /// None when it is no retry (`attempts = 1`) or wrong.
+    pub(super) fn retry(&mut self, at: &str, r: &RawRetry) -> Option<Retry> {
         let attempts = match r.attempts {
             None => {
                 self.err(
-                    "workload.retry.attempts",
+                    format!("{at}.attempts"),
                     format!("missing `attempts`: how many sends of one request in all, the first included, 1 ..= {MAX_RETRY_ATTEMPTS}"),
                 );
                 None
             }
             Some(n) if !(1..=i64::from(MAX_RETRY_ATTEMPTS)).contains(&n) => {
                 self.err(
-                    "workload.retry.attempts",
+                    format!("{at}.attempts"),
                     format!("attempts must be 1 ..= {MAX_RETRY_ATTEMPTS} (sends of one request in all, the first included; see Limits in scenarios/README.md), got {n}"),
                 );
                 None
             }
             Some(n) => Some(n as u32),
         };
-        let field = "workload.retry.backoff";
+        let field = &format!("{at}.backoff");
         let text = r.backoff.as_deref().unwrap_or("0s");
         let backoff = if text.trim_start().starts_with('-') {
             self.err(
@@ -136,7 +140,7 @@ impl Checker {
                     Some(ErrorSet::of(&codes))
                 } else {
                     self.err(
-                        "workload.retry.errors",
+                        format!("{at}.errors"),
                         format!(
                             "{} cannot be retried: list Pathsend errors the model returns before a send reaches a server ({}), got {}",
                             if bad.len() == 1 { "this error" } else { "these errors" },
@@ -148,7 +152,7 @@ impl Checker {
                 }
             }
         };
-        let field = "workload.retry.tmf_abort_delay";
+        let field = &format!("{at}.tmf_abort_delay");
         let text = r.tmf_abort_delay.as_deref().unwrap_or("50ms");
         let tmf_abort_delay = if text.trim_start().starts_with('-') {
             self.err(
