@@ -114,8 +114,14 @@ impl Node {
                     self.lcs_request_lost(lcs, r, false, s);
                 }
                 let lost = self.faults.lcs_lost[index] - before;
-                self.faults
-                    .log_counted(now, index, target, "requests lost", Some(lost), None);
+                self.faults.log_counted(
+                    now,
+                    index,
+                    target,
+                    "requests lost at death",
+                    Some(lost),
+                    None,
+                );
                 s.schedule_in_unkeyed(
                     creation,
                     Event::Fault {
@@ -131,7 +137,18 @@ impl Node {
                 let cpu = self.cpus.processor_of(p);
                 self.cpus.restart(p, cpu);
                 self.faults.lcs_up[index] = Some(now);
-                self.faults.log(now, index, target, "restarted");
+                self.faults.log(now, index, target.clone(), "restarted");
+                // With the sends that reached it while it was down: `requests_lost` in
+                // summary.json.
+                let lost = self.faults.lcs_lost[index];
+                self.faults.log_counted(
+                    now,
+                    index,
+                    target,
+                    "requests lost in all",
+                    Some(lost),
+                    None,
+                );
                 let mut pw = self.pathway_at(s);
                 pw.pathway.lcs_restarted(lcs, &mut pw.x);
             }

@@ -97,24 +97,29 @@ pub fn terminal_summary(r: &RunResults) -> String {
                 (None, None) => "no processor".to_string(),
             };
             // A kill names its process: `process_kill $DIST-3 in processor 3`.
-            let cpu = match &x.process {
-                Some(name) => format!("{name} in {cpu}"),
-                None => cpu,
+            let cpu = match (&x.process, &x.lcs) {
+                (Some(name), _) => format!("{name} in {cpu}"),
+                (None, Some(lcs)) => format!("LCS {lcs} in {cpu}"),
+                (None, None) => cpu,
             };
             // Without a pre-fault level (no window before it with enough completions) there
             // is nothing to recover to: say so rather than "not recovered".
             let unjudged = x.recovery_s.is_none() && x.pre_throughput_per_s.is_none();
             let recovery = match (x.action.as_str(), x.recovery_s) {
-                ("processor_down" | "process_kill" | "pif_down" | "clim_down", None)
-                    if unjudged =>
-                {
+                (
+                    "processor_down" | "process_kill" | "pif_down" | "clim_down" | "lcs_kill",
+                    None,
+                ) if unjudged => {
                     ", recovery not judged (no window before it with enough completions)"
                         .to_string()
                 }
-                ("processor_down" | "process_kill" | "pif_down" | "clim_down", Some(t)) => {
+                (
+                    "processor_down" | "process_kill" | "pif_down" | "clim_down" | "lcs_kill",
+                    Some(t),
+                ) => {
                     format!(", recovered after {t:.1} s")
                 }
-                ("processor_down" | "pif_down" | "clim_down", None) => {
+                ("processor_down" | "pif_down" | "clim_down" | "lcs_kill", None) => {
                     ", not recovered".to_string()
                 }
                 ("process_kill", None) if x.processor.is_some() => ", not recovered".to_string(),
@@ -122,6 +127,10 @@ pub fn terminal_summary(r: &RunResults) -> String {
             };
             let recovery = match x.frames_lost {
                 Some(n) => format!(", {n} frames lost{recovery}"),
+                None => recovery,
+            };
+            let recovery = match x.requests_lost {
+                Some(n) => format!(", {n} requests lost with it{recovery}"),
                 None => recovery,
             };
             let recovery = if x.retried > 0 {

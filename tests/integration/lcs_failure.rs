@@ -42,7 +42,17 @@ fn an_lcs_failure_loses_its_pending_requests_which_are_retried() {
     }
     let log = &r.faults.as_ref().unwrap().log;
     let events: Vec<&str> = log.iter().map(|row| row.event.as_str()).collect();
-    assert_eq!(events, ["killed", "requests lost", "restarted"]);
+    assert_eq!(
+        events,
+        [
+            "killed",
+            "requests lost at death",
+            "restarted",
+            "requests lost in all"
+        ]
+    );
+    // The last row counts every request lost, as summary.json's `requests_lost` does.
+    assert_eq!(log.last().unwrap().count, Some(lost));
 }
 
 /// Without a retry policy the same requests fail with 904/201, charged to the fault; and a
