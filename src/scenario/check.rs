@@ -128,7 +128,7 @@ pub fn warnings_with(s: &Scenario, capacity: Option<&Capacity>) -> Vec<String> {
     library_on_multicore(s, &mut out);
     timeouts_beyond_patience(s, &mut out);
     listener_pairs_blocked(s, &mut out);
-    cip::warnings(s, capacity, &mut out);
+    cip::warnings(s, &mut out);
     out
 }
 
